@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * trace.c - reader and writer of size traces (see trace.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "trace.h"
+
+static ssize_t read_line(struct trace_reader *r)
+{
+	ssize_t n = getline(&r->buf, &r->cap, r->f);
+
+	if (n < 0)
+		return -1;
+	r->line++;
+	if (n > 0 && r->buf[n - 1] == '\n')
+		r->buf[--n] = '\0';
+	if (n > 0 && r->buf[n - 1] == '\r')
+		r->buf[--n] = '\0';
+	return n;
+}
+
+static int check_header(struct trace_reader *r, char *err, size_t errlen)
+{
+	ssize_t n = read_line(r);
+
+	if (n < 0) {
+		snprintf(err, errlen, "%s: empty file, not a zpoolbench trace (first line must be '%s')",
+			 r->name, TRACE_HEADER);
+		return -1;
+	}
+	if (strcmp(r->buf, TRACE_HEADER)) {
+		if (!strncmp(r->buf, "# zpoolbench-trace ", 19))
+			snprintf(err, errlen, "%s:1: unsupported trace version '%.40s' (this build reads v1)",
+				 r->name, r->buf + 19);
+		else
+			snprintf(err, errlen, "%s:1: missing header: first line must be '%s'", r->name,
+				 TRACE_HEADER);
+		return -1;
+	}
+	return 0;
+}
+
+int trace_open(struct trace_reader *r, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", path);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a directory, not a trace file", path);
+		return -1;
+	}
+	r->f = fopen(path, "r");
+	if (!r->f) {
+		snprintf(err, errlen, "%s: cannot open trace: %s", path, strerror(errno));
+		return -1;
+	}
+	r->own = 1;
+	if (check_header(r, err, errlen)) {
+		trace_close(r);
+		return -1;
+	}
+	return 0;
+}
+
+int trace_open_mem(struct trace_reader *r, const void *data, size_t len, const char *name,
+		   char *err, size_t errlen)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	/* fmemopen refuses a zero-length buffer in some libcs: treat as empty */
+	if (len == 0) {
+		snprintf(err, errlen, "%s: empty file, not a zpoolbench trace (first line must be '%s')",
+			 name, TRACE_HEADER);
+		return -1;
+	}
+	r->f = fmemopen((void *)data, len, "r");
+	if (!r->f) {
+		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+		return -1;
+	}
+	r->own = 1;
+	if (check_header(r, err, errlen)) {
+		trace_close(r);
+		return -1;
+	}
+	return 0;
+}
+
+void trace_close(struct trace_reader *r)
+{
+	if (r->own && r->f)
+		fclose(r->f);
+	free(r->buf);
+	memset(r, 0, sizeof(*r));
+}
+
+/* A decimal number of at most 20 digits with no sign; advances *s past it. */
+static int parse_num(const char **s, uint64_t *out)
+{
+	const char *p = *s;
+	uint64_t v = 0;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = *p - '0';
+
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*s = p;
+	*out = v;
+	return 0;
+}
+
+static const char *skip_blank(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+int trace_next(struct trace_reader *r, struct trace_op *op, char *err, size_t errlen)
+{
+	for (;;) {
+		ssize_t n = read_line(r);
+		const char *s;
+		uint64_t size;
+
+		if (n < 0) {
+			if (ferror(r->f)) {
+				snprintf(err, errlen, "%s:%lu: read error: %s", r->name, r->line + 1,
+					 strerror(errno));
+				return -1;
+			}
+			return 0;
+		}
+		if ((size_t)n != strlen(r->buf)) {
+			snprintf(err, errlen, "%s:%lu: NUL byte in line", r->name, r->line);
+			return -1;
+		}
+		s = skip_blank(r->buf);
+		if (*s == '\0' || *s == '#')
+			continue;
+
+		memset(op, 0, sizeof(*op));
+		op->line = r->line;
+		op->op = *s;
+		switch (*s) {
+		case 'a':
+			if (s[1] != ' ' && s[1] != '\t')
+				goto malformed;
+			s = skip_blank(s + 1);
+			if (parse_num(&s, &op->id))
+				goto malformed;
+			if (*s != ' ' && *s != '\t')
+				goto malformed;
+			s = skip_blank(s);
+			if (parse_num(&s, &size))
+				goto malformed;
+			s = skip_blank(s);
+			if (*s)
+				goto malformed;
+			if (size < 1 || size > TRACE_MAX_SIZE) {
+				snprintf(err, errlen, "%s:%lu: size %" PRIu64 " out of range 1..%d",
+					 r->name, r->line, size, TRACE_MAX_SIZE);
+				return -1;
+			}
+			op->size = (uint32_t)size;
+			return 1;
+		case 'f':
+			if (s[1] != ' ' && s[1] != '\t')
+				goto malformed;
+			s = skip_blank(s + 1);
+			if (parse_num(&s, &op->id))
+				goto malformed;
+			s = skip_blank(s);
+			if (*s)
+				goto malformed;
+			return 1;
+		case 'c':
+			s = skip_blank(s + 1);
+			if (*s)
+				goto malformed;
+			return 1;
+		default:
+			snprintf(err, errlen,
+				 "%s:%lu: unknown operation '%.20s' (valid: 'a ID SIZE', 'f ID', 'c')",
+				 r->name, r->line, skip_blank(r->buf));
+			return -1;
+		}
+malformed:
+		switch (op->op) {
+		case 'a':
+			snprintf(err, errlen, "%s:%lu: malformed store, expected 'a ID SIZE': '%.40s'",
+				 r->name, r->line, skip_blank(r->buf));
+			break;
+		case 'f':
+			snprintf(err, errlen, "%s:%lu: malformed free, expected 'f ID': '%.40s'",
+				 r->name, r->line, skip_blank(r->buf));
+			break;
+		default:
+			snprintf(err, errlen, "%s:%lu: malformed compaction, expected 'c': '%.40s'",
+				 r->name, r->line, skip_blank(r->buf));
+		}
+		return -1;
+	}
+}
+
+void trace_write_header(FILE *f)
+{
+	fprintf(f, "%s\n", TRACE_HEADER);
+}
+
+void trace_write_op(FILE *f, const struct trace_op *op)
+{
+	switch (op->op) {
+	case 'a':
+		fprintf(f, "a %" PRIu64 " %u\n", op->id, op->size);
+		break;
+	case 'f':
+		fprintf(f, "f %" PRIu64 "\n", op->id);
+		break;
+	case 'c':
+		fputs("c\n", f);
+		break;
+	}
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * trace.h - size traces, format v1: the contract of every fidelity check.
+ *
+ *	# zpoolbench-trace v1          first line, exactly
+ *	# any comment                  anywhere; blank lines are ignored
+ *	a ID SIZE                      store SIZE bytes (1..4096) under ID
+ *	f ID                           free the object stored under ID
+ *	c                              compact the pool
+ *
+ * ID is a decimal integer below 2^64.  The reader checks syntax and ranges;
+ * what depends on state (a store of a live ID, a free of an ID never stored)
+ * is checked by whoever replays the trace.  Errors come as one line
+ * "FILE:LINE: problem".
+ */
+#ifndef ZPB_TRACE_H
+#define ZPB_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define TRACE_HEADER "# zpoolbench-trace v1"
+#define TRACE_MAX_SIZE 4096
+
+struct trace_op {
+	char op;	    /* 'a', 'f' or 'c' */
+	uint64_t id;
+	uint32_t size;	    /* for 'a' */
+	unsigned long line; /* line number in the file, from 1 */
+};
+
+struct trace_reader {
+	FILE *f;
+	char name[512];
+	unsigned long line;
+	char *buf;
+	size_t cap;
+	int own; /* close f on trace_close */
+};
+
+/* 0, or -1 with "FILE: problem" in @err.  Checks the header line. */
+int trace_open(struct trace_reader *r, const char *path, char *err, size_t errlen);
+/* Same over a buffer in memory (fuzzing, tests); @name is used in messages. */
+int trace_open_mem(struct trace_reader *r, const void *data, size_t len, const char *name,
+		   char *err, size_t errlen);
+/* 1 with the next op, 0 at the end, -1 with "FILE:LINE: problem" in @err. */
+int trace_next(struct trace_reader *r, struct trace_op *op, char *err, size_t errlen);
+void trace_close(struct trace_reader *r);
+
+/* Writing: the header, then one op per line. */
+void trace_write_header(FILE *f);
+void trace_write_op(FILE *f, const struct trace_op *op);
+
+#endif /* ZPB_TRACE_H */

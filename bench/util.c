@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * util.c - see util.h.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+volatile int zpb_interrupted;
+
+void zpb_err(const char *fmt, ...)
+{
+	va_list ap;
+	char buf[4096];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "zpoolbench: %s\n", buf);
+}
+
+#define MAX_HOOKS 64
+
+static struct {
+	void (*fn)(void *);
+	void *arg;
+} hooks[MAX_HOOKS];
+static volatile int nhooks;
+
+static void run_hooks(void)
+{
+	while (nhooks > 0) {
+		int i = --nhooks;
+
+		if (hooks[i].fn)
+			hooks[i].fn(hooks[i].arg);
+	}
+}
+
+static void at_exit_hooks(void)
+{
+	run_hooks();
+}
+
+int zpb_cleanup_push(void (*fn)(void *), void *arg)
+{
+	static bool registered;
+
+	if (!registered) {
+		atexit(at_exit_hooks);
+		registered = true;
+	}
+	if (nhooks == MAX_HOOKS)
+		abort();
+	hooks[nhooks].fn = fn;
+	hooks[nhooks].arg = arg;
+	return nhooks++;
+}
+
+void zpb_cleanup_pop(bool run)
+{
+	if (nhooks == 0)
+		return;
+	nhooks--;
+	if (run && hooks[nhooks].fn)
+		hooks[nhooks].fn(hooks[nhooks].arg);
+}
+
+static void on_signal(int sig)
+{
+	zpb_interrupted = sig;
+	run_hooks();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void zpb_install_signal_handlers(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static void afile_unlink_hook(void *arg)
+{
+	struct afile *af = arg;
+
+	unlink(af->tmp);
+}
+
+int afile_open(struct afile *af, const char *path)
+{
+	memset(af, 0, sizeof(*af));
+	af->hook = -1;
+	if (strlen(path) >= sizeof(af->path)) {
+		zpb_err("%s: path too long", path);
+		return -1;
+	}
+	strcpy(af->path, path);
+	snprintf(af->tmp, sizeof(af->tmp), "%s.tmp.%ld", path, (long)getpid());
+	af->f = fopen(af->tmp, "w");
+	if (!af->f) {
+		zpb_err("cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	af->hook = zpb_cleanup_push(afile_unlink_hook, af);
+	return 0;
+}
+
+static void afile_drop_hook(struct afile *af)
+{
+	/* hooks are a stack; results files are closed in reverse order of opening */
+	if (af->hook >= 0 && af->hook == nhooks - 1)
+		zpb_cleanup_pop(false);
+	else if (af->hook >= 0)
+		hooks[af->hook].fn = NULL;
+	af->hook = -1;
+}
+
+int afile_commit(struct afile *af)
+{
+	int bad = ferror(af->f);
+
+	if (fclose(af->f) || bad) {
+		zpb_err("cannot write %s: %s", af->path, strerror(errno ? errno : EIO));
+		unlink(af->tmp);
+		afile_drop_hook(af);
+		return -1;
+	}
+	af->f = NULL;
+	if (rename(af->tmp, af->path)) {
+		zpb_err("cannot rename %s to %s: %s", af->tmp, af->path, strerror(errno));
+		unlink(af->tmp);
+		afile_drop_hook(af);
+		return -1;
+	}
+	afile_drop_hook(af);
+	return 0;
+}
+
+void afile_abort(struct afile *af)
+{
+	if (af->f)
+		fclose(af->f);
+	af->f = NULL;
+	unlink(af->tmp);
+	afile_drop_hook(af);
+}
+
+void pattern_fill(void *buf, size_t len, uint64_t seed)
+{
+	unsigned char *p = buf;
+	uint64_t s = seed * 0x9e3779b97f4a7c15ULL + len;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t v = rng_next(&s);
+
+		memcpy(p + i, &v, 8);
+	}
+	if (i < len) {
+		uint64_t v = rng_next(&s);
+
+		memcpy(p + i, &v, len - i);
+	}
+}
+
+bool pattern_check(const void *buf, size_t len, uint64_t seed)
+{
+	const unsigned char *p = buf;
+	uint64_t s = seed * 0x9e3779b97f4a7c15ULL + len;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t v = rng_next(&s);
+
+		if (memcmp(p + i, &v, 8))
+			return false;
+	}
+	if (i < len) {
+		uint64_t v = rng_next(&s);
+
+		if (memcmp(p + i, &v, len - i))
+			return false;
+	}
+	return true;
+}
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+bool progress_enabled(void)
+{
+	return isatty(STDERR_FILENO);
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * util.h - small pieces every part of the driver shares: error lines,
+ * results files that appear only when complete, clean-up on every exit path
+ * (SIGINT/SIGTERM included), the per-object fill pattern and a seeded PRNG.
+ */
+#ifndef ZPB_UTIL_H
+#define ZPB_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* "zpoolbench: <message>\n" on stderr. */
+void zpb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Clean-up hooks, run in reverse order at exit() and when SIGINT, SIGTERM or
+ * SIGHUP arrives (then the process dies of that signal).  A hook must be
+ * async-signal-safe if it can run from a signal: open/write/close/unlink/
+ * ioctl are.  zpb_cleanup_pop() runs (run=true) or drops the newest hook.
+ */
+int zpb_cleanup_push(void (*fn)(void *), void *arg);
+void zpb_cleanup_pop(bool run);
+void zpb_install_signal_handlers(void);
+/* Set by the signal handler before the hooks run; long loops may poll it. */
+extern volatile int zpb_interrupted;
+
+/*
+ * A file that appears under its final name only when complete: data goes to
+ * "<path>.tmp.<pid>", commit fsyncs nothing (results, not databases) but
+ * renames; abort (or a signal, or exit without commit) unlinks.
+ */
+struct afile {
+	FILE *f;
+	char path[4096];
+	char tmp[4096 + 32];
+	int hook;
+};
+int afile_open(struct afile *af, const char *path);
+int afile_commit(struct afile *af); /* 0, or -1 with a message printed */
+void afile_abort(struct afile *af);
+
+/* Fill/verify @len bytes with a pattern determined by @seed. */
+void pattern_fill(void *buf, size_t len, uint64_t seed);
+bool pattern_check(const void *buf, size_t len, uint64_t seed);
+
+/* splitmix64: a seeded generator, good enough for workload choices. */
+static inline uint64_t rng_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n). */
+static inline uint64_t rng_below(uint64_t *s, uint64_t n)
+{
+	return n ? (uint64_t)(((unsigned __int128)rng_next(s) * n) >> 64) : 0;
+}
+
+uint64_t now_ns(void);
+
+/* Parse a whole decimal number into [min, max]; -1 on anything else. */
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* True if stderr is a terminal (progress bars go there only then). */
+bool progress_enabled(void);
+
+#endif /* ZPB_UTIL_H */

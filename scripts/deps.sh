@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# deps.sh GROUP... - make sure the Debian packages a part of zpoolbench needs
+# are installed.  As root, missing ones are installed with apt-get (running
+# 'apt-get update' once if a package is unknown to apt); otherwise the exact
+# command is printed and the script fails.
+#
+# Groups: build (compile), plot (gnuplot), test (everything `make test` runs),
+#         qemu (the Linux 6.1 oracle), bpf (the libbpf tracer), fuzz (clang).
+set -u
+
+pkgs_for() {
+	case "$1" in
+	build) echo "gcc make pkg-config liblz4-dev libzstd-dev liblzo2-dev" ;;
+	plot) echo "gnuplot-nox" ;;
+	qemu) echo "qemu-system-x86 busybox-static cpio kmod" ;;
+	bpf) echo "clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev" ;;
+	fuzz) echo "clang libclang-rt-14-dev" ;;
+	corpus) echo "zstd" ;;
+	test) echo "gnuplot-nox zstd python3" ;;
+	*) echo "deps.sh: unknown group '$1'" >&2; exit 2 ;;
+	esac
+}
+
+want=""
+for g in "$@"; do
+	want="$want $(pkgs_for "$g")" || exit 2
+done
+
+missing=""
+for p in $want; do
+	case " $missing " in *" $p "*) continue ;; esac
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "zpoolbench: missing Debian packages:$missing" >&2
+	echo "zpoolbench: install them with: sudo $cmd" >&2
+	exit 1
+fi
+echo "zpoolbench: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+if ! $cmd >/tmp/zpb-apt.log 2>&1; then
+	apt-get update -qq >/tmp/zpb-apt-update.log 2>&1
+	if ! $cmd >/tmp/zpb-apt.log 2>&1; then
+		echo "zpoolbench: '$cmd' failed; see /tmp/zpb-apt.log" >&2
+		exit 1
+	fi
+fi
+exit 0

@@ -670,3 +670,35 @@ void jw_finish(struct jw *w)
 {
 	putc('\n', w->f);
 }
+
+void jw_value(struct jw *w, const struct json *v)
+{
+	switch (v->type) {
+	case JSON_NULL:
+		jw_null(w);
+		break;
+	case JSON_BOOL:
+		jw_bool(w, v->b);
+		break;
+	case JSON_NUMBER: /* its text, exactly as read */
+		before_value(w);
+		fputs(v->str, w->f);
+		break;
+	case JSON_STRING:
+		jw_strn(w, v->str, v->len);
+		break;
+	case JSON_ARRAY:
+	case JSON_OBJECT:
+		if (v->type == JSON_OBJECT)
+			jw_obj(w);
+		else
+			jw_arr(w);
+		for (size_t i = 0; i < v->n; i++) {
+			if (v->type == JSON_OBJECT)
+				jw_key(w, v->keys[i]);
+			jw_value(w, &v->items[i]);
+		}
+		jw_end(w);
+		break;
+	}
+}

@@ -77,6 +77,8 @@ void jw_double(struct jw *w, double v); /* %.17g-exact, shortest that round-trip
 void jw_fixed(struct jw *w, double v, int decimals); /* e.g. 3 -> 2.654 */
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
+/* A whole parsed value (e.g. a source's manifest embedded in another). */
+void jw_value(struct jw *w, const struct json *v);
 void jw_finish(struct jw *w);		 /* final newline */
 /* The escaped, quoted form of @s (no writer state). */
 void json_write_string(FILE *f, const char *s, size_t len);

@@ -18,17 +18,15 @@
  * --trajectory` writes).  The kernel does the compressing; nothing is
  * compressed here.  The device is reset on every exit path.
  */
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "corpus.h"
 #include "trace.h"
 #include "util.h"
 #include "zram.h"
@@ -40,11 +38,9 @@ static const char oracle_usage[] =
 enum slot_state { SLOT_EMPTY, SLOT_SAME, SLOT_OBJ };
 
 struct oracle {
-	/* corpus (a raw .pages file, mapped) */
-	const uint8_t *data;
-	size_t map_len;
-	uint64_t cpages, cursor;
-	char cname[256];
+	/* corpus (bench/corpus.h: raw or .zst) */
+	struct corpus corpus;
+	uint64_t cursor;
 	/* device */
 	struct zram_dev z;
 	struct zram_mm_stat last;
@@ -69,7 +65,7 @@ static void help(void)
 	       "(root only) and records, per operation, the kernel's compressed size and pool\n"
 	       "pages.  Replaying the trace with `zpoolbench replay --alloc zsmalloc:kernel=6.18\n"
 	       "--trajectory` must give the same trajectory, step for step.\n\n"
-	       "  --corpus FILE      raw pages (a multiple of 4096 bytes)\n"
+	       "  --corpus FILE      a corpus: NAME.pages or NAME.pages.zst (4096-byte pages)\n"
 	       "  --trace OUT        the kernel's size trace (format v1)\n"
 	       "  --trajectory OUT   'OPINDEX POOL_PAGES' after every a/f/c op\n"
 	       "  --codec NAME       zram compressor (default lz4; see comp_algorithm)\n"
@@ -78,52 +74,6 @@ static void help(void)
 	       "  --seed N           seed of the churn choices (default 1)\n"
 	       "  --device NAME      zram device (default zram0); must be unused\n",
 	       oracle_usage);
-}
-
-/* A tiny reader for raw .pages files, until the shared corpus reader is in. */
-static int corpus_map(struct oracle *o, const char *path)
-{
-	const char *base = strrchr(path, '/');
-	struct stat st;
-	size_t n;
-	void *p;
-	int fd;
-
-	base = base ? base + 1 : path;
-	n = strlen(base);
-	if (n > 4 && !strcmp(base + n - 4, ".zst")) {
-		snprintf(o->err, sizeof(o->err),
-			 "%s: compressed corpora are not read by this command yet; "
-			 "decompress it first (zstd -d)", path);
-		return -1;
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		snprintf(o->err, sizeof(o->err), "cannot read corpus %s: %m", path);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size == 0 || st.st_size % ZRAM_PAGE) {
-		snprintf(o->err, sizeof(o->err),
-			 "%s: not a corpus: %s (need a non-empty file of 4096-byte pages)", path,
-			 !S_ISREG(st.st_mode) ? "not a regular file"
-			 : st.st_size == 0    ? "empty"
-					      : "size is not a multiple of 4096");
-		close(fd);
-		return -1;
-	}
-	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED) {
-		snprintf(o->err, sizeof(o->err), "cannot map corpus %s: %m", path);
-		return -1;
-	}
-	o->data = p;
-	o->map_len = st.st_size;
-	o->cpages = st.st_size / ZRAM_PAGE;
-	snprintf(o->cname, sizeof(o->cname), "%.*s", (int)strcspn(base, "."), base);
-	return 0;
 }
 
 static void progress(struct oracle *o, const char *phase, uint64_t i, uint64_t n)
@@ -171,7 +121,7 @@ static int store_slot(struct oracle *o, uint64_t slot)
 	struct zram_mm_stat now;
 	uint64_t size;
 
-	memcpy(o->buf, o->data + (o->cursor++ % o->cpages) * ZRAM_PAGE, ZRAM_PAGE);
+	memcpy(o->buf, corpus_page(&o->corpus, o->cursor++ % o->corpus.pages), ZRAM_PAGE);
 	if (zram_write_page(&o->z, slot, o->buf, o->err, sizeof(o->err)) || observe(o, &now, false))
 		return -1;
 	if (now.orig_data_size != o->last.orig_data_size + ZRAM_PAGE)
@@ -380,11 +330,11 @@ static int oracle_main(int argc, char **argv)
 		zpb_err("oracle zram: needs root (it configures /dev/%s); run it as root", dev);
 		return 1;
 	}
-	if (corpus_map(&o, corpus)) {
-		zpb_err("oracle zram: %s", o.err);
+	if (corpus_open(&o.corpus, corpus, err, sizeof(err))) {
+		zpb_err("oracle zram: %s", err);
 		return 1;
 	}
-	o.nslots = pages ? pages : o.cpages;
+	o.nslots = pages ? pages : o.corpus.pages;
 	if (zram_check_unused(dev, err, sizeof(err))) {
 		zpb_err("oracle zram: %s", err);
 		goto out_corpus;
@@ -413,7 +363,7 @@ static int oracle_main(int argc, char **argv)
 		"# corpus %s (%" PRIu64 " pages), %" PRIu64 " slots, churn %" PRIu64
 		", seed %" PRIu64 "\n"
 		"# sizes are the kernel's compressed lengths; 4096 = stored raw (huge)\n",
-		u.release, dev, codec, o.cname, o.cpages, o.nslots, churn, seed);
+		u.release, dev, codec, o.corpus.name, o.corpus.pages, o.nslots, churn, seed);
 
 	/* the device's clean-up hook is the newest: it runs first on a signal */
 	if (zram_setup(&o.z, dev, codec, o.nslots * ZRAM_PAGE, err, sizeof(err))) {
@@ -449,7 +399,7 @@ static int oracle_main(int argc, char **argv)
 		goto out_mem;
 	printf("oracle zram  %s (Linux %s, %s), corpus %s: %" PRIu64 " slots, %" PRIu64
 	       " churn rounds\n",
-	       dev, u.release, codec, o.cname, o.nslots, churn);
+	       dev, u.release, codec, o.corpus.name, o.nslots, churn);
 	printf("stores       %" PRIu64 " pages (%" PRIu64 " same-filled, %" PRIu64
 	       " huge)\n", o.stores, o.same, o.huge);
 	printf("operations   %" PRIu64 " (%" PRIu64 " a, %" PRIu64 " f, %" PRIu64 " c)\n", o.ops,
@@ -468,7 +418,7 @@ out_mem:
 	free(o.size);
 	free(o.buf);
 out_corpus:
-	munmap((void *)o.data, o.map_len);
+	corpus_close(&o.corpus);
 	return ret;
 }
 

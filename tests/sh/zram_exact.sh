@@ -10,10 +10,11 @@
 # size trace is replayed through zsmalloc:kernel=6.18 and the two
 # trajectories must be identical at every operation.
 #
-# Pages: the default corpus (corpora/default.pages.zst, cycled to 20,000
-# pages) once it is in the tree, else a corpus built here from ELF files,
-# libraries and sources under /usr with zero, same-filled and random pages
-# mixed in (see zram.lib).  Skips (exit 77) without root or zram.
+# Pages: 20,000 distinct pages: the default corpus (corpora/default.pages.zst,
+# about 6,000 pages) when it is in the tree, topped up with pages built here
+# from ELF files, libraries and sources under /usr with zero, same-filled
+# and random pages mixed in (see zram.lib).  Skips (exit 77) without root or
+# zram, or when zram0 stays busy for 2 minutes.
 set -u
 . "$(dirname "$0")/zram.lib"
 
@@ -24,14 +25,20 @@ tmp=$(mktemp -d /tmp/zpb-zram-exact.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-corpus=""
-if [ -f corpora/default.pages.zst ] && command -v zstd >/dev/null; then
-	zstd -q -d -c corpora/default.pages.zst > "$tmp/default.pages" && corpus="$tmp/default.pages"
+# 20,000 distinct pages: the default corpus (when in the tree) topped up
+# with pages from /usr; without it, all of them from /usr
+corpus="$tmp/test.pages"
+have=0
+if [ -f corpora/default.pages.zst ]; then
+	zstd -q -d -c corpora/default.pages.zst > "$corpus" || { echo "FAIL: cannot unpack the default corpus"; exit 1; }
+	have=$(($(wc -c < "$corpus") / 4096))
 fi
-if [ -z "$corpus" ]; then
-	zram_build_corpus "$tmp/usr.pages" "$PAGES" || { echo "FAIL: cannot build a corpus"; exit 1; }
-	corpus="$tmp/usr.pages"
+if [ "$have" -lt "$PAGES" ]; then
+	zram_build_corpus "$tmp/usr.pages" $((PAGES - have)) || { echo "FAIL: cannot build a corpus"; exit 1; }
+	cat "$tmp/usr.pages" >> "$corpus"
+	rm -f "$tmp/usr.pages"
 fi
+echo "corpus: $have pages of corpora/default.pages.zst, $((PAGES - have)) pages from /usr"
 
 "$ZPB" oracle zram --corpus "$corpus" --pages "$PAGES" --churn 2 --seed 7 \
 	--trace "$tmp/kernel.trace" --trajectory "$tmp/kernel.traj" > "$tmp/oracle.out" || {

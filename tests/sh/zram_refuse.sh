@@ -54,9 +54,9 @@ if command -v setpriv > /dev/null; then
 	expect_refusal "not root" 1 "needs root" -- setpriv --reuid=65534 --regid=65534 \
 		--clear-groups "$ZPB" oracle zram --corpus "$tmp/c.pages" $O
 fi
-expect_refusal "odd corpus size" 1 "not a multiple of 4096" -- \
+expect_refusal "odd corpus size" 1 "not a whole number of 4096-byte pages" -- \
 	"$ZPB" oracle zram --corpus "$tmp/odd.pages" $O
-expect_refusal "missing corpus" 1 "cannot read corpus" -- \
+expect_refusal "missing corpus" 1 "no such corpus file" -- \
 	"$ZPB" oracle zram --corpus "$tmp/none.pages" $O
 
 zram_usable zram0

@@ -505,7 +505,7 @@ struct mt_arg {
 	struct zpool *zp;
 	uint64_t seed;
 	int bad;
-	volatile int *stop;
+	int *stop;
 };
 
 static void *mt_worker(void *p)
@@ -544,7 +544,7 @@ static void *mt_compactor(void *p)
 {
 	struct mt_arg *a = p;
 
-	while (!*a->stop)
+	while (!__atomic_load_n(a->stop, __ATOMIC_ACQUIRE))
 		zpool_compact(a->zp);
 	return NULL;
 }
@@ -554,7 +554,7 @@ TEST(zsmalloc_threads_with_concurrent_compaction)
 	struct zpool *zp = mk("zsmalloc");
 	pthread_t t[4], c;
 	struct mt_arg a[4], ca;
-	volatile int stop = 0;
+	int stop = 0;
 	char err[256];
 
 	CHECK(zp);
@@ -566,7 +566,7 @@ TEST(zsmalloc_threads_with_concurrent_compaction)
 	}
 	for (int i = 0; i < 4; i++)
 		pthread_join(t[i], NULL);
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	pthread_join(c, NULL);
 	for (int i = 0; i < 4; i++)
 		CHECK_EQ(a[i].bad, 0);

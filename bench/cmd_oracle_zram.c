@@ -285,8 +285,8 @@ static int oracle_main(int argc, char **argv)
 		case 'c': codec = optarg; break;
 		case 'd': dev = optarg; break;
 		case 'p':
-			if (parse_u64(optarg, 1, 1ULL << 28, &pages)) {
-				zpb_err("oracle zram: --pages needs a number 1..268435456, not '%s'",
+			if (parse_u64(optarg, 1, 1ULL << 24, &pages)) {
+				zpb_err("oracle zram: --pages needs a number 1..16777216, not '%s'",
 					optarg);
 				return 2;
 			}

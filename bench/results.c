@@ -496,13 +496,15 @@ static void bounds_csv(FILE *f, const struct run_results *res)
 	      "# class = largest size of a size class (or chunk count), huge = the zram raw-storage\n"
 	      "# threshold (zpool_huge_size), max = the largest object the allocator takes\n",
 	      f);
-	fputs("allocator,label,kind,size\n", f);
-	for (int i = 0; i < res->nbounds; i++) {
+	fputs("allocator,label,index,kind,size\n", f);
+	for (int i = 0, idx = 0; i < res->nbounds; i++) {
+		if (i == 0 || strcmp(res->bounds[i].alloc, res->bounds[i - 1].alloc))
+			idx++;
 		csv_field(f, res->bounds[i].alloc);
 		run_label(res->bounds[i].alloc, label, sizeof(label));
 		fputc(',', f);
 		csv_field(f, label);
-		fprintf(f, ",%s,%u\n", res->bounds[i].kind, res->bounds[i].size);
+		fprintf(f, ",%d,%s,%u\n", idx, res->bounds[i].kind, res->bounds[i].size);
 	}
 }
 

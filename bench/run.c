@@ -59,7 +59,7 @@ void run_label(const char *spec, char *out, size_t len)
 	size_t i;
 
 	for (i = 0; spec[i] && i + 1 < len; i++)
-		out[i] = spec[i] == ',' ? ' ' : spec[i];
+		out[i] = spec[i] == ',' ? ';' : spec[i];
 	out[i] = '\0';
 }
 

@@ -114,7 +114,7 @@ void run_results_free(struct run_results *res);
 /* Probe an allocator's size classes by allocating 1..4096 bytes (exposed for tests). */
 int run_probe_bounds(const char *spec, struct run_results *res, char *err, size_t errlen);
 
-/* Human name of an allocator spec without commas (for plot labels): "z3fold:compaction=extra gap=2". */
+/* Human name of an allocator spec without commas or spaces (plot labels): "z3fold:compaction=extra;gap=2". */
 void run_label(const char *spec, char *out, size_t len);
 
 #endif /* ZPB_RUN_H */

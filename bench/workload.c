@@ -152,6 +152,8 @@ static int do_churn(struct wl_thread *t)
 		if (t->stopped)
 			break;
 	}
+	if (t->curve && curve_add(t->curve, t->ops * t->nthreads, zpool_total_pages(t->fe->zp)))
+		t->oom = true;
 	return 0;
 }
 
@@ -301,14 +303,12 @@ int wl_churn(struct frontend *fe, const struct wl_params *p, struct raw_counts *
 	ret = run_threads(fe, p, do_churn, 3, true, curve, r, err, errlen);
 	if (ret)
 		return ret;
-	last_op = (uint64_t)(r->lat[LAT_STORE].n + r->lat[LAT_FREE].n);
-	if (curve_add(curve, last_op, r->pool_pages))
-		goto oom;
+	last_op = curve->p[curve->n - 1].op;
 	/* the compaction a long-running pool gets now and then */
 	t0 = now_ns();
 	r->compact_pages_freed = zpool_compact(fe->zp);
 	r->compact_ns = now_ns() - t0;
-	if (curve_add(curve, last_op + 1, zpool_total_pages(fe->zp)))
+	if (curve_add(curve, last_op, zpool_total_pages(fe->zp)))
 		goto oom;
 	{
 		struct raw_counts after;

@@ -14,33 +14,6 @@
 #include "runcli.h"
 #include "util.h"
 
-static const char *const run_figures[] = { "tradeoff", "sizes", "churn", "latency" };
-
-/* Draw the figures that have data; the names drawn go to @out (NULL-terminated). */
-static void draw(const char *dir, const struct run_results *res, const char **out)
-{
-	int n = 0;
-
-	for (size_t i = 0; i < sizeof(run_figures) / sizeof(run_figures[0]); i++) {
-		const char *fig = run_figures[i];
-
-		if (!strcmp(fig, "churn") && !res->ncurves)
-			continue;
-		if (!strcmp(fig, "sizes") && !res->nsizes)
-			continue;
-		if (report_plot(dir, fig))
-			break;
-		out[n++] = fig;
-	}
-	out[n] = NULL;
-	if (n) {
-		char log[4200];
-
-		snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
-		unlink(log);
-	}
-}
-
 static int run_main(int argc, char **argv)
 {
 	static struct runcli c;
@@ -73,9 +46,20 @@ static int run_main(int argc, char **argv)
 		run_results_free(&res);
 		return 1;
 	}
-	if (!c.no_plots)
-		draw(c.out, &res, figs);
-	if (report_markdown(c.out, &res, &meta, figs)) {
+	if (!c.no_plots) {
+		const char *names[5];
+		int n = 0;
+
+		names[n++] = "tradeoff";
+		if (res.nsizes)
+			names[n++] = "sizes";
+		if (res.ncurves)
+			names[n++] = "churn";
+		names[n++] = "latency";
+		names[n] = NULL;
+		report_draw(c.out, names, figs);
+	}
+	if (report_markdown(c.out, &res, &meta, figs, NULL, NULL)) {
 		run_results_free(&res);
 		return 1;
 	}

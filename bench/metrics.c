@@ -77,12 +77,17 @@ void lat_percentiles(struct lat_samples *s, struct lat_pct *out)
 	if (!s->n)
 		return;
 	qsort(s->ns, s->n, sizeof(*s->ns), cmp_u32);
-	for (uint64_t i = 0; i < s->n; i++)
-		out->sum_ns += s->ns[i];
 	out->p50 = pct_sorted(s->ns, s->n, 0.50);
 	out->p90 = pct_sorted(s->ns, s->n, 0.90);
 	out->p99 = pct_sorted(s->ns, s->n, 0.99);
 	out->p999 = pct_sorted(s->ns, s->n, 0.999);
+	for (uint64_t i = 0; i < s->n; i++) {
+		out->sum_ns += s->ns[i];
+		if (s->ns[i] <= out->p999) {
+			out->n_trim++;
+			out->sum_trim_ns += s->ns[i];
+		}
+	}
 }
 
 double mops(uint64_t n, uint64_t ns)
@@ -102,11 +107,11 @@ void metrics_derive(const struct raw_counts *r, struct derived *d)
 	d->ideal_pages = (r->compressed_bytes + METRICS_PAGE - 1) / METRICS_PAGE;
 	d->ideal_gap_pages = (int64_t)r->pool_pages - (int64_t)d->ideal_pages;
 	d->ideal_fraction = r->pool_pages ? (double)d->ideal_pages / (double)r->pool_pages : 0.0;
-	d->store_mops = mops(r->lat[LAT_STORE].n, r->lat[LAT_STORE].sum_ns);
-	d->load_mops = mops(r->lat[LAT_LOAD].n, r->lat[LAT_LOAD].sum_ns);
-	d->free_mops = mops(r->lat[LAT_FREE].n, r->lat[LAT_FREE].sum_ns);
-	d->e2e_store_mops = mops(r->lat[LAT_STORE_E2E].n, r->lat[LAT_STORE_E2E].sum_ns);
-	d->e2e_load_mops = mops(r->lat[LAT_LOAD_E2E].n, r->lat[LAT_LOAD_E2E].sum_ns);
+	d->store_mops = mops(r->lat[LAT_STORE].n_trim, r->lat[LAT_STORE].sum_trim_ns);
+	d->load_mops = mops(r->lat[LAT_LOAD].n_trim, r->lat[LAT_LOAD].sum_trim_ns);
+	d->free_mops = mops(r->lat[LAT_FREE].n_trim, r->lat[LAT_FREE].sum_trim_ns);
+	d->e2e_store_mops = mops(r->lat[LAT_STORE_E2E].n_trim, r->lat[LAT_STORE_E2E].sum_trim_ns);
+	d->e2e_load_mops = mops(r->lat[LAT_LOAD_E2E].n_trim, r->lat[LAT_LOAD_E2E].sum_trim_ns);
 	d->wall_mops = mops(ops, r->phase_ns);
 }
 

@@ -257,8 +257,26 @@ int report_plot(const char *dir, const char *name)
 	return 0;
 }
 
+void report_draw(const char *dir, const char *const *names, const char **out)
+{
+	int n = 0;
+
+	for (int i = 0; names[i]; i++) {
+		if (report_plot(dir, names[i]))
+			break;
+		out[n++] = names[i];
+	}
+	out[n] = NULL;
+	if (n) {
+		char log[4200];
+
+		snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
+		unlink(log);
+	}
+}
+
 int report_markdown(const char *dir, const struct run_results *res, const struct results_meta *m,
-		    const char *const *figures)
+		    const char *const *figures, void (*extra)(FILE *f, void *arg), void *arg)
 {
 	static const struct {
 		const char *name, *caption;
@@ -302,6 +320,8 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 		   "`results.csv` / `results.json`.\n");
 	fprintf(f, "\n## Winners\n");
 	report_winners(f, res, true);
+	if (extra)
+		extra(f, arg);
 	if (figures && figures[0]) {
 		fprintf(f, "\n## Figures\n");
 		for (int i = 0; figures[i]; i++) {

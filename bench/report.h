@@ -32,8 +32,14 @@ int report_plots_dir(char *out, size_t len);
  */
 int report_plot(const char *dir, const char *name);
 
+/*
+ * Draw the figures @names (NULL-terminated) into @dir; those drawn go to
+ * @out (NULL-terminated).  Stops at the first failure (gnuplot missing).
+ */
+void report_draw(const char *dir, const char *const *names, const char **out);
+
 /* report.md in @dir; @figures lists the figure names that exist (NULL-terminated). */
 int report_markdown(const char *dir, const struct run_results *res, const struct results_meta *m,
-		    const char *const *figures);
+		    const char *const *figures, void (*extra)(FILE *f, void *arg), void *arg);
 
 #endif /* ZPB_REPORT_H */

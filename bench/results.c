@@ -363,6 +363,8 @@ static void json_raw(struct jw *w, const struct raw_counts *r)
 		jw_obj(w);
 		jw_key(w, "n"); jw_u64(w, r->lat[k].n);
 		jw_key(w, "sum"); jw_u64(w, r->lat[k].sum_ns);
+		jw_key(w, "n_trim"); jw_u64(w, r->lat[k].n_trim);
+		jw_key(w, "sum_trim"); jw_u64(w, r->lat[k].sum_trim_ns);
 		jw_key(w, "p50"); jw_double(w, r->lat[k].p50);
 		jw_key(w, "p90"); jw_double(w, r->lat[k].p90);
 		jw_key(w, "p99"); jw_double(w, r->lat[k].p99);

@@ -13,9 +13,9 @@ corp(p) = p[1:strstrt(p, "|") - 1]
 codec(p) = p[strstrt(p, "|") + 1:]
 do for [fmt in "png svg"] {
 	if (fmt eq "png") {
-		set terminal pngcairo size 560 * cols + 260, 460 * rows font "sans,10"
+		set terminal pngcairo size 560 * cols + 260, 500 * rows font "sans,10"
 	} else {
-		set terminal svg size 560 * cols + 260, 460 * rows font "sans,10" dynamic
+		set terminal svg size 560 * cols + 260, 500 * rows font "sans,10" dynamic
 	}
 	set output dir."/tradeoff.".fmt
 	set multiplot layout rows, cols title "Density vs throughput (allocator path): up and right is better; line = Pareto front"
@@ -24,10 +24,18 @@ do for [fmt in "png svg"] {
 		set title sprintf("%s, %s", corp(p), codec(p))
 		set xlabel "throughput (Mop/s; harmonic mean of store and load)"
 		set ylabel "density (compressed bytes / (pool + metadata bytes))"
-		set key inside bottom left box opaque font ",8"
+		set key below horizontal font ",8" samplen 1
+		set bmargin 5
+		# the Pareto set, sorted by throughput (smooth unique) to draw the front
+		set print $front
+		print "x,y"
+		unset print
+		set table $front append separator comma
+		plot csv using (column("tput_mops")):(column("density")) with table \
+			if (isfill(corp(p), codec(p)) && column("pareto") == 1)
+		unset table
 		set offsets graph 0.05, graph 0.25, graph 0.05, graph 0.05
-		plot csv using (isfill(corp(p), codec(p)) && column("pareto") == 1 ? column("tput_mops") : NaN):(column("density")) \
-			smooth unique with lines lw 2 lc rgb "#1b9e77" title "Pareto front", \
+		plot $front using 1:2 smooth unique with lines lw 2 lc rgb "#1b9e77" title "Pareto front", \
 		     csv using (isfill(corp(p), codec(p)) && strcol("allocator") ne "ideal" ? column("tput_mops") : NaN):(column("density")) \
 			with points pt 7 ps 1.3 lc rgb "#d95f02" title "allocator setting", \
 		     csv using (isfill(corp(p), codec(p)) && column("pareto") == 1 ? column("tput_mops") : NaN):(column("density")) \

@@ -68,7 +68,7 @@ static int sweep_main(int argc, char **argv)
 		bool found = false;
 
 		for (int i = 0; i < c.o.nallocs; i++)
-			found |= !strcmp(c.o.allocs[i], c.baseline);
+			found |= !strcmp(c.o.allocs[i], c.baseline) && strcmp(c.baseline, "ideal");
 		if (!found) {
 			zpb_err("--baseline %s is not one of the swept settings", c.baseline);
 			return 2;

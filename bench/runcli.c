@@ -202,7 +202,7 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 		case 'W': c->o.wl.warmup = false; break;
 		case 'p':
 			if (!sweep)
-				goto unknown;
+				goto sweep_only;
 			if (!strcmp(optarg, "density"))
 				c->prefer = PREFER_DENSITY;
 			else if (!strcmp(optarg, "speed"))
@@ -217,7 +217,7 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 			break;
 		case 'm':
 			if (!sweep)
-				goto unknown;
+				goto sweep_only;
 			if ((ret = num_opt("--max-ns-p99", optarg, 1, UINT64_MAX, &c->max_ns_p99)))
 				return ret;
 			break;
@@ -225,7 +225,7 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 			struct zpool_config cfg;
 
 			if (!sweep)
-				goto unknown;
+				goto sweep_only;
 			if (zpool_parse_spec(optarg, &cfg, err, sizeof(err))) {
 				zpb_err("--baseline: %s", err);
 				return 2;
@@ -237,11 +237,19 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 			help(sweep);
 			return 1;
 		default:
-unknown:
 			zpb_err("%s: unknown or incomplete option '%s'; usage: zpoolbench %s %s", cmd,
 				argv[optind - 1], cmd, sweep ? sweep_usage : run_usage);
 			return 2;
 		}
+	}
+	if (0) {
+sweep_only:
+		const char *o = argv[optind - 1];
+
+		if (strncmp(o, "--", 2) && optind >= 2)
+			o = argv[optind - 2];
+		zpb_err("run: %s is an option of 'zpoolbench sweep'", o);
+		return 2;
 	}
 	/* further words are corpora too: --corpus a b c */
 	for (; optind < argc; optind++) {

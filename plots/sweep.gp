@@ -30,7 +30,9 @@ do for [fmt in "png svg"] {
 		set yzeroaxis lt 1 lc rgb "#888888"
 		set object 1 rect from 10, 5 to 30, 10 fc rgb "#cfe2f3" fs solid 0.5 noborder behind
 		set label 1 "2016 claim:\n5-10% space\nfor 10-30% throughput" at 20, 7.5 center font ",8" tc rgb "#3d6e99" front
-		set offsets graph 0.1, graph 0.25, graph 0.1, graph 0.1
+		set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05
+		set xrange [*<-5:40<*]
+		set yrange [*<-2:12<*]
 		set key inside bottom right box opaque font ",8"
 		plot sw using (sel(p) ? column("tput_loss_pct") : NaN):(column("space_gain_pct")) \
 			with points pt 7 ps 1.3 lc rgb "#d95f02" title "setting", \

@@ -27,7 +27,7 @@ static void help(bool sweep)
 	printf("usage: zpoolbench %s %s\n\n", sweep ? "sweep" : "run", sweep ? sweep_usage : run_usage);
 	if (sweep)
 		printf("Expands a grid of allocator settings (brace lists {a,b} and ranges {1..6}),\n"
-		       "runs fill + load on each, marks the Pareto set of density vs throughput\n"
+		       "runs fill + load + churn on each, marks the Pareto set of density vs throughput\n"
 		       "and recommends a setting for the stated goal.\n\n");
 	else
 		printf("Compresses every page of the corpora once per codec, stores the compressed\n"
@@ -50,7 +50,7 @@ static void help(bool sweep)
 	       "  --no-plots         skip gnuplot\n"
 	       "  --no-warmup        time the first fill of fresh pages (page faults included)\n"
 	       "  --quiet            no summary table on stdout\n",
-	       codec_valid_specs(), sweep ? "; sweep: fill,load" : "", FE_VALID);
+	       codec_valid_specs(), "", FE_VALID);
 	if (sweep)
 		printf("  --prefer GOAL      density, speed or balanced (default balanced)\n"
 		       "  --max-ns-p99 N     only settings whose store and load p99 are <= N ns\n"
@@ -261,7 +261,7 @@ sweep_only:
 	}
 
 	if (!workloads)
-		workloads = sweep ? "fill,load" : (c->o.trace ? "fill,load,churn,replay"
+		workloads = sweep ? "fill,load,churn" : (c->o.trace ? "fill,load,churn,replay"
 							      : "fill,load,churn");
 	if (run_parse_workloads(workloads, &c->o.workloads, err, sizeof(err))) {
 		zpb_err("--workload: %s", err);

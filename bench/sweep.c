@@ -41,12 +41,13 @@ static int group_of(struct sweep *sw, const struct run_row *r)
 	return sw->ng++;
 }
 
-static const struct run_row *load_row(const struct run_results *res, const struct run_row *f)
+static const struct run_row *wl_row(const struct run_results *res, const struct run_row *f,
+				    enum workload_kind wl)
 {
 	for (int i = 0; i < res->nrows; i++) {
 		const struct run_row *r = &res->rows[i];
 
-		if (r->wl == WL_LOAD && !strcmp(r->corpus, f->corpus) &&
+		if (r->wl == wl && !strcmp(r->corpus, f->corpus) &&
 		    !strcmp(r->codec, f->codec) && !strcmp(r->alloc, f->alloc))
 			return r;
 	}
@@ -90,7 +91,7 @@ int sweep_evaluate(const struct run_results *res, const char *baseline, enum pre
 {
 	memset(sw, 0, sizeof(*sw));
 	for (int i = 0; i < res->nrows; i++) {
-		const struct run_row *r = &res->rows[i], *l;
+		const struct run_row *r = &res->rows[i], *l, *c;
 		struct sweep_group *g;
 		struct sweep_point *p, *n;
 		int gi;
@@ -107,11 +108,19 @@ int sweep_evaluate(const struct run_results *res, const char *baseline, enum pre
 		g->pt = n;
 		p = &g->pt[g->n++];
 		memset(p, 0, sizeof(*p));
-		l = load_row(res, r);
+		l = wl_row(res, r, WL_LOAD);
+		c = wl_row(res, r, WL_CHURN);
 		p->fill = r;
-		p->density = results_get(r, "density");
-		p->bytes = results_get(r, "pool_pages") * 4096 + results_get(r, "metadata_bytes");
+		p->density = results_get(c ? c : r, "density");
+		p->bytes = results_get(c ? c : r, "pool_pages") * 4096 +
+			   results_get(c ? c : r, "metadata_bytes");
 		p->tput = r->tput_mops;
+		if (c && l) {
+			double st = results_get(c, "store_mops"), fr = results_get(c, "free_mops");
+			double ld = results_get(l, "load_mops");
+
+			p->tput = st > 0 && fr > 0 && ld > 0 ? 3 / (1 / st + 1 / fr + 1 / ld) : 0;
+		}
 		p->store_p99 = results_get(r, "store_ns_p99");
 		p->load_p99 = l ? results_get(l, "load_ns_p99") : 0;
 		p->feasible = !max_ns_p99 || (p->store_p99 <= max_ns_p99 && p->load_p99 <= max_ns_p99);
@@ -151,9 +160,9 @@ void sweep_csv(FILE *f, const struct sweep *sw)
 	char label[ZPOOL_SPEC_MAX];
 
 	fputs("# sweep: each setting against the baseline; space_gain_pct = (base bytes - bytes) / "
-	      "base bytes * 100 (pool + metadata after fill);\n"
+	      "base bytes * 100 (pool + metadata after churn);\n"
 	      "# tput_loss_pct = (base tput - tput) / base tput * 100 (tput: harmonic mean of "
-	      "store and load Mop/s)\n", f);
+	      "churn store, churn free and load Mop/s)\n", f);
 	fputs("corpus,codec,allocator,label,density,bytes,tput_mops,store_ns_p99,load_ns_p99,"
 	      "space_gain_pct,tput_loss_pct,pareto,feasible,baseline,recommended\n", f);
 	for (int gi = 0; gi < sw->ng; gi++) {

@@ -5,9 +5,13 @@
  * the recommendation for a stated goal under an optional latency bound.
  *
  *	space gained %     = (base bytes - bytes) / base bytes * 100,
- *	                     bytes = pool bytes + metadata after the fill
+ *	                     bytes = pool bytes + metadata after churn (the
+ *	                     frees are where compaction acts; after fill
+ *	                     when churn was not run)
  *	throughput lost %  = (base tput - tput) / base tput * 100,
- *	                     tput = harmonic mean of store and load Mop/s
+ *	                     tput = harmonic mean of the churn's store and
+ *	                     free Mop/s and the load Mop/s (without churn:
+ *	                     of fill store and load)
  *
  * Goals: density (most density), speed (most throughput), balanced (the
  * largest sum of density and throughput, each divided by its best value
@@ -25,7 +29,7 @@
 
 struct sweep_point {
 	const struct run_row *fill;
-	double density, bytes, tput, store_p99, load_p99;
+	double density, bytes, tput, store_p99, load_p99; /* density, bytes: after churn */
 	double space_gain_pct, tput_loss_pct;
 	bool feasible, recommended, baseline;
 };

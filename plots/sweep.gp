@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # sweep.gp - the tuning figure of a sweep: space gained vs throughput lost by
 # each setting relative to the baseline (for z3fold: compaction=middle), one
-# panel per corpus and codec.  The shaded box is the 2016 claim for z3fold's
+# panel per corpus and codec; space is measured after churn.  The shaded box is the 2016 claim for z3fold's
 # extra compaction: 5-10 % space for 10-30 % throughput.  Reads sweep.csv.
 load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
 sw = dir."/sweep.csv"
@@ -24,8 +24,8 @@ do for [fmt in "png svg"] {
 	do for [i = 1:n] {
 		p = word(pairs, i)
 		set title sprintf("%s, %s", corp(p), codec(p))
-		set xlabel "throughput lost vs baseline (%)"
-		set ylabel "space gained vs baseline (%; pool + metadata bytes)"
+		set xlabel "throughput lost vs baseline (%; churn store, free and load)"
+		set ylabel "space gained vs baseline (%; pool + metadata bytes after churn)"
 		set xzeroaxis lt 1 lc rgb "#888888"
 		set yzeroaxis lt 1 lc rgb "#888888"
 		set object 1 rect from 10, 5 to 30, 10 fc rgb "#cfe2f3" fs solid 0.5 noborder behind

@@ -67,6 +67,6 @@ expect_err "sweep grid" "unbalanced '{'" sweep --corpus "$c" --alloc 'zbud:lru={
 expect_err "sweep range" "bad range" sweep --corpus "$c" --alloc 'zbud:lru={1..0}' --out "$d/out"
 expect_err "sweep prefer" "unknown goal 'cheap'" sweep --corpus "$c" --alloc zbud --prefer cheap --out "$d/out"
 expect_err "sweep baseline" "not one of the swept settings" sweep --corpus "$c" --alloc 'zbud:lru={0,1}' --baseline zbud --out "$d/out"
-expect_err "sweep churn" "only the fill and load" sweep --corpus "$c" --alloc zbud --workload churn --out "$d/out"
+expect_err "sweep replay" "replay workload is not swept" sweep --corpus "$c" --alloc zbud --workload replay --trace corpora/example.trace --out "$d/out"
 expect_err "run prefer" "--prefer is an option of 'zpoolbench sweep'" run --corpus "$c" --alloc zbud --prefer speed --out "$d/out"
 echo "all run/sweep CLI errors are one line"

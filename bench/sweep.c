@@ -142,6 +142,27 @@ int sweep_evaluate(const struct run_results *res, const char *baseline, enum pre
 			p->space_gain_pct = b->bytes > 0 ? (b->bytes - p->bytes) * 100 / b->bytes : 0;
 			p->tput_loss_pct = b->tput > 0 ? (b->tput - p->tput) * 100 / b->tput : 0;
 		}
+		{
+			double *x = calloc(g->n, sizeof(*x)), *y = calloc(g->n, sizeof(*y));
+			bool *par = calloc(g->n, sizeof(*par));
+
+			if (!x || !y || !par) {
+				free(x);
+				free(y);
+				free(par);
+				return -1;
+			}
+			for (int i = 0; i < g->n; i++) {
+				x[i] = g->pt[i].tput;
+				y[i] = g->pt[i].density;
+			}
+			pareto_mark(x, y, g->n, par);
+			for (int i = 0; i < g->n; i++)
+				g->pt[i].pareto = par[i];
+			free(x);
+			free(y);
+			free(par);
+		}
 		choose(g, prefer);
 	}
 	return 0;
@@ -181,7 +202,7 @@ void sweep_csv(FILE *f, const struct sweep *sw)
 			csv_field(f, label);
 			fprintf(f, ",%.4f,%.0f,%.3f,%.0f,%.0f,%.2f,%.2f,%d,%d,%d,%d\n", p->density,
 				p->bytes, p->tput, p->store_p99, p->load_p99, p->space_gain_pct,
-				p->tput_loss_pct, p->fill->pareto, p->feasible, p->baseline,
+				p->tput_loss_pct, p->pareto, p->feasible, p->baseline,
 				p->recommended);
 		}
 	}
@@ -202,7 +223,7 @@ void sweep_print(FILE *f, const struct sweep *sw, enum prefer prefer, uint64_t m
 			fprintf(f, "%s %-44s density %.4f  %6.2f Mop/s  space %+6.1f%%  throughput "
 				   "%+6.1f%%%s%s\n",
 				md ? "-" : " ", p->fill->alloc, p->density, p->tput, p->space_gain_pct,
-				-p->tput_loss_pct, p->fill->pareto ? "  [Pareto]" : "",
+				-p->tput_loss_pct, p->pareto ? "  [Pareto]" : "",
 				p->feasible ? "" : "  [over the p99 bound]");
 		}
 		if (g->best < 0) {

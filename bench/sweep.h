@@ -31,6 +31,7 @@ struct sweep_point {
 	const struct run_row *fill;
 	double density, bytes, tput, store_p99, load_p99; /* density, bytes: after churn */
 	double space_gain_pct, tput_loss_pct;
+	bool pareto;	/* over (tput, density) of the sweep's own figures */
 	bool feasible, recommended, baseline;
 };
 

@@ -83,6 +83,10 @@ test: all
 	@scripts/deps.sh test
 	@BUILD=$(BUILD) tests/run.sh
 
+# BENCH_ARGS adds options, e.g. BENCH_ARGS="--kernel --reps 11"
+bench: all
+	$(ZPB) bench --trace corpora/example.trace $(BENCH_ARGS)
+
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test

@@ -194,9 +194,9 @@ int kc_zram_open(uint64_t pages, const char *comp, char *why, size_t len)
 }
 
 int kc_zram_write(const uint8_t *const *pages, const uint32_t *order, uint32_t n, uint64_t *lat,
-		  char *err, size_t errlen)
+		  uint64_t (*clk)(void), uint64_t *batch, char *err, size_t errlen)
 {
-	uint64_t range[2] = { 0, kc_pages * PAGE };
+	uint64_t range[2] = { 0, kc_pages * PAGE }, b0;
 
 	if (kc_fd < 0) {
 		snprintf(err, errlen, "zram0 is not open");
@@ -211,6 +211,7 @@ int kc_zram_write(const uint8_t *const *pages, const uint32_t *order, uint32_t n
 		snprintf(err, errlen, "BLKDISCARD on zram0: %s", strerror(errno));
 		return -1;
 	}
+	b0 = clk();
 	for (uint32_t j = 0; j < n; j++) {
 		uint32_t i = order[j];
 		uint64_t t0, t1;
@@ -232,6 +233,7 @@ int kc_zram_write(const uint8_t *const *pages, const uint32_t *order, uint32_t n
 		if (zpb_interrupted)
 			return -1;
 	}
+	*batch = clk() - b0;
 	return 0;
 }
 

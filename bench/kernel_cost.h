@@ -25,11 +25,14 @@ int kc_zram_open(uint64_t pages, const char *comp, char *why, size_t len);
 
 /*
  * Discard every slot (untimed), then write page order[j] of @pages to slot
- * order[j] for j < @n, timing each pwrite: ns into lat[j].  Pages must be
- * 4096-byte aligned.  0, or -1 with a message in @err.
+ * order[j] for j < @n, timing each pwrite in wall time: ns into lat[j].  The
+ * whole batch is also timed with @clk (e.g. thread CPU time, which covers
+ * the kernel's work: zram compresses and stores in the writer's context)
+ * into *batch.  Pages must be 4096-byte aligned.  0, or -1 with a message
+ * in @err.
  */
 int kc_zram_write(const uint8_t *const *pages, const uint32_t *order, uint32_t n, uint64_t *lat,
-		  char *err, size_t errlen);
+		  uint64_t (*clk)(void), uint64_t *batch, char *err, size_t errlen);
 
 /* mm_stat: orig_data_size, compr_data_size, mem_used_total (bytes); 0 or -1. */
 int kc_zram_mm_stat(uint64_t *orig, uint64_t *compr, uint64_t *mem_used);

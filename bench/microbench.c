@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "microbench.h"
@@ -353,6 +354,26 @@ uint32_t mb_max_size(const char *spec, char *err, size_t errlen)
 
 /* ---- the measurement ---- */
 
+static clockid_t mb_clock = CLOCK_THREAD_CPUTIME_ID;
+
+void mb_set_clock(bool wall)
+{
+	mb_clock = wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID;
+}
+
+const char *mb_clock_name(void)
+{
+	return mb_clock == CLOCK_MONOTONIC ? "wall time" : "thread CPU time";
+}
+
+uint64_t mb_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(mb_clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 int mb_pool_init(struct mb_pool *p, const char *spec, const struct mb_set *s, char *err,
 		 size_t errlen)
 {
@@ -444,7 +465,7 @@ static int phase_store(struct mb_pool *p, const struct mb_set *s, double *ns, ch
 		       size_t errlen)
 {
 	const uint32_t *ord = s->order[0];
-	uint64_t t0 = now_ns();
+	uint64_t t0 = mb_now();
 
 	for (uint32_t j = 0; j < s->n; j++) {
 		uint32_t i = ord[j];
@@ -457,14 +478,14 @@ static int phase_store(struct mb_pool *p, const struct mb_set *s, double *ns, ch
 		memcpy(dst, s->cdata + s->coff[i], s->clen[i]);
 		zpool_unmap(p->zp, p->h[i]);
 	}
-	*ns = (double)(now_ns() - t0) / s->n;
+	*ns = (double)(mb_now() - t0) / s->n;
 	return 0;
 }
 
 static void phase_load(struct mb_pool *p, const struct mb_set *s, uint8_t *buf, double *ns)
 {
 	const uint32_t *ord = s->order[1];
-	uint64_t t0 = now_ns();
+	uint64_t t0 = mb_now();
 
 	for (uint32_t j = 0; j < s->n; j++) {
 		uint32_t i = ord[j];
@@ -474,13 +495,13 @@ static void phase_load(struct mb_pool *p, const struct mb_set *s, uint8_t *buf, 
 		zpool_unmap(p->zp, p->h[i]);
 		consume(buf);
 	}
-	*ns = (double)(now_ns() - t0) / s->n;
+	*ns = (double)(mb_now() - t0) / s->n;
 }
 
 static void phase_free(struct mb_pool *p, const struct mb_set *s, double *ns)
 {
 	const uint32_t *ord = s->order[2];
-	uint64_t t0 = now_ns();
+	uint64_t t0 = mb_now();
 
 	for (uint32_t j = 0; j < s->n; j++) {
 		uint32_t i = ord[j];
@@ -488,7 +509,7 @@ static void phase_free(struct mb_pool *p, const struct mb_set *s, double *ns)
 		zpool_free(p->zp, p->h[i]);
 		p->h[i] = 0;
 	}
-	*ns = (double)(now_ns() - t0) / s->n;
+	*ns = (double)(mb_now() - t0) / s->n;
 }
 
 static int phase_cstore(struct mb_pool *p, const struct mb_set *s, const struct mb_codec *codec,
@@ -496,7 +517,7 @@ static int phase_cstore(struct mb_pool *p, const struct mb_set *s, const struct 
 {
 	const uint32_t *ord = s->order[0];
 	uint32_t bad = 0, badi = 0;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = mb_now();
 
 	for (uint32_t j = 0; j < s->n; j++) {
 		uint32_t i = ord[j];
@@ -516,7 +537,7 @@ static int phase_cstore(struct mb_pool *p, const struct mb_set *s, const struct 
 		memcpy(dst, cbuf, c);
 		zpool_unmap(p->zp, p->h[i]);
 	}
-	*ns = (double)(now_ns() - t0) / s->n;
+	*ns = (double)(mb_now() - t0) / s->n;
 	if (bad) {
 		snprintf(err, errlen, "%s compressed object %u to another length than before",
 			 codec->name, badi);
@@ -530,7 +551,7 @@ static int phase_cload(struct mb_pool *p, const struct mb_set *s, const struct m
 {
 	const uint32_t *ord = s->order[1];
 	uint32_t bad = 0, badi = 0;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = mb_now();
 
 	for (uint32_t j = 0; j < s->n; j++) {
 		uint32_t i = ord[j];
@@ -543,7 +564,7 @@ static int phase_cload(struct mb_pool *p, const struct mb_set *s, const struct m
 		zpool_unmap(p->zp, p->h[i]);
 		consume(page);
 	}
-	*ns = (double)(now_ns() - t0) / s->n;
+	*ns = (double)(mb_now() - t0) / s->n;
 	if (bad) {
 		snprintf(err, errlen, "data corruption in %s: object %u does not decompress",
 			 p->zp->cfg.spec, badi);

@@ -11,9 +11,9 @@
  * followed by zeros, the random part chosen so that the page compresses to
  * the trace's size).
  *
- * Per allocator and repetition (struct mb_times, ns per operation, each
- * phase timed as one batch with clock_gettime around it, objects visited in
- * pre-generated random orders):
+ * Per allocator and repetition (ns per operation, each phase timed as one
+ * batch with clock_gettime around it, objects visited in pre-generated
+ * random orders):
  *   store	malloc + map(WO) + memcpy of the compressed bytes + unmap
  *   load	map(RO) + memcpy out + unmap
  *   free	free
@@ -103,6 +103,15 @@ int mb_warm(struct mb_pool *p, const struct mb_set *s, char *err, size_t errlen)
  */
 int mb_run(struct mb_pool *p, const struct mb_set *s, const struct mb_codec *codec,
 	   double ns[MB_NPHASES], char *err, size_t errlen);
+
+/*
+ * The clock of the timed batches: CLOCK_THREAD_CPUTIME_ID (default: time the
+ * thread spent running, user and kernel, so other processes on a shared
+ * machine do not count) or CLOCK_MONOTONIC (wall time).
+ */
+void mb_set_clock(bool wall);
+const char *mb_clock_name(void);
+uint64_t mb_now(void);
 
 /* Median, min and max of @n values (@v is reordered). */
 struct mb_stat {

@@ -22,7 +22,7 @@
 #define MAX_REPS 1000
 
 static const char bench_usage[] =
-	"(--trace FILE | --corpus FILE) [--codec lz4] [--alloc LIST] [--objects N] [--reps N]"
+	"(--trace FILE | --corpus FILE) [--codec SPEC] [--alloc LIST] [--objects N] [--reps N]"
 	" [--seed N] [--clock cpu|wall] [--quick] [--kernel]";
 
 /*
@@ -65,8 +65,9 @@ static void help(void)
 	       "Contents are verified after every phase, outside the timed region.\n\n"
 	       "  --trace FILE     object sizes from the stores of a size trace (synthetic pages\n"
 	       "                   that compress to those sizes)\n"
-	       "  --corpus FILE    a file of raw 4096-byte pages, each compressed with the codec\n"
-	       "  --codec NAME     lz4 (default)\n"
+	       "  --corpus FILE    a page corpus (NAME.pages or NAME.pages.zst, with its manifest\n"
+	       "                   if there is one); same-filled pages are left out\n"
+	       "  --codec SPEC     %s (default lz4)\n"
 	       "  --alloc LIST     allocator specs (default: every known setting; ideal is added)\n"
 	       "  --objects N      objects per repetition (default: 20000 for a trace, every page\n"
 	       "                   of a corpus up to 50000)\n"
@@ -77,7 +78,7 @@ static void help(void)
 	       "  --quick          a tiny run: 1000 objects, 3 repetitions (for tests)\n"
 	       "  --kernel         also time each page written to /dev/zram0 (lz4; root, only\n"
 	       "                   when zram0 is unused; the device is reset afterwards)\n",
-	       bench_usage);
+	       bench_usage, codec_valid_specs());
 }
 
 struct bench_alloc {
@@ -220,13 +221,13 @@ static int kernel_rep(struct kernel_run *k, const struct mb_set *s, int r)
 }
 
 static void print_table(const struct bench_alloc *a, int n, int ideal, const struct mb_set *s,
-			const struct mb_codec *codec, int reps, const struct kernel_run *k,
-			int peer)
+			const char *cname, int reps, const struct kernel_run *k, int peer)
 {
-	char hs[32], hl[32];
+	char hs[48], hl[48];
+	int cl = (int)strcspn(cname, ":");
 
-	snprintf(hs, sizeof(hs), "store+%s", codec->name);
-	snprintf(hl, sizeof(hl), "load+%s", codec->name);
+	snprintf(hs, sizeof(hs), "store+%.*s", cl, cname);
+	snprintf(hl, sizeof(hl), "load+%.*s", cl, cname);
 	printf("objects      %u, %.0f bytes mean compressed size: %s\n", s->n,
 	       (double)s->cbytes / s->n, s->source);
 	if (s->skipped_same || s->skipped_large)
@@ -258,13 +259,13 @@ static void print_table(const struct bench_alloc *a, int n, int ideal, const str
 		struct mb_stat u = stat_of(a[peer].ns[MB_CSTORE], reps);
 		bool standin = strncmp(a[peer].spec, "zsmalloc", 8) != 0;
 
-		printf("\nkernel       /dev/zram0 (lz4, zsmalloc), one O_DIRECT pwrite per page: "
+		printf("\nkernel       /dev/zram0 (%.*s, zsmalloc), one O_DIRECT pwrite per page: "
 		       "mean %.0f ns (%.0f-%.0f) per page (%s, batch), median %.0f ns (%.0f-%.0f) "
 		       "(wall time, per page); pool %" PRIu64 " pages (mem_used_total)\n",
-		       m.med, m.min, m.max, mb_clock_name(), md.med, md.min, md.max,
+		       cl, cname, m.med, m.min, m.max, mb_clock_name(), md.med, md.min, md.max,
 		       k->mem_used / 4096);
 		printf("userspace    %s + %s store: mean %.0f ns (%.0f-%.0f) per page%s\n",
-		       codec->name, a[peer].spec, u.med, u.min, u.max,
+		       cname, a[peer].spec, u.med, u.min, u.max,
 		       standin ? " (zbud stands in: zsmalloc has not landed)" : "");
 		printf("ratio        userspace / kernel = %.2f (median of per-repetition ratios of "
 		       "means; < 1: userspace is faster)\n",
@@ -293,8 +294,9 @@ static int bench_main(int argc, char **argv)
 	bool quick = false, want_kernel = false, reps_set = false;
 	static struct bench_alloc a[MAX_SPECS];
 	struct kernel_run k = { 0 };
-	const struct mb_codec *codec;
-	struct mb_set set;
+	struct codec codec;
+	struct codec_ctx *cx = NULL;
+	struct mb_set set = { 0 };
 	char err[1024];
 	uint32_t cap = MB_PAGE;
 	int n, ideal, peer = -1, c, ret = 1;
@@ -351,8 +353,7 @@ static int bench_main(int argc, char **argv)
 			bench_usage);
 		return 2;
 	}
-	codec = mb_codec_find(codec_name, err, sizeof(err));
-	if (!codec) {
+	if (codec_parse(codec_name, &codec, err, sizeof(err))) {
 		zpb_err("bench: %s", err);
 		return 2;
 	}
@@ -393,14 +394,20 @@ static int bench_main(int argc, char **argv)
 		if (m < cap)
 			cap = m;
 	}
+	cx = codec_ctx_new(&codec);
+	if (!cx) {
+		zpb_err("bench: out of memory");
+		return 1;
+	}
 	if (trace)
-		ret = mb_set_from_trace(&set, trace, codec, (uint32_t)objects, cap, seed, err,
+		ret = mb_set_from_trace(&set, trace, cx, (uint32_t)objects, cap, seed, err,
 					sizeof(err));
 	else
-		ret = mb_set_from_pages(&set, corpus, codec, (uint32_t)objects, cap, seed, err,
-					sizeof(err));
+		ret = mb_set_from_corpus(&set, corpus, cx, (uint32_t)objects, cap, seed, err,
+					 sizeof(err));
 	if (ret) {
 		zpb_err("bench: %s", err);
+		codec_ctx_free(cx);
 		return 1;
 	}
 	ret = 1;
@@ -423,7 +430,16 @@ static int bench_main(int argc, char **argv)
 	}
 	if (want_kernel) {
 		char why[512];
-		int kr = kc_zram_open(set.n, codec->name, why, sizeof(why));
+		const char *zc = codec.kind == CODEC_LZ4 ? "lz4" : codec.kind == CODEC_LZO ? "lzo" : NULL;
+		int kr = 1;
+
+		if (zc && strcmp(codec.name, "lz4:1") && codec.kind == CODEC_LZ4)
+			zc = NULL; /* zram's lz4 is acceleration 1 */
+		if (zc)
+			kr = kc_zram_open(set.n, zc, why, sizeof(why));
+		else
+			snprintf(why, sizeof(why),
+				 "kernel side skipped: zram offers lz4 and lzo, not %s", codec.name);
 
 		if (kr < 0) {
 			zpb_err("bench: %s", why);
@@ -459,7 +475,7 @@ static int bench_main(int argc, char **argv)
 					goto out;
 				continue;
 			}
-			if (mb_run(&a[i].pool, &set, codec, ns, err, sizeof(err))) {
+			if (mb_run(&a[i].pool, &set, cx, ns, err, sizeof(err))) {
 				zpb_err("bench: %s", err);
 				goto out;
 			}
@@ -471,7 +487,7 @@ static int bench_main(int argc, char **argv)
 	}
 	if (progress_enabled())
 		fprintf(stderr, "\r%60s\r", "");
-	print_table(a, n, ideal, &set, codec, (int)reps, &k, peer);
+	print_table(a, n, ideal, &set, codec.name, (int)reps, &k, peer);
 	ret = 0;
 out:
 	if (k.on)
@@ -486,6 +502,7 @@ out:
 	free(k.median);
 	free(k.lat);
 	mb_set_free(&set);
+	codec_ctx_free(cx);
 	return ret;
 }
 

@@ -3,14 +3,9 @@
  * microbench.c - see microbench.h.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <lz4.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "microbench.h"
 #include "trace.h"
@@ -18,47 +13,7 @@
 
 const char *const mb_phase_names[MB_NPHASES] = { "store", "load", "free", "cstore", "cload" };
 
-/* ---- codecs ---- */
-
-static int lz4_compress(const void *page, void *out)
-{
-	int n = LZ4_compress_default(page, out, MB_PAGE, MB_CBOUND);
-
-	return n > 0 ? n : -1;
-}
-
-static int lz4_decompress(const void *in, size_t len, void *page)
-{
-	return LZ4_decompress_safe(in, page, (int)len, MB_PAGE) == MB_PAGE ? 0 : -1;
-}
-
-static const struct mb_codec codecs[] = {
-	{ "lz4", lz4_compress, lz4_decompress },
-};
-
-const struct mb_codec *mb_codec_find(const char *name, char *err, size_t errlen)
-{
-	for (size_t i = 0; i < sizeof(codecs) / sizeof(codecs[0]); i++)
-		if (!strcmp(codecs[i].name, name))
-			return &codecs[i];
-	snprintf(err, errlen, "unknown codec '%s' (valid: lz4)", name);
-	return NULL;
-}
-
 /* ---- object sets ---- */
-
-static bool same_filled(const uint8_t *page)
-{
-	uint64_t w0, w;
-
-	memcpy(&w0, page, 8);
-	for (size_t i = 8; i < MB_PAGE; i += 8) {
-		memcpy(&w, page + i, 8);
-		if (w != w0)
-			return false;
-	}
-	return true;
-}
 
 static void shuffle(uint32_t *v, uint32_t n, uint64_t *rng)
 {
@@ -126,7 +81,7 @@ static void synth_page(uint8_t *page, uint32_t k, uint64_t seed)
 }
 
 /* The largest random prefix whose page compresses to at most @target bytes (at least 1). */
-static uint32_t synth_prefix(const struct mb_codec *codec, uint32_t target, uint8_t *page,
+static uint32_t synth_prefix(struct codec_ctx *cx, uint32_t target, uint8_t *page,
 			     uint8_t *cbuf)
 {
 	uint32_t lo = 1, hi = MB_PAGE;
@@ -136,7 +91,7 @@ static uint32_t synth_prefix(const struct mb_codec *codec, uint32_t target, uint
 		int c;
 
 		synth_page(page, mid, target);
-		c = codec->compress(page, cbuf);
+		c = codec_compress(cx, page, cbuf);
 		if (c >= 0 && (uint32_t)c <= target)
 			lo = mid;
 		else
@@ -145,8 +100,8 @@ static uint32_t synth_prefix(const struct mb_codec *codec, uint32_t target, uint
 	return lo;
 }
 
-int mb_set_from_trace(struct mb_set *s, const char *path, const struct mb_codec *codec,
-		      uint32_t n, uint32_t cap, uint64_t seed, char *err, size_t errlen)
+int mb_set_from_trace(struct mb_set *s, const char *path, struct codec_ctx *cx, uint32_t n,
+		      uint32_t cap, uint64_t seed, char *err, size_t errlen)
 {
 	struct trace_reader r;
 	struct trace_op op;
@@ -202,17 +157,17 @@ int mb_set_from_trace(struct mb_set *s, const char *path, const struct mb_codec 
 		int c;
 
 		if (!prefix[t])
-			prefix[t] = synth_prefix(codec, t, page, cbuf);
+			prefix[t] = synth_prefix(cx, t, page, cbuf);
 		synth_page(page, prefix[t], seed + i);
-		c = codec->compress(page, cbuf);
+		c = codec_compress(cx, page, cbuf);
 		if (c < 0) {
-			snprintf(err, errlen, "%s: compression failed", codec->name);
+			snprintf(err, errlen, "%s: compression failed", codec_ctx_codec(cx)->name);
 			goto out;
 		}
 		if ((uint32_t)c > cap) {
 			/* the prefix was calibrated on another seed: a byte or two over */
 			synth_page(page, prefix[t] - 1, seed + i);
-			c = codec->compress(page, cbuf);
+			c = codec_compress(cx, page, cbuf);
 			if (c < 0 || (uint32_t)c > cap) {
 				s->skipped_large++;
 				continue;
@@ -225,7 +180,7 @@ int mb_set_from_trace(struct mb_set *s, const char *path, const struct mb_codec 
 	set_orders(s, seed);
 	snprintf(s->source, sizeof(s->source),
 		 "sizes of the stores in %s (synthetic pages: random bytes then zeros, %s)", path,
-		 codec->name);
+		 codec_ctx_codec(cx)->name);
 	ret = 0;
 out:
 	if (ret)
@@ -237,41 +192,23 @@ out:
 	return ret;
 }
 
-int mb_set_from_pages(struct mb_set *s, const char *path, const struct mb_codec *codec,
-		      uint32_t n, uint32_t cap, uint64_t seed, char *err, size_t errlen)
+int mb_set_from_corpus(struct mb_set *s, const char *path, struct codec_ctx *cx, uint32_t n,
+		       uint32_t cap, uint64_t seed, char *err, size_t errlen)
 {
-	struct stat st;
-	uint64_t npages, rng = seed, cdcap = 0;
+	uint64_t rng = seed, cdcap = 0, npages;
 	uint32_t *pick = NULL;
 	uint8_t *cbuf = NULL;
-	int fd, ret = -1;
+	int ret = -1;
 
 	memset(s, 0, sizeof(*s));
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+	if (corpus_open(&s->corpus, path, err, errlen))
 		return -1;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size == 0 ||
-	    st.st_size % MB_PAGE) {
-		snprintf(err, errlen, "%s: not a file of whole 4096-byte pages", path);
-		close(fd);
-		return -1;
-	}
-	npages = (uint64_t)st.st_size / MB_PAGE;
+	s->has_corpus = true;
+	npages = s->corpus.pages;
 	if (npages > UINT32_MAX) {
 		snprintf(err, errlen, "%s: more than 2^32 pages", path);
-		close(fd);
-		return -1;
+		goto out;
 	}
-	s->map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (s->map == MAP_FAILED) {
-		s->map = NULL;
-		snprintf(err, errlen, "cannot map %s: %s", path, strerror(errno));
-		return -1;
-	}
-	s->map_len = st.st_size;
 	if (!n || n > npages)
 		n = (uint32_t)npages;
 	pick = malloc(npages * sizeof(*pick));
@@ -282,16 +219,17 @@ int mb_set_from_pages(struct mb_set *s, const char *path, const struct mb_codec 
 	}
 	shuffle(pick, (uint32_t)npages, &rng);
 	for (uint64_t j = 0; j < npages && s->n < n; j++) {
-		const uint8_t *page = (const uint8_t *)s->map + (uint64_t)pick[j] * MB_PAGE;
+		const uint8_t *page = corpus_page(&s->corpus, pick[j]);
+		uint64_t word;
 		int c;
 
-		if (same_filled(page)) {
+		if (page_same_filled(page, &word)) {
 			s->skipped_same++;
 			continue;
 		}
-		c = codec->compress(page, cbuf);
+		c = codec_compress(cx, page, cbuf);
 		if (c < 0) {
-			snprintf(err, errlen, "%s: compression failed", codec->name);
+			snprintf(err, errlen, "%s: compression failed", codec_ctx_codec(cx)->name);
 			goto out;
 		}
 		if ((uint32_t)c > cap) {
@@ -307,7 +245,8 @@ int mb_set_from_pages(struct mb_set *s, const char *path, const struct mb_codec 
 		goto out;
 	}
 	set_orders(s, seed);
-	snprintf(s->source, sizeof(s->source), "pages of %s compressed with %s", path, codec->name);
+	snprintf(s->source, sizeof(s->source), "pages of %s (%s, %s) compressed with %s", path,
+		 s->corpus.workload, s->corpus.source, codec_ctx_codec(cx)->name);
 	ret = 0;
 out:
 	if (ret)
@@ -326,8 +265,8 @@ void mb_set_free(struct mb_set *s)
 	for (int k = 0; k < 3; k++)
 		free(s->order[k]);
 	free(s->synth);
-	if (s->map)
-		munmap(s->map, s->map_len);
+	if (s->has_corpus)
+		corpus_close(&s->corpus);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -512,7 +451,7 @@ static void phase_free(struct mb_pool *p, const struct mb_set *s, double *ns)
 	*ns = (double)(mb_now() - t0) / s->n;
 }
 
-static int phase_cstore(struct mb_pool *p, const struct mb_set *s, const struct mb_codec *codec,
+static int phase_cstore(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx,
 			uint8_t *cbuf, double *ns, char *err, size_t errlen)
 {
 	const uint32_t *ord = s->order[0];
@@ -521,7 +460,7 @@ static int phase_cstore(struct mb_pool *p, const struct mb_set *s, const struct 
 
 	for (uint32_t j = 0; j < s->n; j++) {
 		uint32_t i = ord[j];
-		int c = codec->compress(s->page[i], cbuf), ret;
+		int c = codec_compress(cx, s->page[i], cbuf), ret;
 		void *dst;
 
 		if (c != (int)s->clen[i]) {
@@ -540,13 +479,13 @@ static int phase_cstore(struct mb_pool *p, const struct mb_set *s, const struct 
 	*ns = (double)(mb_now() - t0) / s->n;
 	if (bad) {
 		snprintf(err, errlen, "%s compressed object %u to another length than before",
-			 codec->name, badi);
+			 codec_ctx_codec(cx)->name, badi);
 		return -1;
 	}
 	return 0;
 }
 
-static int phase_cload(struct mb_pool *p, const struct mb_set *s, const struct mb_codec *codec,
+static int phase_cload(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx,
 		       uint8_t *page, double *ns, char *err, size_t errlen)
 {
 	const uint32_t *ord = s->order[1];
@@ -557,7 +496,7 @@ static int phase_cload(struct mb_pool *p, const struct mb_set *s, const struct m
 		uint32_t i = ord[j];
 		const void *src = zpool_map(p->zp, p->h[i], ZPOOL_MM_RO);
 
-		if (codec->decompress(src, s->clen[i], page)) {
+		if (codec_decompress(cx, src, s->clen[i], page)) {
 			bad++;
 			badi = i;
 		}
@@ -573,7 +512,7 @@ static int phase_cload(struct mb_pool *p, const struct mb_set *s, const struct m
 	/* untimed: every page comes back exactly */
 	for (uint32_t i = 0; i < s->n; i++) {
 		const void *src = zpool_map(p->zp, p->h[i], ZPOOL_MM_RO);
-		int fail = codec->decompress(src, s->clen[i], page) ||
+		int fail = codec_decompress(cx, src, s->clen[i], page) ||
 			   memcmp(page, s->page[i], MB_PAGE);
 
 		zpool_unmap(p->zp, p->h[i]);
@@ -587,7 +526,7 @@ static int phase_cload(struct mb_pool *p, const struct mb_set *s, const struct m
 	return 0;
 }
 
-int mb_run(struct mb_pool *p, const struct mb_set *s, const struct mb_codec *codec,
+int mb_run(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx,
 	   double ns[MB_NPHASES], char *err, size_t errlen)
 {
 	static _Alignas(64) uint8_t buf[MB_CBOUND];
@@ -600,10 +539,10 @@ int mb_run(struct mb_pool *p, const struct mb_set *s, const struct mb_codec *cod
 	if (verify_objects(p, s, "the load phase", err, errlen))
 		goto out;
 	phase_free(p, s, &ns[MB_FREE]);
-	if (phase_cstore(p, s, codec, buf, &ns[MB_CSTORE], err, errlen) ||
+	if (phase_cstore(p, s, cx, buf, &ns[MB_CSTORE], err, errlen) ||
 	    verify_objects(p, s, "the compress+store phase", err, errlen))
 		goto out;
-	if (phase_cload(p, s, codec, buf, &ns[MB_CLOAD], err, errlen))
+	if (phase_cload(p, s, cx, buf, &ns[MB_CLOAD], err, errlen))
 		goto out;
 	ret = 0;
 out:

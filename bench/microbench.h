@@ -29,26 +29,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "codec.h"
+#include "corpus.h"
 #include "zpool.h"
 
-#define MB_PAGE 4096
+#define MB_PAGE CODEC_PAGE
+#define MB_CBOUND CODEC_BOUND
 
 enum mb_phase { MB_STORE, MB_LOAD, MB_FREE, MB_CSTORE, MB_CLOAD, MB_NPHASES };
 
 extern const char *const mb_phase_names[MB_NPHASES];
-
-/* The page compressor of the compression paths. */
-struct mb_codec {
-	const char *name;
-	/* compressed length into @out (MB_CBOUND bytes), or -1 */
-	int (*compress)(const void *page, void *out);
-	/* 0 if exactly one page came out */
-	int (*decompress)(const void *in, size_t len, void *page);
-};
-#define MB_CBOUND 8192
-
-/* lz4 (LZ4_compress_default), or NULL with the valid names in @err. */
-const struct mb_codec *mb_codec_find(const char *name, char *err, size_t errlen);
 
 struct mb_set {
 	uint32_t n;		  /* objects */
@@ -63,8 +53,8 @@ struct mb_set {
 	char source[512];	  /* one line saying where the objects come from */
 	/* owned memory */
 	uint8_t *synth;		  /* synthetic pages (trace mode) */
-	void *map;		  /* mapped corpus file */
-	size_t map_len;
+	struct corpus corpus;	  /* corpus mode */
+	bool has_corpus;
 };
 
 /*
@@ -72,14 +62,15 @@ struct mb_set {
  * until @n objects (0: as many as the trace has stores).  Sizes above @cap
  * are left out.  0, or -1 with one line in @err.
  */
-int mb_set_from_trace(struct mb_set *s, const char *path, const struct mb_codec *codec,
-		      uint32_t n, uint32_t cap, uint64_t seed, char *err, size_t errlen);
+int mb_set_from_trace(struct mb_set *s, const char *path, struct codec_ctx *cx, uint32_t n,
+		      uint32_t cap, uint64_t seed, char *err, size_t errlen);
 /*
- * Objects from a file of raw 4096-byte pages: up to @n pages (0: all) in a
- * seeded random order, compressed with @codec.  0, or -1 with one line in @err.
+ * Objects from a page corpus (corpus.h: NAME.pages or NAME.pages.zst, checked
+ * against its manifest): up to @n pages (0: all) in a seeded random order,
+ * compressed with @cx.  0, or -1 with one line in @err.
  */
-int mb_set_from_pages(struct mb_set *s, const char *path, const struct mb_codec *codec,
-		      uint32_t n, uint32_t cap, uint64_t seed, char *err, size_t errlen);
+int mb_set_from_corpus(struct mb_set *s, const char *path, struct codec_ctx *cx, uint32_t n,
+		       uint32_t cap, uint64_t seed, char *err, size_t errlen);
 void mb_set_free(struct mb_set *s);
 
 /* The largest object @spec accepts (1..4096), or 0 if the pool cannot be created. */
@@ -101,7 +92,7 @@ int mb_warm(struct mb_pool *p, const struct mb_set *s, char *err, size_t errlen)
  * empty before and after.  0, or -1 with one line in @err (an allocator
  * refusal or a data mismatch).
  */
-int mb_run(struct mb_pool *p, const struct mb_set *s, const struct mb_codec *codec,
+int mb_run(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx,
 	   double ns[MB_NPHASES], char *err, size_t errlen);
 
 /*

@@ -35,10 +35,14 @@ awk '$1 == "ideal" && !($12 == "1.00" && $13 == "1.00" && $14 == "1.00" && $15 =
 [ "$(awk 'f && NF {print $1} /^allocator/ {f=1}' "$d/one" | tr '\n' ' ')" = "zbud ideal " ] \
 	|| fail "rows for --alloc zbud: $(cat "$d/one")"
 
+# zstd as the codec: its columns
+"$ZPB" bench --trace corpora/example.trace --quick --alloc zbud --codec zstd:1 > "$d/z" || fail "--codec zstd:1"
+grep -q '^allocator .* store+zstd  *load+zstd ' "$d/z" || fail "zstd header: $(cat "$d/z")"
+
 # a raw page file as corpus: 64 pages of the program itself
 cat "$ZPB" "$ZPB" "$ZPB" "$ZPB" | head -c 262144 > "$d/p.pages"
 "$ZPB" bench --corpus "$d/p.pages" --quick --alloc malloc > "$d/pg" || fail "--corpus"
-grep -q "pages of $d/p.pages compressed with lz4" "$d/pg" || fail "corpus source line: $(head -n 1 "$d/pg")"
+grep -q "pages of $d/p.pages (.*) compressed with lz4" "$d/pg" || fail "corpus source line: $(head -n 1 "$d/pg")"
 
 # bad input: one line on stderr, exit 2 (usage) or 1 (input), no crash
 check() {
@@ -57,5 +61,5 @@ check 2 --trace corpora/example.trace --reps 0
 check 1 --trace "$d/missing.trace" --quick
 head -c 5000 "$ZPB" > "$d/odd.pages"
 check 1 --corpus "$d/odd.pages" --quick
-grep -q 'not a file of whole 4096-byte pages' "$d/e" || fail "odd corpus message: $(cat "$d/e")"
+grep -q 'not a whole number of 4096-byte pages' "$d/e" || fail "odd corpus message: $(cat "$d/e")"
 exit 0

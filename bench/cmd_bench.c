@@ -154,11 +154,22 @@ static int build_specs(const char *list, struct bench_alloc *a, int *n)
 	return add_spec(a, n, keys, "ideal", false);
 }
 
-static int find_spec(const struct bench_alloc *a, int n, const char *name)
+/* The entry with the same configuration as @spec, or -1. */
+static int find_spec(const struct bench_alloc *a, int n, const char *spec)
 {
-	for (int i = 0; i < n; i++)
-		if (!strcmp(a[i].spec, name))
+	struct zpool_config cfg;
+	char key[512], k2[512], err[256];
+
+	if (zpool_parse_spec(spec, &cfg, err, sizeof(err)))
+		return -1;
+	config_key(&cfg, key, sizeof(key));
+	for (int i = 0; i < n; i++) {
+		if (zpool_parse_spec(a[i].spec, &cfg, err, sizeof(err)))
+			continue;
+		config_key(&cfg, k2, sizeof(k2));
+		if (!strcmp(key, k2))
 			return i;
+	}
 	return -1;
 }
 

@@ -83,7 +83,9 @@
  *  - kref -> the object count of the page plus its "queued" flag: a page
  *    is released when it holds no object and no compaction work is pending.
  *  - Page migration (isolate/migrate/putback) is not ported: userspace
- *    pages never move.  mapped_count is an int, not a 2-bit field.
+ *    pages never move.  mapped_count is an int, not a 2-bit field.  As in
+ *    the kernel, MIDDLE_MAPPED is one bit: two overlapping maps of the same
+ *    MIDDLE object are not supported (no front end does that).
  *  - 6.1 pool lock: taken by alloc, free, compaction and reclaim as a
  *    whole, where the kernel takes it only around list operations and
  *    relies on per-page trylocks and PAGE_CLAIMED; map/unmap take only the

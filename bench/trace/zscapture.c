@@ -115,3 +115,11 @@ int zs_capture_discard(struct zs_capture *c, uint64_t sector, uint64_t bytes)
 	}
 	return 0;
 }
+
+void zs_capture_vanish(struct zs_capture *c, uint64_t slot)
+{
+	if (slot >= c->nslots || c->state[slot] == ZS_ST_EMPTY)
+		return;
+	c->vanished++;
+	drop(c, slot);
+}

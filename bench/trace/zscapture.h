@@ -13,8 +13,9 @@
  *	discard of a slot with object   f ID        (only whole 4 KiB slots)
  *
  * ID = slot = sector / 8.  Slots freed without any I/O (swap's
- * slot_free_notify) are invisible here; such a slot's object is freed in
- * the trace only when the slot is written or discarded again.
+ * slot_free_notify) show no event: the tracer finds them by sweeping zram's
+ * slot table now and then and reports them with zs_capture_vanish() (an
+ * f ID, late by up to one sweep interval).
  */
 #ifndef ZSCAPTURE_H
 #define ZSCAPTURE_H
@@ -36,6 +37,7 @@ struct zs_capture {
 	uint64_t failed;     /* writes that left nothing stored */
 	uint64_t huge;	     /* stores of 4096 bytes (page kept uncompressed) */
 	uint64_t discarded;  /* slots discarded */
+	uint64_t vanished;   /* slots found empty by a sweep (freed without I/O) */
 	uint64_t live;	     /* objects live after the last op */
 	uint64_t live_bytes; /* their sizes summed */
 };
@@ -46,5 +48,7 @@ void zs_capture_release(struct zs_capture *c);
 int zs_capture_write(struct zs_capture *c, uint64_t slot, unsigned int v);
 /* A discard/write-zeroes of @bytes at @sector frees the slots it covers whole. */
 int zs_capture_discard(struct zs_capture *c, uint64_t sector, uint64_t bytes);
+/* A sweep found @slot empty: free whatever the trace holds there. */
+void zs_capture_vanish(struct zs_capture *c, uint64_t slot);
 
 #endif /* ZSCAPTURE_H */

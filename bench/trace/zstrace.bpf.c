@@ -44,6 +44,7 @@ const volatile unsigned int target_dev;		/* kernel dev_t of the zram disk */
 const volatile unsigned long long zs_malloc_start; /* [start, end) of zs_malloc's code */
 const volatile unsigned long long zs_malloc_end;
 const volatile unsigned int want_data;		/* send page contents */
+const volatile unsigned long long memcg_ino;	/* only writes of this memcg's pages (0: all) */
 
 /* Set by the loader after calibration (0 = page contents unavailable). */
 unsigned long long page_offset_base_v;
@@ -65,6 +66,17 @@ unsigned long long lat_sum[ZS_NR_OPS];
 unsigned long long zsm_calls;	 /* fentry/zs_malloc, where allowed */
 unsigned long long zsm_bytes;
 unsigned long long bio_seq;
+unsigned long long zram_ptr;	 /* struct zram * of the device, seen at a write */
+unsigned long long sweep_n;	 /* slots the next sweep looks at */
+
+/* Sweep result: bit s set = slot s holds something (object or same-filled). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ZS_SWEEP_WORDS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, unsigned int);
+	__type(value, unsigned long long);
+} occupied SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -135,6 +147,29 @@ static __always_inline int op_of(struct bio *bio)
 static __always_inline bool ours(struct bio *bio)
 {
 	return BPF_CORE_READ(bio, bi_bdev, bd_dev) == target_dev;
+}
+
+/*
+ * Does the first page of a write belong to the memory cgroup whose
+ * directory has inode number memcg_ino?  (A swap-out bio is one folio, of
+ * one cgroup.)  page->memcg_data points to the mem_cgroup, flags in its low
+ * bits; a cgroup directory's inode number is its kernfs node id.
+ */
+static __always_inline bool in_memcg(struct bio *bio)
+{
+	struct bio_vec *vecs = BPF_CORE_READ(bio, bi_io_vec);
+	unsigned int idx = BPF_CORE_READ(bio, bi_iter.bi_idx);
+	unsigned long long mask, md;
+	struct mem_cgroup *mc;
+	struct bio_vec bv;
+
+	if (!bpf_core_field_exists(struct page, memcg_data) ||
+	    bpf_probe_read_kernel(&bv, sizeof(bv), &vecs[idx & 0xffff]) || !bv.bv_page)
+		return false;
+	mask = bpf_core_enum_value(enum page_memcg_data_flags, __NR_MEMCG_DATA_FLAGS) - 1;
+	md = BPF_CORE_READ(bv.bv_page, memcg_data);
+	mc = (void *)(md & ~mask);
+	return mc && BPF_CORE_READ(mc, css.cgroup, kn, id) == memcg_ino;
 }
 
 static __always_inline unsigned int log2_bucket(unsigned long long v)
@@ -264,6 +299,8 @@ int BPF_PROG(bio_queue, struct bio *bio)
 	if (!ours(bio))
 		return 0;
 	op = op_of(bio);
+	if (memcg_ino && op == ZS_OP_WRITE && !in_memcg(bio))
+		return 0;
 	bytes = BPF_CORE_READ(bio, bi_iter.bi_size);
 	in.seq = __sync_fetch_and_add(&bio_seq, 1);
 	in.ts = bpf_ktime_get_ns();
@@ -351,6 +388,7 @@ static __always_inline void read_slots(struct bio *bio, struct zs_ev_done *d)
 	sl.table = (unsigned long long)BPF_CORE_READ(zram, table);
 	if (!sl.table)
 		return;
+	zram_ptr = (unsigned long long)zram;
 	sl.esize = bpf_core_type_size(struct zram_table_entry);
 	sl.first = d->sector / ZS_SECTORS_PER_PAGE;
 	sl.flag_same = 1ULL << same_bit;
@@ -515,6 +553,58 @@ int BPF_PROG(calib_alloc, unsigned long call_site, const void *ptr, struct kmem_
 		pos = BPF_CORE_READ(pos, next);
 	}
 	return 0;
+}
+
+/*
+ * Sweep, run on demand by the loader (BPF_PROG_RUN): which slots of the
+ * zram table hold something.  Swap frees slots without any I/O
+ * (slot_free_notify); comparing with the trace's live slots finds them.
+ */
+struct sweep {
+	unsigned long long table;
+	unsigned long long esize;
+	unsigned long long flag_same;
+};
+
+static long sweep_step(unsigned int i, struct sweep *sw)
+{
+	struct zram_table_entry *e = (void *)(sw->table + (unsigned long long)i * sw->esize);
+	unsigned long flags = 0, handle = 0;
+	unsigned int word = i / 64;
+	unsigned long long *w;
+
+	if (bpf_core_read(&flags, sizeof(flags), &e->flags) ||
+	    bpf_core_read(&handle, sizeof(handle), &e->handle))
+		return 1;
+	w = bpf_map_lookup_elem(&occupied, &word);
+	if (!w)
+		return 1;
+	if (handle || (flags & sw->flag_same))
+		*w |= 1ULL << (i % 64);
+	else
+		*w &= ~(1ULL << (i % 64));
+	return 0;
+}
+
+SEC("syscall")
+int sweep(void *ctx)
+{
+	struct zram *zram = (void *)zram_ptr;
+	struct sweep sw = {};
+	unsigned long long n = sweep_n;
+
+	if (!zram || !bpf_core_type_exists(struct zram_table_entry) ||
+	    !bpf_core_field_exists(struct zram_table_entry, flags) ||
+	    !bpf_core_enum_value_exists(enum zram_pageflags, ZRAM_SAME))
+		return -1;
+	sw.table = (unsigned long long)BPF_CORE_READ(zram, table);
+	if (!sw.table)
+		return -1;
+	sw.esize = bpf_core_type_size(struct zram_table_entry);
+	sw.flag_same = 1ULL << bpf_core_enum_value(enum zram_pageflags, ZRAM_SAME);
+	if (n > ZS_SWEEP_WORDS * 64ULL)
+		n = ZS_SWEEP_WORDS * 64ULL;
+	return bpf_loop(n, sweep_step, &sw, 0);
 }
 
 /* Only loaded where the kernel allows fentry (the loader test-loads it). */

@@ -5,7 +5,7 @@
  *
  *	zpb-capture --device zram0 [--trace OUT.trace] [--pages OUT.pages]
  *	            [--pool OUT.tsv] [--duration S] [--sizes kernel|lz4]
- *	            [--ready FILE] [--ring-mb N] [-v]
+ *	            [--ready FILE] [--memcg DIR] [--ring-mb N] [-v]
  *
  * Steps: check the device and the kernel (root, BTF, dev_t), find zs_malloc
  * in /proc/kallsyms (pool page counting), test-load fentry/zs_malloc (most
@@ -22,6 +22,7 @@
  * instead: the userspace compressor, which differs from the kernel's on
  * some pages and ignores zram's huge-page rule; the trace says which.
  */
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -34,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -47,6 +49,7 @@
 #include "zstrace.skel.h"
 
 #define GIB (1ULL << 30)
+#define SWEEP_NS 500000000ULL /* how often zram's table is swept for frees without I/O */
 
 struct opts {
 	const char *device;
@@ -54,6 +57,7 @@ struct opts {
 	const char *pages;
 	const char *pool;
 	const char *ready;
+	const char *memcg;
 	double duration; /* 0: until a signal */
 	int lz4_sizes;
 	unsigned int ring_mb;
@@ -75,6 +79,10 @@ struct state {
 	uint64_t lz4_same;
 	long long pool_last, pool_max;
 	int oom;
+	/* sweeps of zram's slot table (frees without I/O) */
+	const volatile uint64_t *occ;
+	int sweep_off;
+	uint64_t sweeps;
 };
 
 static volatile sig_atomic_t stop;
@@ -102,14 +110,15 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: zpoolbench capture --device zram0 [--trace OUT.trace] [--pages OUT.pages]\n"
 		"                          [--pool OUT.tsv] [--duration S] [--sizes kernel|lz4]\n"
-		"                          [--ready FILE] [--ring-mb N] [-v]\n"
+		"                          [--ready FILE] [--memcg DIR] [--ring-mb N] [-v]\n"
 		"Traces the writes and discards a zram device gets (BPF, root) until SIGINT,\n"
 		"SIGTERM or the duration, then prints a summary.\n"
 		"  --trace F     size trace v1 of what the pool stored (ID = slot = sector/8)\n"
 		"  --pages F     every page written, 4096 bytes each, in write order\n"
 		"  --pool F      pool pages over time: 'SECONDS POOL_PAGES' per change\n"
 		"  --sizes S     kernel: the sizes zram stored (default); lz4: liblz4's sizes\n"
-		"  --ready F     create F once the tracer is attached\n");
+		"  --ready F     create F once the tracer is attached\n"
+		"  --memcg DIR   only writes of pages charged to this memory cgroup\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -119,6 +128,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "pages", required_argument, NULL, 'p' },  { "pool", required_argument, NULL, 'P' },
 		{ "duration", required_argument, NULL, 'D' }, { "sizes", required_argument, NULL, 's' },
 		{ "ready", required_argument, NULL, 'r' },  { "ring-mb", required_argument, NULL, 'R' },
+		{ "memcg", required_argument, NULL, 'm' },
 		{ "verbose", no_argument, NULL, 'v' },	    { "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -136,6 +146,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'p': o->pages = optarg; break;
 		case 'P': o->pool = optarg; break;
 		case 'r': o->ready = optarg; break;
+		case 'm': o->memcg = optarg; break;
 		case 'v': o->verbose++; break;
 		case 'h': usage(stdout); exit(0);
 		case 'D':
@@ -383,6 +394,14 @@ static int calibrate(struct zstrace_bpf *skel, char *why, size_t len)
 	return 0;
 }
 
+static uint64_t ktime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* = bpf_ktime_get_ns() */
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 /* ---- events ------------------------------------------------------------ */
 
 static int is_same_filled(const unsigned char *p)
@@ -499,15 +518,46 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* ---- summary ----------------------------------------------------------- */
-
-static uint64_t ktime_ns(void)
+/*
+ * Find slots swap freed without I/O: drain the events first, so that the
+ * trace's state is at least as new as the stream; then every slot the trace
+ * holds and the table does not was freed.  (A write racing with the sweep
+ * is harmless: its event comes later and stores again.)
+ */
+static void sweep(struct state *st, struct zstrace_bpf *skel, struct ring_buffer *rb)
 {
-	struct timespec ts;
+	LIBBPF_OPTS(bpf_test_run_opts, run);
+	char path[128], buf[64];
+	uint64_t disk = 0, n, before;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts); /* = bpf_ktime_get_ns() */
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	if (st->sweep_off || !st->occ || !skel->bss->zram_ptr)
+		return;
+	ring_buffer__consume(rb);
+	snprintf(path, sizeof(path), "/sys/block/%s/disksize", st->o.device);
+	if (read_line(path, buf, sizeof(buf)) || parse_u64(buf, 0, UINT64_MAX, &disk) || !disk)
+		return; /* reset: the table is gone */
+	n = st->cap.nslots < disk / ZS_PAGE_SIZE ? st->cap.nslots : disk / ZS_PAGE_SIZE;
+	if (n > ZS_SWEEP_WORDS * 64ULL)
+		n = ZS_SWEEP_WORDS * 64ULL;
+	skel->bss->sweep_n = n;
+	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.sweep), &run) || (int)run.retval < 0) {
+		fprintf(stderr, "zpoolbench: capture: cannot sweep zram's slot table; frees without "
+				"I/O (swap) will be missing from the trace\n");
+		st->sweep_off = 1;
+		return;
+	}
+	st->sweeps++;
+	before = st->cap.vanished;
+	for (uint64_t s = 0; s < n; s++)
+		if (st->cap.state[s] != ZS_ST_EMPTY && !(st->occ[s / 64] >> (s % 64) & 1)) {
+			if (st->cap.vanished == before && st->have_trace)
+				fprintf(st->trace.f, "# freed without I/O (sweep at %.3f s)\n",
+					(ktime_ns() - st->t0) / 1e9);
+			zs_capture_vanish(&st->cap, s);
+		}
 }
+
+/* ---- summary ----------------------------------------------------------- */
 
 /* The upper edge of the log2 bucket holding the q-quantile, in microseconds. */
 static double hist_quantile(const unsigned long long *hist, double q)
@@ -587,7 +637,8 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	char majmin[32], comp[128] = "?", why[256], path[128];
 	unsigned int devt;
-	uint64_t zs_start = 0, zs_end = 0, t_end;
+	uint64_t zs_start = 0, zs_end = 0, t_end, next_sweep;
+	void *occ = MAP_FAILED;
 	int want_data, fentry, err, rc = 1;
 	struct mm_stat m0, m1;
 
@@ -651,6 +702,15 @@ int main(int argc, char **argv)
 	skel->rodata->zs_malloc_start = zs_start;
 	skel->rodata->zs_malloc_end = zs_end;
 	skel->rodata->want_data = want_data;
+	if (st.o.memcg) {
+		struct stat sb;
+
+		if (stat(st.o.memcg, &sb) || !S_ISDIR(sb.st_mode)) {
+			zpb_err("capture: --memcg %s is not a cgroup directory", st.o.memcg);
+			goto out;
+		}
+		skel->rodata->memcg_ino = sb.st_ino;
+	}
 	err = zstrace_bpf__load(skel);
 	if (err) {
 		zpb_err("capture: the kernel refused the tracer: %s (run with -v for the verifier's log)",
@@ -698,7 +758,11 @@ int main(int argc, char **argv)
 		}
 		close(fd);
 	}
+	occ = mmap(NULL, ZS_SWEEP_WORDS * sizeof(uint64_t), PROT_READ, MAP_SHARED,
+		   bpf_map__fd(skel->maps.occupied), 0);
+	st.occ = occ == MAP_FAILED ? NULL : occ;
 	t_end = st.o.duration > 0 ? st.t0 + (uint64_t)(st.o.duration * 1e9) : 0;
+	next_sweep = st.t0 + SWEEP_NS;
 	while (!stop && !st.oom) {
 		err = ring_buffer__poll(rb, 100);
 		if (err < 0 && err != -EINTR) {
@@ -707,6 +771,10 @@ int main(int argc, char **argv)
 		}
 		if (t_end && ktime_ns() >= t_end)
 			break;
+		if (ktime_ns() >= next_sweep) {
+			sweep(&st, skel, rb);
+			next_sweep = ktime_ns() + SWEEP_NS;
+		}
 		if (progress_enabled())
 			fprintf(stderr, "\r%" PRIu64 " pages written, pool %lld pages   ",
 				st.write_pages, st.pool_last);
@@ -715,6 +783,7 @@ int main(int argc, char **argv)
 		fputc('\n', stderr);
 	zstrace_bpf__detach(skel);
 	ring_buffer__consume(rb);
+	sweep(&st, skel, rb);
 	m1 = read_mm_stat(st.o.device);
 	if (st.oom) {
 		zpb_err("capture: out of memory following the slots");
@@ -738,9 +807,10 @@ int main(int argc, char **argv)
 	       skel->bss->drops_data);
 	printf("sizes: %s\n", st.lz4_sizes ? "liblz4 (userspace)" : "kernel (zram slot table)");
 	printf("trace: a %" PRIu64 ", f %" PRIu64 ", same-filled %" PRIu64 ", huge %" PRIu64
-	       ", nothing stored %" PRIu64 ", discarded slots %" PRIu64 "\n",
+	       ", nothing stored %" PRIu64 ", discarded slots %" PRIu64
+	       ", freed without I/O %" PRIu64 " (%" PRIu64 " sweeps)\n",
 	       st.cap.stores, st.cap.frees, st.cap.same, st.cap.huge, st.cap.failed,
-	       st.cap.discarded);
+	       st.cap.discarded, st.cap.vanished, st.sweeps);
 	printf("live: %" PRIu64 " objects, %" PRIu64 " bytes", st.cap.live, st.cap.live_bytes);
 	if (m1.ok)
 		printf("; mm_stat compr_data_size %" PRIu64 " (change %+" PRId64 ")", m1.compr,
@@ -780,6 +850,8 @@ out:
 		afile_abort(&st.trace);
 	ring_buffer__free(rb);
 	zstrace_bpf__destroy(skel);
+	if (occ != MAP_FAILED)
+		munmap(occ, ZS_SWEEP_WORDS * sizeof(uint64_t));
 	zs_capture_release(&st.cap);
 	free(st.lz4_size);
 	return rc;

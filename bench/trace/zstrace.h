@@ -28,6 +28,7 @@
 #define ZS_MAX_BIO_PAGES 256	/* pages per bio the tracer follows; more count as dropped */
 #define ZS_HIST_BUCKETS 40	/* log2(ns) buckets: up to ~550 s */
 #define ZS_CALIB_PAIRS 8
+#define ZS_SWEEP_WORDS (1 << 16) /* slots a sweep covers: 64 per word, 4M (16 GiB) */
 
 enum zs_ev_kind {
 	ZS_EV_PAGE = 1,

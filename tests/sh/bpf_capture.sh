@@ -60,6 +60,17 @@ set -- $live
 	fail "pool pages $(field 'pool pages:' 1) != mem_used_total/4096 $used_pages"
 [ "$(tail -n 1 "$TMP/t.pool" | cut -d' ' -f2)" = "$used_pages" ] || fail "pool series ends wrong"
 
+# detached: none of the tracer's programs is left in the kernel
+bpftool=$(command -v bpftool || echo /usr/sbin/bpftool)
+if [ -x "$bpftool" ]; then
+	"$bpftool" prog show > "$TMP/progs" || fail "bpftool prog show failed"
+	! grep -qE 'name (bio_queue|bio_complete|page_alloc|page_free)  ' "$TMP/progs" ||
+		fail "tracer programs still loaded after exit"
+fi
+# --duration ends it by itself, through 'zpoolbench capture'
+"$ZPB" capture --device zram0 --duration 1 > "$TMP/dur.out" 2>&1 || fail "--duration run failed"
+grep -q '^drops: 0 ' "$TMP/dur.out" || fail "--duration run: no summary"
+
 if "$ZPB" replay --help >/dev/null 2>&1; then
 	"$ZPB" replay --trace "$TMP/t.trace" --alloc zbud > "$TMP/replay.out" 2>&1 ||
 		{ cat "$TMP/replay.out"; fail "replay failed"; }

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cmd_list.c - `zpoolbench list`: the allocators and the keys of their specs.
+ */
+#include <stdio.h>
+
+#include "cmd.h"
+#include "util.h"
+#include "zpool.h"
+
+static int list_main(int argc, char **argv)
+{
+	const struct zpool_driver *drv[32];
+	int n = zpool_drivers(drv, 32);
+
+	if (argc > 1) {
+		zpb_err("list: takes no arguments ('%s' given)", argv[1]);
+		return 2;
+	}
+	printf("allocator specs: NAME[:key=value,...]\n\n");
+	for (int i = 0; i < n; i++) {
+		printf("%-10s %s\n", drv[i]->name, drv[i]->summary);
+		for (const struct zpool_param *p = drv[i]->params; p && p->key; p++) {
+			char valid[128];
+
+			if (p->values)
+				snprintf(valid, sizeof(valid), "%s", p->values);
+			else
+				snprintf(valid, sizeof(valid), "%ld..%ld", p->min, p->max);
+			printf("  %-18s %-24s default %-6s %s\n", p->key, valid, p->def, p->help);
+		}
+	}
+	return 0;
+}
+
+static const struct zpb_cmd list_cmd = {
+	.name = "list",
+	.usage = "",
+	.summary = "list the allocators and the parameters of their specs",
+	.run = list_main,
+	.order = 90,
+};
+
+ZPB_COMMAND(list_cmd)

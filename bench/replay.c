@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * replay.c - see replay.h.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "idmap.h"
+#include "replay.h"
+#include "trace.h"
+#include "util.h"
+
+static int store(struct zpool *zp, struct idmap *live, const struct trace_op *op,
+		 struct replay_result *res, const char *name, char *err, size_t errlen)
+{
+	struct idmap_entry *e = idmap_get(live, op->id);
+	unsigned long handle;
+	int ret;
+	void *dst;
+
+	if (e && e->handle) {
+		snprintf(err, errlen, "%s:%lu: store of ID %" PRIu64 ", which is already stored",
+			 name, op->line, op->id);
+		return -1;
+	}
+	if (!e) {
+		e = idmap_put(live, op->id);
+		if (!e) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	res->stores++;
+	ret = zpool_malloc(zp, op->size, &handle);
+	if (ret) {
+		/* refused: remembered, so that a later free of the ID is a no-op */
+		e->handle = 0;
+		e->size = 0;
+		res->rejected++;
+		if (ret == -ENOSPC)
+			res->rejected_enospc++;
+		else if (ret == -ENOMEM)
+			res->rejected_enomem++;
+		return 0;
+	}
+	dst = zpool_map(zp, handle, ZPOOL_MM_WO);
+	pattern_fill(dst, op->size, op->id);
+	zpool_unmap(zp, handle);
+	e->handle = handle;
+	e->size = op->size;
+	res->objects++;
+	res->bytes += op->size;
+	return 0;
+}
+
+/* Check the content of a live object; -1 with a message on mismatch. */
+static int verify(struct zpool *zp, const struct idmap_entry *e, char *err, size_t errlen,
+		  const char *when)
+{
+	const void *src = zpool_map(zp, e->handle, ZPOOL_MM_RO);
+	bool ok = pattern_check(src, e->size, e->id);
+
+	zpool_unmap(zp, e->handle);
+	if (!ok) {
+		snprintf(err, errlen, "data corruption: object ID %" PRIu64 " (%u bytes) %s",
+			 e->id, e->size, when);
+		return -1;
+	}
+	return 0;
+}
+
+static int release(struct zpool *zp, struct idmap *live, const struct trace_op *op,
+		   struct replay_result *res, const char *name, char *err, size_t errlen)
+{
+	struct idmap_entry *e = idmap_get(live, op->id);
+	char when[64];
+
+	if (!e) {
+		snprintf(err, errlen,
+			 "%s:%lu: free of ID %" PRIu64 ", which was never stored or is already freed",
+			 name, op->line, op->id);
+		return -1;
+	}
+	res->frees++;
+	if (e->handle) {
+		snprintf(when, sizeof(when), "read back wrong when freed at line %lu", op->line);
+		if (verify(zp, e, err, errlen, when))
+			return -1;
+		zpool_free(zp, e->handle);
+		res->objects--;
+		res->bytes -= e->size;
+	}
+	idmap_del(live, e);
+	return 0;
+}
+
+int replay_trace(const char *trace_path, struct zpool *zp, FILE *traj, struct replay_result *res,
+		 char *err, size_t errlen)
+{
+	struct trace_reader r;
+	struct trace_op op;
+	struct idmap live;
+	struct idmap_entry *e;
+	int ret = -1, n;
+
+	memset(res, 0, sizeof(*res));
+	if (trace_open(&r, trace_path, err, errlen))
+		return -1;
+	if (idmap_init(&live, 1 << 16)) {
+		snprintf(err, errlen, "out of memory");
+		trace_close(&r);
+		return -1;
+	}
+
+	while ((n = trace_next(&r, &op, err, errlen)) == 1) {
+		uint64_t pages;
+
+		switch (op.op) {
+		case 'a':
+			if (store(zp, &live, &op, res, r.name, err, errlen))
+				goto out;
+			break;
+		case 'f':
+			if (release(zp, &live, &op, res, r.name, err, errlen))
+				goto out;
+			break;
+		case 'c':
+			res->compactions++;
+			res->compact_pages_freed += zpool_compact(zp);
+			break;
+		}
+		pages = zpool_total_pages(zp);
+		if (pages > res->peak_pages)
+			res->peak_pages = pages;
+		if (traj)
+			fprintf(traj, "%" PRIu64 " %" PRIu64 "\n", res->ops, pages);
+		res->ops++;
+		if (zpb_interrupted)
+			goto out;
+	}
+	if (n < 0)
+		goto out;
+
+	res->pool_pages = zpool_total_pages(zp);
+	zpool_get_stats(zp, &res->stats);
+	if (res->stats.peak_pages > res->peak_pages)
+		res->peak_pages = res->stats.peak_pages;
+
+	/* every object still live must read back before the pool goes */
+	idmap_for_each(&live, e)
+	{
+		if (!e->handle)
+			continue;
+		if (verify(zp, e, err, errlen, "read back wrong at the end of the trace"))
+			goto out;
+	}
+	ret = 0;
+out:
+	/* free what is left so the pool is torn down empty, as a front end would */
+	idmap_for_each(&live, e)
+	{
+		if (e->handle)
+			zpool_free(zp, e->handle);
+	}
+	idmap_free(&live);
+	trace_close(&r);
+	return ret;
+}
+
+double replay_density(const struct replay_result *res)
+{
+	double denom = (double)res->pool_pages * ZPOOL_PAGE_SIZE + res->stats.metadata_bytes;
+
+	return denom > 0 ? res->bytes / denom : 0.0;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * replay.h - run a size trace through one allocator.
+ *
+ * Every stored object is filled with a pattern derived from its ID and
+ * checked when freed, and every object still live at the end is checked
+ * before the pool is destroyed, so a replay also proves integrity.
+ */
+#ifndef ZPB_REPLAY_H
+#define ZPB_REPLAY_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "zpool.h"
+
+struct replay_result {
+	uint64_t ops;	      /* a/f/c lines */
+	uint64_t stores, frees, compactions;
+	uint64_t rejected;    /* stores the allocator refused */
+	uint64_t rejected_enospc, rejected_enomem;
+	uint64_t objects;     /* live at the end */
+	uint64_t bytes;	      /* their requested bytes */
+	uint64_t pool_pages;  /* at the end */
+	uint64_t peak_pages;
+	uint64_t compact_pages_freed;
+	struct zpool_stats stats; /* allocator's own figures at the end */
+};
+
+/*
+ * Replay @trace_path into @zp.  With @traj, one "OPINDEX POOL_PAGES" line per
+ * operation.  0 on success; -1 with one line in @err on a trace error (file,
+ * line and problem) or a data mismatch.
+ */
+int replay_trace(const char *trace_path, struct zpool *zp, FILE *traj, struct replay_result *res,
+		 char *err, size_t errlen);
+
+/* density = live bytes / (pool bytes + metadata bytes); 0 for an empty pool */
+double replay_density(const struct replay_result *res);
+
+#endif /* ZPB_REPLAY_H */

@@ -150,25 +150,26 @@ drops=$(awk '/^drops:/ { print $2 }' "$work/cap.out")
 sha=$(sha256sum "$work/cap.pages" | cut -d' ' -f1)
 tsha=$(sha256sum "$work/cap.trace" | cut -d' ' -f1)
 wsha=$(sha256sum "$wl_file" | cut -d' ' -f1)
-pkgs=$(dpkg-query -W -f='${Package}=${Version} ' $wl_pkgs liblz4-1 libbpf1 2>/dev/null | sed 's/ $//')
+pkgs=$(dpkg-query -W -f='"${Package}": "${Version}", ' $wl_pkgs libbpf1 2>/dev/null | sed 's/, $//')
 pyver=$(/usr/bin/python3 -c 'import platform; print(platform.python_version())')
 json_str() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; }
 
 cat > "$work/manifest.json" <<JSON
 {
-  "format": "zpoolbench-pages",
+  "format": "zpoolbench-corpus",
   "format_version": 1,
   "page_size": 4096,
   "pages": $npages,
   "sha256": "$sha",
-  "source": "bpf-zram-swap",
+  "source": "process",
+  "capture": "zram swap, BPF (zpoolbench capture)",
   "workload": "$workload",
   "workload_sha256": "$wsha",
   "command": "$(json_str "cd / && env -i $ENVIRON setarch $(uname -m) -R $wl_cmd < corpora/workloads/$(basename "$wl_file")")",
   "cgroup": "memory v1, memory.limit_in_bytes=$limit",
   "swap": "/dev/zram0 only, comp_algorithm=$comp, disksize=$disksize",
   "python": "$pyver",
-  "packages": "$(json_str "$pkgs")",
+  "packages": {$pkgs},
   "licences": "$(json_str "$wl_licence")",
   "kernel": "$(uname -r)",
   "arch": "$(uname -m)",

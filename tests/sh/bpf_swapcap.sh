@@ -61,7 +61,8 @@ assert size % 4096 == 0 and m["pages"] == size // 4096, "page count"
 assert m["sha256"] == h, "sha256"
 assert m["capture_drops"] == 0, "drops"
 assert m["workload_oom_kills"] == 0, "oom"
-for k in ("source", "workload", "command", "packages", "kernel", "arch", "date", "selection"):
+assert isinstance(m["packages"], dict) and m["packages"], "packages"
+for k in ("source", "workload", "command", "kernel", "arch", "date", "selection"):
     assert m[k], k
 print("manifest ok: %d pages" % m["pages"])
 PY
@@ -72,4 +73,9 @@ live=$(check_trace "$TMP/out/$n.trace") || fail "invalid trace: $live"
 set -- $live
 [ "$1" = 0 ] || fail "$1 objects still live at the end of the trace (swap frees missed)"
 grep -q '^drops: 0 ' "$TMP/run.log" || fail "the capture dropped events"
+"$ZPB" corpus info "$TMP/out/$n.pages" > "$TMP/info.out" 2>&1 ||
+	{ cat "$TMP/info.out"; fail "'zpoolbench corpus info' rejects the corpus"; }
+"$ZPB" replay --trace "$TMP/out/$n.trace" --alloc zbud > "$TMP/replay.out" 2>&1 ||
+	{ cat "$TMP/replay.out"; fail "'zpoolbench replay' rejects the trace"; }
+grep -E '^pool pages' "$TMP/replay.out"
 echo "corpus: $pages pages; trace balanced"

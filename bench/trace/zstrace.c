@@ -697,6 +697,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	bpf_program__set_autoload(skel->progs.zsm_entry, fentry);
+	bpf_program__set_autoattach(skel->progs.calib_alloc, false); /* only while calibrating */
 	bpf_map__set_max_entries(skel->maps.rb, st.o.ring_mb << 20);
 	skel->rodata->target_dev = devt;
 	skel->rodata->zs_malloc_start = zs_start;

@@ -1,0 +1,51 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# replay: a hand-computed zbud trajectory, the summary, JSON, the example
+# trace, and the state-dependent trace errors (duplicate store, unknown free)
+# with no trajectory file left behind.
+set -u
+ZPB=${ZPB:-build/zpoolbench}
+d=$(mktemp -d /tmp/zpb-replay.XXXXXX)
+trap 'rm -rf "$d"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+# 1000 B = 16 chunks: two per page (32 <= 63), a third needs a page.
+# Freeing both buddies of page one releases it.
+cat > "$d/t.trace" <<'T'
+# zpoolbench-trace v1
+a 1 1000
+a 2 1000
+a 3 1000
+f 1
+f 2
+c
+a 4 3969
+f 4
+T
+"$ZPB" replay --trace "$d/t.trace" --alloc zbud --trajectory "$d/traj" > "$d/out" || fail "replay failed"
+printf '0 1\n1 1\n2 2\n3 2\n4 1\n5 1\n6 1\n7 1\n' | cmp -s - "$d/traj" || { cat "$d/traj"; fail "trajectory differs"; }
+grep -q '^rejected     1 (enospc 1, enomem 0)$' "$d/out" || fail "rejected count: $(cat "$d/out")"
+grep -q '^pool pages   1 (peak 2)$' "$d/out" || fail "pool pages: $(cat "$d/out")"
+grep -q '^objects      1 live, 1000 bytes$' "$d/out" || fail "objects: $(cat "$d/out")"
+
+"$ZPB" replay --trace "$d/t.trace" --alloc zbud --format json > "$d/json" || fail "json replay"
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["pool_pages"]==1 and j["rejected"]==1 and j["allocator"]=="zbud", j' "$d/json" || fail "json content"
+
+# the bundled example: the trajectory ends where the summary says
+"$ZPB" replay --trace corpora/example.trace --alloc zbud --trajectory "$d/ex" > "$d/exout" || fail "example"
+[ "$(wc -l < "$d/ex")" -eq "$(grep -vc '^#' corpora/example.trace)" ] || fail "one line per op"
+last=$(tail -n 1 "$d/ex" | cut -d' ' -f2)
+grep -q "^pool pages   $last " "$d/exout" || fail "last trajectory point $last vs summary"
+
+# state errors: one line, exit 1, no trajectory file
+printf '# zpoolbench-trace v1\na 1 10\na 1 20\n' > "$d/dup.trace"
+"$ZPB" replay --trace "$d/dup.trace" --alloc zbud --trajectory "$d/dup.traj" 2> "$d/err"
+[ $? -eq 1 ] || fail "duplicate store: exit status"
+[ "$(cat "$d/err")" = "zpoolbench: $d/dup.trace:3: store of ID 1, which is already stored" ] || fail "dup msg: $(cat "$d/err")"
+ls "$d" | grep -q 'dup.traj' && fail "trajectory left behind"
+
+printf '# zpoolbench-trace v1\na 1 10\nf 1\nf 1\n' > "$d/unk.trace"
+"$ZPB" replay --trace "$d/unk.trace" --alloc zbud 2> "$d/err"
+[ $? -eq 1 ] || fail "unknown free: exit status"
+[ "$(cat "$d/err")" = "zpoolbench: $d/unk.trace:4: free of ID 1, which was never stored or is already freed" ] || fail "unk msg: $(cat "$d/err")"
+exit 0

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_zpool.c - the registry, the spec parser and the page provider.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "../harness.h"
+#include "page.h"
+#include "zpool.h"
+
+TEST(spec_plain_name)
+{
+	struct zpool_config cfg;
+	char err[256];
+
+	CHECK_EQ(zpool_parse_spec("zbud", &cfg, err, sizeof(err)), 0);
+	CHECK_STR(cfg.drv->name, "zbud");
+	CHECK_STR(cfg.spec, "zbud");
+	CHECK_EQ(zpool_cfg_int(&cfg, "lru"), 1); /* default */
+	CHECK(!zpool_cfg_isset(&cfg, "lru"));
+}
+
+TEST(spec_key_value)
+{
+	struct zpool_config cfg;
+	char err[256];
+
+	CHECK_EQ(zpool_parse_spec("zbud:lru=0", &cfg, err, sizeof(err)), 0);
+	CHECK_EQ(zpool_cfg_int(&cfg, "lru"), 0);
+	CHECK(zpool_cfg_isset(&cfg, "lru"));
+	CHECK_STR(zpool_cfg_str(&cfg, "lru"), "0");
+	CHECK_STR(cfg.spec, "zbud:lru=0");
+}
+
+TEST(spec_errors_list_valid_choices)
+{
+	struct zpool_config cfg;
+	char err[256];
+
+	CHECK_EQ(zpool_parse_spec("nosuch", &cfg, err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, "unknown allocator 'nosuch' (valid: ") != NULL);
+	CHECK(strstr(err, "zbud") != NULL);
+	CHECK(strstr(err, "ideal") != NULL);
+
+	CHECK_EQ(zpool_parse_spec("zbud:foo=1", &cfg, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "zbud: unknown key 'foo' (valid keys: lru)");
+
+	CHECK_EQ(zpool_parse_spec("zbud:lru=2", &cfg, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "zbud: bad value '2' for lru (valid: 0|1)");
+
+	CHECK_EQ(zpool_parse_spec("zbud:lru", &cfg, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "zbud: key 'lru' needs a value: lru=VALUE (valid: 0|1)");
+
+	CHECK_EQ(zpool_parse_spec("zbud:lru=1,lru=0", &cfg, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "zbud: key 'lru' given twice");
+
+	CHECK_EQ(zpool_parse_spec("zbud:", &cfg, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "zbud: empty parameter list after ':' (valid keys: lru)");
+
+	CHECK_EQ(zpool_parse_spec("zbud:lru=1,", &cfg, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "zbud: trailing ',' in spec");
+
+	CHECK_EQ(zpool_parse_spec("ideal:x=1", &cfg, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "ideal: unknown key 'x' (valid keys: none)");
+
+	CHECK_EQ(zpool_parse_spec("", &cfg, err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, "empty allocator spec") != NULL);
+}
+
+/* an integer-valued key: a private test driver declaring one */
+static const struct zpool_param tdrv_params[] = {
+	{ "n", NULL, 1, 16, "8", "an integer" },
+	{ "mode", "a|bb|c", 0, 0, "bb", "a word" },
+	{ NULL, NULL, 0, 0, NULL, NULL },
+};
+static const struct zpool_driver tdrv = { .name = "testdrv", .params = tdrv_params, .order = 999 };
+ZPOOL_DRIVER_REGISTER(tdrv)
+
+TEST(spec_integer_ranges_and_words)
+{
+	struct zpool_config cfg;
+	char err[256];
+
+	CHECK_EQ(zpool_parse_spec("testdrv", &cfg, err, sizeof(err)), 0);
+	CHECK_EQ(zpool_cfg_int(&cfg, "n"), 8);
+	CHECK_EQ(zpool_cfg_int(&cfg, "mode"), 1);
+	CHECK_EQ(zpool_parse_spec("testdrv:mode=c,n=16", &cfg, err, sizeof(err)), 0);
+	CHECK_EQ(zpool_cfg_int(&cfg, "n"), 16);
+	CHECK_STR(zpool_cfg_str(&cfg, "mode"), "c");
+	/* normalised in declaration order */
+	CHECK_STR(cfg.spec, "testdrv:n=16,mode=c");
+	CHECK_EQ(zpool_parse_spec("testdrv:n=17", &cfg, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "testdrv: bad value '17' for n (valid: 1..16)");
+	CHECK_EQ(zpool_parse_spec("testdrv:n=0x4", &cfg, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(zpool_parse_spec("testdrv:n=", &cfg, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(zpool_parse_spec("testdrv:mode=b", &cfg, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "testdrv: bad value 'b' for mode (valid: a|bb|c)");
+}
+
+TEST(spec_list_split)
+{
+	char out[8][ZPOOL_SPEC_MAX], err[256];
+
+	CHECK_EQ(zpool_split_specs("zbud,testdrv:n=2,mode=a,ideal", out, 8, err, sizeof(err)), 3);
+	CHECK_STR(out[0], "zbud");
+	CHECK_STR(out[1], "testdrv:n=2,mode=a");
+	CHECK_STR(out[2], "ideal");
+	CHECK_EQ(zpool_split_specs("n=2,zbud", out, 8, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(zpool_split_specs("zbud,,ideal", out, 8, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(zpool_split_specs("zbud,", out, 8, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(zpool_split_specs("a,b,c", out, 2, err, sizeof(err)), -EINVAL);
+}
+
+TEST(registry_lists_in_order)
+{
+	const struct zpool_driver *d[32];
+	int n = zpool_drivers(d, 32);
+
+	CHECK(n >= 2);
+	for (int i = 1; i < n; i++)
+		CHECK(d[i - 1]->order <= d[i]->order);
+	CHECK(zpool_find_driver("zbud") != NULL);
+	CHECK(zpool_find_driver("ideal") != NULL);
+	CHECK(zpool_find_driver("zbudx") == NULL);
+}
+
+TEST(page_provider_alignment_descriptors_accounting)
+{
+	struct page_provider *pp = pp_create(1024);
+	void *a, *b, *c;
+
+	CHECK(pp);
+	a = pp_alloc(pp);
+	b = pp_alloc(pp);
+	CHECK(a && b);
+	CHECK_EQ(page_offset_of(a), 0);
+	CHECK_EQ(page_offset_of(b), 0);
+	CHECK_EQ(pp_pages(pp), 2);
+	/* any address inside the page finds the same descriptor */
+	CHECK(pp_desc(pp, (char *)a + 4095) == pp_desc(pp, a));
+	CHECK(pp_desc(pp, b) != pp_desc(pp, a));
+	CHECK(pp_page_addr(pp, pp_desc(pp, (char *)b + 100)) == b);
+	pp_desc(pp, a)->private = 42;
+	CHECK(pp_owns(pp, (char *)a + 7));
+	pp_free(pp, a);
+	CHECK(!pp_owns(pp, a));
+	CHECK_EQ(pp_pages(pp), 1);
+	CHECK_EQ(pp_peak(pp), 2);
+	/* LIFO reuse, and a cleared descriptor */
+	c = pp_alloc(pp);
+	CHECK(c == a);
+	CHECK_EQ(pp_desc(pp, c)->private, 0);
+	/* a limit makes allocation fail */
+	pp_set_limit(pp, 2);
+	CHECK(pp_alloc(pp) == NULL);
+	pp_set_limit(pp, 0);
+	pp_free(pp, b);
+	pp_free(pp, c);
+	CHECK_EQ(pp_pages(pp), 0);
+	pp_destroy(pp);
+}
+
+TEST(page_provider_capacity_exhausted)
+{
+	struct page_provider *pp = pp_create(4);
+	void *p[4];
+
+	CHECK(pp);
+	for (int i = 0; i < 4; i++)
+		CHECK((p[i] = pp_alloc(pp)) != NULL);
+	CHECK(pp_alloc(pp) == NULL);
+	for (int i = 0; i < 4; i++)
+		pp_free(pp, p[i]);
+	pp_destroy(pp);
+}

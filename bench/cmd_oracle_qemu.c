@@ -284,7 +284,7 @@ static int run_guest(const char *script, const char *alloc, uint64_t slots, uint
 
 struct answers {
 	uint64_t *pages; /* per op */
-	uint64_t rejected, enospc, enomem, waits, work;
+	uint64_t rejected, enospc, enomem, waits, work, unsettled;
 	char kernel[64];
 };
 
@@ -312,9 +312,10 @@ static int parse_answers(const struct conv *cv, struct answers *a)
 			a->pages[i++] = pages;
 		} else if (sscanf(line,
 				  "# end ops=%" SCNu64 " rejected=%" SCNu64 " enospc=%" SCNu64
-				  " enomem=%" SCNu64 " waits=%" SCNu64 " work=%" SCNu64,
-				  &ops, &a->rejected, &a->enospc, &a->enomem, &a->waits,
-				  &a->work) == 6) {
+				  " enomem=%" SCNu64 " waits=%" SCNu64 " work=%" SCNu64
+				  " unsettled=%" SCNu64,
+				  &ops, &a->rejected, &a->enospc, &a->enomem, &a->waits, &a->work,
+				  &a->unsettled) == 7) {
 			ended = 1;
 		} else {
 			break;
@@ -329,6 +330,12 @@ static int parse_answers(const struct conv *cv, struct answers *a)
 	if (a->enomem) {
 		zpb_err("oracle qemu: the kernel allocator ran out of memory %" PRIu64
 			" times; the result would depend on it, so there is none", a->enomem);
+		return -1;
+	}
+	if (a->unsettled) {
+		zpb_err("oracle qemu: z3fold's compaction work did not finish after %" PRIu64
+			" operations; those sizes would depend on timing, so there is no result",
+			a->unsettled);
 		return -1;
 	}
 	f = fopen(tmp.info, "r");
@@ -386,6 +393,7 @@ static int oq_main(int argc, char **argv)
 	struct conv cv = { 0 };
 	struct answers ans = { 0 };
 	uint64_t mem_mb, last = 0, peak = 0;
+	long ops_bytes;
 	FILE *ops;
 	int c, ret = 1;
 
@@ -435,12 +443,16 @@ static int oq_main(int argc, char **argv)
 		fclose(ops);
 		goto out;
 	}
-	if (fclose(ops)) {
+	ops_bytes = ftell(ops);
+	if (fclose(ops) || ops_bytes < 0) {
 		zpb_err("oracle qemu: cannot write %s: %s", tmp.ops, strerror(errno));
 		goto out;
 	}
-	/* room for the kernel, plus at most one page per live object */
-	mem_mb = 256 + cv.slots * 4096 * 5 / 4 / (1 << 20);
+	/* room for the kernel, one page per live object, the op list (three copies) */
+	mem_mb = 256 + cv.slots * 4096 * 5 / 4 / (1 << 20) + 3 * (uint64_t)ops_bytes / (1 << 20);
+	if (progress_enabled())
+		fprintf(stderr, "zpoolbench: oracle qemu: booting Linux 6.1 under qemu for %s, %" PRIu64
+			" operations (the first run also fetches and builds)...\n", alloc, cv.ops);
 	if (run_guest(script, alloc, cv.slots, mem_mb) || parse_answers(&cv, &ans))
 		goto out;
 	if (trajectory && write_trajectory(trajectory, &cv, &ans))

@@ -74,7 +74,7 @@ static unsigned long *handles;
 static DEFINE_MUTEX(lock);
 static char *out;
 static size_t out_len;
-static u64 nops, nrejected, nenospc, nenomem, nwaits;
+static u64 nops, nrejected, nenospc, nenomem, nwaits, nunsettled;
 
 /* ---- symbol lookup ---------------------------------------------------- */
 
@@ -219,6 +219,7 @@ static void quiesce(void)
 		usleep_range(20, 40);
 		nwaits++;
 	}
+	nunsettled++;
 	pr_warn("zpb_oracle: z3fold work did not finish\n");
 }
 
@@ -310,8 +311,9 @@ static int run_line(char *line)
 		do_compact();
 		break;
 	case 'e':
-		emit("# end ops=%llu rejected=%llu enospc=%llu enomem=%llu waits=%llu work=%ld\n",
-		     nops, nrejected, nenospc, nenomem, nwaits, atomic_long_read(&wq_queued));
+		emit("# end ops=%llu rejected=%llu enospc=%llu enomem=%llu waits=%llu work=%ld unsettled=%llu\n",
+		     nops, nrejected, nenospc, nenomem, nwaits, atomic_long_read(&wq_queued),
+		     nunsettled);
 		return 0;
 	default:
 		return -EINVAL;

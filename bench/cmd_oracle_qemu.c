@@ -115,8 +115,9 @@ static int push_slot(struct conv *cv, uint64_t slot)
 }
 
 /*
- * Same rules as `zpoolbench replay`: storing a live ID or freeing an ID that
- * is not live is an error.  Live IDs get the lowest free slot number last
+ * Same rules as `zpoolbench replay`: freeing an ID that is not live is an
+ * error, and so is storing a live ID (unless its store was refused; the
+ * module tells).  Live IDs get the lowest free slot number last
  * released (a stack), so the module needs only as many slots as objects are
  * live at once.
  */
@@ -141,17 +142,20 @@ static int convert(const char *path, FILE *out, struct conv *cv)
 	while ((n = trace_next(&r, &op, err, sizeof(err))) == 1) {
 		switch (op.op) {
 		case 'a':
-			if (idmap_get(&live, op.id)) {
-				zpb_err("%s:%lu: store of ID %" PRIu64 ", which is already stored",
-					r.name, op.line, op.id);
-				goto out;
-			}
-			e = idmap_put(&live, op.id);
+			/*
+			 * A store of a live ID is an error unless the kernel refused
+			 * the earlier store (as in replay): the module decides, on
+			 * the same slot.
+			 */
+			e = idmap_get(&live, op.id);
 			if (!e) {
-				zpb_err("out of memory");
-				goto out;
+				e = idmap_put(&live, op.id);
+				if (!e) {
+					zpb_err("out of memory");
+					goto out;
+				}
+				e->handle = cv->nfree ? cv->free_slots[--cv->nfree] : cv->slots++;
 			}
-			e->handle = cv->nfree ? cv->free_slots[--cv->nfree] : cv->slots++;
 			fprintf(out, "a %lu %u\n", e->handle, op.size);
 			cv->stores++;
 			break;
@@ -285,11 +289,35 @@ static int run_guest(const char *script, const char *alloc, uint64_t slots, uint
 struct answers {
 	uint64_t *pages; /* per op */
 	uint64_t rejected, enospc, enomem, waits, work, unsettled;
+	uint64_t error_op; /* with error: the store into a live ID */
+	int error;
 	char kernel[64];
 };
 
+/* The module stopped at operation @n, a store of a live ID: say where. */
+static void report_store_error(const char *path, uint64_t n)
+{
+	struct trace_reader r;
+	struct trace_op op;
+	char err[1024];
+	uint64_t i = 0;
+
+	if (trace_open(&r, path, err, sizeof(err)) == 0) {
+		while (trace_next(&r, &op, err, sizeof(err)) == 1) {
+			if (i++ == n) {
+				zpb_err("%s:%lu: store of ID %" PRIu64 ", which is already stored",
+					r.name, op.line, op.id);
+				trace_close(&r);
+				return;
+			}
+		}
+		trace_close(&r);
+	}
+	zpb_err("%s: operation %" PRIu64 " stores an ID that is already stored", path, n);
+}
+
 /* Parse the output disk: "I PAGES" lines for I = 0..ops-1, then "# end ...", then NUL. */
-static int parse_answers(const struct conv *cv, struct answers *a)
+static int parse_answers(const char *trace, const struct conv *cv, struct answers *a)
 {
 	FILE *f = fopen(tmp.out, "r");
 	char line[256];
@@ -310,6 +338,8 @@ static int parse_answers(const struct conv *cv, struct answers *a)
 		if (sscanf(line, "%" SCNu64 " %" SCNu64, &idx, &pages) == 2 && idx == i &&
 		    i < cv->ops) {
 			a->pages[i++] = pages;
+		} else if (sscanf(line, "# error op=%" SCNu64, &a->error_op) == 1) {
+			a->error = 1;
 		} else if (sscanf(line,
 				  "# end ops=%" SCNu64 " rejected=%" SCNu64 " enospc=%" SCNu64
 				  " enomem=%" SCNu64 " waits=%" SCNu64 " work=%" SCNu64
@@ -322,6 +352,10 @@ static int parse_answers(const struct conv *cv, struct answers *a)
 		}
 	}
 	fclose(f);
+	if (ended && a->error) {
+		report_store_error(trace, a->error_op);
+		return -1;
+	}
 	if (!ended || i != cv->ops || ops != cv->ops) {
 		zpb_err("oracle qemu: the guest's results are incomplete (%" PRIu64 " of %" PRIu64
 			" operations)", i, cv->ops);
@@ -453,7 +487,7 @@ static int oq_main(int argc, char **argv)
 	if (progress_enabled())
 		fprintf(stderr, "zpoolbench: oracle qemu: booting Linux 6.1 under qemu for %s, %" PRIu64
 			" operations (the first run also fetches and builds)...\n", alloc, cv.ops);
-	if (run_guest(script, alloc, cv.slots, mem_mb) || parse_answers(&cv, &ans))
+	if (run_guest(script, alloc, cv.slots, mem_mb) || parse_answers(trace, &cv, &ans))
 		goto out;
 	if (trajectory && write_trajectory(trajectory, &cv, &ans))
 		goto out;

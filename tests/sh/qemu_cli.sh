@@ -32,7 +32,6 @@ expect_error() {
 
 printf '# zpoolbench-trace v1\na 1 100\nf 1\nc\n' >"$t/good.trace"
 printf '# zpoolbench-trace v1\na 1 100\nf 2\n' >"$t/badfree.trace"
-printf '# zpoolbench-trace v1\na 1 100\na 1 200\n' >"$t/twice.trace"
 printf '# zpoolbench-trace v1\na 1 5000\n' >"$t/big.trace"
 printf 'a 1 100\n' >"$t/nohdr.trace"
 Q="$ZPB oracle qemu --trajectory $t/traj"
@@ -46,7 +45,6 @@ expect_error "bad option" "unknown or incomplete option" -- $Q --trace "$t/good.
 expect_error "missing trace" "nonexistent" -- $Q --trace "$t/nonexistent" --alloc zbud
 expect_error "no header" "nohdr.trace" -- $Q --trace "$t/nohdr.trace" --alloc zbud
 expect_error "free of unknown ID" "badfree.trace:3: free of ID 2" -- $Q --trace "$t/badfree.trace" --alloc zbud
-expect_error "store twice" "twice.trace:3: store of ID 1" -- $Q --trace "$t/twice.trace" --alloc zbud
 expect_error "size > 4096" "big.trace:2" -- $Q --trace "$t/big.trace" --alloc zbud
 expect_error "qemu missing" "'/nonexistent/qemu-system-x86_64' is missing" -- \
 	env ZPB_QEMU=/nonexistent/qemu-system-x86_64 $Q --trace "$t/good.trace" --alloc zbud

@@ -27,7 +27,8 @@ run() {
 # zbud: 100 B = 2 chunks and 3900 B = 61 chunks share a page (2 + 61 <= 63);
 # 3969 and 4096 are refused; two 2000 B objects (32 chunks) cannot share;
 # freeing a refused ID does nothing; 1900 B (30 chunks) goes to the page put
-# on unbuddied[31] last (ID 6's), so freeing ID 5 releases its page.
+# on unbuddied[31] last (ID 6's), so freeing ID 5 releases its page.  ID 4's
+# store was refused, so storing ID 4 again is allowed (as in replay).
 cat >"$qt_tmp/zbud.trace" <<'T'
 # zpoolbench-trace v1
 a 1 100
@@ -44,8 +45,10 @@ c
 f 5
 f 6
 f 7
+a 4 64
+f 4
 T
-printf '%s\n' 1 1 1 1 2 3 3 3 2 2 2 1 1 0 >"$qt_tmp/zbud.want"
+printf '%s\n' 1 1 1 1 2 3 3 3 2 2 2 1 1 0 1 0 >"$qt_tmp/zbud.want"
 run zbud
 
 # z3fold (2 header chunks, 62 usable): 100 B + 2000 B share a page, 3000 B
@@ -84,4 +87,15 @@ f 3
 T
 printf '%s\n' 1 2 3 2 2 1 0 >"$qt_tmp/zsmalloc.want"
 run zsmalloc
+
+# Storing an ID that is live (its store was not refused) is an error, found
+# in the guest: one line naming the trace line, no trajectory.  (zbud refuses
+# the 4000-byte store of ID 1, so storing ID 1 again is fine.)
+printf '# zpoolbench-trace v1\na 1 4000\na 1 100\na 2 300\na 2 200\n' >"$qt_tmp/twice.trace"
+"$ZPB" oracle qemu --trace "$qt_tmp/twice.trace" --alloc zbud --trajectory "$qt_tmp/twice.got" \
+	>/dev/null 2>"$qt_tmp/twice.err" && qt_fail "a store of a live ID was accepted"
+cat "$qt_tmp/twice.err"
+[ "$(wc -l <"$qt_tmp/twice.err")" = 1 ] && grep -q 'twice.trace:5: store of ID 2, which is already stored' \
+	"$qt_tmp/twice.err" || qt_fail "wrong message for a store of a live ID"
+[ ! -e "$qt_tmp/twice.got" ] || qt_fail "a trajectory was written for an invalid trace"
 exit 0

@@ -5,7 +5,9 @@
  * in pages after every operation.
  *
  * Interface: /proc/zpb_oracle.  The guest program writes whole lines
- *	a SLOT SIZE	store SIZE bytes, remember the handle in SLOT
+ *	a SLOT SIZE	store SIZE bytes, remember the handle in SLOT (if SLOT
+ *			holds a live object, answer "# error op=N ..." and
+ *			ignore everything up to "e")
  *	f SLOT		free what SLOT holds (no-op if the store was refused)
  *	c		compact (zsmalloc: zs_compact; zbud, z3fold: nothing)
  *	e		end: append the summary line
@@ -75,6 +77,7 @@ static DEFINE_MUTEX(lock);
 static char *out;
 static size_t out_len;
 static u64 nops, nrejected, nenospc, nenomem, nwaits, nunsettled;
+static bool stopped;	/* after a store into a live slot: the trace was invalid */
 
 /* ---- symbol lookup ---------------------------------------------------- */
 
@@ -295,11 +298,19 @@ static int run_line(char *line)
 	unsigned int slot, size;
 	char op = line[0];
 
+	if (stopped && op != 'e')
+		return 0;
 	switch (op) {
 	case 'a':
 		if (sscanf(line + 1, "%u %u", &slot, &size) != 2 || slot >= slots || !size ||
 		    size > PAGE_SIZE)
 			return -EINVAL;
+		/* the host reuses the slot of a live ID: fine only if its store was refused */
+		if (handles[slot]) {
+			emit("# error op=%llu store into a live slot\n", nops);
+			stopped = true;
+			return 0;
+		}
 		do_store(slot, size);
 		break;
 	case 'f':

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * zsmalloc.c - userspace port of the kernel's zsmalloc (mm/zsmalloc.c),
- * written from its documented behaviour (shared/spec/allocators.md, section 4)
- * and the rules measured on Linux 6.18 (shared/spec/oracles.md, section 1),
+ * written from its documented behaviour (Documentation/mm/zsmalloc.rst and the
+ * zsmalloc patch discussions on linux-mm)
+ * and the rules measured on Linux 6.18 through zram0 (docs/zsmalloc.md),
  * and checked against the live kernel through zram (`zpoolbench oracle zram`).
  *
  * zsmalloc exists so that compressed objects of any size can be packed

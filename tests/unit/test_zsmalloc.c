@@ -15,7 +15,7 @@
 #include "zpool.h"
 #include "zsmalloc.h"
 
-/* shared/spec/allocators.md, Appendix A (index:size/pages p/objs o) */
+/* the class tables computed from the documented rules (index:size/pages p/objs o) */
 static const char appendix_classic[] =
 	"0:32/1p/128o 1:48/3p/256o 2:64/1p/64o 3:80/1p/51o 4:96/3p/128o 5:112/2p/73o 6:128/1p/32o "
 	"7:144/3p/85o 8:160/2p/51o 9:176/4p/93o 10:192/3p/64o 11:208/2p/39o 12:224/4p/73o "

@@ -50,8 +50,9 @@ struct run_row {
 	enum workload_kind wl;
 	int nrep;
 	struct raw_counts *rep;
-	/* set by results_tradeoff() from the medians */
+	/* set by results_tradeoff() on the basis of tradeoff.h (medians over repeats) */
 	double tput_mops;
+	double tradeoff_density;
 	bool pareto;
 };
 

@@ -43,6 +43,6 @@ for fig in tradeoff sizes churn latency; do
 	grep -q "($fig.png)" "$d/r/report.md" || fail "report.md does not embed $fig.png"
 done
 [ ! -e "$d/r/gnuplot.log" ] || fail "gnuplot.log left behind"
-grep -q "winner on density" "$d/r/report.md" || fail "report.md names no winner"
+grep -q "densest after fill:" "$d/r/report.md" || fail "report.md names no winner"
 grep -q "Pareto set" "$d/r/report.md" || fail "report.md has no Pareto set"
 echo "figures ok"

@@ -8,10 +8,12 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "outdir.h"
 #include "report.h"
 #include "results.h"
 #include "run.h"
 #include "runcli.h"
+#include "speccheck.h"
 #include "util.h"
 
 static int run_main(int argc, char **argv)
@@ -21,6 +23,9 @@ static int run_main(int argc, char **argv)
 	struct provenance prov;
 	struct results_meta meta = { &prov, &c.o };
 	const char *figs[8] = { NULL };
+	struct report_skip skipped[8] = { { NULL, "" } };
+	bool pool_rows = false;
+	int plot_failed = 0;
 	char err[1024];
 	char *pargv[256];
 	int ret, pargc = 0;
@@ -28,8 +33,15 @@ static int run_main(int argc, char **argv)
 	ret = runcli_parse(&c, argc, argv, false);
 	if (ret)
 		return ret == 1 ? 0 : ret;
+	if (spec_check_all(c.o.allocs, c.o.nallocs, err, sizeof(err))) {
+		zpb_err("--alloc: %s", err);
+		return 2;
+	}
 	if (runcli_check_corpora(&c) || runcli_prepare_out(&c))
 		return 1;
+	if (c.force && outdir_clear(c.out))
+		return 1;
+	outdir_guard(c.out, c.created_out);
 	pargv[pargc++] = "zpoolbench";
 	for (int i = 0; i < argc && pargc < 255; i++)
 		pargv[pargc++] = argv[i];
@@ -50,16 +62,20 @@ static int run_main(int argc, char **argv)
 		const char *names[5];
 		int n = 0;
 
-		names[n++] = "tradeoff";
+		for (int i = 0; i < res.nrows; i++)
+			pool_rows |= res.rows[i].wl != WL_REPLAY;
+		if (pool_rows)
+			names[n++] = "tradeoff";
 		if (res.nsizes)
 			names[n++] = "sizes";
 		if (res.ncurves)
 			names[n++] = "churn";
-		names[n++] = "latency";
+		if (pool_rows)
+			names[n++] = "latency";
 		names[n] = NULL;
-		report_draw(c.out, names, figs);
+		plot_failed = report_draw(c.out, names, figs, skipped, 8);
 	}
-	if (report_markdown(c.out, &res, &meta, figs, NULL, NULL)) {
+	if (report_markdown(c.out, &res, &meta, figs, skipped, NULL, NULL)) {
 		run_results_free(&res);
 		return 1;
 	}
@@ -69,7 +85,7 @@ static int run_main(int argc, char **argv)
 		printf("results: %s (%.1f s)\n", c.out, res.wall_ns / 1e9);
 	}
 	run_results_free(&res);
-	return 0;
+	return plot_failed ? 1 : 0;
 }
 
 static const struct zpb_cmd run_cmd = {

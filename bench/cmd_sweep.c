@@ -8,10 +8,12 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "outdir.h"
 #include "report.h"
 #include "results.h"
 #include "run.h"
 #include "runcli.h"
+#include "speccheck.h"
 #include "sweep.h"
 #include "util.h"
 
@@ -24,7 +26,7 @@ static void sweep_section(FILE *f, void *arg)
 {
 	const struct sweep_md *m = arg;
 
-	fprintf(f, "\n## Sweep\n");
+	fprintf(f, "\n## Sweep\n\nGoal %s.\n", sweep_goal_text(m->c->prefer));
 	sweep_print(f, m->sw, m->c->prefer, m->c->max_ns_p99, true);
 }
 
@@ -49,6 +51,8 @@ static int sweep_main(int argc, char **argv)
 	struct sweep sw;
 	struct sweep_md md = { &sw, &c };
 	const char *figs[4] = { NULL };
+	struct report_skip skipped[4] = { { NULL, "" } };
+	int plot_failed = 0;
 	const char *baseline;
 	char err[1024];
 	char *pargv[256];
@@ -73,8 +77,15 @@ static int sweep_main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (spec_check_all(c.o.allocs, c.o.nallocs, err, sizeof(err))) {
+		zpb_err("--alloc: %s", err);
+		return 2;
+	}
 	if (runcli_check_corpora(&c) || runcli_prepare_out(&c))
 		return 1;
+	if (c.force && outdir_clear(c.out))
+		return 1;
+	outdir_guard(c.out, c.created_out);
 	pargv[pargc++] = "zpoolbench";
 	for (int i = 0; i < argc && pargc < 255; i++)
 		pargv[pargc++] = argv[i];
@@ -98,16 +109,16 @@ static int sweep_main(int argc, char **argv)
 	if (!c.no_plots) {
 		static const char *const names[] = { "sweep", "tradeoff", NULL };
 
-		report_draw(c.out, names, figs);
+		plot_failed = report_draw(c.out, names, figs, skipped, 4);
 	}
-	if (report_markdown(c.out, &res, &meta, figs, sweep_section, &md))
+	if (report_markdown(c.out, &res, &meta, figs, skipped, sweep_section, &md))
 		goto out;
 	if (!c.quiet) {
 		report_table(stdout, &res, false);
 		sweep_print(stdout, &sw, c.prefer, c.max_ns_p99, false);
 		printf("results: %s (%.1f s)\n", c.out, res.wall_ns / 1e9);
 	}
-	ret = 0;
+	ret = plot_failed ? 1 : 0;
 out:
 	sweep_free(&sw);
 	run_results_free(&res);
@@ -116,7 +127,8 @@ out:
 
 static const struct zpb_cmd sweep_cmd = {
 	.name = "sweep",
-	.usage = "--corpus F --alloc 'SPEC{a,b},key={1..6}' [--prefer ...] [--max-ns-p99 N] --out DIR",
+	.usage = "--corpus FILE... --alloc 'SPEC{a,b},key={1..6}' [--prefer ...] [--max-ns-p99 N] "
+		 "--out DIR",
 	.summary = "sweep a grid of allocator settings: Pareto set and a recommendation",
 	.run = sweep_main,
 	.order = 11,

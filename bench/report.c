@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -15,10 +16,13 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "slack.h"
 #include "tradeoff.h"
 #include "util.h"
 
 extern char **environ;
+
+#define SMALL_POOL_PCT 5 /* partly filled units above this share of the pool: a caveat */
 
 /* The first row of each corpus x codec x allocator group (the fill row if any). */
 static bool group_head(const struct run_results *res, int i)
@@ -252,7 +256,7 @@ static const char *point_alloc(const struct tradeoff_point *p)
  */
 static void winner_line(FILE *f, bool md, const char *title, const struct pair_set *ps,
 			const struct figure *(*which)(const struct tradeoff_point *),
-			const char *fmt, const char *unit)
+			const char *fmt, const char *unit, bool noisy)
 {
 	const struct figure *best = NULL, *next = NULL;
 	int bi = -1, ni = -1, ntie = 0;
@@ -298,7 +302,7 @@ static void winner_line(FILE *f, bool md, const char *title, const struct pair_s
 		fig_str(b, sizeof(b), fmt, next);
 		fprintf(f, "; next %s (%s%s, %+.1f%%)", point_alloc(&ps->pt[ni]), b, unit,
 			(next->med - best->med) * 100 / best->med);
-		if (best->n < 2 || next->n < 2)
+		if (noisy && (best->n < 2 || next->n < 2))
 			fprintf(f, ", significance unknown from 1 run");
 		else if (!figure_differs(best, next))
 			fprintf(f, ", not significant: within the run-to-run spread");
@@ -341,11 +345,11 @@ void report_winners(FILE *f, const struct run_results *res, bool md)
 			figure_basis_n(r->nrep, nb, sizeof(nb)));
 		if (md)
 			fputc('\n', f);
-		winner_line(f, md, "densest after fill:", &ps, pick_dens_fill, "%.4f", "");
+		winner_line(f, md, "densest after fill:", &ps, pick_dens_fill, "%.4f", "", false);
 		if (ps.pt[0].churn)
-			winner_line(f, md, "densest after churn:", &ps, pick_dens_churn, "%.4f", "");
+			winner_line(f, md, "densest after churn:", &ps, pick_dens_churn, "%.4f", "", false);
 		tradeoff_tput_label(&ps.pt[0], label, sizeof(label));
-		winner_line(f, md, "fastest:", &ps, pick_tput, "%.2f", " Mop/s");
+		winner_line(f, md, "fastest:", &ps, pick_tput, "%.2f", " Mop/s", true);
 		fprintf(f, "%s %-22s%s\n", md ? "-" : " ", "throughput:", label);
 		fprintf(f, "%s %-22s", md ? "-" : " ", "Pareto set:");
 		for (int j = 0; j < res->nrows; j++) {
@@ -396,75 +400,259 @@ int report_plots_dir(char *out, size_t len)
 	return has_script(out) ? 0 : -1;
 }
 
-int report_plot(const char *dir, const char *name)
+/*
+ * The figures are drawn into a temporary folder inside DIR and renamed to
+ * their final names only when gnuplot finished them; an interruption
+ * kills gnuplot and removes the folder (everything here is prepared before
+ * the hook can run, which only uses kill, waitpid, unlink and rmdir).
+ */
+#define PLOT_FILES 3 /* NAME.png, NAME.svg, gnuplot.log */
+
+static struct {
+	char tmp[PATH_MAX];
+	char file[PLOT_FILES][PATH_MAX + 32];
+	volatile pid_t child;
+	int hook;
+} plot;
+
+static void plot_hook(void *arg)
 {
-	char plots[PATH_MAX], script[PATH_MAX + 64], def[PATH_MAX + 16], log[PATH_MAX + 32];
+	(void)arg;
+	if (plot.child > 0) {
+		kill(plot.child, SIGTERM);
+		waitpid(plot.child, NULL, 0);
+		plot.child = 0;
+	}
+	for (int i = 0; i < PLOT_FILES; i++)
+		if (plot.file[i][0])
+			unlink(plot.file[i]);
+	if (plot.tmp[0])
+		rmdir(plot.tmp);
+}
+
+static void plot_files(const char *name)
+{
+	snprintf(plot.file[0], sizeof(plot.file[0]), "%s/%s.png", plot.tmp, name);
+	snprintf(plot.file[1], sizeof(plot.file[1]), "%s/%s.svg", plot.tmp, name);
+	snprintf(plot.file[2], sizeof(plot.file[2]), "%s/gnuplot.log", plot.tmp);
+}
+
+/* The reason a script gave for drawing nothing: its "skip: ..." line in the log. */
+static void skip_reason(char *why, size_t len)
+{
+	FILE *f = fopen(plot.file[2], "r");
+	char line[512];
+
+	snprintf(why, len, "no data for it");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "skip: ", 6)) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(why, len, "%s", line + 6);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+/* Run plots/@name.gp: 0 drawn, 1 skipped by the script (@why), -1 gnuplot failed, -2 no gnuplot. */
+static int plot_one(const char *dir, const char *plots, const char *name, char *why, size_t len)
+{
+	char script[PATH_MAX + 64], def[2 * PATH_MAX + 32], final[PATH_MAX + 32];
 	char *argv[] = { "gnuplot", "-e", def, script, NULL };
 	posix_spawn_file_actions_t fa;
 	int status, ret;
 	pid_t pid;
 
-	if (strchr(dir, '\'')) {
-		zpb_err("plots skipped: the folder name holds a quote");
-		return -1;
-	}
-	if (report_plots_dir(plots, sizeof(plots))) {
-		zpb_err("plots skipped: plots/*.gp not found (set ZPB_PLOTS)");
-		return -1;
-	}
+	why[0] = '\0';
+	plot_files(name);
 	snprintf(script, sizeof(script), "%s/%s.gp", plots, name);
-	snprintf(def, sizeof(def), "dir='%s'", dir);
-	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
+	snprintf(def, sizeof(def), "dir='%s'; out='%s'", dir, plot.tmp);
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0666);
+	posix_spawn_file_actions_addopen(&fa, 1, plot.file[2], O_WRONLY | O_CREAT | O_TRUNC, 0666);
 	posix_spawn_file_actions_adddup2(&fa, 1, 2);
 	ret = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (ret) {
-		zpb_err("plots skipped: cannot run gnuplot (%s); install it with scripts/deps.sh plot",
-			strerror(ret));
-		unlink(log);
-		return -1;
+		snprintf(why, len, "cannot run gnuplot (%s); install it with scripts/deps.sh plot",
+			 strerror(ret));
+		return -2;
 	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		zpb_err("gnuplot failed on %s (see %s)", script, log);
+	plot.child = pid;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	plot.child = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		return -1;
+	if (access(plot.file[0], F_OK) && access(plot.file[1], F_OK)) {
+		skip_reason(why, len);
+		return 1;
+	}
+	for (int i = 0; i < 2; i++) {
+		snprintf(final, sizeof(final), "%s/%s.%s", dir, name, i ? "svg" : "png");
+		if (rename(plot.file[i], final)) {
+			snprintf(why, len, "cannot rename %.200s to %.200s: %.60s", plot.file[i],
+				 final, strerror(errno));
+			return -1;
+		}
 	}
 	return 0;
 }
 
-void report_draw(const char *dir, const char *const *names, const char **out)
+int report_draw(const char *dir, const char *const *names, const char **out,
+		struct report_skip *skipped, int maxskip)
 {
-	int n = 0;
+	char plots[PATH_MAX], why[512], log[PATH_MAX + 32];
+	int n = 0, ns = 0, ret = 0;
 
+	out[0] = NULL;
+	if (maxskip > 0)
+		skipped[0].name = NULL;
+	if (strchr(dir, '\'')) {
+		zpb_err("plots skipped: the folder name holds a quote");
+		return 0;
+	}
+	if (report_plots_dir(plots, sizeof(plots))) {
+		zpb_err("plots skipped: plots/*.gp not found (set ZPB_PLOTS)");
+		return 0;
+	}
+	snprintf(plot.tmp, sizeof(plot.tmp), "%s/.plots.XXXXXX", dir);
+	if (!mkdtemp(plot.tmp)) {
+		zpb_err("plots skipped: cannot create a temporary folder in %s: %s", dir,
+			strerror(errno));
+		return -1;
+	}
+	memset(plot.file, 0, sizeof(plot.file));
+	plot.hook = zpb_cleanup_push(plot_hook, NULL);
 	for (int i = 0; names[i]; i++) {
-		if (report_plot(dir, names[i]))
+		int r = plot_one(dir, plots, names[i], why, sizeof(why));
+
+		if (r == 0) {
+			out[n++] = names[i];
+		} else if (r == 1) {
+			if (ns + 1 < maxskip) {
+				skipped[ns].name = names[i];
+				snprintf(skipped[ns].why, sizeof(skipped[ns].why), "%.200s", why);
+				ns++;
+			}
+		} else if (r == -2) {
+			zpb_err("plots skipped: %s", why);
 			break;
-		out[n++] = names[i];
+		} else if (why[0]) {
+			zpb_err("figure %s: %s", names[i], why);
+			ret = -1;
+			break;
+		} else {
+			/* keep the log where the message points */
+			snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
+			if (rename(plot.file[2], log))
+				snprintf(log, sizeof(log), "%s", plot.file[2]);
+			zpb_err("gnuplot failed on %s/%s.gp; its output is in %s", plots, names[i],
+				log);
+			ret = -1;
+			break;
+		}
 	}
 	out[n] = NULL;
-	if (n) {
-		char log[4200];
+	if (maxskip > 0)
+		skipped[ns].name = NULL;
+	zpb_cleanup_pop(true);
+	memset(&plot, 0, sizeof(plot));
+	return ret;
+}
 
-		snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
-		unlink(log);
+/* Curves of one corpus and codec that are identical point for point: "a = b = c; d = e". */
+static void identical_curves(FILE *f, const struct run_results *res)
+{
+	bool *done = calloc(res->ncurves + 1, sizeof(bool));
+	int groups = 0;
+
+	if (!done)
+		return;
+	for (int i = 0; i < res->ncurves; i++) {
+		const struct run_curve *a = &res->curves[i];
+		int k = 0;
+
+		if (done[i])
+			continue;
+		for (int j = i + 1; j < res->ncurves; j++) {
+			const struct run_curve *b = &res->curves[j];
+
+			if (done[j] || strcmp(a->corpus, b->corpus) || strcmp(a->codec, b->codec) ||
+			    a->c.n != b->c.n ||
+			    memcmp(a->c.p, b->c.p, a->c.n * sizeof(*a->c.p)))
+				continue;
+			if (!k++)
+				fprintf(f, "%s%s, %s: `%s`", groups++ ? "; " : " Identical curves "
+						"(drawn on top of each other): ", a->corpus, a->codec, a->alloc);
+			fprintf(f, " = `%s`", b->alloc);
+			done[j] = true;
+		}
+	}
+	if (groups)
+		fputc('.', f);
+	free(done);
+}
+
+/* The caveat of a pool small against the allocators' partly filled units. */
+static void small_pool_caveat(FILE *f, const struct run_results *res, const struct results_meta *m)
+{
+	bool zram = m->opts && m->opts->fe.kind == FE_ZRAM;
+	int said = 0;
+
+	for (int i = 0; i < res->nsizes; i++) {
+		const struct run_sizes *sz = &res->sizes[i];
+
+		for (int j = 0; j < res->nrows; j++) {
+			const struct run_row *r = &res->rows[j];
+			struct slack sl;
+			double pool;
+
+			if (r->wl == WL_REPLAY || !group_head(res, j) || strcmp(r->corpus, sz->corpus) ||
+			    strcmp(r->codec, sz->codec))
+				continue;
+			pool = get(r, "pool_pages");
+			if (!(pool > 0) || slack_estimate(r->alloc, sz, zram, &sl) ||
+			    sl.pages < pool * SMALL_POOL_PCT / 100)
+				continue;
+			if (!said++)
+				fprintf(f, "\n**Caveat: small pool.** A freshly filled pool holds up to "
+					   "one partly filled unit (a zspage of up to `chain` pages) per "
+					   "size class in use; where that is more than %d%% of the pool, "
+					   "density rankings can reverse on a larger pool (6,000 pages: "
+					   "zsmalloc chain 4 > 8 > 16; 81,000 pages: 8 > 16 > 4). Store "
+					   "more objects (`--objects N` cycles through the corpus) or use a "
+					   "larger corpus.\n\n",
+					SMALL_POOL_PCT);
+			fprintf(f, "- %s, %s, `%s`: %d classes in use, up to %" PRIu64
+				   " pages in partly filled units = %.0f%% of its %.0f pool pages\n",
+				r->corpus, r->codec, r->alloc, sl.classes, sl.pages,
+				sl.pages * 100 / pool, pool);
+		}
 	}
 }
 
 int report_markdown(const char *dir, const struct run_results *res, const struct results_meta *m,
-		    const char *const *figures, void (*extra)(FILE *f, void *arg), void *arg)
+		    const char *const *figures, const struct report_skip *skipped,
+		    void (*extra)(FILE *f, void *arg), void *arg)
 {
 	static const struct {
 		const char *name, *caption;
 	} fig_caption[] = {
-		{ "tradeoff", "Density vs throughput, one point per allocator setting; the line is "
-			      "the Pareto front (one panel per codec)." },
-		{ "sizes", "Compressed page sizes of the corpus, with the allocators' class "
-			   "boundaries, the largest object each takes and the zram huge threshold." },
+		{ "tradeoff", "Density vs throughput on the trade-off basis (see Winners), one point "
+			      "per allocator setting; the line is the Pareto front (one panel per "
+			      "corpus and codec)." },
+		{ "sizes", "Compressed page sizes of the corpus (top), and below it, in its own "
+			   "panel, one row per allocator: its class boundaries, the largest object "
+			   "it takes and, with the zram front end, the huge threshold." },
 		{ "churn", "Pool pages during churn (free a random fraction, store new pages), "
-			   "ending with one compaction." },
-		{ "latency", "Allocator-path latency percentiles per allocator (store and load)." },
-		{ "sweep", "Space gained vs throughput lost relative to the baseline setting." },
+			   "ending with one compaction; each setting has its own colour, dash type "
+			   "and marker." },
+		{ "latency", "Allocator-path latency percentiles per allocator, store (fill) and "
+			     "load, one row of panels per corpus and codec." },
+		{ "sweep", "Space gained vs throughput lost relative to the baseline setting, one "
+			   "marker per setting (named in the key)." },
 	};
 	const struct provenance *p = m->prov;
 	char path[4096];
@@ -493,12 +681,18 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 	report_table(f, res, true);
 	fprintf(f, "\nLatencies are nanoseconds on the allocator path (store: malloc + map + copy + "
 		   "unmap; load: map + unmap, the decompression is not included), Mop/s is "
-		   "operations per second of allocator time. *dens fill* and *dens churn* are "
-		   "compressed bytes / (pool + metadata bytes) after the fill and after churn and "
-		   "compaction. *vs ideal* is pool + metadata bytes over the packing bound "
-		   "ceil(compressed bytes / 4096) pages; the `ideal` row is that bound as an "
-		   "allocator. *tput* and the Pareto column use the trade-off basis below. All "
-		   "figures: `results.csv` / `results.json`.\n");
+		   "operations per second of allocator time. ");
+	if (p->timer_ns > 0)
+		fprintf(f, "Each latency includes the clock reads around it: a pair costs about %.0f "
+			   "ns here (one pair per store, two per load), so a load p50 near %.0f ns "
+			   "is mostly the timer. ",
+			p->timer_ns, 2 * p->timer_ns);
+	fprintf(f, "*dens fill* and *dens churn* are compressed bytes / (pool + metadata bytes) "
+		   "after the fill and after churn and compaction. *vs ideal* is pool + metadata "
+		   "bytes over the packing bound ceil(compressed bytes / 4096) pages; the `ideal` "
+		   "row is that bound as an allocator. *tput* and the Pareto column use the "
+		   "trade-off basis below. All figures: `results.csv` / `results.json`.\n");
+	small_pool_caveat(f, res, m);
 	fprintf(f, "\n## Winners\n\nOne basis for the Pareto column, the winners, the trade-off "
 		   "figure and a sweep: %s; %s. ",
 		tradeoff_density_basis, tradeoff_tput_basis);
@@ -511,17 +705,21 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 	report_winners(f, res, true);
 	if (extra)
 		extra(f, arg);
-	if (figures && figures[0]) {
+	if ((figures && figures[0]) || (skipped && skipped[0].name)) {
 		fprintf(f, "\n## Figures\n");
-		for (int i = 0; figures[i]; i++) {
+		for (int i = 0; figures && figures[i]; i++) {
 			const char *cap = "";
 
 			for (size_t k = 0; k < sizeof(fig_caption) / sizeof(fig_caption[0]); k++)
 				if (!strcmp(fig_caption[k].name, figures[i]))
 					cap = fig_caption[k].caption;
-			fprintf(f, "\n![%s](%s.png)\n\n%s ([SVG](%s.svg))\n", figures[i], figures[i],
-				cap, figures[i]);
+			fprintf(f, "\n![%s](%s.png)\n\n%s", figures[i], figures[i], cap);
+			if (!strcmp(figures[i], "churn"))
+				identical_curves(f, res);
+			fprintf(f, " ([SVG](%s.svg))\n", figures[i]);
 		}
+		for (int i = 0; skipped && skipped[i].name; i++)
+			fprintf(f, "\n*%s: not drawn (%s).*\n", skipped[i].name, skipped[i].why);
 	}
 	return afile_commit(&af);
 }

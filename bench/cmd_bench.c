@@ -313,7 +313,7 @@ static int bench_main(int argc, char **argv)
 	int n, ideal, peer = -1, c, ret = 1;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': trace = optarg; break;
 		case 'c': corpus = optarg; break;

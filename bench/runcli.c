@@ -19,7 +19,7 @@ static const char run_usage[] =
 	"[--workload fill,load,churn,replay] [--trace T] [--frontend zram|zswap|none] "
 	"[--threads N] [--repeat N] [--seed S] [--force] --out DIR";
 static const char sweep_usage[] =
-	"--corpus FILE --alloc 'SPEC{a,b},key={1..6}' [--codec ...] "
+	"--corpus FILE... --alloc 'SPEC{a,b},key={1..6}' [--codec ...] "
 	"[--prefer density|speed|balanced] [--max-ns-p99 N] [--baseline SPEC] [--force] --out DIR";
 
 static void help(bool sweep)
@@ -150,7 +150,7 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 	c->o.boundaries = true;
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
 			if (c->o.ncorpora == RUN_MAX_CORPORA) {
@@ -160,6 +160,11 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 			c->o.corpora[c->o.ncorpora++] = optarg;
 			break;
 		case 'a':
+			if (!*optarg) {
+				zpb_err("empty --alloc: name at least one allocator, e.g. --alloc zbud "
+					"(see 'zpoolbench list')");
+				return 2;
+			}
 			if ((ret = add_allocs(c, optarg)))
 				return ret;
 			break;

@@ -71,10 +71,11 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: zpoolbench corpus snapshot --pid PID --out F.pages [--shared]\n"
 		   "           [--workload NAME] [--command STR] [--package NAME=VERSION]... "
-		   "[--note STR]\n"
+		   "[--note STR] [--force]\n"
 		   "  Dumps the resident anonymous pages of process PID (stopped meanwhile) to\n"
 		   "  F.pages and writes the manifest F.json.  Needs root.\n"
-		   "  --shared   add resident pages of shared writable shmem mappings\n");
+		   "  --shared   add resident pages of shared writable shmem mappings\n"
+		   "  --force    replace an existing F.pages / F.json\n");
 }
 
 static int run(int argc, char **argv)
@@ -84,11 +85,12 @@ static int run(int argc, char **argv)
 		{ "shared", no_argument, NULL, 's' },	     { "workload", required_argument, NULL, 'w' },
 		{ "command", required_argument, NULL, 'c' }, { "package", required_argument, NULL, 'k' },
 		{ "note", required_argument, NULL, 'n' },    { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		{ "force", no_argument, NULL, 'f' },	     { NULL, 0, NULL, 0 }
 	};
 	struct snap_meta meta = { 0 };
 	struct snapshot_result res;
 	const char *out = NULL;
+	bool force = false;
 	char err[1024], mpath[4096];
 	uint64_t pid = 0;
 	struct afile af;
@@ -105,6 +107,7 @@ static int run(int argc, char **argv)
 			}
 			break;
 		case 'o': out = optarg; break;
+		case 'f': force = true; break;
 		case 's': meta.shared = true; break;
 		case 'w': meta.workload = optarg; break;
 		case 'c': meta.command = optarg; break;
@@ -133,11 +136,8 @@ static int run(int argc, char **argv)
 		zpb_err("corpus snapshot: needs --pid PID and --out F.pages; see --help");
 		return 2;
 	}
-	if (strlen(out) < 7 || strcmp(out + strlen(out) - 6, ".pages")) {
-		zpb_err("corpus snapshot: --out must end in .pages (compress afterwards with "
-			"zstd -19), not '%s'", out);
+	if (corpus_out_check("corpus snapshot", out, force))
 		return 2;
-	}
 	if (!meta.workload)
 		meta.workload = "unnamed";
 	meta.res = &res;

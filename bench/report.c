@@ -595,6 +595,32 @@ static void identical_curves(FILE *f, const struct run_results *res)
 	free(done);
 }
 
+/* The rows where the front end refused pages: what density and ratio leave out. */
+static void rejected_note(FILE *f, const struct run_results *res)
+{
+	int said = 0;
+
+	for (int j = 0; j < res->nrows; j++) {
+		const struct run_row *r = &res->rows[j];
+		double rej, pages;
+
+		if (r->wl == WL_REPLAY || !group_head(res, j))
+			continue;
+		rej = get(r, "rejected");
+		pages = get(r, "pages");
+		if (!(rej > 0))
+			continue;
+		if (!said++)
+			fprintf(f, "\n**Refused pages.** Density and effective ratio describe only "
+				   "what the pool holds (same-filled pages count in the effective ratio "
+				   "without taking space, as zram counts them); the front end refused:\n\n");
+		fprintf(f, "- %s, %s, `%s`: %.0f of %.0f pages (too big %.0f, pool limit %.0f after "
+			   "%.0f limit hits, allocator %.0f)\n",
+			r->corpus, r->codec, r->alloc, rej, pages, get(r, "rejected_poor"),
+			get(r, "rejected_limit"), get(r, "pool_limit_hit"), get(r, "rejected_alloc"));
+	}
+}
+
 /* The caveat of a pool small against the allocators' partly filled units. */
 static void small_pool_caveat(FILE *f, const struct run_results *res, const struct results_meta *m)
 {
@@ -693,6 +719,7 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 		   "row is that bound as an allocator. *tput* and the Pareto column use the "
 		   "trade-off basis below. All figures: `results.csv` / `results.json`.\n");
 	small_pool_caveat(f, res, m);
+	rejected_note(f, res);
 	fprintf(f, "\n## Winners\n\nOne basis for the Pareto column, the winners, the trade-off "
 		   "figure and a sweep: %s; %s. ",
 		tradeoff_density_basis, tradeoff_tput_basis);

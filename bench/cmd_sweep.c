@@ -81,6 +81,10 @@ static int sweep_main(int argc, char **argv)
 		zpb_err("--alloc: %s", err);
 		return 2;
 	}
+	if (corpus_names_check(c.o.corpora, c.o.ncorpora, err, sizeof(err))) {
+		zpb_err("%s", err);
+		return 2;
+	}
 	if (runcli_check_corpora(&c) || runcli_prepare_out(&c))
 		return 1;
 	if (c.force && outdir_clear(c.out))

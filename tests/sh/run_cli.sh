@@ -69,6 +69,9 @@ expect_err "sweep prefer" "unknown goal 'cheap'" sweep --corpus "$c" --alloc zbu
 expect_err "sweep baseline" "not one of the swept settings" sweep --corpus "$c" --alloc 'zbud:lru={0,1}' --baseline zbud --out "$d/out"
 expect_err "sweep replay" "replay workload is not swept" sweep --corpus "$c" --alloc zbud --workload replay --trace corpora/example.trace --out "$d/out"
 expect_err "run prefer" "--prefer is an option of 'zpoolbench sweep'" run --corpus "$c" --alloc zbud --prefer speed --out "$d/out"
+mkdir -p "$d/dd" && cp "$c" "$d/dd/c.pages"
+expect_err "corpus names" "would both be named 'c' in the results" run --corpus "$c" "$d/dd/c.pages" --alloc zbud --out "$d/out"
+expect_err "corpus names (sweep)" "would both be named 'c'" sweep --corpus "$c" --corpus "$d/dd/c.pages" --alloc zbud --out "$d/out"
 expect_err "empty alloc" "empty --alloc" run --corpus "$c" --alloc '' --out "$d/out"
 # a spec the parser takes but the allocator refuses: every setting of a grid is checked up front
 expect_err "sweep invalid setting" "gap=2 only applies to compaction=gated" \

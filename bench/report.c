@@ -700,6 +700,9 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 			m->opts->repeat > 1 ? "figures are the median (min-max) of the repeats"
 					    : "1 run per setting (no spread known)",
 			m->opts->wl.seed, m->opts->wl.churn_rounds, m->opts->wl.churn_percent);
+	if (m->opts && m->opts->objects)
+		fprintf(f, "Each pool stores %" PRIu64 " objects, cycling through the corpus pages "
+			   "(object i is page i modulo the corpus size).\n\n", m->opts->objects);
 	for (int i = 0; i < res->ncorpora; i++)
 		fprintf(f, "- corpus `%s`: %" PRIu64 " pages, sha256 `%s`\n", res->corpora[i].name,
 			res->corpora[i].pages, res->corpora[i].sha256);

@@ -233,7 +233,8 @@ static struct curve *new_curve(struct run_results *res, const char *corpus, cons
 static int run_pool(const struct run_opts *o, struct run_results *res, const struct pageset *ps,
 		    const char *spec, struct run_row **rows, int rep, char *err, size_t errlen)
 {
-	struct frontend *fe = fe_create(&o->fe, spec, ps, ps->n, err, errlen);
+	struct frontend *fe = fe_create(&o->fe, spec, ps, o->objects ? o->objects : ps->n, err,
+					errlen);
 	struct raw_counts rc;
 	int ret = -1;
 

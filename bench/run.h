@@ -39,6 +39,7 @@ struct run_opts {
 	struct fe_config fe;
 	struct wl_params wl;
 	int repeat;
+	uint64_t objects;	/* stored by the fill: 0 = one per corpus page; more cycle through it */
 	int compress_threads;	/* for building the page sets; 0 = all cores */
 	bool boundaries;	/* probe each allocator's size classes */
 };

@@ -17,7 +17,7 @@
 static const char run_usage[] =
 	"--corpus FILE... --alloc SPEC,... [--codec lz4:1,zstd:3] "
 	"[--workload fill,load,churn,replay] [--trace T] [--frontend zram|zswap|none] "
-	"[--threads N] [--repeat N] [--seed S] [--force] --out DIR";
+	"[--threads N] [--repeat N] [--objects N] [--seed S] [--force] --out DIR";
 static const char sweep_usage[] =
 	"--corpus FILE... --alloc 'SPEC{a,b},key={1..6}' [--codec ...] "
 	"[--prefer density|speed|balanced] [--max-ns-p99 N] [--baseline SPEC] [--force] --out DIR";
@@ -42,6 +42,8 @@ static void help(bool sweep)
 	       "  --frontend F       %s (default zram)\n"
 	       "  --threads N        threads sharing each pool (default 1)\n"
 	       "  --repeat N         repeats per cell; medians and min/max are reported (default 1)\n"
+	       "  --objects N        objects the fill stores (default: one per corpus page); more\n"
+	       "                     cycle through the corpus, each load checked against its page\n"
 	       "  --seed S           seed of the random choices (default 1)\n"
 	       "  --churn-rounds N   churn rounds (default 8)\n"
 	       "  --churn-percent P  slots freed and refilled per round (default 30)\n"
@@ -119,6 +121,7 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 		{ "frontend", required_argument, NULL, 'F' },
 		{ "threads", required_argument, NULL, 'T' },
 		{ "repeat", required_argument, NULL, 'r' },
+		{ "objects", required_argument, NULL, 'O' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "churn-rounds", required_argument, NULL, 'R' },
 		{ "churn-percent", required_argument, NULL, 'P' },
@@ -185,6 +188,10 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 			if ((ret = num_opt("--repeat", optarg, 1, 1000, &v)))
 				return ret;
 			c->o.repeat = (int)v;
+			break;
+		case 'O':
+			if ((ret = num_opt("--objects", optarg, 1, 100000000, &c->o.objects)))
+				return ret;
 			break;
 		case 's':
 			if ((ret = num_opt("--seed", optarg, 0, UINT64_MAX, &c->o.wl.seed)))

@@ -11,7 +11,7 @@ trap 'rm -rf "$d"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 head -c 65536 "$ZPB" > "$d/my corpus.pages"
-export ZPB_RESULTS="$d/results" ZPB_CODECS=lz4 ZPB_RUN_ARGS="--no-plots --quiet"
+export ZPB_RESULTS="$d/results" ZPB_CODECS=lz4 ZPB_OBJECTS=50 ZPB_RUN_ARGS="--no-plots --quiet"
 
 ZPB_ALLOCS="zbud zsmalloc:chian=4" ./run.sh "$d/my corpus.pages" > "$d/out" 2> "$d/err"
 [ $? -eq 2 ] || fail "a typo in a spec did not exit 2: $(cat "$d/err")"

@@ -21,6 +21,10 @@ void zpb_err(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	/* one line, whatever user text (paths, specs, trace lines) it quotes */
+	for (char *c = buf; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	fprintf(stderr, "zpoolbench: %s\n", buf);
 }
 

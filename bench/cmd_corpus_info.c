@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cmd_corpus_info.c - `zpoolbench corpus info FILE [--codec LIST] [--format text|json]`:
+ * the zero/same-filled shares and per codec the compressed-size table of a
+ * corpus (see corpus_stats.h for how each figure is counted).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "corpus_stats.h"
+#include "util.h"
+
+#define DEFAULT_CODECS "lz4,zstd:1,zstd:3,lzo"
+#define MAX_CODECS 16
+
+static double pct(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * part / whole : 0;
+}
+
+static void print_text(const struct corpus *c, const struct corpus_stats *st)
+{
+	printf("corpus       %s (%s)\n", c->name, c->path);
+	printf("sha256       %s\n", c->sha256);
+	printf("source       %s, workload %s%s\n", c->source, c->workload,
+	       c->manifest ? "" : " (no manifest)");
+	printf("pages        %llu (%.1f MiB)\n", (unsigned long long)st->pages,
+	       st->pages * 4096.0 / (1 << 20));
+	printf("zero         %6.2f %%\n", pct(st->zero, st->pages));
+	printf("same-filled  %6.2f %% (zero included)\n\n", pct(st->same_filled, st->pages));
+	printf("%-9s %6s %6s %6s %6s %6s %6s %7s %7s %7s %7s %7s\n", "codec", "ratio", "zram",
+	       "mean", "p10", "p50", "p90", ">70%pg", ">2990B", ">=3625", ">4096B", "MB/s");
+	for (int k = 0; k < st->ncodecs; k++) {
+		const struct codec_stats *cs = &st->codecs[k];
+
+		printf("%-9s %6.2f %6.2f %6.0f %6u %6u %6u %6.2f%% %6.2f%% %6.2f%% %6.2f%% %7.0f\n",
+		       cs->codec.name, cs->ratio, cs->zram_ratio, cs->mean, cs->p10, cs->p50,
+		       cs->p90, pct(cs->over_70pct, cs->pages), pct(cs->over_2990, cs->pages),
+		       pct(cs->huge, cs->pages), pct(cs->expanded, cs->pages),
+		       cs->seconds > 0 ? cs->pages * 4096.0 / cs->seconds / 1e6 : 0);
+	}
+	printf("\nratio: raw / compressed bytes, every page compressed; zram: as mm_stat counts\n"
+	       "(same-filled pages 0 bytes, pages compressing to >= 3625 B stored as 4096 B);\n"
+	       "sizes in bytes over all pages (nearest-rank percentiles); shares of all pages.\n");
+}
+
+static void print_json(const struct corpus *c, const struct corpus_stats *st)
+{
+	struct jw w;
+
+	jw_init(&w, stdout, true);
+	jw_obj(&w);
+	jw_key(&w, "corpus");
+	jw_str(&w, c->name);
+	jw_key(&w, "path");
+	jw_str(&w, c->path);
+	jw_key(&w, "sha256");
+	jw_str(&w, c->sha256);
+	jw_key(&w, "source");
+	jw_str(&w, c->source);
+	jw_key(&w, "workload");
+	jw_str(&w, c->workload);
+	jw_key(&w, "pages");
+	jw_u64(&w, st->pages);
+	jw_key(&w, "zero_pages");
+	jw_u64(&w, st->zero);
+	jw_key(&w, "same_filled_pages");
+	jw_u64(&w, st->same_filled);
+	jw_key(&w, "codecs");
+	jw_arr(&w);
+	for (int k = 0; k < st->ncodecs; k++) {
+		const struct codec_stats *cs = &st->codecs[k];
+
+		jw_obj(&w);
+		jw_key(&w, "codec");
+		jw_str(&w, cs->codec.name);
+		jw_key(&w, "compressed_bytes");
+		jw_u64(&w, cs->total_bytes);
+		jw_key(&w, "zram_compr_bytes");
+		jw_u64(&w, cs->zram_bytes);
+		jw_key(&w, "ratio");
+		jw_fixed(&w, cs->ratio, 4);
+		jw_key(&w, "zram_ratio");
+		jw_fixed(&w, cs->zram_ratio, 4);
+		jw_key(&w, "mean");
+		jw_fixed(&w, cs->mean, 1);
+		jw_key(&w, "min");
+		jw_u64(&w, cs->min);
+		jw_key(&w, "p10");
+		jw_u64(&w, cs->p10);
+		jw_key(&w, "p50");
+		jw_u64(&w, cs->p50);
+		jw_key(&w, "p90");
+		jw_u64(&w, cs->p90);
+		jw_key(&w, "max");
+		jw_u64(&w, cs->max);
+		jw_key(&w, "pages_over_70pct");
+		jw_u64(&w, cs->over_70pct);
+		jw_key(&w, "pages_over_2990");
+		jw_u64(&w, cs->over_2990);
+		jw_key(&w, "pages_huge_3625");
+		jw_u64(&w, cs->huge);
+		jw_key(&w, "pages_over_4096");
+		jw_u64(&w, cs->expanded);
+		jw_key(&w, "compress_seconds");
+		jw_fixed(&w, cs->seconds, 6);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_end(&w);
+	jw_finish(&w);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: zpoolbench corpus info FILE [--codec LIST] [--format text|json]\n"
+		"  FILE           NAME.pages or NAME.pages.zst (manifest NAME.json checked if present)\n"
+		"  --codec LIST   comma-separated codecs (default %s);\n"
+		"                 valid: %s\n"
+		"  --format F     text (default) or json, on stdout\n",
+		DEFAULT_CODECS, codec_valid_specs());
+}
+
+static int run(int argc, char **argv)
+{
+	static const struct option opts[] = { { "codec", required_argument, NULL, 'c' },
+					      { "format", required_argument, NULL, 'f' },
+					      { "help", no_argument, NULL, 'h' },
+					      { NULL, 0, NULL, 0 } };
+	const char *codecs = DEFAULT_CODECS, *format = "text", *path;
+	struct codec list[MAX_CODECS];
+	struct corpus_stats st;
+	struct corpus c;
+	char err[1024];
+	int n, o;
+
+	optind = 1;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c':
+			codecs = optarg;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case ':':
+			zpb_err("corpus info: %s needs a value; see 'zpoolbench corpus info --help'",
+				argv[optind - 1]);
+			return 2;
+		default:
+			zpb_err("corpus info: unknown option '%s'; see 'zpoolbench corpus info --help'",
+				argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		zpb_err("corpus info: give exactly one corpus file; see 'zpoolbench corpus info --help'");
+		return 2;
+	}
+	path = argv[optind];
+	if (strcmp(format, "text") && strcmp(format, "json")) {
+		zpb_err("corpus info: --format is text or json, not '%s'", format);
+		return 2;
+	}
+	n = codec_parse_list(codecs, list, MAX_CODECS, err, sizeof(err));
+	if (n < 0) {
+		zpb_err("%s", err);
+		return 2;
+	}
+	if (corpus_open(&c, path, err, sizeof(err))) {
+		zpb_err("%s", err);
+		return 1;
+	}
+	if (corpus_stats_compute(&c, list, n, &st, err, sizeof(err))) {
+		zpb_err("%s: %s", path, err);
+		corpus_close(&c);
+		return 1;
+	}
+	for (int k = 0; k < n; k++) {
+		if (st.codecs[k].verify_failures) {
+			zpb_err("%s: %llu pages did not decompress to themselves with %s", path,
+				(unsigned long long)st.codecs[k].verify_failures,
+				st.codecs[k].codec.name);
+			corpus_stats_free(&st);
+			corpus_close(&c);
+			return 1;
+		}
+	}
+	if (!strcmp(format, "json"))
+		print_json(&c, &st);
+	else
+		print_text(&c, &st);
+	corpus_stats_free(&st);
+	corpus_close(&c);
+	return 0;
+}
+
+static const struct zpb_cmd corpus_info_cmd = {
+	.name = "corpus info",
+	.usage = "FILE [--codec LIST] [--format text|json]",
+	.summary = "pages, same-filled share and compressed-size table of a corpus",
+	.run = run,
+	.order = 50,
+};
+ZPB_COMMAND(corpus_info_cmd);

@@ -57,7 +57,10 @@ static int open_file(struct trace_reader *r, const char *path, char *err, size_t
 	}
 	r->f = fopen(path, "r");
 	if (!r->f) {
-		snprintf(err, errlen, "%s: cannot open trace: %s", path, strerror(errno));
+		if (errno == ENOENT)
+			snprintf(err, errlen, "%s: no such trace file; check the path", path);
+		else
+			snprintf(err, errlen, "%s: cannot open trace: %s", path, strerror(errno));
 		return -1;
 	}
 	r->own = 1;

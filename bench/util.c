@@ -117,7 +117,12 @@ int afile_open(struct afile *af, const char *path)
 	snprintf(af->tmp, sizeof(af->tmp), "%s.tmp.%ld", path, (long)getpid());
 	af->f = fopen(af->tmp, "w");
 	if (!af->f) {
-		zpb_err("cannot write %s: %s", path, strerror(errno));
+		int e = errno;
+
+		zpb_err("cannot write %s: %s%s", path, strerror(e),
+			e == ENOENT			? "; create the folder first or choose another path"
+			: e == EACCES || e == EROFS ? "; choose a folder you can write"
+						    : "");
 		return -1;
 	}
 	af->hook = zpb_cleanup_push(afile_unlink_hook, af);

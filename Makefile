@@ -83,6 +83,12 @@ test: all
 	@scripts/deps.sh test
 	@BUILD=$(BUILD) tests/run.sh
 
+# The default corpus when it is there, else the sizes of the example trace.
+# BENCH_ARGS adds options, e.g. BENCH_ARGS="--kernel --reps 11"
+BENCH_INPUT ?= $(if $(wildcard corpora/default.pages.zst),--corpus corpora/default.pages.zst,--trace corpora/example.trace)
+bench: all
+	$(ZPB) bench $(BENCH_INPUT) $(BENCH_ARGS)
+
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test

@@ -102,11 +102,11 @@ void pp_free(struct page_provider *pp, void *page)
 	uint64_t nr = ((char *)page - pp->base) >> ZPOOL_PAGE_SHIFT;
 	struct zpage *d = &pp->desc[nr];
 
+	zlock(&pp->lock); /* hiwater and pp_inuse change under it (pools free from several threads) */
 	if (page_offset_of(page) || nr >= pp->hiwater || !d->pp_inuse)
 		abort(); /* freeing a page that is not ours or not handed out */
 	if (pp->guard)
 		mprotect(page, ZPOOL_PAGE_SIZE, PROT_NONE);
-	zlock(&pp->lock);
 	d->pp_inuse = 0;
 	d->pp_next = pp->free_top;
 	pp->free_top = (unsigned int)(nr + 1);

@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * frontend.c - see frontend.h.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend.h"
+#include "util.h"
+
+#define ADD(fe, field, v) __atomic_add_fetch(&(fe)->c.field, (v), __ATOMIC_RELAXED)
+#define SUB(fe, field, v) __atomic_sub_fetch(&(fe)->c.field, (v), __ATOMIC_RELAXED)
+#define GET(fe, field) __atomic_load_n(&(fe)->c.field, __ATOMIC_RELAXED)
+
+#define ZSWAP_HEADER 8	/* the swap entry in front of the data (LRU-era zswap) */
+#define SHRINK_RETRIES 16
+
+/* "64M" -> bytes; -1 on anything else */
+static int parse_bytes(const char *s, uint64_t *out)
+{
+	char num[32];
+	size_t n = strlen(s);
+	uint64_t mult = 1, v;
+
+	if (n == 0 || n >= sizeof(num))
+		return -1;
+	switch (s[n - 1]) {
+	case 'K': case 'k': mult = 1ULL << 10; n--; break;
+	case 'M': case 'm': mult = 1ULL << 20; n--; break;
+	case 'G': case 'g': mult = 1ULL << 30; n--; break;
+	}
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (parse_u64(num, 0, UINT64_MAX / mult, &v))
+		return -1;
+	*out = v * mult;
+	return 0;
+}
+
+static int fe_param(struct fe_config *cfg, const char *key, const char *val, char *err,
+		    size_t errlen)
+{
+	uint64_t v;
+
+	if (cfg->kind == FE_ZRAM && !strcmp(key, "mem_limit")) {
+		if (parse_bytes(val, &v))
+			goto bad;
+		cfg->mem_limit_pages = (v + METRICS_PAGE - 1) / METRICS_PAGE;
+		return 0;
+	}
+	if (cfg->kind == FE_ZSWAP && !strcmp(key, "ram")) {
+		if (parse_bytes(val, &v) || v < METRICS_PAGE)
+			goto bad;
+		cfg->ram_pages = v / METRICS_PAGE;
+		return 0;
+	}
+	if (cfg->kind == FE_ZSWAP && !strcmp(key, "max_pool_percent")) {
+		if (parse_u64(val, 1, 100, &v))
+			goto bad;
+		cfg->max_pool_percent = (unsigned int)v;
+		return 0;
+	}
+	if (cfg->kind == FE_ZSWAP && !strcmp(key, "accept_threshold_percent")) {
+		if (parse_u64(val, 1, 100, &v))
+			goto bad;
+		cfg->accept_threshold_percent = (unsigned int)v;
+		return 0;
+	}
+	snprintf(err, errlen, "front end: unknown key '%s' (valid: %s)", key, FE_VALID);
+	return -1;
+bad:
+	snprintf(err, errlen, "front end: bad value '%s' for %s (valid: %s)", val, key, FE_VALID);
+	return -1;
+}
+
+int fe_parse(const char *spec, struct fe_config *cfg, char *err, size_t errlen)
+{
+	char buf[sizeof(cfg->spec)], *params, *tok, *save;
+	size_t off;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_pool_percent = 20;
+	cfg->accept_threshold_percent = 90;
+	if (!spec || strlen(spec) >= sizeof(buf)) {
+		snprintf(err, errlen, "front end: bad spec (valid: %s)", FE_VALID);
+		return -1;
+	}
+	strcpy(buf, spec);
+	params = strchr(buf, ':');
+	if (params)
+		*params++ = '\0';
+	if (!strcmp(buf, "zram"))
+		cfg->kind = FE_ZRAM;
+	else if (!strcmp(buf, "zswap"))
+		cfg->kind = FE_ZSWAP;
+	else if (!strcmp(buf, "none"))
+		cfg->kind = FE_NONE;
+	else {
+		snprintf(err, errlen, "unknown front end '%s' (valid: %s)", buf, FE_VALID);
+		return -1;
+	}
+	off = snprintf(cfg->spec, sizeof(cfg->spec), "%s", buf);
+	if (!params)
+		return 0;
+	if (!*params) {
+		snprintf(err, errlen, "front end: empty parameter list after ':' (valid: %s)",
+			 FE_VALID);
+		return -1;
+	}
+	for (tok = strtok_r(params, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+
+		if (!eq) {
+			snprintf(err, errlen, "front end: '%s' needs a value: KEY=VALUE (valid: %s)",
+				 tok, FE_VALID);
+			return -1;
+		}
+		*eq = '\0';
+		if (fe_param(cfg, tok, eq + 1, err, errlen))
+			return -1;
+		off += snprintf(cfg->spec + off, sizeof(cfg->spec) - off, "%c%s=%s",
+				off == strlen(buf) ? ':' : ',', tok, eq + 1);
+		if (off >= sizeof(cfg->spec))
+			off = sizeof(cfg->spec) - 1;
+	}
+	return 0;
+}
+
+static pthread_mutex_t *slot_lock(struct frontend *fe, uint64_t slot)
+{
+	return &fe->stripe[slot % FE_STRIPES];
+}
+
+static void fe_fail(struct frontend *fe, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void fe_fail(struct frontend *fe, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&fe->err_lock);
+	if (!fe->failed) {
+		va_start(ap, fmt);
+		vsnprintf(fe->err, sizeof(fe->err), fmt, ap);
+		va_end(ap);
+		__atomic_store_n(&fe->failed, 1, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&fe->err_lock);
+}
+
+/* The stored bytes of a slot read back right? @src is the mapped object. */
+static bool content_ok(const struct frontend *fe, const struct fe_slot *s, const uint8_t *src)
+{
+	const struct cpage *cp = &fe->ps->pg[s->page];
+
+	if (s->raw)
+		return !memcmp(src + fe->hlen, corpus_page(fe->ps->corpus, s->page), METRICS_PAGE);
+	return s->len - fe->hlen == cp->len && !memcmp(src + fe->hlen, cp->data, cp->len);
+}
+
+/*
+ * zswap's writeback of the LRU era: the header names the swap slot; the
+ * object is "written to swap" (its bytes checked against what was stored)
+ * and freed.  -ENOENT when the slot no longer holds this object (it was
+ * freed or is being stored right now), as zswap finds no tree entry.
+ */
+static int fe_evict(void *ctx, unsigned long handle)
+{
+	struct frontend *fe = ctx;
+	const uint8_t *src;
+	struct fe_slot *s;
+	uint64_t id;
+	bool ok;
+
+	if (!fe->hlen)
+		return -EINVAL;
+	src = zpool_map(fe->zp, handle, ZPOOL_MM_RO);
+	memcpy(&id, src, sizeof(id));
+	if (id >= fe->nslots) {
+		zpool_unmap(fe->zp, handle);
+		return -ENOENT;
+	}
+	pthread_mutex_lock(slot_lock(fe, id));
+	s = &fe->slots[id];
+	if (s->state != SLOT_OBJ || s->handle != handle) {
+		pthread_mutex_unlock(slot_lock(fe, id));
+		zpool_unmap(fe->zp, handle);
+		return -ENOENT;
+	}
+	ok = content_ok(fe, s, src);
+	zpool_unmap(fe->zp, handle);
+	if (!ok)
+		fe_fail(fe, "data mismatch: slot %llu (corpus page %u) read back wrong at writeback",
+			(unsigned long long)id, s->page);
+	zpool_free(fe->zp, handle);
+	s->state = SLOT_WRITTEN_BACK;
+	s->handle = 0;
+	SUB(fe, stored, 1);
+	SUB(fe, compressed_bytes, s->len);
+	ADD(fe, written_back, 1);
+	pthread_mutex_unlock(slot_lock(fe, id));
+	return 0;
+}
+
+struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
+			   const struct pageset *ps, uint64_t nslots, char *err, size_t errlen)
+{
+	struct frontend *fe = calloc(1, sizeof(*fe));
+	struct zpool_evict_ops ops;
+
+	if (!fe || !(fe->slots = calloc(nslots ? nslots : 1, sizeof(*fe->slots)))) {
+		free(fe);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	fe->cfg = *cfg;
+	fe->ps = ps;
+	fe->nslots = nslots;
+	for (int i = 0; i < FE_STRIPES; i++)
+		pthread_mutex_init(&fe->stripe[i], NULL);
+	pthread_mutex_init(&fe->shrink_lock, NULL);
+	pthread_mutex_init(&fe->err_lock, NULL);
+	ops.evict = fe_evict;
+	ops.ctx = fe;
+	fe->zp = zpool_create(alloc_spec, cfg->kind == FE_ZSWAP ? &ops : NULL, err, errlen);
+	if (!fe->zp) {
+		free(fe->slots);
+		free(fe);
+		return NULL;
+	}
+	if (cfg->kind == FE_ZRAM) {
+		fe->huge = zpool_huge_size(fe->zp);
+		if (!fe->huge || fe->huge > METRICS_PAGE)
+			fe->huge = METRICS_PAGE;
+	}
+	/* 6.1: the header only for pools that can evict (zpool_evictable) */
+	if (cfg->kind == FE_ZSWAP && zpool_can_shrink(fe->zp))
+		fe->hlen = ZSWAP_HEADER;
+	return fe;
+}
+
+void fe_destroy(struct frontend *fe)
+{
+	if (!fe)
+		return;
+	for (uint64_t i = 0; i < fe->nslots; i++)
+		if (fe->slots[i].state == SLOT_OBJ)
+			zpool_free(fe->zp, fe->slots[i].handle);
+	zpool_destroy(fe->zp);
+	for (int i = 0; i < FE_STRIPES; i++)
+		pthread_mutex_destroy(&fe->stripe[i]);
+	pthread_mutex_destroy(&fe->shrink_lock);
+	pthread_mutex_destroy(&fe->err_lock);
+	free(fe->slots);
+	free(fe);
+}
+
+static uint64_t zswap_limit_pages(const struct frontend *fe)
+{
+	return fe->cfg.ram_pages * fe->cfg.max_pool_percent / 100;
+}
+
+static bool zswap_is_full(struct frontend *fe)
+{
+	return zswap_limit_pages(fe) < zpool_total_pages(fe->zp);
+}
+
+static bool zswap_can_accept(struct frontend *fe)
+{
+	return zpool_total_pages(fe->zp) <
+	       zswap_limit_pages(fe) * fe->cfg.accept_threshold_percent / 100;
+}
+
+/* The 6.1 shrink worker, run synchronously: evict a page at a time. */
+static void zswap_shrink_worker(struct frontend *fe)
+{
+	int failures = 0;
+
+	if (!zpool_can_shrink(fe->zp) || pthread_mutex_trylock(&fe->shrink_lock))
+		return;
+	do {
+		int ret = zpool_shrink(fe->zp, 1, NULL);
+
+		if (ret) {
+			ADD(fe, reclaim_fail, 1);
+			if (ret != -EAGAIN || ++failures == SHRINK_RETRIES)
+				break;
+		}
+	} while (!zswap_can_accept(fe) && !zpb_interrupted);
+	pthread_mutex_unlock(&fe->shrink_lock);
+}
+
+/* zswap's pool-limit gate: true if the store may go on. */
+static bool zswap_gate(struct frontend *fe)
+{
+	if (!fe->cfg.ram_pages)
+		return true;
+	if (zswap_is_full(fe)) {
+		ADD(fe, pool_limit_hit, 1);
+		__atomic_store_n(&fe->reached_full, 1, __ATOMIC_RELAXED);
+		goto shrink;
+	}
+	if (__atomic_load_n(&fe->reached_full, __ATOMIC_RELAXED)) {
+		if (!zswap_can_accept(fe))
+			goto shrink;
+		__atomic_store_n(&fe->reached_full, 0, __ATOMIC_RELAXED);
+	}
+	return true;
+shrink:
+	zswap_shrink_worker(fe);
+	return false;
+}
+
+static int reject(struct frontend *fe, struct fe_slot *s, int why)
+{
+	ADD(fe, rejected, 1);
+	if (why == -ENOSPC)
+		ADD(fe, rej_poor, 1);
+	else if (why == -EBUSY)
+		ADD(fe, rej_limit, 1);
+	else
+		ADD(fe, rej_alloc, 1);
+	s->state = SLOT_REJECTED;
+	return SLOT_REJECTED;
+}
+
+int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *lat)
+{
+	const struct cpage *cp = &fe->ps->pg[page];
+	struct fe_slot *s = &fe->slots[slot];
+	const void *data = cp->data;
+	uint64_t t0 = now_ns(), t1, t2;
+	size_t len = cp->len;
+	unsigned long handle;
+	uint8_t *dst;
+	bool raw = false;
+	int ret;
+
+	lat->alloc_ns = lat->e2e_ns = 0;
+	ADD(fe, pages, 1);
+	s->page = page;
+	s->handle = 0;
+	if (fe->cfg.kind == FE_ZSWAP && !zswap_gate(fe))
+		return reject(fe, s, -EBUSY);
+	if (fe->cfg.kind != FE_NONE && cp->same) {
+		ADD(fe, same_filled, 1);
+		s->state = SLOT_SAME;
+		return SLOT_SAME;
+	}
+	if (fe->cfg.kind == FE_ZRAM && len >= fe->huge) {
+		raw = true;
+		data = corpus_page(fe->ps->corpus, page);
+		len = METRICS_PAGE;
+	} else if (len > METRICS_PAGE) {
+		return reject(fe, s, -ENOSPC);
+	}
+
+	t1 = now_ns();
+	ret = zpool_malloc(fe->zp, len + fe->hlen, &handle);
+	if (ret)
+		return reject(fe, s, ret == -ENOSPC ? -ENOSPC : -ENOMEM);
+	dst = zpool_map(fe->zp, handle, ZPOOL_MM_WO);
+	if (fe->hlen)
+		memcpy(dst, &slot, sizeof(slot));
+	memcpy(dst + fe->hlen, data, len);
+	zpool_unmap(fe->zp, handle);
+	t2 = now_ns();
+
+	if (fe->cfg.kind == FE_ZRAM && fe->cfg.mem_limit_pages &&
+	    zpool_total_pages(fe->zp) > fe->cfg.mem_limit_pages) {
+		zpool_free(fe->zp, handle);
+		return reject(fe, s, -EBUSY);
+	}
+	pthread_mutex_lock(slot_lock(fe, slot));
+	s->handle = handle;
+	s->len = (uint32_t)(len + fe->hlen);
+	s->raw = raw;
+	s->state = SLOT_OBJ;
+	pthread_mutex_unlock(slot_lock(fe, slot));
+	ADD(fe, stored, 1);
+	ADD(fe, compressed_bytes, s->len);
+	if (raw)
+		ADD(fe, huge, 1);
+	lat->alloc_ns = t2 - t1;
+	lat->e2e_ns = now_ns() - t0 + cp->comp_ns;
+	return SLOT_OBJ;
+}
+
+static bool same_filled_ok(const uint8_t *orig, uint64_t word)
+{
+	for (int i = 0; i < METRICS_PAGE; i += 8)
+		if (memcmp(orig + i, &word, 8))
+			return false;
+	return true;
+}
+
+int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *buf,
+	    struct fe_lat *lat)
+{
+	struct fe_slot *s = &fe->slots[slot];
+	const uint8_t *orig, *src;
+	uint64_t t0, t1, t2, t3;
+	uint64_t hdr = slot;
+	bool ok;
+	int dret = 0;
+
+	lat->alloc_ns = lat->e2e_ns = 0;
+	pthread_mutex_lock(slot_lock(fe, slot));
+	orig = corpus_page(fe->ps->corpus, s->page);
+	if (s->state == SLOT_SAME) {
+		ok = same_filled_ok(orig, fe->ps->pg[s->page].word);
+		pthread_mutex_unlock(slot_lock(fe, slot));
+		if (!ok)
+			goto mismatch;
+		return 0;
+	}
+	if (s->state != SLOT_OBJ) {
+		/* rejected or written back: the page lives on the backing device */
+		pthread_mutex_unlock(slot_lock(fe, slot));
+		return 0;
+	}
+	t0 = now_ns();
+	src = zpool_map(fe->zp, s->handle, ZPOOL_MM_RO);
+	t1 = now_ns();
+	if (fe->hlen)
+		memcpy(&hdr, src, sizeof(hdr));
+	if (s->raw)
+		memcpy(buf, src + fe->hlen, METRICS_PAGE);
+	else
+		dret = codec_decompress(cx, src + fe->hlen, s->len - fe->hlen, buf);
+	t2 = now_ns();
+	zpool_unmap(fe->zp, s->handle);
+	t3 = now_ns();
+	pthread_mutex_unlock(slot_lock(fe, slot));
+	lat->alloc_ns = (t1 - t0) + (t3 - t2);
+	lat->e2e_ns = t3 - t0;
+	if (dret || hdr != slot || memcmp(buf, orig, METRICS_PAGE))
+		goto mismatch;
+	return 0;
+mismatch:
+	fe_fail(fe, "data mismatch: slot %llu (corpus page %u of %s, %s, %s) read back wrong",
+		(unsigned long long)slot, s->page, fe->ps->corpus->name, fe->ps->codec.name,
+		fe->zp->cfg.spec);
+	return -1;
+}
+
+void fe_free(struct frontend *fe, uint64_t slot, struct fe_lat *lat)
+{
+	struct fe_slot *s = &fe->slots[slot];
+	unsigned long handle = 0;
+	uint32_t len = 0;
+	uint64_t t0;
+
+	lat->alloc_ns = lat->e2e_ns = 0;
+	pthread_mutex_lock(slot_lock(fe, slot));
+	if (s->state == SLOT_OBJ) {
+		handle = s->handle;
+		len = s->len;
+		if (s->raw)
+			SUB(fe, huge, 1);
+	} else if (s->state == SLOT_SAME) {
+		SUB(fe, same_filled, 1);
+	}
+	s->state = SLOT_EMPTY;
+	s->handle = 0;
+	pthread_mutex_unlock(slot_lock(fe, slot));
+	if (!handle)
+		return;
+	t0 = now_ns();
+	zpool_free(fe->zp, handle);
+	lat->alloc_ns = lat->e2e_ns = now_ns() - t0;
+	SUB(fe, stored, 1);
+	SUB(fe, compressed_bytes, len);
+}
+
+void fe_reset_counters(struct frontend *fe)
+{
+	struct zpool_stats st;
+
+	memset(&fe->c, 0, sizeof(fe->c));
+	__atomic_store_n(&fe->reached_full, 0, __ATOMIC_RELAXED);
+	zpool_get_stats(fe->zp, &st);
+	fe->copy_base = st.copy_bytes;
+}
+
+void fe_snapshot(struct frontend *fe, struct raw_counts *r)
+{
+	struct zpool_stats st;
+
+	r->pages = GET(fe, pages);
+	r->same_filled = GET(fe, same_filled);
+	r->stored = GET(fe, stored);
+	r->huge = GET(fe, huge);
+	r->compressed_bytes = GET(fe, compressed_bytes);
+	r->rejected = GET(fe, rejected);
+	r->rej_poor = GET(fe, rej_poor);
+	r->rej_limit = GET(fe, rej_limit);
+	r->rej_alloc = GET(fe, rej_alloc);
+	r->written_back = GET(fe, written_back);
+	r->pool_limit_hit = GET(fe, pool_limit_hit);
+	zpool_get_stats(fe->zp, &st);
+	r->pool_pages = zpool_total_pages(fe->zp);
+	r->peak_pages = st.peak_pages > r->pool_pages ? st.peak_pages : r->pool_pages;
+	r->metadata_bytes = st.metadata_bytes;
+	r->straddling = st.straddling;
+	r->copy_bytes = st.copy_bytes - fe->copy_base;
+}

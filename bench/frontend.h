@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * frontend.h - the rules a kernel front end applies around the allocator.
+ *
+ * The driver never stores into an allocator directly: every page goes
+ * through one of these front ends, which decide what reaches the allocator
+ * and in which form.  They use only the zpool interface (zpool_huge_size,
+ * zpool_can_shrink, zpool_shrink), never an allocator's name.
+ *
+ *  zram  (spec "zram[:mem_limit=BYTES]")
+ *	same-filled pages take no allocation; a compressed length >=
+ *	zpool_huge_size() (or >= 4096 when the allocator has no such size) is
+ *	stored raw at 4096 bytes; with mem_limit, a store that leaves the pool
+ *	above the limit is undone and refused (-ENOMEM, as zram's write fails).
+ *
+ *  zswap (spec "zswap[:ram=BYTES,max_pool_percent=P,accept_threshold_percent=A]"),
+ *	as in Linux 6.1: the pool-limit check comes first (full when the pool
+ *	exceeds ram * P / 100 pages; once full, stores are refused until it is
+ *	below ram * P/100 * A/100; each refusal runs the shrink worker, which
+ *	calls zpool_shrink(1) until the pool is below that threshold, when the
+ *	allocator has reclaim); then same-filled pages (no allocation);
+ *	compressed output over a page is refused (compress_poor); allocators
+ *	with reclaim get an 8-byte header in front of the data (the swap
+ *	entry, read back by the evict callback); -ENOSPC from the allocator
+ *	is compress_poor, any other error alloc_fail.  Without ram= there is
+ *	no pool limit.  Defaults P=20, A=90.
+ *
+ *  none  every page compressed and handed to the allocator; > 4096 refused.
+ *
+ * Slots are the swap offsets / zram indices: each holds at most one page.
+ * Operations on different slots may run on different threads; one slot is
+ * used by one thread at a time, except that the writeback callback may
+ * evict any slot (slot locks settle that, as zswap's tree lock does).
+ */
+#ifndef ZPB_FRONTEND_H
+#define ZPB_FRONTEND_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "codec.h"
+#include "metrics.h"
+#include "pageset.h"
+#include "zpool.h"
+
+enum fe_kind { FE_ZRAM, FE_ZSWAP, FE_NONE };
+
+struct fe_config {
+	enum fe_kind kind;
+	char spec[128];		   /* normalised: "zswap:ram=67108864,max_pool_percent=20" */
+	uint64_t mem_limit_pages;  /* zram; 0 = none */
+	uint64_t ram_pages;	   /* zswap; 0 = no pool limit */
+	unsigned int max_pool_percent, accept_threshold_percent;
+};
+
+#define FE_VALID "zram[:mem_limit=BYTES], zswap[:ram=BYTES,max_pool_percent=1..100," \
+		 "accept_threshold_percent=1..100], none"
+
+/* 0, or -1 with one line in @err.  BYTES take K, M, G suffixes. */
+int fe_parse(const char *spec, struct fe_config *cfg, char *err, size_t errlen);
+
+enum slot_state { SLOT_EMPTY, SLOT_SAME, SLOT_OBJ, SLOT_WRITTEN_BACK, SLOT_REJECTED };
+
+struct fe_slot {
+	unsigned long handle;
+	uint32_t page;	/* corpus page stored here */
+	uint32_t len;	/* bytes handed to the allocator (header and raw pages included) */
+	uint8_t state;
+	bool raw;	/* stored uncompressed */
+};
+
+#define FE_STRIPES 256
+
+/* Front-end counters; updated atomically. */
+struct fe_counters {
+	uint64_t pages, same_filled, stored, huge, compressed_bytes;
+	uint64_t rejected, rej_poor, rej_limit, rej_alloc;
+	uint64_t written_back, pool_limit_hit, reclaim_fail;
+};
+
+struct frontend {
+	struct fe_config cfg;
+	struct zpool *zp;
+	const struct pageset *ps;
+	size_t huge;	      /* raw-storage threshold (zram) */
+	size_t hlen;	      /* zswap header bytes */
+	struct fe_slot *slots;
+	uint64_t nslots;
+	pthread_mutex_t stripe[FE_STRIPES];
+	pthread_mutex_t shrink_lock;
+	int reached_full;     /* zswap hysteresis */
+	struct fe_counters c;
+	uint64_t copy_base;   /* zpool copy_bytes at the last counter reset */
+	/* first data mismatch seen (by a load or by writeback) */
+	pthread_mutex_t err_lock;
+	char err[512];
+	int failed;
+};
+
+/*
+ * A front end over a new pool of @alloc_spec with @nslots slots, for pages of
+ * @ps.  NULL with a message in @err.
+ */
+struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
+			   const struct pageset *ps, uint64_t nslots, char *err, size_t errlen);
+/* Frees every object still stored, then the pool. */
+void fe_destroy(struct frontend *fe);
+
+/*
+ * Operation timings of one call, 0 when the allocator was not involved:
+ * alloc_ns is the allocator path, e2e_ns the path with compression.
+ */
+struct fe_lat {
+	uint64_t alloc_ns, e2e_ns;
+};
+
+/* Store corpus page @page in empty @slot; the resulting slot state. */
+int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *lat);
+/*
+ * Read @slot back and check it against the original page (decompressing
+ * with @cx into @buf, CODEC_PAGE bytes): 0, or -1 after recording the
+ * mismatch in fe->err.  Slots without an object in the pool read as 0
+ * with zero latencies.
+ */
+int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *buf,
+	    struct fe_lat *lat);
+/* Empty @slot (zswap invalidate / zram discard). */
+void fe_free(struct frontend *fe, uint64_t slot, struct fe_lat *lat);
+
+/* Zero the counters (after a warm-up); the pool's cumulative copy_bytes count from here. */
+void fe_reset_counters(struct frontend *fe);
+
+/* The counters, the pool's figures and stats into @r (front-end and allocator parts). */
+void fe_snapshot(struct frontend *fe, struct raw_counts *r);
+
+#endif /* ZPB_FRONTEND_H */

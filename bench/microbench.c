@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * microbench.c - see microbench.h.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "microbench.h"
+#include "trace.h"
+#include "util.h"
+
+const char *const mb_phase_names[MB_NPHASES] = { "store", "load", "free", "cstore", "cload" };
+
+/* ---- object sets ---- */
+
+static void shuffle(uint32_t *v, uint32_t n, uint64_t *rng)
+{
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = i;
+	for (uint32_t i = n; i > 1; i--) {
+		uint32_t j = (uint32_t)rng_below(rng, i), t = v[i - 1];
+
+		v[i - 1] = v[j];
+		v[j] = t;
+	}
+}
+
+static int set_alloc(struct mb_set *s, uint32_t n, char *err, size_t errlen)
+{
+	s->page = calloc(n, sizeof(*s->page));
+	s->coff = calloc(n, sizeof(*s->coff));
+	s->clen = calloc(n, sizeof(*s->clen));
+	for (int k = 0; k < 3; k++)
+		s->order[k] = calloc(n, sizeof(uint32_t));
+	if (!s->page || !s->coff || !s->clen || !s->order[0] || !s->order[1] || !s->order[2]) {
+		snprintf(err, errlen, "out of memory for %u objects", n);
+		return -1;
+	}
+	return 0;
+}
+
+/* Append the compressed bytes of object s->n (its page set), growing cdata. */
+static int set_add(struct mb_set *s, uint64_t *cap, const void *cbuf, uint32_t len, char *err,
+		   size_t errlen)
+{
+	if (s->cbytes + len > *cap) {
+		uint64_t ncap = *cap ? *cap * 2 : 1 << 20;
+		uint8_t *nd = realloc(s->cdata, ncap);
+
+		if (!nd) {
+			snprintf(err, errlen, "out of memory for the compressed objects");
+			return -1;
+		}
+		s->cdata = nd;
+		*cap = ncap;
+	}
+	memcpy(s->cdata + s->cbytes, cbuf, len);
+	s->coff[s->n] = s->cbytes;
+	s->clen[s->n] = len;
+	s->cbytes += len;
+	s->n++;
+	return 0;
+}
+
+static void set_orders(struct mb_set *s, uint64_t seed)
+{
+	uint64_t rng = seed ^ 0x6a09e667f3bcc909ULL;
+
+	for (int k = 0; k < 3; k++)
+		shuffle(s->order[k], s->n, &rng);
+}
+
+/* A page of @k random bytes (the first one non-zero) followed by zeros. */
+static void synth_page(uint8_t *page, uint32_t k, uint64_t seed)
+{
+	pattern_fill(page, k, seed);
+	memset(page + k, 0, MB_PAGE - k);
+	page[0] |= 1;
+}
+
+/* The largest random prefix whose page compresses to at most @target bytes (at least 1). */
+static uint32_t synth_prefix(struct codec_ctx *cx, uint32_t target, uint8_t *page,
+			     uint8_t *cbuf)
+{
+	uint32_t lo = 1, hi = MB_PAGE;
+
+	while (lo < hi) {
+		uint32_t mid = (lo + hi + 1) / 2;
+		int c;
+
+		synth_page(page, mid, target);
+		c = codec_compress(cx, page, cbuf);
+		if (c >= 0 && (uint32_t)c <= target)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+int mb_set_from_trace(struct mb_set *s, const char *path, struct codec_ctx *cx, uint32_t n,
+		      uint32_t cap, uint64_t seed, char *err, size_t errlen)
+{
+	struct trace_reader r;
+	struct trace_op op;
+	uint32_t *sizes = NULL, nsizes = 0, sizecap = 0, *prefix = NULL;
+	uint64_t cdcap = 0;
+	uint8_t *cbuf = NULL;
+	int ret = -1, rc;
+
+	memset(s, 0, sizeof(*s));
+	if (trace_open(&r, path, err, errlen))
+		return -1;
+	while ((rc = trace_next(&r, &op, err, errlen)) == 1) {
+		if (op.op != 'a')
+			continue;
+		if (op.size > cap) {
+			s->skipped_large++;
+			continue;
+		}
+		if (nsizes == sizecap) {
+			uint32_t nc = sizecap ? sizecap * 2 : 4096;
+			uint32_t *ns = realloc(sizes, nc * sizeof(*ns));
+
+			if (!ns) {
+				snprintf(err, errlen, "out of memory");
+				goto out;
+			}
+			sizes = ns;
+			sizecap = nc;
+		}
+		sizes[nsizes++] = op.size;
+	}
+	if (rc < 0)
+		goto out;
+	if (!nsizes) {
+		snprintf(err, errlen, "%s: no store ('a ID SIZE') of at most %u bytes in the trace",
+			 path, cap);
+		goto out;
+	}
+	if (!n)
+		n = nsizes;
+	if (set_alloc(s, n, err, errlen))
+		goto out;
+	s->synth = aligned_alloc(MB_PAGE, (size_t)n * MB_PAGE);
+	prefix = calloc(MB_PAGE + 1, sizeof(*prefix));
+	cbuf = malloc(MB_CBOUND);
+	if (!s->synth || !prefix || !cbuf) {
+		snprintf(err, errlen, "out of memory for %u synthetic pages", n);
+		goto out;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t t = sizes[i % nsizes];
+		uint8_t *page = s->synth + (size_t)i * MB_PAGE;
+		int c;
+
+		if (!prefix[t])
+			prefix[t] = synth_prefix(cx, t, page, cbuf);
+		synth_page(page, prefix[t], seed + i);
+		c = codec_compress(cx, page, cbuf);
+		if (c < 0) {
+			snprintf(err, errlen, "%s: compression failed", codec_ctx_codec(cx)->name);
+			goto out;
+		}
+		if ((uint32_t)c > cap) {
+			/* the prefix was calibrated on another seed: a byte or two over */
+			synth_page(page, prefix[t] - 1, seed + i);
+			c = codec_compress(cx, page, cbuf);
+			if (c < 0 || (uint32_t)c > cap) {
+				s->skipped_large++;
+				continue;
+			}
+		}
+		s->page[s->n] = page;
+		if (set_add(s, &cdcap, cbuf, (uint32_t)c, err, errlen))
+			goto out;
+	}
+	set_orders(s, seed);
+	snprintf(s->source, sizeof(s->source),
+		 "sizes of the stores in %s (synthetic pages: random bytes then zeros, %s)", path,
+		 codec_ctx_codec(cx)->name);
+	ret = 0;
+out:
+	if (ret)
+		mb_set_free(s);
+	free(sizes);
+	free(prefix);
+	free(cbuf);
+	trace_close(&r);
+	return ret;
+}
+
+int mb_set_from_corpus(struct mb_set *s, const char *path, struct codec_ctx *cx, uint32_t n,
+		       uint32_t cap, uint64_t seed, char *err, size_t errlen)
+{
+	uint64_t rng = seed, cdcap = 0, npages;
+	uint32_t *pick = NULL;
+	uint8_t *cbuf = NULL;
+	int ret = -1;
+
+	memset(s, 0, sizeof(*s));
+	if (corpus_open(&s->corpus, path, err, errlen))
+		return -1;
+	s->has_corpus = true;
+	npages = s->corpus.pages;
+	if (npages > UINT32_MAX) {
+		snprintf(err, errlen, "%s: more than 2^32 pages", path);
+		goto out;
+	}
+	if (!n || n > npages)
+		n = (uint32_t)npages;
+	pick = malloc(npages * sizeof(*pick));
+	cbuf = malloc(MB_CBOUND);
+	if (!pick || !cbuf || set_alloc(s, n, err, errlen)) {
+		snprintf(err, errlen, "out of memory for %u objects", n);
+		goto out;
+	}
+	shuffle(pick, (uint32_t)npages, &rng);
+	for (uint64_t j = 0; j < npages && s->n < n; j++) {
+		const uint8_t *page = corpus_page(&s->corpus, pick[j]);
+		uint64_t word;
+		int c;
+
+		if (page_same_filled(page, &word)) {
+			s->skipped_same++;
+			continue;
+		}
+		c = codec_compress(cx, page, cbuf);
+		if (c < 0) {
+			snprintf(err, errlen, "%s: compression failed", codec_ctx_codec(cx)->name);
+			goto out;
+		}
+		if ((uint32_t)c > cap) {
+			s->skipped_large++;
+			continue;
+		}
+		s->page[s->n] = page;
+		if (set_add(s, &cdcap, cbuf, (uint32_t)c, err, errlen))
+			goto out;
+	}
+	if (!s->n) {
+		snprintf(err, errlen, "%s: no page that compresses to at most %u bytes", path, cap);
+		goto out;
+	}
+	set_orders(s, seed);
+	snprintf(s->source, sizeof(s->source), "pages of %s (%s, %s) compressed with %s", path,
+		 s->corpus.workload, s->corpus.source, codec_ctx_codec(cx)->name);
+	ret = 0;
+out:
+	if (ret)
+		mb_set_free(s);
+	free(pick);
+	free(cbuf);
+	return ret;
+}
+
+void mb_set_free(struct mb_set *s)
+{
+	free(s->page);
+	free(s->cdata);
+	free(s->coff);
+	free(s->clen);
+	for (int k = 0; k < 3; k++)
+		free(s->order[k]);
+	free(s->synth);
+	if (s->has_corpus)
+		corpus_close(&s->corpus);
+	memset(s, 0, sizeof(*s));
+}
+
+uint32_t mb_max_size(const char *spec, char *err, size_t errlen)
+{
+	struct zpool *zp = zpool_create(spec, NULL, err, errlen);
+	unsigned long h;
+	uint32_t s;
+
+	if (!zp)
+		return 0;
+	/* refusals are by size alone (-ENOSPC), so the first success from the top is the limit */
+	for (s = MB_PAGE; s > 0; s--) {
+		if (zpool_malloc(zp, s, &h) == 0) {
+			zpool_free(zp, h);
+			break;
+		}
+	}
+	zpool_destroy(zp);
+	if (!s)
+		snprintf(err, errlen, "%s: refuses every size", spec);
+	return s;
+}
+
+/* ---- the measurement ---- */
+
+static clockid_t mb_clock = CLOCK_THREAD_CPUTIME_ID;
+
+void mb_set_clock(bool wall)
+{
+	mb_clock = wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID;
+}
+
+const char *mb_clock_name(void)
+{
+	return mb_clock == CLOCK_MONOTONIC ? "wall time" : "thread CPU time";
+}
+
+uint64_t mb_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(mb_clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int mb_pool_init(struct mb_pool *p, const char *spec, const struct mb_set *s, char *err,
+		 size_t errlen)
+{
+	memset(p, 0, sizeof(*p));
+	p->h = calloc(s->n, sizeof(*p->h));
+	if (!p->h) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	p->zp = zpool_create(spec, NULL, err, errlen);
+	if (!p->zp) {
+		free(p->h);
+		p->h = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void mb_pool_fini(struct mb_pool *p)
+{
+	zpool_destroy(p->zp);
+	free(p->h);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Keep the compiler from dropping a copy whose result nobody reads. */
+static inline void consume(void *buf)
+{
+	__asm__ volatile("" : : "r"(buf) : "memory");
+}
+
+static int refused(const struct mb_pool *p, const struct mb_set *s, uint32_t i, int ret,
+		   char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s refused a %u-byte object (error %d)", p->zp->cfg.spec, s->clen[i],
+		 ret);
+	return -1;
+}
+
+static int free_all(struct mb_pool *p, const struct mb_set *s)
+{
+	for (uint32_t i = 0; i < s->n; i++) {
+		if (p->h[i])
+			zpool_free(p->zp, p->h[i]);
+		p->h[i] = 0;
+	}
+	return 0;
+}
+
+static int verify_objects(struct mb_pool *p, const struct mb_set *s, const char *after,
+			  char *err, size_t errlen)
+{
+	for (uint32_t i = 0; i < s->n; i++) {
+		const void *src = zpool_map(p->zp, p->h[i], ZPOOL_MM_RO);
+		int bad = memcmp(src, s->cdata + s->coff[i], s->clen[i]);
+
+		zpool_unmap(p->zp, p->h[i]);
+		if (bad) {
+			snprintf(err, errlen, "data corruption in %s: object %u (%u bytes) after %s",
+				 p->zp->cfg.spec, i, s->clen[i], after);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int mb_warm(struct mb_pool *p, const struct mb_set *s, char *err, size_t errlen)
+{
+	for (uint32_t i = 0; i < s->n; i++) {
+		int ret = zpool_malloc(p->zp, s->clen[i], &p->h[i]);
+		void *dst;
+
+		if (ret) {
+			free_all(p, s);
+			return refused(p, s, i, ret, err, errlen);
+		}
+		dst = zpool_map(p->zp, p->h[i], ZPOOL_MM_WO);
+		memcpy(dst, s->cdata + s->coff[i], s->clen[i]);
+		zpool_unmap(p->zp, p->h[i]);
+	}
+	if (verify_objects(p, s, "the warm-up", err, errlen)) {
+		free_all(p, s);
+		return -1;
+	}
+	return free_all(p, s);
+}
+
+static int phase_store(struct mb_pool *p, const struct mb_set *s, double *ns, char *err,
+		       size_t errlen)
+{
+	const uint32_t *ord = s->order[0];
+	uint64_t t0 = mb_now();
+
+	for (uint32_t j = 0; j < s->n; j++) {
+		uint32_t i = ord[j];
+		int ret = zpool_malloc(p->zp, s->clen[i], &p->h[i]);
+		void *dst;
+
+		if (ret)
+			return refused(p, s, i, ret, err, errlen);
+		dst = zpool_map(p->zp, p->h[i], ZPOOL_MM_WO);
+		memcpy(dst, s->cdata + s->coff[i], s->clen[i]);
+		zpool_unmap(p->zp, p->h[i]);
+	}
+	*ns = (double)(mb_now() - t0) / s->n;
+	return 0;
+}
+
+static void phase_load(struct mb_pool *p, const struct mb_set *s, uint8_t *buf, double *ns)
+{
+	const uint32_t *ord = s->order[1];
+	uint64_t t0 = mb_now();
+
+	for (uint32_t j = 0; j < s->n; j++) {
+		uint32_t i = ord[j];
+		const void *src = zpool_map(p->zp, p->h[i], ZPOOL_MM_RO);
+
+		memcpy(buf, src, s->clen[i]);
+		zpool_unmap(p->zp, p->h[i]);
+		consume(buf);
+	}
+	*ns = (double)(mb_now() - t0) / s->n;
+}
+
+static void phase_free(struct mb_pool *p, const struct mb_set *s, double *ns)
+{
+	const uint32_t *ord = s->order[2];
+	uint64_t t0 = mb_now();
+
+	for (uint32_t j = 0; j < s->n; j++) {
+		uint32_t i = ord[j];
+
+		zpool_free(p->zp, p->h[i]);
+		p->h[i] = 0;
+	}
+	*ns = (double)(mb_now() - t0) / s->n;
+}
+
+static int phase_cstore(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx,
+			uint8_t *cbuf, double *ns, char *err, size_t errlen)
+{
+	const uint32_t *ord = s->order[0];
+	uint32_t bad = 0, badi = 0;
+	uint64_t t0 = mb_now();
+
+	for (uint32_t j = 0; j < s->n; j++) {
+		uint32_t i = ord[j];
+		int c = codec_compress(cx, s->page[i], cbuf), ret;
+		void *dst;
+
+		if (c != (int)s->clen[i]) {
+			/* deterministic codecs give the same length every time; report after */
+			bad++;
+			badi = i;
+			c = (int)s->clen[i];
+		}
+		ret = zpool_malloc(p->zp, c, &p->h[i]);
+		if (ret)
+			return refused(p, s, i, ret, err, errlen);
+		dst = zpool_map(p->zp, p->h[i], ZPOOL_MM_WO);
+		memcpy(dst, cbuf, c);
+		zpool_unmap(p->zp, p->h[i]);
+	}
+	*ns = (double)(mb_now() - t0) / s->n;
+	if (bad) {
+		snprintf(err, errlen, "%s compressed object %u to another length than before",
+			 codec_ctx_codec(cx)->name, badi);
+		return -1;
+	}
+	return 0;
+}
+
+static int phase_cload(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx,
+		       uint8_t *page, double *ns, char *err, size_t errlen)
+{
+	const uint32_t *ord = s->order[1];
+	uint32_t bad = 0, badi = 0;
+	uint64_t t0 = mb_now();
+
+	for (uint32_t j = 0; j < s->n; j++) {
+		uint32_t i = ord[j];
+		const void *src = zpool_map(p->zp, p->h[i], ZPOOL_MM_RO);
+
+		if (codec_decompress(cx, src, s->clen[i], page)) {
+			bad++;
+			badi = i;
+		}
+		zpool_unmap(p->zp, p->h[i]);
+		consume(page);
+	}
+	*ns = (double)(mb_now() - t0) / s->n;
+	if (bad) {
+		snprintf(err, errlen, "data corruption in %s: object %u does not decompress",
+			 p->zp->cfg.spec, badi);
+		return -1;
+	}
+	/* untimed: every page comes back exactly */
+	for (uint32_t i = 0; i < s->n; i++) {
+		const void *src = zpool_map(p->zp, p->h[i], ZPOOL_MM_RO);
+		int fail = codec_decompress(cx, src, s->clen[i], page) ||
+			   memcmp(page, s->page[i], MB_PAGE);
+
+		zpool_unmap(p->zp, p->h[i]);
+		if (fail) {
+			snprintf(err, errlen,
+				 "data corruption in %s: object %u decompresses to another page",
+				 p->zp->cfg.spec, i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int mb_run(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx,
+	   double ns[MB_NPHASES], char *err, size_t errlen)
+{
+	static _Alignas(64) uint8_t buf[MB_CBOUND];
+	int ret = -1;
+
+	if (phase_store(p, s, &ns[MB_STORE], err, errlen) ||
+	    verify_objects(p, s, "the store phase", err, errlen))
+		goto out;
+	phase_load(p, s, buf, &ns[MB_LOAD]);
+	if (verify_objects(p, s, "the load phase", err, errlen))
+		goto out;
+	phase_free(p, s, &ns[MB_FREE]);
+	if (phase_cstore(p, s, cx, buf, &ns[MB_CSTORE], err, errlen) ||
+	    verify_objects(p, s, "the compress+store phase", err, errlen))
+		goto out;
+	if (phase_cload(p, s, cx, buf, &ns[MB_CLOAD], err, errlen))
+		goto out;
+	ret = 0;
+out:
+	free_all(p, s);
+	return ret;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+struct mb_stat mb_stat_of(double *v, int n)
+{
+	struct mb_stat st = { 0, 0, 0 };
+
+	if (n <= 0)
+		return st;
+	qsort(v, n, sizeof(*v), cmp_double);
+	st.min = v[0];
+	st.max = v[n - 1];
+	st.med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return st;
+}

@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * run.c - see run.h.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "corpus.h"
+#include "pageset.h"
+#include "replay.h"
+#include "run.h"
+#include "util.h"
+
+int run_parse_workloads(const char *list, unsigned int *mask, char *err, size_t errlen)
+{
+	const char *s = list;
+
+	*mask = 0;
+	if (!list || !*list)
+		goto bad;
+	while (*s) {
+		size_t len = strcspn(s, ",");
+		int k;
+
+		for (k = 0; k < WL_NKINDS; k++)
+			if (strlen(workload_name[k]) == len && !strncmp(workload_name[k], s, len))
+				break;
+		if (k == WL_NKINDS) {
+			snprintf(err, errlen, "unknown workload '%.*s' (valid: fill, load, churn, replay)",
+				 (int)len, s);
+			return -1;
+		}
+		*mask |= 1u << k;
+		s += len;
+		if (*s == ',' && !*++s)
+			goto bad;
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "bad workload list '%s' (valid: fill, load, churn, replay)",
+		 list ? list : "");
+	return -1;
+}
+
+int run_add_ideal(struct run_opts *o)
+{
+	for (int i = 0; i < o->nallocs; i++)
+		if (!strcmp(o->allocs[i], "ideal"))
+			return 0;
+	if (o->nallocs == RUN_MAX_ALLOCS)
+		return -1;
+	strcpy(o->allocs[o->nallocs++], "ideal");
+	return 0;
+}
+
+void run_label(const char *spec, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; spec[i] && i + 1 < len; i++)
+		out[i] = spec[i] == ',' ? ';' : spec[i];
+	out[i] = '\0';
+}
+
+/* ---- progress on a terminal ---- */
+
+struct progress {
+	bool on;
+	uint64_t done, total, t0;
+};
+
+static void progress_show(struct progress *p, const char *what)
+{
+	char bar[31];
+	int fill;
+
+	if (!p->on || !p->total)
+		return;
+	fill = (int)(30 * p->done / p->total);
+	memset(bar, '#', fill);
+	memset(bar + fill, '.', 30 - fill);
+	bar[30] = '\0';
+	fprintf(stderr, "\r[%s] %3d%% %-48.48s", bar, (int)(100 * p->done / p->total), what);
+	fflush(stderr);
+}
+
+static void progress_end(struct progress *p)
+{
+	if (p->on)
+		fprintf(stderr, "\r%90s\r", "");
+}
+
+/* ---- results storage ---- */
+
+static struct run_row *add_row(struct run_results *res, const char *corpus, const char *codec,
+			       const char *alloc, enum workload_kind wl, int nrep)
+{
+	struct run_row *r;
+
+	if (res->nrows == res->caprows) {
+		int cap = res->caprows ? res->caprows * 2 : 64;
+		struct run_row *n = realloc(res->rows, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		res->rows = n;
+		res->caprows = cap;
+	}
+	r = &res->rows[res->nrows];
+	memset(r, 0, sizeof(*r));
+	r->rep = calloc(nrep, sizeof(*r->rep));
+	if (!r->rep)
+		return NULL;
+	snprintf(r->corpus, sizeof(r->corpus), "%s", corpus);
+	snprintf(r->codec, sizeof(r->codec), "%s", codec);
+	snprintf(r->alloc, sizeof(r->alloc), "%s", alloc);
+	r->wl = wl;
+	r->nrep = nrep;
+	res->nrows++;
+	return r;
+}
+
+static int add_bound(struct run_results *res, const char *alloc, const char *kind, uint32_t size)
+{
+	struct run_bound *b;
+
+	if (res->nbounds == res->capbounds) {
+		int cap = res->capbounds ? res->capbounds * 2 : 256;
+		struct run_bound *n = realloc(res->bounds, cap * sizeof(*n));
+
+		if (!n)
+			return -1;
+		res->bounds = n;
+		res->capbounds = cap;
+	}
+	b = &res->bounds[res->nbounds++];
+	snprintf(b->alloc, sizeof(b->alloc), "%s", alloc);
+	b->kind = kind;
+	b->size = size;
+	return 0;
+}
+
+/*
+ * The sizes at which an allocator's reservation changes, learnt through
+ * the interface alone: allocate each size once in an empty pool and read
+ * how many bytes the allocator reserved for it (zpool_stats.alloc_bytes).
+ */
+int run_probe_bounds(const char *spec, struct run_results *res, char *err, size_t errlen)
+{
+	struct zpool *zp = zpool_create(spec, NULL, err, errlen);
+	uint64_t prev = 0;
+	int first = res->nbounds;
+	size_t huge;
+	uint32_t s;
+
+	if (!zp)
+		return -1;
+	huge = zpool_huge_size(zp);
+	for (s = 1; s <= ZPOOL_PAGE_SIZE; s++) {
+		struct zpool_stats st;
+		unsigned long h;
+
+		if (zpool_malloc(zp, s, &h))
+			break;
+		zpool_get_stats(zp, &st);
+		zpool_free(zp, h);
+		if (prev && st.alloc_bytes != prev && add_bound(res, zp->cfg.spec, "class", s - 1))
+			goto oom;
+		prev = st.alloc_bytes;
+	}
+	if (prev && add_bound(res, zp->cfg.spec, "class", s - 1))
+		goto oom;
+	/* no classes worth drawing: a granule under 8 bytes (the ideal bound) */
+	if (res->nbounds - first > 512)
+		res->nbounds = first;
+	if (s <= ZPOOL_PAGE_SIZE && add_bound(res, zp->cfg.spec, "max", s - 1))
+		goto oom;
+	if (huge && add_bound(res, zp->cfg.spec, "huge", (uint32_t)huge))
+		goto oom;
+	zpool_destroy(zp);
+	return 0;
+oom:
+	zpool_destroy(zp);
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+static int record_sizes(struct run_results *res, const struct pageset *ps)
+{
+	struct run_sizes *n = realloc(res->sizes, (res->nsizes + 1) * sizeof(*n)), *s;
+
+	if (!n)
+		return -1;
+	res->sizes = n;
+	s = &res->sizes[res->nsizes++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->corpus, sizeof(s->corpus), "%s", ps->corpus->name);
+	snprintf(s->codec, sizeof(s->codec), "%s", ps->codec.name);
+	s->compress_ns = ps->wall_ns;
+	s->pages = ps->n;
+	s->compressed_bytes = ps->compressed_bytes;
+	for (uint64_t i = 0; i < ps->n; i++) {
+		uint32_t b;
+
+		if (ps->pg[i].same) {
+			s->same++;
+			continue;
+		}
+		b = ps->pg[i].len / SIZE_BUCKET;
+		s->count[b < SIZE_NBUCKETS ? b : SIZE_NBUCKETS - 1]++;
+	}
+	return 0;
+}
+
+static struct curve *new_curve(struct run_results *res, const char *corpus, const char *codec,
+			       const char *alloc)
+{
+	struct run_curve *n = realloc(res->curves, (res->ncurves + 1) * sizeof(*n)), *c;
+
+	if (!n)
+		return NULL;
+	res->curves = n;
+	c = &res->curves[res->ncurves++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->corpus, sizeof(c->corpus), "%s", corpus);
+	snprintf(c->codec, sizeof(c->codec), "%s", codec);
+	snprintf(c->alloc, sizeof(c->alloc), "%s", alloc);
+	return &c->c;
+}
+
+/* One pool: fill, then load and churn as asked; rows[wl] get repeat @rep. */
+static int run_pool(const struct run_opts *o, struct run_results *res, const struct pageset *ps,
+		    const char *spec, struct run_row **rows, int rep, char *err, size_t errlen)
+{
+	struct frontend *fe = fe_create(&o->fe, spec, ps, ps->n, err, errlen);
+	struct raw_counts rc;
+	int ret = -1;
+
+	if (!fe)
+		return -1;
+	if (o->wl.warmup && wl_warmup(fe, &o->wl, err, errlen))
+		goto out;
+	if (wl_fill(fe, &o->wl, &rc, err, errlen))
+		goto out;
+	if (rows[WL_FILL])
+		rows[WL_FILL]->rep[rep] = rc;
+	if (o->workloads & (1u << WL_LOAD)) {
+		if (wl_load(fe, &o->wl, &rc, err, errlen))
+			goto out;
+		rows[WL_LOAD]->rep[rep] = rc;
+	}
+	if (o->workloads & (1u << WL_CHURN)) {
+		struct curve scratch = { 0 }, *c = &scratch;
+
+		if (rep == 0) {
+			c = new_curve(res, ps->corpus->name, ps->codec.name, fe->zp->cfg.spec);
+			if (!c) {
+				snprintf(err, errlen, "out of memory");
+				goto out;
+			}
+		}
+		ret = wl_churn(fe, &o->wl, &rc, c, err, errlen);
+		curve_release(&scratch);
+		if (ret)
+			goto out;
+		ret = -1;
+		rows[WL_CHURN]->rep[rep] = rc;
+	}
+	ret = 0;
+out:
+	fe_destroy(fe);
+	return ret;
+}
+
+static int run_replay(const struct run_opts *o, struct run_results *res, struct progress *pg,
+		      char *err, size_t errlen)
+{
+	const char *base = strrchr(o->trace, '/');
+
+	base = base ? base + 1 : o->trace;
+	for (int a = 0; a < o->nallocs; a++) {
+		struct run_row *row;
+		struct zpool_config cfg;
+
+		if (zpool_parse_spec(o->allocs[a], &cfg, err, errlen))
+			return -1;
+		row = add_row(res, base, "trace", cfg.spec, WL_REPLAY, o->repeat);
+		if (!row)
+			goto oom;
+		for (int rep = 0; rep < o->repeat; rep++) {
+			struct zpool *zp = zpool_create(o->allocs[a], NULL, err, errlen);
+			struct replay_result rr;
+			struct raw_counts *rc = &row->rep[rep];
+			uint64_t t0;
+
+			if (!zp)
+				return -1;
+			progress_show(pg, cfg.spec);
+			t0 = now_ns();
+			if (replay_trace(o->trace, zp, NULL, &rr, err, errlen)) {
+				zpool_destroy(zp);
+				return -1;
+			}
+			rc->phase_ns = now_ns() - t0;
+			rc->threads = 1;
+			rc->pages = rr.stores;
+			rc->stored = rr.objects;
+			rc->compressed_bytes = rr.bytes;
+			rc->rejected = rr.rejected;
+			rc->rej_poor = rr.rejected_enospc;
+			rc->rej_alloc = rr.rejected - rr.rejected_enospc;
+			rc->pool_pages = rr.pool_pages;
+			rc->peak_pages = rr.peak_pages;
+			rc->metadata_bytes = rr.stats.metadata_bytes;
+			rc->straddling = rr.stats.straddling;
+			rc->copy_bytes = rr.stats.copy_bytes;
+			rc->compact_pages_freed = rr.compact_pages_freed;
+			zpool_destroy(zp);
+			pg->done++;
+		}
+	}
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+int run_execute(const struct run_opts *o, struct run_results *res, char *err, size_t errlen)
+{
+	const unsigned int pool_wl = (1u << WL_FILL) | (1u << WL_LOAD) | (1u << WL_CHURN);
+	struct progress pg = { .on = progress_enabled() };
+	int cthreads = o->compress_threads > 0 ? o->compress_threads : online_cpus();
+	uint64_t t0 = now_ns();
+	int ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	if (o->workloads & pool_wl)
+		pg.total += (uint64_t)o->ncorpora * o->ncodecs * o->nallocs * o->repeat;
+	if (o->workloads & (1u << WL_REPLAY))
+		pg.total += (uint64_t)o->nallocs * o->repeat;
+
+	if (o->boundaries) {
+		for (int a = 0; a < o->nallocs; a++)
+			if (run_probe_bounds(o->allocs[a], res, err, errlen))
+				return -1;
+	}
+
+	for (int ci = 0; ci < o->ncorpora && (o->workloads & pool_wl); ci++) {
+		struct corpus corpus;
+		struct run_corpus_info *info = &res->corpora[res->ncorpora];
+
+		if (corpus_open(&corpus, o->corpora[ci], err, errlen))
+			goto out;
+		snprintf(info->name, sizeof(info->name), "%s", corpus.name);
+		snprintf(info->path, sizeof(info->path), "%s", corpus.path);
+		snprintf(info->sha256, sizeof(info->sha256), "%s", corpus.sha256);
+		info->pages = corpus.pages;
+		res->ncorpora++;
+
+		for (int k = 0; k < o->ncodecs; k++) {
+			struct pageset ps;
+			char what[128];
+
+			snprintf(what, sizeof(what), "compressing %.60s with %.30s", corpus.name,
+				 o->codecs[k].name);
+			progress_show(&pg, what);
+			if (pageset_build(&ps, &corpus, &o->codecs[k], cthreads, err, errlen)) {
+				corpus_close(&corpus);
+				goto out;
+			}
+			if (record_sizes(res, &ps))
+				goto oom_ps;
+			for (int a = 0; a < o->nallocs; a++) {
+				struct run_row *rows[WL_NKINDS] = { 0 };
+				struct zpool_config cfg;
+
+				if (zpool_parse_spec(o->allocs[a], &cfg, err, errlen))
+					goto fail_ps;
+				for (int w = 0; w < WL_REPLAY; w++) {
+					if (!(o->workloads & (1u << w)))
+						continue;
+					rows[w] = add_row(res, corpus.name, ps.codec.name, cfg.spec, w,
+							  o->repeat);
+					if (!rows[w])
+						goto oom_ps;
+				}
+				for (int rep = 0; rep < o->repeat; rep++) {
+					snprintf(what, sizeof(what), "%.40s %.20s %.60s", corpus.name,
+						 ps.codec.name, cfg.spec);
+					progress_show(&pg, what);
+					if (run_pool(o, res, &ps, o->allocs[a], rows, rep, err,
+						     errlen))
+						goto fail_ps;
+					pg.done++;
+				}
+			}
+			pageset_free(&ps);
+			continue;
+oom_ps:
+			snprintf(err, errlen, "out of memory");
+fail_ps:
+			pageset_free(&ps);
+			corpus_close(&corpus);
+			goto out;
+		}
+		corpus_close(&corpus);
+	}
+	if ((o->workloads & (1u << WL_REPLAY)) && run_replay(o, res, &pg, err, errlen))
+		goto out;
+	ret = 0;
+out:
+	progress_end(&pg);
+	res->wall_ns = now_ns() - t0;
+	return ret;
+}
+
+void run_results_free(struct run_results *res)
+{
+	for (int i = 0; i < res->nrows; i++)
+		free(res->rows[i].rep);
+	free(res->rows);
+	for (int i = 0; i < res->ncurves; i++)
+		curve_release(&res->curves[i].c);
+	free(res->curves);
+	free(res->sizes);
+	free(res->bounds);
+	memset(res, 0, sizeof(*res));
+}

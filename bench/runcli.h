@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * runcli.h - the command line shared by `zpoolbench run` and `zpoolbench
+ * sweep`: parsing and checking every option before any work starts, and
+ * the results folder (refused if it exists, unless --force; created before
+ * the run so that an unwritable place fails at once; removed again if the
+ * run fails and it was created empty).
+ */
+#ifndef ZPB_RUNCLI_H
+#define ZPB_RUNCLI_H
+
+#include <stdbool.h>
+
+#include "run.h"
+
+enum prefer { PREFER_BALANCED, PREFER_DENSITY, PREFER_SPEED };
+
+struct runcli {
+	struct run_opts o;
+	const char *out;
+	bool force, no_plots, quiet;
+	bool created_out;
+	/* sweep */
+	bool sweep;
+	enum prefer prefer;
+	uint64_t max_ns_p99; /* 0 = no constraint */
+	char baseline[ZPOOL_SPEC_MAX];
+};
+
+/*
+ * Parse argv (argv[0] = command name).  0 to go on, 1 if --help was
+ * printed, or the exit status (2) after one line on stderr.
+ */
+int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep);
+/* Open every corpus once to check it; 0 or 1 after one line on stderr. */
+int runcli_check_corpora(const struct runcli *c);
+/* Refuse an existing folder without --force, create it; 0 or 1 after one line. */
+int runcli_prepare_out(struct runcli *c);
+/* After a failed run: remove the folder if this run created it and it is empty. */
+void runcli_drop_out(struct runcli *c);
+
+#endif /* ZPB_RUNCLI_H */

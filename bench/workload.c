@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * workload.c - see workload.h.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "workload.h"
+
+const char *const workload_name[WL_NKINDS] = {
+	[WL_FILL] = "fill", [WL_LOAD] = "load", [WL_CHURN] = "churn", [WL_REPLAY] = "replay",
+};
+
+#define CURVE_POINTS 400 /* samples per churn, roughly */
+
+struct wl_thread {
+	struct frontend *fe;
+	const struct wl_params *p;
+	int tid, nthreads;
+	uint64_t first, last; /* slots [first, last) */
+	uint64_t rng;
+	bool record;	      /* keep latency samples */
+	struct lat_samples lat[LAT_NKINDS];
+	struct codec_ctx *cx;
+	uint8_t *buf;
+	uint64_t *tmp;	      /* scratch list of slots */
+	struct curve *curve;  /* thread 0 of a churn only */
+	uint64_t curve_every, ops;
+	bool oom, stopped;
+	int (*fn)(struct wl_thread *t);
+};
+
+void curve_release(struct curve *c)
+{
+	free(c->p);
+	memset(c, 0, sizeof(*c));
+}
+
+static int curve_add(struct curve *c, uint64_t op, uint64_t pages)
+{
+	if (c->n == c->cap) {
+		uint64_t cap = c->cap ? c->cap * 2 : 512;
+		struct curve_point *p = realloc(c->p, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		c->p = p;
+		c->cap = cap;
+	}
+	c->p[c->n].op = op;
+	c->p[c->n].pool_pages = pages;
+	c->n++;
+	return 0;
+}
+
+static void record(struct wl_thread *t, enum lat_kind alloc, enum lat_kind e2e,
+		   const struct fe_lat *l)
+{
+	if (!t->record || !l->alloc_ns)
+		return;
+	if (lat_add(&t->lat[alloc], l->alloc_ns) || lat_add(&t->lat[e2e], l->e2e_ns))
+		t->oom = true;
+}
+
+/* Stop early: interrupted, or another thread saw a mismatch. */
+static bool must_stop(struct wl_thread *t)
+{
+	if (zpb_interrupted || __atomic_load_n(&t->fe->failed, __ATOMIC_ACQUIRE) || t->oom) {
+		t->stopped = true;
+		return true;
+	}
+	return false;
+}
+
+static void tick(struct wl_thread *t)
+{
+	t->ops++;
+	if (t->curve && t->ops % t->curve_every == 0 &&
+	    curve_add(t->curve, t->ops * t->nthreads, zpool_total_pages(t->fe->zp)))
+		t->oom = true;
+}
+
+static int do_fill(struct wl_thread *t)
+{
+	struct fe_lat l;
+
+	for (uint64_t s = t->first; s < t->last && !must_stop(t); s++) {
+		fe_store(t->fe, s, (uint32_t)s, &l);
+		record(t, LAT_STORE, LAT_STORE_E2E, &l);
+	}
+	return 0;
+}
+
+static int do_empty(struct wl_thread *t)
+{
+	struct fe_lat l;
+
+	for (uint64_t s = t->first; s < t->last; s++)
+		fe_free(t->fe, s, &l);
+	return 0;
+}
+
+static void shuffle(uint64_t *v, uint64_t n, uint64_t *rng)
+{
+	for (uint64_t i = n; i > 1; i--) {
+		uint64_t j = rng_below(rng, i), x = v[i - 1];
+
+		v[i - 1] = v[j];
+		v[j] = x;
+	}
+}
+
+static int do_load(struct wl_thread *t)
+{
+	uint64_t n = t->last - t->first;
+	struct fe_lat l;
+
+	for (uint64_t i = 0; i < n; i++)
+		t->tmp[i] = t->first + i;
+	shuffle(t->tmp, n, &t->rng);
+	for (uint64_t i = 0; i < n && !must_stop(t); i++) {
+		if (fe_load(t->fe, t->tmp[i], t->cx, t->buf, &l))
+			return -1;
+		record(t, LAT_LOAD, LAT_LOAD_E2E, &l);
+	}
+	return 0;
+}
+
+static int do_churn(struct wl_thread *t)
+{
+	uint64_t npages = t->fe->ps->n;
+	struct fe_lat l;
+
+	for (unsigned int r = 0; r < t->p->churn_rounds; r++) {
+		uint64_t k = 0;
+
+		for (uint64_t s = t->first; s < t->last; s++)
+			if (rng_below(&t->rng, 100) < t->p->churn_percent)
+				t->tmp[k++] = s;
+		for (uint64_t i = 0; i < k && !must_stop(t); i++) {
+			fe_free(t->fe, t->tmp[i], &l);
+			record(t, LAT_FREE, LAT_FREE, &l);
+			tick(t);
+		}
+		for (uint64_t i = 0; i < k && !must_stop(t); i++) {
+			fe_store(t->fe, t->tmp[i], (uint32_t)rng_below(&t->rng, npages), &l);
+			record(t, LAT_STORE, LAT_STORE_E2E, &l);
+			tick(t);
+		}
+		if (t->stopped)
+			break;
+	}
+	if (t->curve && curve_add(t->curve, t->ops * t->nthreads, zpool_total_pages(t->fe->zp)))
+		t->oom = true;
+	return 0;
+}
+
+static void *thread_main(void *arg)
+{
+	struct wl_thread *t = arg;
+
+	t->fn(t);
+	return NULL;
+}
+
+/*
+ * Run @fn on @p->threads threads over all slots; latencies merged into
+ * @r->lat, wall time into @r->phase_ns, the front end snapshot after.
+ */
+static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)(struct wl_thread *),
+		       uint64_t salt, bool rec, struct curve *curve, struct raw_counts *r,
+		       char *err, size_t errlen)
+{
+	int n = p->threads > 0 ? p->threads : 1;
+	struct wl_thread *ts = calloc(n, sizeof(*ts));
+	pthread_t *tid = calloc(n, sizeof(*tid));
+	struct lat_samples all = { 0 };
+	uint64_t t0;
+	int ret = 0, started = 0;
+	bool oom = !ts || !tid;
+
+	if ((uint64_t)n > fe->nslots && fe->nslots)
+		n = (int)fe->nslots;
+	for (int i = 0; !oom && i < n; i++) {
+		struct wl_thread *t = &ts[i];
+
+		t->fe = fe;
+		t->p = p;
+		t->tid = i;
+		t->nthreads = n;
+		t->fn = fn;
+		t->record = rec;
+		t->first = fe->nslots * i / n;
+		t->last = fe->nslots * (i + 1) / n;
+		t->rng = p->seed ^ (salt * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)i << 32);
+		t->cx = codec_ctx_new(&fe->ps->codec);
+		t->buf = malloc(CODEC_BOUND);
+		t->tmp = malloc((t->last - t->first + 1) * sizeof(*t->tmp));
+		if (!t->cx || !t->buf || !t->tmp)
+			oom = true;
+		if (i == 0 && curve) {
+			uint64_t total = (uint64_t)p->churn_rounds * fe->nslots *
+					 p->churn_percent / 100 * 2 / n;
+
+			t->curve = curve;
+			t->curve_every = total / CURVE_POINTS ? total / CURVE_POINTS : 1;
+		}
+	}
+	t0 = now_ns();
+	for (int i = 0; !oom && i < n; i++) {
+		if (n == 1) {
+			thread_main(&ts[0]);
+			break;
+		}
+		if (pthread_create(&tid[i], NULL, thread_main, &ts[i])) {
+			snprintf(err, errlen, "cannot start workload thread %d", i);
+			ret = -1;
+			break;
+		}
+		started++;
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	r->phase_ns = now_ns() - t0;
+	r->threads = n;
+
+	for (int k = 0; !oom && k < LAT_NKINDS; k++) {
+		lat_reset(&all);
+		for (int i = 0; i < n; i++)
+			if (lat_append(&all, &ts[i].lat[k]))
+				oom = true;
+		lat_percentiles(&all, &r->lat[k]);
+	}
+	lat_release(&all);
+	for (int i = 0; ts && i < n; i++) {
+		if (ts[i].oom)
+			oom = true;
+		for (int k = 0; k < LAT_NKINDS; k++)
+			lat_release(&ts[i].lat[k]);
+		if (ts[i].cx)
+			codec_ctx_free(ts[i].cx);
+		free(ts[i].buf);
+		free(ts[i].tmp);
+	}
+	free(ts);
+	free(tid);
+	fe_snapshot(fe, r);
+	if (ret)
+		return ret;
+	if (oom) {
+		snprintf(err, errlen, "out of memory in the workload");
+		return -1;
+	}
+	if (fe->failed) {
+		snprintf(err, errlen, "%s", fe->err);
+		return -1;
+	}
+	if (zpb_interrupted) {
+		snprintf(err, errlen, "interrupted");
+		return -1;
+	}
+	return 0;
+}
+
+int wl_warmup(struct frontend *fe, const struct wl_params *p, char *err, size_t errlen)
+{
+	struct raw_counts r;
+
+	if (run_threads(fe, p, do_fill, 5, false, NULL, &r, err, errlen) ||
+	    run_threads(fe, p, do_empty, 6, false, NULL, &r, err, errlen))
+		return -1;
+	fe_reset_counters(fe);
+	return 0;
+}
+
+int wl_fill(struct frontend *fe, const struct wl_params *p, struct raw_counts *r, char *err,
+	    size_t errlen)
+{
+	memset(r, 0, sizeof(*r));
+	return run_threads(fe, p, do_fill, 1, true, NULL, r, err, errlen);
+}
+
+int wl_load(struct frontend *fe, const struct wl_params *p, struct raw_counts *r, char *err,
+	    size_t errlen)
+{
+	memset(r, 0, sizeof(*r));
+	return run_threads(fe, p, do_load, 2, true, NULL, r, err, errlen);
+}
+
+int wl_churn(struct frontend *fe, const struct wl_params *p, struct raw_counts *r,
+	     struct curve *curve, char *err, size_t errlen)
+{
+	struct raw_counts verify;
+	uint64_t t0, last_op;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	curve->n = 0;
+	if (curve_add(curve, 0, zpool_total_pages(fe->zp)))
+		goto oom;
+	ret = run_threads(fe, p, do_churn, 3, true, curve, r, err, errlen);
+	if (ret)
+		return ret;
+	last_op = curve->p[curve->n - 1].op;
+	/* the compaction a long-running pool gets now and then */
+	t0 = now_ns();
+	r->compact_pages_freed = zpool_compact(fe->zp);
+	r->compact_ns = now_ns() - t0;
+	if (curve_add(curve, last_op, zpool_total_pages(fe->zp)))
+		goto oom;
+	{
+		struct raw_counts after;
+
+		fe_snapshot(fe, &after);
+		r->pool_pages = after.pool_pages;
+		r->peak_pages = after.peak_pages;
+		r->metadata_bytes = after.metadata_bytes;
+		r->straddling = after.straddling;
+		r->copy_bytes = after.copy_bytes;
+	}
+	/* every object must still read back after churn and compaction */
+	memset(&verify, 0, sizeof(verify));
+	return run_threads(fe, p, do_load, 4, false, NULL, &verify, err, errlen);
+oom:
+	snprintf(err, errlen, "out of memory in the churn workload");
+	return -1;
+}

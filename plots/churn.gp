@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# churn.gp - pool pages over time during churn (free a random fraction of the
+# pages, store new ones, repeat), one line per allocator, one panel per corpus
+# and codec; the last step of each line is the closing compaction.
+# Reads churn.csv.
+load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
+cc = dir."/churn.csv"
+pairs = csvlist(cc, "1", "$1 \"|\" $2")
+labels = csvlist(cc, "1", "$(NF-2)")
+n = words(pairs)
+cols = (n < 2) ? n : 2
+rows = int((n + cols - 1) / cols)
+corp(p) = p[1:strstrt(p, "|") - 1]
+codec(p) = p[strstrt(p, "|") + 1:]
+do for [fmt in "png svg"] {
+	if (fmt eq "png") {
+		set terminal pngcairo size 700 * cols + 300, 460 * rows font "sans,10"
+	} else {
+		set terminal svg size 700 * cols + 300, 460 * rows font "sans,10" dynamic
+	}
+	set output dir."/churn.".fmt
+	set multiplot layout rows, cols title "Pool pages during churn (lower is better; last step: compaction)"
+	do for [i = 1:n] {
+		p = word(pairs, i)
+		set title sprintf("%s, %s", corp(p), codec(p))
+		set xlabel "operations since churn began (frees + stores)"
+		set ylabel "pool pages (4 KiB)"
+		set format x "%.0s%c"
+		plot for [k = 1:words(labels)] cc using \
+			(strcol("corpus") eq corp(p) && strcol("codec") eq codec(p) && strcol("label") eq word(labels, k) ? column("op") : NaN):(column("pool_pages")) \
+			with lines lw 1.5 lc rgb color(k) title word(labels, k)
+	}
+	unset multiplot
+}

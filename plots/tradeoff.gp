@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# tradeoff.gp - density vs throughput, one point per allocator setting, the
+# Pareto front drawn, one panel per corpus and codec.  Reads results.csv.
+load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
+csv = dir."/results.csv"
+# "corpus|codec" pairs of the fill rows
+pairs = csvlist(csv, "$4==\"fill\"", "$1 \"|\" $2")
+n = words(pairs)
+cols = (n < 3) ? n : 3
+rows = int((n + cols - 1) / cols)
+isfill(c, k) = strcol("workload") eq "fill" && strcol("corpus") eq c && strcol("codec") eq k
+corp(p) = p[1:strstrt(p, "|") - 1]
+codec(p) = p[strstrt(p, "|") + 1:]
+do for [fmt in "png svg"] {
+	if (fmt eq "png") {
+		set terminal pngcairo size 560 * cols + 260, 500 * rows font "sans,10"
+	} else {
+		set terminal svg size 560 * cols + 260, 500 * rows font "sans,10" dynamic
+	}
+	set output dir."/tradeoff.".fmt
+	set multiplot layout rows, cols title "Density vs throughput (allocator path): up and right is better; line = Pareto front"
+	do for [i = 1:n] {
+		p = word(pairs, i)
+		set title sprintf("%s, %s", corp(p), codec(p))
+		set xlabel "throughput (Mop/s; harmonic mean of store and load)"
+		set ylabel "density (compressed bytes / (pool + metadata bytes))"
+		set key below horizontal font ",8" samplen 1
+		set bmargin 5
+		# the Pareto set, sorted by throughput (smooth unique) to draw the front
+		set print $front
+		print "x,y"
+		unset print
+		set table $front append separator comma
+		plot csv using (column("tput_mops")):(column("density")) with table \
+			if (isfill(corp(p), codec(p)) && column("pareto") == 1)
+		unset table
+		set offsets graph 0.05, graph 0.25, graph 0.05, graph 0.05
+		plot $front using 1:2 smooth unique with lines lw 2 lc rgb "#1b9e77" title "Pareto front", \
+		     csv using (isfill(corp(p), codec(p)) && strcol("allocator") ne "ideal" ? column("tput_mops") : NaN):(column("density")) \
+			with points pt 7 ps 1.3 lc rgb "#d95f02" title "allocator setting", \
+		     csv using (isfill(corp(p), codec(p)) && column("pareto") == 1 ? column("tput_mops") : NaN):(column("density")) \
+			with points pt 6 ps 2.2 lw 2 lc rgb "#1b9e77" title "in the Pareto set", \
+		     csv using (isfill(corp(p), codec(p)) && strcol("allocator") eq "ideal" ? column("tput_mops") : NaN):(column("density")) \
+			with points pt 3 ps 2 lw 2 lc rgb "#7570b3" title "ideal (the bound)", \
+		     csv using (isfill(corp(p), codec(p)) ? column("tput_mops") : NaN):(column("density")):(strcol("label")) \
+			with labels left offset 0.8, 0.4 font ",8" notitle
+	}
+	unset multiplot
+}

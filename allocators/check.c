@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,9 +74,15 @@ struct zcheck {
 	uint64_t evict_calls, evicted;
 	uint64_t moves_seen, compactions_seen;
 	uint64_t ops;
+	/* pages the last free/access touched: where an in-page move happens */
+	uintptr_t hint[2 * ZCHECK_MAX_PIECES];
+	int nhint;
 
 	bool fatal, failed;
 	char err[ZPOOL_SPEC_MAX + 512];
+	/* a step under settle(): failures are held until they repeat */
+	bool tentative, tent_failed;
+	char tent_err[400];
 	unsigned char expect[ZPOOL_PAGE_SIZE];
 };
 
@@ -91,6 +98,12 @@ static void fail(struct zcheck *zc, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (zc->tentative) {
+		if (!zc->tent_failed)
+			memcpy(zc->tent_err, msg, sizeof(msg));
+		zc->tent_failed = true;
+		return;
+	}
 	if (!zc->failed)
 		snprintf(zc->err, sizeof(zc->err), "%s: %s", zc->zp->cfg.spec, msg);
 	zc->failed = true;
@@ -468,13 +481,13 @@ static bool locate(struct zcheck *zc, struct zrec *r)
 		}
 		if (!zc->pp)
 			continue;
-		if (page_base(e->addr) != page_base((char *)e->addr + e->len - 1)) {
-			fail(zc, "object %#lx (%u bytes) at %p crosses a page boundary (pool pages are not contiguous)",
+		if (!pp_owns(zc->pp, e->addr)) {
+			fail(zc, "object %#lx (%u bytes): its bytes at %p are not in a page the pool holds (a freed page? a copy buffer, with no locate() op?)",
 			     r->handle, r->size, e->addr);
 			return false;
 		}
-		if (!pp_owns(zc->pp, e->addr)) {
-			fail(zc, "object %#lx (%u bytes): its bytes at %p are not in a page the pool holds (a freed page? a copy buffer, with no locate() op?)",
+		if (page_base(e->addr) != page_base((char *)e->addr + e->len - 1)) {
+			fail(zc, "object %#lx (%u bytes) at %p crosses a page boundary (pool pages are not contiguous)",
 			     r->handle, r->size, e->addr);
 			return false;
 		}
@@ -524,21 +537,66 @@ static void relocate_all(struct zcheck *zc, const char *when)
 	for (size_t i = 0; i < zc->nrecs; i++)
 		if (!locate(zc, &zc->recs[i]))
 			return;
-	for (size_t i = 0; i < zc->nrecs && !zc->failed; i++) {
+	/* overlaps first: an overlap is the cause of the corruption it makes */
+	for (size_t i = 0; i < zc->nrecs && !zc->failed && !zc->tent_failed; i++)
 		shadow_add(zc, &zc->recs[i]);
+	for (size_t i = 0; i < zc->nrecs && !zc->failed && !zc->tent_failed; i++)
 		verify_obj(zc, &zc->recs[i], when);
-	}
 }
 
-/* After every operation: the allocator's figures against the front end's. */
-static void check_accounting(struct zcheck *zc, const char *after)
+static uint64_t move_seq(struct zcheck *zc)
+{
+	struct zpool_stats st;
+
+	zpool_get_stats(zc->zp, &st);
+	return st.moves + st.compactions;
+}
+
+/*
+ * Run a checking step; if it finds a problem, run it again until it passes,
+ * or fails three times in a row with no move in between (then the problem
+ * is reported).  An allocator that moves objects or frees pages from a
+ * worker thread (z3fold:async=1) changes the pool under the checker's feet;
+ * a real bug persists, a race with the worker does not.
+ */
+static void settle(struct zcheck *zc, void (*step)(struct zcheck *, const char *),
+		   const char *arg)
+{
+	int stable_fails = 0;
+
+	for (int tries = 0; tries < 1000 && !zc->failed; tries++) {
+		uint64_t s0 = tries ? move_seq(zc) : 0;
+
+		zc->tentative = true;
+		zc->tent_failed = false;
+		step(zc, arg);
+		zc->tentative = false;
+		if (!zc->tent_failed)
+			return;
+		if (tries && move_seq(zc) == s0 && ++stable_fails >= 3)
+			break;
+		sched_yield();
+	}
+	if (zc->tent_failed)
+		fail(zc, "%s", zc->tent_err);
+}
+
+/* Re-locate and re-check everything, settled against concurrent moves. */
+static void relocate_settled(struct zcheck *zc, const char *when)
+{
+	struct zpool_stats st;
+
+	zpool_get_stats(zc->zp, &st);
+	zc->moves_seen = st.moves;
+	zc->compactions_seen = st.compactions;
+	settle(zc, relocate_all, when);
+}
+
+static void accounting_step(struct zcheck *zc, const char *after)
 {
 	struct zpool_stats st;
 	uint64_t pages;
 
-	zc->ops++;
-	if (zc->failed)
-		return;
 	zpool_get_stats(zc->zp, &st);
 	pages = zpool_total_pages(zc->zp);
 	if (st.objects != zc->nrecs)
@@ -553,16 +611,95 @@ static void check_accounting(struct zcheck *zc, const char *after)
 	else if (st.evictions != zc->evicted)
 		fail(zc, "stats report %" PRIu64 " evictions after %s, the front end saw %" PRIu64,
 		     st.evictions, after, zc->evicted);
+}
+
+/* Remember the pages of @r: objects moved by the coming op are likely there. */
+static void hint_pages(struct zcheck *zc, const struct zrec *r)
+{
+	zc->nhint = 0;
+	for (int i = 0; i < r->npieces; i++) {
+		uintptr_t a = (uintptr_t)r->piece[i].addr;
+
+		zc->hint[zc->nhint++] = a & ~(ZPOOL_PAGE_SIZE - 1);
+		zc->hint[zc->nhint++] = (a + r->piece[i].len - 1) & ~(ZPOOL_PAGE_SIZE - 1);
+	}
+}
+
+static bool in_hint_pages(const struct zcheck *zc, const struct zrec *r)
+{
+	for (int i = 0; i < r->npieces; i++) {
+		uintptr_t a = (uintptr_t)r->piece[i].addr & ~(ZPOOL_PAGE_SIZE - 1);
+
+		for (int h = 0; h < zc->nhint; h++)
+			if (zc->hint[h] == a)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Objects moved after a free or an access (in-page compaction, as z3fold
+ * does): re-locate and verify the objects of the pages that op touched; if
+ * that does not add up (something moved elsewhere), everything.
+ */
+static void relocate_moved(struct zcheck *zc, const char *when)
+{
+	struct zpool_stats st;
+	size_t n = 0;
+
+	zpool_get_stats(zc->zp, &st);
+	zc->moves_seen = st.moves;
+	zc->compactions_seen = st.compactions;
+	if (!zc->nhint) {
+		settle(zc, relocate_all, when);
+		return;
+	}
+	/* the affected records go to the front, then: unmark all, re-locate, re-mark */
+	for (size_t i = 0; i < zc->nrecs; i++) {
+		if (in_hint_pages(zc, &zc->recs[i])) {
+			struct zrec t = zc->recs[n];
+
+			zc->recs[n] = zc->recs[i];
+			zc->recs[i] = t;
+			zc->by_handle.vals[map_find(&zc->by_handle, zc->recs[n].handle)] = (uint32_t)n;
+			zc->by_handle.vals[map_find(&zc->by_handle, zc->recs[i].handle)] = (uint32_t)i;
+			n++;
+		}
+	}
+	zc->tentative = true;
+	zc->tent_failed = false;
+	for (size_t i = 0; i < n; i++)
+		shadow_del(zc, &zc->recs[i]);
+	for (size_t i = 0; i < n && !zc->tent_failed; i++)
+		locate(zc, &zc->recs[i]);
+	for (size_t i = 0; i < n && !zc->tent_failed; i++)
+		shadow_add(zc, &zc->recs[i]);
+	for (size_t i = 0; i < n && !zc->tent_failed; i++)
+		verify_obj(zc, &zc->recs[i], when);
+	zc->tentative = false;
+	if (zc->tent_failed)
+		settle(zc, relocate_all, when);
+}
+
+/* After every operation: the allocator's figures against the front end's. */
+static void check_accounting(struct zcheck *zc, const char *after)
+{
+	struct zpool_stats st;
+
+	zc->ops++;
 	if (zc->failed)
 		return;
+	settle(zc, accounting_step, after);
+	if (zc->failed)
+		return;
+	zpool_get_stats(zc->zp, &st);
 	if (st.moves != zc->moves_seen || st.compactions != zc->compactions_seen) {
 		char when[96];
 
-		zc->moves_seen = st.moves;
-		zc->compactions_seen = st.compactions;
 		snprintf(when, sizeof(when), "after objects moved in %s", after);
-		relocate_all(zc, when);
+		relocate_moved(zc, when);
 	}
+	zc->nhint = 0;
 }
 
 /* The front end's writeback: read the object, then free it. */
@@ -650,10 +787,16 @@ int zcheck_malloc(struct zcheck *zc, size_t size, unsigned long *handle)
 	}
 	pattern(p, size, r->seed);
 	zpool_unmap(zc->zp, h);
+	/* tentatively: on a problem, everything is re-checked, settled */
+	zc->tentative = true;
+	zc->tent_failed = false;
 	if (locate(zc, r)) {
 		shadow_add(zc, r);
 		verify_obj(zc, r, "right after it was stored");
 	}
+	zc->tentative = false;
+	if (zc->tent_failed)
+		relocate_settled(zc, "right after an object was stored");
 	*handle = h;
 	rc = 0;
 out:
@@ -670,6 +813,7 @@ void zcheck_free(struct zcheck *zc, unsigned long handle)
 		return;
 	}
 	verify_obj(zc, r, "when freed");
+	hint_pages(zc, r);
 	shadow_del(zc, r);
 	zpool_free(zc->zp, handle);
 	rec_del(zc, r);
@@ -687,6 +831,7 @@ void zcheck_access(struct zcheck *zc, unsigned long handle, enum zpool_mapmode m
 		fail(zc, "internal: access to handle %#lx, which is not live", handle);
 		return;
 	}
+	hint_pages(zc, r);
 	pattern(zc->expect, r->size, r->seed);
 	p = zpool_map(zc->zp, handle, mm);
 	if (!p) {
@@ -722,7 +867,7 @@ unsigned long zcheck_compact(struct zcheck *zc)
 		     after);
 	/* no compact op: nothing ran that could move an object */
 	if (zc->zp->drv->compact)
-		relocate_all(zc, "after compaction");
+		relocate_settled(zc, "after compaction");
 	check_accounting(zc, "compact");
 	return freed;
 }
@@ -740,7 +885,7 @@ int zcheck_shrink(struct zcheck *zc, unsigned int pages, unsigned int *reclaimed
 	if (rc == 0 && got != pages)
 		fail(zc, "shrink(%u) returned 0 but reclaimed %u pages", pages, got);
 	if (zc->zp->drv->shrink)
-		relocate_all(zc, "after reclaim");
+		relocate_settled(zc, "after reclaim");
 	check_accounting(zc, "shrink");
 	if (reclaimed)
 		*reclaimed = got;
@@ -749,7 +894,7 @@ int zcheck_shrink(struct zcheck *zc, unsigned int pages, unsigned int *reclaimed
 
 void zcheck_verify(struct zcheck *zc)
 {
-	relocate_all(zc, "in a full check");
+	relocate_settled(zc, "in a full check");
 	check_accounting(zc, "a full check");
 }
 
@@ -865,8 +1010,9 @@ int zcheck_destroy(struct zcheck *zc)
 		zcheck_free(zc, zc->recs[zc->nrecs - 1].handle);
 	if (!zc->failed) {
 		zcheck_compact(zc);
+		/* only pages from a provider are real: malloc:footprint=heap measures the process */
 		pages = zpool_total_pages(zc->zp);
-		if (pages)
+		if (pages && zc->pp)
 			fail(zc, "%" PRIu64 " pages still held with no live object after compact() (a leak)",
 			     pages);
 	}
@@ -916,55 +1062,92 @@ const char *zcheck_error(const struct zcheck *zc)
 
 /* ---- the specs to check ---- */
 
-static int add_spec(char (*out)[ZPOOL_SPEC_MAX], int n, int max, const char *name,
-		    const char *key, const char *val, size_t vlen)
+/* The @i-th non-default value of @p into @buf; false past the last one. */
+static bool nth_value(const struct zpool_param *p, int i, char *buf, size_t len)
 {
-	if (n >= max)
-		return n;
-	if (key)
-		snprintf(out[n], ZPOOL_SPEC_MAX, "%s:%s=%.*s", name, key, (int)vlen, val);
-	else
-		snprintf(out[n], ZPOOL_SPEC_MAX, "%s", name);
-	return n + 1;
+	if (p->values) {
+		const char *w = p->values;
+
+		for (;;) {
+			const char *end = strchr(w, '|');
+			size_t wl = end ? (size_t)(end - w) : strlen(w);
+
+			if (wl != strlen(p->def) || strncmp(w, p->def, wl)) {
+				if (i-- == 0) {
+					snprintf(buf, len, "%.*s", (int)wl, w);
+					return true;
+				}
+			}
+			if (!end)
+				return false;
+			w = end + 1;
+		}
+	} else {
+		long def = strtol(p->def, NULL, 10);
+		long v[2] = { p->min, p->max };
+		int n = 0;
+
+		for (int k = 0; k < 2; k++) {
+			if (v[k] == def || (k == 1 && p->max == p->min))
+				continue;
+			if (n++ == i) {
+				snprintf(buf, len, "%ld", v[k]);
+				return true;
+			}
+		}
+		return false;
+	}
+}
+
+static bool spec_works(const char *spec)
+{
+	char err[256];
+	struct zpool *zp = zpool_create(spec, NULL, err, sizeof(err));
+
+	zpool_destroy(zp);
+	return zp != NULL;
+}
+
+/*
+ * NAME:KEY=VAL, or, if the allocator refuses that alone (a key that only
+ * applies with another one, e.g. "gap only applies to compaction=gated"),
+ * with the first other key's non-default value that makes it work.
+ */
+static bool variant(const struct zpool_driver *drv, const struct zpool_param *p, const char *val,
+		    char *out)
+{
+	char v2[32];
+
+	snprintf(out, ZPOOL_SPEC_MAX, "%s:%s=%s", drv->name, p->key, val);
+	if (spec_works(out))
+		return true;
+	for (const struct zpool_param *q = drv->params; q->key; q++) {
+		if (q == p)
+			continue;
+		for (int j = 0; nth_value(q, j, v2, sizeof(v2)); j++) {
+			snprintf(out, ZPOOL_SPEC_MAX, "%s:%s=%s,%s=%s", drv->name, p->key, val,
+				 q->key, v2);
+			if (spec_works(out))
+				return true;
+		}
+	}
+	return false;
 }
 
 int zcheck_specs(char (*out)[ZPOOL_SPEC_MAX], int max)
 {
 	const struct zpool_driver *drv[64];
 	int nd = zpool_drivers(drv, 64), n = 0;
+	char val[32];
 
-	for (int d = 0; d < nd; d++) {
+	for (int d = 0; d < nd && n < max; d++) {
 		if (!drv[d]->create || !drv[d]->malloc)
 			continue; /* a parser-only test driver */
-		n = add_spec(out, n, max, drv[d]->name, NULL, NULL, 0);
-		for (const struct zpool_param *p = drv[d]->params; p && p->key; p++) {
-			if (p->values) {
-				const char *w = p->values;
-
-				for (;;) {
-					const char *end = strchr(w, '|');
-					size_t len = end ? (size_t)(end - w) : strlen(w);
-
-					if (len != strlen(p->def) || strncmp(w, p->def, len))
-						n = add_spec(out, n, max, drv[d]->name, p->key, w, len);
-					if (!end)
-						break;
-					w = end + 1;
-				}
-			} else {
-				long def = strtol(p->def, NULL, 10);
-				char v[32];
-
-				if (p->min != def) {
-					snprintf(v, sizeof(v), "%ld", p->min);
-					n = add_spec(out, n, max, drv[d]->name, p->key, v, strlen(v));
-				}
-				if (p->max != def && p->max != p->min) {
-					snprintf(v, sizeof(v), "%ld", p->max);
-					n = add_spec(out, n, max, drv[d]->name, p->key, v, strlen(v));
-				}
-			}
-		}
+		snprintf(out[n++], ZPOOL_SPEC_MAX, "%s", drv[d]->name);
+		for (const struct zpool_param *p = drv[d]->params; p && p->key; p++)
+			for (int i = 0; n < max && nth_value(p, i, val, sizeof(val)); i++)
+				if (variant(drv[d], p, val, out[n]))
+					n++;
 	}
 	return n;
 }

@@ -30,12 +30,18 @@
  *  - the accounting: stats.objects equals the live records, total_pages()
  *    equals stats.pool_pages and the pages held from the provider, every
  *    eviction the front end saw is counted, evict() is only called from
- *    shrink(), and a pool with no live object holds no page after compact().
+ *    shrink(), and a pool with no live object holds no page from its
+ *    provider after compact() (a leak otherwise).
  *
  * What an allocator must provide beyond the basic ops: nothing, but without
  * the optional provider() op the page checks are skipped, and an allocator
  * whose map() may return a copy (zsmalloc) must implement locate().  Moves
  * must be counted in stats.moves (or compactions), or the shadow goes stale.
+ *
+ * An allocator that moves objects or frees pages from a worker thread
+ * (z3fold:async=1) changes the pool under the checker: a check that finds a
+ * problem is run again until it passes, and the problem is reported only if
+ * it persists three times in a row with no move counted in between.
  *
  * A violation prints "zcheck: SPEC: problem" on stderr and aborts (what a
  * fuzzer or a soak run wants); with zcheck_set_fatal(zc, false) the call
@@ -100,8 +106,10 @@ const char *zcheck_error(const struct zcheck *zc);
  * registered drivers' parameter tables, so that a new allocator or key is
  * picked up without editing any list: each driver's bare name, then for
  * every key each non-default word, or the minimum and maximum of an integer
- * range.  Drivers with no create() (parser tests) are left out.  Returns the
- * number written (at most @max).
+ * range; a value the allocator refuses alone (a key that applies only with
+ * another) is paired with the first other key's value that makes it work.
+ * Drivers with no create() (parser tests) are left out.  Returns the number
+ * written (at most @max).
  */
 int zcheck_specs(char (*out)[ZPOOL_SPEC_MAX], int max);
 

@@ -19,12 +19,14 @@
  * re-checked) after anything that may move objects: compact(), shrink(), and
  * any operation after which stats.moves or stats.compactions changed.
  */
+#define _GNU_SOURCE /* mremap */
 #include <errno.h>
 #include <inttypes.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "check.h"
 #include "page.h"
@@ -113,6 +115,39 @@ static void fail(struct zcheck *zc, const char *fmt, ...)
 	}
 }
 
+/*
+ * ---- tables ----
+ * The checker's tables live in their own mappings, not in the C heap, so
+ * that an allocator measured by the heap's growth (malloc:footprint=heap)
+ * sees its own objects only, before, during and after a checked run.
+ */
+static void *tab_alloc(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		abort(); /* the checker cannot go on without its records */
+	return p;
+}
+
+static void *tab_grow(void *p, size_t old, size_t len)
+{
+	void *n;
+
+	if (!p)
+		return tab_alloc(len);
+	n = mremap(p, old, len, MREMAP_MAYMOVE);
+	if (n == MAP_FAILED)
+		abort();
+	return n;
+}
+
+static void tab_free(void *p, size_t len)
+{
+	if (p)
+		munmap(p, len);
+}
+
 /* ---- hash map: u64 key (never 0) -> u32 value ---- */
 
 static inline uint64_t map_slot(const struct u64map *m, uint64_t key)
@@ -125,15 +160,17 @@ static int map_init(struct u64map *m, unsigned int bits)
 	m->bits = bits;
 	m->mask = (1ULL << bits) - 1;
 	m->count = 0;
-	m->keys = calloc(m->mask + 1, sizeof(*m->keys));
-	m->vals = calloc(m->mask + 1, sizeof(*m->vals));
-	return m->keys && m->vals ? 0 : -1;
+	m->keys = tab_alloc((m->mask + 1) * sizeof(*m->keys));
+	m->vals = tab_alloc((m->mask + 1) * sizeof(*m->vals));
+	return 0;
 }
 
 static void map_free(struct u64map *m)
 {
-	free(m->keys);
-	free(m->vals);
+	if (!m->keys)
+		return;
+	tab_free(m->keys, (m->mask + 1) * sizeof(*m->keys));
+	tab_free(m->vals, (m->mask + 1) * sizeof(*m->vals));
 	m->keys = NULL;
 	m->vals = NULL;
 }
@@ -279,11 +316,9 @@ static struct shadow_page *shadow_get(struct zcheck *zc, uintptr_t page, bool cr
 	} else {
 		if (zc->nshadow == zc->capshadow) {
 			uint32_t cap = zc->capshadow ? zc->capshadow * 2 : 256;
-			struct shadow_page *n = realloc(zc->shadow, cap * sizeof(*n));
 
-			if (!n)
-				abort();
-			zc->shadow = n;
+			zc->shadow = tab_grow(zc->shadow, zc->capshadow * sizeof(*zc->shadow),
+					      cap * sizeof(*zc->shadow));
 			zc->capshadow = cap;
 		}
 		idx = zc->nshadow++;
@@ -412,11 +447,8 @@ static struct zrec *rec_add(struct zcheck *zc, unsigned long handle, uint32_t si
 
 	if (zc->nrecs == zc->caprecs) {
 		size_t cap = zc->caprecs ? zc->caprecs * 2 : 1024;
-		struct zrec *n = realloc(zc->recs, cap * sizeof(*n));
 
-		if (!n)
-			abort();
-		zc->recs = n;
+		zc->recs = tab_grow(zc->recs, zc->caprecs * sizeof(*zc->recs), cap * sizeof(*zc->recs));
 		zc->caprecs = cap;
 	}
 	r = &zc->recs[zc->nrecs];
@@ -916,16 +948,10 @@ bool zcheck_set_limit(struct zcheck *zc, uint64_t pages)
 
 static struct zcheck *zcheck_alloc(unsigned int flags)
 {
-	struct zcheck *zc = calloc(1, sizeof(*zc));
+	struct zcheck *zc = tab_alloc(sizeof(*zc));
 
-	if (!zc)
-		return NULL;
-	if (map_init(&zc->by_handle, 10) || map_init(&zc->by_page, 10)) {
-		map_free(&zc->by_handle);
-		map_free(&zc->by_page);
-		free(zc);
-		return NULL;
-	}
+	map_init(&zc->by_handle, 10);
+	map_init(&zc->by_page, 10);
 	zc->flags = flags;
 	zc->fatal = true;
 	zc->evict_ops.evict = evict_cb;
@@ -937,9 +963,9 @@ static void zcheck_free_mem(struct zcheck *zc)
 {
 	map_free(&zc->by_handle);
 	map_free(&zc->by_page);
-	free(zc->recs);
-	free(zc->shadow);
-	free(zc);
+	tab_free(zc->recs, zc->caprecs * sizeof(*zc->recs));
+	tab_free(zc->shadow, zc->capshadow * sizeof(*zc->shadow));
+	tab_free(zc, sizeof(*zc));
 }
 
 static struct zcheck *zcheck_start(struct zcheck *zc)

@@ -137,7 +137,8 @@ struct zpool_driver {
 	/*
 	 * Optional, for the checker.  Where the bytes map() shows for @handle
 	 * really live: up to @max pieces in pool pages, in object order, their
-	 * lengths adding up to the object's size; returns the number of pieces.
+	 * lengths adding up to at least the object's size (a size class's slot
+	 * may be longer: the object is its first bytes); returns the number.
 	 * Needed when map() may return a copy (a zsmalloc object straddling two
 	 * pages); NULL: map() always returns the object in place.
 	 */

@@ -302,10 +302,12 @@ static void winner_line(FILE *f, bool md, const char *title, const struct pair_s
 		fig_str(b, sizeof(b), fmt, next);
 		fprintf(f, "; next %s (%s%s, %+.1f%%)", point_alloc(&ps->pt[ni]), b, unit,
 			(next->med - best->med) * 100 / best->med);
-		if (noisy && (best->n < 2 || next->n < 2))
-			fprintf(f, ", significance unknown from 1 run");
-		else if (!figure_differs(best, next))
+		if (best->n < 2 || next->n < 2) {
+			if (noisy) /* a density from one run is exact; a rate is not */
+				fprintf(f, ", significance unknown from 1 run");
+		} else if (!figure_differs(best, next)) {
 			fprintf(f, ", not significant: within the run-to-run spread");
+		}
 	}
 	fputc('\n', f);
 }

@@ -40,10 +40,22 @@ enum lat_kind {
 
 extern const char *const lat_kind_name[LAT_NKINDS]; /* "store", "store_e2e", ... */
 
-/* Growable array of nanosecond samples. */
+/*
+ * A latency series as a histogram of nanosecond values: exact counts for
+ * 0..LAT_EXACT-1 ns (every operation the driver times, short of a stall),
+ * above that 64 buckets per power of two (1.6 % wide) with their sums.
+ * Its size is fixed whatever the number of samples (a 1,000,000-page churn
+ * adds millions), merging two is adding counts, and the memory is only
+ * touched where samples fall.  Allocated on the first sample.
+ */
+#define LAT_EXACT 65536
+#define LAT_SUB_BITS 6
+#define LAT_NOVER ((32 - 16) << LAT_SUB_BITS) /* 2^16 .. 2^32 ns */
+
 struct lat_samples {
-	uint32_t *ns;
-	uint64_t n, cap;
+	uint32_t *cnt;	     /* LAT_EXACT exact buckets, then LAT_NOVER log buckets */
+	uint64_t *over_sum;  /* sum of the samples in each log bucket */
+	uint64_t n;
 };
 
 int lat_add(struct lat_samples *s, uint64_t ns); /* 0, or -1 if out of memory */
@@ -51,7 +63,10 @@ int lat_append(struct lat_samples *dst, const struct lat_samples *src);
 void lat_reset(struct lat_samples *s);
 void lat_release(struct lat_samples *s);
 
-/* Percentiles (nearest rank) of a series; sorts the samples in place. */
+/*
+ * Percentiles (nearest rank) of a series: exact below LAT_EXACT ns; a rank
+ * that falls in a log bucket reports the mean of that bucket's samples.
+ */
 struct lat_pct {
 	uint64_t n;
 	uint64_t sum_ns;
@@ -93,6 +108,8 @@ struct raw_counts {
 	/* this phase */
 	uint64_t phase_ns;	  /* wall clock */
 	uint64_t threads;
+	/* the process's peak resident memory from the pool's creation to the end of this phase */
+	uint64_t peak_rss_bytes;
 	struct lat_pct lat[LAT_NKINDS];
 };
 

@@ -49,7 +49,7 @@ struct col {
 RAW(pages) RAW(same_filled) RAW(stored) RAW(rejected) RAW(compressed_bytes) RAW(pool_pages)
 RAW(metadata_bytes) RAW(compact_pages_freed) RAW(huge) RAW(rej_poor) RAW(rej_limit)
 RAW(rej_alloc) RAW(written_back) RAW(pool_limit_hit) RAW(peak_pages) RAW(straddling)
-RAW(copy_bytes) RAW(threads)
+RAW(copy_bytes) RAW(threads) RAW(peak_rss_bytes)
 DER(density) DER(effective_ratio) DER(ideal_pages) DER(ideal_gap_pages) DER(ideal_fraction)
 DER(store_mops) DER(load_mops) DER(free_mops) DER(e2e_store_mops) DER(e2e_load_mops)
 DER(wall_mops)
@@ -71,6 +71,16 @@ static double compact_ms(const struct raw_counts *r, const struct derived *d)
 {
 	(void)d;
 	return r->compact_ns / 1e6;
+}
+
+/* Peak RSS above what the pool and its metadata account for: the driver's own memory. */
+static double rss_excess(const struct raw_counts *r, const struct derived *d)
+{
+	(void)d;
+	if (!r->peak_rss_bytes)
+		return 0;
+	return (double)r->peak_rss_bytes - (double)r->peak_pages * METRICS_PAGE -
+	       (double)r->metadata_bytes;
 }
 
 static const struct col cols[] = {
@@ -130,6 +140,8 @@ static const struct col cols[] = {
 	{ "phase_ms", 3, false, phase_ms },
 	{ "compact_ms", 3, false, compact_ms },
 	{ "threads", 0, false, raw_threads },
+	{ "peak_rss_bytes", 0, false, raw_peak_rss_bytes },
+	{ "rss_excess_bytes", 0, false, rss_excess },
 };
 
 #define NCOLS ((int)(sizeof(cols) / sizeof(cols[0])))
@@ -354,7 +366,7 @@ static void json_raw(struct jw *w, const struct raw_counts *r)
 	U(pages); U(same_filled); U(stored); U(huge); U(compressed_bytes);
 	U(rejected); U(rej_poor); U(rej_limit); U(rej_alloc); U(written_back); U(pool_limit_hit);
 	U(pool_pages); U(peak_pages); U(metadata_bytes); U(straddling); U(copy_bytes);
-	U(compact_pages_freed); U(compact_ns); U(phase_ns); U(threads);
+	U(compact_pages_freed); U(compact_ns); U(phase_ns); U(threads); U(peak_rss_bytes);
 #undef U
 	jw_key(w, "latency_ns");
 	jw_obj(w);

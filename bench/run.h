@@ -40,6 +40,7 @@ struct run_opts {
 	struct wl_params wl;
 	int repeat;
 	int compress_threads;	/* for building the page sets; 0 = all cores */
+	const char *ccache;	/* compression cache folder, "off", or NULL: the default */
 	bool boundaries;	/* probe each allocator's size classes */
 };
 

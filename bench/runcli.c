@@ -17,7 +17,7 @@
 static const char run_usage[] =
 	"--corpus FILE... --alloc SPEC,... [--codec lz4:1,zstd:3] "
 	"[--workload fill,load,churn,replay] [--trace T] [--frontend zram|zswap|none] "
-	"[--threads N] [--repeat N] [--seed S] [--force] --out DIR";
+	"[--threads N] [--repeat N] [--seed S] [--ccache DIR|off] [--force] --out DIR";
 static const char sweep_usage[] =
 	"--corpus FILE --alloc 'SPEC{a,b},key={1..6}' [--codec ...] "
 	"[--prefer density|speed|balanced] [--max-ns-p99 N] [--baseline SPEC] [--force] --out DIR";
@@ -49,6 +49,8 @@ static void help(bool sweep)
 	       "  --force            write into an existing folder\n"
 	       "  --no-plots         skip gnuplot\n"
 	       "  --no-warmup        time the first fill of fresh pages (page faults included)\n"
+	       "  --ccache DIR|off   compression cache folder (default $ZPB_CCACHE_DIR, else\n"
+	       "                     $XDG_CACHE_HOME/zpoolbench, else ~/.cache/zpoolbench)\n"
 	       "  --quiet            no summary table on stdout\n",
 	       codec_valid_specs(), "", FE_VALID);
 	if (sweep)
@@ -130,6 +132,7 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 		{ "prefer", required_argument, NULL, 'p' },
 		{ "max-ns-p99", required_argument, NULL, 'm' },
 		{ "baseline", required_argument, NULL, 'b' },
+		{ "ccache", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -199,6 +202,7 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 		case 'f': c->force = true; break;
 		case 'N': c->no_plots = true; break;
 		case 'q': c->quiet = true; break;
+		case 'K': c->o.ccache = optarg; break;
 		case 'W': c->o.wl.warmup = false; break;
 		case 'p':
 			if (!sweep)

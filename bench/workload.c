@@ -25,12 +25,12 @@ struct wl_thread {
 	struct lat_samples lat[LAT_NKINDS];
 	struct codec_ctx *cx;
 	uint8_t *buf;
-	uint64_t *tmp;	      /* scratch list of slots */
+	uint32_t *tmp;	      /* scratch list of slots */
 	struct curve *curve;  /* thread 0 of a churn only */
 	uint64_t curve_every, ops;
 	bool oom, stopped;
 	int (*fn)(struct wl_thread *t);
-};
+} __attribute__((aligned(64))); /* threads write their own: no shared cache line */
 
 void curve_release(struct curve *c)
 {
@@ -102,10 +102,11 @@ static int do_empty(struct wl_thread *t)
 	return 0;
 }
 
-static void shuffle(uint64_t *v, uint64_t n, uint64_t *rng)
+static void shuffle(uint32_t *v, uint64_t n, uint64_t *rng)
 {
 	for (uint64_t i = n; i > 1; i--) {
-		uint64_t j = rng_below(rng, i), x = v[i - 1];
+		uint64_t j = rng_below(rng, i);
+		uint32_t x = v[i - 1];
 
 		v[i - 1] = v[j];
 		v[j] = x;
@@ -118,7 +119,7 @@ static int do_load(struct wl_thread *t)
 	struct fe_lat l;
 
 	for (uint64_t i = 0; i < n; i++)
-		t->tmp[i] = t->first + i;
+		t->tmp[i] = (uint32_t)(t->first + i);
 	shuffle(t->tmp, n, &t->rng);
 	for (uint64_t i = 0; i < n && !must_stop(t); i++) {
 		if (fe_load(t->fe, t->tmp[i], t->cx, t->buf, &l))
@@ -138,7 +139,7 @@ static int do_churn(struct wl_thread *t)
 
 		for (uint64_t s = t->first; s < t->last; s++)
 			if (rng_below(&t->rng, 100) < t->p->churn_percent)
-				t->tmp[k++] = s;
+				t->tmp[k++] = (uint32_t)s;
 		for (uint64_t i = 0; i < k && !must_stop(t); i++) {
 			fe_free(t->fe, t->tmp[i], &l);
 			record(t, LAT_FREE, LAT_FREE, &l);
@@ -161,6 +162,7 @@ static void *thread_main(void *arg)
 {
 	struct wl_thread *t = arg;
 
+	fe_bind_thread(t->tid);
 	t->fn(t);
 	return NULL;
 }
@@ -174,13 +176,15 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 		       char *err, size_t errlen)
 {
 	int n = p->threads > 0 ? p->threads : 1;
-	struct wl_thread *ts = calloc(n, sizeof(*ts));
+	struct wl_thread *ts = aligned_alloc(64, n * sizeof(*ts));
 	pthread_t *tid = calloc(n, sizeof(*tid));
 	struct lat_samples all = { 0 };
 	uint64_t t0;
 	int ret = 0, started = 0;
-	bool oom = !ts || !tid;
+	bool oom = !ts || !tid || fe->nslots > UINT32_MAX;
 
+	if (ts)
+		memset(ts, 0, n * sizeof(*ts));
 	if ((uint64_t)n > fe->nslots && fe->nslots)
 		n = (int)fe->nslots;
 	for (int i = 0; !oom && i < n; i++) {

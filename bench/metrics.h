@@ -106,7 +106,8 @@ struct raw_counts {
 	uint64_t compact_pages_freed; /* by the explicit compaction of this phase */
 	uint64_t compact_ns;
 	/* this phase */
-	uint64_t phase_ns;	  /* wall clock */
+	uint64_t phase_ns;	  /* wall clock, first thread's start to last thread's end */
+	uint64_t cpu_ns;	  /* CPU time of the workload threads over the phase */
 	uint64_t threads;
 	/* the process's peak resident memory from the pool's creation to the end of this phase */
 	uint64_t peak_rss_bytes;

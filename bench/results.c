@@ -73,6 +73,19 @@ static double compact_ms(const struct raw_counts *r, const struct derived *d)
 	return r->compact_ns / 1e6;
 }
 
+static double cpu_ms(const struct raw_counts *r, const struct derived *d)
+{
+	(void)d;
+	return r->cpu_ns / 1e6;
+}
+
+/* Threads that ran at once on average: CPU time of the threads / wall time. */
+static double concurrency(const struct raw_counts *r, const struct derived *d)
+{
+	(void)d;
+	return r->phase_ns ? (double)r->cpu_ns / r->phase_ns : 0;
+}
+
 /* Peak RSS above what the pool and its metadata account for: the driver's own memory. */
 static double rss_excess(const struct raw_counts *r, const struct derived *d)
 {
@@ -141,6 +154,8 @@ static const struct col cols[] = {
 	{ "compact_ms", 3, false, compact_ms },
 	{ "threads", 0, false, raw_threads },
 	{ "peak_rss_bytes", 0, false, raw_peak_rss_bytes },
+	{ "cpu_ms", 3, false, cpu_ms },
+	{ "concurrency", 3, false, concurrency },
 	{ "rss_excess_bytes", 0, false, rss_excess },
 };
 
@@ -366,7 +381,7 @@ static void json_raw(struct jw *w, const struct raw_counts *r)
 	U(pages); U(same_filled); U(stored); U(huge); U(compressed_bytes);
 	U(rejected); U(rej_poor); U(rej_limit); U(rej_alloc); U(written_back); U(pool_limit_hit);
 	U(pool_pages); U(peak_pages); U(metadata_bytes); U(straddling); U(copy_bytes);
-	U(compact_pages_freed); U(compact_ns); U(phase_ns); U(threads); U(peak_rss_bytes);
+	U(compact_pages_freed); U(compact_ns); U(phase_ns); U(cpu_ns); U(threads); U(peak_rss_bytes);
 #undef U
 	jw_key(w, "latency_ns");
 	jw_obj(w);

@@ -3,8 +3,10 @@
  * workload.c - see workload.h.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 #include "workload.h"
@@ -30,6 +32,8 @@ struct wl_thread {
 	uint64_t curve_every, ops;
 	bool oom, stopped;
 	int (*fn)(struct wl_thread *t);
+	const int *go;	      /* start flag: all threads begin together */
+	uint64_t t_start, t_end, cpu_ns;
 } __attribute__((aligned(64))); /* threads write their own: no shared cache line */
 
 void curve_release(struct curve *c)
@@ -158,12 +162,30 @@ static int do_churn(struct wl_thread *t)
 	return 0;
 }
 
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static void *thread_main(void *arg)
 {
 	struct wl_thread *t = arg;
+	uint64_t c0;
+	int go;
 
 	fe_bind_thread(t->tid);
+	while (!(go = __atomic_load_n(t->go, __ATOMIC_ACQUIRE)))
+		sched_yield();
+	if (go < 0)
+		return NULL; /* another thread could not be started */
+	c0 = thread_cpu_ns();
+	t->t_start = now_ns();
 	t->fn(t);
+	t->t_end = now_ns();
+	t->cpu_ns = thread_cpu_ns() - c0;
 	return NULL;
 }
 
@@ -179,9 +201,9 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 	struct wl_thread *ts = aligned_alloc(64, n * sizeof(*ts));
 	pthread_t *tid = calloc(n, sizeof(*tid));
 	struct lat_samples all = { 0 };
-	uint64_t t0;
+	int *go = aligned_alloc(64, 64); /* a cache line of its own */
 	int ret = 0, started = 0;
-	bool oom = !ts || !tid || fe->nslots > UINT32_MAX;
+	bool oom = !ts || !tid || !go || fe->nslots > UINT32_MAX;
 
 	if (ts)
 		memset(ts, 0, n * sizeof(*ts));
@@ -195,6 +217,7 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 		t->tid = i;
 		t->nthreads = n;
 		t->fn = fn;
+		t->go = go;
 		t->record = rec;
 		t->first = fe->nslots * i / n;
 		t->last = fe->nslots * (i + 1) / n;
@@ -212,9 +235,11 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 			t->curve_every = total / CURVE_POINTS ? total / CURVE_POINTS : 1;
 		}
 	}
-	t0 = now_ns();
+	if (go)
+		__atomic_store_n(go, 0, __ATOMIC_RELEASE);
 	for (int i = 0; !oom && i < n; i++) {
 		if (n == 1) {
+			__atomic_store_n(go, 1, __ATOMIC_RELEASE);
 			thread_main(&ts[0]);
 			break;
 		}
@@ -225,10 +250,22 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 		}
 		started++;
 	}
+	/* all created (or one failed): release them together */
+	if (go)
+		__atomic_store_n(go, ret ? -1 : 1, __ATOMIC_RELEASE);
 	for (int i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
-	r->phase_ns = now_ns() - t0;
 	r->threads = n;
+	if (!oom && !ret) {
+		uint64_t first = UINT64_MAX, last = 0;
+
+		for (int i = 0; i < n; i++) {
+			first = ts[i].t_start < first ? ts[i].t_start : first;
+			last = ts[i].t_end > last ? ts[i].t_end : last;
+			r->cpu_ns += ts[i].cpu_ns;
+		}
+		r->phase_ns = last > first ? last - first : 0;
+	}
 
 	for (int k = 0; !oom && k < LAT_NKINDS; k++) {
 		lat_reset(&all);
@@ -250,6 +287,7 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 	}
 	free(ts);
 	free(tid);
+	free(go);
 	fe_snapshot(fe, r);
 	if (ret)
 		return ret;

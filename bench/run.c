@@ -397,8 +397,12 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 		struct corpus corpus;
 		struct run_corpus_info *info = &res->corpora[res->ncorpora];
 
-		if (corpus_open(&corpus, o->corpora[ci], err, errlen))
+		if (o->opened[ci]) {
+			corpus = *o->opened[ci]; /* ours now: closed below */
+			memset(o->opened[ci], 0, sizeof(corpus));
+		} else if (corpus_open(&corpus, o->corpora[ci], err, errlen)) {
 			goto out;
+		}
 		snprintf(info->name, sizeof(info->name), "%s", corpus.name);
 		snprintf(info->path, sizeof(info->path), "%s", corpus.path);
 		snprintf(info->sha256, sizeof(info->sha256), "%s", corpus.sha256);

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "codec.h"
+#include "corpus.h"
 #include "frontend.h"
 #include "metrics.h"
 #include "workload.h"
@@ -41,6 +42,11 @@ struct run_opts {
 	int repeat;
 	int compress_threads;	/* for building the page sets; 0 = all cores */
 	const char *ccache;	/* compression cache folder, "off", or NULL: the default */
+	/*
+	 * Corpora already opened (and checked) by the caller, or NULL: the run
+	 * uses and closes them instead of opening (and hashing) them again.
+	 */
+	struct corpus *opened[RUN_MAX_CORPORA];
 	bool boundaries;	/* probe each allocator's size classes */
 };
 

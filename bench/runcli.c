@@ -311,20 +311,24 @@ sweep_only:
 	return 0;
 }
 
-int runcli_check_corpora(const struct runcli *c)
+int runcli_check_corpora(struct runcli *c)
 {
+	static struct corpus opened[RUN_MAX_CORPORA];
 	char err[1024];
 
 	if (!(c->o.workloads & ~(1u << WL_REPLAY)))
 		return 0;
 	for (int i = 0; i < c->o.ncorpora; i++) {
-		struct corpus corpus;
+		struct corpus *corpus = &opened[i];
 
-		if (corpus_open(&corpus, c->o.corpora[i], err, sizeof(err))) {
+		if (corpus_open(corpus, c->o.corpora[i], err, sizeof(err))) {
 			zpb_err("%s", err);
 			return 1;
 		}
-		corpus_close(&corpus);
+		if (corpus->compressed)
+			corpus_close(corpus);
+		else
+			c->o.opened[i] = corpus;
 	}
 	if (c->o.trace && access(c->o.trace, R_OK)) {
 		zpb_err("cannot read trace %s: %s", c->o.trace, strerror(errno));

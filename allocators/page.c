@@ -46,6 +46,18 @@ struct page_provider *pp_create(uint64_t max_pages)
 	}
 	zlock_init(&pp->lock);
 	pp->guard = g && *g && strcmp(g, "0");
+	/*
+	 * The kernel's pool pages come from the direct map, which is mapped
+	 * with huge pages: ask for transparent huge pages too, so that a pool
+	 * of millions of pages does not pay a TLB miss per object the kernel
+	 * does not pay.  Pages are handed out in address order, so a huge
+	 * page is filled before the next one is touched.  (Guard mode splits
+	 * them again.)
+	 */
+	if (!pp->guard) {
+		madvise(pp->base, pp->capacity << ZPOOL_PAGE_SHIFT, MADV_HUGEPAGE);
+		madvise(pp->desc, pp->capacity * sizeof(struct zpage), MADV_HUGEPAGE);
+	}
 	return pp;
 fail:
 	free(pp);

@@ -14,7 +14,7 @@
 #include "ccache.h"
 #include "util.h"
 
-_Static_assert(sizeof(struct cpage) == 16, "index records are 16 bytes");
+_Static_assert(sizeof(struct cpage) == 12, "index records are 12 bytes");
 _Static_assert(sizeof(struct ccache_header) == 192, "header layout");
 
 #define HEADER_BYTES 256 /* room reserved for the header */

@@ -19,7 +19,7 @@
  *	    bytes, the build's compression wall time, codec spec, corpus
  *	    sha256, checksums of the index and of the data, and a checksum of
  *	    the header itself;
- *	index (16 bytes per page, struct cpage): offset of the page's bytes
+ *	index (12 bytes per page, struct cpage): offset of the page's bytes
  *	    in the data area, compressed length, compression time, same-filled;
  *	data: the compressed bytes, in the order the workers finished them.
  *
@@ -41,13 +41,17 @@
 #define CCACHE_BOM 0x01020304u
 #define CCACHE_BLOCK (1u << 20) /* data checksum block */
 
-/* One page of a compressed corpus; the index record of the cache file. */
+/*
+ * One page of a compressed corpus; the index record of the cache file:
+ * 12 bytes, so that a million pages keep 12 MB in memory.
+ */
 struct cpage {
-	uint64_t off;		/* offset of the compressed bytes in the data area */
-	uint32_t len;		/* compressed length (may exceed 4096) */
-	uint32_t comp_ns : 31;	/* time codec_compress took for this page */
-	uint32_t same : 1;	/* every 8-byte word equal */
-};
+	uint64_t off : 40;	/* offset of the compressed bytes in the data area (< 1 TiB) */
+	uint64_t len : 14;	/* compressed length (may exceed 4096; at most CODEC_BOUND) */
+	uint64_t same : 1;	/* every 8-byte word equal */
+	uint64_t unused : 9;
+	uint32_t comp_ns;	/* time codec_compress took for this page */
+} __attribute__((packed));
 
 struct ccache_header {
 	char magic[8];

@@ -236,7 +236,7 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 
 	if (fe)
 		memset(fe, 0, size);
-	if (!fe || !(fe->slots = calloc(nslots ? nslots : 1, sizeof(*fe->slots)))) {
+	if (!fe || !(fe->slots = table_alloc(nslots * sizeof(*fe->slots)))) {
 		free(fe);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -252,7 +252,7 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 	ops.ctx = fe;
 	fe->zp = zpool_create(alloc_spec, cfg->kind == FE_ZSWAP ? &ops : NULL, err, errlen);
 	if (!fe->zp) {
-		free(fe->slots);
+		table_free(fe->slots, fe->nslots * sizeof(*fe->slots));
 		free(fe);
 		return NULL;
 	}
@@ -279,7 +279,7 @@ void fe_destroy(struct frontend *fe)
 		pthread_mutex_destroy(&fe->stripe[i].m);
 	pthread_mutex_destroy(&fe->shrink_lock);
 	pthread_mutex_destroy(&fe->err_lock);
-	free(fe->slots);
+	table_free(fe->slots, fe->nslots * sizeof(*fe->slots));
 	free(fe);
 }
 

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +18,24 @@
 #include "util.h"
 
 #define BATCH 64 /* pages a worker takes at a time */
+
+void *table_alloc(size_t bytes)
+{
+	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (bytes >= (2u << 20))
+		madvise(p, bytes, MADV_HUGEPAGE);
+	return p;
+}
+
+void table_free(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, bytes ? bytes : 1);
+}
 
 int online_cpus(void)
 {
@@ -109,7 +128,7 @@ static void *build_worker(void *arg)
 			t0 = now_ns();
 			len = codec_compress(cx, page, out + used);
 			ns = now_ns() - t0;
-			p->comp_ns = ns < (1u << 31) ? (uint32_t)ns : (1u << 31) - 1;
+			p->comp_ns = ns < UINT32_MAX ? (uint32_t)ns : UINT32_MAX;
 			if (len <= 0 || len > CODEC_BOUND) {
 				__atomic_store_n(&b->bad_page, (int64_t)i, __ATOMIC_RELAXED);
 				goto out;
@@ -256,7 +275,7 @@ int pageset_open(struct pageset *ps, const struct corpus *c, const struct codec 
 	if (threads < 1)
 		threads = 1;
 	open_corpus_fd(ps);
-	ps->pg = calloc(ps->n ? ps->n : 1, sizeof(*ps->pg));
+	ps->pg = table_alloc(ps->n * sizeof(*ps->pg));
 	if (!ps->pg) {
 		snprintf(err, errlen, "out of memory for %llu pages of %s", (unsigned long long)ps->n,
 			 c->path);
@@ -319,7 +338,7 @@ void pageset_free(struct pageset *ps)
 		close(ps->fd);
 	if (ps->corpus_fd >= 0)
 		close(ps->corpus_fd);
-	free(ps->pg);
+	table_free(ps->pg, ps->n * sizeof(*ps->pg));
 	memset(ps, 0, sizeof(*ps));
 	ps->fd = ps->corpus_fd = -1;
 }

@@ -4,8 +4,8 @@
  *
  * Every page is tested for same-filled content and compressed exactly once
  * (on all cores); the compressed bytes go to the compression cache file
- * (ccache.h), which later runs reuse, and only a 16-byte record per page
- * stays in memory: the compressed length, the time the compression took and
+ * (ccache.h), which later runs reuse, and only a record per page
+ * stays in memory (12 bytes): the compressed length, the time the compression took and
  * the same-filled flag.  The workloads read a page's compressed bytes (and,
  * for a corpus file read from disk, the original page) with pread into a
  * per-thread buffer, so memory does not grow with the corpus: a run over a
@@ -59,6 +59,15 @@ int pageset_data(const struct pageset *ps, uint64_t i, uint8_t *buf);
  * memory, else read into @buf (CORPUS_PAGE_SIZE bytes).  NULL on an I/O error.
  */
 const uint8_t *pageset_page(const struct pageset *ps, uint64_t i, uint8_t *buf);
+
+/*
+ * A zeroed table of @bytes for per-page or per-slot records: an anonymous
+ * mapping with transparent huge pages (MADV_HUGEPAGE), so that random
+ * access over a million entries does not take a TLB miss each time.  NULL
+ * if out of memory.
+ */
+void *table_alloc(size_t bytes);
+void table_free(void *p, size_t bytes);
 
 /* Number of online CPUs (at least 1). */
 int online_cpus(void);

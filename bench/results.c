@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "page.h"
 #include "results.h"
 #include "util.h"
 
@@ -86,13 +87,19 @@ static double concurrency(const struct raw_counts *r, const struct derived *d)
 	return r->phase_ns ? (double)r->cpu_ns / r->phase_ns : 0;
 }
 
-/* Peak RSS above what the pool and its metadata account for: the driver's own memory. */
+/*
+ * Peak RSS above what the pool accounts for: its pages, the allocator's
+ * metadata and the page descriptors (struct zpage, the port's struct page,
+ * in which the allocators keep their per-page state), i.e. the driver's
+ * own memory and the process around it.
+ */
 static double rss_excess(const struct raw_counts *r, const struct derived *d)
 {
 	(void)d;
 	if (!r->peak_rss_bytes)
 		return 0;
-	return (double)r->peak_rss_bytes - (double)r->peak_pages * METRICS_PAGE -
+	return (double)r->peak_rss_bytes -
+	       (double)r->peak_pages * (METRICS_PAGE + sizeof(struct zpage)) -
 	       (double)r->metadata_bytes;
 }
 

@@ -282,10 +282,8 @@ int pageset_open(struct pageset *ps, const struct corpus *c, const struct codec 
 		goto fail;
 	}
 	ps->data_off = ccache_data_off(ps->n);
-	if (cache_dir)
-		snprintf(dir, sizeof(dir), "%s", cache_dir);
-	else if (ccache_dir(NULL, dir, sizeof(dir)))
-		dir[0] = '\0';
+	if (ccache_dir(cache_dir, dir, sizeof(dir)))
+		dir[0] = '\0'; /* no folder can be named: run without the cache */
 	if (dir[0]) {
 		ccache_path(dir, c->sha256, codec->name, ps->cache_path, sizeof(ps->cache_path));
 		ps->fd = ccache_open(ps->cache_path, c->sha256, codec->name, ps->n, &hdr, ps->pg,

@@ -41,7 +41,7 @@ struct pageset {
 
 /*
  * Compress @c with @codec on @threads threads, or read the result from the
- * cache in @cache_dir (NULL: the default, see ccache.h; "": none).  A cache
+ * cache in @cache_dir (NULL: the default, see ccache.h; "" or "off": none).  A cache
  * file that does not check out is reported on stderr and rebuilt.  0, or -1
  * with one line in @err (out of memory, codec error on page N, I/O error).
  */

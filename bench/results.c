@@ -330,6 +330,14 @@ static void csv_provenance(FILE *f, const struct run_results *res, const struct 
 	for (int i = 0; i < res->ncorpora; i++)
 		fprintf(f, "# corpus %s: %" PRIu64 " pages, sha256 %s\n", res->corpora[i].name,
 			res->corpora[i].pages, res->corpora[i].sha256);
+	for (int i = 0; i < res->nsizes; i++) {
+		const struct run_sizes *z = &res->sizes[i];
+
+		fprintf(f, "# compression of %s with %s: %s %.1f ms%s%s\n", z->corpus, z->codec,
+			z->cached ? "from the cache, built in" : "done in", z->compress_ns / 1e6,
+			z->cache_path[0] ? (z->cached ? ", " : ", cached in ") : " (no cache)",
+			z->cache_path);
+	}
 	fprintf(f, "# values are medians over repeats; *_min/*_max the spread; latencies in ns, "
 		   "throughput in Mops/s of allocator time\n");
 }

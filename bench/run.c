@@ -201,6 +201,8 @@ static int record_sizes(struct run_results *res, const struct pageset *ps)
 	snprintf(s->corpus, sizeof(s->corpus), "%s", ps->corpus->name);
 	snprintf(s->codec, sizeof(s->codec), "%s", ps->codec.name);
 	s->compress_ns = ps->wall_ns;
+	s->cached = ps->cached;
+	snprintf(s->cache_path, sizeof(s->cache_path), "%s", ps->cache_path);
 	s->pages = ps->n;
 	s->compressed_bytes = ps->compressed_bytes;
 	for (uint64_t i = 0; i < ps->n; i++) {

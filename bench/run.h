@@ -79,6 +79,8 @@ struct run_sizes {
 	uint64_t count[SIZE_NBUCKETS];
 	uint64_t compress_ns; /* wall clock for compressing the corpus */
 	uint64_t compressed_bytes, pages;
+	bool cached;	      /* taken from the compression cache (compress_ns: when it was built) */
+	char cache_path[4096]; /* the cache file, "" without a cache */
 };
 
 struct run_curve {

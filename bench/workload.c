@@ -133,24 +133,42 @@ static int do_load(struct wl_thread *t)
 	return 0;
 }
 
+/*
+ * The churn's random choices are a function of (seed, round, slot) alone:
+ * whether the slot is freed in the round and which page it gets then.  So
+ * the same slots are freed and refilled with the same pages however the
+ * slots are split among threads; only the order differs.
+ */
+static uint64_t churn_draw(uint64_t seed, unsigned int round, uint64_t slot, uint64_t what)
+{
+	uint64_t x = seed ^ ((uint64_t)round << 40) ^ slot ^ (what << 62);
+
+	return rng_next(&x);
+}
+
 static int do_churn(struct wl_thread *t)
 {
-	uint64_t npages = t->fe->ps->n;
+	uint64_t npages = t->fe->ps->n, seed = t->p->seed * 0x9e3779b97f4a7c15ULL;
 	struct fe_lat l;
 
 	for (unsigned int r = 0; r < t->p->churn_rounds; r++) {
 		uint64_t k = 0;
 
-		for (uint64_t s = t->first; s < t->last; s++)
-			if (rng_below(&t->rng, 100) < t->p->churn_percent)
+		for (uint64_t s = t->first; s < t->last; s++) {
+			uint64_t x = churn_draw(seed, r, s, 1);
+
+			if (rng_below(&x, 100) < t->p->churn_percent)
 				t->tmp[k++] = (uint32_t)s;
+		}
 		for (uint64_t i = 0; i < k && !must_stop(t); i++) {
 			fe_free(t->fe, t->tmp[i], &l);
 			record(t, LAT_FREE, LAT_FREE, &l);
 			tick(t);
 		}
 		for (uint64_t i = 0; i < k && !must_stop(t); i++) {
-			fe_store(t->fe, t->tmp[i], (uint32_t)rng_below(&t->rng, npages), &l);
+			uint64_t x = churn_draw(seed, r, t->tmp[i], 2);
+
+			fe_store(t->fe, t->tmp[i], (uint32_t)rng_below(&x, npages), &l);
 			record(t, LAT_STORE, LAT_STORE_E2E, &l);
 			tick(t);
 		}

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * z3fold.c - userspace port of the kernel's z3fold allocator (mm/z3fold.c),
- * written from its documented behaviour (shared/spec/allocators.md, section
- * 3) in two designs: the one merged for v4.7 (2016) and the final mainline
- * one as shipped in Linux 6.1.  The 6.1 design is checked page count by page
- * count against the real kernel (the qemu oracle).
+ * written from its documented behaviour (Documentation/mm/z3fold.rst and the
+ * 2016-2019 patch postings and reviews on linux-mm) in two designs: the one
+ * merged for v4.7 (2016) and the final mainline one as shipped in Linux 6.1.
+ * The 6.1 design is checked page count by page count against the real kernel
+ * (the qemu oracle).
  *
  * z3fold keeps up to three objects ("buddies") in one 4 KiB page of 64
  * chunks of 64 bytes.  FIRST is left-justified right after the header, LAST

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * zbud.c - userspace port of the kernel's zbud allocator (mm/zbud.c),
- * written from its documented behaviour (shared/spec/allocators.md, section 2)
+ * written from its documented behaviour (the kernel's zbud and zswap documentation
+ * and the zbud design as described on linux-mm)
  * and checked against Linux 6.1 under qemu.
  *
  * zbud stores at most two objects ("buddies") in one page: FIRST is

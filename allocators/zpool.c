@@ -137,6 +137,8 @@ static int param_value(const struct zpool_param *p, const char *text, size_t tex
 		if (errno || *end || end == v->text || val < p->min || val > p->max)
 			return -EINVAL;
 		v->ival = val;
+		/* one spelling per value: "chain=08" is "chain=8" */
+		snprintf(v->text, sizeof(v->text), "%ld", val);
 		return 0;
 	}
 }

@@ -3,6 +3,7 @@
  * cmd_list.c - `zpoolbench list`: the allocators and the keys of their specs.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "util.h"
@@ -13,6 +14,11 @@ static int list_main(int argc, char **argv)
 	const struct zpool_driver *drv[32];
 	int n = zpool_drivers(drv, 32);
 
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("usage: zpoolbench list\n\nLists the allocators, the keys of their specs, the valid values\n"
+		       "and the defaults.  A spec is NAME[:key=value,...].\n");
+		return 0;
+	}
 	if (argc > 1) {
 		zpb_err("list: takes no arguments ('%s' given)", argv[1]);
 		return 2;
@@ -27,7 +33,7 @@ static int list_main(int argc, char **argv)
 				snprintf(valid, sizeof(valid), "%s", p->values);
 			else
 				snprintf(valid, sizeof(valid), "%ld..%ld", p->min, p->max);
-			printf("  %-18s %-24s default %-6s %s\n", p->key, valid, p->def, p->help);
+			printf("  %-18s %-26s default %-7s %s\n", p->key, valid, p->def, p->help);
 		}
 	}
 	return 0;

@@ -121,6 +121,10 @@ static int replay_main(int argc, char **argv)
 		zpb_err("replay: unknown format '%s' (valid: text, json)", format);
 		return 2;
 	}
+	if (class_stats && !strcmp(format, "json")) {
+		zpb_err("replay: --class-stats prints a text table; use it with --format text");
+		return 2;
+	}
 
 	zp = zpool_create(spec, NULL, err, sizeof(err));
 	if (!zp) {

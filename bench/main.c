@@ -64,14 +64,45 @@ static const struct zpb_cmd *find_cmd(int argc, char **argv, int *words)
 	return best;
 }
 
-static bool is_group(const char *word)
+static bool in_group(const struct zpb_cmd *cmd, const char *word)
 {
 	size_t n = strlen(word);
 
+	return !strncmp(cmd->name, word, n) && cmd->name[n] == ' ';
+}
+
+static bool is_group(const char *word)
+{
 	for (int i = 0; i < ncmds; i++)
-		if (!strncmp(cmds[i]->name, word, n) && cmds[i]->name[n] == ' ')
+		if (in_group(cmds[i], word))
 			return true;
 	return false;
+}
+
+/* "info, pack, sample, snapshot" for group "corpus" */
+static void group_members(const char *word, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < ncmds && off < len; i++)
+		if (in_group(cmds[i], word))
+			off += snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
+					cmds[i]->name + strlen(word) + 1);
+}
+
+static void group_usage(const char *word)
+{
+	printf("usage: zpoolbench %s SUBCOMMAND [OPTIONS]\n\n", word);
+	for (int i = 0; i < ncmds; i++)
+		if (in_group(cmds[i], word))
+			printf("  %-18s %s\n", cmds[i]->name, cmds[i]->summary);
+	printf("\n  zpoolbench %s SUBCOMMAND --help   options of one subcommand\n", word);
+}
+
+static bool is_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h") || !strcmp(arg, "help");
 }
 
 int main(int argc, char **argv)
@@ -83,7 +114,22 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+	if (is_help(argv[1])) {
+		/* `zpoolbench help run` is `zpoolbench run --help` */
+		if (argc > 2) {
+			cmd = find_cmd(argc - 2, argv + 2, &words);
+			if (cmd) {
+				char *hargv[] = { (char *)cmd->name, "--help", NULL };
+
+				return cmd->run(2, hargv);
+			}
+			if (is_group(argv[2])) {
+				group_usage(argv[2]);
+				return 0;
+			}
+			zpb_err("unknown command '%s'; see 'zpoolbench help'", argv[2]);
+			return 2;
+		}
 		usage(stdout);
 		return 0;
 	}
@@ -94,7 +140,17 @@ int main(int argc, char **argv)
 	cmd = find_cmd(argc - 1, argv + 1, &words);
 	if (!cmd) {
 		if (is_group(argv[1])) {
-			zpb_err("'%s' needs a subcommand; see 'zpoolbench help'", argv[1]);
+			char members[256];
+
+			if (argc > 2 && is_help(argv[2])) {
+				group_usage(argv[1]);
+				return 0;
+			}
+			group_members(argv[1], members, sizeof(members));
+			if (argc > 2)
+				zpb_err("unknown subcommand '%s %s' (valid: %s)", argv[1], argv[2], members);
+			else
+				zpb_err("'%s' needs a subcommand (valid: %s)", argv[1], members);
 			return 2;
 		}
 		zpb_err("unknown command '%s'; see 'zpoolbench help'", argv[1]);

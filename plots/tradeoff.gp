@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # tradeoff.gp - density vs throughput, one point per allocator setting, the
-# Pareto front drawn, one panel per corpus and codec.  Reads results.csv.
+# Pareto front drawn, one panel per corpus and codec.  Each setting has its
+# own colour and point type, named in the key (settings of equal density,
+# such as z3fold's compaction levels after a fill, would hide each other's
+# text labels).  Reads results.csv.
 load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
 csv = dir."/results.csv"
 # "corpus|codec" pairs of the fill rows
@@ -8,14 +11,21 @@ pairs = csvlist(csv, "$4==\"fill\"", "$1 \"|\" $2")
 n = words(pairs)
 cols = (n < 3) ? n : 3
 rows = int((n + cols - 1) / cols)
+# the settings, in the order of the file, collected by gnuplot itself (the
+# allocator column may hold quoted commas; the label column never does)
+settings = " "
+addset(l) = (strstrt(settings, " ".l." ") ? 0 : (settings = settings.l." ", 0))
+stats csv using (strcol("workload") eq "fill" && strcol("allocator") ne "ideal" ? addset(strcol("label")) : 0) nooutput
+nset = words(settings)
+ptype(k) = int(word("7 5 9 11 13 15 6 4 8 10 12 14", (int(k) - 1) % 12 + 1))
 isfill(c, k) = strcol("workload") eq "fill" && strcol("corpus") eq c && strcol("codec") eq k
 corp(p) = p[1:strstrt(p, "|") - 1]
 codec(p) = p[strstrt(p, "|") + 1:]
 do for [fmt in "png svg"] {
 	if (fmt eq "png") {
-		set terminal pngcairo size 560 * cols + 260, 500 * rows font "sans,10"
+		set terminal pngcairo size 560 * cols + 260, 560 * rows font "sans,10"
 	} else {
-		set terminal svg size 560 * cols + 260, 500 * rows font "sans,10" dynamic
+		set terminal svg size 560 * cols + 260, 560 * rows font "sans,10" dynamic
 	}
 	set output dir."/tradeoff.".fmt
 	set multiplot layout rows, cols title "Density vs throughput (allocator path): up and right is better; line = Pareto front"
@@ -24,8 +34,8 @@ do for [fmt in "png svg"] {
 		set title sprintf("%s, %s", corp(p), codec(p))
 		set xlabel "throughput (Mop/s; harmonic mean of store and load)"
 		set ylabel "density (compressed bytes / (pool + metadata bytes))"
-		set key below horizontal font ",8" samplen 1
-		set bmargin 5
+		set key below horizontal maxcols 3 font ",8" samplen 1
+		set bmargin 9
 		# the Pareto set, sorted by throughput (smooth unique) to draw the front
 		set print $front
 		print "x,y"
@@ -36,14 +46,12 @@ do for [fmt in "png svg"] {
 		unset table
 		set offsets graph 0.05, graph 0.25, graph 0.05, graph 0.05
 		plot $front using 1:2 smooth unique with lines lw 2 lc rgb "#1b9e77" title "Pareto front", \
-		     csv using (isfill(corp(p), codec(p)) && strcol("allocator") ne "ideal" ? column("tput_mops") : NaN):(column("density")) \
-			with points pt 7 ps 1.3 lc rgb "#d95f02" title "allocator setting", \
+		     for [k = 1:nset] csv using (isfill(corp(p), codec(p)) && strcol("label") eq word(settings, k) ? column("tput_mops") : NaN):(column("density")) \
+			with points pt ptype(k) ps 1.5 lc rgb color(k) title word(settings, k), \
 		     csv using (isfill(corp(p), codec(p)) && column("pareto") == 1 ? column("tput_mops") : NaN):(column("density")) \
-			with points pt 6 ps 2.2 lw 2 lc rgb "#1b9e77" title "in the Pareto set", \
+			with points pt 6 ps 2.6 lw 2 lc rgb "#1b9e77" title "in the Pareto set", \
 		     csv using (isfill(corp(p), codec(p)) && strcol("allocator") eq "ideal" ? column("tput_mops") : NaN):(column("density")) \
-			with points pt 3 ps 2 lw 2 lc rgb "#7570b3" title "ideal (the bound)", \
-		     csv using (isfill(corp(p), codec(p)) ? column("tput_mops") : NaN):(column("density")):(strcol("label")) \
-			with labels left offset 0.8, 0.4 font ",8" notitle
+			with points pt 3 ps 2 lw 2 lc rgb "#7570b3" title "ideal (the bound)"
 	}
 	unset multiplot
 }

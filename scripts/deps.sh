@@ -13,7 +13,7 @@ pkgs_for() {
 	case "$1" in
 	build) echo "gcc make pkg-config liblz4-dev libzstd-dev liblzo2-dev" ;;
 	plot) echo "gnuplot-nox" ;;
-	qemu) echo "qemu-system-x86 busybox-static cpio kmod" ;;
+	qemu) echo "qemu-system-x86 busybox-static cpio kmod gcc-12 make libc6-dev libelf1 libssl3" ;;
 	bpf) echo "clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev" ;;
 	fuzz) echo "clang libclang-rt-14-dev" ;;
 	corpus) echo "zstd" ;;

@@ -1,0 +1,1427 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * zsmalloc.c - userspace port of the kernel's zsmalloc (mm/zsmalloc.c),
+ * written from its documented behaviour (Documentation/mm/zsmalloc.rst and the
+ * zsmalloc patch discussions on linux-mm)
+ * and the rules measured on Linux 6.18 through zram0 (docs/zsmalloc.md),
+ * and checked against the live kernel through zram (`zpoolbench oracle zram`).
+ *
+ * zsmalloc exists so that compressed objects of any size can be packed
+ * densely without asking for higher-order (physically contiguous) pages: a
+ * "zspage" is a chain of 1..chain ordinary pages that is treated as one
+ * contiguous object area, carved into equal objects of one size class.
+ * Objects may straddle the boundary between two pages of the chain; such an
+ * object is reached through a per-thread copy buffer.
+ *
+ * A zspage of class 1568 (chain 8: 5 pages, 13 objects, 96 bytes left over):
+ *
+ *   page 0 (first_obj_offset 0)      page 1 (first_obj_offset 608)    ...  page 4
+ *   +-----+-----+------+             +------+------+------+------+         +----+--+
+ *   | o0  | o1  | o2 ..|............ |.. o2 | o3   | o4 ..|......|   ...   |o12 |//|
+ *   +-----+-----+------+             +------+------+------+------+         +----+--+
+ *   0    1568  3136   4096           0     608   2176  3744  4096              96 B waste
+ *
+ *   every object:  [ 8-byte word | payload (class size - 8 bytes) ]
+ *     allocated:     handle | 1      (OBJ_ALLOCATED_TAG; compaction scans for it)
+ *     free:          next free index << 1 (the last one: ~0 << 1)
+ *
+ * Class sizes are 32 + 16*i (i = 0..254, multiples of 16), so an object
+ * start is 16-aligned inside its zspage and the 8-byte word never straddles a
+ * page.  An object of the huge class (4096 bytes, 1 page, 1 object) has no
+ * in-object word: its handle is kept in the page descriptor (private).
+ *
+ * Per-page descriptors (pp_desc(), the stand-in for struct page):
+ *   owner   the zspage;  next  the next page of the chain (NULL on the last);
+ *   offset  first_obj_offset: where the first object that *starts* in this
+ *           page begins (the tail of a straddling object comes before it);
+ *   flags   ZS_PAGE_FIRST on the first page;  private  huge: handle | 1.
+ * The zspage struct itself (fullness group, inuse, first free index, class,
+ * list link, map count) lives outside the pool pages, as the kernel's slab
+ * object does, and is counted in metadata_bytes.
+ *
+ * Handles: a handle is the address of an 8-byte slot in a handle table
+ * (chunks of 512 slots, never moved, freed slots reused LIFO) whose content
+ * is the "obj" = address of the page where the object starts | object index
+ * in its zspage (indexes are < 2048, so they fit below the page bits).
+ * Compaction moves an object by rewriting the slot; the user's handle stays
+ * valid.  The table's memory counts as metadata, as the kernel's zs_handle
+ * slab does.
+ *
+ * Class table rules (built once per pool, largest slot first):
+ *   - pages per zspage: 6.2+ ("min-waste"): 1 for a power-of-two size, else
+ *     the k in 1..chain with the strictly smallest (k*4096) % size (first
+ *     minimum wins);  <= 6.1 ("max-used"): the smallest k in 1..chain with the
+ *     strictly highest integer used% = (k*4096 - waste) * 100 / (k*4096).
+ *   - objects per zspage = k*4096 / size.
+ *   - a slot whose (pages, objects) equals that of the last class created
+ *     (the next larger distinct one) maps to that class.
+ *   - huge_class_size = (size of the largest class that is not 1 page / 1
+ *     object) - 7: a request of at least that many bytes (plus the 8-byte
+ *     handle word) lands in the huge class.  3625 for chain 8, 3257 for
+ *     chain 4, 3833 for chain 16.
+ *   - lookup: slot 0 if size + 8 <= 32, else ceil((size + 8 - 32) / 16),
+ *     capped at 254 (so 4096 bytes go to the 4096 class).
+ *
+ * Fullness groups and list order:
+ *   buckets (Linux >= 6.3): 12 groups: 0 empty, 11 full, else
+ *            (100 * inuse / objs) / 10 + 1.
+ *   legacy  (Linux <= 6.2): 4 groups: 0 EMPTY, 1 ALMOST_EMPTY
+ *            (inuse <= 3 * objs / 4), 2 ALMOST_FULL, 3 FULL.
+ *   A zspage is (re)filed only when its group changes.  kernel=6.18 inserts
+ *   at the head of the group's list; kernel=6.1 inserts second when the head
+ *   has more objects in use ("keep fuller pages first").  zs_malloc takes
+ *   the head of the fullest non-empty partial group; with none it builds a
+ *   new zspage (class lock dropped meanwhile).  A zspage emptied by a free is
+ *   freed at once.
+ *
+ * Compaction (zs_compact, classes from the largest slot down), per class:
+ *   zs_can_compact = floor((allocated - used) / objs) * pages_per_zspage.
+ *   kernel=6.18: while that is > 0: destination = head of the fullest
+ *     partial group, source = head of the emptiest; move the source's
+ *     objects in slot order until the destination is full or the source
+ *     empty; free an emptied source; put a full destination back and take a
+ *     new one.
+ *   kernel=6.1 ("classic"): take a source (ALMOST_EMPTY first), stop if
+ *     zs_can_compact is 0; fill destinations (ALMOST_FULL first) from it
+ *     until it is empty, putting full destinations back; free the source.
+ *
+ * Parameters (spec "zsmalloc[:kernel=6.18|6.1,chain=N,fullness=buckets|legacy]"):
+ *   kernel=6.18 (default): chain 8, min-waste chain rule, buckets, head
+ *     insertion, current compaction.
+ *   kernel=6.1: chain 4, max-used chain rule, legacy groups, fuller-first
+ *     insertion, classic compaction.
+ *   chain and fullness given explicitly override the preset.
+ *
+ * Locking: a per-class spinlock for malloc/free/compaction of that class; a
+ * pool rwlock that free and map hold (read) while they turn a handle into a
+ * zspage, and that compaction holds (write) while it moves objects; a
+ * per-zspage map count, so compaction leaves zspages that are mapped alone.
+ * The handle table has its own spinlock; slots are read and written
+ * atomically.
+ *
+ * Deliberate differences from the kernel:
+ *  - Pages come from the page provider; zspage structs and handle slots
+ *    from calloc'd memory instead of slab caches (counted in metadata_bytes).
+ *  - map/unmap follow the classic zs_map_object (per-thread buffer instead
+ *    of per-CPU, copy in unless WO, copy out unless RO).  Up to 4 mappings
+ *    may be held at once per thread (the kernel allows one per CPU).
+ *  - Compaction stops on a class when a zspage it picked is mapped, where
+ *    the kernel's trylock of the zspage lock would fail; it never happens
+ *    single-threaded.  No page migration, no deferred freeing (a zspage is
+ *    freed synchronously), no shrinker: compaction runs only when called.
+ *  - The obj encodes the page address instead of a pfn.
+ *  - Nothing else: class table, lookup, group formulas, list order, zspage
+ *    choice and compaction order follow the kernel (see oracles.md 1).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "list.h"
+#include "lock.h"
+#include "page.h"
+#include "zpool.h"
+#include "zsmalloc.h"
+
+#define PAGE ZPOOL_PAGE_SIZE
+#define ZS_HANDLE_SIZE 8       /* the in-object handle word of non-huge objects */
+#define ZS_MIN_ALLOC_SIZE 32   /* smallest class */
+#define ZS_CLASS_DELTA 16      /* PAGE >> CLASS_BITS(8): class step */
+#define ZS_MAX_ALLOC_SIZE PAGE /* largest request */
+#define OBJ_ALLOCATED_TAG 1UL  /* bit 0 of the word of an allocated object */
+#define OBJ_TAG_BITS 1
+#define OBJ_INDEX_MASK (PAGE - 1) /* obj = start page address | index */
+#define ZS_FREE_END (~0UL << OBJ_TAG_BITS)
+
+#define ZS_GROUPS_MAX 12 /* buckets: 0, 10%..90%, 99%, 100% */
+#define ZS_MAP_NEST 4	 /* mappings a thread may hold at once */
+#define HT_CHUNK_SLOTS 512
+
+#define ZS_PAGE_FIRST 1UL
+
+/* The rule sets selected by the spec. */
+struct zs_era {
+	unsigned int chain;
+	bool classic_chain;   /* max-used% rule (<= 6.1) instead of min-waste */
+	bool legacy_groups;   /* 4 groups instead of 12 */
+	bool fuller_first;    /* 6.1 list insertion */
+	bool classic_compact; /* 6.1 compaction loop */
+};
+
+struct zspage {
+	struct list_head list; /* fullness_list[fullness] of the class */
+	struct zpage *first;   /* descriptor of the first page */
+	unsigned int inuse;
+	unsigned int freeobj;  /* index of the first free object */
+	unsigned short class_idx;
+	unsigned char fullness;
+	bool isolated;	       /* off its list during compaction */
+	int mapped;	       /* maps in progress (atomic) */
+};
+
+struct size_class {
+	zlock_t lock;
+	struct list_head fullness_list[ZS_GROUPS_MAX];
+	unsigned int size;
+	unsigned int objs_per_zspage;
+	unsigned int pages_per_zspage;
+	unsigned int index;
+	bool huge;
+	/* statistics, under the lock */
+	uint64_t group_count[ZS_GROUPS_MAX];
+	uint64_t obj_allocated;
+	uint64_t obj_used;
+	uint64_t straddling; /* allocated objects that cross a page boundary */
+};
+
+struct handle_table {
+	zlock_t lock;
+	unsigned long *free; /* free slots, linked through their content */
+	void **chunks;
+	size_t nchunks, cap;
+	uint64_t live;
+};
+
+struct zs_pool {
+	struct size_class *size_class[ZS_SIZE_CLASSES];
+	struct size_class *classes; /* the distinct ones, smallest first */
+	int nr_classes;
+	unsigned int ngroups;
+	struct zs_era era;
+	size_t huge_class_size;
+	pthread_rwlock_t migrate_lock;
+	struct page_provider *pp;
+	struct handle_table ht;
+	int compaction_in_progress;
+	/* atomics */
+	uint64_t pages_allocated;
+	uint64_t nr_zspages;
+	uint64_t copy_bytes;
+	uint64_t compactions;
+	uint64_t compact_pages_freed;
+	uint64_t moves;
+	uint64_t move_bytes;
+};
+
+/* ------------------------------------------------------------------ */
+/* Class table                                                         */
+
+unsigned int zs_size_class_index(size_t size)
+{
+	size_t idx = 0;
+
+	if (size > ZS_MIN_ALLOC_SIZE)
+		idx = (size - ZS_MIN_ALLOC_SIZE + ZS_CLASS_DELTA - 1) / ZS_CLASS_DELTA;
+	return idx < ZS_SIZE_CLASSES - 1 ? idx : ZS_SIZE_CLASSES - 1;
+}
+
+static bool is_power_of_2(unsigned int n)
+{
+	return n && !(n & (n - 1));
+}
+
+/* Linux >= 6.2: least waste, first minimum wins; a power of two needs 1 page. */
+static unsigned int chain_min_waste(unsigned int size, unsigned int chain)
+{
+	unsigned int best = 1, min_waste = ~0u;
+
+	if (is_power_of_2(size))
+		return 1;
+	for (unsigned int k = 1; k <= chain; k++) {
+		unsigned int waste = (k * PAGE) % size;
+
+		if (waste < min_waste) {
+			min_waste = waste;
+			best = k;
+		}
+	}
+	return best;
+}
+
+/* Linux <= 6.1: the smallest k with the strictly highest integer used%. */
+static unsigned int chain_max_used(unsigned int size, unsigned int chain)
+{
+	unsigned int best = 1, max_used = 0;
+
+	for (unsigned int k = 1; k <= chain; k++) {
+		unsigned int zs = k * PAGE;
+		unsigned int used = (zs - zs % size) * 100 / zs;
+
+		if (used > max_used) {
+			max_used = used;
+			best = k;
+		}
+	}
+	return best;
+}
+
+int zs_build_class_table(unsigned int chain, bool classic, struct zs_class_desc *out,
+			 unsigned int *slot_to_class, size_t *huge_class_size)
+{
+	struct zs_class_desc tmp[ZS_SIZE_CLASSES];
+	unsigned int slot_tmp[ZS_SIZE_CLASSES];
+	size_t huge = 0;
+	int n = 0;
+
+	/* largest first, so a slot can merge into the next larger class */
+	for (int i = ZS_SIZE_CLASSES - 1; i >= 0; i--) {
+		unsigned int size = ZS_MIN_ALLOC_SIZE + i * ZS_CLASS_DELTA;
+		unsigned int pages, objs;
+
+		if (size > ZS_MAX_ALLOC_SIZE)
+			size = ZS_MAX_ALLOC_SIZE;
+		pages = classic ? chain_max_used(size, chain) : chain_min_waste(size, chain);
+		objs = pages * PAGE / size;
+		if (!huge && !(pages == 1 && objs == 1))
+			huge = size - (ZS_HANDLE_SIZE - 1);
+		if (n && tmp[n - 1].pages == pages && tmp[n - 1].objs == objs) {
+			slot_tmp[i] = n - 1;
+			continue;
+		}
+		tmp[n] = (struct zs_class_desc){ .index = i, .size = size, .pages = pages,
+						 .objs = objs, .huge = pages == 1 && objs == 1 };
+		slot_tmp[i] = n;
+		n++;
+	}
+	/* smallest first for the caller */
+	for (int j = 0; j < n; j++)
+		out[j] = tmp[n - 1 - j];
+	if (slot_to_class)
+		for (int i = 0; i < ZS_SIZE_CLASSES; i++)
+			slot_to_class[i] = n - 1 - slot_tmp[i];
+	if (huge_class_size)
+		*huge_class_size = huge;
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Handle table                                                        */
+
+static int ht_init(struct handle_table *ht)
+{
+	memset(ht, 0, sizeof(*ht));
+	zlock_init(&ht->lock);
+	return 0;
+}
+
+static void ht_destroy(struct handle_table *ht)
+{
+	for (size_t i = 0; i < ht->nchunks; i++)
+		free(ht->chunks[i]);
+	free(ht->chunks);
+	zlock_destroy(&ht->lock);
+}
+
+/* A free slot (its address is the handle), or 0. */
+static unsigned long ht_alloc(struct handle_table *ht)
+{
+	unsigned long *slot;
+
+	zlock(&ht->lock);
+	if (!ht->free) {
+		unsigned long *chunk;
+
+		if (ht->nchunks == ht->cap) {
+			size_t cap = ht->cap ? ht->cap * 2 : 64;
+			void **c = realloc(ht->chunks, cap * sizeof(*c));
+
+			if (!c)
+				goto fail;
+			ht->chunks = c;
+			ht->cap = cap;
+		}
+		chunk = calloc(HT_CHUNK_SLOTS, sizeof(*chunk));
+		if (!chunk)
+			goto fail;
+		ht->chunks[ht->nchunks++] = chunk;
+		/* link in address order, so handles are handed out ascending */
+		for (int i = HT_CHUNK_SLOTS - 1; i >= 0; i--) {
+			chunk[i] = (unsigned long)ht->free;
+			ht->free = &chunk[i];
+		}
+	}
+	slot = ht->free;
+	ht->free = (unsigned long *)*slot;
+	*slot = 0;
+	ht->live++;
+	zunlock(&ht->lock);
+	return (unsigned long)slot;
+fail:
+	zunlock(&ht->lock);
+	return 0;
+}
+
+static void ht_free(struct handle_table *ht, unsigned long handle)
+{
+	unsigned long *slot = (unsigned long *)handle;
+
+	zlock(&ht->lock);
+	*slot = (unsigned long)ht->free;
+	ht->free = slot;
+	ht->live--;
+	zunlock(&ht->lock);
+}
+
+static inline unsigned long handle_to_obj(unsigned long handle)
+{
+	return __atomic_load_n((unsigned long *)handle, __ATOMIC_ACQUIRE);
+}
+
+static inline void record_obj(unsigned long handle, unsigned long obj)
+{
+	__atomic_store_n((unsigned long *)handle, obj, __ATOMIC_RELEASE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Objects and zspages                                                 */
+
+static inline unsigned long location_to_obj(void *page, unsigned int idx)
+{
+	return (unsigned long)page | idx;
+}
+
+static inline void *obj_to_page(unsigned long obj)
+{
+	return (void *)(obj & ~OBJ_INDEX_MASK);
+}
+
+static inline unsigned int obj_to_idx(unsigned long obj)
+{
+	return obj & OBJ_INDEX_MASK;
+}
+
+static inline struct zspage *page_zspage(struct zs_pool *pool, const void *page)
+{
+	return pp_desc(pool->pp, page)->owner;
+}
+
+static inline bool zspage_full(const struct size_class *class, const struct zspage *zspage)
+{
+	return zspage->inuse == class->objs_per_zspage;
+}
+
+/* Descriptor of page @n (0-based) of the chain. */
+static struct zpage *zspage_nth_page(struct zspage *zspage, unsigned int n)
+{
+	struct zpage *d = zspage->first;
+
+	while (n--)
+		d = d->next;
+	return d;
+}
+
+/* Page and in-page offset of object @idx. */
+static void *obj_location(struct zs_pool *pool, const struct size_class *class,
+			  struct zspage *zspage, unsigned int idx, unsigned int *off)
+{
+	unsigned long byte = (unsigned long)idx * class->size;
+
+	*off = byte & (PAGE - 1);
+	return pp_page_addr(pool->pp, zspage_nth_page(zspage, byte >> ZPOOL_PAGE_SHIFT));
+}
+
+static inline bool obj_straddles(const struct size_class *class, unsigned int off)
+{
+	return off + class->size > PAGE;
+}
+
+static unsigned int fullness_group(const struct zs_pool *pool, const struct size_class *class,
+				   const struct zspage *zspage)
+{
+	unsigned int inuse = zspage->inuse, objs = class->objs_per_zspage;
+
+	if (inuse == 0)
+		return 0;
+	if (inuse == objs)
+		return pool->ngroups - 1;
+	if (pool->era.legacy_groups)
+		return inuse <= 3 * objs / 4 ? 1 : 2;
+	return (100 * inuse / objs) / 10 + 1;
+}
+
+/* File @zspage in group @fg.  Class lock held. */
+static void insert_zspage(struct zs_pool *pool, struct size_class *class, struct zspage *zspage,
+			  unsigned int fg)
+{
+	struct list_head *head = &class->fullness_list[fg];
+
+	class->group_count[fg]++;
+	zspage->fullness = fg;
+	zspage->isolated = false;
+	if (pool->era.fuller_first && !list_empty(head)) {
+		struct zspage *first = list_first_entry(head, struct zspage, list);
+
+		/* keep fuller pages first: a less used zspage goes second */
+		if (zspage->inuse < first->inuse) {
+			list_add(&zspage->list, &first->list);
+			return;
+		}
+	}
+	list_add(&zspage->list, head);
+}
+
+static void remove_zspage(struct size_class *class, struct zspage *zspage)
+{
+	list_del_init(&zspage->list);
+	class->group_count[zspage->fullness]--;
+}
+
+/* Re-file @zspage if its group changed; returns the group.  Class lock held. */
+static unsigned int fix_fullness_group(struct zs_pool *pool, struct size_class *class,
+				       struct zspage *zspage)
+{
+	unsigned int fg = fullness_group(pool, class, zspage);
+
+	if (fg != zspage->fullness) {
+		remove_zspage(class, zspage);
+		insert_zspage(pool, class, zspage, fg);
+	}
+	return fg;
+}
+
+/* Take an object from the zspage's free list for @handle; returns the obj. */
+static unsigned long obj_malloc(struct zs_pool *pool, struct size_class *class,
+				struct zspage *zspage, unsigned long handle)
+{
+	unsigned int idx = zspage->freeobj, off;
+	char *page = obj_location(pool, class, zspage, idx, &off);
+	unsigned long *word = (unsigned long *)(page + off);
+
+	zspage->freeobj = *word >> OBJ_TAG_BITS;
+	if (class->huge)
+		zspage->first->private = handle | OBJ_ALLOCATED_TAG;
+	else
+		*word = handle | OBJ_ALLOCATED_TAG;
+	zspage->inuse++;
+	if (obj_straddles(class, off))
+		class->straddling++;
+	return location_to_obj(page, idx);
+}
+
+/* Return object @obj to its zspage's free list. */
+static void obj_free(struct zs_pool *pool, struct size_class *class, struct zspage *zspage,
+		     unsigned long obj)
+{
+	unsigned int idx = obj_to_idx(obj);
+	unsigned int off = ((unsigned long)idx * class->size) & (PAGE - 1);
+	unsigned long *word = (unsigned long *)((char *)obj_to_page(obj) + off);
+
+	(void)pool;
+	*word = (unsigned long)zspage->freeobj << OBJ_TAG_BITS;
+	zspage->freeobj = idx;
+	if (class->huge)
+		zspage->first->private = 0;
+	zspage->inuse--;
+	if (obj_straddles(class, off))
+		class->straddling--;
+}
+
+/* A new zspage with all objects free, linked in object order; NULL if no pages. */
+static struct zspage *alloc_zspage(struct zs_pool *pool, struct size_class *class)
+{
+	struct zspage *zspage = calloc(1, sizeof(*zspage));
+	void *pages[ZS_MAX_CHAIN] = { NULL };
+	unsigned int k = class->pages_per_zspage;
+
+	if (!zspage)
+		return NULL;
+	for (unsigned int i = 0; i < k; i++) {
+		pages[i] = pp_alloc(pool->pp);
+		if (!pages[i]) {
+			while (i--)
+				pp_free(pool->pp, pages[i]);
+			free(zspage);
+			return NULL;
+		}
+	}
+	INIT_LIST_HEAD(&zspage->list);
+	zspage->class_idx = class->index;
+	for (unsigned int i = 0; i < k; i++) {
+		struct zpage *d = pp_desc(pool->pp, pages[i]);
+		unsigned long start = (unsigned long)i * PAGE;
+		/* first object starting at or after this page's first byte */
+		unsigned long first_idx = (start + class->size - 1) / class->size;
+
+		d->owner = zspage;
+		d->next = i + 1 < k ? pp_desc(pool->pp, pages[i + 1]) : NULL;
+		d->offset = first_idx * class->size - start;
+		d->flags = i == 0 ? ZS_PAGE_FIRST : 0;
+		d->private = 0;
+	}
+	zspage->first = pp_desc(pool->pp, pages[0]);
+	/*
+	 * Slot positions past the last object that still start inside the
+	 * last page (the tail waste) get an untagged word too: compaction
+	 * scans every position of a page for the allocated tag.
+	 */
+	for (unsigned int idx = 0; (unsigned long)idx * class->size < (unsigned long)k * PAGE;
+	     idx++) {
+		unsigned long byte = (unsigned long)idx * class->size;
+		char *page = pages[byte >> ZPOOL_PAGE_SHIFT];
+		unsigned long *word = (unsigned long *)(page + (byte & (PAGE - 1)));
+
+		*word = idx + 1 < class->objs_per_zspage ? (unsigned long)(idx + 1) << OBJ_TAG_BITS
+							  : ZS_FREE_END;
+	}
+	zspage->freeobj = 0;
+	__atomic_add_fetch(&pool->nr_zspages, 1, __ATOMIC_RELAXED);
+	return zspage;
+}
+
+/* Give an empty zspage's pages back.  Class lock held; @zspage off every list. */
+static void free_zspage(struct zs_pool *pool, struct size_class *class, struct zspage *zspage)
+{
+	struct zpage *d = zspage->first, *next;
+
+	while (d) {
+		next = d->next;
+		d->owner = NULL;
+		pp_free(pool->pp, pp_page_addr(pool->pp, d));
+		d = next;
+	}
+	class->obj_allocated -= class->objs_per_zspage;
+	__atomic_sub_fetch(&pool->pages_allocated, class->pages_per_zspage, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&pool->nr_zspages, 1, __ATOMIC_RELAXED);
+	free(zspage);
+}
+
+/* Head of the fullest non-empty group below full, or NULL.  Class lock held. */
+static struct zspage *find_get_zspage(struct zs_pool *pool, struct size_class *class)
+{
+	for (int fg = pool->ngroups - 2; fg >= 0; fg--)
+		if (!list_empty(&class->fullness_list[fg]))
+			return list_first_entry(&class->fullness_list[fg], struct zspage, list);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Pool                                                                */
+
+static const struct zpool_param zs_params[] = {
+	{ "kernel", "6.18|6.1", 0, 0, "6.18",
+	  "preset: 6.18 (chain 8, buckets, current compaction) or 6.1 (chain 4, legacy groups "
+	  "and list order, classic compaction, max-used chain rule)" },
+	{ "chain", NULL, 1, ZS_MAX_CHAIN, "8",
+	  "most pages per zspage (CONFIG_ZSMALLOC_CHAIN_SIZE); preset default" },
+	{ "fullness", "buckets|legacy", 0, 0, "buckets",
+	  "fullness groups: 10% buckets (6.3+) or the four groups of 4.x-6.2; preset default" },
+	{ NULL, NULL, 0, 0, NULL, NULL },
+};
+
+static void resolve_era(const struct zpool_config *cfg, struct zs_era *era)
+{
+	bool k61 = !strcmp(zpool_cfg_str(cfg, "kernel"), "6.1");
+
+	era->chain = k61 ? 4 : 8;
+	era->classic_chain = k61;
+	era->legacy_groups = k61;
+	era->fuller_first = k61;
+	era->classic_compact = k61;
+	if (zpool_cfg_isset(cfg, "chain"))
+		era->chain = zpool_cfg_int(cfg, "chain");
+	if (zpool_cfg_isset(cfg, "fullness"))
+		era->legacy_groups = !strcmp(zpool_cfg_str(cfg, "fullness"), "legacy");
+}
+
+static void *zs_create(const struct zpool_config *cfg, const struct zpool_evict_ops *ops,
+		       char *err, size_t errlen)
+{
+	struct zs_class_desc desc[ZS_SIZE_CLASSES];
+	unsigned int slot_to_class[ZS_SIZE_CLASSES];
+	struct zs_pool *pool = calloc(1, sizeof(*pool));
+
+	(void)ops; /* zsmalloc never evicts */
+	if (!pool) {
+		snprintf(err, errlen, "zsmalloc: out of memory");
+		return NULL;
+	}
+	resolve_era(cfg, &pool->era);
+	pool->ngroups = pool->era.legacy_groups ? 4 : ZS_GROUPS_MAX;
+	pool->nr_classes = zs_build_class_table(pool->era.chain, pool->era.classic_chain, desc,
+						slot_to_class, &pool->huge_class_size);
+	for (int i = 0; i < pool->nr_classes; i++)
+		if (desc[i].objs > 2048)
+			abort(); /* cannot happen with chains of <= 16 pages and 32-byte classes */
+	pool->classes = calloc(pool->nr_classes, sizeof(*pool->classes));
+	pool->pp = pp_create(0);
+	if (!pool->classes || !pool->pp) {
+		free(pool->classes);
+		pp_destroy(pool->pp);
+		free(pool);
+		snprintf(err, errlen, "zsmalloc: cannot reserve pool memory");
+		return NULL;
+	}
+	for (int i = 0; i < pool->nr_classes; i++) {
+		struct size_class *class = &pool->classes[i];
+
+		zlock_init(&class->lock);
+		for (int g = 0; g < ZS_GROUPS_MAX; g++)
+			INIT_LIST_HEAD(&class->fullness_list[g]);
+		class->size = desc[i].size;
+		class->pages_per_zspage = desc[i].pages;
+		class->objs_per_zspage = desc[i].objs;
+		class->index = desc[i].index;
+		class->huge = desc[i].huge;
+	}
+	for (int i = 0; i < ZS_SIZE_CLASSES; i++)
+		pool->size_class[i] = &pool->classes[slot_to_class[i]];
+	pthread_rwlock_init(&pool->migrate_lock, NULL);
+	ht_init(&pool->ht);
+	return pool;
+}
+
+static void zs_destroy(void *p)
+{
+	struct zs_pool *pool = p;
+
+	/* zspages still holding objects are the caller's leak; free their structs */
+	for (int i = 0; i < pool->nr_classes; i++) {
+		struct size_class *class = &pool->classes[i];
+
+		for (int g = 0; g < ZS_GROUPS_MAX; g++) {
+			struct list_head *pos, *tmp;
+
+			list_for_each_safe(pos, tmp, &class->fullness_list[g])
+				free(list_entry(pos, struct zspage, list));
+		}
+		zlock_destroy(&class->lock);
+	}
+	pp_destroy(pool->pp);
+	ht_destroy(&pool->ht);
+	pthread_rwlock_destroy(&pool->migrate_lock);
+	free(pool->classes);
+	free(pool);
+}
+
+static int zs_malloc(void *p, size_t size, unsigned long *handlep)
+{
+	struct zs_pool *pool = p;
+	struct size_class *class;
+	struct zspage *zspage;
+	unsigned long handle, obj;
+
+	if (!size)
+		return -EINVAL;
+	if (size > ZS_MAX_ALLOC_SIZE)
+		return -ENOSPC;
+	handle = ht_alloc(&pool->ht);
+	if (!handle)
+		return -ENOMEM;
+	class = pool->size_class[zs_size_class_index(size + ZS_HANDLE_SIZE)];
+
+	zlock(&class->lock);
+	zspage = find_get_zspage(pool, class);
+	if (zspage) {
+		obj = obj_malloc(pool, class, zspage, handle);
+		fix_fullness_group(pool, class, zspage);
+		record_obj(handle, obj);
+		class->obj_used++;
+		zunlock(&class->lock);
+		*handlep = handle;
+		return 0;
+	}
+	zunlock(&class->lock);
+
+	/* no room: a whole new zspage, built without the class lock */
+	zspage = alloc_zspage(pool, class);
+	if (!zspage) {
+		ht_free(&pool->ht, handle);
+		return -ENOMEM;
+	}
+	zlock(&class->lock);
+	obj = obj_malloc(pool, class, zspage, handle);
+	insert_zspage(pool, class, zspage, fullness_group(pool, class, zspage));
+	record_obj(handle, obj);
+	__atomic_add_fetch(&pool->pages_allocated, class->pages_per_zspage, __ATOMIC_RELAXED);
+	class->obj_allocated += class->objs_per_zspage;
+	class->obj_used++;
+	zunlock(&class->lock);
+	*handlep = handle;
+	return 0;
+}
+
+static void zs_free(void *p, unsigned long handle)
+{
+	struct zs_pool *pool = p;
+	struct size_class *class;
+	struct zspage *zspage;
+	unsigned long obj;
+
+	if (!handle)
+		return;
+	/* the pool lock keeps compaction from moving the object under us */
+	pthread_rwlock_rdlock(&pool->migrate_lock);
+	obj = handle_to_obj(handle);
+	zspage = page_zspage(pool, obj_to_page(obj));
+	class = pool->size_class[zspage->class_idx];
+	zlock(&class->lock);
+	pthread_rwlock_unlock(&pool->migrate_lock);
+
+	class->obj_used--;
+	obj_free(pool, class, zspage, obj);
+	if (fix_fullness_group(pool, class, zspage) == 0) {
+		remove_zspage(class, zspage);
+		free_zspage(pool, class, zspage);
+	}
+	zunlock(&class->lock);
+	ht_free(&pool->ht, handle);
+}
+
+/* ------------------------------------------------------------------ */
+/* map / unmap                                                          */
+
+struct zs_mapping {
+	struct zs_pool *pool; /* NULL: slot free */
+	unsigned long handle;
+	struct zspage *zspage;
+	char *page0, *page1;  /* page1 only for a straddling object */
+	unsigned int off, size;
+	enum zpool_mapmode mm;
+	bool huge;
+	unsigned char buf[PAGE] __attribute__((aligned(16)));
+};
+
+static __thread struct zs_mapping zs_maps[ZS_MAP_NEST];
+
+static void zs_bug(const char *what)
+{
+	fprintf(stderr, "zpoolbench: zsmalloc: %s\n", what);
+	abort();
+}
+
+static void *zs_map(void *p, unsigned long handle, enum zpool_mapmode mm)
+{
+	struct zs_pool *pool = p;
+	struct zs_mapping *m = NULL;
+	struct size_class *class;
+	unsigned long obj;
+	unsigned int idx;
+	char *ret;
+
+	for (int i = 0; i < ZS_MAP_NEST; i++) {
+		if (!zs_maps[i].pool) {
+			m = &zs_maps[i];
+			break;
+		}
+	}
+	if (!m)
+		zs_bug("more than 4 objects mapped at once by one thread");
+
+	pthread_rwlock_rdlock(&pool->migrate_lock);
+	obj = handle_to_obj(handle);
+	m->page0 = obj_to_page(obj);
+	m->zspage = page_zspage(pool, m->page0);
+	/* pins the zspage: compaction leaves it alone until unmap */
+	__atomic_add_fetch(&m->zspage->mapped, 1, __ATOMIC_ACQUIRE);
+	pthread_rwlock_unlock(&pool->migrate_lock);
+
+	class = pool->size_class[m->zspage->class_idx];
+	idx = obj_to_idx(obj);
+	m->pool = pool;
+	m->handle = handle;
+	m->mm = mm;
+	m->size = class->size;
+	m->huge = class->huge;
+	m->off = ((unsigned long)idx * class->size) & (PAGE - 1);
+	m->page1 = NULL;
+	if (!obj_straddles(class, m->off)) {
+		ret = m->page0 + m->off;
+	} else {
+		unsigned int first = PAGE - m->off;
+
+		m->page1 = pp_page_addr(pool->pp, pp_desc(pool->pp, m->page0)->next);
+		if (mm != ZPOOL_MM_WO) {
+			memcpy(m->buf, m->page0 + m->off, first);
+			memcpy(m->buf + first, m->page1, m->size - first);
+			__atomic_add_fetch(&pool->copy_bytes, m->size, __ATOMIC_RELAXED);
+		}
+		ret = (char *)m->buf;
+	}
+	return m->huge ? ret : ret + ZS_HANDLE_SIZE;
+}
+
+static void zs_unmap(void *p, unsigned long handle)
+{
+	struct zs_pool *pool = p;
+	struct zs_mapping *m = NULL;
+
+	for (int i = ZS_MAP_NEST - 1; i >= 0; i--) {
+		if (zs_maps[i].pool == pool && zs_maps[i].handle == handle) {
+			m = &zs_maps[i];
+			break;
+		}
+	}
+	if (!m)
+		zs_bug("unmap of an object that is not mapped by this thread");
+	if (m->page1 && m->mm != ZPOOL_MM_RO) {
+		/* copy back, but never the handle word */
+		unsigned int skip = m->huge ? 0 : ZS_HANDLE_SIZE;
+		unsigned int off = m->off + skip, len = m->size - skip;
+		unsigned int first = PAGE - off;
+
+		memcpy(m->page0 + off, m->buf + skip, first);
+		memcpy(m->page1, m->buf + skip + first, len - first);
+		__atomic_add_fetch(&pool->copy_bytes, len, __ATOMIC_RELAXED);
+	}
+	__atomic_sub_fetch(&m->zspage->mapped, 1, __ATOMIC_RELEASE);
+	m->pool = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Compaction                                                           */
+
+static uint64_t zs_can_compact(const struct size_class *class)
+{
+	uint64_t wasted;
+
+	if (class->obj_allocated <= class->obj_used)
+		return 0;
+	wasted = (class->obj_allocated - class->obj_used) / class->objs_per_zspage;
+	return wasted * class->pages_per_zspage;
+}
+
+/* Take the head of the first non-empty group in [from..to] (either direction) off its list. */
+static struct zspage *isolate_from(struct size_class *class, int from, int to)
+{
+	int step = from <= to ? 1 : -1;
+
+	for (int fg = from;; fg += step) {
+		if (!list_empty(&class->fullness_list[fg])) {
+			struct zspage *z = list_first_entry(&class->fullness_list[fg],
+							    struct zspage, list);
+
+			remove_zspage(class, z);
+			z->isolated = true;
+			return z;
+		}
+		if (fg == to)
+			return NULL;
+	}
+}
+
+/* fullest partial first */
+static struct zspage *isolate_dst(struct zs_pool *pool, struct size_class *class)
+{
+	return isolate_from(class, pool->ngroups - 2, 1);
+}
+
+/* emptiest partial first */
+static struct zspage *isolate_src(struct zs_pool *pool, struct size_class *class)
+{
+	return isolate_from(class, 1, pool->ngroups - 2);
+}
+
+static unsigned int putback_zspage(struct zs_pool *pool, struct size_class *class,
+				   struct zspage *zspage)
+{
+	unsigned int fg = fullness_group(pool, class, zspage);
+
+	insert_zspage(pool, class, zspage, fg);
+	return fg;
+}
+
+static bool zspage_pinned(struct zspage *zspage)
+{
+	return __atomic_load_n(&zspage->mapped, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* Copy @len bytes of an object that may straddle from/to (page, off) pairs. */
+static void obj_read(struct zs_pool *pool, char *page, unsigned int off, unsigned int len,
+		     char *dst)
+{
+	unsigned int first = off + len > PAGE ? PAGE - off : len;
+
+	memcpy(dst, page + off, first);
+	if (first < len)
+		memcpy(dst + first, pp_page_addr(pool->pp, pp_desc(pool->pp, page)->next),
+		       len - first);
+}
+
+static void obj_write(struct zs_pool *pool, char *page, unsigned int off, unsigned int len,
+		      const char *src)
+{
+	unsigned int first = off + len > PAGE ? PAGE - off : len;
+
+	memcpy(page + off, src, first);
+	if (first < len)
+		memcpy(pp_page_addr(pool->pp, pp_desc(pool->pp, page)->next), src + first,
+		       len - first);
+}
+
+/* Move one allocated object (handle @handle) from @src into @dst. */
+static void move_object(struct zs_pool *pool, struct size_class *class, struct zspage *src,
+			struct zspage *dst, unsigned long handle)
+{
+	unsigned long used_obj = handle_to_obj(handle), free_obj;
+	unsigned int soff = (obj_to_idx(used_obj) * (unsigned long)class->size) & (PAGE - 1);
+	unsigned int doff;
+	char buf[PAGE];
+
+	free_obj = obj_malloc(pool, class, dst, handle);
+	doff = (obj_to_idx(free_obj) * (unsigned long)class->size) & (PAGE - 1);
+	obj_read(pool, obj_to_page(used_obj), soff, class->size, buf);
+	obj_write(pool, obj_to_page(free_obj), doff, class->size, buf);
+	record_obj(handle, free_obj);
+	obj_free(pool, class, src, used_obj);
+	__atomic_add_fetch(&pool->moves, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&pool->move_bytes, class->size, __ATOMIC_RELAXED);
+}
+
+/*
+ * The next allocated object of @src at or after (*page, *off): its handle,
+ * with the position advanced past it; 0 when the zspage has no more.
+ * Scans each page from its first_obj_offset in class-size steps.
+ */
+static unsigned long next_alloced(struct zs_pool *pool, struct size_class *class,
+				  struct zpage **page, unsigned int *off)
+{
+	while (*page) {
+		char *addr = pp_page_addr(pool->pp, *page);
+
+		for (; *off < PAGE; *off += class->size) {
+			unsigned long word;
+
+			if (class->huge)
+				word = (*page)->private;
+			else
+				word = *(unsigned long *)(addr + *off);
+			if (word & OBJ_ALLOCATED_TAG) {
+				*off += class->size;
+				return word & ~OBJ_ALLOCATED_TAG;
+			}
+		}
+		*page = (*page)->next;
+		*off = *page ? (*page)->offset : 0;
+	}
+	return 0;
+}
+
+/* Cursor over the objects of a source zspage. */
+struct zs_cursor {
+	struct zpage *page;
+	unsigned int off;
+};
+
+static void cursor_init(struct zs_cursor *c, struct zspage *src)
+{
+	c->page = src->first;
+	c->off = src->first->offset;
+}
+
+/*
+ * Move objects of @src into @dst in slot order.  Current rule: stop when
+ * @dst is full or @src empty.  Classic rule (@stop_on_full_before): stop
+ * when @src has no more objects (returns true), or, finding another object,
+ * when @dst is full (returns false).
+ */
+static bool migrate_zspage(struct zs_pool *pool, struct size_class *class, struct zspage *src,
+			   struct zspage *dst, struct zs_cursor *cur, bool classic)
+{
+	for (;;) {
+		struct zpage *page = cur->page;
+		unsigned int off = cur->off;
+		unsigned long handle = next_alloced(pool, class, &page, &off);
+
+		if (!handle)
+			return true;
+		if (classic && zspage_full(class, dst))
+			return false; /* the cursor stays before this object */
+		cur->page = page;
+		cur->off = off;
+		move_object(pool, class, src, dst, handle);
+		if (!classic && (zspage_full(class, dst) || src->inuse == 0))
+			return src->inuse == 0;
+	}
+}
+
+/* Linux 6.3+ compaction of one class.  Pool write lock and class lock held. */
+static unsigned long compact_class_current(struct zs_pool *pool, struct size_class *class)
+{
+	struct zspage *src, *dst = NULL;
+	unsigned long freed = 0;
+
+	while (zs_can_compact(class)) {
+		struct zs_cursor cur;
+
+		if (!dst) {
+			dst = isolate_dst(pool, class);
+			if (!dst)
+				break;
+			if (zspage_pinned(dst))
+				break;
+		}
+		src = isolate_src(pool, class);
+		if (!src)
+			break;
+		if (zspage_pinned(src)) {
+			putback_zspage(pool, class, src);
+			break;
+		}
+		cursor_init(&cur, src);
+		migrate_zspage(pool, class, src, dst, &cur, false);
+		if (putback_zspage(pool, class, src) == 0) {
+			remove_zspage(class, src);
+			free_zspage(pool, class, src);
+			freed += class->pages_per_zspage;
+		}
+		if (zspage_full(class, dst)) {
+			putback_zspage(pool, class, dst);
+			dst = NULL;
+		}
+	}
+	if (dst)
+		putback_zspage(pool, class, dst);
+	return freed;
+}
+
+/* Linux <= 6.2 ("classic") compaction of one class.  Locks as above. */
+static unsigned long compact_class_classic(struct zs_pool *pool, struct size_class *class)
+{
+	struct zspage *src, *dst = NULL;
+	unsigned long freed = 0;
+
+	while ((src = isolate_src(pool, class))) {
+		struct zs_cursor cur;
+
+		if (!zs_can_compact(class) || zspage_pinned(src))
+			break;
+		cursor_init(&cur, src);
+		while ((dst = isolate_dst(pool, class))) {
+			if (zspage_pinned(dst)) {
+				putback_zspage(pool, class, dst);
+				dst = NULL;
+				break;
+			}
+			if (migrate_zspage(pool, class, src, dst, &cur, true))
+				break; /* source exhausted; dst stays isolated */
+			putback_zspage(pool, class, dst);
+			dst = NULL;
+		}
+		if (!dst)
+			break; /* nowhere to move to: src is put back below */
+		putback_zspage(pool, class, dst);
+		dst = NULL;
+		if (putback_zspage(pool, class, src) == 0) {
+			remove_zspage(class, src);
+			free_zspage(pool, class, src);
+			freed += class->pages_per_zspage;
+		}
+		src = NULL;
+	}
+	if (src)
+		putback_zspage(pool, class, src);
+	return freed;
+}
+
+static unsigned long zs_compact(void *p)
+{
+	struct zs_pool *pool = p;
+	unsigned long freed = 0;
+
+	/* one compaction at a time, as the kernel's compaction_in_progress */
+	if (__atomic_exchange_n(&pool->compaction_in_progress, 1, __ATOMIC_ACQUIRE))
+		return 0;
+	for (int i = pool->nr_classes - 1; i >= 0; i--) {
+		struct size_class *class = &pool->classes[i];
+
+		pthread_rwlock_wrlock(&pool->migrate_lock);
+		zlock(&class->lock);
+		if (pool->era.classic_compact)
+			freed += compact_class_classic(pool, class);
+		else
+			freed += compact_class_current(pool, class);
+		zunlock(&class->lock);
+		pthread_rwlock_unlock(&pool->migrate_lock);
+	}
+	__atomic_add_fetch(&pool->compactions, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&pool->compact_pages_freed, freed, __ATOMIC_RELAXED);
+	__atomic_store_n(&pool->compaction_in_progress, 0, __ATOMIC_RELEASE);
+	return freed;
+}
+
+/* ------------------------------------------------------------------ */
+/* Statistics and introspection                                         */
+
+static uint64_t zs_total_pages(void *p)
+{
+	struct zs_pool *pool = p;
+
+	return __atomic_load_n(&pool->pages_allocated, __ATOMIC_RELAXED);
+}
+
+static void zs_stats(void *p, struct zpool_stats *st)
+{
+	struct zs_pool *pool = p;
+
+	for (int i = 0; i < pool->nr_classes; i++) {
+		struct size_class *class = &pool->classes[i];
+
+		zlock(&class->lock);
+		st->objects += class->obj_used;
+		st->alloc_bytes += class->obj_used * class->size;
+		st->straddling += class->straddling;
+		zunlock(&class->lock);
+	}
+	zlock(&pool->ht.lock);
+	st->metadata_bytes = pool->ht.nchunks * HT_CHUNK_SLOTS * sizeof(unsigned long);
+	zunlock(&pool->ht.lock);
+	st->metadata_bytes += __atomic_load_n(&pool->nr_zspages, __ATOMIC_RELAXED) *
+			      sizeof(struct zspage);
+	st->pool_pages = zs_total_pages(pool);
+	st->peak_pages = pp_peak(pool->pp);
+	st->compactions = __atomic_load_n(&pool->compactions, __ATOMIC_RELAXED);
+	st->compact_pages_freed = __atomic_load_n(&pool->compact_pages_freed, __ATOMIC_RELAXED);
+	st->moves = __atomic_load_n(&pool->moves, __ATOMIC_RELAXED);
+	st->move_bytes = __atomic_load_n(&pool->move_bytes, __ATOMIC_RELAXED);
+	st->copy_bytes = __atomic_load_n(&pool->copy_bytes, __ATOMIC_RELAXED);
+}
+
+static size_t zs_huge_size(void *p)
+{
+	return ((struct zs_pool *)p)->huge_class_size;
+}
+
+/* A table in the manner of debugfs zsmalloc/<pool>/classes. */
+static void zs_class_stats(void *p, FILE *out)
+{
+	struct zs_pool *pool = p;
+	static const char *const bucket_names[] = { "10%", "20%", "30%", "40%", "50%",
+						    "60%", "70%", "80%", "90%", "99%", "100%" };
+	uint64_t tot_alloc = 0, tot_used = 0, tot_pages = 0, tot_free = 0;
+	uint64_t tot_group[ZS_GROUPS_MAX] = { 0 };
+	bool legacy = pool->era.legacy_groups;
+
+	fprintf(out, " class  size");
+	if (legacy)
+		fprintf(out, " almost_full almost_empty");
+	else
+		for (int g = 0; g < 11; g++)
+			fprintf(out, " %9s", bucket_names[g]);
+	fprintf(out, " obj_allocated   obj_used pages_used pages_per_zspage freeable\n");
+
+	for (int i = 0; i < pool->nr_classes; i++) {
+		struct size_class *class = &pool->classes[i];
+		uint64_t group[ZS_GROUPS_MAX], alloc, used, pages, freeable;
+
+		zlock(&class->lock);
+		memcpy(group, class->group_count, sizeof(group));
+		alloc = class->obj_allocated;
+		used = class->obj_used;
+		freeable = zs_can_compact(class);
+		zunlock(&class->lock);
+		pages = alloc / class->objs_per_zspage * class->pages_per_zspage;
+
+		fprintf(out, " %5u %5u", class->index, class->size);
+		if (legacy)
+			fprintf(out, " %11" PRIu64 " %12" PRIu64, group[2], group[1]);
+		else
+			for (int g = 1; g < ZS_GROUPS_MAX; g++)
+				fprintf(out, " %9" PRIu64, group[g]);
+		fprintf(out, " %13" PRIu64 " %10" PRIu64 " %10" PRIu64 " %16u %8" PRIu64 "\n",
+			alloc, used, pages, class->pages_per_zspage, freeable);
+		for (int g = 0; g < ZS_GROUPS_MAX; g++)
+			tot_group[g] += group[g];
+		tot_alloc += alloc;
+		tot_used += used;
+		tot_pages += pages;
+		tot_free += freeable;
+	}
+	fprintf(out, " Total      ");
+	if (legacy)
+		fprintf(out, " %11" PRIu64 " %12" PRIu64, tot_group[2], tot_group[1]);
+	else
+		for (int g = 1; g < ZS_GROUPS_MAX; g++)
+			fprintf(out, " %9" PRIu64, tot_group[g]);
+	fprintf(out, " %13" PRIu64 " %10" PRIu64 " %10" PRIu64 " %16s %8" PRIu64 "\n", tot_alloc,
+		tot_used, tot_pages, "", tot_free);
+}
+
+uint64_t zs_pool_can_compact(void *p)
+{
+	struct zs_pool *pool = p;
+	uint64_t n = 0;
+
+	for (int i = 0; i < pool->nr_classes; i++) {
+		zlock(&pool->classes[i].lock);
+		n += zs_can_compact(&pool->classes[i]);
+		zunlock(&pool->classes[i].lock);
+	}
+	return n;
+}
+
+int zs_pool_classes(void *p, struct zs_class_desc *out, int max)
+{
+	struct zs_pool *pool = p;
+
+	for (int i = 0; i < pool->nr_classes && i < max; i++) {
+		struct size_class *c = &pool->classes[i];
+
+		out[i] = (struct zs_class_desc){ c->index, c->size, c->pages_per_zspage,
+						 c->objs_per_zspage, c->huge };
+	}
+	return pool->nr_classes;
+}
+
+/* Walk one zspage: free list, tags, straddlers; counts into the arguments. */
+static int check_zspage(struct zs_pool *pool, struct size_class *class, struct zspage *zspage,
+			unsigned int fg, uint64_t *straddling, char *err, size_t errlen)
+{
+	unsigned int objs = class->objs_per_zspage, nfree = 0, nalloc = 0;
+	unsigned char seen[2048];
+	unsigned int idx = zspage->freeobj;
+	struct zpage *d = zspage->first;
+
+	if (zspage->fullness != fg || fullness_group(pool, class, zspage) != fg) {
+		snprintf(err, errlen, "class %u: zspage in group %u should be in %u", class->size,
+			 fg, fullness_group(pool, class, zspage));
+		return -1;
+	}
+	for (unsigned int i = 0; i < class->pages_per_zspage; i++, d = d->next) {
+		unsigned long start = (unsigned long)i * PAGE;
+		unsigned long first_idx = (start + class->size - 1) / class->size;
+
+		if (!d || d->owner != zspage || d->offset != first_idx * class->size - start) {
+			snprintf(err, errlen, "class %u: bad page descriptor %u", class->size, i);
+			return -1;
+		}
+	}
+	if (d) {
+		snprintf(err, errlen, "class %u: zspage chain too long", class->size);
+		return -1;
+	}
+	memset(seen, 0, sizeof(seen));
+	for (unsigned int n = 0; n < objs - zspage->inuse; n++) {
+		unsigned int off;
+		char *page;
+
+		if (idx >= objs || seen[idx]) {
+			snprintf(err, errlen, "class %u: broken free list (index %u)", class->size,
+				 idx);
+			return -1;
+		}
+		seen[idx] = 1;
+		nfree++;
+		page = obj_location(pool, class, zspage, idx, &off);
+		if (*(unsigned long *)(page + off) & OBJ_ALLOCATED_TAG) {
+			snprintf(err, errlen, "class %u: free object %u is tagged", class->size,
+				 idx);
+			return -1;
+		}
+		idx = *(unsigned long *)(page + off) >> OBJ_TAG_BITS;
+	}
+	for (idx = 0; idx < objs; idx++) {
+		unsigned int off;
+		char *page = obj_location(pool, class, zspage, idx, &off);
+		unsigned long word = class->huge ? zspage->first->private
+						 : *(unsigned long *)(page + off);
+
+		if (seen[idx])
+			continue;
+		nalloc++;
+		if (!(word & OBJ_ALLOCATED_TAG) ||
+		    handle_to_obj(word & ~OBJ_ALLOCATED_TAG) != location_to_obj(page, idx)) {
+			snprintf(err, errlen, "class %u: object %u: handle does not point back",
+				 class->size, idx);
+			return -1;
+		}
+		if (obj_straddles(class, off))
+			(*straddling)++;
+	}
+	if (nalloc != zspage->inuse) {
+		snprintf(err, errlen, "class %u: inuse %u but %u objects allocated", class->size,
+			 zspage->inuse, nalloc);
+		return -1;
+	}
+	return 0;
+}
+
+int zs_pool_check(void *p, char *err, size_t errlen)
+{
+	struct zs_pool *pool = p;
+	uint64_t pages = 0, zspages = 0, objects = 0;
+	int ret = 0;
+
+	for (int i = 0; i < pool->nr_classes && !ret; i++) {
+		struct size_class *class = &pool->classes[i];
+		uint64_t alloc = 0, used = 0, straddling = 0;
+
+		zlock(&class->lock);
+		for (unsigned int g = 0; g < pool->ngroups && !ret; g++) {
+			struct list_head *pos;
+			uint64_t n = 0;
+
+			list_for_each(pos, &class->fullness_list[g]) {
+				struct zspage *z = list_entry(pos, struct zspage, list);
+
+				if (check_zspage(pool, class, z, g, &straddling, err, errlen)) {
+					ret = -1;
+					break;
+				}
+				n++;
+				alloc += class->objs_per_zspage;
+				used += z->inuse;
+			}
+			if (!ret && (n != class->group_count[g] || (g == 0 && n))) {
+				snprintf(err, errlen, "class %u: group %u count %lu, listed %lu",
+					 class->size, g, (unsigned long)class->group_count[g],
+					 (unsigned long)n);
+				ret = -1;
+			}
+			zspages += n;
+		}
+		if (!ret && (alloc != class->obj_allocated || used != class->obj_used ||
+			     straddling != class->straddling)) {
+			snprintf(err, errlen,
+				 "class %u: counters allocated %lu used %lu straddling %lu, "
+				 "found %lu %lu %lu",
+				 class->size, (unsigned long)class->obj_allocated,
+				 (unsigned long)class->obj_used, (unsigned long)class->straddling,
+				 (unsigned long)alloc, (unsigned long)used,
+				 (unsigned long)straddling);
+			ret = -1;
+		}
+		pages += alloc / class->objs_per_zspage * class->pages_per_zspage;
+		objects += used;
+		zunlock(&class->lock);
+	}
+	if (!ret && pages != zs_total_pages(pool)) {
+		snprintf(err, errlen, "pages_allocated %lu but zspages hold %lu",
+			 (unsigned long)zs_total_pages(pool), (unsigned long)pages);
+		ret = -1;
+	}
+	if (!ret && pages != pp_pages(pool->pp)) {
+		snprintf(err, errlen, "page provider has %lu pages, zspages %lu",
+			 (unsigned long)pp_pages(pool->pp), (unsigned long)pages);
+		ret = -1;
+	}
+	if (!ret && (zspages != pool->nr_zspages || objects != pool->ht.live)) {
+		snprintf(err, errlen, "%lu zspages / %lu objects listed, counters %lu / %lu",
+			 (unsigned long)zspages, (unsigned long)objects,
+			 (unsigned long)pool->nr_zspages, (unsigned long)pool->ht.live);
+		ret = -1;
+	}
+	return ret;
+}
+
+static const struct zpool_driver zs_driver = {
+	.name = "zsmalloc",
+	.summary = "size classes of 16 B over zspages of 1..16 pages, compaction (Linux 3.14-)",
+	.params = zs_params,
+	.order = 30,
+	.create = zs_create,
+	.destroy = zs_destroy,
+	.malloc = zs_malloc,
+	.free = zs_free,
+	.map = zs_map,
+	.unmap = zs_unmap,
+	.compact = zs_compact,
+	.shrink = NULL,
+	.total_pages = zs_total_pages,
+	.stats = zs_stats,
+	.huge_size = zs_huge_size,
+	.class_stats = zs_class_stats,
+};
+
+ZPOOL_DRIVER_REGISTER(zs_driver)

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cmd_capture.c - `zpoolbench capture`: runs zpb-capture, the BPF tracer of
+ * a zram device (bench/trace/), which lives beside this program.  It is a
+ * separate binary so that zpoolbench itself never needs libbpf: the tracer
+ * is built only where clang, bpftool and libbpf are present.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "util.h"
+
+static int capture_run(int argc, char **argv)
+{
+	char self[PATH_MAX], tool[PATH_MAX + 32];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	(void)argc;
+	if (n <= 0) {
+		zpb_err("capture: cannot find this program's directory: %s", strerror(errno));
+		return 1;
+	}
+	self[n] = 0;
+	slash = strrchr(self, '/');
+	*slash = 0;
+	snprintf(tool, sizeof(tool), "%s/zpb-capture", self);
+	if (access(tool, X_OK)) {
+		zpb_err("capture: %s is not built (it needs clang, bpftool, libbpf-dev, libelf-dev: "
+			"run 'scripts/deps.sh bpf' then 'make')", tool);
+		return 1;
+	}
+	argv[0] = tool;
+	execv(tool, argv);
+	zpb_err("capture: cannot run %s: %s", tool, strerror(errno));
+	return 1;
+}
+
+static const struct zpb_cmd capture_cmd = {
+	.name = "capture",
+	.usage = "--device zram0 [--trace OUT.trace] [--pages OUT.pages] [--duration S]",
+	.summary = "trace a zram device with BPF: size trace, pages, latency, pool pages",
+	.run = capture_run,
+	.order = 60,
+};
+ZPB_COMMAND(capture_cmd);

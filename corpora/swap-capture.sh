@@ -1,0 +1,192 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# swap-capture.sh - build a corpus of the pages a real workload swaps to zram.
+#
+#   corpora/swap-capture.sh [--workload python-dicts] [--out DIR] [--name NAME]
+#                           [--limit 64M] [--disksize 1G] [--comp lz4]
+#
+# Runs the named workload (corpora/workloads/NAME.*) with a scrubbed, fixed
+# environment in a cgroup-v1 memory cgroup whose limit is far below its
+# footprint, with /dev/zram0 as the only swap, while `zpoolbench capture`
+# (BPF) records every page written to zram0.  Writes, only on success:
+#   DIR/NAME.pages   the pages, 4096 bytes each, in the order they were swapped
+#   DIR/NAME.trace   the size trace of what zram stored (kernel sizes)
+#   DIR/NAME.json    the manifest
+# It refuses to run if zram0 is in use, and restores the machine on every
+# exit path (SIGINT/SIGTERM included): workload killed, cgroup removed,
+# swapoff, zram0 reset, zswap's setting restored, tracer detached.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+
+workload=python-dicts out=. name= limit=64M disksize=1G comp=lz4
+ZPB=${ZPB:-$top/build/zpoolbench}
+
+die() {
+	echo "swap-capture: $*" >&2
+	exit 1
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--workload) workload=${2:?}; shift 2 ;;
+	--out) out=${2:?}; shift 2 ;;
+	--name) name=${2:?}; shift 2 ;;
+	--limit) limit=${2:?}; shift 2 ;;
+	--disksize) disksize=${2:?}; shift 2 ;;
+	--comp) comp=${2:?}; shift 2 ;;
+	-h|--help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) die "unknown option '$1'; see --help" ;;
+	esac
+done
+[ -n "$name" ] || name=swap-$workload
+
+# The workloads: the command runs in / with only the environment given here.
+# Scripts are fed on stdin so that no path of this checkout reaches memory.
+ENVIRON="PATH=/usr/bin:/bin LANG=C.UTF-8 HOME=/nonexistent TZ=UTC PYTHONHASHSEED=0"
+case "$workload" in
+python-dicts)
+	wl_file=$here/workloads/python-dicts.py
+	wl_cmd="/usr/bin/python3 -I -"
+	wl_pkgs="python3 python3.11 python3-minimal libpython3.11-minimal"
+	wl_licence="Python (PSF License) interpreter memory; workload script GPL-2.0-only" ;;
+*) die "unknown workload '$workload' (known: python-dicts)" ;;
+esac
+
+ZRAM=/sys/block/zram0
+MEMCG=/sys/fs/cgroup/memory
+CAPTURE=$(dirname "$ZPB")/zpb-capture
+[ "$(id -u)" = 0 ] || die "needs root (zram, swap, memory cgroup, BPF)"
+[ -x "$CAPTURE" ] || die "$CAPTURE not built: run 'scripts/deps.sh bpf' then 'make'"
+[ -x /usr/bin/python3 ] || die "/usr/bin/python3 missing (apt-get install python3)"
+[ -d $ZRAM ] || die "no /dev/zram0 (CONFIG_ZRAM, modprobe zram)"
+[ -f $MEMCG/memory.limit_in_bytes ] || die "no cgroup-v1 memory controller at $MEMCG"
+[ -d "$out" ] || die "output directory '$out' does not exist"
+if [ "$(cat $ZRAM/disksize)" != 0 ] || grep -q '^/dev/zram0 ' /proc/swaps; then
+	die "zram0 is in use (disksize $(cat $ZRAM/disksize)); refusing to touch it (free it with swapoff and 'echo 1 > $ZRAM/reset')"
+fi
+
+# ---- state we change, restored by cleanup() ------------------------------
+claimed=0 swapped_on=0 cg= cap_pid= wl_pid= zswap_old=
+work=$(mktemp -d /tmp/zpb-swapcap.XXXXXX)
+
+cleanup() {
+	trap '' INT TERM HUP
+	if [ -n "$cg" ] && [ -d "$cg" ]; then
+		for p in $(cat "$cg/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+		[ -n "$wl_pid" ] && wait "$wl_pid" 2>/dev/null
+		i=0
+		while ! rmdir "$cg" 2>/dev/null && [ $i -lt 100 ]; do
+			for p in $(cat "$cg/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+			sleep 0.1
+			i=$((i + 1))
+		done
+		[ -d "$cg" ] && echo "swap-capture: could not remove $cg" >&2
+	fi
+	if [ -n "$cap_pid" ]; then
+		kill -TERM "$cap_pid" 2>/dev/null
+		wait "$cap_pid" 2>/dev/null
+	fi
+	[ "$swapped_on" = 1 ] && swapoff /dev/zram0 2>/dev/null
+	[ "$claimed" = 1 ] && echo 1 > $ZRAM/reset 2>/dev/null
+	[ -n "$zswap_old" ] && echo "$zswap_old" > /sys/module/zswap/parameters/enabled 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'echo "swap-capture: interrupted; machine restored" >&2; exit 130' INT TERM HUP
+
+# zswap would keep the pages from zram: off for the run, restored afterwards
+if [ -w /sys/module/zswap/parameters/enabled ] &&
+   [ "$(cat /sys/module/zswap/parameters/enabled)" = Y ]; then
+	zswap_old=Y
+	echo N > /sys/module/zswap/parameters/enabled || die "cannot disable zswap"
+fi
+
+echo "$comp" > $ZRAM/comp_algorithm 2>/dev/null || die "zram0 refused compressor '$comp' (or became busy)"
+echo "$disksize" > $ZRAM/disksize 2>/dev/null || die "zram0 became busy"
+claimed=1
+mkswap /dev/zram0 > /dev/null || die "mkswap /dev/zram0 failed"
+swapon -p 32767 /dev/zram0 || die "swapon /dev/zram0 failed"
+swapped_on=1
+
+cg=$MEMCG/zpb-swapcap.$$
+mkdir "$cg" || die "cannot create $cg"
+echo "$limit" > "$cg/memory.limit_in_bytes" || die "cannot set memory limit $limit"
+
+
+"$CAPTURE" --device zram0 --pages "$work/cap.pages" --trace "$work/cap.trace" \
+	--pool "$work/cap.pool" --ready "$work/ready" --memcg "$cg" > "$work/cap.out" 2> "$work/cap.err" &
+cap_pid=$!
+i=0
+while [ ! -e "$work/ready" ]; do
+	kill -0 "$cap_pid" 2>/dev/null || { cat "$work/cap.err" >&2; die "the tracer did not start"; }
+	i=$((i + 1))
+	[ $i -lt 300 ] || die "the tracer did not attach in 30 s"
+	sleep 0.1
+done
+
+echo "swap-capture: running $workload in a $limit memory cgroup with zram0 ($comp) as swap" >&2
+# shellcheck disable=SC2086
+sh -c 'echo $$ > "$1/cgroup.procs" && cd / && shift && exec "$@"' sh "$cg" \
+	env -i $ENVIRON setarch "$(uname -m)" -R $wl_cmd < "$wl_file" > "$work/wl.out" 2> "$work/wl.err" &
+wl_pid=$!
+wait "$wl_pid"
+wl_rc=$?
+wl_pid=
+oom_kills=$(awk '$1 == "oom_kill" { print $2 }' "$cg/memory.oom_control" 2>/dev/null)
+max_usage=$(cat "$cg/memory.max_usage_in_bytes" 2>/dev/null)
+[ $wl_rc = 0 ] || { cat "$work/wl.err" >&2; die "workload exited $wl_rc (oom kills: ${oom_kills:-?})"; }
+
+kill -INT "$cap_pid"
+wait "$cap_pid"
+cap_rc=$?
+cap_pid=
+[ $cap_rc = 0 ] || { cat "$work/cap.err" >&2; die "the tracer exited $cap_rc"; }
+cat "$work/cap.out" >&2
+
+npages=$(($(stat -c %s "$work/cap.pages") / 4096))
+[ "$npages" -gt 0 ] || die "no pages were swapped (is the memory limit below the footprint?)"
+drops=$(awk '/^drops:/ { print $2 }' "$work/cap.out")
+sha=$(sha256sum "$work/cap.pages" | cut -d' ' -f1)
+tsha=$(sha256sum "$work/cap.trace" | cut -d' ' -f1)
+wsha=$(sha256sum "$wl_file" | cut -d' ' -f1)
+pkgs=$(dpkg-query -W -f='"${Package}": "${Version}", ' $wl_pkgs libbpf1 2>/dev/null | sed 's/, $//')
+pyver=$(/usr/bin/python3 -c 'import platform; print(platform.python_version())')
+json_str() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; }
+
+cat > "$work/manifest.json" <<JSON
+{
+  "format": "zpoolbench-corpus",
+  "format_version": 1,
+  "page_size": 4096,
+  "pages": $npages,
+  "sha256": "$sha",
+  "source": "process",
+  "capture": "zram swap, BPF (zpoolbench capture)",
+  "workload": "$workload",
+  "workload_sha256": "$wsha",
+  "command": "$(json_str "cd / && env -i $ENVIRON setarch $(uname -m) -R $wl_cmd < corpora/workloads/$(basename "$wl_file")")",
+  "cgroup": "memory v1, memory.limit_in_bytes=$limit",
+  "swap": "/dev/zram0 only, comp_algorithm=$comp, disksize=$disksize",
+  "python": "$pyver",
+  "packages": {$pkgs},
+  "licences": "$(json_str "$wl_licence")",
+  "kernel": "$(uname -r)",
+  "arch": "$(uname -m)",
+  "thp": "$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)",
+  "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+  "selection": "every 4096-byte page written to zram0 while the workload ran, in write order (a page swapped out twice appears twice; same-filled pages included; zero-filled pages never reach zram in swap mode)",
+  "capture_drops": ${drops:-0},
+  "workload_max_usage_bytes": ${max_usage:-0},
+  "workload_oom_kills": ${oom_kills:-0},
+  "trace": "$name.trace",
+  "trace_sha256": "$tsha",
+  "trace_sizes": "kernel: the lengths zram passed to zs_malloc (slot table), 4096 = stored uncompressed"
+}
+JSON
+mv "$work/cap.pages" "$out/$name.pages.tmp.$$" && mv "$work/cap.trace" "$out/$name.trace.tmp.$$" &&
+	mv "$work/manifest.json" "$out/$name.json.tmp.$$" || die "cannot write to $out"
+mv "$out/$name.pages.tmp.$$" "$out/$name.pages"
+mv "$out/$name.trace.tmp.$$" "$out/$name.trace"
+mv "$out/$name.json.tmp.$$" "$out/$name.json"
+echo "swap-capture: $npages pages -> $out/$name.pages (sha256 $sha)" >&2

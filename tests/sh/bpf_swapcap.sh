@@ -1,0 +1,81 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# bpf_swapcap.sh - corpora/swap-capture.sh builds a corpus from the pages a
+# Python workload swaps to zram0: the manifest is valid JSON whose page count
+# and sha256 match the pages file, the capture dropped nothing, the trace is
+# valid v1 and ends with no live object (every swap free found), the caller's
+# environment is not in the pages; and afterwards, also after a SIGINT in the
+# middle, no swap, memory cgroup or zram state is left behind.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/sh/bpf_lib.inc
+need_capture
+[ -x /usr/bin/python3 ] || skip "needs /usr/bin/python3 (the workload)"
+[ -f /sys/fs/cgroup/memory/memory.limit_in_bytes ] || skip "no cgroup-v1 memory controller"
+zram_is_free || skip "zram0 is in use (disksize $(cat $ZRAM/disksize)); not touching it"
+
+machine_clean() {
+	! grep -q '^/dev/zram0 ' /proc/swaps || fail "$1: zram0 still swap"
+	[ "$(cat $ZRAM/disksize)" = 0 ] || fail "$1: zram0 disksize $(cat $ZRAM/disksize)"
+	! ls -d /sys/fs/cgroup/memory/zpb-swapcap.* 2>/dev/null || fail "$1: memory cgroup left"
+	! pgrep -x zpb-capture >/dev/null || fail "$1: zpb-capture still running"
+}
+
+# 1. interrupted in the middle: nothing left, no output
+mkdir "$TMP/int"
+# a script's background job starts with SIGINT ignored: give it back
+env --default-signal=INT corpora/swap-capture.sh --out "$TMP/int" --name int > "$TMP/int.log" 2>&1 &
+pid=$!
+i=0
+until [ "$(awk '$1 == "/dev/zram0" { print $4 }' /proc/swaps)" -gt 1000 ] 2>/dev/null; do
+	kill -0 $pid 2>/dev/null || { cat "$TMP/int.log"; fail "builder ended before swapping"; }
+	i=$((i + 1))
+	[ $i -lt 600 ] || fail "no swapping after 60 s"
+	sleep 0.1
+done
+kill -INT $pid
+wait $pid
+rc=$?
+cat "$TMP/int.log"
+[ $rc != 0 ] || fail "interrupted builder exited 0"
+[ -z "$(ls "$TMP/int")" ] || fail "interrupted builder left files: $(ls "$TMP/int")"
+machine_clean "after SIGINT"
+echo "SIGINT in the middle: exit $rc, machine restored"
+
+# 2. a whole run; a canary in our environment must not reach the pages
+zram_is_free || skip "zram0 became busy; not touching it"
+mkdir "$TMP/out"
+ZPB_CANARY=zpb-canary-7f3a9c corpora/swap-capture.sh --out "$TMP/out" > "$TMP/run.log" 2>&1 ||
+	{ cat "$TMP/run.log"; machine_clean "after a failed run"; fail "builder failed"; }
+cat "$TMP/run.log"
+machine_clean "after a run"
+n=swap-python-dicts
+for f in $n.pages $n.json $n.trace; do [ -s "$TMP/out/$f" ] || fail "missing $f"; done
+python3 - "$TMP/out/$n.json" "$TMP/out/$n.pages" <<'PY' || fail "manifest does not match the pages"
+import hashlib, json, os, sys
+m = json.load(open(sys.argv[1]))
+size = os.path.getsize(sys.argv[2])
+h = hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest()
+assert m["format_version"] == 1 and m["page_size"] == 4096, "format"
+assert size % 4096 == 0 and m["pages"] == size // 4096, "page count"
+assert m["sha256"] == h, "sha256"
+assert m["capture_drops"] == 0, "drops"
+assert m["workload_oom_kills"] == 0, "oom"
+assert isinstance(m["packages"], dict) and m["packages"], "packages"
+for k in ("source", "workload", "command", "kernel", "arch", "date", "selection"):
+    assert m[k], k
+print("manifest ok: %d pages" % m["pages"])
+PY
+pages=$(($(stat -c %s "$TMP/out/$n.pages") / 4096))
+[ $pages -gt 10000 ] || fail "only $pages pages swapped"
+! grep -q zpb-canary-7f3a9c "$TMP/out/$n.pages" || fail "the caller's environment is in the pages"
+live=$(check_trace "$TMP/out/$n.trace") || fail "invalid trace: $live"
+set -- $live
+[ "$1" = 0 ] || fail "$1 objects still live at the end of the trace (swap frees missed)"
+grep -q '^drops: 0 ' "$TMP/run.log" || fail "the capture dropped events"
+"$ZPB" corpus info "$TMP/out/$n.pages" > "$TMP/info.out" 2>&1 ||
+	{ cat "$TMP/info.out"; fail "'zpoolbench corpus info' rejects the corpus"; }
+"$ZPB" replay --trace "$TMP/out/$n.trace" --alloc zbud > "$TMP/replay.out" 2>&1 ||
+	{ cat "$TMP/replay.out"; fail "'zpoolbench replay' rejects the trace"; }
+grep -E '^pool pages' "$TMP/replay.out"
+echo "corpus: $pages pages; trace balanced"

@@ -1,0 +1,8 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# qemu_zsmalloc.sh - the real Linux 6.1 zsmalloc (booted under qemu) replays a fixed
+# 26,001-operation churn trace and must give the recorded trajectory; the
+# port (zsmalloc:kernel=6.1) must give the same pool size after every operation.
+# Skips (77) when qemu cannot run or the port is not in this build.
+. bench/oracle/testlib.sh
+qt_check_alloc zsmalloc zsmalloc:kernel=6.1

@@ -20,7 +20,12 @@
  *    timing included);
  *  - concurrency: the threads' CPU time / wall time, i.e. how many of them
  *    really ran at once; well under N means the machine was busy and the
- *    threads took turns, so their operations did not meet in the allocator.
+ *    threads took turns, so their operations did not meet in the allocator;
+ *  - ovl%: the share of stores timed in batches of 64 during which every
+ *    thread and its peer both had a CPU (their CPU clocks advanced by 90 %
+ *    of the wall time), and ovl Mop/s, ovl x: the rate and speed-up over
+ *    those stores alone (repetitions with at least 5 % of them; their count
+ *    in parentheses): the figures that show contention.
  */
 #include <getopt.h>
 #include <math.h>
@@ -48,6 +53,7 @@ static const char *const default_allocs =
 
 struct sample {
 	double path, wall, conc, load_path;
+	double ovl, ovl_frac; /* rate over the stores timed while all threads ran; their share */
 	uint64_t stored, same, huge, rejected, bytes;
 };
 
@@ -97,6 +103,15 @@ static int one(const struct fe_config *fec, const char *spec, const struct pages
 		goto out;
 	metrics_derive(&fill, &d);
 	out->path = d.store_mops * fill.threads;
+	if (fill.threads > 1) {
+		out->ovl = mops(fill.store_overlap.n_trim, fill.store_overlap.sum_trim_ns) *
+			   fill.threads;
+		out->ovl_frac = fill.lat[LAT_STORE].n ?
+					(double)fill.store_overlap.n / fill.lat[LAT_STORE].n : 0;
+	} else {
+		out->ovl = out->path;
+		out->ovl_frac = 1;
+	}
 	out->wall = mops(fill.lat[LAT_STORE].n, fill.phase_ns);
 	out->conc = fill.phase_ns ? (double)fill.cpu_ns / fill.phase_ns : 0;
 	metrics_derive(&load, &d);
@@ -117,42 +132,64 @@ static double median_of(double *v, int n)
 	return spread_of(v, n).median;
 }
 
+#define MIN_OVERLAP 0.05 /* a repetition counts for the overlap figures above this share */
+
 static void report(FILE *f, struct scale *sc, bool csv)
 {
-	double v[4][1000], r[1000];
+	double v[5][2000], r[1000], ro[1000];
 
 	if (csv)
 		fprintf(f, "allocator,threads,store_mops,store_mops_min,store_mops_max,speedup,"
-			   "wall_mops,concurrency,load_mops\n");
+			   "wall_mops,concurrency,load_mops,overlap_share,overlap_mops,"
+			   "overlap_speedup,overlap_repeats\n");
 	else
-		fprintf(f, "%-22s %3s  %-24s %7s  %9s %6s  %9s\n", "allocator", "thr",
-			"store Mop/s (min-max)", "speedup", "wall Mop/s", "conc", "load Mop/s");
+		fprintf(f, "%-20s %3s  %-22s %7s %6s %5s %9s  %6s %9s %7s\n", "allocator", "thr",
+			"store Mop/s (min-max)", "speedup", "wall", "conc", "load", "ovl%",
+			"ovl Mop/s", "ovl x");
 	for (int a = 0; a < sc->nallocs; a++) {
 		for (int t = 0; t < sc->nthreads; t++) {
 			struct spread sp;
-			double speed;
+			double speed, ospeed = 0, omops = 0;
+			int no = 0;
 
 			for (int k = 0; k < sc->repeat; k++) {
 				struct sample *x = at(sc, a, t, k);
+				double base = at(sc, a, 0, k)->path;
 
 				v[0][k] = x->path;
 				v[1][k] = x->wall;
 				v[2][k] = x->conc;
 				v[3][k] = x->load_path;
-				r[k] = at(sc, a, 0, k)->path > 0 ? x->path / at(sc, a, 0, k)->path : 0;
+				v[4][k] = x->ovl_frac;
+				r[k] = base > 0 ? x->path / base : 0;
+				if (x->ovl_frac >= MIN_OVERLAP && base > 0) {
+					ro[no] = x->ovl / base;
+					v[0][sc->repeat + no] = x->ovl; /* scratch */
+					no++;
+				}
+			}
+			if (no) {
+				double tmp[1000];
+
+				memcpy(tmp, &v[0][sc->repeat], no * sizeof(double));
+				omops = median_of(tmp, no);
+				ospeed = median_of(ro, no);
 			}
 			sp = spread_of(v[0], sc->repeat);
 			speed = median_of(r, sc->repeat);
 			if (csv)
-				fprintf(f, "%s,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f\n", sc->allocs[a],
-					sc->threads[t], sp.median, sp.min, sp.max, speed,
-					median_of(v[1], sc->repeat), median_of(v[2], sc->repeat),
-					median_of(v[3], sc->repeat));
-			else
-				fprintf(f, "%-22.22s %3d  %6.2f (%5.2f-%5.2f)     %6.2fx  %9.2f %6.2f  %9.2f\n",
+				fprintf(f, "%s,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%d\n",
 					sc->allocs[a], sc->threads[t], sp.median, sp.min, sp.max, speed,
 					median_of(v[1], sc->repeat), median_of(v[2], sc->repeat),
-					median_of(v[3], sc->repeat));
+					median_of(v[3], sc->repeat), median_of(v[4], sc->repeat), omops,
+					ospeed, no);
+			else
+				fprintf(f, "%-20.20s %3d  %5.2f (%5.2f-%5.2f)    %6.2fx %6.2f %5.2f %9.2f  "
+					   "%5.0f%% %9.2f %6.2fx (%d)\n",
+					sc->allocs[a], sc->threads[t], sp.median, sp.min, sp.max, speed,
+					median_of(v[1], sc->repeat), median_of(v[2], sc->repeat),
+					median_of(v[3], sc->repeat), 100 * median_of(v[4], sc->repeat),
+					omops, ospeed, no);
 		}
 	}
 }

@@ -111,6 +111,8 @@ struct raw_counts {
 	uint64_t threads;
 	/* the process's peak resident memory from the pool's creation to the end of this phase */
 	uint64_t peak_rss_bytes;
+	/* with threads > 1: the stores timed while every thread's peer ran too */
+	struct lat_pct store_overlap;
 	struct lat_pct lat[LAT_NKINDS];
 };
 

@@ -389,6 +389,11 @@ static void zbud_stats(void *p, struct zpool_stats *st)
 	st->metadata_bytes = 0; /* the header lives in the pool page */
 }
 
+static struct page_provider *zbud_provider(void *p)
+{
+	return ((struct zbud_pool *)p)->pp;
+}
+
 static const struct zpool_driver zbud_driver = {
 	.name = "zbud",
 	.summary = "two buddies per page, 64-byte chunks (Linux 3.11-6.14)",
@@ -404,6 +409,7 @@ static const struct zpool_driver zbud_driver = {
 	.shrink = zbud_shrink,
 	.total_pages = zbud_total_pages,
 	.stats = zbud_stats,
+	.provider = zbud_provider,
 };
 
 ZPOOL_DRIVER_REGISTER(zbud_driver)

@@ -77,6 +77,14 @@ struct zpool_param {
 	const char *help;
 };
 
+/* A piece of an object in pool memory (see zpool_driver.locate). */
+struct zpool_extent {
+	void *addr;
+	size_t len;
+};
+
+struct page_provider;
+
 #define ZPOOL_MAX_PARAMS 16
 #define ZPOOL_SPEC_MAX 256
 
@@ -119,6 +127,22 @@ struct zpool_driver {
 	size_t (*huge_size)(void *pool);
 	/* Optional: per-class table in the manner of debugfs (zsmalloc). */
 	void (*class_stats)(void *pool, FILE *out);
+
+	/*
+	 * Optional, for the integrity checker (check.h).  The page provider
+	 * the pool's pages come from; NULL (or no op): the allocator has none
+	 * (ideal), and the checker cannot check that objects lie in pool pages.
+	 */
+	struct page_provider *(*provider)(void *pool);
+	/*
+	 * Optional, for the checker.  Where the bytes map() shows for @handle
+	 * really live: up to @max pieces in pool pages, in object order, their
+	 * lengths adding up to at least the object's size (a size class's slot
+	 * may be longer: the object is its first bytes); returns the number.
+	 * Needed when map() may return a copy (a zsmalloc object straddling two
+	 * pages); NULL: map() always returns the object in place.
+	 */
+	int (*locate)(void *pool, unsigned long handle, struct zpool_extent *ext, int max);
 };
 
 /* Registration: ZPOOL_DRIVER_REGISTER(zbud_driver) at file scope. */

@@ -1405,6 +1405,39 @@ int zs_pool_check(void *p, char *err, size_t errlen)
 	return ret;
 }
 
+/* For the checker (check.h): the pool's pages, and where a slot's mapped bytes are. */
+static struct page_provider *zs_provider(void *p)
+{
+	return ((struct zs_pool *)p)->pp;
+}
+
+static int zs_locate(void *p, unsigned long handle, struct zpool_extent *ext, int max)
+{
+	struct zs_pool *pool = p;
+	struct size_class *class;
+	unsigned int off, skip, len;
+	unsigned long obj;
+	char *page0;
+
+	if (max < 2)
+		return -1;
+	pthread_rwlock_rdlock(&pool->migrate_lock);
+	obj = handle_to_obj(handle);
+	page0 = obj_to_page(obj);
+	class = pool->size_class[page_zspage(pool, page0)->class_idx];
+	skip = class->huge ? 0 : ZS_HANDLE_SIZE;
+	off = (((unsigned long)obj_to_idx(obj) * class->size) & (PAGE - 1)) + skip;
+	len = class->size - skip;
+	ext[0].addr = page0 + off;
+	ext[0].len = off + len <= PAGE ? len : PAGE - off;
+	if (ext[0].len < len) {
+		ext[1].addr = pp_page_addr(pool->pp, pp_desc(pool->pp, page0)->next);
+		ext[1].len = len - ext[0].len;
+	}
+	pthread_rwlock_unlock(&pool->migrate_lock);
+	return ext[0].len < len ? 2 : 1;
+}
+
 static const struct zpool_driver zs_driver = {
 	.name = "zsmalloc",
 	.summary = "size classes of 16 B over zspages of 1..16 pages, compaction (Linux 3.14-)",
@@ -1422,6 +1455,8 @@ static const struct zpool_driver zs_driver = {
 	.stats = zs_stats,
 	.huge_size = zs_huge_size,
 	.class_stats = zs_class_stats,
+	.provider = zs_provider,
+	.locate = zs_locate,
 };
 
 ZPOOL_DRIVER_REGISTER(zs_driver)

@@ -188,7 +188,7 @@ static bool is_hex64(const char *s)
 	return true;
 }
 
-int corpus_check_manifest(const struct json *m, const char *mpath, uint64_t pages,
+static int check_manifest(const struct json *m, const char *mpath, uint64_t pages,
 			  const char *sha256, char *err, size_t errlen)
 {
 	const struct json *v;
@@ -252,6 +252,22 @@ int corpus_check_manifest(const struct json *m, const char *mpath, uint64_t page
 		return -1;
 	}
 	return 0;
+}
+
+/* Messages quote manifest strings: control characters become '?' (one line). */
+static int one_line(int ret, char *err)
+{
+	if (ret < 0)
+		for (char *c = err; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+	return ret;
+}
+
+int corpus_check_manifest(const struct json *m, const char *mpath, uint64_t pages,
+			  const char *sha256, char *err, size_t errlen)
+{
+	return one_line(check_manifest(m, mpath, pages, sha256, err, errlen), err);
 }
 
 static int map_file(struct corpus *c, const char *path, char *err, size_t errlen)
@@ -379,7 +395,7 @@ int corpus_open(struct corpus *c, const char *path, char *err, size_t errlen)
 	return 0;
 fail:
 	corpus_close(c);
-	return -1;
+	return one_line(-1, err);
 }
 
 void corpus_close(struct corpus *c)

@@ -247,9 +247,10 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 		}
 	}
 	if (0) {
-sweep_only:
-		const char *o = argv[optind - 1];
+		const char *o;
 
+sweep_only: /* a label cannot precede a declaration before C23 (clang refuses) */
+		o = argv[optind - 1];
 		if (strncmp(o, "--", 2) && optind >= 2)
 			o = argv[optind - 2];
 		zpb_err("run: %s is an option of 'zpoolbench sweep'", o);

@@ -45,7 +45,7 @@ static int check_header(struct trace_reader *r, char *err, size_t errlen)
 	return 0;
 }
 
-int trace_open(struct trace_reader *r, const char *path, char *err, size_t errlen)
+static int open_file(struct trace_reader *r, const char *path, char *err, size_t errlen)
 {
 	struct stat st;
 
@@ -57,7 +57,10 @@ int trace_open(struct trace_reader *r, const char *path, char *err, size_t errle
 	}
 	r->f = fopen(path, "r");
 	if (!r->f) {
-		snprintf(err, errlen, "%s: cannot open trace: %s", path, strerror(errno));
+		if (errno == ENOENT)
+			snprintf(err, errlen, "%s: no such trace file; check the path", path);
+		else
+			snprintf(err, errlen, "%s: cannot open trace: %s", path, strerror(errno));
 		return -1;
 	}
 	r->own = 1;
@@ -68,8 +71,8 @@ int trace_open(struct trace_reader *r, const char *path, char *err, size_t errle
 	return 0;
 }
 
-int trace_open_mem(struct trace_reader *r, const void *data, size_t len, const char *name,
-		   char *err, size_t errlen)
+static int open_mem(struct trace_reader *r, const void *data, size_t len, const char *name,
+		    char *err, size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
 	snprintf(r->name, sizeof(r->name), "%s", name);
@@ -127,7 +130,7 @@ static const char *skip_blank(const char *s)
 	return s;
 }
 
-int trace_next(struct trace_reader *r, struct trace_op *op, char *err, size_t errlen)
+static int next_op(struct trace_reader *r, struct trace_op *op, char *err, size_t errlen)
 {
 	for (;;) {
 		ssize_t n = read_line(r);
@@ -212,6 +215,32 @@ malformed:
 		}
 		return -1;
 	}
+}
+
+/* Messages quote user text (names, lines): control characters become '?'. */
+static int one_line(int ret, char *err)
+{
+	if (ret < 0)
+		for (char *c = err; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+	return ret;
+}
+
+int trace_open(struct trace_reader *r, const char *path, char *err, size_t errlen)
+{
+	return one_line(open_file(r, path, err, errlen), err);
+}
+
+int trace_open_mem(struct trace_reader *r, const void *data, size_t len, const char *name,
+		   char *err, size_t errlen)
+{
+	return one_line(open_mem(r, data, len, name, err, errlen), err);
+}
+
+int trace_next(struct trace_reader *r, struct trace_op *op, char *err, size_t errlen)
+{
+	return one_line(next_op(r, op, err, errlen), err);
 }
 
 void trace_write_header(FILE *f)

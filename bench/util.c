@@ -21,6 +21,10 @@ void zpb_err(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	/* one line, whatever user text (paths, specs, trace lines) it quotes */
+	for (char *c = buf; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	fprintf(stderr, "zpoolbench: %s\n", buf);
 }
 
@@ -113,7 +117,12 @@ int afile_open(struct afile *af, const char *path)
 	snprintf(af->tmp, sizeof(af->tmp), "%s.tmp.%ld", path, (long)getpid());
 	af->f = fopen(af->tmp, "w");
 	if (!af->f) {
-		zpb_err("cannot write %s: %s", path, strerror(errno));
+		int e = errno;
+
+		zpb_err("cannot write %s: %s%s", path, strerror(e),
+			e == ENOENT			? "; create the folder first or choose another path"
+			: e == EACCES || e == EROFS ? "; choose a folder you can write"
+						    : "");
 		return -1;
 	}
 	af->hook = zpb_cleanup_push(afile_unlink_hook, af);

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* "zpoolbench: <message>\n" on stderr. */
+/* "zpoolbench: <message>\n" on stderr; control characters show as '?' (one line). */
 void zpb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*

@@ -11,26 +11,57 @@
 
 #define PP_DEFAULT_PAGES (1ULL << 23)
 
-struct page_provider {
+#define PP_CACHES 16 /* per-thread page caches (threads beyond share them) */
+#define PP_MAG 32    /* pages a cache holds; half go back when it is full */
+
+/*
+ * A thread's cache of free pages, so that threads sharing a pool do not
+ * meet on the provider lock for every page: pp_alloc takes from its own
+ * cache (refilled with up to PP_MAG / 2 pages from the shared stack at a
+ * time), pp_free puts back into it.  Still LIFO, so a freed page is handed
+ * out again first.
+ */
+struct pp_cache {
 	zlock_t lock;
+	unsigned int n;
+	uint32_t nr[PP_MAG];
+} __attribute__((aligned(64)));
+
+struct page_provider {
+	zlock_t lock;	     /* the shared stack and hiwater */
 	char *base;	     /* first page of the reservation */
 	struct zpage *desc;  /* one descriptor per page of the reservation */
 	uint64_t capacity;   /* pages reserved */
 	uint64_t hiwater;    /* pages [0, hiwater) have been handed out at least once */
 	unsigned int free_top; /* free stack: page number + 1, 0 = empty */
-	uint64_t in_use;
-	uint64_t peak;
 	uint64_t limit;
 	bool guard;
+	/* counters on a line of their own: every alloc and free touches them */
+	uint64_t in_use __attribute__((aligned(64)));
+	uint64_t peak;
+	struct pp_cache cache[PP_CACHES];
 };
+
+static unsigned int pp_nthreads;
+static __thread unsigned int pp_thread; /* 1-based; 0: not numbered yet */
+
+static struct pp_cache *my_cache(struct page_provider *pp)
+{
+	if (!pp_thread)
+		pp_thread = __atomic_add_fetch(&pp_nthreads, 1, __ATOMIC_RELAXED);
+	return &pp->cache[pp_thread % PP_CACHES];
+}
 
 struct page_provider *pp_create(uint64_t max_pages)
 {
-	struct page_provider *pp = calloc(1, sizeof(*pp));
+	struct page_provider *pp = aligned_alloc(64, sizeof(*pp));
 	const char *g = getenv("ZPOOLBENCH_GUARD_PAGES");
 
 	if (!pp)
 		return NULL;
+	memset(pp, 0, sizeof(*pp));
+	for (int i = 0; i < PP_CACHES; i++)
+		zlock_init(&pp->cache[i].lock);
 	pp->capacity = max_pages ? max_pages : PP_DEFAULT_PAGES;
 	if (pp->capacity > 0xfffffffeULL)
 		pp->capacity = 0xfffffffeULL;
@@ -46,6 +77,18 @@ struct page_provider *pp_create(uint64_t max_pages)
 	}
 	zlock_init(&pp->lock);
 	pp->guard = g && *g && strcmp(g, "0");
+	/*
+	 * The kernel's pool pages come from the direct map, which is mapped
+	 * with huge pages: ask for transparent huge pages too, so that a pool
+	 * of millions of pages does not pay a TLB miss per object the kernel
+	 * does not pay.  Pages are handed out in address order, so a huge
+	 * page is filled before the next one is touched.  (Guard mode splits
+	 * them again.)
+	 */
+	if (!pp->guard) {
+		madvise(pp->base, pp->capacity << ZPOOL_PAGE_SHIFT, MADV_HUGEPAGE);
+		madvise(pp->desc, pp->capacity * sizeof(struct zpage), MADV_HUGEPAGE);
+	}
 	return pp;
 fail:
 	free(pp);
@@ -59,59 +102,119 @@ void pp_destroy(struct page_provider *pp)
 	munmap(pp->base, pp->capacity << ZPOOL_PAGE_SHIFT);
 	munmap(pp->desc, pp->capacity * sizeof(struct zpage));
 	zlock_destroy(&pp->lock);
+	for (int i = 0; i < PP_CACHES; i++)
+		zlock_destroy(&pp->cache[i].lock);
 	free(pp);
+}
+
+/* Up to @want pages from the shared stack (or one fresh page) into @c.  Cache lock held. */
+static void refill(struct page_provider *pp, struct pp_cache *c, unsigned int want)
+{
+	zlock(&pp->lock);
+	while (c->n < want && pp->free_top) {
+		uint64_t nr = pp->free_top - 1;
+
+		pp->free_top = pp->desc[nr].pp_next;
+		c->nr[c->n++] = (uint32_t)nr;
+	}
+	/* fresh pages one at a time: the reservation is touched only as needed */
+	if (!c->n && pp->hiwater < pp->capacity) {
+		c->nr[c->n++] = (uint32_t)pp->hiwater;
+		__atomic_store_n(&pp->hiwater, pp->hiwater + 1, __ATOMIC_RELEASE);
+	}
+	zunlock(&pp->lock);
+}
+
+/* Half of a full cache back to the shared stack.  Cache lock held. */
+static void drain(struct page_provider *pp, struct pp_cache *c)
+{
+	zlock(&pp->lock);
+	while (c->n > PP_MAG / 2) {
+		uint32_t nr = c->nr[--c->n];
+
+		pp->desc[nr].pp_next = pp->free_top;
+		pp->free_top = nr + 1;
+	}
+	zunlock(&pp->lock);
+}
+
+/* The reservation is used up: take a free page another thread's cache holds. */
+static bool steal(struct page_provider *pp, uint64_t *nr)
+{
+	for (int i = 0; i < PP_CACHES; i++) {
+		struct pp_cache *c = &pp->cache[i];
+		bool got = false;
+
+		zlock(&c->lock);
+		if (c->n) {
+			*nr = c->nr[--c->n];
+			got = true;
+		}
+		zunlock(&c->lock);
+		if (got)
+			return true;
+	}
+	return false;
 }
 
 void *pp_alloc(struct page_provider *pp)
 {
-	uint64_t nr;
+	struct pp_cache *c = my_cache(pp);
+	uint64_t limit = __atomic_load_n(&pp->limit, __ATOMIC_RELAXED);
+	uint64_t nr = 0, used, peak;
 	struct zpage *d;
 	void *page;
+	bool got = false;
 
-	zlock(&pp->lock);
-	if (pp->limit && pp->in_use >= pp->limit)
-		goto fail;
-	if (pp->free_top) {
-		nr = pp->free_top - 1;
-		pp->free_top = pp->desc[nr].pp_next;
-	} else if (pp->hiwater < pp->capacity) {
-		nr = pp->hiwater++;
-	} else {
-		goto fail;
+	if (limit && __atomic_load_n(&pp->in_use, __ATOMIC_RELAXED) >= limit)
+		return NULL;
+	zlock(&c->lock);
+	if (!c->n)
+		refill(pp, c, PP_MAG / 2);
+	if (c->n) {
+		nr = c->nr[--c->n];
+		got = true;
 	}
-	if (__atomic_add_fetch(&pp->in_use, 1, __ATOMIC_RELAXED) > pp->peak)
-		__atomic_store_n(&pp->peak, pp->in_use, __ATOMIC_RELAXED);
+	zunlock(&c->lock);
+	if (!got && !steal(pp, &nr))
+		return NULL;
+	used = __atomic_add_fetch(&pp->in_use, 1, __ATOMIC_RELAXED);
+	peak = __atomic_load_n(&pp->peak, __ATOMIC_RELAXED);
+	while (used > peak &&
+	       !__atomic_compare_exchange_n(&pp->peak, &peak, used, true, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED))
+		;
+	/* the page is ours alone now: its descriptor is set up outside any lock */
 	d = &pp->desc[nr];
 	memset(d, 0, offsetof(struct zpage, pp_next));
 	INIT_LIST_HEAD(&d->lru);
 	d->pp_next = 0;
-	d->pp_inuse = 1;
-	zunlock(&pp->lock);
+	__atomic_store_n(&d->pp_inuse, 1, __ATOMIC_RELEASE);
 
 	page = pp->base + (nr << ZPOOL_PAGE_SHIFT);
 	if (pp->guard)
 		mprotect(page, ZPOOL_PAGE_SIZE, PROT_READ | PROT_WRITE);
 	return page;
-fail:
-	zunlock(&pp->lock);
-	return NULL;
 }
 
 void pp_free(struct page_provider *pp, void *page)
 {
 	uint64_t nr = ((char *)page - pp->base) >> ZPOOL_PAGE_SHIFT;
 	struct zpage *d = &pp->desc[nr];
+	struct pp_cache *c;
 
-	zlock(&pp->lock); /* hiwater and pp_inuse change under it (pools free from several threads) */
-	if (page_offset_of(page) || nr >= pp->hiwater || !d->pp_inuse)
+	if (page_offset_of(page) || nr >= __atomic_load_n(&pp->hiwater, __ATOMIC_ACQUIRE) ||
+	    !__atomic_exchange_n(&d->pp_inuse, 0, __ATOMIC_ACQ_REL))
 		abort(); /* freeing a page that is not ours or not handed out */
 	if (pp->guard)
 		mprotect(page, ZPOOL_PAGE_SIZE, PROT_NONE);
-	d->pp_inuse = 0;
-	d->pp_next = pp->free_top;
-	pp->free_top = (unsigned int)(nr + 1);
+	c = my_cache(pp);
+	zlock(&c->lock);
+	if (c->n == PP_MAG)
+		drain(pp, c);
+	c->nr[c->n++] = (uint32_t)nr;
+	zunlock(&c->lock);
 	__atomic_sub_fetch(&pp->in_use, 1, __ATOMIC_RELAXED);
-	zunlock(&pp->lock);
 }
 
 struct zpage *pp_desc(struct page_provider *pp, const void *addr)
@@ -128,15 +231,12 @@ bool pp_owns(struct page_provider *pp, const void *addr)
 {
 	const char *a = addr;
 	uint64_t nr;
-	bool ret;
 
 	if (a < pp->base || a >= pp->base + (pp->capacity << ZPOOL_PAGE_SHIFT))
 		return false;
 	nr = (a - pp->base) >> ZPOOL_PAGE_SHIFT;
-	zlock(&pp->lock);
-	ret = nr < pp->hiwater && pp->desc[nr].pp_inuse;
-	zunlock(&pp->lock);
-	return ret;
+	return nr < __atomic_load_n(&pp->hiwater, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(&pp->desc[nr].pp_inuse, __ATOMIC_ACQUIRE);
 }
 
 uint64_t pp_pages(const struct page_provider *pp)
@@ -151,9 +251,7 @@ uint64_t pp_peak(const struct page_provider *pp)
 
 void pp_set_limit(struct page_provider *pp, uint64_t pages)
 {
-	zlock(&pp->lock);
-	pp->limit = pages;
-	zunlock(&pp->lock);
+	__atomic_store_n(&pp->limit, pages, __ATOMIC_RELAXED);
 }
 
 void pp_set_guard(struct page_provider *pp, bool on)

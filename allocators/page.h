@@ -9,7 +9,10 @@
  * inside a page is one subtraction and one shift away, like virt_to_page().
  * Pages are 4 KiB aligned.  Freed pages go on a LIFO stack and are handed out
  * again first (cache-hot, as the kernel's per-cpu page lists do); their
- * contents are not cleared, as alloc_page() without __GFP_ZERO.
+ * contents are not cleared, as alloc_page() without __GFP_ZERO.  Each thread
+ * has a small cache of free pages in front of the shared stack (like those
+ * per-cpu lists), so threads sharing a pool rarely meet on the provider's
+ * lock; the accounting (pages in use, peak) stays exact.
  *
  * Accounting is exact: pages in use now and the peak.  A limit makes
  * pp_alloc() fail, so allocators' -ENOMEM paths can be exercised.  With

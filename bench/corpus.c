@@ -153,13 +153,27 @@ fail:
 	return -1;
 }
 
-static void hash_pages(const uint8_t *data, uint64_t pages, char hex[65])
+/*
+ * The hash of the pages.  A file mapping is hashed 64 MiB at a time and each
+ * piece dropped from the process again (MADV_DONTNEED; the page cache keeps
+ * it), so that opening a corpus of millions of pages does not make them all
+ * resident in this process.
+ */
+static void hash_pages(const uint8_t *data, uint64_t pages, bool file_backed, char hex[65])
 {
+	const uint64_t piece = 64ULL << 20;
+	uint64_t len = pages * PG;
 	struct sha256 s;
 	uint8_t d[32];
 
 	sha256_init(&s);
-	sha256_update(&s, data, pages * PG);
+	for (uint64_t at = 0; at < len; at += piece) {
+		uint64_t n = len - at < piece ? len - at : piece;
+
+		sha256_update(&s, data + at, n);
+		if (file_backed)
+			madvise((void *)(data + at), n, MADV_DONTNEED);
+	}
 	sha256_final(&s, d);
 	sha256_hex(d, hex);
 }
@@ -358,7 +372,7 @@ int corpus_open(struct corpus *c, const char *path, char *err, size_t errlen)
 	c->compressed = ends_with(path, ".zst");
 	if (map_file(c, path, err, errlen))
 		goto fail;
-	hash_pages(c->data, c->pages, c->sha256);
+	hash_pages(c->data, c->pages, !c->compressed, c->sha256);
 	corpus_manifest_path(path, c->manifest_path, sizeof(c->manifest_path));
 	if (stat(c->manifest_path, &st) != 0 && errno == ENOENT) {
 		c->manifest_path[0] = 0; /* a user corpus: accepted as it is */

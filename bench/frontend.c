@@ -9,9 +9,29 @@
 #include "frontend.h"
 #include "util.h"
 
-#define ADD(fe, field, v) __atomic_add_fetch(&(fe)->c.field, (v), __ATOMIC_RELAXED)
-#define SUB(fe, field, v) __atomic_sub_fetch(&(fe)->c.field, (v), __ATOMIC_RELAXED)
-#define GET(fe, field) __atomic_load_n(&(fe)->c.field, __ATOMIC_RELAXED)
+/* the calling thread's counter shard */
+static __thread unsigned int fe_shard;
+
+/* per-thread buffers: staged compressed bytes, the original page, a copy for checks */
+static __thread uint8_t fe_stage[CODEC_BOUND] __attribute__((aligned(64)));
+static __thread uint8_t fe_orig[CODEC_PAGE] __attribute__((aligned(64)));
+
+#define ADD(fe, field, v) __atomic_add_fetch(&(fe)->cs[fe_shard].c.field, (v), __ATOMIC_RELAXED)
+#define SUB(fe, field, v) __atomic_sub_fetch(&(fe)->cs[fe_shard].c.field, (v), __ATOMIC_RELAXED)
+
+/* Sum of a counter over the shards (each may have wrapped below zero alone). */
+#define GET(fe, field)                                                                 \
+	({                                                                             \
+		uint64_t sum_ = 0;                                                     \
+		for (int k_ = 0; k_ < FE_SHARDS; k_++)                                 \
+			sum_ += __atomic_load_n(&(fe)->cs[k_].c.field, __ATOMIC_RELAXED); \
+		sum_;                                                                  \
+	})
+
+void fe_bind_thread(unsigned int idx)
+{
+	fe_shard = idx % FE_SHARDS;
+}
 
 #define ZSWAP_HEADER 8	/* the swap entry in front of the data (LRU-era zswap) */
 #define SHRINK_RETRIES 16
@@ -141,7 +161,7 @@ static uint32_t codec_bytes(const struct frontend *fe, uint32_t page)
 
 static pthread_mutex_t *slot_lock(struct frontend *fe, uint64_t slot)
 {
-	return &fe->stripe[slot % FE_STRIPES];
+	return &fe->stripe[slot % FE_STRIPES].m;
 }
 
 static void fe_fail(struct frontend *fe, const char *fmt, ...)
@@ -165,10 +185,14 @@ static void fe_fail(struct frontend *fe, const char *fmt, ...)
 static bool content_ok(const struct frontend *fe, const struct fe_slot *s, const uint8_t *src)
 {
 	const struct cpage *cp = &fe->ps->pg[s->page];
+	const uint8_t *orig;
 
-	if (s->raw)
-		return !memcmp(src + fe->hlen, corpus_page(fe->ps->corpus, s->page), METRICS_PAGE);
-	return s->len - fe->hlen == cp->len && !memcmp(src + fe->hlen, cp->data, cp->len);
+	if (s->raw) {
+		orig = pageset_page(fe->ps, s->page, fe_orig);
+		return orig && !memcmp(src + fe->hlen, orig, METRICS_PAGE);
+	}
+	return s->len - fe->hlen == cp->len && !pageset_data(fe->ps, s->page, fe_stage) &&
+	       !memcmp(src + fe->hlen, fe_stage, cp->len);
 }
 
 /*
@@ -218,10 +242,13 @@ static int fe_evict(void *ctx, unsigned long handle)
 struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 			   const struct pageset *ps, uint64_t nslots, char *err, size_t errlen)
 {
-	struct frontend *fe = calloc(1, sizeof(*fe));
+	size_t size = (sizeof(struct frontend) + 63) / 64 * 64;
+	struct frontend *fe = aligned_alloc(64, size);
 	struct zpool_evict_ops ops;
 
-	if (!fe || !(fe->slots = calloc(nslots ? nslots : 1, sizeof(*fe->slots)))) {
+	if (fe)
+		memset(fe, 0, size);
+	if (!fe || !(fe->slots = table_alloc(nslots * sizeof(*fe->slots)))) {
 		free(fe);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -230,14 +257,14 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 	fe->ps = ps;
 	fe->nslots = nslots;
 	for (int i = 0; i < FE_STRIPES; i++)
-		pthread_mutex_init(&fe->stripe[i], NULL);
+		pthread_mutex_init(&fe->stripe[i].m, NULL);
 	pthread_mutex_init(&fe->shrink_lock, NULL);
 	pthread_mutex_init(&fe->err_lock, NULL);
 	ops.evict = fe_evict;
 	ops.ctx = fe;
 	fe->zp = zpool_create(alloc_spec, cfg->kind == FE_ZSWAP ? &ops : NULL, err, errlen);
 	if (!fe->zp) {
-		free(fe->slots);
+		table_free(fe->slots, fe->nslots * sizeof(*fe->slots));
 		free(fe);
 		return NULL;
 	}
@@ -261,10 +288,10 @@ void fe_destroy(struct frontend *fe)
 			zpool_free(fe->zp, fe->slots[i].handle);
 	zpool_destroy(fe->zp);
 	for (int i = 0; i < FE_STRIPES; i++)
-		pthread_mutex_destroy(&fe->stripe[i]);
+		pthread_mutex_destroy(&fe->stripe[i].m);
 	pthread_mutex_destroy(&fe->shrink_lock);
 	pthread_mutex_destroy(&fe->err_lock);
-	free(fe->slots);
+	table_free(fe->slots, fe->nslots * sizeof(*fe->slots));
 	free(fe);
 }
 
@@ -337,12 +364,40 @@ static int reject(struct frontend *fe, struct fe_slot *s, int why)
 	return SLOT_REJECTED;
 }
 
+/*
+ * Bring what a store of @cp will copy into the per-thread buffer: the raw
+ * page for zram's huge pages, else the compressed bytes; the word of a
+ * same-filled page into *word.  0, or -1 on an I/O error.
+ */
+static int stage(struct frontend *fe, const struct cpage *cp, uint32_t page, uint64_t *word)
+{
+	const uint8_t *orig;
+
+	if (fe->cfg.kind != FE_NONE && cp->same) {
+		orig = pageset_page(fe->ps, page, fe_orig);
+		if (!orig)
+			return -1;
+		memcpy(word, orig, sizeof(*word));
+		return 0;
+	}
+	if (fe->cfg.kind == FE_ZRAM && cp->len >= fe->huge) {
+		orig = pageset_page(fe->ps, page, fe_stage);
+		if (!orig)
+			return -1;
+		if (orig != fe_stage)
+			memcpy(fe_stage, orig, METRICS_PAGE);
+		return 0;
+	}
+	if (cp->len > METRICS_PAGE)
+		return 0; /* refused below, never copied */
+	return pageset_data(fe->ps, page, fe_stage);
+}
+
 int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *lat)
 {
 	const struct cpage *cp = &fe->ps->pg[page];
 	struct fe_slot *s = &fe->slots[slot];
-	const void *data = cp->data;
-	uint64_t t0 = now_ns(), t1, t2;
+	uint64_t t0, t1, t2, word = 0;
 	size_t len = cp->len;
 	unsigned long handle;
 	uint8_t *dst;
@@ -350,6 +405,15 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 	int ret;
 
 	lat->alloc_ns = lat->e2e_ns = 0;
+	if (stage(fe, cp, page, &word)) {
+		fe_fail(fe, "cannot read page %u of %s (%s) back from %s: %s", page,
+			fe->ps->corpus->name, fe->ps->codec.name,
+			fe->ps->cache_path[0] ? fe->ps->cache_path : "the temporary file",
+			strerror(errno));
+		s->state = SLOT_EMPTY;
+		return SLOT_EMPTY;
+	}
+	t0 = now_ns();
 	ADD(fe, pages, 1);
 	s->page = page;
 	s->handle = 0;
@@ -357,12 +421,14 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 		return reject(fe, s, -EBUSY);
 	if (fe->cfg.kind != FE_NONE && cp->same) {
 		ADD(fe, same_filled, 1);
+		pthread_mutex_lock(slot_lock(fe, slot));
+		s->handle = (unsigned long)word;
 		s->state = SLOT_SAME;
+		pthread_mutex_unlock(slot_lock(fe, slot));
 		return SLOT_SAME;
 	}
 	if (fe->cfg.kind == FE_ZRAM && len >= fe->huge) {
 		raw = true;
-		data = corpus_page(fe->ps->corpus, page);
 		len = METRICS_PAGE;
 	} else if (len > METRICS_PAGE) {
 		return reject(fe, s, -ENOSPC);
@@ -375,7 +441,7 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 	dst = zpool_map(fe->zp, handle, ZPOOL_MM_WO);
 	if (fe->hlen)
 		memcpy(dst, &slot, sizeof(slot));
-	memcpy(dst + fe->hlen, data, len);
+	memcpy(dst + fe->hlen, fe_stage, len);
 	zpool_unmap(fe->zp, handle);
 	t2 = now_ns();
 
@@ -387,7 +453,7 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 	}
 	pthread_mutex_lock(slot_lock(fe, slot));
 	s->handle = handle;
-	s->len = (uint32_t)(len + fe->hlen);
+	s->len = (uint16_t)(len + fe->hlen);
 	s->raw = raw;
 	s->state = SLOT_OBJ;
 	pthread_mutex_unlock(slot_lock(fe, slot));
@@ -414,17 +480,18 @@ int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *b
 	struct fe_slot *s = &fe->slots[slot];
 	const uint8_t *orig, *src;
 	uint64_t t0, t1, t2, t3;
-	uint64_t hdr = slot;
-	bool ok;
+	uint64_t hdr = slot, word;
+	uint32_t page;
 	int dret = 0;
 
 	lat->alloc_ns = lat->e2e_ns = 0;
 	pthread_mutex_lock(slot_lock(fe, slot));
-	orig = corpus_page(fe->ps->corpus, s->page);
+	page = s->page;
 	if (s->state == SLOT_SAME) {
-		ok = same_filled_ok(orig, fe->ps->pg[s->page].word);
+		word = s->handle;
 		pthread_mutex_unlock(slot_lock(fe, slot));
-		if (!ok)
+		orig = pageset_page(fe->ps, page, fe_orig);
+		if (!orig || !same_filled_ok(orig, word))
 			goto mismatch;
 		return 0;
 	}
@@ -448,12 +515,14 @@ int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *b
 	pthread_mutex_unlock(slot_lock(fe, slot));
 	lat->alloc_ns = (t1 - t0) + (t3 - t2);
 	lat->e2e_ns = t3 - t0;
-	if (dret || hdr != slot || memcmp(buf, orig, METRICS_PAGE))
+	/* the check, off the clock: the original page from the corpus */
+	orig = pageset_page(fe->ps, page, fe_orig);
+	if (dret || hdr != slot || !orig || memcmp(buf, orig, METRICS_PAGE))
 		goto mismatch;
 	return 0;
 mismatch:
 	fe_fail(fe, "data mismatch: slot %llu (corpus page %u of %s, %s, %s) read back wrong",
-		(unsigned long long)slot, s->page, fe->ps->corpus->name, fe->ps->codec.name,
+		(unsigned long long)slot, page, fe->ps->corpus->name, fe->ps->codec.name,
 		fe->zp->cfg.spec);
 	return -1;
 }
@@ -491,7 +560,7 @@ void fe_reset_counters(struct frontend *fe)
 {
 	struct zpool_stats st;
 
-	memset(&fe->c, 0, sizeof(fe->c));
+	memset(fe->cs, 0, sizeof(fe->cs));
 	__atomic_store_n(&fe->reached_full, 0, __ATOMIC_RELAXED);
 	zpool_get_stats(fe->zp, &st);
 	fe->copy_base = st.copy_bytes;

@@ -62,22 +62,36 @@ int fe_parse(const char *spec, struct fe_config *cfg, char *err, size_t errlen);
 
 enum slot_state { SLOT_EMPTY, SLOT_SAME, SLOT_OBJ, SLOT_WRITTEN_BACK, SLOT_REJECTED };
 
+/* 16 bytes a slot: a million-page run keeps 16 MiB of them. */
 struct fe_slot {
-	unsigned long handle;
+	unsigned long handle; /* the object; the word of a same-filled page (as zram keeps it) */
 	uint32_t page;	/* corpus page stored here */
-	uint32_t len;	/* bytes handed to the allocator (header and raw pages included) */
+	uint16_t len;	/* bytes handed to the allocator (header and raw pages included) */
 	uint8_t state;
 	bool raw;	/* stored uncompressed */
 };
 
 #define FE_STRIPES 256
+#define FE_SHARDS 16
 
-/* Front-end counters; updated atomically. */
+/*
+ * Front-end counters, one copy per thread (FE_SHARDS cache-line aligned
+ * shards, picked by fe_bind_thread()), summed when read: threads storing
+ * side by side never write to a shared cache line.
+ */
 struct fe_counters {
 	uint64_t pages, same_filled, stored, huge, compressed_bytes;
 	uint64_t rejected, rej_poor, rej_limit, rej_alloc;
 	uint64_t written_back, pool_limit_hit, reclaim_fail;
 };
+
+struct fe_shard {
+	struct fe_counters c;
+} __attribute__((aligned(64)));
+
+struct fe_stripe {
+	pthread_mutex_t m;
+} __attribute__((aligned(64)));
 
 struct frontend {
 	struct fe_config cfg;
@@ -87,10 +101,10 @@ struct frontend {
 	size_t hlen;	      /* zswap header bytes */
 	struct fe_slot *slots;
 	uint64_t nslots;
-	pthread_mutex_t stripe[FE_STRIPES];
+	struct fe_stripe stripe[FE_STRIPES];
 	pthread_mutex_t shrink_lock;
 	int reached_full;     /* zswap hysteresis */
-	struct fe_counters c;
+	struct fe_shard cs[FE_SHARDS];
 	uint64_t copy_base;   /* zpool copy_bytes at the last counter reset */
 	/* first data mismatch seen (by a load or by writeback) */
 	pthread_mutex_t err_lock;
@@ -107,6 +121,9 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 /* Frees every object still stored, then the pool. */
 void fe_destroy(struct frontend *fe);
 
+/* The calling thread's counter shard: workload thread @idx (the main thread is 0). */
+void fe_bind_thread(unsigned int idx);
+
 /*
  * Operation timings of one call, 0 when the allocator was not involved:
  * alloc_ns is the allocator path, e2e_ns the path with compression.
@@ -115,12 +132,17 @@ struct fe_lat {
 	uint64_t alloc_ns, e2e_ns;
 };
 
-/* Store corpus page @page in empty @slot; the resulting slot state. */
+/*
+ * Store corpus page @page in empty @slot; the resulting slot state.  The
+ * compressed bytes are first read into a per-thread buffer (as zram
+ * compresses into a per-CPU buffer and copies from there), then the clock
+ * runs over the front end's decisions and the allocator path.
+ */
 int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *lat);
 /*
  * Read @slot back and check it against the original page (decompressing
  * with @cx into @buf, CODEC_PAGE bytes): 0, or -1 after recording the
- * mismatch in fe->err.  Slots without an object in the pool read as 0
+ * mismatch in fe->err.  The check is done after the clock stopped.  Slots without an object in the pool read as 0
  * with zero latencies.
  */
 int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *buf,

@@ -13,46 +13,81 @@ const char *const lat_kind_name[LAT_NKINDS] = {
 	[LAT_LOAD_E2E] = "load_e2e", [LAT_FREE] = "free",
 };
 
+#define LAT_NBUCKETS (LAT_EXACT + LAT_NOVER)
+
+/* Log bucket of a value >= LAT_EXACT: 64 per power of two. */
+static unsigned int over_bucket(uint32_t v)
+{
+	int e = 31 - __builtin_clz(v); /* 16..31 */
+
+	return ((e - 16) << LAT_SUB_BITS) | ((v >> (e - LAT_SUB_BITS)) & ((1u << LAT_SUB_BITS) - 1));
+}
+
+static int lat_alloc(struct lat_samples *s)
+{
+	if (s->cnt)
+		return 0;
+	/* calloc of this size is a fresh mapping: untouched buckets cost no memory */
+	s->cnt = calloc(LAT_NBUCKETS, sizeof(*s->cnt));
+	s->over_sum = calloc(LAT_NOVER, sizeof(*s->over_sum));
+	if (!s->cnt || !s->over_sum) {
+		free(s->cnt);
+		free(s->over_sum);
+		s->cnt = NULL;
+		s->over_sum = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 int lat_add(struct lat_samples *s, uint64_t ns)
 {
-	if (s->n == s->cap) {
-		uint64_t cap = s->cap ? s->cap * 2 : 4096;
-		uint32_t *p = realloc(s->ns, cap * sizeof(*p));
+	uint32_t v;
 
-		if (!p)
-			return -1;
-		s->ns = p;
-		s->cap = cap;
-	}
+	if (!s->cnt && lat_alloc(s))
+		return -1;
 	/* a sample above 4 s is a stall, not an allocator figure: clamp */
-	s->ns[s->n++] = ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
+	v = ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
+	if (v < LAT_EXACT) {
+		s->cnt[v]++;
+	} else {
+		unsigned int b = over_bucket(v);
+
+		s->cnt[LAT_EXACT + b]++;
+		s->over_sum[b] += v;
+	}
+	s->n++;
 	return 0;
 }
 
 int lat_append(struct lat_samples *dst, const struct lat_samples *src)
 {
-	for (uint64_t i = 0; i < src->n; i++)
-		if (lat_add(dst, src->ns[i]))
-			return -1;
+	if (!src->n)
+		return 0;
+	if (lat_alloc(dst))
+		return -1;
+	for (uint64_t i = 0; i < LAT_NBUCKETS; i++)
+		dst->cnt[i] += src->cnt[i];
+	for (uint64_t i = 0; i < LAT_NOVER; i++)
+		dst->over_sum[i] += src->over_sum[i];
+	dst->n += src->n;
 	return 0;
 }
 
 void lat_reset(struct lat_samples *s)
 {
+	if (s->cnt && s->n) {
+		memset(s->cnt, 0, LAT_NBUCKETS * sizeof(*s->cnt));
+		memset(s->over_sum, 0, LAT_NOVER * sizeof(*s->over_sum));
+	}
 	s->n = 0;
 }
 
 void lat_release(struct lat_samples *s)
 {
-	free(s->ns);
+	free(s->cnt);
+	free(s->over_sum);
 	memset(s, 0, sizeof(*s));
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
 }
 
 double pct_sorted(const uint32_t *sorted, uint64_t n, double q)
@@ -70,22 +105,57 @@ double pct_sorted(const uint32_t *sorted, uint64_t n, double q)
 	return sorted[rank - 1];
 }
 
+/* Value of bucket @b: the exact value, or the mean of a log bucket. */
+static double bucket_value(const struct lat_samples *s, uint64_t b)
+{
+	if (b < LAT_EXACT)
+		return (double)b;
+	return (double)s->over_sum[b - LAT_EXACT] / s->cnt[b];
+}
+
+/* Sum of the samples in bucket @b. */
+static uint64_t bucket_sum(const struct lat_samples *s, uint64_t b)
+{
+	return b < LAT_EXACT ? b * s->cnt[b] : s->over_sum[b - LAT_EXACT];
+}
+
+/* The nearest-rank percentile @q: its bucket. */
+static uint64_t rank_bucket(const struct lat_samples *s, double q)
+{
+	uint64_t rank = (uint64_t)ceil(q * (double)s->n - 1e-9), seen = 0;
+
+	if (rank < 1)
+		rank = 1;
+	if (rank > s->n)
+		rank = s->n;
+	for (uint64_t b = 0; b < LAT_NBUCKETS; b++) {
+		seen += s->cnt[b];
+		if (seen >= rank)
+			return b;
+	}
+	return LAT_NBUCKETS - 1;
+}
+
 void lat_percentiles(struct lat_samples *s, struct lat_pct *out)
 {
+	uint64_t b999;
+
 	memset(out, 0, sizeof(*out));
 	out->n = s->n;
 	if (!s->n)
 		return;
-	qsort(s->ns, s->n, sizeof(*s->ns), cmp_u32);
-	out->p50 = pct_sorted(s->ns, s->n, 0.50);
-	out->p90 = pct_sorted(s->ns, s->n, 0.90);
-	out->p99 = pct_sorted(s->ns, s->n, 0.99);
-	out->p999 = pct_sorted(s->ns, s->n, 0.999);
-	for (uint64_t i = 0; i < s->n; i++) {
-		out->sum_ns += s->ns[i];
-		if (s->ns[i] <= out->p999) {
-			out->n_trim++;
-			out->sum_trim_ns += s->ns[i];
+	out->p50 = bucket_value(s, rank_bucket(s, 0.50));
+	out->p90 = bucket_value(s, rank_bucket(s, 0.90));
+	out->p99 = bucket_value(s, rank_bucket(s, 0.99));
+	b999 = rank_bucket(s, 0.999);
+	out->p999 = bucket_value(s, b999);
+	for (uint64_t b = 0; b < LAT_NBUCKETS; b++) {
+		if (!s->cnt[b])
+			continue;
+		out->sum_ns += bucket_sum(s, b);
+		if (b <= b999) {
+			out->n_trim += s->cnt[b];
+			out->sum_trim_ns += bucket_sum(s, b);
 		}
 	}
 }

@@ -43,10 +43,22 @@ enum lat_kind {
 
 extern const char *const lat_kind_name[LAT_NKINDS]; /* "store", "store_e2e", ... */
 
-/* Growable array of nanosecond samples. */
+/*
+ * A latency series as a histogram of nanosecond values: exact counts for
+ * 0..LAT_EXACT-1 ns (every operation the driver times, short of a stall),
+ * above that 64 buckets per power of two (1.6 % wide) with their sums.
+ * Its size is fixed whatever the number of samples (a 1,000,000-page churn
+ * adds millions), merging two is adding counts, and the memory is only
+ * touched where samples fall.  Allocated on the first sample.
+ */
+#define LAT_EXACT 65536
+#define LAT_SUB_BITS 6
+#define LAT_NOVER ((32 - 16) << LAT_SUB_BITS) /* 2^16 .. 2^32 ns */
+
 struct lat_samples {
-	uint32_t *ns;
-	uint64_t n, cap;
+	uint32_t *cnt;	     /* LAT_EXACT exact buckets, then LAT_NOVER log buckets */
+	uint64_t *over_sum;  /* sum of the samples in each log bucket */
+	uint64_t n;
 };
 
 int lat_add(struct lat_samples *s, uint64_t ns); /* 0, or -1 if out of memory */
@@ -54,7 +66,10 @@ int lat_append(struct lat_samples *dst, const struct lat_samples *src);
 void lat_reset(struct lat_samples *s);
 void lat_release(struct lat_samples *s);
 
-/* Percentiles (nearest rank) of a series; sorts the samples in place. */
+/*
+ * Percentiles (nearest rank) of a series: exact below LAT_EXACT ns; a rank
+ * that falls in a log bucket reports the mean of that bucket's samples.
+ */
 struct lat_pct {
 	uint64_t n;
 	uint64_t sum_ns;
@@ -96,8 +111,13 @@ struct raw_counts {
 	uint64_t compact_pages_freed; /* by the explicit compaction of this phase */
 	uint64_t compact_ns;
 	/* this phase */
-	uint64_t phase_ns;	  /* wall clock */
+	uint64_t phase_ns;	  /* wall clock, first thread's start to last thread's end */
+	uint64_t cpu_ns;	  /* CPU time of the workload threads over the phase */
 	uint64_t threads;
+	/* the process's peak resident memory from the pool's creation to the end of this phase */
+	uint64_t peak_rss_bytes;
+	/* with threads > 1: the stores timed while every thread's peer ran too */
+	struct lat_pct store_overlap;
 	struct lat_pct lat[LAT_NKINDS];
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "page.h"
 #include "results.h"
 #include "tradeoff.h"
 #include "util.h"
@@ -50,7 +51,7 @@ struct col {
 RAW(pages) RAW(same_filled) RAW(stored) RAW(rejected) RAW(compressed_bytes) RAW(pool_pages)
 RAW(metadata_bytes) RAW(compact_pages_freed) RAW(huge) RAW(rej_poor) RAW(rej_limit)
 RAW(rej_alloc) RAW(written_back) RAW(pool_limit_hit) RAW(peak_pages) RAW(straddling)
-RAW(copy_bytes) RAW(threads)
+RAW(copy_bytes) RAW(threads) RAW(peak_rss_bytes)
 DER(density) DER(effective_ratio) DER(ideal_pages) DER(ideal_gap_pages) DER(ideal_fraction)
 DER(store_mops) DER(load_mops) DER(free_mops) DER(e2e_store_mops) DER(e2e_load_mops)
 DER(wall_mops)
@@ -72,6 +73,35 @@ static double compact_ms(const struct raw_counts *r, const struct derived *d)
 {
 	(void)d;
 	return r->compact_ns / 1e6;
+}
+
+static double cpu_ms(const struct raw_counts *r, const struct derived *d)
+{
+	(void)d;
+	return r->cpu_ns / 1e6;
+}
+
+/* Threads that ran at once on average: CPU time of the threads / wall time. */
+static double concurrency(const struct raw_counts *r, const struct derived *d)
+{
+	(void)d;
+	return r->phase_ns ? (double)r->cpu_ns / r->phase_ns : 0;
+}
+
+/*
+ * Peak RSS above what the pool accounts for: its pages, the allocator's
+ * metadata and the page descriptors (struct zpage, the port's struct page,
+ * in which the allocators keep their per-page state), i.e. the driver's
+ * own memory and the process around it.
+ */
+static double rss_excess(const struct raw_counts *r, const struct derived *d)
+{
+	(void)d;
+	if (!r->peak_rss_bytes)
+		return 0;
+	return (double)r->peak_rss_bytes -
+	       (double)r->peak_pages * (METRICS_PAGE + sizeof(struct zpage)) -
+	       (double)r->metadata_bytes;
 }
 
 static const struct col cols[] = {
@@ -131,6 +161,10 @@ static const struct col cols[] = {
 	{ "phase_ms", 3, false, phase_ms },
 	{ "compact_ms", 3, false, compact_ms },
 	{ "threads", 0, false, raw_threads },
+	{ "peak_rss_bytes", 0, false, raw_peak_rss_bytes },
+	{ "cpu_ms", 3, false, cpu_ms },
+	{ "concurrency", 3, false, concurrency },
+	{ "rss_excess_bytes", 0, false, rss_excess },
 };
 
 #define NCOLS ((int)(sizeof(cols) / sizeof(cols[0])))
@@ -303,6 +337,14 @@ static void csv_provenance(FILE *f, const struct run_results *res, const struct 
 	for (int i = 0; i < res->ncorpora; i++)
 		fprintf(f, "# corpus %s: %" PRIu64 " pages, sha256 %s\n", res->corpora[i].name,
 			res->corpora[i].pages, res->corpora[i].sha256);
+	for (int i = 0; i < res->nsizes; i++) {
+		const struct run_sizes *z = &res->sizes[i];
+
+		fprintf(f, "# compression of %s with %s: %s %.1f ms%s%s\n", z->corpus, z->codec,
+			z->cached ? "from the cache, built in" : "done in", z->compress_ns / 1e6,
+			z->cache_path[0] ? (z->cached ? ", " : ", cached in ") : " (no cache)",
+			z->cache_path);
+	}
 	fprintf(f, "# values are medians over repeats; *_min/*_max the spread; latencies in ns, "
 		   "throughput in Mops/s of allocator time\n");
 }
@@ -361,7 +403,7 @@ static void json_raw(struct jw *w, const struct raw_counts *r)
 	U(pages); U(same_filled); U(stored); U(huge); U(compressed_bytes);
 	U(rejected); U(rej_poor); U(rej_limit); U(rej_alloc); U(written_back); U(pool_limit_hit);
 	U(pool_pages); U(peak_pages); U(metadata_bytes); U(straddling); U(copy_bytes);
-	U(compact_pages_freed); U(compact_ns); U(phase_ns); U(threads);
+	U(compact_pages_freed); U(compact_ns); U(phase_ns); U(cpu_ns); U(threads); U(peak_rss_bytes);
 #undef U
 	jw_key(w, "latency_ns");
 	jw_obj(w);

@@ -3,8 +3,11 @@
  * run.c - see run.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "corpus.h"
 #include "pageset.h"
@@ -198,6 +201,8 @@ static int record_sizes(struct run_results *res, const struct pageset *ps)
 	snprintf(s->corpus, sizeof(s->corpus), "%s", ps->corpus->name);
 	snprintf(s->codec, sizeof(s->codec), "%s", ps->codec.name);
 	s->compress_ns = ps->wall_ns;
+	s->cached = ps->cached;
+	snprintf(s->cache_path, sizeof(s->cache_path), "%s", ps->cache_path);
 	s->pages = ps->n;
 	s->compressed_bytes = ps->compressed_bytes;
 	for (uint64_t i = 0; i < ps->n; i++) {
@@ -229,26 +234,68 @@ static struct curve *new_curve(struct run_results *res, const char *corpus, cons
 	return &c->c;
 }
 
+/* ---- peak resident memory per pool ---- */
+
+/*
+ * Reset the process's peak RSS to its current RSS (writing 5 to
+ * /proc/self/clear_refs, Linux 4.0+), so that VmHWM then tells the peak
+ * of one pool's life.  False if the kernel refused: VmHWM is then the
+ * peak since the process started.
+ */
+static bool rss_reset(void)
+{
+	int fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = write(fd, "5", 1) == 1;
+	close(fd);
+	return ok;
+}
+
+/* VmHWM in bytes (ru_maxrss if /proc is not there). */
+static uint64_t rss_peak(void)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+	unsigned long long kb = 0;
+	struct rusage ru;
+
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "VmHWM: %llu kB", &kb) == 1)
+				break;
+		fclose(f);
+	}
+	if (!kb && !getrusage(RUSAGE_SELF, &ru))
+		kb = ru.ru_maxrss;
+	return kb * 1024;
+}
+
 /* One pool: fill, then load and churn as asked; rows[wl] get repeat @rep. */
 static int run_pool(const struct run_opts *o, struct run_results *res, const struct pageset *ps,
 		    const char *spec, struct run_row **rows, int rep, char *err, size_t errlen)
 {
-	struct frontend *fe = fe_create(&o->fe, spec, ps, o->objects ? o->objects : ps->n, err,
-					errlen);
+	struct frontend *fe;
 	struct raw_counts rc;
 	int ret = -1;
 
+	rss_reset();
+	fe = fe_create(&o->fe, spec, ps, o->objects ? o->objects : ps->n, err, errlen);
 	if (!fe)
 		return -1;
 	if (o->wl.warmup && wl_warmup(fe, &o->wl, err, errlen))
 		goto out;
 	if (wl_fill(fe, &o->wl, &rc, err, errlen))
 		goto out;
+	rc.peak_rss_bytes = rss_peak();
 	if (rows[WL_FILL])
 		rows[WL_FILL]->rep[rep] = rc;
 	if (o->workloads & (1u << WL_LOAD)) {
 		if (wl_load(fe, &o->wl, &rc, err, errlen))
 			goto out;
+		rc.peak_rss_bytes = rss_peak();
 		rows[WL_LOAD]->rep[rep] = rc;
 	}
 	if (o->workloads & (1u << WL_CHURN)) {
@@ -266,6 +313,7 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 		if (ret)
 			goto out;
 		ret = -1;
+		rc.peak_rss_bytes = rss_peak();
 		rows[WL_CHURN]->rep[rep] = rc;
 	}
 	ret = 0;
@@ -351,8 +399,12 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 		struct corpus corpus;
 		struct run_corpus_info *info = &res->corpora[res->ncorpora];
 
-		if (corpus_open(&corpus, o->corpora[ci], err, errlen))
+		if (o->opened[ci]) {
+			corpus = *o->opened[ci]; /* ours now: closed below */
+			memset(o->opened[ci], 0, sizeof(corpus));
+		} else if (corpus_open(&corpus, o->corpora[ci], err, errlen)) {
 			goto out;
+		}
 		snprintf(info->name, sizeof(info->name), "%s", corpus.name);
 		snprintf(info->path, sizeof(info->path), "%s", corpus.path);
 		snprintf(info->sha256, sizeof(info->sha256), "%s", corpus.sha256);
@@ -366,7 +418,8 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 			snprintf(what, sizeof(what), "compressing %.60s with %.30s", corpus.name,
 				 o->codecs[k].name);
 			progress_show(&pg, what);
-			if (pageset_build(&ps, &corpus, &o->codecs[k], cthreads, err, errlen)) {
+			if (pageset_open(&ps, &corpus, &o->codecs[k], cthreads, o->ccache, err,
+					 errlen)) {
 				corpus_close(&corpus);
 				goto out;
 			}

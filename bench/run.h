@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "codec.h"
+#include "corpus.h"
 #include "frontend.h"
 #include "metrics.h"
 #include "workload.h"
@@ -41,6 +42,12 @@ struct run_opts {
 	int repeat;
 	uint64_t objects;	/* stored by the fill: 0 = one per corpus page; more cycle through it */
 	int compress_threads;	/* for building the page sets; 0 = all cores */
+	const char *ccache;	/* compression cache folder, "off", or NULL: the default */
+	/*
+	 * Corpora already opened (and checked) by the caller, or NULL: the run
+	 * uses and closes them instead of opening (and hashing) them again.
+	 */
+	struct corpus *opened[RUN_MAX_CORPORA];
 	bool boundaries;	/* probe each allocator's size classes */
 };
 
@@ -74,6 +81,8 @@ struct run_sizes {
 	uint64_t count[SIZE_NBUCKETS];
 	uint64_t compress_ns; /* wall clock for compressing the corpus */
 	uint64_t compressed_bytes, pages;
+	bool cached;	      /* taken from the compression cache (compress_ns: when it was built) */
+	char cache_path[4096]; /* the cache file, "" without a cache */
 };
 
 struct run_curve {

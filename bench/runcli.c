@@ -17,7 +17,7 @@
 static const char run_usage[] =
 	"--corpus FILE... --alloc SPEC,... [--codec lz4:1,zstd:3] "
 	"[--workload fill,load,churn,replay] [--trace T] [--frontend zram|zswap|none] "
-	"[--threads N] [--repeat N] [--objects N] [--seed S] [--force] --out DIR";
+	"[--threads N] [--repeat N] [--objects N] [--seed S] [--ccache DIR|off] [--force] --out DIR";
 static const char sweep_usage[] =
 	"--corpus FILE... --alloc 'SPEC{a,b},key={1..6}' [--codec ...] "
 	"[--prefer density|speed|balanced] [--max-ns-p99 N] [--baseline SPEC] [--force] --out DIR";
@@ -51,6 +51,8 @@ static void help(bool sweep)
 	       "  --force            write into an existing folder\n"
 	       "  --no-plots         skip gnuplot\n"
 	       "  --no-warmup        time the first fill of fresh pages (page faults included)\n"
+	       "  --ccache DIR|off   compression cache folder (default $ZPB_CCACHE_DIR, else\n"
+	       "                     $XDG_CACHE_HOME/zpoolbench, else ~/.cache/zpoolbench)\n"
 	       "  --quiet            no summary table on stdout\n",
 	       codec_valid_specs(), "", FE_VALID);
 	if (sweep)
@@ -133,6 +135,7 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 		{ "prefer", required_argument, NULL, 'p' },
 		{ "max-ns-p99", required_argument, NULL, 'm' },
 		{ "baseline", required_argument, NULL, 'b' },
+		{ "ccache", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -211,6 +214,7 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 		case 'f': c->force = true; break;
 		case 'N': c->no_plots = true; break;
 		case 'q': c->quiet = true; break;
+		case 'K': c->o.ccache = optarg; break;
 		case 'W': c->o.wl.warmup = false; break;
 		case 'p':
 			if (!sweep)
@@ -320,20 +324,24 @@ sweep_only: /* a label cannot precede a declaration before C23 (clang refuses) *
 	return 0;
 }
 
-int runcli_check_corpora(const struct runcli *c)
+int runcli_check_corpora(struct runcli *c)
 {
+	static struct corpus opened[RUN_MAX_CORPORA];
 	char err[1024];
 
 	if (!(c->o.workloads & ~(1u << WL_REPLAY)))
 		return 0;
 	for (int i = 0; i < c->o.ncorpora; i++) {
-		struct corpus corpus;
+		struct corpus *corpus = &opened[i];
 
-		if (corpus_open(&corpus, c->o.corpora[i], err, sizeof(err))) {
+		if (corpus_open(corpus, c->o.corpora[i], err, sizeof(err))) {
 			zpb_err("%s", err);
 			return 1;
 		}
-		corpus_close(&corpus);
+		if (corpus->compressed)
+			corpus_close(corpus);
+		else
+			c->o.opened[i] = corpus;
 	}
 	if (c->o.trace && access(c->o.trace, R_OK)) {
 		zpb_err("cannot read trace %s: %s", c->o.trace, strerror(errno));

@@ -32,8 +32,13 @@ struct runcli {
  * printed, or the exit status (2) after one line on stderr.
  */
 int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep);
-/* Open every corpus once to check it; 0 or 1 after one line on stderr. */
-int runcli_check_corpora(const struct runcli *c);
+/*
+ * Open every corpus once to check it; 0 or 1 after one line on stderr.
+ * Corpora read from a page file stay open for the run (c->o.opened), so
+ * they are hashed once; compressed ones are closed again (their pages are
+ * in memory).
+ */
+int runcli_check_corpora(struct runcli *c);
 /* Refuse an existing folder without --force, create it; 0 or 1 after one line. */
 int runcli_prepare_out(struct runcli *c);
 /* After a failed run: remove the folder if this run created it and it is empty. */

@@ -3,9 +3,16 @@
  * sha256.c - SHA-256 as specified in FIPS 180-4 section 6.2: 64-byte blocks,
  * a 64-word message schedule, 64 rounds, big-endian length padding.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "sha256.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHA_NI 1
+#endif
 
 /* First 32 bits of the fractional parts of the cube roots of the first 64 primes. */
 static const uint32_t K[64] = {
@@ -31,7 +38,7 @@ static inline uint32_t load_be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static void block(uint32_t h[8], const uint8_t *p)
+static void block_c(uint32_t h[8], const uint8_t *p)
 {
 	uint32_t w[64], a, b, c, d, e, f, g, k;
 	int i;
@@ -53,6 +60,82 @@ static void block(uint32_t h[8], const uint8_t *p)
 		k = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
 	}
 	h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
+}
+
+#ifdef HAVE_SHA_NI
+/*
+ * The same compression function with the x86 SHA extensions (Intel SHA
+ * Extensions white paper, 2013): the state lives in two registers as ABEF
+ * and CDGH, sha256rnds2 does two rounds from two message+K words,
+ * sha256msg1/msg2 compute the message schedule four words at a time.
+ * About 8 times the speed of the C rounds; a corpus of a million pages is
+ * 4 GB to hash.
+ */
+__attribute__((target("sha,sse4.1,ssse3"))) static void block_ni(uint32_t h[8], const uint8_t *p)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+	__m128i abef, cdgh, abef0, cdgh0, m, t, w[4];
+
+	/* h[0..3] = A B C D, h[4..7] = E F G H -> ABEF and CDGH, high lane first */
+	t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xb1); /* CDAB */
+	cdgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[4]), 0x1b); /* HGFE */
+	abef = _mm_alignr_epi8(t, cdgh, 8);
+	cdgh = _mm_blend_epi16(cdgh, t, 0xf0);
+	abef0 = abef;
+	cdgh0 = cdgh;
+#pragma GCC unroll 16
+	for (int g = 0; g < 16; g++) {
+		if (g < 4)
+			w[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), bswap);
+		m = _mm_add_epi32(w[g % 4], _mm_loadu_si128((const __m128i *)&K[4 * g]));
+		cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m);
+		if (g >= 3 && g <= 14) {
+			/* words 4(g+1).. from the msg1 partial, w[t-7] and msg2 */
+			t = _mm_alignr_epi8(w[g % 4], w[(g + 3) % 4], 4);
+			w[(g + 1) % 4] = _mm_add_epi32(w[(g + 1) % 4], t);
+			w[(g + 1) % 4] = _mm_sha256msg2_epu32(w[(g + 1) % 4], w[g % 4]);
+		}
+		m = _mm_shuffle_epi32(m, 0x0e);
+		abef = _mm_sha256rnds2_epu32(abef, cdgh, m);
+		if (g >= 1 && g <= 12)
+			w[(g + 3) % 4] = _mm_sha256msg1_epu32(w[(g + 3) % 4], w[g % 4]);
+	}
+	abef = _mm_add_epi32(abef, abef0);
+	cdgh = _mm_add_epi32(cdgh, cdgh0);
+	/* back to A B C D and E F G H */
+	t = _mm_shuffle_epi32(abef, 0x1b);	 /* FEBA */
+	cdgh = _mm_shuffle_epi32(cdgh, 0xb1);	 /* DCHG */
+	abef = _mm_blend_epi16(t, cdgh, 0xf0);	 /* DCBA */
+	cdgh = _mm_alignr_epi8(cdgh, t, 8);	 /* HGFE */
+	_mm_storeu_si128((__m128i *)&h[0], abef);
+	_mm_storeu_si128((__m128i *)&h[4], cdgh);
+}
+
+/* CPUID leaf 7: EBX bit 29 is SHA; SSE4.1 (leaf 1 ECX bit 19) and SSSE3 (bit 9) too. */
+static bool have_sha_ni(void)
+{
+	static int known = -1;
+	unsigned int a, b, c, d;
+
+	if (known >= 0)
+		return known;
+	known = 0;
+	if (__get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 19)) && (c & (1u << 9)) &&
+	    __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29)))
+		known = 1;
+	return known;
+}
+#endif
+
+static void block(uint32_t h[8], const uint8_t *p)
+{
+#ifdef HAVE_SHA_NI
+	if (have_sha_ni()) {
+		block_ni(h, p);
+		return;
+	}
+#endif
+	block_c(h, p);
 }
 
 void sha256_init(struct sha256 *s)

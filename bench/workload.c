@@ -3,8 +3,10 @@
  * workload.c - see workload.h.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 #include "workload.h"
@@ -14,6 +16,7 @@ const char *const workload_name[WL_NKINDS] = {
 };
 
 #define CURVE_POINTS 400 /* samples per churn, roughly */
+#define OVERLAP_BATCH 64 /* stores per overlap check */
 
 struct wl_thread {
 	struct frontend *fe;
@@ -25,12 +28,21 @@ struct wl_thread {
 	struct lat_samples lat[LAT_NKINDS];
 	struct codec_ctx *cx;
 	uint8_t *buf;
-	uint64_t *tmp;	      /* scratch list of slots */
+	uint32_t *tmp;	      /* scratch list of slots */
 	struct curve *curve;  /* thread 0 of a churn only */
 	uint64_t curve_every, ops;
 	bool oom, stopped;
 	int (*fn)(struct wl_thread *t);
-};
+	const int *go;	      /* start flag: all threads begin together */
+	uint64_t t_start, t_end, cpu_ns;
+	/* stores timed while this thread and its peer both ran (see overlap_check) */
+	clockid_t peer_clock;
+	bool has_peer;
+	uint64_t b_wall, b_self, b_peer; /* at the start of the current batch */
+	uint32_t pend[OVERLAP_BATCH];
+	int npend;
+	struct lat_samples overlap;
+} __attribute__((aligned(64))); /* threads write their own: no shared cache line */
 
 void curve_release(struct curve *c)
 {
@@ -55,6 +67,37 @@ static int curve_add(struct curve *c, uint64_t op, uint64_t pages)
 	return 0;
 }
 
+static uint64_t clock_ns(clockid_t c)
+{
+	struct timespec ts;
+
+	if (clock_gettime(c, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * On a shared machine threads of one process may take turns on one CPU,
+ * and then their operations never meet in the allocator.  Every
+ * OVERLAP_BATCH stores a thread reads its own and its peer's CPU clock: if
+ * both advanced by at least 90 % of the batch's wall time, both ran all
+ * along, and the batch's store latencies go into t->overlap too.
+ */
+static void overlap_check(struct wl_thread *t)
+{
+	uint64_t w = now_ns(), self = clock_ns(CLOCK_THREAD_CPUTIME_ID), peer = clock_ns(t->peer_clock);
+	uint64_t span = w - t->b_wall;
+
+	if (t->b_wall && (self - t->b_self) * 10 >= span * 9 && (peer - t->b_peer) * 10 >= span * 9)
+		for (int i = 0; i < t->npend; i++)
+			if (lat_add(&t->overlap, t->pend[i]))
+				t->oom = true;
+	t->npend = 0;
+	t->b_wall = w;
+	t->b_self = self;
+	t->b_peer = peer;
+}
+
 static void record(struct wl_thread *t, enum lat_kind alloc, enum lat_kind e2e,
 		   const struct fe_lat *l)
 {
@@ -62,6 +105,13 @@ static void record(struct wl_thread *t, enum lat_kind alloc, enum lat_kind e2e,
 		return;
 	if (lat_add(&t->lat[alloc], l->alloc_ns) || lat_add(&t->lat[e2e], l->e2e_ns))
 		t->oom = true;
+	if (t->has_peer && alloc == LAT_STORE) {
+		if (!t->b_wall)
+			overlap_check(t); /* the first batch starts here */
+		t->pend[t->npend++] = l->alloc_ns > UINT32_MAX ? UINT32_MAX : (uint32_t)l->alloc_ns;
+		if (t->npend == OVERLAP_BATCH)
+			overlap_check(t);
+	}
 }
 
 /* Stop early: interrupted, or another thread saw a mismatch. */
@@ -103,10 +153,11 @@ static int do_empty(struct wl_thread *t)
 	return 0;
 }
 
-static void shuffle(uint64_t *v, uint64_t n, uint64_t *rng)
+static void shuffle(uint32_t *v, uint64_t n, uint64_t *rng)
 {
 	for (uint64_t i = n; i > 1; i--) {
-		uint64_t j = rng_below(rng, i), x = v[i - 1];
+		uint64_t j = rng_below(rng, i);
+		uint32_t x = v[i - 1];
 
 		v[i - 1] = v[j];
 		v[j] = x;
@@ -119,7 +170,7 @@ static int do_load(struct wl_thread *t)
 	struct fe_lat l;
 
 	for (uint64_t i = 0; i < n; i++)
-		t->tmp[i] = t->first + i;
+		t->tmp[i] = (uint32_t)(t->first + i);
 	shuffle(t->tmp, n, &t->rng);
 	for (uint64_t i = 0; i < n && !must_stop(t); i++) {
 		if (fe_load(t->fe, t->tmp[i], t->cx, t->buf, &l))
@@ -129,24 +180,42 @@ static int do_load(struct wl_thread *t)
 	return 0;
 }
 
+/*
+ * The churn's random choices are a function of (seed, round, slot) alone:
+ * whether the slot is freed in the round and which page it gets then.  So
+ * the same slots are freed and refilled with the same pages however the
+ * slots are split among threads; only the order differs.
+ */
+static uint64_t churn_draw(uint64_t seed, unsigned int round, uint64_t slot, uint64_t what)
+{
+	uint64_t x = seed ^ ((uint64_t)round << 40) ^ slot ^ (what << 62);
+
+	return rng_next(&x);
+}
+
 static int do_churn(struct wl_thread *t)
 {
-	uint64_t npages = t->fe->ps->n;
+	uint64_t npages = t->fe->ps->n, seed = t->p->seed * 0x9e3779b97f4a7c15ULL;
 	struct fe_lat l;
 
 	for (unsigned int r = 0; r < t->p->churn_rounds; r++) {
 		uint64_t k = 0;
 
-		for (uint64_t s = t->first; s < t->last; s++)
-			if (rng_below(&t->rng, 100) < t->p->churn_percent)
-				t->tmp[k++] = s;
+		for (uint64_t s = t->first; s < t->last; s++) {
+			uint64_t x = churn_draw(seed, r, s, 1);
+
+			if (rng_below(&x, 100) < t->p->churn_percent)
+				t->tmp[k++] = (uint32_t)s;
+		}
 		for (uint64_t i = 0; i < k && !must_stop(t); i++) {
 			fe_free(t->fe, t->tmp[i], &l);
 			record(t, LAT_FREE, LAT_FREE, &l);
 			tick(t);
 		}
 		for (uint64_t i = 0; i < k && !must_stop(t); i++) {
-			fe_store(t->fe, t->tmp[i], (uint32_t)rng_below(&t->rng, npages), &l);
+			uint64_t x = churn_draw(seed, r, t->tmp[i], 2);
+
+			fe_store(t->fe, t->tmp[i], (uint32_t)rng_below(&x, npages), &l);
 			record(t, LAT_STORE, LAT_STORE_E2E, &l);
 			tick(t);
 		}
@@ -158,11 +227,30 @@ static int do_churn(struct wl_thread *t)
 	return 0;
 }
 
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static void *thread_main(void *arg)
 {
 	struct wl_thread *t = arg;
+	uint64_t c0;
+	int go;
 
+	fe_bind_thread(t->tid);
+	while (!(go = __atomic_load_n(t->go, __ATOMIC_ACQUIRE)))
+		sched_yield();
+	if (go < 0)
+		return NULL; /* another thread could not be started */
+	c0 = thread_cpu_ns();
+	t->t_start = now_ns();
 	t->fn(t);
+	t->t_end = now_ns();
+	t->cpu_ns = thread_cpu_ns() - c0;
 	return NULL;
 }
 
@@ -175,13 +263,15 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 		       char *err, size_t errlen)
 {
 	int n = p->threads > 0 ? p->threads : 1;
-	struct wl_thread *ts = calloc(n, sizeof(*ts));
+	struct wl_thread *ts = aligned_alloc(64, n * sizeof(*ts));
 	pthread_t *tid = calloc(n, sizeof(*tid));
 	struct lat_samples all = { 0 };
-	uint64_t t0;
+	int *go = aligned_alloc(64, 64); /* a cache line of its own */
 	int ret = 0, started = 0;
-	bool oom = !ts || !tid;
+	bool oom = !ts || !tid || !go || fe->nslots > UINT32_MAX;
 
+	if (ts)
+		memset(ts, 0, n * sizeof(*ts));
 	if ((uint64_t)n > fe->nslots && fe->nslots)
 		n = (int)fe->nslots;
 	for (int i = 0; !oom && i < n; i++) {
@@ -192,6 +282,7 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 		t->tid = i;
 		t->nthreads = n;
 		t->fn = fn;
+		t->go = go;
 		t->record = rec;
 		t->first = fe->nslots * i / n;
 		t->last = fe->nslots * (i + 1) / n;
@@ -209,9 +300,11 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 			t->curve_every = total / CURVE_POINTS ? total / CURVE_POINTS : 1;
 		}
 	}
-	t0 = now_ns();
+	if (go)
+		__atomic_store_n(go, 0, __ATOMIC_RELEASE);
 	for (int i = 0; !oom && i < n; i++) {
 		if (n == 1) {
+			__atomic_store_n(go, 1, __ATOMIC_RELEASE);
 			thread_main(&ts[0]);
 			break;
 		}
@@ -222,10 +315,25 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 		}
 		started++;
 	}
+	/* each thread watches the next one's CPU clock (overlap_check) */
+	for (int i = 0; !ret && i < started && started == n; i++)
+		ts[i].has_peer = !pthread_getcpuclockid(tid[(i + 1) % n], &ts[i].peer_clock);
+	/* all created (or one failed): release them together */
+	if (go)
+		__atomic_store_n(go, ret ? -1 : 1, __ATOMIC_RELEASE);
 	for (int i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
-	r->phase_ns = now_ns() - t0;
 	r->threads = n;
+	if (!oom && !ret) {
+		uint64_t first = UINT64_MAX, last = 0;
+
+		for (int i = 0; i < n; i++) {
+			first = ts[i].t_start < first ? ts[i].t_start : first;
+			last = ts[i].t_end > last ? ts[i].t_end : last;
+			r->cpu_ns += ts[i].cpu_ns;
+		}
+		r->phase_ns = last > first ? last - first : 0;
+	}
 
 	for (int k = 0; !oom && k < LAT_NKINDS; k++) {
 		lat_reset(&all);
@@ -234,12 +342,18 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 				oom = true;
 		lat_percentiles(&all, &r->lat[k]);
 	}
+	lat_reset(&all);
+	for (int i = 0; !oom && i < n; i++)
+		if (lat_append(&all, &ts[i].overlap))
+			oom = true;
+	lat_percentiles(&all, &r->store_overlap);
 	lat_release(&all);
 	for (int i = 0; ts && i < n; i++) {
 		if (ts[i].oom)
 			oom = true;
 		for (int k = 0; k < LAT_NKINDS; k++)
 			lat_release(&ts[i].lat[k]);
+		lat_release(&ts[i].overlap);
 		if (ts[i].cx)
 			codec_ctx_free(ts[i].cx);
 		free(ts[i].buf);
@@ -247,6 +361,7 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 	}
 	free(ts);
 	free(tid);
+	free(go);
 	fe_snapshot(fe, r);
 	if (ret)
 		return ret;

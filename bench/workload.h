@@ -13,7 +13,11 @@
  *         then one compaction (timed) and a full verification pass.
  *
  * With @threads > 1 the slots are split into contiguous ranges, one per
- * thread, all on the same pool (allocators do their own locking).
+ * thread, all on the same pool (allocators do their own locking).  What is
+ * stored where does not depend on the thread count: fill stores page i in
+ * slot i, and churn's choices are drawn per (seed, round, slot); only the
+ * order of the operations differs.  The threads start together and each
+ * keeps its own latencies and counters (no shared cache line per operation).
  */
 #ifndef ZPB_WORKLOAD_H
 #define ZPB_WORKLOAD_H

@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ccache.c - the compression cache file (see ccache.h).
+ */
+#define _GNU_SOURCE /* O_TMPFILE */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ccache.h"
+#include "util.h"
+
+_Static_assert(sizeof(struct cpage) == 12, "index records are 12 bytes");
+_Static_assert(sizeof(struct ccache_header) == 192, "header layout");
+
+#define HEADER_BYTES 256 /* room reserved for the header */
+
+uint64_t ccache_data_off(uint64_t pages)
+{
+	return HEADER_BYTES + pages * sizeof(struct cpage);
+}
+
+/* ---- checksum: four independent multiply-rotate lanes over 8-byte words ---- */
+
+static inline uint64_t rotl(uint64_t x, int r)
+{
+	return x << r | x >> (64 - r);
+}
+
+static inline uint64_t mix(uint64_t h, uint64_t w)
+{
+	return rotl(h ^ (w * 0x9e3779b97f4a7c15ULL), 29) * 0xc2b2ae3d27d4eb4fULL;
+}
+
+uint64_t cc_hash(const void *p, size_t len, uint64_t seed)
+{
+	const uint8_t *b = p;
+	uint64_t h[4] = { seed ^ 0x243f6a8885a308d3ULL, seed ^ 0x13198a2e03707344ULL,
+			  seed ^ 0xa4093822299f31d0ULL, seed ^ 0x082efa98ec4e6c89ULL };
+	uint64_t w, r;
+	size_t i = 0;
+
+	for (; i + 32 <= len; i += 32)
+		for (int k = 0; k < 4; k++) {
+			memcpy(&w, b + i + 8 * k, 8);
+			h[k] = mix(h[k], w);
+		}
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, b + i, 8);
+		h[0] = mix(h[0], w);
+	}
+	w = 0;
+	memcpy(&w, b + i, len - i);
+	h[1] = mix(h[1], w ^ ((uint64_t)len << 56));
+	r = rotl(h[0], 1) + rotl(h[1], 7) + rotl(h[2], 12) + rotl(h[3], 18);
+	r ^= len;
+	r = (r ^ (r >> 33)) * 0xff51afd7ed558ccdULL;
+	return r ^ (r >> 33);
+}
+
+/* ---- names ---- */
+
+int ccache_dir(const char *opt, char *out, size_t len)
+{
+	const char *env = getenv("ZPB_CCACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+
+	if (!opt)
+		opt = env && *env ? env : NULL;
+	if (opt) {
+		snprintf(out, len, "%s", strcmp(opt, "off") ? opt : "");
+		return 0;
+	}
+	if (xdg && *xdg == '/')
+		snprintf(out, len, "%s/zpoolbench", xdg);
+	else if (home && *home == '/')
+		snprintf(out, len, "%s/.cache/zpoolbench", home);
+	else
+		return -1;
+	return 0;
+}
+
+void ccache_path(const char *dir, const char *sha256, const char *codec, char *out, size_t len)
+{
+	char c[32];
+	size_t i;
+
+	for (i = 0; codec[i] && i + 1 < sizeof(c); i++)
+		c[i] = (codec[i] == ':' || codec[i] == '/') ? '_' : codec[i];
+	c[i] = '\0';
+	snprintf(out, len, "%s/%s-%s.zpbcc", dir, sha256, c);
+}
+
+/* ---- data checksum: 1 MiB blocks hashed on all threads, combined in order ---- */
+
+struct sum_job {
+	int fd;
+	uint64_t off, len, nblocks;
+	uint64_t next; /* next block to take (atomic) */
+	uint64_t *block_sum;
+	int failed;    /* errno of a read error */
+};
+
+static void *sum_worker(void *arg)
+{
+	struct sum_job *j = arg;
+	uint8_t *buf = malloc(CCACHE_BLOCK);
+
+	if (!buf) {
+		__atomic_store_n(&j->failed, ENOMEM, __ATOMIC_RELAXED);
+		return NULL;
+	}
+	for (;;) {
+		uint64_t b = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED);
+		uint64_t at = b * CCACHE_BLOCK, n;
+		ssize_t got;
+
+		if (b >= j->nblocks || __atomic_load_n(&j->failed, __ATOMIC_RELAXED))
+			break;
+		n = j->len - at < CCACHE_BLOCK ? j->len - at : CCACHE_BLOCK;
+		got = pread(j->fd, buf, n, j->off + at);
+		if (got != (ssize_t)n) {
+			__atomic_store_n(&j->failed, got < 0 ? errno : EIO, __ATOMIC_RELAXED);
+			break;
+		}
+		j->block_sum[b] = cc_hash(buf, n, b);
+	}
+	free(buf);
+	return NULL;
+}
+
+int ccache_data_sum(int fd, uint64_t off, uint64_t len, int threads, uint64_t *sum)
+{
+	struct sum_job j = { .fd = fd, .off = off, .len = len };
+	pthread_t tid[64];
+	int started = 0;
+
+	j.nblocks = (len + CCACHE_BLOCK - 1) / CCACHE_BLOCK;
+	j.block_sum = calloc(j.nblocks + 1, sizeof(*j.block_sum));
+	if (!j.block_sum) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (threads > 64)
+		threads = 64;
+	if ((uint64_t)threads > j.nblocks)
+		threads = (int)j.nblocks;
+	for (int t = 1; t < threads; t++)
+		if (!pthread_create(&tid[started], NULL, sum_worker, &j))
+			started++;
+	sum_worker(&j);
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	if (j.failed) {
+		free(j.block_sum);
+		errno = j.failed;
+		return -1;
+	}
+	*sum = cc_hash(j.block_sum, j.nblocks * sizeof(*j.block_sum), len);
+	free(j.block_sum);
+	return 0;
+}
+
+/* ---- reading ---- */
+
+static uint64_t header_sum(const struct ccache_header *h)
+{
+	return cc_hash(h, offsetof(struct ccache_header, header_sum), 0x68656164);
+}
+
+#define WHY(...) (snprintf(why, whylen, __VA_ARGS__), -1)
+
+static int check_header(const struct ccache_header *h, uint64_t fsize, const char *sha256,
+			const char *codec, uint64_t pages, char *why, size_t whylen)
+{
+	if (memcmp(h->magic, CCACHE_MAGIC, 8))
+		return WHY("not a zpoolbench compression cache (bad magic)");
+	if (h->version != CCACHE_VERSION)
+		return WHY("format version %u, this zpoolbench reads %d", h->version,
+			   CCACHE_VERSION);
+	if (h->bom != CCACHE_BOM)
+		return WHY("written on a machine of the other byte order");
+	if (h->header_sum != header_sum(h))
+		return WHY("corrupt header (checksum)");
+	if (h->header_size != sizeof(*h) || h->index_off != HEADER_BYTES ||
+	    h->data_off != h->index_off + h->pages * sizeof(struct cpage))
+		return WHY("inconsistent header");
+	if (memchr(h->codec, 0, sizeof(h->codec)) == NULL || strcmp(h->codec, codec))
+		return WHY("made with codec '%.31s', not '%s'", h->codec, codec);
+	if (memchr(h->sha256, 0, sizeof(h->sha256)) == NULL || strcmp(h->sha256, sha256))
+		return WHY("made from another corpus (sha256 differs)");
+	if (h->pages != pages)
+		return WHY("holds %llu pages, the corpus %llu", (unsigned long long)h->pages,
+			   (unsigned long long)pages);
+	if (fsize != h->data_off + h->data_bytes)
+		return WHY("%s: %llu bytes, expected %llu",
+			   fsize < h->data_off + h->data_bytes ? "truncated" : "trailing bytes",
+			   (unsigned long long)fsize,
+			   (unsigned long long)(h->data_off + h->data_bytes));
+	return 0;
+}
+
+static int read_all(int fd, void *buf, size_t len, uint64_t off)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t got = pread(fd, p, len, off);
+
+		if (got <= 0)
+			return -1;
+		p += got;
+		off += got;
+		len -= got;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const void *buf, size_t len, uint64_t off)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t put = pwrite(fd, p, len, off);
+
+		if (put <= 0) {
+			if (put == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += put;
+		off += put;
+		len -= put;
+	}
+	return 0;
+}
+
+int ccache_open(const char *path, const char *sha256, const char *codec, uint64_t pages,
+		struct ccache_header *hdr, struct cpage *index, int threads, char *why,
+		size_t whylen)
+{
+	struct stat st;
+	uint64_t sum;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			why[0] = '\0';
+		else
+			snprintf(why, whylen, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "not a regular file");
+		goto bad;
+	}
+	if ((uint64_t)st.st_size < sizeof(*hdr) || read_all(fd, hdr, sizeof(*hdr), 0)) {
+		snprintf(why, whylen, "truncated: %llu bytes, shorter than the header",
+			 (unsigned long long)st.st_size);
+		goto bad;
+	}
+	if (check_header(hdr, st.st_size, sha256, codec, pages, why, whylen))
+		goto bad;
+	if (read_all(fd, index, pages * sizeof(*index), hdr->index_off)) {
+		snprintf(why, whylen, "cannot read the index");
+		goto bad;
+	}
+	if (cc_hash(index, pages * sizeof(*index), 0x696e6478) != hdr->index_sum) {
+		snprintf(why, whylen, "corrupt index (checksum)");
+		goto bad;
+	}
+	for (uint64_t i = 0; i < pages; i++) {
+		if (index[i].len == 0 || index[i].len > 8192 ||
+		    index[i].off + index[i].len > hdr->data_bytes) {
+			snprintf(why, whylen, "corrupt index (page %llu out of the data)",
+				 (unsigned long long)i);
+			goto bad;
+		}
+	}
+	if (ccache_data_sum(fd, hdr->data_off, hdr->data_bytes, threads, &sum)) {
+		snprintf(why, whylen, "cannot read the data: %s", strerror(errno));
+		goto bad;
+	}
+	if (sum != hdr->data_sum) {
+		snprintf(why, whylen, "corrupt data (checksum)");
+		goto bad;
+	}
+	return fd;
+bad:
+	close(fd);
+	return -1;
+}
+
+/* ---- writing ---- */
+
+/*
+ * Clean-up records: a record stays valid for the process lifetime, so a hook
+ * that cannot be popped (not the newest any more) never points at freed
+ * memory; it is disarmed by emptying its path.
+ */
+struct tmp_hook {
+	char path[4096 + 32];
+	bool used;
+};
+
+static struct tmp_hook hook_slots[16];
+
+static void unlink_tmp(void *arg)
+{
+	struct tmp_hook *h = arg;
+
+	if (h->path[0])
+		unlink(h->path);
+}
+
+static void noop(void *arg)
+{
+	(void)arg;
+}
+
+static void arm_hook(struct ccache_writer *w)
+{
+	for (int i = 0; i < 16; i++) {
+		if (hook_slots[i].used)
+			continue;
+		hook_slots[i].used = true;
+		snprintf(hook_slots[i].path, sizeof(hook_slots[i].path), "%s", w->tmp);
+		w->rec = &hook_slots[i];
+		w->hook = zpb_cleanup_push(unlink_tmp, w->rec);
+		return;
+	}
+}
+
+/* Disarm our hook; pop it (and free its record) if it is the newest. */
+static void drop_hook(struct ccache_writer *w)
+{
+	struct tmp_hook *h = w->rec;
+	int top;
+
+	if (!h)
+		return;
+	h->path[0] = '\0';
+	top = zpb_cleanup_push(noop, NULL);
+	zpb_cleanup_pop(false);
+	if (top == w->hook + 1) {
+		zpb_cleanup_pop(false);
+		h->used = false;
+	}
+	w->rec = NULL;
+	w->hook = -1;
+}
+
+int ccache_create(struct ccache_writer *w, const char *path)
+{
+	memset(w, 0, sizeof(*w));
+	w->hook = -1;
+	if (!path) {
+		const char *dir = getenv("TMPDIR");
+
+		if (!dir || !*dir)
+			dir = "/tmp";
+		w->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		return w->fd;
+	}
+	snprintf(w->path, sizeof(w->path), "%s", path);
+	snprintf(w->tmp, sizeof(w->tmp), "%s.tmp.%ld", path, (long)getpid());
+	w->fd = open(w->tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (w->fd < 0)
+		return -1;
+	arm_hook(w);
+	return w->fd;
+}
+
+int ccache_commit(struct ccache_writer *w, struct ccache_header *hdr, const struct cpage *index,
+		  int threads)
+{
+	int saved;
+
+	memcpy(hdr->magic, CCACHE_MAGIC, 8);
+	hdr->version = CCACHE_VERSION;
+	hdr->header_size = sizeof(*hdr);
+	hdr->bom = CCACHE_BOM;
+	hdr->index_off = HEADER_BYTES;
+	hdr->data_off = HEADER_BYTES + hdr->pages * sizeof(*index);
+	hdr->index_sum = cc_hash(index, hdr->pages * sizeof(*index), 0x696e6478);
+	if (ccache_data_sum(w->fd, hdr->data_off, hdr->data_bytes, threads, &hdr->data_sum) ||
+	    write_all(w->fd, index, hdr->pages * sizeof(*index), hdr->index_off))
+		goto fail;
+	hdr->header_sum = header_sum(hdr);
+	if (write_all(w->fd, hdr, sizeof(*hdr), 0))
+		goto fail;
+	if (!w->path[0])
+		return 0; /* an unlinked temporary file: nothing to rename */
+	if (rename(w->tmp, w->path))
+		goto fail;
+	w->tmp[0] = '\0';
+	drop_hook(w);
+	return 0;
+fail:
+	saved = errno;
+	ccache_abort(w);
+	errno = saved;
+	return -1;
+}
+
+void ccache_abort(struct ccache_writer *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+	if (w->tmp[0])
+		unlink(w->tmp);
+	drop_hook(w);
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * ccache.h - the compression cache: a corpus compressed with one codec,
+ * kept on disk so that later runs skip the compression, and read back a
+ * page at a time (pread) so that a run never holds all compressed pages in
+ * memory.
+ *
+ * One file per corpus and codec, named by the corpus sha256 and the codec
+ * spec: DIR/<sha256>-<codec>.zpbcc (':' in the codec becomes '_').  DIR is
+ * --ccache DIR, else $ZPB_CCACHE_DIR, else $XDG_CACHE_HOME/zpoolbench, else
+ * $HOME/.cache/zpoolbench; "off" disables the cache (the compressed pages
+ * then go to an unlinked temporary file, still streamed).
+ *
+ * File format version 1, host byte order (the header's byte-order mark
+ * refuses a file from a machine of the other order):
+ *
+ *	header (192 bytes, 256 reserved): magic "ZPBCCACH", version, header size, the
+ *	    byte-order mark 0x01020304, pages, index and data offsets, data
+ *	    bytes, the build's compression wall time, codec spec, corpus
+ *	    sha256, checksums of the index and of the data, and a checksum of
+ *	    the header itself;
+ *	index (12 bytes per page, struct cpage): offset of the page's bytes
+ *	    in the data area, compressed length, compression time, same-filled;
+ *	data: the compressed bytes, in the order the workers finished them.
+ *
+ * The file is written under a temporary name and renamed when complete.
+ * Opening checks everything: magic, version, byte order, sizes (a truncated
+ * file), the header, index and data checksums (data in 1 MiB blocks, on all
+ * cores), that every index entry lies inside the data, the codec and the
+ * sha256; any mismatch is reported in one line and the caller rebuilds.
+ */
+#ifndef ZPB_CCACHE_H
+#define ZPB_CCACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CCACHE_VERSION 1
+#define CCACHE_MAGIC "ZPBCCACH"
+#define CCACHE_BOM 0x01020304u
+#define CCACHE_BLOCK (1u << 20) /* data checksum block */
+
+/*
+ * One page of a compressed corpus; the index record of the cache file:
+ * 12 bytes, so that a million pages keep 12 MB in memory.
+ */
+struct cpage {
+	uint64_t off : 40;	/* offset of the compressed bytes in the data area (< 1 TiB) */
+	uint64_t len : 14;	/* compressed length (may exceed 4096; at most CODEC_BOUND) */
+	uint64_t same : 1;	/* every 8-byte word equal */
+	uint64_t unused : 9;
+	uint32_t comp_ns;	/* time codec_compress took for this page */
+} __attribute__((packed));
+
+struct ccache_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t header_size;
+	uint32_t bom;
+	uint32_t pad0;
+	uint64_t pages;
+	uint64_t index_off;
+	uint64_t data_off;
+	uint64_t data_bytes;
+	uint64_t wall_ns;	/* compressing the corpus when the file was built */
+	char codec[32];
+	char sha256[65];
+	char pad1[7];
+	uint64_t index_sum;
+	uint64_t data_sum;
+	uint64_t header_sum;	/* of the bytes before this field */
+};
+
+/* Where the data area of a cache file for @pages pages starts. */
+uint64_t ccache_data_off(uint64_t pages);
+
+/* A 64-bit checksum of @len bytes (not cryptographic; catches corruption). */
+uint64_t cc_hash(const void *p, size_t len, uint64_t seed);
+
+/*
+ * The cache folder: @opt (--ccache), else the environment as above.  Writes
+ * "" for "off".  0, or -1 if no folder can be named (no HOME): the caller
+ * runs without the cache.
+ */
+int ccache_dir(const char *opt, char *out, size_t len);
+/* DIR/<sha256>-<codec>.zpbcc */
+void ccache_path(const char *dir, const char *sha256, const char *codec, char *out, size_t len);
+
+/*
+ * Open and check a cache file for @pages pages of the corpus @sha256 with
+ * @codec.  Returns the open descriptor and fills @hdr and @index (@pages
+ * entries, allocated by the caller); -1 with the reason in @why when the file
+ * is missing (why = "") or unusable (truncated, corrupt, another version).
+ */
+int ccache_open(const char *path, const char *sha256, const char *codec, uint64_t pages,
+		struct ccache_header *hdr, struct cpage *index, int threads, char *why,
+		size_t whylen);
+
+/* Checksum of @len bytes at @off of @fd, read in CCACHE_BLOCK blocks on @threads threads. */
+int ccache_data_sum(int fd, uint64_t off, uint64_t len, int threads, uint64_t *sum);
+
+/*
+ * A new cache file: a temporary file beside @path (removed again on a
+ * signal or by ccache_abort), or with @path NULL an unlinked temporary file
+ * in $TMPDIR (a run without a cache).  The descriptor, or -1 with errno.
+ */
+struct ccache_writer {
+	int fd;
+	char path[4096];
+	char tmp[4096 + 32];
+	int hook;  /* index of the clean-up hook, -1: none */
+	void *rec; /* its record */
+};
+int ccache_create(struct ccache_writer *w, const char *path);
+/*
+ * Complete the file: data checksum, index, header; rename into place.
+ * @hdr has pages, data_bytes, wall_ns, codec and sha256 set.  0, or -1 with
+ * errno (the file is removed).
+ */
+int ccache_commit(struct ccache_writer *w, struct ccache_header *hdr, const struct cpage *index,
+		  int threads);
+/* Forget a file being written (on errors); the descriptor is closed. */
+void ccache_abort(struct ccache_writer *w);
+
+#endif /* ZPB_CCACHE_H */

@@ -8,12 +8,10 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "outdir.h"
 #include "report.h"
 #include "results.h"
 #include "run.h"
 #include "runcli.h"
-#include "speccheck.h"
 #include "sweep.h"
 #include "util.h"
 
@@ -55,8 +53,7 @@ static int sweep_main(int argc, char **argv)
 	int plot_failed = 0;
 	const char *baseline;
 	char err[1024];
-	char *pargv[256];
-	int ret, pargc = 0;
+	int ret;
 
 	ret = runcli_parse(&c, argc, argv, true);
 	if (ret)
@@ -77,23 +74,9 @@ static int sweep_main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (spec_check_all(c.o.allocs, c.o.nallocs, err, sizeof(err))) {
-		zpb_err("--alloc: %s", err);
-		return 2;
-	}
-	if (corpus_names_check(c.o.corpora, c.o.ncorpora, err, sizeof(err))) {
-		zpb_err("%s", err);
-		return 2;
-	}
-	if (runcli_check_corpora(&c) || runcli_prepare_out(&c))
-		return 1;
-	if (c.force && outdir_clear(c.out))
-		return 1;
-	outdir_guard(c.out, c.created_out);
-	pargv[pargc++] = "zpoolbench";
-	for (int i = 0; i < argc && pargc < 255; i++)
-		pargv[pargc++] = argv[i];
-	provenance_collect(&prov, pargc, pargv);
+	ret = runcli_setup(&c, argc, argv, &prov);
+	if (ret)
+		return ret;
 
 	if (run_execute(&c.o, &res, err, sizeof(err))) {
 		zpb_err("sweep failed, no results written: %s", err);

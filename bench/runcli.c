@@ -11,7 +11,10 @@
 
 #include "corpus.h"
 #include "grid.h"
+#include "outdir.h"
+#include "provenance.h"
 #include "runcli.h"
+#include "speccheck.h"
 #include "util.h"
 
 static const char run_usage[] =
@@ -405,4 +408,30 @@ void runcli_drop_out(struct runcli *c)
 	if (c->created_out)
 		rmdir(c->out); /* only if empty */
 	c->created_out = false;
+}
+
+int runcli_setup(struct runcli *c, int argc, char **argv, struct provenance *prov)
+{
+	char err[1024];
+	char *pargv[256];
+	int pargc = 0;
+
+	if (spec_check_all(c->o.allocs, c->o.nallocs, err, sizeof(err))) {
+		zpb_err("--alloc: %s", err);
+		return 2;
+	}
+	if (corpus_names_check(c->o.corpora, c->o.ncorpora, err, sizeof(err))) {
+		zpb_err("%s", err);
+		return 2;
+	}
+	if (runcli_check_corpora(c) || runcli_prepare_out(c))
+		return 1;
+	if (c->force && outdir_clear(c->out))
+		return 1;
+	outdir_guard(c->out, c->created_out);
+	pargv[pargc++] = "zpoolbench";
+	for (int i = 0; i < argc && pargc < 255; i++)
+		pargv[pargc++] = argv[i];
+	provenance_collect(prov, pargc, pargv);
+	return 0;
 }

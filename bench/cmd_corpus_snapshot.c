@@ -38,17 +38,7 @@ static void snap_extra(struct jw *w, void *arg)
 		jw_key(w, "command");
 		jw_str(w, m->command);
 	}
-	jw_key(w, "packages");
-	jw_obj(w);
-	for (int i = 0; i < m->npkgs; i++) {
-		const char *eq = strchr(m->pkgs[i], '=');
-		char name[128];
-
-		snprintf(name, sizeof(name), "%.*s", (int)(eq - m->pkgs[i]), m->pkgs[i]);
-		jw_key(w, name);
-		jw_str(w, eq + 1);
-	}
-	jw_end(w);
+	corpus_manifest_packages(w, m->pkgs, m->npkgs);
 	jw_key(w, "selection");
 	jw_str(w, m->shared ? "resident anonymous pages of private writable mappings (pagemap "
 			      "present, not file, not KPF_ZERO_PAGE) plus resident pages of "

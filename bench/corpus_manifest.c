@@ -95,3 +95,18 @@ int corpus_out_check(const char *cmd, const char *out, bool force)
 	}
 	return 0;
 }
+
+void corpus_manifest_packages(struct jw *w, const char *const *pkgs, int n)
+{
+	jw_key(w, "packages");
+	jw_obj(w);
+	for (int i = 0; i < n; i++) {
+		const char *eq = strchr(pkgs[i], '=');
+		char name[128];
+
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - pkgs[i]), pkgs[i]);
+		jw_key(w, name);
+		jw_str(w, eq + 1);
+	}
+	jw_end(w);
+}

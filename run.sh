@@ -8,20 +8,27 @@
 # The standard matrix: zbud; z3fold at every compaction level and as in
 # Linux 6.1; zsmalloc with zspage chains of 4, 8 and 16 pages; the ideal bound;
 # codecs lz4 (acceleration 1), lz4hc (level 9), zstd (levels 1, 3, 9);
-# workloads fill, load and churn through the zram front end.  Allocators or
-# settings the binary does not know (yet) are skipped with a note.
+# workloads fill, load and churn through the zram front end.  Allocators the
+# binary does not have (yet) are skipped with a note; a setting its parser
+# refuses is an error (exit 2).
 #
 # Environment: ZPB_CODECS, ZPB_ALLOCS (comma/space separated) override the
-# matrix; ZPB_RUN_ARGS adds options to `zpoolbench run`.
+# matrix; ZPB_RUN_ARGS adds options to `zpoolbench run`; ZPB_RESULTS is the
+# parent folder (default results); ZPB_OBJECTS the objects per pool (24000);
+# ZPB names a built binary to use as is.
 set -eu
 cd "$(dirname "$0")"
 
 say() { echo "run.sh: $*" >&2; }
 
-scripts/deps.sh build plot || { say "cannot install the packages needed (see above)"; exit 1; }
-make -s all >&2
-
-ZPB=build/zpoolbench
+# ZPB=/path/to/zpoolbench uses that binary as it is (the tests do)
+if [ -n "${ZPB:-}" ] && [ -x "$ZPB" ]; then
+	:
+else
+	scripts/deps.sh build plot || { say "cannot install the packages needed (see above)"; exit 1; }
+	make -s all >&2
+	ZPB=build/zpoolbench
+fi
 [ $# -gt 0 ] || set -- corpora/default.pages.zst
 for c in "$@"; do
 	if [ ! -r "$c" ]; then
@@ -31,38 +38,40 @@ for c in "$@"; do
 done
 
 codecs=${ZPB_CODECS:-lz4:1,lz4hc:9,zstd:1,zstd:3,zstd:9}
+# Objects per pool, cycled from the corpus: on the 6,000-page default corpus
+# partly filled zspages decide the zsmalloc ranking (chain 4 > 8 > 16); with
+# 24,000 objects chain 8 leads as on large pools, and the full matrix still
+# takes about a minute; 60,000 (about two minutes) also puts chain 16 ahead
+# of chain 4, as 81,000 real pages do.
+objects=${ZPB_OBJECTS:-24000}
 allocs=${ZPB_ALLOCS:-"zbud
 z3fold:compaction=none z3fold:compaction=middle z3fold:compaction=extra z3fold:compaction=gated
 z3fold:kernel=6.1
 zsmalloc:chain=4 zsmalloc:chain=8 zsmalloc:chain=16"}
 
-# Is SPEC (NAME[:key=value,...]) something this binary knows?  Checked
-# against `zpoolbench list`: the name, each key, each word value.
+# An allocator this build does not have (a whole allocator not built yet) is
+# skipped with a note; a spec of a known allocator that its parser refuses
+# (a typo: zsmalloc:chian=4) is an error with the parser's message.
+# Specs are separated by spaces or commas; a comma followed by key=value
+# continues the spec before it (z3fold:compaction=gated,gap=2).
+specs=""
+for tok in $(echo "$allocs" | tr ',' ' '); do
+	case "$tok" in
+	*:*) specs="$specs $tok" ;;	# NAME:key=value starts a spec
+	*=*) specs="$specs,$tok" ;;	# key=value continues the one before
+	*) specs="$specs $tok" ;;	# a bare NAME
+	esac
+done
 list=$($ZPB list)
-spec_known() {
-	name=${1%%:*}
-	echo "$list" | grep -q "^$name " || return 1
-	case "$1" in *:*) ;; *) return 0 ;; esac
-	params=$(echo "$list" | awk -v n="$name" '/^[^ ]/ {cur = $1} /^  / && cur == n {print $1, $2}')
-	for kv in $(echo "${1#*:}" | tr ',' ' '); do
-		key=${kv%%=*} val=${kv#*=}
-		valid=$(echo "$params" | awk -v k="$key" '$1 == k {print $2}')
-		[ -n "$valid" ] || return 1
-		case "$valid" in
-		*..*) echo "$val" | grep -qE '^-?[0-9]+$' || return 1 ;;
-		*) echo "|$valid|" | grep -q "|$val|" || return 1 ;;
-		esac
-	done
-	return 0
-}
-
 use=""
-for spec in $(echo "$allocs" | tr ',' ' '); do
-	if spec_known "$spec"; then
-		use="$use${use:+,}$spec"
-	else
-		say "note: skipping '$spec': not known to this build (see '$ZPB list')"
+for spec in $specs; do
+	name=${spec%%:*}
+	if ! echo "$list" | grep -q "^$name "; then
+		say "note: skipping '$spec': no allocator '$name' in this build (see '$ZPB list')"
+		continue
 	fi
+	$ZPB list --check "$spec" > /dev/null || exit 2
+	use="$use${use:+,}$spec"
 done
 [ -n "$use" ] || { say "no allocator of the matrix is known to this build"; exit 1; }
 
@@ -72,11 +81,12 @@ for c in "$@"; do
 	name="$name${name:++}$b"
 done
 name=$(echo "$name" | cut -c1-60)
-out="results/$name-$(date +%Y%m%d-%H%M%S)"
-mkdir -p results
+results=${ZPB_RESULTS:-results}
+out="$results/$name-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$results"
 
-set --  $(for c in "$@"; do printf ' --corpus %s' "$c"; done)
+# the corpora last: every word after --corpus is a corpus (spaces in paths kept)
 # shellcheck disable=SC2086
-$ZPB run "$@" --alloc "$use" --codec "$codecs" --workload fill,load,churn \
-	--frontend zram --out "$out" ${ZPB_RUN_ARGS:-}
+$ZPB run --alloc "$use" --codec "$codecs" --workload fill,load,churn \
+	--frontend zram --objects "$objects" --out "$out" ${ZPB_RUN_ARGS:-} --corpus "$@"
 echo "results folder: $out"

@@ -206,41 +206,6 @@ static int check_header(const struct ccache_header *h, uint64_t fsize, const cha
 	return 0;
 }
 
-static int read_all(int fd, void *buf, size_t len, uint64_t off)
-{
-	uint8_t *p = buf;
-
-	while (len) {
-		ssize_t got = pread(fd, p, len, off);
-
-		if (got <= 0)
-			return -1;
-		p += got;
-		off += got;
-		len -= got;
-	}
-	return 0;
-}
-
-static int write_all(int fd, const void *buf, size_t len, uint64_t off)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t put = pwrite(fd, p, len, off);
-
-		if (put <= 0) {
-			if (put == 0)
-				errno = EIO;
-			return -1;
-		}
-		p += put;
-		off += put;
-		len -= put;
-	}
-	return 0;
-}
-
 int ccache_open(const char *path, const char *sha256, const char *codec, uint64_t pages,
 		struct ccache_header *hdr, struct cpage *index, int threads, char *why,
 		size_t whylen)
@@ -260,14 +225,14 @@ int ccache_open(const char *path, const char *sha256, const char *codec, uint64_
 		snprintf(why, whylen, "not a regular file");
 		goto bad;
 	}
-	if ((uint64_t)st.st_size < sizeof(*hdr) || read_all(fd, hdr, sizeof(*hdr), 0)) {
+	if ((uint64_t)st.st_size < sizeof(*hdr) || pread_full(fd, hdr, sizeof(*hdr), 0)) {
 		snprintf(why, whylen, "truncated: %llu bytes, shorter than the header",
 			 (unsigned long long)st.st_size);
 		goto bad;
 	}
 	if (check_header(hdr, st.st_size, sha256, codec, pages, why, whylen))
 		goto bad;
-	if (read_all(fd, index, pages * sizeof(*index), hdr->index_off)) {
+	if (pread_full(fd, index, pages * sizeof(*index), hdr->index_off)) {
 		snprintf(why, whylen, "cannot read the index");
 		goto bad;
 	}
@@ -390,10 +355,10 @@ int ccache_commit(struct ccache_writer *w, struct ccache_header *hdr, const stru
 	hdr->data_off = HEADER_BYTES + hdr->pages * sizeof(*index);
 	hdr->index_sum = cc_hash(index, hdr->pages * sizeof(*index), 0x696e6478);
 	if (ccache_data_sum(w->fd, hdr->data_off, hdr->data_bytes, threads, &hdr->data_sum) ||
-	    write_all(w->fd, index, hdr->pages * sizeof(*index), hdr->index_off))
+	    pwrite_full(w->fd, index, hdr->pages * sizeof(*index), hdr->index_off))
 		goto fail;
 	hdr->header_sum = header_sum(hdr);
-	if (write_all(w->fd, hdr, sizeof(*hdr), 0))
+	if (pwrite_full(w->fd, hdr, sizeof(*hdr), 0))
 		goto fail;
 	if (!w->path[0])
 		return 0; /* an unlinked temporary file: nothing to rename */

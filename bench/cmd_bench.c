@@ -7,8 +7,10 @@
  */
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <malloc.h>
 
@@ -19,6 +21,7 @@
 #include "zpool.h"
 
 #define MAX_SPECS 32
+#define DEFAULT_CORPUS "corpora/default.pages.zst"
 #define MAX_REPS 1000
 
 static const char bench_usage[] =
@@ -66,7 +69,8 @@ static void help(void)
 	       "  --trace FILE     object sizes from the stores of a size trace (synthetic pages\n"
 	       "                   that compress to those sizes)\n"
 	       "  --corpus FILE    a page corpus (NAME.pages or NAME.pages.zst, with its manifest\n"
-	       "                   if there is one); same-filled pages are left out\n"
+	       "                   if there is one); same-filled pages are left out.  Without\n"
+	       "                   --trace or --corpus: " DEFAULT_CORPUS " when present\n"
 	       "  --codec SPEC     %s (default lz4)\n"
 	       "  --alloc LIST     allocator specs (default: every known setting; ideal is added)\n"
 	       "  --objects N      objects per repetition (default: 20000 for a trace, every page\n"
@@ -313,7 +317,7 @@ static int bench_main(int argc, char **argv)
 	int n, ideal, peer = -1, c, ret = 1;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': trace = optarg; break;
 		case 'c': corpus = optarg; break;
@@ -359,6 +363,8 @@ static int bench_main(int argc, char **argv)
 			bench_usage);
 		return 2;
 	}
+	if (!trace && !corpus && !access(DEFAULT_CORPUS, R_OK))
+		corpus = DEFAULT_CORPUS; /* what `make bench` uses */
 	if (!trace == !corpus) {
 		zpb_err("bench: give one of --trace FILE or --corpus FILE; usage: zpoolbench bench %s",
 			bench_usage);
@@ -368,6 +374,11 @@ static int bench_main(int argc, char **argv)
 		zpb_err("bench: %s", err);
 		return 2;
 	}
+	/*
+	 * A closed stdout (| head) must end the program through its exit path,
+	 * where the clean-up hooks restore zram0, not by SIGPIPE.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	if (quick) {
 		if (!objects)
 			objects = 1000;
@@ -498,6 +509,9 @@ static int bench_main(int argc, char **argv)
 	}
 	if (progress_enabled())
 		fprintf(stderr, "\r%60s\r", "");
+	/* zram0 is reset before anything is printed: a reader that stops early cannot keep it */
+	if (k.on)
+		kc_zram_close();
 	print_table(a, n, ideal, &set, codec.name, (int)reps, &k, peer);
 	ret = 0;
 out:

@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "corpus.h"
@@ -38,17 +39,7 @@ static void pack_extra(struct jw *w, void *arg)
 		jw_key(w, "command");
 		jw_str(w, m->command);
 	}
-	jw_key(w, "packages");
-	jw_obj(w);
-	for (int i = 0; i < m->npkgs; i++) {
-		const char *eq = strchr(m->pkgs[i], '=');
-		char name[128];
-
-		snprintf(name, sizeof(name), "%.*s", (int)(eq - m->pkgs[i]), m->pkgs[i]);
-		jw_key(w, name);
-		jw_str(w, eq + 1);
-	}
-	jw_end(w);
+	corpus_manifest_packages(w, m->pkgs, m->npkgs);
 	jw_key(w, "files");
 	jw_u64(w, m->files);
 	jw_key(w, "file_bytes");
@@ -62,9 +53,20 @@ static int pack_file(const char *path, FILE *out, struct sha256 *s, struct pack_
 		     uint64_t *pages)
 {
 	uint8_t page[CORPUS_PAGE_SIZE];
-	FILE *f = fopen(path, "rb");
+	struct stat st;
+	FILE *f;
 	size_t n;
 
+	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+		zpb_err("corpus pack: %s is a folder; list the files in it instead "
+			"(e.g. find DIR -type f | zpoolbench corpus pack ...)", path);
+		return -1;
+	}
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		zpb_err("corpus pack: %s is not a regular file; list regular files only", path);
+		return -1;
+	}
+	f = fopen(path, "rb");
 	if (!f) {
 		zpb_err("corpus pack: %s: %s", path, strerror(errno));
 		return -1;
@@ -77,7 +79,7 @@ static int pack_file(const char *path, FILE *out, struct sha256 *s, struct pack_
 		(*pages)++;
 	}
 	if (ferror(f)) {
-		zpb_err("corpus pack: %s: read error", path);
+		zpb_err("corpus pack: %s: read error: %s", path, strerror(errno));
 		fclose(f);
 		return -1;
 	}
@@ -91,10 +93,12 @@ static int run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },     { "workload", required_argument, NULL, 'w' },
 		{ "command", required_argument, NULL, 'c' }, { "package", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },	     { NULL, 0, NULL, 0 }
+		{ "force", no_argument, NULL, 'f' },	     { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
 	};
 	struct pack_meta m = { .workload = "files" };
 	const char *out = NULL;
+	bool force = false;
 	char line[4096], sha[65], mpath[4096];
 	uint64_t pages = 0;
 	struct sha256 s;
@@ -104,9 +108,10 @@ static int run(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'o': out = optarg; break;
+		case 'f': force = true; break;
 		case 'w': m.workload = optarg; break;
 		case 'c': m.command = optarg; break;
 		case 'k':
@@ -118,7 +123,10 @@ static int run(int argc, char **argv)
 			break;
 		case 'h':
 			printf("usage: zpoolbench corpus pack --out F.pages [--workload NAME] "
-			       "[--command STR] [--package NAME=VER]... < FILE-LIST\n");
+			       "[--command STR] [--package NAME=VER]... [--force] < FILE-LIST\n"
+			       "  Cuts each listed file into 4096-byte pages (the last one padded with\n"
+			       "  zeros) into F.pages and writes the manifest F.json.  An existing\n"
+			       "  F.pages or F.json is refused unless --force.\n");
 			return 0;
 		case ':':
 			zpb_err("corpus pack: %s needs a value", argv[optind - 1]);
@@ -128,10 +136,12 @@ static int run(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!out || optind != argc || strlen(out) < 7 || strcmp(out + strlen(out) - 6, ".pages")) {
+	if (!out || optind != argc) {
 		zpb_err("corpus pack: needs --out F.pages and the file list on stdin; see --help");
 		return 2;
 	}
+	if (corpus_out_check("corpus pack", out, force))
+		return 2;
 	if (afile_open(&af, out))
 		return 1;
 	sha256_init(&s);

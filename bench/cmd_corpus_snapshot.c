@@ -38,17 +38,7 @@ static void snap_extra(struct jw *w, void *arg)
 		jw_key(w, "command");
 		jw_str(w, m->command);
 	}
-	jw_key(w, "packages");
-	jw_obj(w);
-	for (int i = 0; i < m->npkgs; i++) {
-		const char *eq = strchr(m->pkgs[i], '=');
-		char name[128];
-
-		snprintf(name, sizeof(name), "%.*s", (int)(eq - m->pkgs[i]), m->pkgs[i]);
-		jw_key(w, name);
-		jw_str(w, eq + 1);
-	}
-	jw_end(w);
+	corpus_manifest_packages(w, m->pkgs, m->npkgs);
 	jw_key(w, "selection");
 	jw_str(w, m->shared ? "resident anonymous pages of private writable mappings (pagemap "
 			      "present, not file, not KPF_ZERO_PAGE) plus resident pages of "
@@ -71,10 +61,11 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: zpoolbench corpus snapshot --pid PID --out F.pages [--shared]\n"
 		   "           [--workload NAME] [--command STR] [--package NAME=VERSION]... "
-		   "[--note STR]\n"
+		   "[--note STR] [--force]\n"
 		   "  Dumps the resident anonymous pages of process PID (stopped meanwhile) to\n"
 		   "  F.pages and writes the manifest F.json.  Needs root.\n"
-		   "  --shared   add resident pages of shared writable shmem mappings\n");
+		   "  --shared   add resident pages of shared writable shmem mappings\n"
+		   "  --force    replace an existing F.pages / F.json\n");
 }
 
 static int run(int argc, char **argv)
@@ -84,11 +75,12 @@ static int run(int argc, char **argv)
 		{ "shared", no_argument, NULL, 's' },	     { "workload", required_argument, NULL, 'w' },
 		{ "command", required_argument, NULL, 'c' }, { "package", required_argument, NULL, 'k' },
 		{ "note", required_argument, NULL, 'n' },    { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		{ "force", no_argument, NULL, 'f' },	     { NULL, 0, NULL, 0 }
 	};
 	struct snap_meta meta = { 0 };
 	struct snapshot_result res;
 	const char *out = NULL;
+	bool force = false;
 	char err[1024], mpath[4096];
 	uint64_t pid = 0;
 	struct afile af;
@@ -96,7 +88,7 @@ static int run(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'p':
 			if (parse_u64(optarg, 2, 1 << 30, &pid)) {
@@ -105,6 +97,7 @@ static int run(int argc, char **argv)
 			}
 			break;
 		case 'o': out = optarg; break;
+		case 'f': force = true; break;
 		case 's': meta.shared = true; break;
 		case 'w': meta.workload = optarg; break;
 		case 'c': meta.command = optarg; break;
@@ -133,11 +126,8 @@ static int run(int argc, char **argv)
 		zpb_err("corpus snapshot: needs --pid PID and --out F.pages; see --help");
 		return 2;
 	}
-	if (strlen(out) < 7 || strcmp(out + strlen(out) - 6, ".pages")) {
-		zpb_err("corpus snapshot: --out must end in .pages (compress afterwards with "
-			"zstd -19), not '%s'", out);
+	if (corpus_out_check("corpus snapshot", out, force))
 		return 2;
-	}
 	if (!meta.workload)
 		meta.workload = "unnamed";
 	meta.res = &res;

@@ -15,8 +15,33 @@ static int list_main(int argc, char **argv)
 	int n = zpool_drivers(drv, 32);
 
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: zpoolbench list\n\nLists the allocators, the keys of their specs, the valid values\n"
-		       "and the defaults.  A spec is NAME[:key=value,...].\n");
+		printf("usage: zpoolbench list [--check SPEC...]\n\nLists the allocators, the keys of "
+		       "their specs, the valid values\nand the defaults.  A spec is "
+		       "NAME[:key=value,...].\n\n"
+		       "  --check SPEC...  check each spec as run and sweep do (parse, then create a\n"
+		       "                   pool) and print it normalised; the first bad one is a\n"
+		       "                   one-line error, exit 2\n");
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--check")) {
+		char err[512];
+
+		if (argc < 3) {
+			zpb_err("list --check: give one or more allocator specs");
+			return 2;
+		}
+		for (int i = 2; i < argc; i++) {
+			struct zpool_config cfg;
+			struct zpool *zp;
+
+			if (zpool_parse_spec(argv[i], &cfg, err, sizeof(err)) ||
+			    !(zp = zpool_create(argv[i], NULL, err, sizeof(err)))) {
+				zpb_err("%s", err);
+				return 2;
+			}
+			zpool_destroy(zp);
+			printf("%s\n", cfg.spec);
+		}
 		return 0;
 	}
 	if (argc > 1) {

@@ -432,7 +432,7 @@ static int oq_main(int argc, char **argv)
 	int c, ret = 1;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': trace = optarg; break;
 		case 'a': spec = optarg; break;
@@ -456,6 +456,11 @@ static int oq_main(int argc, char **argv)
 		return 2;
 	}
 	alloc = parse_alloc(spec, name, sizeof(name));
+	if (!alloc && strchr(spec, ':')) {
+		zpb_err("oracle qemu: --alloc %s: the kernel's allocator runs as Linux 6.1 built it; "
+			"only ':kernel=6.1' may follow the name (zbud, z3fold, zsmalloc)", spec);
+		return 2;
+	}
 	if (!alloc) {
 		zpb_err("oracle qemu: unknown allocator '%s' (Linux 6.1 has: zbud, z3fold, zsmalloc)",
 			spec);

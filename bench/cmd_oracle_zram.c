@@ -277,7 +277,7 @@ static int oracle_main(int argc, char **argv)
 	int c, ret = 1;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'C': corpus = optarg; break;
 		case 't': trace = optarg; break;

@@ -21,19 +21,18 @@ static int run_main(int argc, char **argv)
 	struct provenance prov;
 	struct results_meta meta = { &prov, &c.o };
 	const char *figs[8] = { NULL };
+	struct report_skip skipped[8] = { { NULL, "" } };
+	bool pool_rows = false;
+	int plot_failed = 0;
 	char err[1024];
-	char *pargv[256];
-	int ret, pargc = 0;
+	int ret;
 
 	ret = runcli_parse(&c, argc, argv, false);
 	if (ret)
 		return ret == 1 ? 0 : ret;
-	if (runcli_check_corpora(&c) || runcli_prepare_out(&c))
-		return 1;
-	pargv[pargc++] = "zpoolbench";
-	for (int i = 0; i < argc && pargc < 255; i++)
-		pargv[pargc++] = argv[i];
-	provenance_collect(&prov, pargc, pargv);
+	ret = runcli_setup(&c, argc, argv, &prov);
+	if (ret)
+		return ret;
 
 	if (run_execute(&c.o, &res, err, sizeof(err))) {
 		zpb_err("run failed, no results written: %s", err);
@@ -50,16 +49,20 @@ static int run_main(int argc, char **argv)
 		const char *names[5];
 		int n = 0;
 
-		names[n++] = "tradeoff";
+		for (int i = 0; i < res.nrows; i++)
+			pool_rows |= res.rows[i].wl != WL_REPLAY;
+		if (pool_rows)
+			names[n++] = "tradeoff";
 		if (res.nsizes)
 			names[n++] = "sizes";
 		if (res.ncurves)
 			names[n++] = "churn";
-		names[n++] = "latency";
+		if (pool_rows)
+			names[n++] = "latency";
 		names[n] = NULL;
-		report_draw(c.out, names, figs);
+		plot_failed = report_draw(c.out, names, figs, skipped, 8);
 	}
-	if (report_markdown(c.out, &res, &meta, figs, NULL, NULL)) {
+	if (report_markdown(c.out, &res, &meta, figs, skipped, NULL, NULL)) {
 		run_results_free(&res);
 		return 1;
 	}
@@ -69,7 +72,7 @@ static int run_main(int argc, char **argv)
 		printf("results: %s (%.1f s)\n", c.out, res.wall_ns / 1e9);
 	}
 	run_results_free(&res);
-	return 0;
+	return plot_failed ? 1 : 0;
 }
 
 static const struct zpb_cmd run_cmd = {

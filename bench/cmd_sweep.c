@@ -24,7 +24,7 @@ static void sweep_section(FILE *f, void *arg)
 {
 	const struct sweep_md *m = arg;
 
-	fprintf(f, "\n## Sweep\n");
+	fprintf(f, "\n## Sweep\n\nGoal %s.\n", sweep_goal_text(m->c->prefer));
 	sweep_print(f, m->sw, m->c->prefer, m->c->max_ns_p99, true);
 }
 
@@ -49,10 +49,11 @@ static int sweep_main(int argc, char **argv)
 	struct sweep sw;
 	struct sweep_md md = { &sw, &c };
 	const char *figs[4] = { NULL };
+	struct report_skip skipped[4] = { { NULL, "" } };
+	int plot_failed = 0;
 	const char *baseline;
 	char err[1024];
-	char *pargv[256];
-	int ret, pargc = 0;
+	int ret;
 
 	ret = runcli_parse(&c, argc, argv, true);
 	if (ret)
@@ -73,12 +74,9 @@ static int sweep_main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (runcli_check_corpora(&c) || runcli_prepare_out(&c))
-		return 1;
-	pargv[pargc++] = "zpoolbench";
-	for (int i = 0; i < argc && pargc < 255; i++)
-		pargv[pargc++] = argv[i];
-	provenance_collect(&prov, pargc, pargv);
+	ret = runcli_setup(&c, argc, argv, &prov);
+	if (ret)
+		return ret;
 
 	if (run_execute(&c.o, &res, err, sizeof(err))) {
 		zpb_err("sweep failed, no results written: %s", err);
@@ -98,16 +96,16 @@ static int sweep_main(int argc, char **argv)
 	if (!c.no_plots) {
 		static const char *const names[] = { "sweep", "tradeoff", NULL };
 
-		report_draw(c.out, names, figs);
+		plot_failed = report_draw(c.out, names, figs, skipped, 4);
 	}
-	if (report_markdown(c.out, &res, &meta, figs, sweep_section, &md))
+	if (report_markdown(c.out, &res, &meta, figs, skipped, sweep_section, &md))
 		goto out;
 	if (!c.quiet) {
 		report_table(stdout, &res, false);
 		sweep_print(stdout, &sw, c.prefer, c.max_ns_p99, false);
 		printf("results: %s (%.1f s)\n", c.out, res.wall_ns / 1e9);
 	}
-	ret = 0;
+	ret = plot_failed ? 1 : 0;
 out:
 	sweep_free(&sw);
 	run_results_free(&res);
@@ -116,7 +114,8 @@ out:
 
 static const struct zpb_cmd sweep_cmd = {
 	.name = "sweep",
-	.usage = "--corpus F --alloc 'SPEC{a,b},key={1..6}' [--prefer ...] [--max-ns-p99 N] --out DIR",
+	.usage = "--corpus FILE... --alloc 'SPEC{a,b},key={1..6}' [--prefer ...] [--max-ns-p99 N] "
+		 "--out DIR",
 	.summary = "sweep a grid of allocator settings: Pareto set and a recommendation",
 	.run = sweep_main,
 	.order = 11,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "corpus.h"
 #include "util.h"
@@ -72,4 +73,40 @@ int corpus_write_manifest(const char *mpath, uint64_t pages, const char *sha256,
 	jw_end(&w);
 	jw_finish(&w);
 	return afile_commit(&af);
+}
+
+int corpus_out_check(const char *cmd, const char *out, bool force)
+{
+	size_t len = strlen(out);
+	char mpath[4096];
+
+	if (len < 7 || strcmp(out + len - 6, ".pages")) {
+		zpb_err("%s: --out must end in .pages (compress afterwards with zstd -19 to get "
+			".pages.zst), not '%s'", cmd, out);
+		return -1;
+	}
+	if (force)
+		return 0;
+	corpus_manifest_path(out, mpath, sizeof(mpath));
+	if (!access(out, F_OK) || !access(mpath, F_OK)) {
+		zpb_err("%s: %s exists; use --force to replace it, or choose another --out", cmd,
+			!access(out, F_OK) ? out : mpath);
+		return -1;
+	}
+	return 0;
+}
+
+void corpus_manifest_packages(struct jw *w, const char *const *pkgs, int n)
+{
+	jw_key(w, "packages");
+	jw_obj(w);
+	for (int i = 0; i < n; i++) {
+		const char *eq = strchr(pkgs[i], '=');
+		char name[128];
+
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - pkgs[i]), pkgs[i]);
+		jw_key(w, name);
+		jw_str(w, eq + 1);
+	}
+	jw_end(w);
 }

@@ -147,6 +147,18 @@ int fe_parse(const char *spec, struct fe_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * What a stored page counts in compressed_bytes: the codec's output, at most
+ * a page (a page that does not compress is a page whoever stores it), never
+ * the raw copy or zswap's header the allocator was handed (its overhead).
+ */
+static uint32_t codec_bytes(const struct frontend *fe, uint32_t page)
+{
+	uint32_t len = fe->ps->pg[page].len;
+
+	return len < METRICS_PAGE ? len : METRICS_PAGE;
+}
+
 static pthread_mutex_t *slot_lock(struct frontend *fe, uint64_t slot)
 {
 	return &fe->stripe[slot % FE_STRIPES].m;
@@ -221,7 +233,7 @@ static int fe_evict(void *ctx, unsigned long handle)
 	s->state = SLOT_WRITTEN_BACK;
 	s->handle = 0;
 	SUB(fe, stored, 1);
-	SUB(fe, compressed_bytes, s->len);
+	SUB(fe, compressed_bytes, codec_bytes(fe, s->page));
 	ADD(fe, written_back, 1);
 	pthread_mutex_unlock(slot_lock(fe, id));
 	return 0;
@@ -436,6 +448,7 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 	if (fe->cfg.kind == FE_ZRAM && fe->cfg.mem_limit_pages &&
 	    zpool_total_pages(fe->zp) > fe->cfg.mem_limit_pages) {
 		zpool_free(fe->zp, handle);
+		ADD(fe, pool_limit_hit, 1); /* zram found the pool full, as zswap counts it */
 		return reject(fe, s, -EBUSY);
 	}
 	pthread_mutex_lock(slot_lock(fe, slot));
@@ -445,7 +458,7 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 	s->state = SLOT_OBJ;
 	pthread_mutex_unlock(slot_lock(fe, slot));
 	ADD(fe, stored, 1);
-	ADD(fe, compressed_bytes, s->len);
+	ADD(fe, compressed_bytes, codec_bytes(fe, page));
 	if (raw)
 		ADD(fe, huge, 1);
 	lat->alloc_ns = t2 - t1;
@@ -525,7 +538,7 @@ void fe_free(struct frontend *fe, uint64_t slot, struct fe_lat *lat)
 	pthread_mutex_lock(slot_lock(fe, slot));
 	if (s->state == SLOT_OBJ) {
 		handle = s->handle;
-		len = s->len;
+		len = codec_bytes(fe, s->page);
 		if (s->raw)
 			SUB(fe, huge, 1);
 	} else if (s->state == SLOT_SAME) {

@@ -10,7 +10,10 @@
  * repeats) is recomputed from these counts by the functions below; nothing
  * derived is ever stored and copied along.
  *
- *	density          = compressed bytes / (pool bytes + metadata bytes)
+ *	density          = compressed bytes / (pool bytes + metadata bytes), the
+ *	                   compressed bytes being the codec's output for the stored
+ *	                   pages (the same for every allocator storing the same
+ *	                   pages; raw storage and headers lower the density)
  *	effective ratio  = original bytes   / (pool bytes + metadata bytes)
  *	ideal pages      = ceil(compressed bytes / 4096)  (the packing bound)
  *	Mops/s           = operations / allocator-path time (1e3 / mean ns, the
@@ -97,7 +100,9 @@ struct raw_counts {
 	uint64_t same_filled;	  /* same-filled pages (no allocation) */
 	uint64_t stored;	  /* objects in the allocator */
 	uint64_t huge;		  /* of those, pages stored raw at 4096 bytes */
-	uint64_t compressed_bytes; /* bytes handed to the allocator for those objects */
+	uint64_t compressed_bytes; /* the codec's output bytes of those objects, each at most
+				    * 4096: a page stored raw and zswap's header are the
+				    * allocator's overhead, not counted here */
 	/* allocator (zpool stats) now */
 	uint64_t pool_pages, peak_pages;
 	uint64_t metadata_bytes;

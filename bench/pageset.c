@@ -44,34 +44,18 @@ int online_cpus(void)
 	return n > 0 ? (int)n : 1;
 }
 
-static int read_full(int fd, void *buf, size_t len, uint64_t off)
-{
-	uint8_t *p = buf;
-
-	while (len) {
-		ssize_t got = pread(fd, p, len, off);
-
-		if (got <= 0)
-			return -1;
-		p += got;
-		off += got;
-		len -= got;
-	}
-	return 0;
-}
-
 int pageset_data(const struct pageset *ps, uint64_t i, uint8_t *buf)
 {
 	const struct cpage *p = &ps->pg[i];
 
-	return read_full(ps->fd, buf, p->len, ps->data_off + p->off);
+	return pread_full(ps->fd, buf, p->len, ps->data_off + p->off);
 }
 
 const uint8_t *pageset_page(const struct pageset *ps, uint64_t i, uint8_t *buf)
 {
 	if (ps->corpus_fd < 0)
 		return corpus_page(ps->corpus, i);
-	if (read_full(ps->corpus_fd, buf, CORPUS_PAGE_SIZE, i * CORPUS_PAGE_SIZE))
+	if (pread_full(ps->corpus_fd, buf, CORPUS_PAGE_SIZE, i * CORPUS_PAGE_SIZE))
 		return NULL;
 	return buf;
 }

@@ -17,6 +17,7 @@ struct provenance {
 	char codecs[160];  /* "lz4 1.9.4, zstd 1.5.4, lzo 2.10" */
 	char date[32];	   /* UTC, ISO 8601 */
 	char command[4096];
+	double timer_ns;   /* two clock reads back to back (now_ns), median */
 };
 
 void provenance_collect(struct provenance *p, int argc, char **argv);

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -15,22 +16,13 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "slack.h"
+#include "tradeoff.h"
 #include "util.h"
 
 extern char **environ;
 
-static const struct run_row *find_row(const struct run_results *res, const struct run_row *g,
-				      enum workload_kind wl)
-{
-	for (int i = 0; i < res->nrows; i++) {
-		const struct run_row *r = &res->rows[i];
-
-		if (r->wl == wl && !strcmp(r->corpus, g->corpus) && !strcmp(r->codec, g->codec) &&
-		    !strcmp(r->alloc, g->alloc))
-			return r;
-	}
-	return NULL;
-}
+#define SMALL_POOL_PCT 5 /* partly filled units above this share of the pool: a caveat */
 
 /* The first row of each corpus x codec x allocator group (the fill row if any). */
 static bool group_head(const struct run_results *res, int i)
@@ -47,9 +39,40 @@ static bool group_head(const struct run_results *res, int i)
 	return true;
 }
 
+/* The first pool-workload row of each corpus x codec pair. */
+static bool pair_head(const struct run_results *res, int i)
+{
+	const struct run_row *r = &res->rows[i];
+
+	if (r->wl == WL_REPLAY)
+		return false;
+	for (int j = 0; j < i; j++) {
+		const struct run_row *o = &res->rows[j];
+
+		if (o->wl != WL_REPLAY && !strcmp(r->corpus, o->corpus) && !strcmp(r->codec, o->codec))
+			return false;
+	}
+	return true;
+}
+
 static double get(const struct run_row *r, const char *col)
 {
 	return r ? results_get(r, col) : NAN;
+}
+
+/* A column of @r as a figure over repeats. */
+static struct figure col_fig(const struct run_row *r, const char *name)
+{
+	struct figure f = { NAN, NAN, NAN, 0 };
+	int c = results_col_find(name);
+
+	if (!r || c < 0)
+		return f;
+	f.med = results_value(r, c, COL_MEDIAN);
+	f.min = results_value(r, c, COL_MIN);
+	f.max = results_value(r, c, COL_MAX);
+	f.n = r->nrep;
+	return f;
 }
 
 static void cell(FILE *f, bool md, int width, const char *fmt, double v)
@@ -66,20 +89,77 @@ static void cell(FILE *f, bool md, int width, const char *fmt, double v)
 		fprintf(f, " %*s", width, buf);
 }
 
+/* "12.34" or, over several repeats, "12.34 (11.90-12.80)" */
+static void fig_str(char *buf, size_t len, const char *fmt, const struct figure *x)
+{
+	char a[32], b[32], c[32];
+
+	if (isnan(x->med)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	snprintf(a, sizeof(a), fmt, x->med);
+	if (x->n < 2) {
+		snprintf(buf, len, "%s", a);
+		return;
+	}
+	snprintf(b, sizeof(b), fmt, x->min);
+	snprintf(c, sizeof(c), fmt, x->max);
+	if (!strcmp(b, c))
+		snprintf(buf, len, "%s", a); /* no spread at this precision */
+	else
+		snprintf(buf, len, "%s (%s-%s)", a, b, c);
+}
+
+static void cell_fig(FILE *f, bool md, int width, const char *fmt, const struct figure *x)
+{
+	char buf[128];
+
+	fig_str(buf, sizeof(buf), fmt, x);
+	if (md)
+		fprintf(f, " %s |", buf);
+	else
+		fprintf(f, " %*s", width, buf);
+}
+
+/* The number of repeats of the run (every row has the same). */
+static int run_repeats(const struct run_results *res)
+{
+	return res->nrows ? res->rows[0].nrep : 0;
+}
+
+/* (pool + metadata bytes) over the packing bound, in percent. */
+static double vs_ideal(const struct run_row *r)
+{
+	double pool = get(r, "pool_pages") * METRICS_PAGE + get(r, "metadata_bytes");
+	double ideal = get(r, "ideal_pages") * METRICS_PAGE;
+
+	return ideal > 0 ? (pool - ideal) * 100 / ideal : NAN;
+}
+
 void report_table(FILE *f, const struct run_results *res, bool md)
 {
-	static const struct {
+	bool spread = run_repeats(res) > 1;
+	int fw = spread ? 19 : 8; /* Mop/s cells */
+	const struct {
 		const char *title;
 		int width;
 	} head[] = {
-		{ "stored", 7 },      { "pool pg", 8 },	      { "density", 7 },
-		{ "eff.ratio", 9 },   { "vs ideal", 8 },      { "st p50", 7 },
-		{ "st p99", 7 },      { "ld p50", 7 },	      { "ld p99", 7 },
-		{ "st Mop/s", 8 },    { "ld Mop/s", 8 },      { "churn pg", 8 },
-		{ "cmp freed", 9 },
+		{ "stored", 7 },      { "pool pg", 8 },	       { "dens fill", 9 },
+		{ "dens churn", 10 }, { "eff.ratio", 9 },      { "vs ideal", 8 },
+		{ "st p50", 7 },      { "st p99", 7 },	       { "ld p50", 7 },
+		{ "ld p99", 7 },      { "st Mop/s", fw },      { "ld Mop/s", fw },
+		{ "tput", fw },	      { "churn pg", 8 },       { "cmp freed", 9 },
 	};
 	const int nh = sizeof(head) / sizeof(head[0]);
+	int cw = 10, aw = 24;
 
+	for (int i = 0; i < res->nrows; i++) {
+		int lc = (int)strlen(res->rows[i].corpus), la = (int)strlen(res->rows[i].alloc);
+
+		cw = lc > cw ? (lc < 32 ? lc : 32) : cw;
+		aw = la > aw ? (la < 44 ? la : 44) : aw;
+	}
 	if (md) {
 		fprintf(f, "| corpus | codec | allocator |");
 		for (int h = 0; h < nh; h++)
@@ -89,99 +169,201 @@ void report_table(FILE *f, const struct run_results *res, bool md)
 			fprintf(f, "---:|");
 		fprintf(f, ":-:|\n");
 	} else {
-		fprintf(f, "%-10s %-8s %-32s", "corpus", "codec", "allocator");
+		fprintf(f, "%-*s %-8s %-*s", cw, "corpus", "codec", aw, "allocator");
 		for (int h = 0; h < nh; h++)
 			fprintf(f, " %*s", head[h].width, head[h].title);
 		fprintf(f, " P\n");
 	}
 	for (int i = 0; i < res->nrows; i++) {
-		const struct run_row *g = &res->rows[i], *fill, *load, *churn, *st;
-		double pool, ideal;
+		const struct run_row *g = &res->rows[i], *st;
+		struct tradeoff_point tp;
+		struct figure sm, lm;
 
 		if (!group_head(res, i))
 			continue;
-		fill = find_row(res, g, WL_FILL);
-		load = find_row(res, g, WL_LOAD);
-		churn = find_row(res, g, WL_CHURN);
-		st = fill ? fill : g; /* replay rows stand alone */
-		pool = get(st, "pool_pages");
-		ideal = get(st, "ideal_pages");
+		tradeoff_point_of(res, g, &tp);
+		st = tp.fill ? tp.fill : tp.load ? tp.load : g; /* replay rows stand alone */
 		if (md)
 			fprintf(f, "| %s | %s | `%s` |", g->corpus, g->codec, g->alloc);
 		else
-			fprintf(f, "%-10.10s %-8.8s %-32.32s", g->corpus, g->codec, g->alloc);
+			fprintf(f, "%-*.*s %-8.8s %-*.*s", cw, cw, g->corpus, g->codec, aw, aw, g->alloc);
 		cell(f, md, 7, "%.0f", get(st, "stored"));
-		cell(f, md, 8, "%.0f", pool);
-		cell(f, md, 7, "%.3f", get(st, "density"));
+		cell(f, md, 8, "%.0f", get(st, "pool_pages"));
+		cell(f, md, 9, "%.4f", tp.fill || tp.load ? tp.dens_fill.med : get(g, "density"));
+		cell(f, md, 10, "%.4f", tp.dens_churn.med);
 		cell(f, md, 9, "%.2f", get(st, "effective_ratio"));
-		cell(f, md, 8, "%+.1f%%", ideal > 0 ? (pool - ideal) * 100 / ideal : NAN);
-		cell(f, md, 7, "%.0f", fill ? get(fill, "store_ns_p50") : NAN);
-		cell(f, md, 7, "%.0f", fill ? get(fill, "store_ns_p99") : NAN);
-		cell(f, md, 7, "%.0f", load ? get(load, "load_ns_p50") : NAN);
-		cell(f, md, 7, "%.0f", load ? get(load, "load_ns_p99") : NAN);
-		cell(f, md, 8, "%.2f", fill ? get(fill, "store_mops") : NAN);
-		cell(f, md, 8, "%.2f", load ? get(load, "load_mops") : NAN);
-		cell(f, md, 8, "%.0f", churn ? get(churn, "pool_pages") : NAN);
-		cell(f, md, 9, "%.0f", churn ? get(churn, "compact_pages_freed") : NAN);
+		cell(f, md, 8, "%+.1f%%", vs_ideal(st));
+		cell(f, md, 7, "%.0f", get(tp.fill, "store_ns_p50"));
+		cell(f, md, 7, "%.0f", get(tp.fill, "store_ns_p99"));
+		cell(f, md, 7, "%.0f", get(tp.load, "load_ns_p50"));
+		cell(f, md, 7, "%.0f", get(tp.load, "load_ns_p99"));
+		sm = col_fig(tp.fill, "store_mops");
+		lm = col_fig(tp.load, "load_mops");
+		cell_fig(f, md, fw, "%.2f", &sm);
+		cell_fig(f, md, fw, "%.2f", &lm);
+		if (g->wl == WL_REPLAY)
+			tp.tput.med = NAN;
+		cell_fig(f, md, fw, "%.2f", &tp.tput);
+		cell(f, md, 8, "%.0f", get(tp.churn, "pool_pages"));
+		cell(f, md, 9, "%.0f", get(tp.churn, "compact_pages_freed"));
 		if (md)
 			fprintf(f, " %s |\n", g->pareto ? "★" : "");
 		else
 			fprintf(f, " %s\n", g->pareto ? "*" : "");
 	}
 	if (!md)
-		fprintf(f, "(latencies in ns, allocator path; Mop/s of allocator time; vs ideal = pool "
-			   "pages over ceil(compressed bytes/4096); churn pg = pool pages after churn "
-			   "and compaction; P = Pareto set)\n");
+		fprintf(f, "(latencies in ns, allocator path; Mop/s of allocator time%s; dens = "
+			   "compressed bytes / (pool + metadata bytes) after fill and after churn; vs "
+			   "ideal = pool + metadata bytes over ceil(compressed bytes/4096) pages; tput = "
+			   "the trade-off throughput; churn pg = pool pages after churn and compaction; "
+			   "P = Pareto set of dens churn (dens fill without churn) vs tput)\n",
+			spread ? ", median (min-max) of the repeats" : "");
+}
+
+/* The settings of one corpus and codec, with their figures. */
+struct pair_set {
+	struct tradeoff_point *pt;
+	int n;
+};
+
+static int pair_collect(const struct run_results *res, const struct run_row *head,
+			struct pair_set *ps)
+{
+	ps->n = 0;
+	ps->pt = calloc(res->nrows + 1, sizeof(*ps->pt));
+	if (!ps->pt)
+		return -1;
+	for (int j = 0; j < res->nrows; j++) {
+		const struct run_row *o = &res->rows[j];
+
+		if (o->wl == WL_REPLAY || !group_head(res, j) || !strcmp(o->alloc, "ideal") ||
+		    strcmp(o->corpus, head->corpus) || strcmp(o->codec, head->codec))
+			continue;
+		tradeoff_point_of(res, o, &ps->pt[ps->n++]);
+	}
+	return 0;
+}
+
+static const char *point_alloc(const struct tradeoff_point *p)
+{
+	return p->fill ? p->fill->alloc : p->load ? p->load->alloc : p->churn->alloc;
+}
+
+/*
+ * One winner line: the best of @ps on the figure @which picks (larger is
+ * better), ties named as such, and the runner-up with a verdict on the
+ * difference.
+ */
+static void winner_line(FILE *f, bool md, const char *title, const struct pair_set *ps,
+			const struct figure *(*which)(const struct tradeoff_point *),
+			const char *fmt, const char *unit, bool noisy)
+{
+	const struct figure *best = NULL, *next = NULL;
+	int bi = -1, ni = -1, ntie = 0;
+	char a[128], b[128];
+
+	for (int i = 0; i < ps->n; i++) {
+		const struct figure *x = which(&ps->pt[i]);
+
+		if (isnan(x->med))
+			continue;
+		if (!best || x->med > best->med) {
+			best = x;
+			bi = i;
+		}
+	}
+	if (!best)
+		return;
+	for (int i = 0; i < ps->n; i++) {
+		const struct figure *x = which(&ps->pt[i]);
+
+		if (isnan(x->med))
+			continue;
+		if (figure_ties(x->med, best->med))
+			ntie++;
+		else if (!next || x->med > next->med) {
+			next = x;
+			ni = i;
+		}
+	}
+	fprintf(f, "%s %-22s", md ? "-" : " ", title);
+	fig_str(a, sizeof(a), fmt, best);
+	if (ntie > 1) {
+		fprintf(f, "tie: ");
+		for (int i = 0, k = 0; i < ps->n; i++)
+			if (!isnan(which(&ps->pt[i])->med) &&
+			    figure_ties(which(&ps->pt[i])->med, best->med))
+				fprintf(f, "%s%s", k++ ? ", " : "", point_alloc(&ps->pt[i]));
+		fprintf(f, " (%s%s each)", a, unit);
+	} else {
+		fprintf(f, "%s (%s%s)", point_alloc(&ps->pt[bi]), a, unit);
+	}
+	if (next) {
+		fig_str(b, sizeof(b), fmt, next);
+		fprintf(f, "; next %s (%s%s, %+.1f%%)", point_alloc(&ps->pt[ni]), b, unit,
+			(next->med - best->med) * 100 / best->med);
+		if (best->n < 2 || next->n < 2) {
+			if (noisy) /* a density from one run is exact; a rate is not */
+				fprintf(f, ", significance unknown from 1 run");
+		} else if (!figure_differs(best, next)) {
+			fprintf(f, ", not significant: within the run-to-run spread");
+		}
+	}
+	fputc('\n', f);
+}
+
+static const struct figure *pick_dens_fill(const struct tradeoff_point *p)
+{
+	return &p->dens_fill;
+}
+
+static const struct figure *pick_dens_churn(const struct tradeoff_point *p)
+{
+	return &p->dens_churn;
+}
+
+static const struct figure *pick_tput(const struct tradeoff_point *p)
+{
+	return &p->tput;
 }
 
 void report_winners(FILE *f, const struct run_results *res, bool md)
 {
 	for (int i = 0; i < res->nrows; i++) {
 		const struct run_row *r = &res->rows[i];
-		const struct run_row *dens = NULL, *fast = NULL;
-		double best_d = -1, best_t = -1;
-		bool seen = false;
+		struct pair_set ps;
+		char nb[48], label[160];
+		int k = 0;
 
-		if (r->wl != WL_FILL)
+		if (!pair_head(res, i))
 			continue;
-		for (int j = 0; j < i; j++)
-			if (res->rows[j].wl == WL_FILL && !strcmp(res->rows[j].corpus, r->corpus) &&
-			    !strcmp(res->rows[j].codec, r->codec))
-				seen = true;
-		if (seen)
+		if (pair_collect(res, r, &ps))
+			return;
+		if (!ps.n) {
+			free(ps.pt);
 			continue;
+		}
+		fprintf(f, "%s%s, %s%s (%s)\n", md ? "\n**" : "", r->corpus, r->codec, md ? "**" : "",
+			figure_basis_n(r->nrep, nb, sizeof(nb)));
+		if (md)
+			fputc('\n', f);
+		winner_line(f, md, "densest after fill:", &ps, pick_dens_fill, "%.4f", "", false);
+		if (ps.pt[0].churn)
+			winner_line(f, md, "densest after churn:", &ps, pick_dens_churn, "%.4f", "", false);
+		tradeoff_tput_label(&ps.pt[0], label, sizeof(label));
+		winner_line(f, md, "fastest:", &ps, pick_tput, "%.2f", " Mop/s", true);
+		fprintf(f, "%s %-22s%s\n", md ? "-" : " ", "throughput:", label);
+		fprintf(f, "%s %-22s", md ? "-" : " ", "Pareto set:");
 		for (int j = 0; j < res->nrows; j++) {
 			const struct run_row *o = &res->rows[j];
-			double d;
 
-			if (o->wl != WL_FILL || strcmp(o->corpus, r->corpus) ||
-			    strcmp(o->codec, r->codec) || !strcmp(o->alloc, "ideal"))
-				continue;
-			d = results_get(o, "density");
-			if (d > best_d) {
-				best_d = d;
-				dens = o;
-			}
-			if (o->tput_mops > best_t) {
-				best_t = o->tput_mops;
-				fast = o;
-			}
-		}
-		if (!dens)
-			continue;
-		fprintf(f, "%s%s, %s:%s\n", md ? "\n**" : "", r->corpus, r->codec, md ? "**\n" : "");
-		fprintf(f, "%s winner on density:  %s (%.4f)\n", md ? "-" : " ", dens->alloc, best_d);
-		fprintf(f, "%s winner on speed:    %s (%.2f Mop/s, harmonic mean of store and load)\n",
-			md ? "-" : " ", fast->alloc, best_t);
-		fprintf(f, "%s Pareto set:        ", md ? "-" : " ");
-		for (int j = 0, k = 0; j < res->nrows; j++) {
-			const struct run_row *o = &res->rows[j];
-
-			if (o->wl == WL_FILL && o->pareto && !strcmp(o->corpus, r->corpus) &&
-			    !strcmp(o->codec, r->codec))
+			if (o->pareto && group_head(res, j) && o->wl != WL_REPLAY &&
+			    !strcmp(o->corpus, r->corpus) && !strcmp(o->codec, r->codec))
 				fprintf(f, "%s%s", k++ ? ", " : "", o->alloc);
 		}
-		fputc('\n', f);
+		fprintf(f, " (density %s vs throughput)\n",
+			ps.pt[0].churn ? "after churn" : "after fill");
+		free(ps.pt);
 	}
 }
 
@@ -220,75 +402,285 @@ int report_plots_dir(char *out, size_t len)
 	return has_script(out) ? 0 : -1;
 }
 
-int report_plot(const char *dir, const char *name)
+/*
+ * The figures are drawn into a temporary folder inside DIR and renamed to
+ * their final names only when gnuplot finished them; an interruption
+ * kills gnuplot and removes the folder (everything here is prepared before
+ * the hook can run, which only uses kill, waitpid, unlink and rmdir).
+ */
+#define PLOT_FILES 3 /* NAME.png, NAME.svg, gnuplot.log */
+
+static struct {
+	char tmp[PATH_MAX];
+	char file[PLOT_FILES][PATH_MAX + 32];
+	volatile pid_t child;
+	int hook;
+} plot;
+
+static void plot_hook(void *arg)
 {
-	char plots[PATH_MAX], script[PATH_MAX + 64], def[PATH_MAX + 16], log[PATH_MAX + 32];
+	(void)arg;
+	if (plot.child > 0) {
+		kill(plot.child, SIGTERM);
+		waitpid(plot.child, NULL, 0);
+		plot.child = 0;
+	}
+	for (int i = 0; i < PLOT_FILES; i++)
+		if (plot.file[i][0])
+			unlink(plot.file[i]);
+	if (plot.tmp[0])
+		rmdir(plot.tmp);
+}
+
+static void plot_files(const char *name)
+{
+	snprintf(plot.file[0], sizeof(plot.file[0]), "%s/%s.png", plot.tmp, name);
+	snprintf(plot.file[1], sizeof(plot.file[1]), "%s/%s.svg", plot.tmp, name);
+	snprintf(plot.file[2], sizeof(plot.file[2]), "%s/gnuplot.log", plot.tmp);
+}
+
+/* The reason a script gave for drawing nothing: its "skip: ..." line in the log. */
+static void skip_reason(char *why, size_t len)
+{
+	FILE *f = fopen(plot.file[2], "r");
+	char line[512];
+
+	snprintf(why, len, "no data for it");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "skip: ", 6)) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(why, len, "%s", line + 6);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+/* Run plots/@name.gp: 0 drawn, 1 skipped by the script (@why), -1 gnuplot failed, -2 no gnuplot. */
+static int plot_one(const char *dir, const char *plots, const char *name, char *why, size_t len)
+{
+	char script[PATH_MAX + 64], def[2 * PATH_MAX + 32], final[PATH_MAX + 32];
 	char *argv[] = { "gnuplot", "-e", def, script, NULL };
 	posix_spawn_file_actions_t fa;
 	int status, ret;
 	pid_t pid;
 
-	if (strchr(dir, '\'')) {
-		zpb_err("plots skipped: the folder name holds a quote");
-		return -1;
-	}
-	if (report_plots_dir(plots, sizeof(plots))) {
-		zpb_err("plots skipped: plots/*.gp not found (set ZPB_PLOTS)");
-		return -1;
-	}
+	why[0] = '\0';
+	plot_files(name);
 	snprintf(script, sizeof(script), "%s/%s.gp", plots, name);
-	snprintf(def, sizeof(def), "dir='%s'", dir);
-	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
+	snprintf(def, sizeof(def), "dir='%s'; out='%s'", dir, plot.tmp);
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0666);
+	posix_spawn_file_actions_addopen(&fa, 1, plot.file[2], O_WRONLY | O_CREAT | O_TRUNC, 0666);
 	posix_spawn_file_actions_adddup2(&fa, 1, 2);
 	ret = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (ret) {
-		zpb_err("plots skipped: cannot run gnuplot (%s); install it with scripts/deps.sh plot",
-			strerror(ret));
-		unlink(log);
-		return -1;
+		snprintf(why, len, "cannot run gnuplot (%s); install it with scripts/deps.sh plot",
+			 strerror(ret));
+		return -2;
 	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		zpb_err("gnuplot failed on %s (see %s)", script, log);
+	plot.child = pid;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	plot.child = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		return -1;
+	if (access(plot.file[0], F_OK) && access(plot.file[1], F_OK)) {
+		skip_reason(why, len);
+		return 1;
+	}
+	for (int i = 0; i < 2; i++) {
+		snprintf(final, sizeof(final), "%s/%s.%s", dir, name, i ? "svg" : "png");
+		if (rename(plot.file[i], final)) {
+			snprintf(why, len, "cannot rename %.200s to %.200s: %.60s", plot.file[i],
+				 final, strerror(errno));
+			return -1;
+		}
 	}
 	return 0;
 }
 
-void report_draw(const char *dir, const char *const *names, const char **out)
+int report_draw(const char *dir, const char *const *names, const char **out,
+		struct report_skip *skipped, int maxskip)
 {
-	int n = 0;
+	char plots[PATH_MAX], why[512], log[PATH_MAX + 32];
+	int n = 0, ns = 0, ret = 0;
 
+	out[0] = NULL;
+	if (maxskip > 0)
+		skipped[0].name = NULL;
+	if (strchr(dir, '\'')) {
+		zpb_err("plots skipped: the folder name holds a quote");
+		return 0;
+	}
+	if (report_plots_dir(plots, sizeof(plots))) {
+		zpb_err("plots skipped: plots/*.gp not found (set ZPB_PLOTS)");
+		return 0;
+	}
+	snprintf(plot.tmp, sizeof(plot.tmp), "%s/.plots.XXXXXX", dir);
+	if (!mkdtemp(plot.tmp)) {
+		zpb_err("plots skipped: cannot create a temporary folder in %s: %s", dir,
+			strerror(errno));
+		return -1;
+	}
+	memset(plot.file, 0, sizeof(plot.file));
+	plot.hook = zpb_cleanup_push(plot_hook, NULL);
 	for (int i = 0; names[i]; i++) {
-		if (report_plot(dir, names[i]))
+		int r = plot_one(dir, plots, names[i], why, sizeof(why));
+
+		if (r == 0) {
+			out[n++] = names[i];
+		} else if (r == 1) {
+			if (ns + 1 < maxskip) {
+				skipped[ns].name = names[i];
+				snprintf(skipped[ns].why, sizeof(skipped[ns].why), "%.200s", why);
+				ns++;
+			}
+		} else if (r == -2) {
+			zpb_err("plots skipped: %s", why);
 			break;
-		out[n++] = names[i];
+		} else if (why[0]) {
+			zpb_err("figure %s: %s", names[i], why);
+			ret = -1;
+			break;
+		} else {
+			/* keep the log where the message points */
+			snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
+			if (rename(plot.file[2], log))
+				snprintf(log, sizeof(log), "%s", plot.file[2]);
+			zpb_err("gnuplot failed on %s/%s.gp; its output is in %s", plots, names[i],
+				log);
+			ret = -1;
+			break;
+		}
 	}
 	out[n] = NULL;
-	if (n) {
-		char log[4200];
+	if (maxskip > 0)
+		skipped[ns].name = NULL;
+	zpb_cleanup_pop(true);
+	memset(&plot, 0, sizeof(plot));
+	return ret;
+}
 
-		snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
-		unlink(log);
+/* Curves of one corpus and codec that are identical point for point: "a = b = c; d = e". */
+static void identical_curves(FILE *f, const struct run_results *res)
+{
+	bool *done = calloc(res->ncurves + 1, sizeof(bool));
+	int groups = 0;
+
+	if (!done)
+		return;
+	for (int i = 0; i < res->ncurves; i++) {
+		const struct run_curve *a = &res->curves[i];
+		int k = 0;
+
+		if (done[i])
+			continue;
+		for (int j = i + 1; j < res->ncurves; j++) {
+			const struct run_curve *b = &res->curves[j];
+
+			if (done[j] || strcmp(a->corpus, b->corpus) || strcmp(a->codec, b->codec) ||
+			    a->c.n != b->c.n ||
+			    memcmp(a->c.p, b->c.p, a->c.n * sizeof(*a->c.p)))
+				continue;
+			if (!k++)
+				fprintf(f, "%s%s, %s: `%s`", groups++ ? "; " : " Identical curves "
+						"(drawn on top of each other): ", a->corpus, a->codec, a->alloc);
+			fprintf(f, " = `%s`", b->alloc);
+			done[j] = true;
+		}
+	}
+	if (groups)
+		fputc('.', f);
+	free(done);
+}
+
+/* The rows where the front end refused pages: what density and ratio leave out. */
+static void rejected_note(FILE *f, const struct run_results *res)
+{
+	int said = 0;
+
+	for (int j = 0; j < res->nrows; j++) {
+		const struct run_row *r = &res->rows[j];
+		double rej, pages;
+
+		if (r->wl == WL_REPLAY || !group_head(res, j))
+			continue;
+		rej = get(r, "rejected");
+		pages = get(r, "pages");
+		if (!(rej > 0))
+			continue;
+		if (!said++)
+			fprintf(f, "\n**Refused pages.** Density and effective ratio describe only "
+				   "what the pool holds (same-filled pages count in the effective ratio "
+				   "without taking space, as zram counts them); the front end refused:\n\n");
+		fprintf(f, "- %s, %s, `%s`: %.0f of %.0f pages (too big %.0f, pool limit %.0f after "
+			   "%.0f limit hits, allocator %.0f)\n",
+			r->corpus, r->codec, r->alloc, rej, pages, get(r, "rejected_poor"),
+			get(r, "rejected_limit"), get(r, "pool_limit_hit"), get(r, "rejected_alloc"));
+	}
+}
+
+/* The caveat of a pool small against the allocators' partly filled units. */
+static void small_pool_caveat(FILE *f, const struct run_results *res, const struct results_meta *m)
+{
+	bool zram = m->opts && m->opts->fe.kind == FE_ZRAM;
+	int said = 0;
+
+	for (int i = 0; i < res->nsizes; i++) {
+		const struct run_sizes *sz = &res->sizes[i];
+
+		for (int j = 0; j < res->nrows; j++) {
+			const struct run_row *r = &res->rows[j];
+			struct slack sl;
+			double pool;
+
+			if (r->wl == WL_REPLAY || !group_head(res, j) || strcmp(r->corpus, sz->corpus) ||
+			    strcmp(r->codec, sz->codec))
+				continue;
+			pool = get(r, "pool_pages");
+			if (!(pool > 0) || slack_estimate(r->alloc, sz, zram, &sl) ||
+			    sl.pages < pool * SMALL_POOL_PCT / 100)
+				continue;
+			if (!said++)
+				fprintf(f, "\n**Caveat: small pool.** A freshly filled pool holds up to "
+					   "one partly filled unit (a zspage of up to `chain` pages) per "
+					   "size class in use; where that is more than %d%% of the pool, "
+					   "density rankings can reverse on a larger pool (6,000 pages: "
+					   "zsmalloc chain 4 > 8 > 16; 81,000 pages: 8 > 16 > 4). Store "
+					   "more objects (`--objects N` cycles through the corpus) or use a "
+					   "larger corpus.\n\n",
+					SMALL_POOL_PCT);
+			fprintf(f, "- %s, %s, `%s`: %d classes in use, up to %" PRIu64
+				   " pages in partly filled units = %.0f%% of its %.0f pool pages\n",
+				r->corpus, r->codec, r->alloc, sl.classes, sl.pages,
+				sl.pages * 100 / pool, pool);
+		}
 	}
 }
 
 int report_markdown(const char *dir, const struct run_results *res, const struct results_meta *m,
-		    const char *const *figures, void (*extra)(FILE *f, void *arg), void *arg)
+		    const char *const *figures, const struct report_skip *skipped,
+		    void (*extra)(FILE *f, void *arg), void *arg)
 {
 	static const struct {
 		const char *name, *caption;
 	} fig_caption[] = {
-		{ "tradeoff", "Density vs throughput, one point per allocator setting; the line is "
-			      "the Pareto front (one panel per codec)." },
-		{ "sizes", "Compressed page sizes of the corpus, with the allocators' class "
-			   "boundaries, the largest object each takes and the zram huge threshold." },
+		{ "tradeoff", "Density vs throughput on the trade-off basis (see Winners), one point "
+			      "per allocator setting; the line is the Pareto front (one panel per "
+			      "corpus and codec)." },
+		{ "sizes", "Compressed page sizes of the corpus (top), and below it, in its own "
+			   "panel, one row per allocator: its class boundaries, the largest object "
+			   "it takes and, with the zram front end, the huge threshold." },
 		{ "churn", "Pool pages during churn (free a random fraction, store new pages), "
-			   "ending with one compaction." },
-		{ "latency", "Allocator-path latency percentiles per allocator (store and load)." },
-		{ "sweep", "Space gained vs throughput lost relative to the baseline setting." },
+			   "ending with one compaction; each setting has its own colour, dash type "
+			   "and marker." },
+		{ "latency", "Allocator-path latency percentiles per allocator, store (fill) and "
+			     "load, one row of panels per corpus and codec." },
+		{ "sweep", "Space gained vs throughput lost relative to the baseline setting, one "
+			   "marker per setting (named in the key)." },
 	};
 	const struct provenance *p = m->prov;
 	char path[4096];
@@ -304,35 +696,62 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 	fprintf(f, "zpoolbench %s (git %s), %s; %s, %d cores; %s; %s; %s.\n\n", p->version, p->git,
 		p->compiler, p->cpu, p->cores, p->kernel, p->codecs, p->date);
 	if (m->opts)
-		fprintf(f, "Front end `%s`, %d thread(s), %d repeat(s) (medians shown), seed %" PRIu64
+		fprintf(f, "Front end `%s`, %d thread(s), %s, seed %" PRIu64
 			   ", churn %u rounds of %u%%.\n\n",
-			m->opts->fe.spec, m->opts->wl.threads, m->opts->repeat, m->opts->wl.seed,
-			m->opts->wl.churn_rounds, m->opts->wl.churn_percent);
+			m->opts->fe.spec, m->opts->wl.threads,
+			m->opts->repeat > 1 ? "figures are the median (min-max) of the repeats"
+					    : "1 run per setting (no spread known)",
+			m->opts->wl.seed, m->opts->wl.churn_rounds, m->opts->wl.churn_percent);
+	if (m->opts && m->opts->objects)
+		fprintf(f, "Each pool stores %" PRIu64 " objects, cycling through the corpus pages "
+			   "(object i is page i modulo the corpus size).\n\n", m->opts->objects);
 	for (int i = 0; i < res->ncorpora; i++)
 		fprintf(f, "- corpus `%s`: %" PRIu64 " pages, sha256 `%s`\n", res->corpora[i].name,
 			res->corpora[i].pages, res->corpora[i].sha256);
 	fprintf(f, "\n## Results\n\n");
 	report_table(f, res, true);
 	fprintf(f, "\nLatencies are nanoseconds on the allocator path (store: malloc + map + copy + "
-		   "unmap; load: map + unmap), Mop/s is operations per second of allocator time. "
-		   "*vs ideal* is the pool's distance to the packing bound ceil(compressed bytes / "
-		   "4096); the `ideal` row is that bound as an allocator. All figures: "
-		   "`results.csv` / `results.json`.\n");
-	fprintf(f, "\n## Winners\n");
+		   "unmap; load: map + unmap, the decompression is not included), Mop/s is "
+		   "operations per second of allocator time. ");
+	if (p->timer_ns > 0)
+		fprintf(f, "Each latency includes the clock reads around it: a pair costs about %.0f "
+			   "ns here (one pair per store, two per load), so a load p50 near %.0f ns "
+			   "is mostly the timer. ",
+			p->timer_ns, 2 * p->timer_ns);
+	fprintf(f, "*dens fill* and *dens churn* are compressed bytes / (pool + metadata bytes) "
+		   "after the fill and after churn and compaction. *vs ideal* is pool + metadata "
+		   "bytes over the packing bound ceil(compressed bytes / 4096) pages; the `ideal` "
+		   "row is that bound as an allocator. *tput* and the Pareto column use the "
+		   "trade-off basis below. All figures: `results.csv` / `results.json`.\n");
+	small_pool_caveat(f, res, m);
+	rejected_note(f, res);
+	fprintf(f, "\n## Winners\n\nOne basis for the Pareto column, the winners, the trade-off "
+		   "figure and a sweep: %s; %s. ",
+		tradeoff_density_basis, tradeoff_tput_basis);
+	if (run_repeats(res) > 1)
+		fprintf(f, "A difference is called *not significant* when the min-max ranges over "
+			   "the repeats overlap.\n");
+	else
+		fprintf(f, "From a single run the run-to-run spread is unknown, so no difference in "
+			   "throughput is called significant; use `--repeat 3` or more.\n");
 	report_winners(f, res, true);
 	if (extra)
 		extra(f, arg);
-	if (figures && figures[0]) {
+	if ((figures && figures[0]) || (skipped && skipped[0].name)) {
 		fprintf(f, "\n## Figures\n");
-		for (int i = 0; figures[i]; i++) {
+		for (int i = 0; figures && figures[i]; i++) {
 			const char *cap = "";
 
 			for (size_t k = 0; k < sizeof(fig_caption) / sizeof(fig_caption[0]); k++)
 				if (!strcmp(fig_caption[k].name, figures[i]))
 					cap = fig_caption[k].caption;
-			fprintf(f, "\n![%s](%s.png)\n\n%s ([SVG](%s.svg))\n", figures[i], figures[i],
-				cap, figures[i]);
+			fprintf(f, "\n![%s](%s.png)\n\n%s", figures[i], figures[i], cap);
+			if (!strcmp(figures[i], "churn"))
+				identical_curves(f, res);
+			fprintf(f, " ([SVG](%s.svg))\n", figures[i]);
 		}
+		for (int i = 0; skipped && skipped[i].name; i++)
+			fprintf(f, "\n*%s: not drawn (%s).*\n", skipped[i].name, skipped[i].why);
 	}
 	return afile_commit(&af);
 }

@@ -26,20 +26,28 @@ void report_winners(FILE *f, const struct run_results *res, bool md);
 /* The folder holding the gnuplot scripts: $ZPB_PLOTS, <binary>/../../plots, ./plots. */
 int report_plots_dir(char *out, size_t len);
 
-/*
- * Run plots/@name.gp on @dir (it reads the CSV files in DIR, writes DIR/@name.png and
- * .svg).  0, or -1 (gnuplot missing or failed; a note on stderr).
- */
-int report_plot(const char *dir, const char *name);
+/* A figure that was not drawn, and why. */
+struct report_skip {
+	const char *name;
+	char why[256];
+};
 
 /*
- * Draw the figures @names (NULL-terminated) into @dir; those drawn go to
- * @out (NULL-terminated).  Stops at the first failure (gnuplot missing).
+ * Draw the figures @names (NULL-terminated) with plots/NAME.gp into @dir:
+ * each is drawn into a temporary folder and renamed when complete.  Those
+ * drawn go to @out, those a script skipped (no data for it) to @skipped
+ * (both NULL-terminated).  Without gnuplot: a note and no figures, 0.  A
+ * gnuplot failure: -1, with a message and DIR/gnuplot.log kept.
  */
-void report_draw(const char *dir, const char *const *names, const char **out);
+int report_draw(const char *dir, const char *const *names, const char **out,
+		struct report_skip *skipped, int maxskip);
 
-/* report.md in @dir; @figures lists the figure names that exist (NULL-terminated). */
+/*
+ * report.md in @dir; @figures lists the figure names that exist, @skipped
+ * those not drawn and why (both NULL-terminated; @skipped may be NULL).
+ */
 int report_markdown(const char *dir, const struct run_results *res, const struct results_meta *m,
-		    const char *const *figures, void (*extra)(FILE *f, void *arg), void *arg);
+		    const char *const *figures, const struct report_skip *skipped,
+		    void (*extra)(FILE *f, void *arg), void *arg);
 
 #endif /* ZPB_REPORT_H */

@@ -11,6 +11,7 @@
 #include "json.h"
 #include "page.h"
 #include "results.h"
+#include "tradeoff.h"
 #include "util.h"
 
 typedef double (*col_get)(const struct raw_counts *r, const struct derived *d);
@@ -228,6 +229,19 @@ static bool same_group(const struct run_row *a, const struct run_row *b)
 	       !strcmp(a->alloc, b->alloc);
 }
 
+/* The first row of a pool workload's group, not the ideal bound. */
+static bool pareto_candidate(const struct run_results *res, int i)
+{
+	const struct run_row *r = &res->rows[i];
+
+	if (r->wl == WL_REPLAY || is_ideal(r->alloc))
+		return false;
+	for (int j = 0; j < i; j++)
+		if (same_group(r, &res->rows[j]))
+			return false;
+	return true;
+}
+
 void results_tradeoff(struct run_results *res)
 {
 	int n = res->nrows;
@@ -237,38 +251,31 @@ void results_tradeoff(struct run_results *res)
 
 	if (!x || !y || !par || !fill)
 		goto out;
-	/* throughput per group, onto every row of the group */
+	/* the figures of each group (tradeoff.h), onto every row of the group */
 	for (int i = 0; i < n; i++) {
 		struct run_row *r = &res->rows[i];
-		double s = 0, l = 0;
+		struct tradeoff_point tp;
 
-		r->tput_mops = 0;
+		tradeoff_point_of(res, r, &tp);
+		r->tput_mops = tp.tput.med;
+		r->tradeoff_density = tp.dens.med;
 		r->pareto = false;
-		for (int j = 0; j < n; j++) {
-			if (!same_group(r, &res->rows[j]))
-				continue;
-			if (res->rows[j].wl == WL_FILL)
-				s = results_get(&res->rows[j], "store_mops");
-			if (res->rows[j].wl == WL_LOAD)
-				l = results_get(&res->rows[j], "load_mops");
-		}
-		r->tput_mops = s > 0 && l > 0 ? 2 / (1 / s + 1 / l) : s;
 	}
-	/* Pareto among the fill rows of one corpus and codec */
+	/* Pareto among the groups of one corpus and codec (their first rows) */
 	for (int i = 0; i < n; i++) {
 		struct run_row *r = &res->rows[i];
 		int k = 0;
 
-		if (r->wl != WL_FILL || is_ideal(r->alloc))
+		if (!pareto_candidate(res, i))
 			continue;
 		for (int j = 0; j < n; j++) {
 			struct run_row *o = &res->rows[j];
 
-			if (o->wl != WL_FILL || is_ideal(o->alloc) || strcmp(o->corpus, r->corpus) ||
+			if (!pareto_candidate(res, j) || strcmp(o->corpus, r->corpus) ||
 			    strcmp(o->codec, r->codec))
 				continue;
 			x[k] = o->tput_mops;
-			y[k] = results_get(o, "density");
+			y[k] = o->tradeoff_density;
 			fill[k++] = j;
 		}
 		pareto_mark(x, y, k, par);
@@ -278,7 +285,7 @@ void results_tradeoff(struct run_results *res)
 	}
 	for (int i = 0; i < n; i++)
 		for (int j = 0; j < n; j++)
-			if (res->rows[j].wl == WL_FILL && same_group(&res->rows[i], &res->rows[j]))
+			if (pareto_candidate(res, j) && same_group(&res->rows[i], &res->rows[j]))
 				res->rows[i].pareto = res->rows[j].pareto;
 out:
 	free(x);
@@ -350,7 +357,7 @@ void results_csv(FILE *f, const struct run_results *res, const struct results_me
 	fputs("corpus,codec,allocator,workload", f);
 	for (int c = 0; c < NCOLS; c++)
 		fprintf(f, ",%s", cols[c].name);
-	fputs(",tput_mops,pareto", f);
+	fputs(",tput_mops,pareto,tradeoff_density", f);
 	for (int c = 0; c < NCOLS; c++)
 		if (cols[c].spread)
 			fprintf(f, ",%s_min,%s_max", cols[c].name, cols[c].name);
@@ -369,7 +376,7 @@ void results_csv(FILE *f, const struct run_results *res, const struct results_me
 			fputc(',', f);
 			put_num(f, results_value(r, c, COL_MEDIAN), cols[c].decimals);
 		}
-		fprintf(f, ",%.3f,%d", r->tput_mops, r->pareto);
+		fprintf(f, ",%.3f,%d,%.4f", r->tput_mops, r->pareto, r->tradeoff_density);
 		for (int c = 0; c < NCOLS; c++) {
 			if (!cols[c].spread)
 				continue;
@@ -462,7 +469,7 @@ void results_json(FILE *f, const struct run_results *res, const struct results_m
 	jw_str(&w, "corpus"); jw_str(&w, "codec"); jw_str(&w, "allocator"); jw_str(&w, "workload");
 	for (int c = 0; c < NCOLS; c++)
 		jw_str(&w, cols[c].name);
-	jw_str(&w, "tput_mops"); jw_str(&w, "pareto");
+	jw_str(&w, "tput_mops"); jw_str(&w, "pareto"); jw_str(&w, "tradeoff_density");
 	jw_end(&w);
 
 	jw_key(&w, "rows");
@@ -488,6 +495,7 @@ void results_json(FILE *f, const struct run_results *res, const struct results_m
 		}
 		jw_key(&w, "tput_mops"); jw_fixed(&w, r->tput_mops, 3);
 		jw_key(&w, "pareto"); jw_bool(&w, r->pareto);
+		jw_key(&w, "tradeoff_density"); jw_fixed(&w, r->tradeoff_density, 4);
 		jw_key(&w, "spread");
 		jw_obj(&w);
 		for (int c = 0; c < NCOLS; c++) {

@@ -39,11 +39,10 @@ double results_value(const struct run_row *row, int col, enum col_stat stat);
 double results_get(const struct run_row *row, const char *name);
 
 /*
- * The trade-off: per corpus x codec x allocator, throughput = harmonic mean
- * of fill store_mops and load load_mops (store_mops alone without a load),
- * and the Pareto set over (throughput, fill density) among the allocators
- * of the same corpus and codec, the ideal bound left out.  Sets
- * row->tput_mops and row->pareto on every row.
+ * The trade-off on the one basis of tradeoff.h: per corpus x codec x
+ * allocator, row->tput_mops and row->tradeoff_density (medians over
+ * repeats), and the Pareto set over them among the allocators of the same
+ * corpus and codec, the ideal bound left out.  Sets them on every row.
  */
 void results_tradeoff(struct run_results *res);
 

@@ -282,7 +282,7 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 	int ret = -1;
 
 	rss_reset();
-	fe = fe_create(&o->fe, spec, ps, ps->n, err, errlen);
+	fe = fe_create(&o->fe, spec, ps, o->objects ? o->objects : ps->n, err, errlen);
 	if (!fe)
 		return -1;
 	if (o->wl.warmup && wl_warmup(fe, &o->wl, err, errlen))

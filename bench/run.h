@@ -40,6 +40,7 @@ struct run_opts {
 	struct fe_config fe;
 	struct wl_params wl;
 	int repeat;
+	uint64_t objects;	/* stored by the fill: 0 = one per corpus page; more cycle through it */
 	int compress_threads;	/* for building the page sets; 0 = all cores */
 	const char *ccache;	/* compression cache folder, "off", or NULL: the default */
 	/*
@@ -57,8 +58,9 @@ struct run_row {
 	enum workload_kind wl;
 	int nrep;
 	struct raw_counts *rep;
-	/* set by results_tradeoff() from the medians */
+	/* set by results_tradeoff() on the basis of tradeoff.h (medians over repeats) */
 	double tput_mops;
+	double tradeoff_density;
 	bool pareto;
 };
 

@@ -11,15 +11,18 @@
 
 #include "corpus.h"
 #include "grid.h"
+#include "outdir.h"
+#include "provenance.h"
 #include "runcli.h"
+#include "speccheck.h"
 #include "util.h"
 
 static const char run_usage[] =
 	"--corpus FILE... --alloc SPEC,... [--codec lz4:1,zstd:3] "
 	"[--workload fill,load,churn,replay] [--trace T] [--frontend zram|zswap|none] "
-	"[--threads N] [--repeat N] [--seed S] [--ccache DIR|off] [--force] --out DIR";
+	"[--threads N] [--repeat N] [--objects N] [--seed S] [--ccache DIR|off] [--force] --out DIR";
 static const char sweep_usage[] =
-	"--corpus FILE --alloc 'SPEC{a,b},key={1..6}' [--codec ...] "
+	"--corpus FILE... --alloc 'SPEC{a,b},key={1..6}' [--codec ...] "
 	"[--prefer density|speed|balanced] [--max-ns-p99 N] [--baseline SPEC] [--force] --out DIR";
 
 static void help(bool sweep)
@@ -42,6 +45,8 @@ static void help(bool sweep)
 	       "  --frontend F       %s (default zram)\n"
 	       "  --threads N        threads sharing each pool (default 1)\n"
 	       "  --repeat N         repeats per cell; medians and min/max are reported (default 1)\n"
+	       "  --objects N        objects the fill stores (default: one per corpus page); more\n"
+	       "                     cycle through the corpus, each load checked against its page\n"
 	       "  --seed S           seed of the random choices (default 1)\n"
 	       "  --churn-rounds N   churn rounds (default 8)\n"
 	       "  --churn-percent P  slots freed and refilled per round (default 30)\n"
@@ -121,6 +126,7 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 		{ "frontend", required_argument, NULL, 'F' },
 		{ "threads", required_argument, NULL, 'T' },
 		{ "repeat", required_argument, NULL, 'r' },
+		{ "objects", required_argument, NULL, 'O' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "churn-rounds", required_argument, NULL, 'R' },
 		{ "churn-percent", required_argument, NULL, 'P' },
@@ -153,7 +159,7 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 	c->o.boundaries = true;
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'C':
 			if (c->o.ncorpora == RUN_MAX_CORPORA) {
@@ -163,6 +169,11 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 			c->o.corpora[c->o.ncorpora++] = optarg;
 			break;
 		case 'a':
+			if (!*optarg) {
+				zpb_err("empty --alloc: name at least one allocator, e.g. --alloc zbud "
+					"(see 'zpoolbench list')");
+				return 2;
+			}
 			if ((ret = add_allocs(c, optarg)))
 				return ret;
 			break;
@@ -183,6 +194,10 @@ int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
 			if ((ret = num_opt("--repeat", optarg, 1, 1000, &v)))
 				return ret;
 			c->o.repeat = (int)v;
+			break;
+		case 'O':
+			if ((ret = num_opt("--objects", optarg, 1, 100000000, &c->o.objects)))
+				return ret;
 			break;
 		case 's':
 			if ((ret = num_opt("--seed", optarg, 0, UINT64_MAX, &c->o.wl.seed)))
@@ -393,4 +408,30 @@ void runcli_drop_out(struct runcli *c)
 	if (c->created_out)
 		rmdir(c->out); /* only if empty */
 	c->created_out = false;
+}
+
+int runcli_setup(struct runcli *c, int argc, char **argv, struct provenance *prov)
+{
+	char err[1024];
+	char *pargv[256];
+	int pargc = 0;
+
+	if (spec_check_all(c->o.allocs, c->o.nallocs, err, sizeof(err))) {
+		zpb_err("--alloc: %s", err);
+		return 2;
+	}
+	if (corpus_names_check(c->o.corpora, c->o.ncorpora, err, sizeof(err))) {
+		zpb_err("%s", err);
+		return 2;
+	}
+	if (runcli_check_corpora(c) || runcli_prepare_out(c))
+		return 1;
+	if (c->force && outdir_clear(c->out))
+		return 1;
+	outdir_guard(c->out, c->created_out);
+	pargv[pargc++] = "zpoolbench";
+	for (int i = 0; i < argc && pargc < 255; i++)
+		pargv[pargc++] = argv[i];
+	provenance_collect(prov, pargc, pargv);
+	return 0;
 }

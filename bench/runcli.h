@@ -44,4 +44,13 @@ int runcli_prepare_out(struct runcli *c);
 /* After a failed run: remove the folder if this run created it and it is empty. */
 void runcli_drop_out(struct runcli *c);
 
+struct provenance;
+/*
+ * What run and sweep do between parsing and work: check every spec and the
+ * corpus names (exit 2), open the corpora and the output folder (exit 1),
+ * clear it with --force, guard it against interruption, and collect the
+ * provenance.  0, or the exit status with the message printed.
+ */
+int runcli_setup(struct runcli *c, int argc, char **argv, struct provenance *prov);
+
 #endif /* ZPB_RUNCLI_H */

@@ -41,44 +41,52 @@ static int group_of(struct sweep *sw, const struct run_row *r)
 	return sw->ng++;
 }
 
-static const struct run_row *wl_row(const struct run_results *res, const struct run_row *f,
-				    enum workload_kind wl)
+const char *sweep_goal_text(enum prefer prefer)
 {
-	for (int i = 0; i < res->nrows; i++) {
-		const struct run_row *r = &res->rows[i];
-
-		if (r->wl == wl && !strcmp(r->corpus, f->corpus) &&
-		    !strcmp(r->codec, f->codec) && !strcmp(r->alloc, f->alloc))
-			return r;
+	switch (prefer) {
+	case PREFER_DENSITY:
+		return "density: the densest setting (ties: the faster)";
+	case PREFER_SPEED:
+		return "speed: the setting of most throughput (ties: the denser)";
+	default:
+		return "balanced: the densest setting among those whose throughput is within "
+		       "10% of the fastest (ties: the faster)";
 	}
-	return NULL;
+}
+
+static bool better(const struct sweep_point *a, const struct sweep_point *b, bool dens_first)
+{
+	if (!b)
+		return true;
+	if (dens_first)
+		return a->density > b->density ||
+		       (figure_ties(a->density, b->density) && a->tput > b->tput);
+	return a->tput > b->tput || (figure_ties(a->tput, b->tput) && a->density > b->density);
 }
 
 static void choose(struct sweep_group *g, enum prefer prefer)
 {
-	double dmax = 0, tmax = 0, best = -INFINITY;
+	const struct sweep_point *best = NULL, *fast = NULL;
 
-	g->best = -1;
+	g->best = g->fastest = -1;
 	for (int i = 0; i < g->n; i++) {
-		if (!g->pt[i].feasible)
-			continue;
-		dmax = fmax(dmax, g->pt[i].density);
-		tmax = fmax(tmax, g->pt[i].tput);
+		if (g->pt[i].feasible && better(&g->pt[i], fast, false)) {
+			fast = &g->pt[i];
+			g->fastest = i;
+		}
 	}
+	if (!fast)
+		return;
 	for (int i = 0; i < g->n; i++) {
 		const struct sweep_point *p = &g->pt[i];
-		double score;
 
 		if (!p->feasible)
 			continue;
-		if (prefer == PREFER_DENSITY)
-			score = p->density + 1e-9 * p->tput;	/* ties: the faster */
-		else if (prefer == PREFER_SPEED)
-			score = p->tput + 1e-9 * p->density;	/* ties: the denser */
-		else
-			score = (dmax > 0 ? p->density / dmax : 0) + (tmax > 0 ? p->tput / tmax : 0);
-		if (score > best) {
-			best = score;
+		if (prefer == PREFER_BALANCED &&
+		    p->tput < fast->tput * (100 - SWEEP_BALANCED_PCT) / 100)
+			continue;
+		if (better(p, best, prefer != PREFER_SPEED)) {
+			best = p;
 			g->best = i;
 		}
 	}
@@ -91,12 +99,18 @@ int sweep_evaluate(const struct run_results *res, const char *baseline, enum pre
 {
 	memset(sw, 0, sizeof(*sw));
 	for (int i = 0; i < res->nrows; i++) {
-		const struct run_row *r = &res->rows[i], *l, *c;
+		const struct run_row *r = &res->rows[i];
 		struct sweep_group *g;
 		struct sweep_point *p, *n;
+		bool head = true;
 		int gi;
 
-		if (r->wl != WL_FILL || !strcmp(r->alloc, "ideal"))
+		if (r->wl == WL_REPLAY || !strcmp(r->alloc, "ideal"))
+			continue;
+		for (int j = 0; j < i && head; j++)
+			head = strcmp(res->rows[j].corpus, r->corpus) ||
+			       strcmp(res->rows[j].codec, r->codec) || strcmp(res->rows[j].alloc, r->alloc);
+		if (!head)
 			continue;
 		gi = group_of(sw, r);
 		if (gi < 0)
@@ -108,21 +122,13 @@ int sweep_evaluate(const struct run_results *res, const char *baseline, enum pre
 		g->pt = n;
 		p = &g->pt[g->n++];
 		memset(p, 0, sizeof(*p));
-		l = wl_row(res, r, WL_LOAD);
-		c = wl_row(res, r, WL_CHURN);
+		tradeoff_point_of(res, r, &p->tp);
 		p->fill = r;
-		p->density = results_get(c ? c : r, "density");
-		p->bytes = results_get(c ? c : r, "pool_pages") * 4096 +
-			   results_get(c ? c : r, "metadata_bytes");
-		p->tput = r->tput_mops;
-		if (c && l) {
-			double st = results_get(c, "store_mops"), fr = results_get(c, "free_mops");
-			double ld = results_get(l, "load_mops");
-
-			p->tput = st > 0 && fr > 0 && ld > 0 ? 3 / (1 / st + 1 / fr + 1 / ld) : 0;
-		}
-		p->store_p99 = results_get(r, "store_ns_p99");
-		p->load_p99 = l ? results_get(l, "load_ns_p99") : 0;
+		p->density = p->tp.dens.med;
+		p->bytes = p->tp.bytes.med;
+		p->tput = p->tp.tput.med;
+		p->store_p99 = p->tp.fill ? results_get(p->tp.fill, "store_ns_p99") : 0;
+		p->load_p99 = p->tp.load ? results_get(p->tp.load, "load_ns_p99") : 0;
 		p->feasible = !max_ns_p99 || (p->store_p99 <= max_ns_p99 && p->load_p99 <= max_ns_p99);
 		p->baseline = !strcmp(r->alloc, baseline);
 	}
@@ -180,12 +186,13 @@ void sweep_csv(FILE *f, const struct sweep *sw)
 {
 	char label[ZPOOL_SPEC_MAX];
 
-	fputs("# sweep: each setting against the baseline; space_gain_pct = (base bytes - bytes) / "
-	      "base bytes * 100 (pool + metadata after churn);\n"
-	      "# tput_loss_pct = (base tput - tput) / base tput * 100 (tput: harmonic mean of "
-	      "churn store, churn free and load Mop/s)\n", f);
+	fprintf(f, "# sweep: each setting against the baseline; space_gain_pct = (base bytes - bytes) / "
+		   "base bytes * 100, bytes = pool + metadata bytes where the density is taken;\n"
+		   "# tput_loss_pct = (base tput - tput) / base tput * 100\n# %s\n# %s\n"
+		   "# values are medians over repeats, tput_min/tput_max their spread\n",
+		tradeoff_density_basis, tradeoff_tput_basis);
 	fputs("corpus,codec,allocator,label,density,bytes,tput_mops,store_ns_p99,load_ns_p99,"
-	      "space_gain_pct,tput_loss_pct,pareto,feasible,baseline,recommended\n", f);
+	      "space_gain_pct,tput_loss_pct,pareto,feasible,tput_min,tput_max,baseline,recommended\n", f);
 	for (int gi = 0; gi < sw->ng; gi++) {
 		const struct sweep_group *g = &sw->g[gi];
 
@@ -200,12 +207,22 @@ void sweep_csv(FILE *f, const struct sweep *sw)
 			run_label(p->fill->alloc, label, sizeof(label));
 			fputc(',', f);
 			csv_field(f, label);
-			fprintf(f, ",%.4f,%.0f,%.3f,%.0f,%.0f,%.2f,%.2f,%d,%d,%d,%d\n", p->density,
-				p->bytes, p->tput, p->store_p99, p->load_p99, p->space_gain_pct,
-				p->tput_loss_pct, p->pareto, p->feasible, p->baseline,
-				p->recommended);
+			fprintf(f, ",%.4f,%.0f,%.3f,%.0f,%.0f,%.2f,%.2f,%d,%d,%.3f,%.3f,%d,%d\n",
+				p->density, p->bytes, p->tput, p->store_p99, p->load_p99,
+				p->space_gain_pct, p->tput_loss_pct, p->pareto, p->feasible,
+				p->tp.tput.min, p->tp.tput.max, p->baseline, p->recommended);
 		}
 	}
+}
+
+/* "" if @p's throughput differs from @q's, else why it cannot be told apart */
+static const char *tput_verdict(const struct sweep_point *p, const struct sweep_point *q)
+{
+	if (p == q)
+		return "";
+	if (p->tp.tput.n < 2 || q->tp.tput.n < 2)
+		return "";
+	return figure_differs(&p->tp.tput, &q->tp.tput) ? "" : "  (n.s.)";
 }
 
 void sweep_print(FILE *f, const struct sweep *sw, enum prefer prefer, uint64_t max_ns_p99,
@@ -214,16 +231,30 @@ void sweep_print(FILE *f, const struct sweep *sw, enum prefer prefer, uint64_t m
 	for (int gi = 0; gi < sw->ng; gi++) {
 		const struct sweep_group *g = &sw->g[gi];
 		const struct sweep_point *b = &g->pt[g->base];
+		int nrep = b->tp.tput.n;
+		char nb[48], label[160], t[64];
 
 		fprintf(f, "%s%s, %s: baseline %s (density %.4f, %.2f Mop/s)%s\n", md ? "\n**" : "",
 			g->corpus, g->codec, b->fill->alloc, b->density, b->tput, md ? "**\n" : "");
+		tradeoff_tput_label(&b->tp, label, sizeof(label));
+		fprintf(f, "%s density %s; throughput: %s; %s%s\n", md ? "-" : " ",
+			b->tp.churn ? "after churn" : "after fill", label,
+			figure_basis_n(nrep, nb, sizeof(nb)),
+			nrep > 1 ? ", (n.s.) = throughput within the baseline's run-to-run spread"
+				 : " (the spread is unknown: nothing is marked significant; use "
+				   "--repeat 3 or more)");
 		for (int i = 0; i < g->n; i++) {
 			const struct sweep_point *p = &g->pt[i];
 
-			fprintf(f, "%s %-44s density %.4f  %6.2f Mop/s  space %+6.1f%%  throughput "
-				   "%+6.1f%%%s%s\n",
-				md ? "-" : " ", p->fill->alloc, p->density, p->tput, p->space_gain_pct,
-				-p->tput_loss_pct, p->pareto ? "  [Pareto]" : "",
+			if (nrep > 1)
+				snprintf(t, sizeof(t), "%6.2f (%.2f-%.2f)", p->tput, p->tp.tput.min,
+					 p->tp.tput.max);
+			else
+				snprintf(t, sizeof(t), "%6.2f", p->tput);
+			fprintf(f, "%s %-44s density %.4f  %s Mop/s  space %+6.1f%%  throughput "
+				   "%+6.1f%%%s%s%s\n",
+				md ? "-" : " ", p->fill->alloc, p->density, t, p->space_gain_pct,
+				-p->tput_loss_pct, tput_verdict(p, b), p->pareto ? "  [Pareto]" : "",
 				p->feasible ? "" : "  [over the p99 bound]");
 		}
 		if (g->best < 0) {
@@ -233,5 +264,35 @@ void sweep_print(FILE *f, const struct sweep *sw, enum prefer prefer, uint64_t m
 		}
 		fprintf(f, "%s recommended for %s%s: %s\n", md ? "-" : " ", prefer_name[prefer],
 			max_ns_p99 ? " within the p99 bound" : "", g->pt[g->best].fill->alloc);
+		fprintf(f, "%s   (%s)\n", md ? "" : " ", sweep_goal_text(prefer));
+		{
+			const struct sweep_point *r = &g->pt[g->best];
+			int k = 0;
+
+			for (int i = 0; i < g->n; i++) {
+				const struct sweep_point *p = &g->pt[i];
+				bool same;
+
+				if (p == r || !p->feasible)
+					continue;
+				if (prefer == PREFER_SPEED)
+					same = nrep > 1 && !figure_differs(&p->tp.tput, &r->tp.tput);
+				else
+					same = figure_ties(p->density, r->density) &&
+					       (nrep < 2 || !figure_differs(&p->tp.tput, &r->tp.tput));
+				if (!same)
+					continue;
+				fprintf(f, "%s%s", k++ ? ", " : (md ? "- as good within the spread: "
+								    : "  as good within the spread: "),
+					p->fill->alloc);
+			}
+			if (k)
+				fprintf(f, "%s\n", nrep < 2 ? " (equal density; 1 run: throughput "
+							   "spread unknown)" : "");
+			else if (nrep < 2 && prefer != PREFER_DENSITY)
+				fprintf(f, "%s 1 run: whether the others are slower beyond the "
+					   "run-to-run noise is unknown (use --repeat 3 or more)\n",
+					md ? "-" : " ");
+		}
 	}
 }

@@ -5,18 +5,19 @@
  * the recommendation for a stated goal under an optional latency bound.
  *
  *	space gained %     = (base bytes - bytes) / base bytes * 100,
- *	                     bytes = pool bytes + metadata after churn (the
- *	                     frees are where compaction acts; after fill
- *	                     when churn was not run)
- *	throughput lost %  = (base tput - tput) / base tput * 100,
- *	                     tput = harmonic mean of the churn's store and
- *	                     free Mop/s and the load Mop/s (without churn:
- *	                     of fill store and load)
+ *	                     bytes = pool bytes + metadata where the density
+ *	                     of the trade-off basis is taken (tradeoff.h:
+ *	                     after churn when churn ran, else after fill)
+ *	throughput lost %  = (base tput - tput) / base tput * 100, tput the
+ *	                     throughput of the trade-off basis (tradeoff.h)
  *
- * Goals: density (most density), speed (most throughput), balanced (the
- * largest sum of density and throughput, each divided by its best value
- * among the settings).  With a bound, only settings whose store and load
- * p99 are within it compete.  The ideal bound never competes.
+ * Goals: density (most density; ties: the faster), speed (most
+ * throughput; ties: the denser), balanced (the densest setting among
+ * those whose throughput is within SWEEP_BALANCED_PCT % of the fastest;
+ * ties: the faster).  With a bound, only settings whose store and load
+ * p99 are within it compete.  The ideal bound never competes.  Throughput
+ * figures are medians over repeats with their min..max; a difference whose
+ * ranges overlap is reported as not significant.
  */
 #ifndef ZPB_SWEEP_H
 #define ZPB_SWEEP_H
@@ -26,10 +27,14 @@
 #include "results.h"
 #include "run.h"
 #include "runcli.h"
+#include "tradeoff.h"
+
+#define SWEEP_BALANCED_PCT 10
 
 struct sweep_point {
-	const struct run_row *fill;
-	double density, bytes, tput, store_p99, load_p99; /* density, bytes: after churn */
+	const struct run_row *fill;	/* the group's first row (fill, or load) */
+	struct tradeoff_point tp;
+	double density, bytes, tput, store_p99, load_p99; /* medians on the trade-off basis */
 	double space_gain_pct, tput_loss_pct;
 	bool pareto;	/* over (tput, density) of the sweep's own figures */
 	bool feasible, recommended, baseline;
@@ -41,6 +46,7 @@ struct sweep_group {
 	struct sweep_point *pt;
 	int n;
 	int best;	/* recommended point, -1 if none is feasible */
+	int fastest;	/* fastest feasible point, -1 if none */
 	int base;	/* baseline point */
 };
 
@@ -58,6 +64,8 @@ void sweep_free(struct sweep *sw);
 const char *sweep_default_baseline(const struct run_opts *o);
 
 void sweep_csv(FILE *f, const struct sweep *sw);
+/* What the goal means, one line: "balanced: the densest setting ..." */
+const char *sweep_goal_text(enum prefer prefer);
 /* The recommendation, one paragraph per corpus and codec. */
 void sweep_print(FILE *f, const struct sweep *sw, enum prefer prefer, uint64_t max_ns_p99,
 		 bool md);

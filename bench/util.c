@@ -208,6 +208,41 @@ bool pattern_check(const void *buf, size_t len, uint64_t seed)
 	return true;
 }
 
+int pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	uint8_t *p = buf;
+
+	while (len) {
+		ssize_t got = pread(fd, p, len, (off_t)off);
+
+		if (got <= 0)
+			return -1;
+		p += got;
+		off += got;
+		len -= got;
+	}
+	return 0;
+}
+
+int pwrite_full(int fd, const void *buf, size_t len, uint64_t off)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t put = pwrite(fd, p, len, (off_t)off);
+
+		if (put <= 0) {
+			if (put == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += put;
+		off += put;
+		len -= put;
+	}
+	return 0;
+}
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;

@@ -65,6 +65,10 @@ static inline uint64_t rng_below(uint64_t *s, uint64_t n)
 
 uint64_t now_ns(void);
 
+/* All of @len bytes at @off, retrying short transfers; 0, or -1 (EOF or error). */
+int pread_full(int fd, void *buf, size_t len, uint64_t off);
+int pwrite_full(int fd, const void *buf, size_t len, uint64_t off);
+
 /* Parse a whole decimal number into [min, max]; -1 on anything else. */
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 

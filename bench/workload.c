@@ -137,7 +137,8 @@ static int do_fill(struct wl_thread *t)
 	struct fe_lat l;
 
 	for (uint64_t s = t->first; s < t->last && !must_stop(t); s++) {
-		fe_store(t->fe, s, (uint32_t)s, &l);
+		/* slot s holds corpus page s, cycling through the corpus for more objects */
+		fe_store(t->fe, s, (uint32_t)(s % t->fe->ps->n), &l);
 		record(t, LAT_STORE, LAT_STORE_E2E, &l);
 	}
 	return 0;

@@ -140,7 +140,7 @@ snap() { # PID NAME COMMAND [snapshot options...]
 	pid=$1 name=$2 cmd=$3
 	shift 3
 	say "$name: snapshot of pid $pid ($(rss_kb "$pid") kB resident)"
-	"$ZPB" corpus snapshot --pid "$pid" --out "$OUT/$name.pages" --workload "$name" \
+	"$ZPB" corpus snapshot --force --pid "$pid" --out "$OUT/$name.pages" --workload "$name" \
 		--command "$cmd" "$@"
 	leak_check "$OUT/$name.pages"
 }
@@ -314,7 +314,7 @@ build_files_elf() {
 	workdir files-elf
 	dpkg -L coreutils binutils | grep -E '^/usr/bin/' | LC_ALL=C sort |
 		while read -r f; do [ -f "$f" ] && [ ! -L "$f" ] && echo "$f"; done > "$W/list"
-	"$ZPB" corpus pack --out "$OUT/files-elf.pages" --workload files-elf \
+	"$ZPB" corpus pack --force --out "$OUT/files-elf.pages" --workload files-elf \
 		--command "the regular files under /usr/bin of coreutils and binutils, sorted" \
 		$(pkgargs coreutils binutils) < "$W/list"
 	cleanup
@@ -323,7 +323,7 @@ build_files_elf() {
 build_files_text() {
 	workdir files-text
 	stdlib_list
-	"$ZPB" corpus pack --out "$OUT/files-text.pages" --workload files-text \
+	"$ZPB" corpus pack --force --out "$OUT/files-text.pages" --workload files-text \
 		--command "the .py files of libpython3.11-stdlib, sorted" \
 		$(pkgargs libpython3.11-stdlib) < "$W/inputs.txt"
 	cleanup

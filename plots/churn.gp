@@ -1,24 +1,28 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # churn.gp - pool pages over time during churn (free a random fraction of the
 # pages, store new ones, repeat), one line per allocator, one panel per corpus
-# and codec; the last step of each line is the closing compaction.
-# Reads churn.csv.
+# and codec; the last step of each line is the closing compaction.  Each
+# setting has its own colour, dash type and marker, the markers at offsets
+# of their own, so that identical curves (z3fold's compaction levels can
+# coincide) still show as several.  Reads churn.csv.
 load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
 cc = dir."/churn.csv"
 pairs = csvlist(cc, "1", "$1 \"|\" $2")
 labels = csvlist(cc, "1", "$(NF-2)")
 n = words(pairs)
+if (n == 0) { print "skip: no churn curves"; exit }
+nl = words(labels)
 cols = (n < 2) ? n : 2
 rows = int((n + cols - 1) / cols)
 corp(p) = p[1:strstrt(p, "|") - 1]
 codec(p) = p[strstrt(p, "|") + 1:]
 do for [fmt in "png svg"] {
 	if (fmt eq "png") {
-		set terminal pngcairo size 700 * cols + 300, 460 * rows font "sans,10"
+		set terminal pngcairo size 700 * cols + 320, 460 * rows font "sans,10"
 	} else {
-		set terminal svg size 700 * cols + 300, 460 * rows font "sans,10" dynamic
+		set terminal svg size 700 * cols + 320, 460 * rows font "sans,10" dynamic
 	}
-	set output dir."/churn.".fmt
+	set output out."/churn.".fmt
 	set multiplot layout rows, cols title "Pool pages during churn (lower is better; last step: compaction)"
 	do for [i = 1:n] {
 		p = word(pairs, i)
@@ -26,9 +30,10 @@ do for [fmt in "png svg"] {
 		set xlabel "operations since churn began (frees + stores)"
 		set ylabel "pool pages (4 KiB)"
 		set format x "%.0s%c"
-		plot for [k = 1:words(labels)] cc using \
+		set key samplen 4
+		plot for [k = 1:nl] cc using \
 			(strcol("corpus") eq corp(p) && strcol("codec") eq codec(p) && strcol("label") eq word(labels, k) ? column("op") : NaN):(column("pool_pages")) \
-			with lines lw 1.5 lc rgb color(k) title word(labels, k)
+			with linespoints lw 1.5 lc rgb color(k) dt dash(k) pt ptype(k) ps 0.9 pi (37 + 7 * k) title word(labels, k)
 	}
 	unset multiplot
 }

@@ -1,51 +1,78 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # sizes.gp - compressed-size histogram of each corpus (one line per codec),
-# with each allocator's class boundaries (ticks in a band per allocator),
-# the largest object it takes (x) and the zram huge threshold (|).
-# Reads sizes.csv and bounds.csv.
+# and under it, in a strip of its own with the same size axis, one row per
+# allocator: its class boundaries (|), the largest object it takes (x) and,
+# with the zram front end only, its huge threshold (triangle: stored raw at
+# 4096 from there).  Reads sizes.csv, bounds.csv and the front end from
+# results.csv.
 load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
 sz = dir."/sizes.csv"
 bd = dir."/bounds.csv"
 corpora = csvlist(sz, "1", "$1")
 codecs = csvlist(sz, "1", "$2")
+n = words(corpora)
+if (n == 0) { print "skip: no compressed sizes"; exit }
 nb = system(sprintf("test -f '%s' && grep -v '^#' '%s' | awk -F, 'NR>1 {print $(NF-2)}' | sort -n | tail -1 || echo 0", bd, bd)) + 0
 labels = (nb > 0) ? csvlist(bd, "1", "$(NF-3)") : ""
-n = words(corpora)
+fe = system(sprintf("test -f '%s/results.csv' && grep -v '^#' '%s/results.csv' | awk -F, 'NR==2 {print $NF}'", dir, dir))
+zram = (strstrt(fe, "zram") == 1)
+# pixel heights: histogram panel, strip (one row per allocator), key
+hh = 360
+sh = (nb > 0) ? 60 + 20 * nb : 0
+ph = hh + sh + 40
 do for [fmt in "png svg"] {
 	if (fmt eq "png") {
-		set terminal pngcairo size 1200, (460 + 22 * nb) * n font "sans,10"
+		set terminal pngcairo size 1200, ph * n + 40 font "sans,10"
 	} else {
-		set terminal svg size 1200, (460 + 22 * nb) * n font "sans,10" dynamic
+		set terminal svg size 1200, ph * n + 40 font "sans,10" dynamic
 	}
-	set output dir."/sizes.".fmt
-	set multiplot layout n, 1 title "Compressed page sizes, and where the allocators' size classes fall"
+	set output out."/sizes.".fmt
+	set multiplot title "Compressed page sizes, and where the allocators' size classes fall"
+	set lmargin at screen 0.2
+	set rmargin at screen 0.96
+	set xrange [0:4200]
+	set xtics 0, 512, 4096
+	set mxtics 4
 	do for [i = 1:n] {
 		c = word(corpora, i)
+		top = 1 - (40.0 + (i - 1) * ph) / (ph * n + 40)
+		# the histogram
+		set tmargin at screen top - 30.0 / (ph * n + 40)
+		set bmargin at screen top - (hh * 1.0) / (ph * n + 40)
 		set title sprintf("corpus %s (same-filled pages left out; 32-byte buckets)", c)
-		set xlabel "compressed size (bytes)"
+		set xlabel ""
+		set format x ""
 		set ylabel "pages per 32-byte bucket"
-		set xrange [0:4200]
-		set xtics 0, 512, 4096
-		set mxtics 4
 		set yrange [0:*]
-		set offsets 0, 0, graph 0.05 + 0.06 * nb, 0
-		set y2range [0:(nb + 1) / (0.06 * nb + 0.05) * 1.05 + 0.001]
-		set y2tics () font ",8"
-		do for [k = 1:nb] {
-			set y2tics add (word(labels, k) (nb + 1 - k) + ((nb + 1) / (0.06 * nb + 0.05) * 1.05 - nb - 1))
-		}
-		set key below horizontal font ",9" height 1
-		set bmargin 6
-		base = (nb + 1) / (0.06 * nb + 0.05) * 1.05 - nb - 1
+		set ytics auto
+		set key inside top right font ",9"
+		# the strip's markers are named in this key too (NaN: key entries only)
 		plot for [k = 1:words(codecs)] sz using \
 			(strcol("corpus") eq c && strcol("codec") eq word(codecs, k) ? (column("size_lo") + 16) : NaN):(column("pages")) \
 			with steps lw 1.5 lc rgb color(k) title "codec ".word(codecs, k), \
-		     (nb > 0 ? bd : NaN) using (strcol("kind") eq "class" ? column("size") : NaN):(base + nb + 1 - column("index")) axes x1y2 \
-			with points pt "|" ps 0.8 lc rgb "#555555" title "class boundary", \
-		     (nb > 0 ? bd : NaN) using (strcol("kind") eq "max" ? column("size") : NaN):(base + nb + 1 - column("index")) axes x1y2 \
-			with points pt 2 ps 1.5 lw 2 lc rgb "#d62728" title "largest object", \
-		     (nb > 0 ? bd : NaN) using (strcol("kind") eq "huge" ? column("size") : NaN):(base + nb + 1 - column("index")) axes x1y2 \
-			with points pt 9 ps 1.6 lc rgb "#7570b3" title "zram huge threshold"
+		     (nb > 0 ? 1/0 : NaN) with points pt "|" ps 0.9 lc rgb "#555555" title (nb > 0 ? "class boundary (strip below)" : ""), \
+		     (nb > 0 ? 1/0 : NaN) with points pt 2 ps 1.4 lw 2 lc rgb "#d62728" title (nb > 0 ? "largest object taken" : ""), \
+		     (nb > 0 && zram ? 1/0 : NaN) with points pt 9 ps 1.5 lc rgb "#7570b3" title (nb > 0 && zram ? "zram huge threshold (stored raw from here)" : "")
+		# the strip: one row per allocator, its own axis
+		if (nb > 0) {
+			set tmargin at screen top - (hh + 4.0) / (ph * n + 40)
+			set bmargin at screen top - (hh + sh - 36.0) / (ph * n + 40)
+			set title ""
+			set format x "%g"
+			set xlabel "compressed size (bytes)"
+			set ylabel ""
+			set yrange [0.5:nb + 0.5]
+			set ytics () font ",8"
+			do for [k = 1:nb] { set ytics add (word(labels, k) (nb + 1 - k)) }
+			unset key
+			plot bd using (strcol("kind") eq "class" ? column("size") : NaN):(nb + 1 - column("index")) \
+				with points pt "|" ps 0.9 lc rgb "#555555", \
+			     bd using (strcol("kind") eq "max" ? column("size") : NaN):(nb + 1 - column("index")) \
+				with points pt 2 ps 1.4 lw 2 lc rgb "#d62728", \
+			     bd using (zram && strcol("kind") eq "huge" ? column("size") : NaN):(nb + 1 - column("index")) \
+				with points pt 9 ps 1.5 lc rgb "#7570b3"
+			set ytics auto
+		}
 	}
 	unset multiplot
 }

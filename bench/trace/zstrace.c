@@ -118,7 +118,11 @@ static void usage(FILE *f)
 		"  --pool F      pool pages over time: 'SECONDS POOL_PAGES' per change\n"
 		"  --sizes S     kernel: the sizes zram stored (default); lz4: liblz4's sizes\n"
 		"  --ready F     create F once the tracer is attached\n"
-		"  --memcg DIR   only writes of pages charged to this memory cgroup\n");
+		"  --memcg DIR   only writes of pages charged to this memory cgroup\n"
+		"  --duration S  stop after S seconds (default: at SIGINT or SIGTERM)\n"
+		"  --ring-mb N   BPF ring buffer size in MiB, a power of two 1..1024 (default 64);\n"
+		"                raise it when the summary reports 'drops: ... ring N' above 0\n"
+		"  -v, --verbose libbpf warnings; twice: libbpf info messages too\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)

@@ -33,6 +33,10 @@ pages=$(sed -n 's/.*pool \([0-9]*\) pages (mem_used_total).*/\1/p' "$d/out")
 [ -n "$pages" ] && [ "$pages" -gt 0 ] || fail "kernel pool pages: '$pages'"
 [ "$(cat /sys/block/zram0/disksize)" = 0 ] || fail "zram0 not reset after a normal run"
 
+# a reader that stops after one line (| head -1): zram0 is reset all the same
+"$ZPB" bench --trace corpora/example.trace --quick --kernel --alloc zbud 2> "$d/err3" | head -1 > /dev/null
+[ "$(cat /sys/block/zram0/disksize)" = 0 ] || { echo 1 > /sys/block/zram0/reset; fail "zram0 not reset after | head"; }
+
 # SIGINT while the device is in use: reset all the same
 "$ZPB" bench --trace corpora/example.trace --objects 20000 --reps 1000 --kernel --alloc zbud \
 	> /dev/null 2> "$d/err2" &

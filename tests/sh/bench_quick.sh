@@ -53,7 +53,14 @@ check() {
 	[ "$(wc -l < "$d/e")" -eq 1 ] || fail "bench $*: not one line: $(cat "$d/e")"
 	grep -q '^zpoolbench: ' "$d/e" || fail "bench $*: $(cat "$d/e")"
 }
-check 2 --quick
+# without --trace or --corpus: the default corpus when it is there (as make bench), else a usage error
+if [ -r corpora/default.pages.zst ]; then
+	"$ZPB" bench --quick --alloc zbud > "$d/o" 2> "$d/e" || fail "bench --quick: $(cat "$d/e")"
+	grep -q 'pages of corpora/default.pages.zst' "$d/o" || fail "bench --quick input: $(head -2 "$d/o")"
+fi
+(cd "$d" && "$ZPB" bench --quick > /dev/null 2> "$d/e"; echo $? > "$d/rc")
+[ "$(cat "$d/rc")" = 2 ] && grep -q 'give one of --trace FILE or --corpus FILE' "$d/e" \
+	|| fail "bench --quick without any input: $(cat "$d/e")"
 check 2 --trace corpora/example.trace --corpus "$d/p.pages"
 check 2 --trace corpora/example.trace --alloc nosuch
 check 2 --trace corpora/example.trace --codec lzma

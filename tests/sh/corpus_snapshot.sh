@@ -48,4 +48,10 @@ err=$("$ZPB" corpus snapshot --pid 4194000 --out "$T/n.pages" 2>&1)
 [ "$err" = "zpoolbench: corpus snapshot: pid 4194000: no such process" ] || fail "no process: $err"
 [ -e "$T/n.pages" ] || [ -e "$T/n.json" ] && fail "output left after an error"
 ls "$T" | grep -q tmp && fail "temporary file left"
+# an existing output is refused without --force (s.pages was written above)
+size=$(stat -c %s "$T/s.pages")
+err=$("$ZPB" corpus snapshot --pid $$ --out "$T/s.pages" 2>&1)
+[ $? -eq 2 ] && [ "$err" = "zpoolbench: corpus snapshot: $T/s.pages exists; use --force to replace it, or choose another --out" ] \
+	|| fail "overwrite: $err"
+[ "$(stat -c %s "$T/s.pages")" = "$size" ] || fail "the refused snapshot changed s.pages"
 echo "corpus snapshot ok"

@@ -37,7 +37,7 @@ printf 'a 1 100\n' >"$t/nohdr.trace"
 Q="$ZPB oracle qemu --trajectory $t/traj"
 
 expect_error "unknown allocator" "unknown allocator 'zblock'" -- $Q --trace "$t/good.trace" --alloc zblock
-expect_error "unknown preset" "unknown allocator 'zsmalloc:kernel=6.18'" -- \
+expect_error "unknown preset" "only ':kernel=6.1' may follow the name" -- \
 	$Q --trace "$t/good.trace" --alloc zsmalloc:kernel=6.18
 expect_error "no --trace" "--trace FILE is required" -- $Q --alloc zbud
 expect_error "no --alloc" "--alloc NAME is required" -- $Q --trace "$t/good.trace"

@@ -69,4 +69,30 @@ expect_err "sweep prefer" "unknown goal 'cheap'" sweep --corpus "$c" --alloc zbu
 expect_err "sweep baseline" "not one of the swept settings" sweep --corpus "$c" --alloc 'zbud:lru={0,1}' --baseline zbud --out "$d/out"
 expect_err "sweep replay" "replay workload is not swept" sweep --corpus "$c" --alloc zbud --workload replay --trace corpora/example.trace --out "$d/out"
 expect_err "run prefer" "--prefer is an option of 'zpoolbench sweep'" run --corpus "$c" --alloc zbud --prefer speed --out "$d/out"
+mkdir -p "$d/dd" && cp "$c" "$d/dd/c.pages"
+expect_err "corpus names" "would both be named 'c' in the results" run --corpus "$c" "$d/dd/c.pages" --alloc zbud --out "$d/out"
+expect_err "corpus names (sweep)" "would both be named 'c'" sweep --corpus "$c" --corpus "$d/dd/c.pages" --alloc zbud --out "$d/out"
+expect_err "empty alloc" "empty --alloc" run --corpus "$c" --alloc '' --out "$d/out"
+# a spec the parser takes but the allocator refuses: every setting of a grid is checked up front
+expect_err "sweep invalid setting" "gap=2 only applies to compaction=gated" \
+	sweep --corpus "$c" --alloc 'z3fold:compaction={none,gated},gap=2' --out "$d/out"
+"$ZPB" sweep --corpus "$c" --alloc 'z3fold:compaction={none,gated},gap=2' --out "$d/out" 2> /dev/null
+[ $? -eq 2 ] || fail "an invalid setting of a sweep is not a usage error (exit 2)"
+
+# -h is --help everywhere
+for cmd in run sweep bench replay "corpus info" "corpus pack" "corpus sample" "corpus snapshot" \
+	"oracle zram" "oracle qemu" list; do
+	# shellcheck disable=SC2086
+	"$ZPB" $cmd -h > "$d/help" 2> "$d/stderr" || fail "$cmd -h: exit $? $(cat "$d/stderr")"
+	grep -q "usage: zpoolbench $cmd" "$d/help" || fail "$cmd -h printed no usage: $(head -2 "$d/help")"
+done
+"$ZPB" sweep --help | grep -q -- "--corpus FILE\.\.\." || fail "sweep usage does not show --corpus as repeatable"
+if [ -x "$(dirname "$ZPB")/zpb-capture" ]; then
+	"$ZPB" capture --help > "$d/help" || fail "capture --help failed"
+	for o in --duration --ring-mb -v; do
+		grep -q -- "^  $o" "$d/help" || fail "capture --help does not explain $o"
+	done
+fi
+expect_err "oracle qemu options" "only ':kernel=6.1' may follow" oracle qemu --trace corpora/example.trace \
+	--alloc z3fold:compaction=none
 echo "all run/sweep CLI errors are one line"

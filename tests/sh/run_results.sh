@@ -27,7 +27,7 @@ for f in results.csv results.json sizes.csv bounds.csv churn.csv report.md; do
 done
 ls "$d/r" | grep -q tmp && fail "temporary files left: $(ls "$d/r")"
 grep -q "^results: $d/r" "$d/out" || fail "the folder is not printed"
-grep -q "winner on density" "$d/out" || fail "no winners in the summary"
+grep -q "densest after fill:" "$d/out" || fail "no winners in the summary"
 
 # provenance header
 for k in "zpoolbench 0" "compiler:" "cpu:" "kernel:" "codecs: lz4" "date:" "command: zpoolbench run" "corpus t: $pages pages, sha256 "; do

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,9 +109,10 @@ struct sum_job {
 static void *sum_worker(void *arg)
 {
 	struct sum_job *j = arg;
-	uint8_t *buf = malloc(CCACHE_BLOCK);
+	uint8_t *buf = mmap(NULL, CCACHE_BLOCK, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (!buf) {
+	if (buf == MAP_FAILED) {
 		__atomic_store_n(&j->failed, ENOMEM, __ATOMIC_RELAXED);
 		return NULL;
 	}
@@ -129,7 +131,7 @@ static void *sum_worker(void *arg)
 		}
 		j->block_sum[b] = cc_hash(buf, n, b);
 	}
-	free(buf);
+	munmap(buf, CCACHE_BLOCK);
 	return NULL;
 }
 

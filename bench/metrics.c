@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "metrics.h"
 
@@ -23,20 +24,24 @@ static unsigned int over_bucket(uint32_t v)
 	return ((e - 16) << LAT_SUB_BITS) | ((v >> (e - LAT_SUB_BITS)) & ((1u << LAT_SUB_BITS) - 1));
 }
 
+#define LAT_BYTES (LAT_NBUCKETS * sizeof(uint32_t) + LAT_NOVER * sizeof(uint64_t))
+
+/*
+ * One anonymous mapping for both arrays: untouched buckets cost no memory,
+ * and the heap is left alone (glibc would raise its mmap threshold after
+ * freeing a mapped chunk of this size and serve later ones from the heap).
+ */
 static int lat_alloc(struct lat_samples *s)
 {
+	void *p;
+
 	if (s->cnt)
 		return 0;
-	/* calloc of this size is a fresh mapping: untouched buckets cost no memory */
-	s->cnt = calloc(LAT_NBUCKETS, sizeof(*s->cnt));
-	s->over_sum = calloc(LAT_NOVER, sizeof(*s->over_sum));
-	if (!s->cnt || !s->over_sum) {
-		free(s->cnt);
-		free(s->over_sum);
-		s->cnt = NULL;
-		s->over_sum = NULL;
+	p = mmap(NULL, LAT_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
 		return -1;
-	}
+	s->over_sum = p;
+	s->cnt = (uint32_t *)((uint64_t *)p + LAT_NOVER);
 	return 0;
 }
 
@@ -85,8 +90,8 @@ void lat_reset(struct lat_samples *s)
 
 void lat_release(struct lat_samples *s)
 {
-	free(s->cnt);
-	free(s->over_sum);
+	if (s->cnt)
+		munmap(s->over_sum, LAT_BYTES);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -83,7 +83,8 @@ static void *build_worker(void *arg)
 	struct build *b = arg;
 	struct pageset *ps = b->ps;
 	struct codec_ctx *cx = codec_ctx_new(&ps->codec);
-	uint8_t *in = malloc(CORPUS_PAGE_SIZE), *out = malloc(BATCH * CODEC_BOUND);
+	/* buffers mapped, not from the heap: a run leaves the heap as it found it */
+	uint8_t *in = table_alloc(CORPUS_PAGE_SIZE), *out = table_alloc(BATCH * CODEC_BOUND);
 	uint32_t local[BATCH];
 
 	if (!cx || !in || !out) {
@@ -138,8 +139,8 @@ static void *build_worker(void *arg)
 out:
 	if (cx)
 		codec_ctx_free(cx);
-	free(in);
-	free(out);
+	table_free(in, CORPUS_PAGE_SIZE);
+	table_free(out, BATCH * CODEC_BOUND);
 	return NULL;
 }
 

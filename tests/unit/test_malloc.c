@@ -129,7 +129,12 @@ TEST(malloc_chunk_bytes_follow_glibc)
 	for (size_t i = 0; i < sizeof(sz) / sizeof(sz[0]); i++) {
 		CHECK_EQ(zpool_malloc(zp, sz[i][0], &h), 0);
 		zpool_get_stats(zp, &st);
-		CHECK_EQ(st.alloc_bytes, sz[i][1]);
+		/*
+		 * A chunk reused from a bin may be up to 31 bytes bigger (glibc
+		 * does not split off a remainder below its 32-byte minimum): that
+		 * depends on what earlier tests left in the heap.
+		 */
+		CHECK(st.alloc_bytes >= sz[i][1] && st.alloc_bytes < sz[i][1] + 32);
 		zpool_free(zp, h);
 	}
 	zpool_destroy(zp);
@@ -154,7 +159,8 @@ TEST(malloc_heap_footprint_grows_with_the_pool)
 		CHECK_EQ(zpool_malloc(zp, 2000, &h[i]), 0);
 	zpool_get_stats(zp, &st);
 	CHECK_EQ(st.objects, 2048);
-	CHECK(st.pool_pages > 0);
+	/* no growth is right only if the heap already had the room free */
+	CHECK(st.pool_pages > 0 || free_before >= 2048 * 2016);
 	CHECK(st.pool_pages * 4096 + free_before >= 2048 * 2016);
 	CHECK(st.peak_pages >= st.pool_pages);
 	for (int i = 0; i < 2048; i++)

@@ -3,7 +3,7 @@
 # swap-capture.sh - build a corpus of the pages a real workload swaps to zram.
 #
 #   corpora/swap-capture.sh [--workload python-dicts] [--out DIR] [--name NAME]
-#                           [--limit 64M] [--disksize 1G] [--comp lz4]
+#                           [--limit 64M] [--disksize 1G] [--comp lz4] [--attempts 3]
 #
 # Runs the named workload (corpora/workloads/NAME.*) with a scrubbed, fixed
 # environment in a cgroup-v1 memory cgroup whose limit is far below its
@@ -14,12 +14,15 @@
 #   DIR/NAME.json    the manifest
 # It refuses to run if zram0 is in use, and restores the machine on every
 # exit path (SIGINT/SIGTERM included): workload killed, cgroup removed,
-# swapoff, zram0 reset, zswap's setting restored, tracer detached.
+# swapoff, zram0 reset, zswap's setting restored, tracer detached.  A run
+# whose workload the OOM killer struck is thrown away and done again, up to
+# --attempts times (ZPB_SWAPCAP_FORCE_OOM=N, for tests, denies the first N
+# attempts any swap so that they are OOM-killed).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 
-workload=python-dicts out=. name= limit=64M disksize=1G comp=lz4
+workload=python-dicts out=. name= limit=64M disksize=1G comp=lz4 attempts=3
 ZPB=${ZPB:-$top/build/zpoolbench}
 
 die() {
@@ -35,11 +38,15 @@ while [ $# -gt 0 ]; do
 	--limit) limit=${2:?}; shift 2 ;;
 	--disksize) disksize=${2:?}; shift 2 ;;
 	--comp) comp=${2:?}; shift 2 ;;
-	-h|--help) sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--attempts) attempts=${2:?}; shift 2 ;;
+	-h|--help) sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option '$1'; see --help" ;;
 	esac
 done
 [ -n "$name" ] || name=swap-$workload
+case "$attempts" in ''|*[!0-9]*|0) die "--attempts wants a positive number, not '$attempts'" ;; esac
+force_oom=${ZPB_SWAPCAP_FORCE_OOM:-0}
+case "$force_oom" in ''|*[!0-9]*) die "ZPB_SWAPCAP_FORCE_OOM wants a number, not '$force_oom'" ;; esac
 
 # The workloads: the command runs in / with only the environment given here.
 # Scripts are fed on stdin so that no path of this checkout reaches memory.
@@ -102,45 +109,74 @@ if [ -w /sys/module/zswap/parameters/enabled ] &&
 	echo N > /sys/module/zswap/parameters/enabled || die "cannot disable zswap"
 fi
 
-echo "$comp" > $ZRAM/comp_algorithm 2>/dev/null || die "zram0 refused compressor '$comp' (or became busy)"
-echo "$disksize" > $ZRAM/disksize 2>/dev/null || die "zram0 became busy"
-claimed=1
-mkswap /dev/zram0 > /dev/null || die "mkswap /dev/zram0 failed"
-swapon -p 32767 /dev/zram0 || die "swapon /dev/zram0 failed"
-swapped_on=1
+# One attempt: zram0 as swap, a fresh memory cgroup, the tracer, the
+# workload.  Sets wl_rc and oom_kills; returns with the tracer stopped.
+attempt() {
+	echo "$comp" > $ZRAM/comp_algorithm 2>/dev/null || die "zram0 refused compressor '$comp' (or became busy)"
+	echo "$disksize" > $ZRAM/disksize 2>/dev/null || die "zram0 became busy"
+	claimed=1
+	mkswap /dev/zram0 > /dev/null || die "mkswap /dev/zram0 failed"
+	swapon -p 32767 /dev/zram0 || die "swapon /dev/zram0 failed"
+	swapped_on=1
 
-cg=$MEMCG/zpb-swapcap.$$
-mkdir "$cg" || die "cannot create $cg"
-echo "$limit" > "$cg/memory.limit_in_bytes" || die "cannot set memory limit $limit"
+	cg=$MEMCG/zpb-swapcap.$$
+	mkdir "$cg" || die "cannot create $cg"
+	echo "$limit" > "$cg/memory.limit_in_bytes" || die "cannot set memory limit $limit"
+	if [ $n -le $force_oom ]; then
+		echo "$limit" > "$cg/memory.memsw.limit_in_bytes" || die "cannot set memory+swap limit $limit"
+	fi
 
+	rm -f "$work/ready" "$work/cap.pages" "$work/cap.trace" "$work/cap.pool"
+	"$CAPTURE" --device zram0 --pages "$work/cap.pages" --trace "$work/cap.trace" \
+		--pool "$work/cap.pool" --ready "$work/ready" --memcg "$cg" > "$work/cap.out" 2> "$work/cap.err" &
+	cap_pid=$!
+	i=0
+	while [ ! -e "$work/ready" ]; do
+		kill -0 "$cap_pid" 2>/dev/null || { cat "$work/cap.err" >&2; die "the tracer did not start"; }
+		i=$((i + 1))
+		[ $i -lt 300 ] || die "the tracer did not attach in 30 s"
+		sleep 0.1
+	done
 
-"$CAPTURE" --device zram0 --pages "$work/cap.pages" --trace "$work/cap.trace" \
-	--pool "$work/cap.pool" --ready "$work/ready" --memcg "$cg" > "$work/cap.out" 2> "$work/cap.err" &
-cap_pid=$!
-i=0
-while [ ! -e "$work/ready" ]; do
-	kill -0 "$cap_pid" 2>/dev/null || { cat "$work/cap.err" >&2; die "the tracer did not start"; }
-	i=$((i + 1))
-	[ $i -lt 300 ] || die "the tracer did not attach in 30 s"
-	sleep 0.1
+	echo "swap-capture: running $workload in a $limit memory cgroup with zram0 ($comp) as swap" >&2
+	# shellcheck disable=SC2086
+	sh -c 'echo $$ > "$1/cgroup.procs" && cd / && shift && exec "$@"' sh "$cg" \
+		env -i $ENVIRON setarch "$(uname -m)" -R $wl_cmd < "$wl_file" > "$work/wl.out" 2> "$work/wl.err" &
+	wl_pid=$!
+	wait "$wl_pid"
+	wl_rc=$?
+	wl_pid=
+	oom_kills=$(awk '$1 == "oom_kill" { print $2 }' "$cg/memory.oom_control" 2>/dev/null)
+	max_usage=$(cat "$cg/memory.max_usage_in_bytes" 2>/dev/null)
+
+	kill -INT "$cap_pid"
+	wait "$cap_pid"
+	cap_rc=$?
+	cap_pid=
+}
+
+# Put zram0 and the cgroup back as they were before an attempt.
+undo_attempt() {
+	rmdir "$cg" 2>/dev/null
+	cg=
+	swapoff /dev/zram0 2>/dev/null
+	swapped_on=0
+	echo 1 > $ZRAM/reset 2>/dev/null
+	claimed=0
+}
+
+# The memory controller's OOM killer can strike a workload that fits, when
+# reclaim loses a race on a busy machine (seen once in CI under load, never
+# on a quiet machine): such a run is thrown away whole and done again.
+n=1
+while :; do
+	attempt
+	[ $wl_rc != 0 ] && [ "${oom_kills:-0}" -gt 0 ] && [ $n -lt $attempts ] || break
+	echo "swap-capture: the workload was OOM-killed (attempt $n of $attempts); starting again" >&2
+	undo_attempt
+	n=$((n + 1))
 done
-
-echo "swap-capture: running $workload in a $limit memory cgroup with zram0 ($comp) as swap" >&2
-# shellcheck disable=SC2086
-sh -c 'echo $$ > "$1/cgroup.procs" && cd / && shift && exec "$@"' sh "$cg" \
-	env -i $ENVIRON setarch "$(uname -m)" -R $wl_cmd < "$wl_file" > "$work/wl.out" 2> "$work/wl.err" &
-wl_pid=$!
-wait "$wl_pid"
-wl_rc=$?
-wl_pid=
-oom_kills=$(awk '$1 == "oom_kill" { print $2 }' "$cg/memory.oom_control" 2>/dev/null)
-max_usage=$(cat "$cg/memory.max_usage_in_bytes" 2>/dev/null)
-[ $wl_rc = 0 ] || { cat "$work/wl.err" >&2; die "workload exited $wl_rc (oom kills: ${oom_kills:-?})"; }
-
-kill -INT "$cap_pid"
-wait "$cap_pid"
-cap_rc=$?
-cap_pid=
+[ $wl_rc = 0 ] || { cat "$work/wl.err" >&2; die "workload exited $wl_rc (oom kills: ${oom_kills:-?}, attempts: $n)"; }
 [ $cap_rc = 0 ] || { cat "$work/cap.err" >&2; die "the tracer exited $cap_rc"; }
 cat "$work/cap.out" >&2
 
@@ -179,6 +215,7 @@ cat > "$work/manifest.json" <<JSON
   "capture_drops": ${drops:-0},
   "workload_max_usage_bytes": ${max_usage:-0},
   "workload_oom_kills": ${oom_kills:-0},
+  "attempts": $n,
   "trace": "$name.trace",
   "trace_sha256": "$tsha",
   "trace_sizes": "kernel: the lengths zram passed to zs_malloc (slot table), 4096 = stored uncompressed"

@@ -1034,13 +1034,10 @@ struct zcheck *zcheck_create_driver(const struct zpool_driver *drv, unsigned int
 	return zcheck_start(zc);
 }
 
-int zcheck_destroy(struct zcheck *zc)
+int zcheck_drain(struct zcheck *zc)
 {
 	uint64_t pages;
-	int ret;
 
-	if (!zc)
-		return 0;
 	zcheck_verify(zc);
 	while (zc->nrecs && !zc->failed)
 		zcheck_free(zc, zc->recs[zc->nrecs - 1].handle);
@@ -1052,8 +1049,17 @@ int zcheck_destroy(struct zcheck *zc)
 			fail(zc, "%" PRIu64 " pages still held with no live object after compact() (a leak)",
 			     pages);
 	}
+	return zc->failed ? -1 : 0;
+}
+
+int zcheck_destroy(struct zcheck *zc)
+{
+	int ret;
+
+	if (!zc)
+		return 0;
+	ret = zcheck_drain(zc);
 	/* after a failure live objects may remain: the pool goes with them */
-	ret = zc->failed ? -1 : 0;
 	zpool_destroy(zc->zp);
 	zcheck_free_mem(zc);
 	return ret;

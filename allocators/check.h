@@ -74,6 +74,8 @@ struct zcheck *zcheck_create_driver(const struct zpool_driver *drv, unsigned int
  * left, destroy.  0, or -1 after a violation (non-fatal mode).
  */
 int zcheck_destroy(struct zcheck *zc);
+/* The same without the destroy: the pool stays, empty, for its figures. */
+int zcheck_drain(struct zcheck *zc);
 
 /* The allocator's return code; the object is filled with a fresh pattern. */
 int zcheck_malloc(struct zcheck *zc, size_t size, unsigned long *handle);

@@ -3,16 +3,18 @@
  * cmd_replay.c - `zpoolbench replay`: a size trace through one allocator.
  */
 #include <getopt.h>
+#include <stdlib.h>
 #include <inttypes.h>
 #include <string.h>
 
+#include "check.h"
 #include "cmd.h"
 #include "replay.h"
 #include "util.h"
 #include "zpool.h"
 
 static const char replay_usage[] =
-	"--trace FILE --alloc SPEC [--trajectory OUT] [--format text|json] [--class-stats]";
+	"--trace FILE --alloc SPEC [--trajectory OUT] [--format text|json] [--class-stats] [--verify]";
 
 static void help(void)
 {
@@ -23,7 +25,12 @@ static void help(void)
 	       "  --alloc SPEC       allocator spec, e.g. zbud, z3fold:compaction=extra\n"
 	       "  --trajectory OUT   write 'OPINDEX POOL_PAGES' after every operation\n"
 	       "  --format F         summary as text (default) or json\n"
-	       "  --class-stats      print the allocator's per-class table at the end\n",
+	       "  --class-stats      print the allocator's per-class table at the end\n"
+	       "  --verify           run the pool under the overlap and integrity checker:\n"
+	       "                     no two live objects overlap, objects stay in pages the\n"
+	       "                     pool owns, freed pages are unmapped (guard mode), every\n"
+	       "                     live object is checked after each compaction or move,\n"
+	       "                     and the pool is empty after the last free (slow)\n",
 	       replay_usage);
 }
 
@@ -81,11 +88,15 @@ static int replay_main(int argc, char **argv)
 		{ "trajectory", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "class-stats", no_argument, NULL, 'C' },
+		{ "verify", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *trace = NULL, *spec = NULL, *trajectory = NULL, *format = "text";
-	bool class_stats = false;
+	bool class_stats = false, checked = false;
+	struct zcheck *zc = NULL;
+	char *cstats = NULL;
+	size_t cstats_len = 0;
 	struct replay_result res;
 	struct afile traj;
 	struct zpool *zp;
@@ -100,6 +111,7 @@ static int replay_main(int argc, char **argv)
 		case 'o': trajectory = optarg; break;
 		case 'f': format = optarg; break;
 		case 'C': class_stats = true; break;
+		case 'V': checked = true; break;
 		case 'h': help(); return 0;
 		default:
 			zpb_err("replay: unknown or incomplete option '%s'; usage: zpoolbench replay %s",
@@ -126,39 +138,74 @@ static int replay_main(int argc, char **argv)
 		return 2;
 	}
 
-	zp = zpool_create(spec, NULL, err, sizeof(err));
-	if (!zp) {
-		zpb_err("%s", err);
-		return 2;
+	if (checked) {
+		zc = zcheck_create(spec, ZCHECK_GUARD, err, sizeof(err));
+		if (!zc) {
+			zpb_err("%s", err);
+			return 2;
+		}
+		zcheck_set_fatal(zc, false);
+		zp = zcheck_pool(zc);
+	} else {
+		zp = zpool_create(spec, NULL, err, sizeof(err));
+		if (!zp) {
+			zpb_err("%s", err);
+			return 2;
+		}
 	}
-	if (trajectory && afile_open(&traj, trajectory)) {
-		zpool_destroy(zp);
-		return 1;
-	}
-	ret = replay_trace(trace, zp, trajectory ? traj.f : NULL, &res, err, sizeof(err));
+	if (trajectory && afile_open(&traj, trajectory))
+		goto fail;
+	ret = checked ? replay_trace_checked(trace, zc, trajectory ? traj.f : NULL, &res, err,
+					     sizeof(err))
+		      : replay_trace(trace, zp, trajectory ? traj.f : NULL, &res, err, sizeof(err));
 	if (ret) {
 		zpb_err("%s", err);
-		if (trajectory)
-			afile_abort(&traj);
-		zpool_destroy(zp);
-		return 1;
+		goto fail_traj;
 	}
-	if (trajectory && afile_commit(&traj)) {
-		zpool_destroy(zp);
-		return 1;
+	if (class_stats) {
+		/* kept until the pool has passed the checker's teardown */
+		FILE *m = open_memstream(&cstats, &cstats_len);
+
+		if (!m) {
+			zpb_err("replay: out of memory");
+			goto fail_traj;
+		}
+		if (zp->drv->class_stats)
+			zp->drv->class_stats(zp->pool, m);
+		else
+			fprintf(m, "(%s has no size classes)\n", zp->drv->name);
+		fclose(m);
 	}
+	/* frees every live object, checking it, and wants no page left after */
+	if (checked && zcheck_drain(zc)) {
+		zpb_err("verify: %s: at teardown: %s", trace, zcheck_error(zc));
+		goto fail_traj;
+	}
+	if (trajectory && afile_commit(&traj))
+		goto fail;
 	if (!strcmp(format, "json"))
 		print_json(trace, zp, &res);
 	else
 		print_text(trace, zp, &res);
-	if (class_stats) {
-		if (zp->drv->class_stats)
-			zp->drv->class_stats(zp->pool, stdout);
-		else
-			printf("(%s has no size classes)\n", zp->drv->name);
-	}
-	zpool_destroy(zp);
+	if (cstats)
+		fputs(cstats, stdout);
+	free(cstats);
+	if (zc)
+		zcheck_destroy(zc);
+	else
+		zpool_destroy(zp);
 	return 0;
+
+fail_traj:
+	if (trajectory)
+		afile_abort(&traj);
+fail:
+	free(cstats);
+	if (zc)
+		zcheck_destroy(zc);
+	else
+		zpool_destroy(zp);
+	return 1;
 }
 
 static const struct zpb_cmd replay_cmd = {

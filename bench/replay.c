@@ -6,13 +6,15 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "check.h"
 #include "idmap.h"
 #include "replay.h"
 #include "trace.h"
 #include "util.h"
 
-static int store(struct zpool *zp, struct idmap *live, const struct trace_op *op,
-		 struct replay_result *res, const char *name, char *err, size_t errlen)
+static int store(struct zpool *zp, struct zcheck *zc, struct idmap *live,
+		 const struct trace_op *op, struct replay_result *res, const char *name, char *err,
+		 size_t errlen)
 {
 	struct idmap_entry *e = idmap_get(live, op->id);
 	unsigned long handle;
@@ -32,7 +34,8 @@ static int store(struct zpool *zp, struct idmap *live, const struct trace_op *op
 		}
 	}
 	res->stores++;
-	ret = zpool_malloc(zp, op->size, &handle);
+	/* the checker fills the object with its own pattern and checks it */
+	ret = zc ? zcheck_malloc(zc, op->size, &handle) : zpool_malloc(zp, op->size, &handle);
 	if (ret) {
 		/* refused: remembered, so that a later free of the ID is a no-op */
 		e->handle = 0;
@@ -44,9 +47,11 @@ static int store(struct zpool *zp, struct idmap *live, const struct trace_op *op
 			res->rejected_enomem++;
 		return 0;
 	}
-	dst = zpool_map(zp, handle, ZPOOL_MM_WO);
-	pattern_fill(dst, op->size, op->id);
-	zpool_unmap(zp, handle);
+	if (!zc) {
+		dst = zpool_map(zp, handle, ZPOOL_MM_WO);
+		pattern_fill(dst, op->size, op->id);
+		zpool_unmap(zp, handle);
+	}
 	e->handle = handle;
 	e->size = op->size;
 	res->objects++;
@@ -70,8 +75,9 @@ static int verify(struct zpool *zp, const struct idmap_entry *e, char *err, size
 	return 0;
 }
 
-static int release(struct zpool *zp, struct idmap *live, const struct trace_op *op,
-		   struct replay_result *res, const char *name, char *err, size_t errlen)
+static int release(struct zpool *zp, struct zcheck *zc, struct idmap *live,
+		   const struct trace_op *op, struct replay_result *res, const char *name, char *err,
+		   size_t errlen)
 {
 	struct idmap_entry *e = idmap_get(live, op->id);
 	char when[64];
@@ -84,10 +90,15 @@ static int release(struct zpool *zp, struct idmap *live, const struct trace_op *
 	}
 	res->frees++;
 	if (e->handle) {
-		snprintf(when, sizeof(when), "read back wrong when freed at line %lu", op->line);
-		if (verify(zp, e, err, errlen, when))
-			return -1;
-		zpool_free(zp, e->handle);
+		if (zc) {
+			zcheck_free(zc, e->handle);
+		} else {
+			snprintf(when, sizeof(when), "read back wrong when freed at line %lu",
+				 op->line);
+			if (verify(zp, e, err, errlen, when))
+				return -1;
+			zpool_free(zp, e->handle);
+		}
 		res->objects--;
 		res->bytes -= e->size;
 	}
@@ -95,8 +106,22 @@ static int release(struct zpool *zp, struct idmap *live, const struct trace_op *
 	return 0;
 }
 
-int replay_trace(const char *trace_path, struct zpool *zp, FILE *traj, struct replay_result *res,
-		 char *err, size_t errlen)
+/* One line for a violation the checker found after the operation at @line. */
+static int check_failed(struct zcheck *zc, const char *name, unsigned long line, char *err,
+			size_t errlen)
+{
+	if (!zc || !zcheck_failed(zc))
+		return 0;
+	if (line)
+		snprintf(err, errlen, "verify: %s:%lu: %s", name, line, zcheck_error(zc));
+	else
+		snprintf(err, errlen, "verify: %s: at the end of the trace: %s", name,
+			 zcheck_error(zc));
+	return -1;
+}
+
+static int replay(const char *trace_path, struct zpool *zp, struct zcheck *zc, FILE *traj,
+		  struct replay_result *res, char *err, size_t errlen)
 {
 	struct trace_reader r;
 	struct trace_op op;
@@ -118,18 +143,20 @@ int replay_trace(const char *trace_path, struct zpool *zp, FILE *traj, struct re
 
 		switch (op.op) {
 		case 'a':
-			if (store(zp, &live, &op, res, r.name, err, errlen))
+			if (store(zp, zc, &live, &op, res, r.name, err, errlen))
 				goto out;
 			break;
 		case 'f':
-			if (release(zp, &live, &op, res, r.name, err, errlen))
+			if (release(zp, zc, &live, &op, res, r.name, err, errlen))
 				goto out;
 			break;
 		case 'c':
 			res->compactions++;
-			res->compact_pages_freed += zpool_compact(zp);
+			res->compact_pages_freed += zc ? zcheck_compact(zc) : zpool_compact(zp);
 			break;
 		}
+		if (check_failed(zc, r.name, op.line, err, errlen))
+			goto out;
 		pages = zpool_total_pages(zp);
 		if (pages > res->peak_pages)
 			res->peak_pages = pages;
@@ -147,6 +174,12 @@ int replay_trace(const char *trace_path, struct zpool *zp, FILE *traj, struct re
 	if (res->stats.peak_pages > res->peak_pages)
 		res->peak_pages = res->stats.peak_pages;
 
+	if (zc) {
+		/* everything once more; zcheck_destroy() then frees and checks */
+		zcheck_verify(zc);
+		ret = check_failed(zc, r.name, 0, err, errlen);
+		goto out;
+	}
 	/* every object still live must read back before the pool goes */
 	idmap_for_each(&live, e)
 	{
@@ -157,15 +190,32 @@ int replay_trace(const char *trace_path, struct zpool *zp, FILE *traj, struct re
 	}
 	ret = 0;
 out:
-	/* free what is left so the pool is torn down empty, as a front end would */
-	idmap_for_each(&live, e)
-	{
-		if (e->handle)
-			zpool_free(zp, e->handle);
+	/*
+	 * free what is left so the pool is torn down empty, as a front end
+	 * would (a checked pool: zcheck_destroy() does it, checking)
+	 */
+	if (!zc) {
+		idmap_for_each(&live, e)
+		{
+			if (e->handle)
+				zpool_free(zp, e->handle);
+		}
 	}
 	idmap_free(&live);
 	trace_close(&r);
 	return ret;
+}
+
+int replay_trace(const char *trace_path, struct zpool *zp, FILE *traj, struct replay_result *res,
+		 char *err, size_t errlen)
+{
+	return replay(trace_path, zp, NULL, traj, res, err, errlen);
+}
+
+int replay_trace_checked(const char *trace_path, struct zcheck *zc, FILE *traj,
+			 struct replay_result *res, char *err, size_t errlen)
+{
+	return replay(trace_path, zcheck_pool(zc), zc, traj, res, err, errlen);
 }
 
 double replay_density(const struct replay_result *res)

@@ -35,6 +35,17 @@ struct replay_result {
 int replay_trace(const char *trace_path, struct zpool *zp, FILE *traj, struct replay_result *res,
 		 char *err, size_t errlen);
 
+/*
+ * The same through the overlap and integrity checker (check.h; create it
+ * with zcheck_set_fatal(zc, false)): every operation is checked, and a
+ * violation ends the replay with "verify: TRACE:LINE: SPEC: problem" in
+ * @err.  Objects still live at the end are left to zcheck_destroy(), which
+ * checks them, frees them and checks that the pool holds no page after.
+ */
+struct zcheck;
+int replay_trace_checked(const char *trace_path, struct zcheck *zc, FILE *traj,
+			 struct replay_result *res, char *err, size_t errlen);
+
 /* density = live bytes / (pool bytes + metadata bytes); 0 for an empty pool */
 double replay_density(const struct replay_result *res);
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # replay: a hand-computed zbud trajectory, the summary, JSON, the example
 # trace, and the state-dependent trace errors (duplicate store, unknown free)
-# with no trajectory file left behind.
+# with no trajectory file left behind; --verify changes nothing but checks.
 set -u
 ZPB=${ZPB:-build/zpoolbench}
 d=$(mktemp -d /tmp/zpb-replay.XXXXXX)
@@ -36,6 +36,25 @@ python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["pool_page
 [ "$(wc -l < "$d/ex")" -eq "$(grep -vc '^#' corpora/example.trace)" ] || fail "one line per op"
 last=$(tail -n 1 "$d/ex" | cut -d' ' -f2)
 grep -q "^pool pages   $last " "$d/exout" || fail "last trajectory point $last vs summary"
+
+# --verify (the overlap and integrity checker): same trajectory, same summary
+for a in zbud z3fold:kernel=6.1 zsmalloc:kernel=6.1; do
+	"$ZPB" replay --trace corpora/example.trace --alloc $a --trajectory "$d/plain" > "$d/p.out" ||
+		fail "$a: replay"
+	"$ZPB" replay --trace corpora/example.trace --alloc $a --verify --trajectory "$d/checked" \
+		--class-stats > "$d/c.out" 2> "$d/c.err" || fail "$a: replay --verify: $(cat "$d/c.err")"
+	[ ! -s "$d/c.err" ] || fail "$a: --verify printed $(cat "$d/c.err")"
+	cmp -s "$d/plain" "$d/checked" || fail "$a: --verify changed the trajectory"
+	head -n 8 "$d/c.out" | cmp -s - "$d/p.out" || fail "$a: --verify changed the summary"
+done
+"$ZPB" replay --trace corpora/example.trace --alloc nosuch --verify 2> "$d/err"
+[ $? -eq 2 ] || fail "--verify with an unknown allocator: exit status"
+[ "$(wc -l < "$d/err")" = 1 ] && grep -q "unknown allocator 'nosuch'" "$d/err" || fail "--verify unknown: $(cat "$d/err")"
+printf '# zpoolbench-trace v1\na 1 10\na 1 20\n' > "$d/dup.trace"
+"$ZPB" replay --trace "$d/dup.trace" --alloc zsmalloc --verify --trajectory "$d/dupv.traj" 2> "$d/err"
+[ $? -eq 1 ] || fail "--verify, duplicate store: exit status"
+[ "$(cat "$d/err")" = "zpoolbench: $d/dup.trace:3: store of ID 1, which is already stored" ] || fail "--verify dup msg: $(cat "$d/err")"
+ls "$d" | grep -q 'dupv.traj' && fail "--verify: trajectory left behind"
 
 # state errors: one line, exit 1, no trajectory file
 printf '# zpoolbench-trace v1\na 1 10\na 1 20\n' > "$d/dup.trace"

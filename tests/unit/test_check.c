@@ -5,12 +5,15 @@
  * each kind of bug it claims to catch, planted in a toy allocator.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../harness.h"
 #include "check.h"
 #include "page.h"
+#include "replay.h"
 #include "util.h"
 
 /*
@@ -445,4 +448,148 @@ TEST(check_every_allocator_random_ops)
 			zt_fail(__FILE__, __LINE__, "%s: destroy found a violation", specs[s]);
 		CHECK_OK();
 	}
+}
+
+/* ---- replay --verify: the checked replay path ---- */
+
+/* A seeded random trace (stores of 1..4096 bytes, frees, compactions) in @path. */
+static void write_trace(char *path, size_t len, uint64_t seed, int ops)
+{
+	unsigned long ids[4096];
+	unsigned long next = 1;
+	int nlive = 0, fd;
+	FILE *f;
+
+	snprintf(path, len, "/tmp/zpb-test-check-XXXXXX");
+	fd = mkstemp(path);
+	CHECK(fd >= 0);
+	f = fdopen(fd, "w");
+	CHECK(f);
+	fprintf(f, "# zpoolbench-trace v1\n");
+	for (int i = 0; i < ops; i++) {
+		uint64_t r = rng_below(&seed, 100);
+
+		if (r < 55 && nlive < 4096) {
+			ids[nlive++] = next;
+			fprintf(f, "a %lu %u\n", next++, 1 + (unsigned int)rng_below(&seed, 4096));
+		} else if (r < 98 && nlive) {
+			int k = (int)rng_below(&seed, (uint64_t)nlive);
+
+			fprintf(f, "f %lu\n", ids[k]);
+			ids[k] = ids[--nlive];
+		} else {
+			fprintf(f, "c\n");
+		}
+	}
+	fclose(f);
+}
+
+static char *slurp_stream(FILE *f)
+{
+	long n = ftell(f);
+	char *s = malloc((size_t)n + 1);
+
+	rewind(f);
+	if (s && fread(s, 1, (size_t)n, f) == (size_t)n)
+		s[n] = 0;
+	return s;
+}
+
+/* Checked or not, every allocator and preset takes the same pages at every step. */
+TEST(check_replay_checked_matches_plain_replay)
+{
+	char specs[64][ZPOOL_SPEC_MAX], path[64], err[512];
+	int n = zcheck_specs(specs, 64);
+
+	write_trace(path, sizeof(path), 7, 12000);
+	for (int s = 0; s < n; s++) {
+		struct replay_result plain, checked;
+		FILE *t1 = tmpfile(), *t2 = tmpfile();
+		struct zpool *zp = zpool_create(specs[s], NULL, err, sizeof(err));
+		struct zcheck *zc = zcheck_create(specs[s], ZCHECK_GUARD, err, sizeof(err));
+		char *a, *b;
+
+		CHECK(t1 && t2 && zp && zc);
+		zcheck_set_fatal(zc, false);
+		CHECK_EQ(replay_trace(path, zp, t1, &plain, err, sizeof(err)), 0);
+		if (replay_trace_checked(path, zc, t2, &checked, err, sizeof(err)))
+			zt_fail(__FILE__, __LINE__, "%s: %s", specs[s], err);
+		CHECK_OK();
+		/*
+		 * an async worker compacts on its own time, and glibc's malloc
+		 * shares its heap with the replay's own tables (a reused chunk
+		 * may be a few bytes larger): their pages differ run to run
+		 */
+		if (strstr(specs[s], "async=1") || !strncmp(specs[s], "malloc", 6))
+			goto done;
+		if (checked.pool_pages != plain.pool_pages || checked.peak_pages != plain.peak_pages)
+			zt_fail(__FILE__, __LINE__, "%s: pool pages %llu (peak %llu) checked, %llu (peak %llu) plain",
+				specs[s], (unsigned long long)checked.pool_pages,
+				(unsigned long long)checked.peak_pages,
+				(unsigned long long)plain.pool_pages, (unsigned long long)plain.peak_pages);
+		CHECK_OK();
+		CHECK_EQ(checked.objects, plain.objects);
+		CHECK_EQ(checked.bytes, plain.bytes);
+		CHECK(plain.compactions > 0 && plain.frees > 0);
+		a = slurp_stream(t1);
+		b = slurp_stream(t2);
+		CHECK(a && b);
+		if (strcmp(a, b)) {
+			size_t k = 0;
+
+			while (a[k] == b[k])
+				k++;
+			while (k && a[k - 1] != '\n')
+				k--;
+			zt_fail(__FILE__, __LINE__, "%s: trajectories differ from op %.*s", specs[s],
+				(int)strcspn(a + k, " "), a + k);
+		}
+		free(a);
+		free(b);
+done:
+		fclose(t1);
+		fclose(t2);
+		zpool_destroy(zp);
+		CHECK_EQ(zcheck_drain(zc), 0);
+		CHECK_EQ(zpool_total_pages(zcheck_pool(zc)), 0);
+		CHECK_EQ(zcheck_destroy(zc), 0);
+		CHECK_OK();
+	}
+	unlink(path);
+}
+
+/* A violation ends the checked replay with the trace line that exposed it. */
+TEST(check_replay_checked_reports_the_line)
+{
+	char path[64], err[512];
+	struct replay_result res;
+	struct zcheck *zc = toy(BUG_CORRUPT, false, &toy_driver);
+	FILE *f;
+	int fd;
+
+	CHECK(zc);
+	snprintf(path, sizeof(path), "/tmp/zpb-test-check-XXXXXX");
+	fd = mkstemp(path);
+	CHECK(fd >= 0);
+	f = fdopen(fd, "w");
+	CHECK(f);
+	fprintf(f, "# zpoolbench-trace v1\na 1 1000\na 2 1000\nc\na 3 10\n");
+	fclose(f);
+	CHECK_EQ(replay_trace_checked(path, zc, NULL, &res, err, sizeof(err)), -1);
+	if (!strstr(err, ":4: toy: data corruption: object 0x1 (1000 bytes) reads back wrong") ||
+	    strncmp(err, "verify: ", 8))
+		zt_fail(__FILE__, __LINE__, "error: %s", err);
+	CHECK_EQ(res.ops, 2);
+	CHECK_EQ(zcheck_destroy(zc), -1);
+	unlink(path);
+
+	/* the same trace through the toy without the bug passes */
+	zc = toy(BUG_NONE, false, &toy_driver);
+	CHECK(zc);
+	write_trace(path, sizeof(path), 3, 300);
+	if (replay_trace_checked(path, zc, NULL, &res, err, sizeof(err)))
+		zt_fail(__FILE__, __LINE__, "toy without bugs: %s", err);
+	CHECK_OK();
+	CHECK_EQ(zcheck_destroy(zc), 0);
+	unlink(path);
 }

@@ -66,7 +66,7 @@ check 2 --trace corpora/example.trace --alloc nosuch
 check 2 --trace corpora/example.trace --codec lzma
 check 2 --trace corpora/example.trace --reps 0
 check 1 --trace "$d/missing.trace" --quick
-head -c 5000 "$ZPB" > "$d/odd.pages"
+zstd -qdc corpora/default.pages.zst | head -c 5000 > "$d/odd.pages"
 check 1 --corpus "$d/odd.pages" --quick
 grep -q 'not a whole number of 4096-byte pages' "$d/e" || fail "odd corpus message: $(cat "$d/e")"
 exit 0

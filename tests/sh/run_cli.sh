@@ -9,7 +9,7 @@ trap 'rm -rf "$d"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 # a tiny corpus: 16 pages of a binary, 4 of zeros
-head -c 65536 "$ZPB" > "$d/c.pages"
+zstd -qdc corpora/default.pages.zst | head -c 65536 > "$d/c.pages"
 head -c 16384 /dev/zero >> "$d/c.pages"
 : > "$d/empty.pages"
 head -c 5000 /dev/zero > "$d/odd.pages"

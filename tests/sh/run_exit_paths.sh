@@ -12,7 +12,7 @@ d=$(mktemp -d /tmp/zpb-exit.XXXXXX)
 trap 'rm -rf "$d"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-head -c 65536 "$ZPB" > "$d/c.pages"
+zstd -qdc corpora/default.pages.zst | head -c 65536 > "$d/c.pages"
 head -c 8192 /dev/zero >> "$d/c.pages"
 
 # wait_for TEST...: up to 60 s for a shell test to hold

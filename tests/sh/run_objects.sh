@@ -11,7 +11,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 command -v python3 > /dev/null || { echo "python3 is needed to read the CSV"; exit 77; }
 
 # 20 pages: 16 of a binary, 4 of zeros
-head -c 65536 "$ZPB" > "$d/c.pages"
+zstd -qdc corpora/default.pages.zst | head -c 65536 > "$d/c.pages"
 head -c 16384 /dev/zero >> "$d/c.pages"
 "$ZPB" run --corpus "$d/c.pages" --alloc zbud,zsmalloc --codec lz4 --objects 50 --out "$d/r" \
 	--no-plots --quiet 2> "$d/err" || fail "run --objects failed: $(cat "$d/err")"

@@ -37,7 +37,7 @@ has sweep "2016 claim"
 has sweep "z3fold:compaction=gated;gap=2"
 
 # the run command draws its figures and report.md embeds them
-head -c 65536 "$ZPB" > "$d/c.pages"
+zstd -qdc corpora/default.pages.zst | head -c 65536 > "$d/c.pages"
 head -c 8192 /dev/zero >> "$d/c.pages"
 "$ZPB" run --corpus "$d/c.pages" --alloc zbud --codec lz4 --out "$d/r" --quiet || fail "run failed"
 for fig in tradeoff sizes churn latency; do

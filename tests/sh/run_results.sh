@@ -12,7 +12,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 command -v python3 > /dev/null || { echo "python3 is needed to check the JSON"; exit 77; }
 
 # 40 pages: a binary (compressible to varying degrees), text, zeros, random
-head -c 81920 "$ZPB" > "$d/t.pages"
+zstd -qdc corpora/default.pages.zst | head -c 81920 > "$d/t.pages"
 for i in 1 2 3 4 5 6 7 8 9 10; do cat tests/sh/run_cli.sh; done | head -c 40960 >> "$d/t.pages"
 head -c 24576 /dev/zero >> "$d/t.pages"
 head -c 16384 /dev/urandom >> "$d/t.pages"

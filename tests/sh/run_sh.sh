@@ -10,7 +10,7 @@ d=$(mktemp -d "/tmp/zpb run.XXXXXX")
 trap 'rm -rf "$d"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-head -c 65536 "$ZPB" > "$d/my corpus.pages"
+zstd -qdc corpora/default.pages.zst | head -c 65536 > "$d/my corpus.pages"
 export ZPB_RESULTS="$d/results" ZPB_CODECS=lz4 ZPB_OBJECTS=50 ZPB_RUN_ARGS="--no-plots --quiet"
 
 ZPB_ALLOCS="zbud zsmalloc:chian=4" ./run.sh "$d/my corpus.pages" > "$d/out" 2> "$d/err"

@@ -9,7 +9,7 @@ d=$(mktemp -d /tmp/zpb-sweep.XXXXXX)
 trap 'rm -rf "$d"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-head -c 65536 "$ZPB" > "$d/c.pages"
+zstd -qdc corpora/default.pages.zst | head -c 65536 > "$d/c.pages"
 "$ZPB" sweep --corpus "$d/c.pages" --alloc 'zbud:lru={0..1}' --codec lz4 --prefer density \
 	--out "$d/s" --no-plots > "$d/out" 2> "$d/err" || { cat "$d/err"; fail "sweep failed"; }
 [ "$(grep -vc '^#' "$d/s/sweep.csv")" -eq 3 ] || fail "sweep.csv: $(cat "$d/s/sweep.csv")"

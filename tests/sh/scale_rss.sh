@@ -34,8 +34,13 @@ grep -q "^# compression of big with lz4:1: done in .*cached in $d/cc/" "$d/r/res
 	fail "first run: no cache written: $(grep '^# compression' "$d/r/results.csv")"
 cache=$(ls "$d"/cc/*.zpbcc)
 [ -s "$cache" ] || fail "no cache file"
-python3 - "$d/r/results.csv" <<'PY' || fail "RSS over the bound"
+# ThreadSanitizer's shadow (several times the memory touched) is in the RSS:
+# the bound is checked in the plain and ASan builds, the rest in all
+bound=1
+[ -n "${ZPB_TSAN:-}" ] && { bound=0; echo "RSS bound not checked: ThreadSanitizer's shadow memory is in the RSS"; }
+python3 - "$d/r/results.csv" $bound <<'PY' || fail "RSS over the bound"
 import csv, sys
+bound = sys.argv[2] == "1"
 rows = [r for r in csv.DictReader(l for l in open(sys.argv[1]) if not l.startswith("#"))]
 assert len(rows) >= 6
 for r in rows:
@@ -46,7 +51,7 @@ for r in rows:
     pool = float(r["peak_pages"]) * (4096 + 64) + float(r["metadata_bytes"])
     excess = float(r["rss_excess_bytes"])
     assert abs(rss - pool - excess) < 2, (r["allocator"], rss, pool, excess)
-    assert excess <= 64 * 2**20, (r["allocator"], r["workload"], excess / 2**20)
+    assert excess <= 64 * 2**20 or not bound, (r["allocator"], r["workload"], excess / 2**20)
     # the compressed pages alone (about 30 MiB here) would not fit twice beside the pool
     print(f'{r["allocator"]} {r["workload"]}: peak RSS {rss/2**20:.1f} MiB, '
           f'pool {pool/2**20:.1f} MiB, excess {excess/2**20:.1f} MiB')

@@ -149,6 +149,11 @@ attempt() {
 	oom_kills=$(awk '$1 == "oom_kill" { print $2 }' "$cg/memory.oom_control" 2>/dev/null)
 	max_usage=$(cat "$cg/memory.max_usage_in_bytes" 2>/dev/null)
 
+	# A slot whose page still sat in the swap cache when the workload
+	# exited is freed later, by reclaim or at the latest by swapoff: turn
+	# swap off while the tracer still runs, so that every slot's free is in
+	# the trace and it ends with no live object.
+	swapoff /dev/zram0 2>/dev/null && swapped_on=0
 	kill -INT "$cap_pid"
 	wait "$cap_pid"
 	cap_rc=$?

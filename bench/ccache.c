@@ -138,8 +138,6 @@ static void *sum_worker(void *arg)
 int ccache_data_sum(int fd, uint64_t off, uint64_t len, int threads, uint64_t *sum)
 {
 	struct sum_job j = { .fd = fd, .off = off, .len = len };
-	pthread_t tid[64];
-	int started = 0;
 
 	j.nblocks = (len + CCACHE_BLOCK - 1) / CCACHE_BLOCK;
 	j.block_sum = calloc(j.nblocks + 1, sizeof(*j.block_sum));
@@ -151,12 +149,10 @@ int ccache_data_sum(int fd, uint64_t off, uint64_t len, int threads, uint64_t *s
 		threads = 64;
 	if ((uint64_t)threads > j.nblocks)
 		threads = (int)j.nblocks;
-	for (int t = 1; t < threads; t++)
-		if (!pthread_create(&tid[started], NULL, sum_worker, &j))
-			started++;
-	sum_worker(&j);
-	for (int t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
+	if (zpb_run_workers(threads, sum_worker, &j)) {
+		free(j.block_sum);
+		return -1;
+	}
 	if (j.failed) {
 		free(j.block_sum);
 		errno = j.failed;

@@ -17,17 +17,12 @@
 static int capture_run(int argc, char **argv)
 {
 	char self[PATH_MAX], tool[PATH_MAX + 32];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
 
 	(void)argc;
-	if (n <= 0) {
+	if (zpb_exe_dir(self, sizeof(self))) {
 		zpb_err("capture: cannot find this program's directory: %s", strerror(errno));
 		return 1;
 	}
-	self[n] = 0;
-	slash = strrchr(self, '/');
-	*slash = 0;
 	snprintf(tool, sizeof(tool), "%s/zpb-capture", self);
 	if (access(tool, X_OK)) {
 		zpb_err("capture: %s is not built (it needs clang, bpftool, libbpf-dev, libelf-dev: "

@@ -215,7 +215,6 @@ static int find_script(char *buf, size_t len)
 {
 	const char *env = getenv("ZPB_ORACLE_DIR");
 	char exe[PATH_MAX];
-	ssize_t n;
 
 	if (env && *env) {
 		snprintf(buf, len, "%s/" SCRIPT, env);
@@ -226,18 +225,10 @@ static int find_script(char *buf, size_t len)
 		if (exists(buf))
 			return 0;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(buf, len, "%s/../bench/oracle/" SCRIPT, exe);
-			if (exists(buf))
-				return 0;
-		}
+	if (!zpb_exe_dir(exe, sizeof(exe))) {
+		snprintf(buf, len, "%s/../bench/oracle/" SCRIPT, exe);
+		if (exists(buf))
+			return 0;
 	}
 	return -1;
 }

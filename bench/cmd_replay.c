@@ -178,7 +178,7 @@ static int replay_main(int argc, char **argv)
 	}
 	/* frees every live object, checking it, and wants no page left after */
 	if (checked && zcheck_drain(zc)) {
-		zpb_err("verify: %s: at teardown: %s", trace, zcheck_error(zc));
+		zpb_err("verify: %s: at the end of the trace: %s", trace, zcheck_error(zc));
 		goto fail_traj;
 	}
 	if (trajectory && afile_commit(&traj))
@@ -189,23 +189,21 @@ static int replay_main(int argc, char **argv)
 		print_text(trace, zp, &res);
 	if (cstats)
 		fputs(cstats, stdout);
-	free(cstats);
-	if (zc)
-		zcheck_destroy(zc);
-	else
-		zpool_destroy(zp);
-	return 0;
+	ret = 0;
+	goto out;
 
 fail_traj:
 	if (trajectory)
 		afile_abort(&traj);
 fail:
+	ret = 1;
+out:
 	free(cstats);
 	if (zc)
 		zcheck_destroy(zc);
 	else
 		zpool_destroy(zp);
-	return 1;
+	return ret;
 }
 
 static const struct zpb_cmd replay_cmd = {

@@ -149,27 +149,17 @@ static int compress_all(struct pageset *ps, struct ccache_writer *w, int threads
 			struct ccache_header *hdr, char *err, size_t errlen)
 {
 	struct build b = { .ps = ps, .bad_page = -1 };
-	pthread_t *tids;
 	uint64_t t0 = now_ns();
-	int started = 0;
 
 	b.nbatches = (ps->n + BATCH - 1) / BATCH;
 	if ((uint64_t)threads > b.nbatches)
 		threads = (int)b.nbatches;
 	if (threads < 1)
 		threads = 1;
-	tids = calloc(threads, sizeof(*tids));
-	if (!tids) {
+	if (zpb_run_workers(threads, build_worker, &b)) {
 		snprintf(err, errlen, "out of memory compressing %s", ps->corpus->path);
 		return -1;
 	}
-	for (int t = 1; t < threads; t++)
-		if (!pthread_create(&tids[started], NULL, build_worker, &b))
-			started++;
-	build_worker(&b);
-	for (int t = 0; t < started; t++)
-		pthread_join(tids[t], NULL);
-	free(tids);
 	ps->wall_ns = now_ns() - t0;
 	if (b.oom) {
 		snprintf(err, errlen, "out of memory compressing %s with %s", ps->corpus->path,

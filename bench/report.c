@@ -379,24 +379,15 @@ int report_plots_dir(char *out, size_t len)
 {
 	const char *env = getenv("ZPB_PLOTS");
 	char exe[PATH_MAX];
-	ssize_t n;
 
 	if (env && has_script(env)) {
 		snprintf(out, len, "%s", env);
 		return 0;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(out, len, "%s/../plots", exe);
-			if (has_script(out))
-				return 0;
-		}
+	if (!zpb_exe_dir(exe, sizeof(exe))) {
+		snprintf(out, len, "%s/../plots", exe);
+		if (has_script(out))
+			return 0;
 	}
 	snprintf(out, len, "plots");
 	return has_script(out) ? 0 : -1;

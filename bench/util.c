@@ -3,6 +3,8 @@
  * util.c - see util.h.
  */
 #include <errno.h>
+#include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,4 +271,40 @@ int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 bool progress_enabled(void)
 {
 	return isatty(STDERR_FILENO);
+}
+
+int zpb_exe_dir(char *buf, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	snprintf(buf, len, "%s", exe);
+	return 0;
+}
+
+int zpb_run_workers(int threads, void *(*fn)(void *), void *arg)
+{
+	pthread_t *tid = threads > 1 ? calloc((size_t)threads - 1, sizeof(*tid)) : NULL;
+	int started = 0;
+
+	if (threads > 1 && !tid) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (int t = 1; t < threads; t++)
+		if (!pthread_create(&tid[started], NULL, fn, arg))
+			started++;
+	fn(arg);
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	free(tid);
+	return 0;
 }

@@ -75,4 +75,15 @@ int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* True if stderr is a terminal (progress bars go there only then). */
 bool progress_enabled(void);
 
+/* The directory this program's binary is in (from /proc/self/exe); 0 or -1. */
+int zpb_exe_dir(char *buf, size_t len);
+
+/*
+ * Run @fn(@arg) on @threads threads, the caller's included, and wait for
+ * them all: a helper thread that cannot be created leaves its share to the
+ * others (every worker takes its work from @arg until there is none).  0, or
+ * -1 with errno ENOMEM when the thread table cannot be allocated.
+ */
+int zpb_run_workers(int threads, void *(*fn)(void *), void *arg);
+
 #endif /* ZPB_UTIL_H */

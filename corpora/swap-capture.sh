@@ -77,25 +77,37 @@ fi
 claimed=0 swapped_on=0 cg= cap_pid= wl_pid= zswap_old=
 work=$(mktemp -d /tmp/zpb-swapcap.XXXXXX)
 
+# Kill what is left in the memory cgroup and remove it.
+remove_cg() {
+	[ -n "$cg" ] && [ -d "$cg" ] || { cg=; return; }
+	for p in $(cat "$cg/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+	[ -n "$wl_pid" ] && wait "$wl_pid" 2>/dev/null
+	i=0
+	while ! rmdir "$cg" 2>/dev/null && [ $i -lt 100 ]; do
+		for p in $(cat "$cg/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -d "$cg" ] && echo "swap-capture: could not remove $cg" >&2
+	cg=
+}
+
+# Turn swap off on zram0 and reset it, as far as this script set them up.
+release_zram() {
+	[ "$swapped_on" = 1 ] && swapoff /dev/zram0 2>/dev/null
+	swapped_on=0
+	[ "$claimed" = 1 ] && echo 1 > $ZRAM/reset 2>/dev/null
+	claimed=0
+}
+
 cleanup() {
 	trap '' INT TERM HUP
-	if [ -n "$cg" ] && [ -d "$cg" ]; then
-		for p in $(cat "$cg/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
-		[ -n "$wl_pid" ] && wait "$wl_pid" 2>/dev/null
-		i=0
-		while ! rmdir "$cg" 2>/dev/null && [ $i -lt 100 ]; do
-			for p in $(cat "$cg/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
-			sleep 0.1
-			i=$((i + 1))
-		done
-		[ -d "$cg" ] && echo "swap-capture: could not remove $cg" >&2
-	fi
+	remove_cg
 	if [ -n "$cap_pid" ]; then
 		kill -TERM "$cap_pid" 2>/dev/null
 		wait "$cap_pid" 2>/dev/null
 	fi
-	[ "$swapped_on" = 1 ] && swapoff /dev/zram0 2>/dev/null
-	[ "$claimed" = 1 ] && echo 1 > $ZRAM/reset 2>/dev/null
+	release_zram
 	[ -n "$zswap_old" ] && echo "$zswap_old" > /sys/module/zswap/parameters/enabled 2>/dev/null
 	rm -rf "$work"
 }
@@ -160,15 +172,6 @@ attempt() {
 	cap_pid=
 }
 
-# Put zram0 and the cgroup back as they were before an attempt.
-undo_attempt() {
-	rmdir "$cg" 2>/dev/null
-	cg=
-	swapoff /dev/zram0 2>/dev/null
-	swapped_on=0
-	echo 1 > $ZRAM/reset 2>/dev/null
-	claimed=0
-}
 
 # The memory controller's OOM killer can strike a workload that fits, when
 # reclaim loses a race on a busy machine (seen once in CI under load, never
@@ -178,7 +181,8 @@ while :; do
 	attempt
 	[ $wl_rc != 0 ] && [ "${oom_kills:-0}" -gt 0 ] && [ $n -lt $attempts ] || break
 	echo "swap-capture: the workload was OOM-killed (attempt $n of $attempts); starting again" >&2
-	undo_attempt
+	remove_cg
+	release_zram
 	n=$((n + 1))
 done
 [ $wl_rc = 0 ] || { cat "$work/wl.err" >&2; die "workload exited $wl_rc (oom kills: ${oom_kills:-?}, attempts: $n)"; }

@@ -1,17 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # zpoolbench - `make help` lists the targets.
 #
-# Sources are picked up by directory: allocators/*.c and bench/*.c form the
-# library (no main), bench/main.c + bench/cmd_*.c the program, tests/unit/*.c
-# the unit-test binary.  Parts with their own tool chains (the BPF tracer,
+# Sources are picked up by directory: allocators/*.c and bench/*.c plus the
+# layers below it (bench/corpus, bench/driver, bench/output, bench/kernel; see
+# docs/hacking.md) form the library (no main), bench/main.c + bench/cmd/*.c
+# the program, tests/unit/*.c the unit-test binary.  Parts with their own tool chains (the BPF tracer,
 # the qemu oracle) bring a Makefile fragment (*.mk) that is included here.
 
 CC       ?= cc
 BUILD    ?= build
 OPT      ?= -O2 -g
 SAN      ?=
+LAYERS   := corpus driver output kernel
+LAYER_INC = $(LAYERS:%=-Ibench/%) -Ibench/cmd
 CFLAGS   := $(OPT) $(SAN) -std=gnu11 -Wall -Wextra -pthread -fno-strict-aliasing \
-            -Iallocators -Ibench -I$(BUILD) $(EXTRA_CFLAGS)
+            -Iallocators -Ibench $(LAYER_INC) -I$(BUILD) $(EXTRA_CFLAGS)
 LDFLAGS  := $(SAN) -pthread $(EXTRA_LDFLAGS)
 PKGS     := liblz4 libzstd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -19,8 +22,10 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS   := $(PKG_LIBS) -llzo2 -lm
 
 ALLOC_SRCS := $(wildcard allocators/*.c)
-LIB_SRCS   := $(ALLOC_SRCS) $(filter-out bench/main.c bench/cmd_%.c,$(wildcard bench/*.c))
-CMD_SRCS   := bench/main.c $(wildcard bench/cmd_*.c)
+LIB_SRCS   := $(ALLOC_SRCS) $(filter-out bench/main.c,$(wildcard bench/*.c)) \
+              $(foreach l,$(LAYERS),$(wildcard bench/$(l)/*.c)) \
+              $(filter-out bench/cmd/cmd_%.c,$(wildcard bench/cmd/*.c))
+CMD_SRCS   := bench/main.c $(wildcard bench/cmd/cmd_*.c)
 TEST_SRCS  := $(wildcard tests/unit/*.c)
 
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -106,4 +111,4 @@ clean:
 	rm -rf build build-asan build-tsan build-fuzz
 
 -include $(DEPS)
--include $(wildcard bench/*/*.mk corpora/*.mk tests/*.mk plots/*.mk)
+-include $(wildcard bench/*/*.mk bench/*/*/*.mk corpora/*.mk tests/*.mk plots/*.mk)

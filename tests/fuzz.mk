@@ -7,12 +7,12 @@
 # (tests/sh/fuzz_seeds.sh).  `make fuzz` builds them with clang and libFuzzer
 # (-fsanitize=fuzzer,address,undefined) in build-fuzz/ and runs each for
 # FUZZ_TIME seconds (tests/fuzz/run.sh); fuzz_ops runs once per allocator
-# and preset.  The corpus reader's target joins when bench/corpus.h exists.
+# and preset.  The corpus reader's target joins when bench/corpus/corpus.h exists.
 
 FUZZ_TIME  ?= 60
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
-ifeq ($(wildcard bench/corpus.h),)
+ifeq ($(wildcard bench/corpus/corpus.h),)
 FUZZ_SRCS  := $(filter-out tests/fuzz/fuzz_corpus.c,$(FUZZ_SRCS))
 endif
 FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)

@@ -6,7 +6,7 @@
 # headless pages (> 3904 bytes) and inter-page compaction after a free (which
 # only shows if the oracle waits for z3fold's work queue); zsmalloc's huge
 # classes and a compaction.  Skips (77) when qemu cannot run.
-. bench/oracle/testlib.sh
+. bench/kernel/oracle/testlib.sh
 
 blocker=$(qt_qemu_blocker)
 if [ -n "$blocker" ]; then

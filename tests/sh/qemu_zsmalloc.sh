@@ -4,5 +4,5 @@
 # 26,001-operation churn trace and must give the recorded trajectory; the
 # port (zsmalloc:kernel=6.1) must give the same pool size after every operation.
 # Skips (77) when qemu cannot run or the port is not in this build.
-. bench/oracle/testlib.sh
+. bench/kernel/oracle/testlib.sh
 qt_check_alloc zsmalloc zsmalloc:kernel=6.1

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "../harness.h"
-#include "trace/zscapture.h"
-#include "trace/zstrace.h"
+#include "kernel/trace/zscapture.h"
+#include "kernel/trace/zstrace.h"
 
 static char *run(void (*ops)(struct zs_capture *), struct zs_capture *c)
 {

@@ -12,7 +12,7 @@
 # The slot-state part (zscapture.c: bio completions -> size trace) has no BPF
 # in it and goes into libzpb.a, so its unit tests always run.
 
-ZST_DIR     := $(BUILD)/bench/trace
+ZST_DIR     := $(BUILD)/bench/kernel/trace
 ZPB_CAPTURE := $(BUILD)/zpb-capture
 BPFTOOL     ?= $(firstword $(shell command -v bpftool 2>/dev/null) $(wildcard /usr/sbin/bpftool /sbin/bpftool))
 BPF_CLANG   ?= clang
@@ -28,8 +28,8 @@ zst_missing = $(strip \
 	$(if $(wildcard $(VMLINUX_BTF)),,$(VMLINUX_BTF)))
 
 # pure C part: always in the library
-$(BUILD)/libzpb.a: $(BUILD)/bench/trace/zscapture.o
--include $(BUILD)/bench/trace/zscapture.d
+$(BUILD)/libzpb.a: $(BUILD)/bench/kernel/trace/zscapture.o
+-include $(BUILD)/bench/kernel/trace/zscapture.d
 
 .PHONY: capture capture-skipped capture-for-test
 ifeq ($(zst_missing),)
@@ -52,15 +52,15 @@ $(ZST_DIR)/vmlinux.h:
 	@[ -n "$(BPFTOOL)" ] || { echo "zpoolbench: bpftool missing; run scripts/deps.sh bpf" >&2; exit 1; }
 	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
 
-$(ZST_DIR)/zstrace.bpf.o: bench/trace/zstrace.bpf.c bench/trace/zstrace.h $(ZST_DIR)/vmlinux.h
-	$(BPF_CLANG) -g -O2 -Wall -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) -I$(ZST_DIR) -Ibench/trace \
+$(ZST_DIR)/zstrace.bpf.o: bench/kernel/trace/zstrace.bpf.c bench/kernel/trace/zstrace.h $(ZST_DIR)/vmlinux.h
+	$(BPF_CLANG) -g -O2 -Wall -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) -I$(ZST_DIR) -Ibench/kernel/trace \
 		-c -o $@ $<
 
 $(ZST_DIR)/zstrace.skel.h: $(ZST_DIR)/zstrace.bpf.o
 	$(BPFTOOL) gen skeleton $< name zstrace_bpf > $@.tmp && mv $@.tmp $@
 
-$(ZST_DIR)/zstrace.o: bench/trace/zstrace.c bench/trace/zstrace.h $(ZST_DIR)/zstrace.skel.h | $(BUILD)/version.h
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -I$(ZST_DIR) -Ibench/trace -MMD -MP -c -o $@ $<
+$(ZST_DIR)/zstrace.o: bench/kernel/trace/zstrace.c bench/kernel/trace/zstrace.h $(ZST_DIR)/zstrace.skel.h | $(BUILD)/version.h
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -I$(ZST_DIR) -Ibench/kernel/trace -MMD -MP -c -o $@ $<
 -include $(ZST_DIR)/zstrace.d
 
 $(ZPB_CAPTURE): $(ZST_DIR)/zstrace.o $(BUILD)/libzpb.a

@@ -3,7 +3,7 @@
 # churn trace, booting the Linux 6.1 oracle, replaying a port, and comparing
 # trajectories step by step.
 #
-# The fixed trace is bench/oracle/gen-trace.py --seed $QT_SEED --objects
+# The fixed trace is bench/kernel/oracle/gen-trace.py --seed $QT_SEED --objects
 # $QT_OBJECTS; tests/data/qemu/ALLOC.pages.gz holds the pool pages the kernel
 # gave after each of its operations (one number per line), recorded with
 # `zpoolbench oracle qemu` (see tests/data/qemu/README).
@@ -63,7 +63,7 @@ qt_qemu_blocker() {
 
 # The fixed trace, in $qt_tmp/trace.
 qt_trace() {
-	python3 bench/oracle/gen-trace.py --seed "$QT_SEED" --objects "$QT_OBJECTS" >"$qt_tmp/trace" ||
+	python3 bench/kernel/oracle/gen-trace.py --seed "$QT_SEED" --objects "$QT_OBJECTS" >"$qt_tmp/trace" ||
 		qt_fail "gen-trace.py failed"
 	echo "trace: gen-trace.py --seed $QT_SEED --objects $QT_OBJECTS," \
 		"$(grep -c '^[afc]' "$qt_tmp/trace") operations"

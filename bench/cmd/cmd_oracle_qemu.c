@@ -6,7 +6,7 @@
  * format, as `zpoolbench replay --trajectory` does for the ports).
  *
  * This file checks the trace, turns it into the guest's op list (IDs mapped
- * to dense handle slots), runs bench/oracle/qemu-oracle.sh (kernel download,
+ * to dense handle slots), runs bench/kernel/oracle/qemu-oracle.sh (kernel download,
  * module build, boot; all cached) and checks and writes what the guest
  * answered.  See docs/oracle-qemu.md.
  */
@@ -221,12 +221,12 @@ static int find_script(char *buf, size_t len)
 		return exists(buf) ? 0 : -1;
 	}
 	if (*ZPB_SRCDIR) {
-		snprintf(buf, len, "%s/bench/oracle/" SCRIPT, ZPB_SRCDIR);
+		snprintf(buf, len, "%s/bench/kernel/oracle/" SCRIPT, ZPB_SRCDIR);
 		if (exists(buf))
 			return 0;
 	}
 	if (!zpb_exe_dir(exe, sizeof(exe))) {
-		snprintf(buf, len, "%s/../bench/oracle/" SCRIPT, exe);
+		snprintf(buf, len, "%s/../bench/kernel/oracle/" SCRIPT, exe);
 		if (exists(buf))
 			return 0;
 	}
@@ -458,7 +458,7 @@ static int oq_main(int argc, char **argv)
 		return 2;
 	}
 	if (find_script(script, sizeof(script))) {
-		zpb_err("oracle qemu: cannot find bench/oracle/" SCRIPT
+		zpb_err("oracle qemu: cannot find bench/kernel/oracle/" SCRIPT
 			" (run from the source tree, or set ZPB_ORACLE_DIR)");
 		return 1;
 	}

@@ -12,9 +12,8 @@ BUILD    ?= build
 OPT      ?= -O2 -g
 SAN      ?=
 LAYERS   := corpus driver output kernel
-LAYER_INC = $(LAYERS:%=-Ibench/%) -Ibench/cmd
 CFLAGS   := $(OPT) $(SAN) -std=gnu11 -Wall -Wextra -pthread -fno-strict-aliasing \
-            -Iallocators -Ibench $(LAYER_INC) -I$(BUILD) $(EXTRA_CFLAGS)
+            -Iallocators -Ibench -I$(BUILD) $(EXTRA_CFLAGS)
 LDFLAGS  := $(SAN) -pthread $(EXTRA_LDFLAGS)
 PKGS     := liblz4 libzstd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -15,8 +15,8 @@
 #include <malloc.h>
 
 #include "cmd.h"
-#include "kernel_cost.h"
-#include "microbench.h"
+#include "kernel/kernel_cost.h"
+#include "driver/microbench.h"
 #include "util.h"
 #include "zpool.h"
 

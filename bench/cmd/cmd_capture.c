@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * cmd_capture.c - `zpoolbench capture`: runs zpb-capture, the BPF tracer of
- * a zram device (bench/trace/), which lives beside this program.  It is a
+ * a zram device (bench/kernel/trace/), which lives beside this program.  It is a
  * separate binary so that zpoolbench itself never needs libbpf: the tracer
  * is built only where clang, bpftool and libbpf are present.
  */

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "corpus_stats.h"
+#include "driver/corpus_stats.h"
 #include "util.h"
 
 #define DEFAULT_CODECS "lz4,zstd:1,zstd:3,lzo"

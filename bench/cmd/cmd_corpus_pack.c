@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
-#include "corpus.h"
+#include "corpus/corpus.h"
 #include "sha256.h"
 #include "util.h"
 

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "corpus_sample.h"
+#include "corpus/corpus_sample.h"
 #include "sha256.h"
 #include "util.h"
 

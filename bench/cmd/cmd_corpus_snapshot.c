@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "corpus.h"
-#include "snapshot.h"
+#include "corpus/corpus.h"
+#include "corpus/snapshot.h"
 #include "util.h"
 
 #define MAX_PKGS 32

@@ -22,8 +22,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "idmap.h"
-#include "trace.h"
+#include "driver/idmap.h"
+#include "driver/trace.h"
 #include "util.h"
 
 #ifndef ZPB_SRCDIR

@@ -26,10 +26,10 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "corpus.h"
-#include "trace.h"
+#include "corpus/corpus.h"
+#include "driver/trace.h"
 #include "util.h"
-#include "zram.h"
+#include "kernel/zram.h"
 
 static const char oracle_usage[] =
 	"--corpus FILE --trace OUT --trajectory OUT [--codec lz4] [--pages N] "
@@ -38,7 +38,7 @@ static const char oracle_usage[] =
 enum slot_state { SLOT_EMPTY, SLOT_SAME, SLOT_OBJ };
 
 struct oracle {
-	/* corpus (bench/corpus.h: raw or .zst) */
+	/* corpus (bench/corpus/corpus.h: raw or .zst) */
 	struct corpus corpus;
 	uint64_t cursor;
 	/* device */

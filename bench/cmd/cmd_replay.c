@@ -9,7 +9,7 @@
 
 #include "check.h"
 #include "cmd.h"
-#include "replay.h"
+#include "driver/replay.h"
 #include "util.h"
 #include "zpool.h"
 

@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "report.h"
-#include "results.h"
-#include "run.h"
-#include "runcli.h"
+#include "output/report.h"
+#include "output/results.h"
+#include "driver/run.h"
+#include "cmd/runcli.h"
 #include "util.h"
 
 static int run_main(int argc, char **argv)

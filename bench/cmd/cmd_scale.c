@@ -34,13 +34,13 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "corpus.h"
-#include "frontend.h"
-#include "metrics.h"
-#include "pageset.h"
-#include "run.h"
+#include "corpus/corpus.h"
+#include "driver/frontend.h"
+#include "driver/metrics.h"
+#include "driver/pageset.h"
+#include "driver/run.h"
 #include "util.h"
-#include "workload.h"
+#include "driver/workload.h"
 
 #define MAX_T 8
 

@@ -8,11 +8,11 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "report.h"
-#include "results.h"
-#include "run.h"
-#include "runcli.h"
-#include "sweep.h"
+#include "output/report.h"
+#include "output/results.h"
+#include "driver/run.h"
+#include "cmd/runcli.h"
+#include "output/sweep.h"
 #include "util.h"
 
 struct sweep_md {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "grid.h"
+#include "cmd/grid.h"
 
 static int push(char (*out)[ZPOOL_SPEC_MAX], int *n, int max, const char *s, char *err,
 		size_t errlen)

@@ -9,12 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "corpus.h"
-#include "grid.h"
-#include "outdir.h"
-#include "provenance.h"
-#include "runcli.h"
-#include "speccheck.h"
+#include "corpus/corpus.h"
+#include "cmd/grid.h"
+#include "output/outdir.h"
+#include "output/provenance.h"
+#include "cmd/runcli.h"
+#include "cmd/speccheck.h"
 #include "util.h"
 
 static const char run_usage[] =

@@ -11,9 +11,8 @@
 
 #include <stdbool.h>
 
-#include "run.h"
-
-enum prefer { PREFER_BALANCED, PREFER_DENSITY, PREFER_SPEED };
+#include "driver/run.h"
+#include "output/sweep.h"
 
 struct runcli {
 	struct run_opts o;

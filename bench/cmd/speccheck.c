@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "speccheck.h"
+#include "cmd/speccheck.h"
 
 int spec_check_all(char (*specs)[ZPOOL_SPEC_MAX], int n, char *err, size_t errlen)
 {

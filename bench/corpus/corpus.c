@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#include "corpus.h"
+#include "corpus/corpus.h"
 #include "sha256.h"
 
 #define PG CORPUS_PAGE_SIZE

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "corpus.h"
+#include "corpus/corpus.h"
 #include "util.h"
 
 /* The bracketed word of /sys/kernel/mm/transparent_hugepage/enabled. */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "corpus_sample.h"
+#include "corpus/corpus_sample.h"
 #include "sha256.h"
 #include "util.h"
 

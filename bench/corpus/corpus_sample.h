@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#include "corpus.h"
+#include "corpus/corpus.h"
 
 /*
  * Pick @k of @n page indexes for a source with the given sha256 into @out

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "sha256.h"
-#include "snapshot.h"
+#include "corpus/snapshot.h"
 #include "util.h"
 
 #define PG 4096

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ccache.h"
+#include "driver/ccache.h"
 #include "util.h"
 
 _Static_assert(sizeof(struct cpage) == 12, "index records are 12 bytes");

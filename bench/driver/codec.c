@@ -13,7 +13,7 @@
 #include <string.h>
 #include <zstd.h>
 
-#include "codec.h"
+#include "driver/codec.h"
 
 /* lz4.c clamps larger accelerations to this (not exported by lz4.h) */
 #define LZ4_ACCELERATION_MAX 65537

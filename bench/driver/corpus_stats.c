@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "corpus_stats.h"
+#include "driver/corpus_stats.h"
 #include "util.h"
 
 static int cmp_u32(const void *a, const void *b)

@@ -28,8 +28,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "codec.h"
-#include "corpus.h"
+#include "driver/codec.h"
+#include "corpus/corpus.h"
 
 #define ZS_HUGE_CHAIN8 3625 /* zsmalloc huge class size with chain size 8 (4 KiB pages) */
 

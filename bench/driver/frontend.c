@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frontend.h"
+#include "driver/frontend.h"
 #include "util.h"
 
 /* the calling thread's counter shard */

@@ -39,9 +39,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "codec.h"
-#include "metrics.h"
-#include "pageset.h"
+#include "driver/codec.h"
+#include "driver/metrics.h"
+#include "driver/pageset.h"
 #include "zpool.h"
 
 enum fe_kind { FE_ZRAM, FE_ZSWAP, FE_NONE };

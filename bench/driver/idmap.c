@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "idmap.h"
+#include "driver/idmap.h"
 
 static inline uint64_t hash64(uint64_t x)
 {

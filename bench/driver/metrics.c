@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "metrics.h"
+#include "driver/metrics.h"
 
 const char *const lat_kind_name[LAT_NKINDS] = {
 	[LAT_STORE] = "store",	   [LAT_STORE_E2E] = "store_e2e", [LAT_LOAD] = "load",

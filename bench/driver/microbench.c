@@ -7,8 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "microbench.h"
-#include "trace.h"
+#include "driver/microbench.h"
+#include "driver/trace.h"
 #include "util.h"
 
 const char *const mb_phase_names[MB_NPHASES] = { "store", "load", "free", "cstore", "cload" };

@@ -29,8 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "codec.h"
-#include "corpus.h"
+#include "driver/codec.h"
+#include "corpus/corpus.h"
 #include "zpool.h"
 
 #define MB_PAGE CODEC_PAGE

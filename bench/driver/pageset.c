@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pageset.h"
+#include "driver/pageset.h"
 #include "util.h"
 
 #define BATCH 64 /* pages a worker takes at a time */

@@ -20,9 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ccache.h"
-#include "codec.h"
-#include "corpus.h"
+#include "driver/ccache.h"
+#include "driver/codec.h"
+#include "corpus/corpus.h"
 
 struct pageset {
 	const struct corpus *corpus;

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "idmap.h"
-#include "replay.h"
-#include "trace.h"
+#include "driver/idmap.h"
+#include "driver/replay.h"
+#include "driver/trace.h"
 #include "util.h"
 
 static int store(struct zpool *zp, struct zcheck *zc, struct idmap *live,

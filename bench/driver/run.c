@@ -9,10 +9,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "corpus.h"
-#include "pageset.h"
-#include "replay.h"
-#include "run.h"
+#include "corpus/corpus.h"
+#include "driver/pageset.h"
+#include "driver/replay.h"
+#include "driver/run.h"
 #include "util.h"
 
 int run_parse_workloads(const char *list, unsigned int *mask, char *err, size_t errlen)

@@ -17,11 +17,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "codec.h"
-#include "corpus.h"
-#include "frontend.h"
-#include "metrics.h"
-#include "workload.h"
+#include "driver/codec.h"
+#include "corpus/corpus.h"
+#include "driver/frontend.h"
+#include "driver/metrics.h"
+#include "driver/workload.h"
 #include "zpool.h"
 
 #define RUN_MAX_CORPORA 32

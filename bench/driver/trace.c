@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "trace.h"
+#include "driver/trace.h"
 
 static ssize_t read_line(struct trace_reader *r)
 {

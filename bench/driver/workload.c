@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "util.h"
-#include "workload.h"
+#include "driver/workload.h"
 
 const char *const workload_name[WL_NKINDS] = {
 	[WL_FILL] = "fill", [WL_LOAD] = "load", [WL_CHURN] = "churn", [WL_REPLAY] = "replay",

@@ -25,8 +25,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "frontend.h"
-#include "metrics.h"
+#include "driver/frontend.h"
+#include "driver/metrics.h"
 
 enum workload_kind { WL_FILL, WL_LOAD, WL_CHURN, WL_REPLAY, WL_NKINDS };
 extern const char *const workload_name[WL_NKINDS];

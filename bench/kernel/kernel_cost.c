@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * kernel_cost.c - see kernel_cost.h.  The device is driven through bench/zram.c
+ * kernel_cost.c - see kernel_cost.h.  The device is driven through bench/kernel/zram.c
  * (refusal of a busy device, set-up, reset on every exit path).
  */
 #include <errno.h>
@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kernel_cost.h"
+#include "kernel/kernel_cost.h"
 #include "util.h"
-#include "zram.h"
+#include "kernel/zram.h"
 
 #define KC_DEVICE "zram0"
 #define PAGE 4096

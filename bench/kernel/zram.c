@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "util.h"
-#include "zram.h"
+#include "kernel/zram.h"
 
 #define ZRAM_SLOTS 4
 #define RESET_TRIES 100 /* x 20 ms: a device briefly opened by udev/blkid */

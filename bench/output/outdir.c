@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "outdir.h"
+#include "output/outdir.h"
 #include "util.h"
 
 const char *const outdir_files[] = {

@@ -11,8 +11,8 @@
 #include <time.h>
 #include <zstd.h>
 
-#include "pageset.h"
-#include "provenance.h"
+#include "driver/pageset.h"
+#include "output/provenance.h"
 #include "util.h"
 #include "version.h"
 

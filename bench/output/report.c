@@ -15,9 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "report.h"
-#include "slack.h"
-#include "tradeoff.h"
+#include "output/report.h"
+#include "output/slack.h"
+#include "output/tradeoff.h"
 #include "util.h"
 
 extern char **environ;

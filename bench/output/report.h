@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "results.h"
-#include "run.h"
+#include "output/results.h"
+#include "driver/run.h"
 
 /*
  * One line per corpus x codec x allocator: pool pages, density, effective

@@ -10,8 +10,8 @@
 
 #include "json.h"
 #include "page.h"
-#include "results.h"
-#include "tradeoff.h"
+#include "output/results.h"
+#include "output/tradeoff.h"
 #include "util.h"
 
 typedef double (*col_get)(const struct raw_counts *r, const struct derived *d);

@@ -24,8 +24,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "provenance.h"
-#include "run.h"
+#include "output/provenance.h"
+#include "driver/run.h"
 
 enum col_stat { COL_MEDIAN, COL_MIN, COL_MAX };
 

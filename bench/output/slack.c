@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "slack.h"
+#include "output/slack.h"
 #include "zpool.h"
 
 #define MAX_CLASSES 512

@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "run.h"
+#include "driver/run.h"
 
 struct slack {
 	int classes;	     /* size classes holding objects */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sweep.h"
+#include "output/sweep.h"
 
 static const char *const prefer_name[] = {
 	[PREFER_BALANCED] = "balanced", [PREFER_DENSITY] = "density", [PREFER_SPEED] = "speed",

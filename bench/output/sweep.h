@@ -24,12 +24,14 @@
 
 #include <stdio.h>
 
-#include "results.h"
-#include "run.h"
-#include "runcli.h"
-#include "tradeoff.h"
+#include "output/results.h"
+#include "driver/run.h"
+#include "output/tradeoff.h"
 
 #define SWEEP_BALANCED_PCT 10
+
+/* What a sweep recommends for (--prefer). */
+enum prefer { PREFER_BALANCED, PREFER_DENSITY, PREFER_SPEED };
 
 struct sweep_point {
 	const struct run_row *fill;	/* the group's first row (fill, or load) */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tradeoff.h"
+#include "output/tradeoff.h"
 
 const char tradeoff_density_basis[] =
 	"density = compressed bytes / (pool + metadata bytes), after churn when churn ran "

@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "run.h"
+#include "driver/run.h"
 
 /* A figure over repeats. */
 struct figure {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fuzz_corpus.c - the corpus reader and its manifest (bench/corpus.h).
+ * fuzz_corpus.c - the corpus reader and its manifest (bench/corpus/corpus.h).
  *
  * The first input byte picks what the rest is (modulo 4):
  *   0  a raw page file, NAME.pages
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "corpus.h"
+#include "corpus/corpus.h"
 #include "json.h"
 #include "sha256.h"
 

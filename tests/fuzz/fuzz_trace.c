@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fuzz_trace.c - the size-trace reader (bench/trace.h).
+ * fuzz_trace.c - the size-trace reader (bench/driver/trace.h).
  *
  * Any input either fails with one line naming the input, or reads as ops
  * within the format's ranges; the ops read are written back with the writer
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace.h"
+#include "driver/trace.h"
 
 #define MAX_OPS 4096
 

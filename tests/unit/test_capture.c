@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_capture.c - zscapture: what zram did to its slots becomes the right
- * size-trace operations (bench/trace/zscapture.c).
+ * size-trace operations (bench/kernel/trace/zscapture.c).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "../harness.h"
-#include "ccache.h"
-#include "metrics.h"
-#include "pageset.h"
+#include "driver/ccache.h"
+#include "driver/metrics.h"
+#include "driver/pageset.h"
 #include "util.h"
 
 /* 300 pages: text of varying length, zero pages, random pages. */

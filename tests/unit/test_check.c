@@ -13,7 +13,7 @@
 #include "../harness.h"
 #include "check.h"
 #include "page.h"
-#include "replay.h"
+#include "driver/replay.h"
 #include "util.h"
 
 /*

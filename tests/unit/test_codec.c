@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "../harness.h"
-#include "codec.h"
+#include "driver/codec.h"
 #include "util.h"
 
 enum { P_ZERO, P_SAME, P_RANDOM, P_TEXT, P_HALF, P_PTRS, P_NKINDS };

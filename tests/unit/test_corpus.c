@@ -10,7 +10,7 @@
 #include <zstd.h>
 
 #include "../harness.h"
-#include "corpus.h"
+#include "corpus/corpus.h"
 #include "sha256.h"
 #include "util.h"
 

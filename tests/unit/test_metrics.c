@@ -12,12 +12,12 @@
 #include <unistd.h>
 
 #include "../harness.h"
-#include "frontend.h"
-#include "grid.h"
-#include "metrics.h"
-#include "pageset.h"
-#include "results.h"
-#include "run.h"
+#include "driver/frontend.h"
+#include "cmd/grid.h"
+#include "driver/metrics.h"
+#include "driver/pageset.h"
+#include "output/results.h"
+#include "driver/run.h"
 #include "util.h"
 
 #define NEAR(a, b) (fabs((a) - (b)) < 1e-9)

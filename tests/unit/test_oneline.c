@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "../harness.h"
-#include "trace.h"
+#include "driver/trace.h"
 #include "zpool.h"
 
 static int has_control(const char *s)

@@ -11,10 +11,10 @@
 #include <string.h>
 
 #include "../harness.h"
-#include "report.h"
-#include "results.h"
-#include "sweep.h"
-#include "tradeoff.h"
+#include "output/report.h"
+#include "output/results.h"
+#include "output/sweep.h"
+#include "output/tradeoff.h"
 
 /* Rates as Mop/s: n_trim operations of @ns each. */
 static void set_rate(struct lat_pct *l, double mops_v)

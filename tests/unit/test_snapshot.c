@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "../harness.h"
-#include "snapshot.h"
+#include "corpus/snapshot.h"
 #include "util.h"
 
 #define PG 4096

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../harness.h"
-#include "trace.h"
+#include "driver/trace.h"
 
 /* Parse @text fully; return the number of ops, or -1 with the error in @err. */
 static int parse_all(const char *text, struct trace_op *ops, int max, char *err, size_t errlen)

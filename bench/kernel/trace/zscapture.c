@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trace.h"
+#include "driver/trace.h"
 #include "zscapture.h"
 #include "zstrace.h"
 

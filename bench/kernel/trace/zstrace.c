@@ -41,7 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "trace.h"
+#include "driver/trace.h"
 #include "util.h"
 #include "version.h"
 #include "zscapture.h"

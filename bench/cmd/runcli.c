@@ -341,10 +341,7 @@ int runcli_check_corpora(struct runcli *c)
 			zpb_err("%s", err);
 			return 1;
 		}
-		if (corpus->compressed)
-			corpus_close(corpus);
-		else
-			c->o.opened[i] = corpus;
+		c->o.opened[i] = corpus;
 	}
 	if (c->o.trace && access(c->o.trace, R_OK)) {
 		zpb_err("cannot read trace %s: %s", c->o.trace, strerror(errno));

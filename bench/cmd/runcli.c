@@ -67,7 +67,7 @@ static void help(bool sweep)
 
 static int add_allocs(struct runcli *c, const char *arg)
 {
-	static char grid[RUN_MAX_ALLOCS][ZPOOL_SPEC_MAX];
+	static char grid[RUN_MAX_ALLOCS][GRID_LINE_MAX];
 	static char list[RUN_MAX_ALLOCS][ZPOOL_SPEC_MAX];
 	char err[512];
 	int ng = grid_expand(arg, grid, RUN_MAX_ALLOCS, err, sizeof(err));

@@ -135,7 +135,7 @@ int fe_parse(const char *spec, struct fe_config *cfg, char *err, size_t errlen)
 		return -1;
 	}
 	for (tok = strtok_r(params, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '=');
+		char *eq = strchr(tok, '='), seen[sizeof(cfg->spec) + 2];
 
 		if (!eq) {
 			snprintf(err, errlen, "front end: '%s' needs a value: KEY=VALUE (valid: %s)",
@@ -143,6 +143,15 @@ int fe_parse(const char *spec, struct fe_config *cfg, char *err, size_t errlen)
 			return -1;
 		}
 		*eq = '\0';
+		/* a repeated key is refused, as in allocator specs ("KEY=" in what came before) */
+		snprintf(seen, sizeof(seen), "%s=", tok);
+		for (const char *k = cfg->spec; (k = strstr(k, seen)); k++) {
+			if (k[-1] == ':' || k[-1] == ',') {
+				snprintf(err, errlen, "front end: key '%s' given twice in '%s'", tok,
+					 spec);
+				return -1;
+			}
+		}
 		if (fe_param(cfg, tok, eq + 1, err, errlen))
 			return -1;
 		off += snprintf(cfg->spec + off, sizeof(cfg->spec) - off, "%c%s=%s",

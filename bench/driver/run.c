@@ -94,6 +94,19 @@ static void progress_end(struct progress *p)
 		fprintf(stderr, "\r%90s\r", "");
 }
 
+/*
+ * A test seam: $ZPB_TEST_BETWEEN_CODECS, if set, is run by the shell after
+ * each codec of a corpus but the last, so that a test can change the corpus
+ * file at a known point of a multi-codec run (tests/sh/ccache_trust.sh).
+ */
+static void between_codecs(bool more)
+{
+	const char *cmd = getenv("ZPB_TEST_BETWEEN_CODECS");
+
+	if (more && cmd && *cmd && system(cmd) != 0)
+		zpb_err("ZPB_TEST_BETWEEN_CODECS: '%s' failed", cmd);
+}
+
 /* ---- results storage ---- */
 
 static struct run_row *add_row(struct run_results *res, const char *corpus, const char *codec,
@@ -455,6 +468,7 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 				}
 			}
 			pageset_free(&ps);
+			between_codecs(k + 1 < o->ncodecs);
 			continue;
 oom_ps:
 			snprintf(err, errlen, "out of memory");

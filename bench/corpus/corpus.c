@@ -628,6 +628,11 @@ int corpus_open(struct corpus *c, const char *path, char *err, size_t errlen)
 		}
 		if (check_fields(c->manifest, c->manifest_path, &said, err, errlen))
 			goto fail;
+		if (said == 0) {
+			snprintf(err, errlen, "%s: says 0 pages; a corpus holds at least one page",
+				 c->manifest_path);
+			goto fail;
+		}
 		if (!c->compressed && said != c->pages) {
 			pages_differ(c->manifest_path, said, c->pages, err, errlen);
 			goto fail;

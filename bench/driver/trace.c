@@ -3,6 +3,7 @@
  * trace.c - reader and writer of size traces (see trace.h).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -82,8 +83,23 @@ static int open_file(struct trace_reader *r, const char *path, char *err, size_t
 	struct stat st;
 	int fd;
 
+	static bool stdin_read;
+
 	memset(r, 0, sizeof(*r));
 	snprintf(r->name, sizeof(r->name), "%s", path);
+	if (!strcmp(path, "-")) {
+		/* standard input, whatever it is (a pipe, a FIFO): the one documented place */
+		if (stdin_read) {
+			snprintf(err, errlen, "-: standard input was read already; a command that "
+				 "reads the trace more than once needs it as a file");
+			return -1;
+		}
+		stdin_read = true;
+		snprintf(r->name, sizeof(r->name), "stdin");
+		r->f = stdin;
+		r->own = 0;
+		return check_header(r, err, errlen);
+	}
 	/* never blocks: a FIFO opens at once with O_NONBLOCK, and is refused below */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
@@ -98,8 +114,8 @@ static int open_file(struct trace_reader *r, const char *path, char *err, size_t
 			snprintf(err, errlen, "%s: is a directory, not a trace file", path);
 		else
 			snprintf(err, errlen,
-				 "%s: not a regular file (a device, FIFO or socket); a trace is read "
-				 "from a file", path);
+				 "%s: not a regular file (a device, FIFO or socket); give a trace file, "
+				 "or '-' to read it from standard input", path);
 		close(fd);
 		return -1;
 	}

@@ -15,7 +15,7 @@ LAYERS   := corpus driver output kernel
 CFLAGS   := $(OPT) $(SAN) -std=gnu11 -Wall -Wextra -pthread -fno-strict-aliasing \
             -Iallocators -Ibench -I$(BUILD) $(EXTRA_CFLAGS)
 LDFLAGS  := $(SAN) -pthread $(EXTRA_LDFLAGS)
-PKGS     := liblz4 libzstd
+PKGS     := liblz4 libzstd libcrypto libxxhash jansson
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS   := $(PKG_LIBS) -llzo2 -lm

@@ -11,7 +11,7 @@ set -u
 
 pkgs_for() {
 	case "$1" in
-	build) echo "gcc make pkg-config liblz4-dev libzstd-dev liblzo2-dev" ;;
+	build) echo "gcc make pkg-config liblz4-dev libzstd-dev liblzo2-dev libssl-dev libxxhash-dev libjansson-dev" ;;
 	plot) echo "gnuplot-nox" ;;
 	qemu) echo "qemu-system-x86 busybox-static cpio kmod gcc-12 make libc6-dev libelf1 libssl3" ;;
 	bpf) echo "clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev" ;;

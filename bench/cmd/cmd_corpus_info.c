@@ -180,7 +180,7 @@ static int run(int argc, char **argv)
 		return 1;
 	}
 	if (corpus_stats_compute(&c, list, n, &st, err, sizeof(err))) {
-		zpb_err("%s: %s", path, err);
+		zpb_err("%s", err);
 		corpus_close(&c);
 		return 1;
 	}

@@ -101,7 +101,7 @@ static int run(int argc, char **argv)
 	bool force = false;
 	char line[4096], sha[65], mpath[4096];
 	uint64_t pages = 0;
-	struct sha256 s;
+	struct sha256 s = { 0 };
 	struct afile af;
 	uint8_t d[32];
 	int o;
@@ -150,12 +150,14 @@ static int run(int argc, char **argv)
 		if (!line[0])
 			continue;
 		if (pack_file(line, af.f, &s, &m, &pages)) {
+			sha256_abort(&s);
 			afile_abort(&af);
 			return 1;
 		}
 	}
 	if (!pages) {
 		zpb_err("corpus pack: no data: the file list on stdin was empty");
+		sha256_abort(&s);
 		afile_abort(&af);
 		return 1;
 	}

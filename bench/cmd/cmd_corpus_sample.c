@@ -75,9 +75,9 @@ static void usage(FILE *f)
 static int write_sample(struct sample_meta *m, const char *out)
 {
 	struct afile af;
-	struct sha256 s;
+	struct sha256 s = { 0 };
 	uint8_t d[32];
-	char sha[65], mpath[4096];
+	char sha[65], mpath[4096], err[1024];
 	uint64_t *idx = malloc(m->pages * sizeof(*idx));
 
 	if (!idx) {
@@ -94,11 +94,9 @@ static int write_sample(struct sample_meta *m, const char *out)
 			zpb_err("corpus sample: out of memory");
 			goto fail;
 		}
-		for (uint64_t j = 0; j < m->take[i]; j++) {
-			const uint8_t *pg = corpus_page(&m->src[i], idx[j]);
-
-			fwrite(pg, 1, CORPUS_PAGE_SIZE, af.f);
-			sha256_update(&s, pg, CORPUS_PAGE_SIZE);
+		if (corpus_sample_write(&m->src[i], idx, m->take[i], af.f, &s, err, sizeof(err))) {
+			zpb_err("corpus sample: %s", err);
+			goto fail;
 		}
 	}
 	sha256_final(&s, d);
@@ -113,6 +111,7 @@ static int write_sample(struct sample_meta *m, const char *out)
 		(unsigned long long)m->pages, m->n, sha);
 	return 0;
 fail:
+	sha256_abort(&s);
 	free(idx);
 	afile_abort(&af);
 	return 1;

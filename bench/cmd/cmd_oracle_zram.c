@@ -40,6 +40,7 @@ enum slot_state { SLOT_EMPTY, SLOT_SAME, SLOT_OBJ };
 struct oracle {
 	/* corpus (bench/corpus/corpus.h: raw or .zst) */
 	struct corpus corpus;
+	struct corpus_cycle cycle; /* its pages in turn, read as a stream */
 	uint64_t cursor;
 	/* device */
 	struct zram_dev z;
@@ -121,7 +122,9 @@ static int store_slot(struct oracle *o, uint64_t slot)
 	struct zram_mm_stat now;
 	uint64_t size;
 
-	memcpy(o->buf, corpus_page(&o->corpus, o->cursor++ % o->corpus.pages), ZRAM_PAGE);
+	if (corpus_cycle_next(&o->cycle, &o->corpus, o->buf, o->err, sizeof(o->err)))
+		return -1;
+	o->cursor++;
 	if (zram_write_page(&o->z, slot, o->buf, o->err, sizeof(o->err)) || observe(o, &now, false))
 		return -1;
 	if (now.orig_data_size != o->last.orig_data_size + ZRAM_PAGE)
@@ -418,6 +421,7 @@ out_mem:
 	free(o.size);
 	free(o.buf);
 out_corpus:
+	corpus_cycle_close(&o.cycle);
 	corpus_close(&o.corpus);
 	return ret;
 }

@@ -335,6 +335,15 @@ static int scale_main(int argc, char **argv)
 						sc.threads[t], err);
 					goto out_ps;
 				}
+				if (!at(&sc, a, t, rep)->stored) {
+					/* a rate of no stores is no figure (0.00 Mop/s would look like one) */
+					zpb_err("scale: %s stored none of the %llu pages of %s (%llu "
+						"same-filled, front end %s): no store rate to measure; use "
+						"another corpus or --frontend none", sc.allocs[a],
+						(unsigned long long)ps.n, corpus.name,
+						(unsigned long long)ps.same_pages, fec.spec);
+					goto out_ps;
+				}
 			}
 			for (int t = 1; t < sc.nthreads; t++) {
 				if (same_content(at(&sc, a, 0, rep), at(&sc, a, t, rep)))

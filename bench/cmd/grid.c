@@ -2,56 +2,81 @@
 /*
  * grid.c - see grid.h.
  */
+#define _GNU_SOURCE /* memmem */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd/grid.h"
 
-static int push(char (*out)[ZPOOL_SPEC_MAX], int *n, int max, const char *s, char *err,
+static int push(char (*out)[GRID_LINE_MAX], int *n, int max, const char *s, char *err,
 		size_t errlen)
 {
 	if (*n == max) {
 		snprintf(err, errlen, "the grid expands to more than %d specs", max);
 		return -1;
 	}
-	if (strlen(s) >= ZPOOL_SPEC_MAX) {
-		snprintf(err, errlen, "an expanded spec is too long (at most %d characters)",
-			 ZPOOL_SPEC_MAX - 1);
+	if (strlen(s) >= GRID_LINE_MAX) {
+		snprintf(err, errlen, "an expanded list is too long (at most %d characters)",
+			 GRID_LINE_MAX - 1);
 		return -1;
 	}
 	strcpy(out[(*n)++], s);
 	return 0;
 }
 
-/* "A..B" with integers A <= B: true and the bounds */
-static int is_range(const char *s, size_t len, long *a, long *b)
+/* A whole decimal long long, overflow checked; 0 or -1. */
+static int parse_ll(const char *s, long long *out)
 {
-	char buf[64], *dots, *end;
+	char *end;
 
-	if (len >= sizeof(buf))
+	if (!*s)
+		return -1;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
+/*
+ * "A..B" with integers A <= B: 1 with the bounds and the number of values
+ * less one in *span; 0 if not a range; -1 if a bad one (with @err).
+ */
+static int is_range(const char *s, size_t len, long long *a, uint64_t *span, char *err,
+		    size_t errlen)
+{
+	char buf[64], *dots;
+	long long b;
+
+	if (len >= sizeof(buf) || !memmem(s, len, "..", 2))
 		return 0;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	dots = strstr(buf, "..");
-	if (!dots)
-		return 0;
 	*dots = '\0';
-	*a = strtol(buf, &end, 10);
-	if (end == buf || *end)
+	if (parse_ll(buf, a) || parse_ll(dots + 2, &b) || b < *a) {
+		snprintf(err, errlen,
+			 "bad range '{%.*s}' in grid (want {A..B}, A <= B, 64-bit integers)",
+			 (int)len, s);
 		return -1;
-	*b = strtol(dots + 2, &end, 10);
-	if (end == dots + 2 || *end || *b < *a || *b - *a > 10000)
+	}
+	/* the difference in unsigned arithmetic: B - A may not fit a long long */
+	*span = (uint64_t)b - (uint64_t)*a;
+	if (*span >= GRID_RANGE_MAX) {
+		snprintf(err, errlen, "range '{%.*s}' in grid has more than %d values", (int)len, s,
+			 GRID_RANGE_MAX);
 		return -1;
+	}
 	return 1;
 }
 
-static int expand(const char *pat, char (*out)[ZPOOL_SPEC_MAX], int *n, int max, char *err,
+static int expand(const char *pat, char (*out)[GRID_LINE_MAX], int *n, int max, char *err,
 		  size_t errlen)
 {
 	const char *open = strchr(pat, '{'), *close, *alt;
 	size_t plen = strlen(pat);
 	char *buf;
-	long a, b;
+	long long a;
+	uint64_t span;
 	int r, ret = 0;
 
 	if (!open) {
@@ -75,14 +100,14 @@ static int expand(const char *pat, char (*out)[ZPOOL_SPEC_MAX], int *n, int max,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	r = is_range(open + 1, close - open - 1, &a, &b);
+	r = is_range(open + 1, close - open - 1, &a, &span, err, errlen);
 	if (r < 0) {
-		snprintf(err, errlen, "bad range '{%.*s}' in grid (want {A..B}, A <= B)",
-			 (int)(close - open - 1), open + 1);
 		ret = -1;
 	} else if (r > 0) {
-		for (long v = a; v <= b && !ret; v++) {
-			snprintf(buf, plen + 32, "%.*s%ld%s", (int)(open - pat), pat, v, close + 1);
+		for (uint64_t i = 0; i <= span && !ret; i++) {
+			/* a + i <= B: no overflow */
+			snprintf(buf, plen + 32, "%.*s%lld%s", (int)(open - pat), pat,
+				 a + (long long)i, close + 1);
 			ret = expand(buf, out, n, max, err, errlen);
 		}
 	} else {
@@ -105,13 +130,17 @@ static int expand(const char *pat, char (*out)[ZPOOL_SPEC_MAX], int *n, int max,
 	return ret;
 }
 
-int grid_expand(const char *pattern, char (*out)[ZPOOL_SPEC_MAX], int max, char *err,
+int grid_expand(const char *pattern, char (*out)[GRID_LINE_MAX], int max, char *err,
 		size_t errlen)
 {
 	int n = 0;
 
 	if (!pattern || !*pattern) {
 		snprintf(err, errlen, "empty allocator grid");
+		return -1;
+	}
+	if (strlen(pattern) >= GRID_LINE_MAX) {
+		snprintf(err, errlen, "the list is longer than %d characters", GRID_LINE_MAX - 1);
 		return -1;
 	}
 	if (expand(pattern, out, &n, max, err, errlen))

@@ -67,7 +67,7 @@ static void help(bool sweep)
 
 static int add_allocs(struct runcli *c, const char *arg)
 {
-	static char grid[RUN_MAX_ALLOCS][ZPOOL_SPEC_MAX];
+	static char grid[RUN_MAX_ALLOCS][GRID_LINE_MAX];
 	static char list[RUN_MAX_ALLOCS][ZPOOL_SPEC_MAX];
 	char err[512];
 	int ng = grid_expand(arg, grid, RUN_MAX_ALLOCS, err, sizeof(err));
@@ -341,10 +341,7 @@ int runcli_check_corpora(struct runcli *c)
 			zpb_err("%s", err);
 			return 1;
 		}
-		if (corpus->compressed)
-			corpus_close(corpus);
-		else
-			c->o.opened[i] = corpus;
+		c->o.opened[i] = corpus;
 	}
 	if (c->o.trace && access(c->o.trace, R_OK)) {
 		zpb_err("cannot read trace %s: %s", c->o.trace, strerror(errno));

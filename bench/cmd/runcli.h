@@ -33,9 +33,8 @@ struct runcli {
 int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep);
 /*
  * Open every corpus once to check it; 0 or 1 after one line on stderr.
- * Corpora read from a page file stay open for the run (c->o.opened), so
- * they are hashed once; compressed ones are closed again (their pages are
- * in memory).
+ * The corpora stay open for the run (c->o.opened): each is read through the
+ * descriptor that was checked.
  */
 int runcli_check_corpora(struct runcli *c);
 /* Refuse an existing folder without --force, create it; 0 or 1 after one line. */

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * corpus.c - the corpus reader (see corpus.h): map or decompress the pages,
- * check the size, hash them, check the manifest.
+ * corpus.c - the corpus reader (see corpus.h): one descriptor per corpus,
+ * the pages read as a stream (raw, or decompressed a buffer at a time) and
+ * hashed as they are read, the manifest read with jansson.
  */
-#define _GNU_SOURCE /* mremap */
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -14,9 +15,10 @@
 #include <zstd.h>
 
 #include "corpus/corpus.h"
-#include "sha256.h"
+#include "util.h"
 
 #define PG CORPUS_PAGE_SIZE
+#define STREAM_BATCH 64 /* pages per buffer of corpus_for_each() */
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -50,133 +52,44 @@ static void corpus_name(const char *path, char *out, size_t outlen)
 	snprintf(out, outlen, "%.*s", (int)n, base);
 }
 
-/* Sum of the content sizes all frames announce, or ZSTD_CONTENTSIZE_UNKNOWN/ERROR. */
-static unsigned long long zstd_content_size(const uint8_t *src, size_t len)
+/* Messages quote file names and manifest strings: control characters become '?' (one line). */
+static int one_line(int ret, char *err)
 {
-	unsigned long long total = 0;
-
-	while (len > 0) {
-		unsigned long long fcs = ZSTD_getFrameContentSize(src, len);
-		size_t flen = ZSTD_findFrameCompressedSize(src, len);
-
-		if (fcs == ZSTD_CONTENTSIZE_ERROR || ZSTD_isError(flen))
-			return ZSTD_CONTENTSIZE_ERROR;
-		if (fcs == ZSTD_CONTENTSIZE_UNKNOWN)
-			return ZSTD_CONTENTSIZE_UNKNOWN;
-		total += fcs;
-		src += flen;
-		len -= flen;
-	}
-	return total;
-}
-
-static void *map_anon(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		       -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
+	if (ret < 0)
+		for (char *c = err; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+	return ret;
 }
 
 /*
- * Decompress all frames of @src into one anonymous mapping.  The mapping
- * starts at the size the frame headers announce (if they all do) and grows
- * with mremap() otherwise.
+ * Open @path for reading without ever blocking (a FIFO opens at once with
+ * O_NONBLOCK and is then refused) and check that it is a regular file.
+ * The descriptor, or -1 with errno (ENOENT, EISDIR, EINVAL: not regular).
  */
-static int unzstd(const char *path, const uint8_t *src, size_t srclen, uint8_t **outp,
-		  size_t *outlen, size_t *maplen, char *err, size_t errlen)
+static int open_regular(const char *path, struct stat *st)
 {
-	unsigned long long want = zstd_content_size(src, srclen);
-	size_t cap, ret = 0;
-	ZSTD_DCtx *dctx;
-	ZSTD_inBuffer in = { src, srclen, 0 };
-	ZSTD_outBuffer out;
-	uint8_t *buf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
-	if (want != ZSTD_CONTENTSIZE_ERROR && want != ZSTD_CONTENTSIZE_UNKNOWN && want > 0 &&
-	    want < (1ULL << 40))
-		cap = (want + PG - 1) / PG * PG + PG; /* one page spare: detects a lying header */
-	else
-		cap = srclen * 4 < (16u << 20) ? (16u << 20) : (srclen * 4 + PG - 1) / PG * PG;
-	buf = map_anon(cap);
-	dctx = ZSTD_createDCtx();
-	if (!buf || !dctx) {
-		snprintf(err, errlen, "%s: out of memory decompressing", path);
-		goto fail;
-	}
-	out = (ZSTD_outBuffer){ buf, cap, 0 };
-	for (;;) {
-		if (out.pos == out.size) {
-			void *nb = mremap(buf, cap, cap * 2, MREMAP_MAYMOVE);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st)) {
+		int e = errno;
 
-			if (nb == MAP_FAILED) {
-				snprintf(err, errlen, "%s: out of memory decompressing", path);
-				goto fail;
-			}
-			buf = nb;
-			cap *= 2;
-			out.dst = buf;
-			out.size = cap;
-		}
-		ret = ZSTD_decompressStream(dctx, &out, &in);
-		if (ZSTD_isError(ret)) {
-			snprintf(err, errlen,
-				 "%s: corrupt zstd data (%s) after %zu compressed bytes; "
-				 "rebuild or re-fetch the file",
-				 path, ZSTD_getErrorName(ret), in.pos);
-			goto fail;
-		}
-		/*
-		 * All input consumed and either the last frame complete (0) or room
-		 * left in the output: the decoder has flushed all it can, so
-		 * ret != 0 means the last frame was cut.
-		 */
-		if (in.pos == in.size && (ret == 0 || out.pos < out.size))
-			break;
+		close(fd);
+		errno = e;
+		return -1;
 	}
-	if (ret != 0) {
-		snprintf(err, errlen,
-			 "%s: truncated zstd data (the last frame is incomplete after %zu bytes); "
-			 "the file was cut short, rebuild or re-fetch it",
-			 path, srclen);
-		goto fail;
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st->st_mode) ? EISDIR : EINVAL;
+		return -1;
 	}
-	ZSTD_freeDCtx(dctx);
-	*outp = buf;
-	*outlen = out.pos;
-	*maplen = cap;
-	return 0;
-fail:
-	ZSTD_freeDCtx(dctx);
-	if (buf)
-		munmap(buf, cap);
-	return -1;
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
 }
 
-/*
- * The hash of the pages.  A file mapping is hashed 64 MiB at a time and each
- * piece dropped from the process again (MADV_DONTNEED; the page cache keeps
- * it), so that opening a corpus of millions of pages does not make them all
- * resident in this process.
- */
-static void hash_pages(const uint8_t *data, uint64_t pages, bool file_backed, char hex[65])
-{
-	const uint64_t piece = 64ULL << 20;
-	uint64_t len = pages * PG;
-	struct sha256 s;
-	uint8_t d[32];
-
-	sha256_init(&s);
-	for (uint64_t at = 0; at < len; at += piece) {
-		uint64_t n = len - at < piece ? len - at : piece;
-
-		sha256_update(&s, data + at, n);
-		if (file_backed)
-			madvise((void *)(data + at), n, MADV_DONTNEED);
-	}
-	sha256_final(&s, d);
-	sha256_hex(d, hex);
-}
+/* ---- the manifest ---- */
 
 static bool is_hex64(const char *s)
 {
@@ -188,25 +101,52 @@ static bool is_hex64(const char *s)
 	return true;
 }
 
-static int check_manifest(const struct json *m, const char *mpath, uint64_t pages,
-			  const char *sha256, char *err, size_t errlen)
+static const char *type_name(const json_t *v)
 {
-	const struct json *v;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "object";
+	case JSON_ARRAY: return "array";
+	case JSON_STRING: return "string";
+	case JSON_INTEGER: return "integer";
+	case JSON_REAL: return "number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "boolean";
+	default: return "null";
+	}
+}
+
+/* A non-negative integer member. */
+static bool get_u64(const json_t *m, const char *key, uint64_t *out)
+{
+	const json_t *v = json_object_get(m, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return false;
+	*out = (uint64_t)json_integer_value(v);
+	return true;
+}
+
+/*
+ * Everything a manifest says that can be checked before the pages are read:
+ * the format, its version, the page size; the page count into @pages.
+ */
+static int check_fields(const json_t *m, const char *mpath, uint64_t *pages, char *err,
+			size_t errlen)
+{
 	const char *s;
 	uint64_t u;
 
-	if (m->type != JSON_OBJECT) {
+	if (!json_is_object(m)) {
 		snprintf(err, errlen, "%s: the manifest is a JSON %s, not an object", mpath,
-			 json_type_name(m->type));
+			 type_name(m));
 		return -1;
 	}
-	s = json_str(json_get(m, "format"));
+	s = json_string_value(json_object_get(m, "format"));
 	if (s && strcmp(s, CORPUS_FORMAT)) {
 		snprintf(err, errlen, "%s: format is \"%s\", not \"%s\"", mpath, s, CORPUS_FORMAT);
 		return -1;
 	}
-	v = json_get(m, "format_version");
-	if (!json_u64(v, &u)) {
+	if (!get_u64(m, "format_version", &u)) {
 		snprintf(err, errlen, "%s: no integer \"format_version\" (expected %d)", mpath,
 			 CORPUS_FORMAT_VERSION);
 		return -1;
@@ -217,8 +157,7 @@ static int check_manifest(const struct json *m, const char *mpath, uint64_t page
 			 mpath, (unsigned long long)u, CORPUS_FORMAT_VERSION);
 		return -1;
 	}
-	v = json_get(m, "page_size");
-	if (!json_u64(v, &u)) {
+	if (!get_u64(m, "page_size", &u)) {
 		snprintf(err, errlen, "%s: no integer \"page_size\" (expected %d)", mpath, PG);
 		return -1;
 	}
@@ -227,23 +166,38 @@ static int check_manifest(const struct json *m, const char *mpath, uint64_t page
 			 mpath, (unsigned long long)u, PG);
 		return -1;
 	}
-	v = json_get(m, "pages");
-	if (!json_u64(v, &u)) {
+	if (!get_u64(m, "pages", pages)) {
 		snprintf(err, errlen, "%s: no integer \"pages\" (the page count)", mpath);
 		return -1;
 	}
-	if (u != pages) {
-		snprintf(err, errlen,
-			 "%s: says %llu pages but the corpus holds %llu; "
-			 "the manifest belongs to another file",
-			 mpath, (unsigned long long)u, (unsigned long long)pages);
-		return -1;
-	}
-	s = json_str(json_get(m, "sha256"));
+	s = json_string_value(json_object_get(m, "sha256"));
 	if (!s || !is_hex64(s)) {
 		snprintf(err, errlen, "%s: no \"sha256\" of 64 lower-case hex digits", mpath);
 		return -1;
 	}
+	return 0;
+}
+
+static int pages_differ(const char *mpath, uint64_t said, uint64_t pages, char *err,
+			size_t errlen)
+{
+	snprintf(err, errlen,
+		 "%s: says %llu pages but the corpus holds %llu; the manifest belongs to another file",
+		 mpath, (unsigned long long)said, (unsigned long long)pages);
+	return -1;
+}
+
+static int check_manifest(const json_t *m, const char *mpath, uint64_t pages, const char *sha256,
+			  char *err, size_t errlen)
+{
+	uint64_t said;
+	const char *s;
+
+	if (check_fields(m, mpath, &said, err, errlen))
+		return -1;
+	if (said != pages)
+		return pages_differ(mpath, said, pages, err, errlen);
+	s = json_string_value(json_object_get(m, "sha256"));
 	if (strcmp(s, sha256)) {
 		snprintf(err, errlen,
 			 "%s: sha256 %.12s... does not match the pages (%.12s...); "
@@ -254,142 +208,445 @@ static int check_manifest(const struct json *m, const char *mpath, uint64_t page
 	return 0;
 }
 
-/* Messages quote manifest strings: control characters become '?' (one line). */
-static int one_line(int ret, char *err)
-{
-	if (ret < 0)
-		for (char *c = err; *c; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				*c = '?';
-	return ret;
-}
-
-int corpus_check_manifest(const struct json *m, const char *mpath, uint64_t pages,
-			  const char *sha256, char *err, size_t errlen)
+int corpus_check_manifest(const json_t *m, const char *mpath, uint64_t pages, const char *sha256,
+			  char *err, size_t errlen)
 {
 	return one_line(check_manifest(m, mpath, pages, sha256, err, errlen), err);
 }
 
-static int map_file(struct corpus *c, const char *path, char *err, size_t errlen)
+json_t *corpus_parse_manifest(const char *mpath, const void *text, size_t len, char *err,
+			      size_t errlen)
+{
+	json_error_t je;
+	json_t *m;
+
+	/* repeated keys refused, as in allocator and front-end specs; NUL never accepted */
+	m = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!m) {
+		snprintf(err, errlen, "%s: line %d, column %d: %s", mpath, je.line, je.column,
+			 je.text);
+		one_line(-1, err);
+	}
+	return m;
+}
+
+json_t *corpus_read_manifest(const char *mpath, char *err, size_t errlen)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	uint8_t *src;
-	size_t len;
+	char *buf;
+	json_t *m;
+	int fd = open_regular(mpath, &st);
 
 	if (fd < 0) {
+		if (errno == EINVAL)
+			snprintf(err, errlen,
+				 "%s: not a regular file (a device, FIFO or socket); a manifest is a "
+				 "JSON file", mpath);
+		else
+			snprintf(err, errlen, "%s: cannot read: %s", mpath, strerror(errno));
+		one_line(-1, err);
+		return NULL;
+	}
+	if (st.st_size > CORPUS_MANIFEST_MAX) {
+		snprintf(err, errlen, "%s: %llu bytes, more than a manifest holds (at most %u)",
+			 mpath, (unsigned long long)st.st_size, CORPUS_MANIFEST_MAX);
+		close(fd);
+		one_line(-1, err);
+		return NULL;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf || (st.st_size && pread_full(fd, buf, st.st_size, 0))) {
+		snprintf(err, errlen, "%s: cannot read: %s", mpath,
+			 buf ? (errno ? strerror(errno) : "shorter than its size") : "out of memory");
+		free(buf);
+		close(fd);
+		one_line(-1, err);
+		return NULL;
+	}
+	close(fd);
+	m = corpus_parse_manifest(mpath, buf, st.st_size, err, errlen);
+	free(buf);
+	return m;
+}
+
+/* ---- streams ---- */
+
+int corpus_stream_open(struct corpus_stream *s, const struct corpus *c, char *err,
+		       size_t errlen)
+{
+	memset(s, 0, sizeof(*s));
+	s->c = c;
+	s->max_pages = c->pages;
+	sha256_init(&s->sha);
+	if (!c->compressed)
+		return 0;
+	s->in_cap = ZSTD_DStreamInSize();
+	s->in = malloc(s->in_cap);
+	s->dctx = ZSTD_createDCtx();
+	if (!s->in || !s->dctx) {
+		snprintf(err, errlen, "%s: out of memory decompressing", c->path);
+		corpus_stream_close(s);
+		return -1;
+	}
+	return 0;
+}
+
+void corpus_stream_close(struct corpus_stream *s)
+{
+	sha256_abort(&s->sha);
+	ZSTD_freeDCtx(s->dctx);
+	free(s->in);
+	s->dctx = NULL;
+	s->in = NULL;
+}
+
+static int changed(const struct corpus_stream *s, const char *what, char *err, size_t errlen)
+{
+	snprintf(err, errlen,
+		 "%s: changed while zpoolbench was reading it (%s); nothing was measured on it: "
+		 "leave the file alone during a run and run again",
+		 s->c->path, what);
+	return -1;
+}
+
+static int64_t read_raw(struct corpus_stream *s, uint8_t *buf, uint64_t n, char *err,
+			size_t errlen)
+{
+	const struct corpus *c = s->c;
+	uint64_t left = c->pages - s->pages;
+
+	if (n > left)
+		n = left;
+	if (n && pread_full(c->fd, buf, n * PG, s->pages * PG)) {
+		if (errno && errno != EIO)
+			snprintf(err, errlen, "%s: read error: %s", c->path, strerror(errno));
+		else
+			changed(s, "it is shorter than when it was opened", err, errlen);
+		return -1;
+	}
+	return (int64_t)n;
+}
+
+/* Decompress into @buf up to @n pages; -1 with @err. */
+static int64_t read_zstd(struct corpus_stream *s, uint8_t *buf, uint64_t n, char *err,
+			 size_t errlen)
+{
+	const struct corpus *c = s->c;
+	ZSTD_outBuffer out;
+
+	/* with a limit, one page more than it allows is enough to know */
+	if (s->max_pages && n > s->max_pages + 1 - s->pages)
+		n = s->max_pages + 1 - s->pages;
+	out = (ZSTD_outBuffer){ buf, n * PG, 0 };
+	while (out.pos < out.size) {
+		ZSTD_inBuffer in;
+		size_t ret, before_out = out.pos;
+
+		if (s->in_pos == s->in_len && !s->in_eof) {
+			ssize_t got = pread(c->fd, s->in, s->in_cap, (off_t)s->in_off);
+
+			if (got < 0) {
+				snprintf(err, errlen, "%s: read error: %s", c->path, strerror(errno));
+				return -1;
+			}
+			s->in_off += got;
+			s->in_len = got;
+			s->in_pos = 0;
+			s->in_eof = got == 0;
+		}
+		in = (ZSTD_inBuffer){ s->in, s->in_len, s->in_pos };
+		ret = ZSTD_decompressStream(s->dctx, &out, &in);
+		if (ZSTD_isError(ret)) {
+			snprintf(err, errlen,
+				 "%s: corrupt zstd data (%s) after %llu compressed bytes; "
+				 "rebuild or re-fetch the file",
+				 c->path, ZSTD_getErrorName(ret),
+				 (unsigned long long)(s->in_off - s->in_len + in.pos));
+			return -1;
+		}
+		if (in.pos == s->in_pos && out.pos == before_out) {
+			/* no progress: the input is used up (a call without input says nothing) */
+			if (s->in_eof)
+				break;
+			continue;
+		}
+		s->in_pos = in.pos;
+		s->zret = ret;
+	}
+	if (out.pos < out.size && s->zret != 0) {
+		snprintf(err, errlen,
+			 "%s: truncated zstd data (the last frame is incomplete after %llu bytes); "
+			 "the file was cut short, rebuild or re-fetch it",
+			 c->path, (unsigned long long)s->in_off);
+		return -1;
+	}
+	if (out.pos % PG) {
+		uint64_t len = s->pages * PG + out.pos;
+
+		snprintf(err, errlen,
+			 "%s: decompresses to %llu bytes, not a whole number of %d-byte "
+			 "pages (%llu pages + %llu bytes); not a page file",
+			 c->path, (unsigned long long)len, PG, (unsigned long long)(len / PG),
+			 (unsigned long long)(len % PG));
+		return -1;
+	}
+	return (int64_t)(out.pos / PG);
+}
+
+int64_t corpus_stream_read(struct corpus_stream *s, uint8_t *buf, uint64_t n, char *err,
+			   size_t errlen)
+{
+	int64_t got = s->c->compressed ? read_zstd(s, buf, n, err, errlen)
+				       : read_raw(s, buf, n, err, errlen);
+
+	if (got <= 0)
+		return one_line(got, err);
+	if (s->max_pages && s->pages + got > s->max_pages) {
+		if (s->c->manifest_path[0] && !s->c->sha256[0])
+			snprintf(err, errlen,
+				 "%s: decompresses to more than the %llu pages its manifest %s says; "
+				 "the manifest belongs to another file",
+				 s->c->path, (unsigned long long)s->max_pages, s->c->manifest_path);
+		else
+			changed(s, "it holds more pages than when it was opened", err, errlen);
+		return one_line(-1, err);
+	}
+	sha256_update(&s->sha, buf, (size_t)got * PG);
+	s->pages += got;
+	return got;
+}
+
+int corpus_stream_finish(struct corpus_stream *s, char *err, size_t errlen)
+{
+	char hex[65];
+
+	sha256_final(&s->sha, s->digest);
+	sha256_hex(s->digest, hex);
+	if (s->pages != s->c->pages) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "%llu pages now, %llu before",
+			 (unsigned long long)s->pages, (unsigned long long)s->c->pages);
+		return one_line(changed(s, what, err, errlen), err);
+	}
+	if (strcmp(hex, s->c->sha256)) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "sha256 %.12s... now, %.12s... before", hex,
+			 s->c->sha256);
+		return one_line(changed(s, what, err, errlen), err);
+	}
+	return 0;
+}
+
+int corpus_for_each(const struct corpus *c,
+		    int (*fn)(void *arg, uint64_t first, const uint8_t *pages, uint64_t n),
+		    void *arg, char *err, size_t errlen)
+{
+	struct corpus_stream s;
+	uint8_t *buf = mmap(NULL, STREAM_BATCH * PG, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int ret = -1;
+
+	if (buf == MAP_FAILED) {
+		snprintf(err, errlen, "%s: out of memory", c->path);
+		return -1;
+	}
+	if (corpus_stream_open(&s, c, err, errlen))
+		goto out;
+	for (;;) {
+		uint64_t first = s.pages;
+		int64_t n = corpus_stream_read(&s, buf, STREAM_BATCH, err, errlen);
+
+		if (n < 0)
+			goto close;
+		if (n == 0)
+			break;
+		ret = fn(arg, first, buf, (uint64_t)n);
+		if (ret)
+			goto close;
+		ret = -1;
+	}
+	ret = corpus_stream_finish(&s, err, errlen);
+close:
+	corpus_stream_close(&s);
+out:
+	munmap(buf, STREAM_BATCH * PG);
+	return ret;
+}
+
+int corpus_cycle_next(struct corpus_cycle *cy, const struct corpus *c, uint8_t *page, char *err,
+		      size_t errlen)
+{
+	for (int round = 0; round < 2; round++) {
+		int64_t got;
+
+		if (!cy->open) {
+			if (corpus_stream_open(&cy->st, c, err, errlen))
+				return -1;
+			cy->open = true;
+		}
+		got = corpus_stream_read(&cy->st, page, 1, err, errlen);
+		if (got < 0)
+			return -1;
+		if (got == 1)
+			return 0;
+		/* the end: check the round, start the next */
+		cy->open = false;
+		if (corpus_stream_finish(&cy->st, err, errlen)) {
+			corpus_stream_close(&cy->st);
+			return -1;
+		}
+		corpus_stream_close(&cy->st);
+	}
+	snprintf(err, errlen, "%s: no pages", c->path);
+	return -1;
+}
+
+void corpus_cycle_close(struct corpus_cycle *cy)
+{
+	if (cy->open)
+		corpus_stream_close(&cy->st);
+	cy->open = false;
+}
+
+/* ---- opening ---- */
+
+static int open_file(struct corpus *c, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+
+	c->fd = open_regular(path, &st);
+	if (c->fd < 0) {
 		if (errno == ENOENT)
 			snprintf(err, errlen, "%s: no such corpus file", path);
+		else if (errno == EISDIR)
+			snprintf(err, errlen,
+				 "%s: is a directory; give a page file (NAME.pages or NAME.pages.zst)",
+				 path);
+		else if (errno == EINVAL)
+			snprintf(err, errlen,
+				 "%s: not a regular file (a device, FIFO or socket); give a page file",
+				 path);
 		else
 			snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st)) {
-		snprintf(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen,
-			 "%s: is a directory; give a page file (NAME.pages or NAME.pages.zst)",
-			 path);
-		close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		close(fd);
-		return -1;
-	}
+	c->file_size = st.st_size;
 	if (st.st_size == 0) {
 		snprintf(err, errlen, "%s: empty file; a corpus holds at least one %d-byte page",
 			 path, PG);
-		close(fd);
 		return -1;
 	}
-	len = st.st_size;
-	src = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (src == MAP_FAILED) {
-		snprintf(err, errlen, "%s: cannot map: %s", path, strerror(errno));
-		return -1;
-	}
-	if (c->compressed) {
-		uint8_t *out;
-		size_t outlen, maplen;
-		int r;
+	if (c->compressed)
+		return 0;
+	if (c->file_size % PG) {
+		uint8_t magic[4] = { 0 };
 
-		madvise(src, len, MADV_SEQUENTIAL);
-		r = unzstd(path, src, len, &out, &outlen, &maplen, err, errlen);
-		munmap(src, len);
-		if (r)
-			return -1;
-		c->data = out;
-		c->map_len = maplen;
-		len = outlen;
-		if (len == 0) {
-			snprintf(err, errlen, "%s: empty corpus (decompresses to 0 bytes)", path);
-			return -1;
-		}
-		if (len % PG) {
-			snprintf(err, errlen,
-				 "%s: decompresses to %zu bytes, not a whole number of %d-byte "
-				 "pages (%zu pages + %zu bytes); not a page file",
-				 path, len, PG, len / PG, len % PG);
-			return -1;
-		}
-		mprotect(out, maplen, PROT_READ);
-	} else {
-		c->data = src;
-		c->map_len = len;
-		if (len % PG) {
-			snprintf(err, errlen,
-				 "%s: %zu bytes is not a whole number of %d-byte pages "
-				 "(%zu pages + %zu bytes); truncated, or not a page file%s",
-				 path, len, PG, len / PG, len % PG,
-				 len >= 4 && !memcmp(src, "\x28\xb5\x2f\xfd", 4)
-					 ? " (it looks like zstd: name it NAME.pages.zst)"
-					 : "");
-			return -1;
-		}
+		if (pread(c->fd, magic, 4, 0) != 4)
+			magic[0] = 0;
+		snprintf(err, errlen,
+			 "%s: %llu bytes is not a whole number of %d-byte pages "
+			 "(%llu pages + %llu bytes); truncated, or not a page file%s",
+			 path, (unsigned long long)c->file_size, PG,
+			 (unsigned long long)(c->file_size / PG),
+			 (unsigned long long)(c->file_size % PG),
+			 !memcmp(magic, "\x28\xb5\x2f\xfd", 4)
+				 ? " (it looks like zstd: name it NAME.pages.zst)"
+				 : "");
+		return -1;
 	}
-	c->pages = len / PG;
+	c->pages = c->file_size / PG;
 	return 0;
+}
+
+/* The first pass: count (zstd) and hash the pages, bounded by the manifest's count. */
+static int hash_pass(struct corpus *c, uint64_t limit, char *err, size_t errlen)
+{
+	struct corpus_stream s;
+	uint8_t *buf = mmap(NULL, STREAM_BATCH * PG, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int ret = -1;
+
+	if (buf == MAP_FAILED) {
+		snprintf(err, errlen, "%s: out of memory", c->path);
+		return -1;
+	}
+	if (corpus_stream_open(&s, c, err, errlen))
+		goto out;
+	s.max_pages = c->compressed ? limit : c->pages;
+	for (;;) {
+		int64_t n = corpus_stream_read(&s, buf, STREAM_BATCH, err, errlen);
+
+		if (n < 0)
+			goto close;
+		if (n == 0)
+			break;
+	}
+	if (c->compressed && s.pages == 0) {
+		snprintf(err, errlen, "%s: empty corpus (decompresses to 0 bytes)", c->path);
+		goto close;
+	}
+	c->pages = s.pages;
+	sha256_final(&s.sha, s.digest);
+	sha256_hex(s.digest, c->sha256);
+	ret = 0;
+close:
+	corpus_stream_close(&s);
+out:
+	munmap(buf, STREAM_BATCH * PG);
+	return ret;
 }
 
 int corpus_open(struct corpus *c, const char *path, char *err, size_t errlen)
 {
-	char merr[512];
+	uint64_t said = 0;
 	struct stat st;
 
 	memset(c, 0, sizeof(*c));
+	c->fd = -1;
 	if (strlen(path) >= sizeof(c->path)) {
 		snprintf(err, errlen, "%.64s...: path too long", path);
-		return -1;
+		return one_line(-1, err);
 	}
 	strcpy(c->path, path);
 	corpus_name(path, c->name, sizeof(c->name));
 	c->compressed = ends_with(path, ".zst");
-	if (map_file(c, path, err, errlen))
+	if (open_file(c, path, err, errlen))
 		goto fail;
-	hash_pages(c->data, c->pages, !c->compressed, c->sha256);
+	/* the manifest first: its page count bounds what a .zst may expand to */
 	corpus_manifest_path(path, c->manifest_path, sizeof(c->manifest_path));
-	if (stat(c->manifest_path, &st) != 0 && errno == ENOENT) {
+	if (lstat(c->manifest_path, &st) != 0 && errno == ENOENT) {
 		c->manifest_path[0] = 0; /* a user corpus: accepted as it is */
 	} else {
-		c->manifest = json_parse_file(c->manifest_path, merr, sizeof(merr));
+		char merr[1024];
+
+		c->manifest = corpus_read_manifest(c->manifest_path, merr, sizeof(merr));
 		if (!c->manifest) {
 			snprintf(err, errlen, "%s (the manifest of %s)", merr, path);
 			goto fail;
 		}
-		if (corpus_check_manifest(c->manifest, c->manifest_path, c->pages, c->sha256, err,
-					  errlen))
+		if (check_fields(c->manifest, c->manifest_path, &said, err, errlen))
 			goto fail;
+		if (said == 0) {
+			snprintf(err, errlen, "%s: says 0 pages; a corpus holds at least one page",
+				 c->manifest_path);
+			goto fail;
+		}
+		if (!c->compressed && said != c->pages) {
+			pages_differ(c->manifest_path, said, c->pages, err, errlen);
+			goto fail;
+		}
 	}
-	c->source = json_str(json_get(c->manifest, "source"));
+	if (hash_pass(c, c->manifest ? said : 0, err, errlen))
+		goto fail;
+	if (c->manifest &&
+	    check_manifest(c->manifest, c->manifest_path, c->pages, c->sha256, err, errlen))
+		goto fail;
+	c->source = json_string_value(json_object_get(c->manifest, "source"));
 	if (!c->source)
 		c->source = "unknown";
-	c->workload = json_str(json_get(c->manifest, "workload"));
+	c->workload = json_string_value(json_object_get(c->manifest, "workload"));
 	if (!c->workload)
 		c->workload = c->name;
 	return 0;
@@ -400,8 +657,9 @@ fail:
 
 void corpus_close(struct corpus *c)
 {
-	if (c->data)
-		munmap((void *)c->data, c->map_len);
-	json_free(c->manifest);
+	if (c->fd >= 0)
+		close(c->fd);
+	json_decref(c->manifest);
 	memset(c, 0, sizeof(*c));
+	c->fd = -1;
 }

@@ -15,12 +15,27 @@
  *	  "selection": "how the pages were chosen", ...
  *	}
  *
- * The reader maps a raw file read-only, or decompresses a .zst once into an
- * anonymous mapping; the pages are never held twice.  It checks the size
- * (non-empty, a whole number of pages) and, when a manifest exists, its
- * format version, page size, page count and sha256.  A corpus without a
- * manifest is accepted (user corpora) and its sha256 computed.  Every problem
- * comes back as one line in @err naming the file and what is wrong.
+ * The reader opens the file once and keeps that one descriptor for the whole
+ * run: every later read goes through it, so a file renamed over the path or
+ * removed meanwhile changes nothing.  Opening reads the pages once, as a
+ * stream (a .zst is decompressed a buffer at a time, never into memory as a
+ * whole), to count and hash them, and checks the size (non-empty, a whole
+ * number of pages) and, when a manifest exists, its format version, page
+ * size, page count and sha256.  A manifest is read first: its page count
+ * bounds a .zst's expansion before it happens.  A corpus without a manifest
+ * is accepted (user corpora) and its sha256 computed.
+ *
+ * Pages are read again only through a stream (struct corpus_stream): in
+ * order, hashed as they are read; corpus_stream_finish() compares the count
+ * and the sha256 with what corpus_open() found, so whoever used the bytes
+ * knows that they are the bytes of the corpus it names (a file rewritten in
+ * place during a run is caught there).  Memory does not grow with the corpus.
+ *
+ * Inputs that could block are refused: the corpus and the manifest must be
+ * regular files (a FIFO is opened without blocking, then refused), and a
+ * manifest larger than CORPUS_MANIFEST_MAX is refused before it is read.
+ * Every problem comes back as one line in @err naming the file and what is
+ * wrong.
  */
 #ifndef ZPB_CORPUS_H
 #define ZPB_CORPUS_H
@@ -30,10 +45,12 @@
 #include <stdint.h>
 
 #include "json.h"
+#include "sha256.h"
 
 #define CORPUS_PAGE_SIZE 4096
 #define CORPUS_FORMAT "zpoolbench-corpus"
 #define CORPUS_FORMAT_VERSION 1
+#define CORPUS_MANIFEST_MAX (1u << 20) /* bytes: a manifest is a few hundred */
 
 struct corpus {
 	char path[4096];	  /* as given */
@@ -42,21 +59,66 @@ struct corpus {
 	bool compressed;	  /* read from zstd */
 	uint64_t pages;
 	char sha256[65];	  /* of the raw pages, lower-case hex */
-	struct json *manifest;	  /* parsed manifest, or NULL */
+	struct json_t *manifest;  /* parsed manifest (jansson), or NULL */
 	const char *source;	  /* manifest "source", or "unknown" */
 	const char *workload;	  /* manifest "workload", or the name */
-	const uint8_t *data;	  /* pages * CORPUS_PAGE_SIZE bytes */
-	size_t map_len;		  /* length of the mapping behind data */
+	int fd;			  /* the file, open from corpus_open() to corpus_close() */
+	uint64_t file_size;	  /* its size when opened */
 };
 
-/* 0, or -1 with one line "PATH: problem" in @err (and *c zeroed). */
+/* 0, or -1 with one line "PATH: problem" in @err (and *c zeroed, fd -1). */
 int corpus_open(struct corpus *c, const char *path, char *err, size_t errlen);
 void corpus_close(struct corpus *c);
 
-static inline const uint8_t *corpus_page(const struct corpus *c, uint64_t i)
-{
-	return c->data + i * CORPUS_PAGE_SIZE;
-}
+/*
+ * Reading the pages in order through the corpus's descriptor, hashing them
+ * as they are read.  corpus_stream_read() returns the number of pages put
+ * into @buf (at most @n; 0 at the end) or -1 with one line in @err.
+ * corpus_stream_finish() (after the last page) checks the page count and
+ * the sha256 against the corpus: 0, or -1 with "PATH: changed while
+ * zpoolbench was reading it ..." in @err.  Close always.
+ */
+struct corpus_stream {
+	const struct corpus *c;
+	uint64_t pages;		  /* delivered so far */
+	uint64_t max_pages;	  /* more is an error (a manifest's count), 0: no limit */
+	uint64_t in_off;	  /* next file offset to read (zstd) */
+	struct sha256 sha;
+	void *dctx;		  /* ZSTD_DCtx */
+	uint8_t *in;		  /* compressed input buffer */
+	size_t in_cap, in_len, in_pos;
+	size_t zret;		  /* last ZSTD_decompressStream() result: 0 = frame complete */
+	bool in_eof;
+	uint8_t digest[32];
+};
+int corpus_stream_open(struct corpus_stream *s, const struct corpus *c, char *err,
+		       size_t errlen);
+int64_t corpus_stream_read(struct corpus_stream *s, uint8_t *buf, uint64_t n, char *err,
+			   size_t errlen);
+int corpus_stream_finish(struct corpus_stream *s, char *err, size_t errlen);
+void corpus_stream_close(struct corpus_stream *s);
+
+/*
+ * Pages one at a time, the first again after the last (each round is a
+ * stream, checked at its end): for consumers that cycle through a corpus.
+ * 0, or -1 with @err.  Close always (a zeroed struct is closed).
+ */
+struct corpus_cycle {
+	struct corpus_stream st;
+	bool open;
+};
+int corpus_cycle_next(struct corpus_cycle *cy, const struct corpus *c, uint8_t *page, char *err,
+		      size_t errlen);
+void corpus_cycle_close(struct corpus_cycle *cy);
+
+/*
+ * The whole corpus through a stream, @fn(@arg, first page index, pages, n)
+ * called per buffer of up to 64 pages; then the count and sha256 are
+ * checked.  0, -1 with @err, or what @fn returned if not 0.
+ */
+int corpus_for_each(const struct corpus *c, int (*fn)(void *arg, uint64_t first,
+						      const uint8_t *pages, uint64_t n),
+		    void *arg, char *err, size_t errlen);
 
 /* The manifest path for a corpus path: strip ".zst", then ".pages", add ".json". */
 void corpus_manifest_path(const char *path, char *out, size_t outlen);
@@ -65,7 +127,16 @@ void corpus_manifest_path(const char *path, char *out, size_t outlen);
  * Check a parsed manifest against the pages (exposed for tests and fuzzing):
  * 0, or -1 with "MANIFEST: problem" in @err.
  */
-int corpus_check_manifest(const struct json *m, const char *mpath, uint64_t pages,
+/*
+ * Read and parse a manifest (a regular file of at most CORPUS_MANIFEST_MAX
+ * bytes; repeated keys are refused): the jansson value, or NULL with
+ * "MPATH: problem" in @err.  corpus_parse_manifest() does the same for a
+ * buffer (fuzzing).
+ */
+struct json_t *corpus_read_manifest(const char *mpath, char *err, size_t errlen);
+struct json_t *corpus_parse_manifest(const char *mpath, const void *text, size_t len, char *err,
+				     size_t errlen);
+int corpus_check_manifest(const struct json_t *m, const char *mpath, uint64_t pages,
 			  const char *sha256, char *err, size_t errlen);
 
 /*

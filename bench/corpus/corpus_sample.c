@@ -52,3 +52,32 @@ int corpus_sample_pick(uint64_t seed, const char *source_sha256, uint64_t n, uin
 	free(bits);
 	return 0;
 }
+
+struct sample_write {
+	const uint64_t *idx;
+	uint64_t k, next;
+	FILE *out;
+	struct sha256 *s;
+};
+
+static int sample_pages(void *arg, uint64_t first, const uint8_t *pages, uint64_t n)
+{
+	struct sample_write *w = arg;
+
+	while (w->next < w->k && w->idx[w->next] < first + n) {
+		const uint8_t *pg = pages + (w->idx[w->next] - first) * CORPUS_PAGE_SIZE;
+
+		fwrite(pg, 1, CORPUS_PAGE_SIZE, w->out);
+		sha256_update(w->s, pg, CORPUS_PAGE_SIZE);
+		w->next++;
+	}
+	return 0;
+}
+
+int corpus_sample_write(const struct corpus *c, const uint64_t *idx, uint64_t k, FILE *out,
+			struct sha256 *s, char *err, size_t errlen)
+{
+	struct sample_write w = { .idx = idx, .k = k, .out = out, .s = s };
+
+	return corpus_for_each(c, sample_pages, &w, err, errlen);
+}

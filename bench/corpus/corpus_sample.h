@@ -14,6 +14,7 @@
 #define ZPB_CORPUS_SAMPLE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "corpus/corpus.h"
 
@@ -23,5 +24,12 @@
  */
 int corpus_sample_pick(uint64_t seed, const char *source_sha256, uint64_t n, uint64_t k,
 		       uint64_t *out);
+
+/*
+ * Write the pages @idx[0..k) (ascending) of @c to @out and into the digest
+ * @s, reading the corpus as one stream.  0, or -1 with one line in @err.
+ */
+int corpus_sample_write(const struct corpus *c, const uint64_t *idx, uint64_t k, FILE *out,
+			struct sha256 *s, char *err, size_t errlen);
 
 #endif /* ZPB_CORPUS_SAMPLE_H */

@@ -339,6 +339,7 @@ int snapshot_dump(pid_t pid, bool shared, FILE *out, struct snapshot_result *res
 	sha256_hex(digest, res->sha256);
 	ret = 0;
 resume:
+	sha256_abort(&d.sha); /* a digest not finished */
 	zpb_cleanup_pop(true);
 out:
 	if (d.mem >= 0)

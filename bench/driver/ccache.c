@@ -2,7 +2,7 @@
 /*
  * ccache.c - the compression cache file (see ccache.h).
  */
-#define _GNU_SOURCE /* O_TMPFILE */
+#define _GNU_SOURCE /* O_TMPFILE, memfd_create */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -11,11 +11,12 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "driver/ccache.h"
 #include "util.h"
 
-_Static_assert(sizeof(struct cpage) == 12, "index records are 12 bytes");
+_Static_assert(sizeof(struct cpage) == 20, "index records are 20 bytes");
 _Static_assert(sizeof(struct ccache_header) == 192, "header layout");
 
 #define HEADER_BYTES 256 /* room reserved for the header */
@@ -25,42 +26,16 @@ uint64_t ccache_data_off(uint64_t pages)
 	return HEADER_BYTES + pages * sizeof(struct cpage);
 }
 
-/* ---- checksum: four independent multiply-rotate lanes over 8-byte words ---- */
+/* ---- checksums: xxHash's XXH3 ---- */
 
-static inline uint64_t rotl(uint64_t x, int r)
+uint64_t ccache_sum(const void *p, size_t len, uint64_t seed)
 {
-	return x << r | x >> (64 - r);
+	return XXH3_64bits_withSeed(p, len, seed);
 }
 
-static inline uint64_t mix(uint64_t h, uint64_t w)
+uint64_t ccache_page_sum(const void *page, size_t len, bool same, uint64_t word)
 {
-	return rotl(h ^ (w * 0x9e3779b97f4a7c15ULL), 29) * 0xc2b2ae3d27d4eb4fULL;
-}
-
-uint64_t cc_hash(const void *p, size_t len, uint64_t seed)
-{
-	const uint8_t *b = p;
-	uint64_t h[4] = { seed ^ 0x243f6a8885a308d3ULL, seed ^ 0x13198a2e03707344ULL,
-			  seed ^ 0xa4093822299f31d0ULL, seed ^ 0x082efa98ec4e6c89ULL };
-	uint64_t w, r;
-	size_t i = 0;
-
-	for (; i + 32 <= len; i += 32)
-		for (int k = 0; k < 4; k++) {
-			memcpy(&w, b + i + 8 * k, 8);
-			h[k] = mix(h[k], w);
-		}
-	for (; i + 8 <= len; i += 8) {
-		memcpy(&w, b + i, 8);
-		h[0] = mix(h[0], w);
-	}
-	w = 0;
-	memcpy(&w, b + i, len - i);
-	h[1] = mix(h[1], w ^ ((uint64_t)len << 56));
-	r = rotl(h[0], 1) + rotl(h[1], 7) + rotl(h[2], 12) + rotl(h[3], 18);
-	r ^= len;
-	r = (r ^ (r >> 33)) * 0xff51afd7ed558ccdULL;
-	return r ^ (r >> 33);
+	return same ? word : XXH3_64bits(page, len);
 }
 
 /* ---- names ---- */
@@ -69,31 +44,40 @@ int ccache_dir(const char *opt, char *out, size_t len)
 {
 	const char *env = getenv("ZPB_CCACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
+	int n;
 
 	if (!opt)
 		opt = env && *env ? env : NULL;
-	if (opt) {
-		snprintf(out, len, "%s", strcmp(opt, "off") ? opt : "");
-		return 0;
-	}
-	if (xdg && *xdg == '/')
-		snprintf(out, len, "%s/zpoolbench", xdg);
+	if (opt)
+		n = snprintf(out, len, "%s", strcmp(opt, "off") ? opt : "");
+	else if (xdg && *xdg == '/')
+		n = snprintf(out, len, "%s/zpoolbench", xdg);
 	else if (home && *home == '/')
-		snprintf(out, len, "%s/.cache/zpoolbench", home);
+		n = snprintf(out, len, "%s/.cache/zpoolbench", home);
 	else
 		return -1;
+	if (n < 0 || (size_t)n >= len) {
+		out[0] = '\0';
+		return -2;
+	}
 	return 0;
 }
 
-void ccache_path(const char *dir, const char *sha256, const char *codec, char *out, size_t len)
+int ccache_path(const char *dir, const char *sha256, const char *codec, char *out, size_t len)
 {
 	char c[32];
 	size_t i;
+	int n;
 
 	for (i = 0; codec[i] && i + 1 < sizeof(c); i++)
 		c[i] = (codec[i] == ':' || codec[i] == '/') ? '_' : codec[i];
 	c[i] = '\0';
-	snprintf(out, len, "%s/%s-%s.zpbcc", dir, sha256, c);
+	n = snprintf(out, len, "%s/%s-%s.zpbcc", dir, sha256, c);
+	if (n < 0 || (size_t)n + 32 >= len) { /* room for the temporary name's suffix too */
+		out[0] = '\0';
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- data checksum: 1 MiB blocks hashed on all threads, combined in order ---- */
@@ -129,7 +113,7 @@ static void *sum_worker(void *arg)
 			__atomic_store_n(&j->failed, got < 0 ? errno : EIO, __ATOMIC_RELAXED);
 			break;
 		}
-		j->block_sum[b] = cc_hash(buf, n, b);
+		j->block_sum[b] = ccache_sum(buf, n, b);
 	}
 	munmap(buf, CCACHE_BLOCK);
 	return NULL;
@@ -158,7 +142,7 @@ int ccache_data_sum(int fd, uint64_t off, uint64_t len, int threads, uint64_t *s
 		errno = j.failed;
 		return -1;
 	}
-	*sum = cc_hash(j.block_sum, j.nblocks * sizeof(*j.block_sum), len);
+	*sum = ccache_sum(j.block_sum, j.nblocks * sizeof(*j.block_sum), len);
 	free(j.block_sum);
 	return 0;
 }
@@ -167,7 +151,7 @@ int ccache_data_sum(int fd, uint64_t off, uint64_t len, int threads, uint64_t *s
 
 static uint64_t header_sum(const struct ccache_header *h)
 {
-	return cc_hash(h, offsetof(struct ccache_header, header_sum), 0x68656164);
+	return ccache_sum(h, offsetof(struct ccache_header, header_sum), 0x68656164);
 }
 
 #define WHY(...) (snprintf(why, whylen, __VA_ARGS__), -1)
@@ -208,7 +192,8 @@ int ccache_open(const char *path, const char *sha256, const char *codec, uint64_
 {
 	struct stat st;
 	uint64_t sum;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* never blocks: a FIFO opens at once with O_NONBLOCK and is refused below */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -218,9 +203,12 @@ int ccache_open(const char *path, const char *sha256, const char *codec, uint64_
 		return -1;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		snprintf(why, whylen, "not a regular file");
+		snprintf(why, whylen, "not a regular file (%s)",
+			 S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
+												: "a device or socket");
 		goto bad;
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	if ((uint64_t)st.st_size < sizeof(*hdr) || pread_full(fd, hdr, sizeof(*hdr), 0)) {
 		snprintf(why, whylen, "truncated: %llu bytes, shorter than the header",
 			 (unsigned long long)st.st_size);
@@ -232,7 +220,7 @@ int ccache_open(const char *path, const char *sha256, const char *codec, uint64_
 		snprintf(why, whylen, "cannot read the index");
 		goto bad;
 	}
-	if (cc_hash(index, pages * sizeof(*index), 0x696e6478) != hdr->index_sum) {
+	if (ccache_sum(index, pages * sizeof(*index), 0x696e6478) != hdr->index_sum) {
 		snprintf(why, whylen, "corrupt index (checksum)");
 		goto bad;
 	}
@@ -317,25 +305,75 @@ static void drop_hook(struct ccache_writer *w)
 	w->hook = -1;
 }
 
+/* A file for a run without a cache: unlinked in $TMPDIR, else in memory. */
+static int anon_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		fd = memfd_create("zpoolbench-pages", MFD_CLOEXEC);
+	return fd;
+}
+
 int ccache_create(struct ccache_writer *w, const char *path)
 {
+	char dir[4096];
+	const char *slash;
+
 	memset(w, 0, sizeof(*w));
 	w->hook = -1;
 	if (!path) {
-		const char *dir = getenv("TMPDIR");
-
-		if (!dir || !*dir)
-			dir = "/tmp";
-		w->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		w->fd = anon_file();
 		return w->fd;
 	}
 	snprintf(w->path, sizeof(w->path), "%s", path);
-	snprintf(w->tmp, sizeof(w->tmp), "%s.tmp.%ld", path, (long)getpid());
-	w->fd = open(w->tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (w->fd < 0)
+	slash = strrchr(path, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	w->fd = open(slash == path ? "/" : dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+	if (w->fd >= 0) {
+		w->unnamed = true;
+		return w->fd;
+	}
+	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
 		return -1;
+	/* no O_TMPFILE here: a named temporary file, its clean-up armed before it exists */
+	snprintf(w->tmp, sizeof(w->tmp), "%s.tmp.%ld", path, (long)getpid());
 	arm_hook(w);
+	w->fd = open(w->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (w->fd < 0) {
+		int e = errno;
+
+		w->tmp[0] = '\0';
+		drop_hook(w);
+		errno = e;
+		return -1;
+	}
 	return w->fd;
+}
+
+/* Give an unnamed file a temporary name (the hook armed first): 0 or -1 with errno. */
+static int link_unnamed(struct ccache_writer *w)
+{
+	char proc[64];
+
+	snprintf(w->tmp, sizeof(w->tmp), "%s.tmp.%ld", w->path, (long)getpid());
+	arm_hook(w);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", w->fd);
+	unlink(w->tmp); /* a stale one of an earlier process with this pid */
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, w->tmp, AT_SYMLINK_FOLLOW)) {
+		int e = errno;
+
+		w->tmp[0] = '\0';
+		drop_hook(w);
+		errno = e;
+		return -1;
+	}
+	w->unnamed = false;
+	return 0;
 }
 
 int ccache_commit(struct ccache_writer *w, struct ccache_header *hdr, const struct cpage *index,
@@ -349,7 +387,7 @@ int ccache_commit(struct ccache_writer *w, struct ccache_header *hdr, const stru
 	hdr->bom = CCACHE_BOM;
 	hdr->index_off = HEADER_BYTES;
 	hdr->data_off = HEADER_BYTES + hdr->pages * sizeof(*index);
-	hdr->index_sum = cc_hash(index, hdr->pages * sizeof(*index), 0x696e6478);
+	hdr->index_sum = ccache_sum(index, hdr->pages * sizeof(*index), 0x696e6478);
 	if (ccache_data_sum(w->fd, hdr->data_off, hdr->data_bytes, threads, &hdr->data_sum) ||
 	    pwrite_full(w->fd, index, hdr->pages * sizeof(*index), hdr->index_off))
 		goto fail;
@@ -358,6 +396,8 @@ int ccache_commit(struct ccache_writer *w, struct ccache_header *hdr, const stru
 		goto fail;
 	if (!w->path[0])
 		return 0; /* an unlinked temporary file: nothing to rename */
+	if (w->unnamed && link_unnamed(w))
+		goto fail;
 	if (rename(w->tmp, w->path))
 		goto fail;
 	w->tmp[0] = '\0';

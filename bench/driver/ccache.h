@@ -11,23 +11,31 @@
  * $HOME/.cache/zpoolbench; "off" disables the cache (the compressed pages
  * then go to an unlinked temporary file, still streamed).
  *
- * File format version 1, host byte order (the header's byte-order mark
+ * File format version 2, host byte order (the header's byte-order mark
  * refuses a file from a machine of the other order):
  *
  *	header (192 bytes, 256 reserved): magic "ZPBCCACH", version, header size, the
  *	    byte-order mark 0x01020304, pages, index and data offsets, data
  *	    bytes, the build's compression wall time, codec spec, corpus
- *	    sha256, checksums of the index and of the data, and a checksum of
+ *	    sha256, XXH3-64 checksums of the index and of the data, and one of
  *	    the header itself;
- *	index (12 bytes per page, struct cpage): offset of the page's bytes
- *	    in the data area, compressed length, compression time, same-filled;
+ *	index (20 bytes per page, struct cpage): offset of the page's bytes
+ *	    in the data area, compressed length, compression time, same-filled,
+ *	    and the XXH3-64 of the original page (for a same-filled page: its
+ *	    8-byte word), against which every load is checked;
  *	data: the compressed bytes, in the order the workers finished them.
  *
- * The file is written under a temporary name and renamed when complete.
- * Opening checks everything: magic, version, byte order, sizes (a truncated
- * file), the header, index and data checksums (data in 1 MiB blocks, on all
- * cores), that every index entry lies inside the data, the codec and the
- * sha256; any mismatch is reported in one line and the caller rebuilds.
+ * The file is written as an unnamed file in the cache folder (O_TMPFILE) and
+ * given its name only when complete (linked under a temporary name, renamed),
+ * so an interruption, even SIGKILL, leaves nothing behind.  Opening checks
+ * everything: the type (a regular file: a FIFO, a directory or a device at
+ * that path is refused without blocking), magic, version, byte order, sizes (a
+ * truncated file), the header, index and data checksums (data in 1 MiB
+ * blocks, on all cores), that every index entry lies inside the data, the
+ * codec and the sha256.  Then the page set (pageset.h) checks the entry
+ * against the corpus itself, page by page, before any of it is used.  Any
+ * problem is reported in one line and the caller rebuilds, or runs without
+ * the cache.
  */
 #ifndef ZPB_CCACHE_H
 #define ZPB_CCACHE_H
@@ -36,14 +44,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CCACHE_VERSION 1
+#define CCACHE_VERSION 2
 #define CCACHE_MAGIC "ZPBCCACH"
 #define CCACHE_BOM 0x01020304u
 #define CCACHE_BLOCK (1u << 20) /* data checksum block */
 
 /*
  * One page of a compressed corpus; the index record of the cache file:
- * 12 bytes, so that a million pages keep 12 MB in memory.
+ * 20 bytes, so that a million pages keep 20 MB in memory.
  */
 struct cpage {
 	uint64_t off : 40;	/* offset of the compressed bytes in the data area (< 1 TiB) */
@@ -51,6 +59,7 @@ struct cpage {
 	uint64_t same : 1;	/* every 8-byte word equal */
 	uint64_t unused : 9;
 	uint32_t comp_ns;	/* time codec_compress took for this page */
+	uint64_t sum;		/* XXH3-64 of the page; a same-filled page: its word */
 } __attribute__((packed));
 
 struct ccache_header {
@@ -75,17 +84,19 @@ struct ccache_header {
 /* Where the data area of a cache file for @pages pages starts. */
 uint64_t ccache_data_off(uint64_t pages);
 
-/* A 64-bit checksum of @len bytes (not cryptographic; catches corruption). */
-uint64_t cc_hash(const void *p, size_t len, uint64_t seed);
+/* XXH3-64 of @len bytes with @seed (xxHash; catches corruption, not attacks). */
+uint64_t ccache_sum(const void *p, size_t len, uint64_t seed);
+/* The index record's sum of an original page (pageset.h checks loads with it). */
+uint64_t ccache_page_sum(const void *page, size_t len, bool same, uint64_t word);
 
 /*
  * The cache folder: @opt (--ccache), else the environment as above.  Writes
- * "" for "off".  0, or -1 if no folder can be named (no HOME): the caller
- * runs without the cache.
+ * "" for "off".  0, -1 if no folder can be named (no HOME), or -2 if the
+ * name does not fit in @len: the caller runs without the cache.
  */
 int ccache_dir(const char *opt, char *out, size_t len);
-/* DIR/<sha256>-<codec>.zpbcc */
-void ccache_path(const char *dir, const char *sha256, const char *codec, char *out, size_t len);
+/* DIR/<sha256>-<codec>.zpbcc: 0, or -1 if it does not fit in @len (never shortened). */
+int ccache_path(const char *dir, const char *sha256, const char *codec, char *out, size_t len);
 
 /*
  * Open and check a cache file for @pages pages of the corpus @sha256 with
@@ -101,20 +112,23 @@ int ccache_open(const char *path, const char *sha256, const char *codec, uint64_
 int ccache_data_sum(int fd, uint64_t off, uint64_t len, int threads, uint64_t *sum);
 
 /*
- * A new cache file: a temporary file beside @path (removed again on a
- * signal or by ccache_abort), or with @path NULL an unlinked temporary file
- * in $TMPDIR (a run without a cache).  The descriptor, or -1 with errno.
+ * A new cache file: an unnamed file in the folder of @path (O_TMPFILE; where
+ * the file system has none, a temporary name beside @path, removed again on
+ * a signal, at exit or by ccache_abort), or with @path NULL an unlinked
+ * temporary file in $TMPDIR, else in memory (memfd): a run without a
+ * cache.  The descriptor, or -1 with errno.
  */
 struct ccache_writer {
 	int fd;
 	char path[4096];
-	char tmp[4096 + 32];
-	int hook;  /* index of the clean-up hook, -1: none */
-	void *rec; /* its record */
+	char tmp[4096 + 32];	/* the temporary name, "" while unnamed or after commit */
+	bool unnamed;		/* O_TMPFILE: linked at commit */
+	int hook;		/* index of the clean-up hook, -1: none */
+	void *rec;		/* its record */
 };
 int ccache_create(struct ccache_writer *w, const char *path);
 /*
- * Complete the file: data checksum, index, header; rename into place.
+ * Complete the file: data checksum, index, header; give it its name.
  * @hdr has pages, data_bytes, wall_ns, codec and sha256 set.  0, or -1 with
  * errno (the file is removed).
  */

@@ -105,6 +105,7 @@ bad_level:
 int codec_parse_list(const char *list, struct codec *out, int max, char *err, size_t errlen)
 {
 	const char *p = list;
+	size_t ipos[64], ilen[64]; /* where the first 64 items are, for messages */
 	int n = 0;
 
 	for (;;) {
@@ -125,6 +126,20 @@ int codec_parse_list(const char *list, struct codec *out, int max, char *err, si
 		item[len] = 0;
 		if (codec_parse(item, &out[n], err, errlen))
 			return -1;
+		if (n < 64) {
+			ipos[n] = (size_t)(p - list);
+			ilen[n] = len;
+		}
+		for (int k = 0; k < n; k++) {
+			if (strcmp(out[k].name, out[n].name))
+				continue;
+			/* one key, one row: the same codec twice would give two rows for it */
+			snprintf(err, errlen,
+				 "'%.*s' and '%s' are the same codec (%s) in '%s'; name each codec once",
+				 k < 64 ? (int)ilen[k] : 0, k < 64 ? list + ipos[k] : "", item,
+				 out[n].name, list);
+			return -1;
+		}
 		n++;
 		if (!comma)
 			return n;

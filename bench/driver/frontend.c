@@ -11,10 +11,11 @@
 
 /* the calling thread's counter shard */
 static __thread unsigned int fe_shard;
+/* the calling thread's codec context (for the original of a raw page), or NULL */
+static __thread struct codec_ctx *fe_cx;
 
-/* per-thread buffers: staged compressed bytes, the original page, a copy for checks */
+/* per-thread buffer: the staged compressed bytes (or the raw page) */
 static __thread uint8_t fe_stage[CODEC_BOUND] __attribute__((aligned(64)));
-static __thread uint8_t fe_orig[CODEC_PAGE] __attribute__((aligned(64)));
 
 #define ADD(fe, field, v) __atomic_add_fetch(&(fe)->cs[fe_shard].c.field, (v), __ATOMIC_RELAXED)
 #define SUB(fe, field, v) __atomic_sub_fetch(&(fe)->cs[fe_shard].c.field, (v), __ATOMIC_RELAXED)
@@ -31,6 +32,11 @@ static __thread uint8_t fe_orig[CODEC_PAGE] __attribute__((aligned(64)));
 void fe_bind_thread(unsigned int idx)
 {
 	fe_shard = idx % FE_SHARDS;
+}
+
+void fe_bind_codec(struct codec_ctx *cx)
+{
+	fe_cx = cx;
 }
 
 #define ZSWAP_HEADER 8	/* the swap entry in front of the data (LRU-era zswap) */
@@ -129,7 +135,7 @@ int fe_parse(const char *spec, struct fe_config *cfg, char *err, size_t errlen)
 		return -1;
 	}
 	for (tok = strtok_r(params, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '=');
+		char *eq = strchr(tok, '='), seen[sizeof(cfg->spec) + 2];
 
 		if (!eq) {
 			snprintf(err, errlen, "front end: '%s' needs a value: KEY=VALUE (valid: %s)",
@@ -137,6 +143,15 @@ int fe_parse(const char *spec, struct fe_config *cfg, char *err, size_t errlen)
 			return -1;
 		}
 		*eq = '\0';
+		/* a repeated key is refused, as in allocator specs ("KEY=" in what came before) */
+		snprintf(seen, sizeof(seen), "%s=", tok);
+		for (const char *k = cfg->spec; (k = strstr(k, seen)); k++) {
+			if (k[-1] == ':' || k[-1] == ',') {
+				snprintf(err, errlen, "front end: key '%s' given twice in '%s'", tok,
+					 spec);
+				return -1;
+			}
+		}
 		if (fe_param(cfg, tok, eq + 1, err, errlen))
 			return -1;
 		off += snprintf(cfg->spec + off, sizeof(cfg->spec) - off, "%c%s=%s",
@@ -185,12 +200,9 @@ static void fe_fail(struct frontend *fe, const char *fmt, ...)
 static bool content_ok(const struct frontend *fe, const struct fe_slot *s, const uint8_t *src)
 {
 	const struct cpage *cp = &fe->ps->pg[s->page];
-	const uint8_t *orig;
 
-	if (s->raw) {
-		orig = pageset_page(fe->ps, s->page, fe_orig);
-		return orig && !memcmp(src + fe->hlen, orig, METRICS_PAGE);
-	}
+	if (s->raw)
+		return pageset_is_page(fe->ps, s->page, src + fe->hlen);
 	return s->len - fe->hlen == cp->len && !pageset_data(fe->ps, s->page, fe_stage) &&
 	       !memcmp(src + fe->hlen, fe_stage, cp->len);
 }
@@ -371,21 +383,16 @@ static int reject(struct frontend *fe, struct fe_slot *s, int why)
  */
 static int stage(struct frontend *fe, const struct cpage *cp, uint32_t page, uint64_t *word)
 {
-	const uint8_t *orig;
-
 	if (fe->cfg.kind != FE_NONE && cp->same) {
-		orig = pageset_page(fe->ps, page, fe_orig);
-		if (!orig)
-			return -1;
-		memcpy(word, orig, sizeof(*word));
+		*word = cp->sum; /* a same-filled page's record holds its word */
 		return 0;
 	}
 	if (fe->cfg.kind == FE_ZRAM && cp->len >= fe->huge) {
-		orig = pageset_page(fe->ps, page, fe_stage);
-		if (!orig)
+		if (pageset_page(fe->ps, page, fe_cx, fe_stage)) {
+			if (!errno)
+				errno = EIO;
 			return -1;
-		if (orig != fe_stage)
-			memcpy(fe_stage, orig, METRICS_PAGE);
+		}
 		return 0;
 	}
 	if (cp->len > METRICS_PAGE)
@@ -466,19 +473,11 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 	return SLOT_OBJ;
 }
 
-static bool same_filled_ok(const uint8_t *orig, uint64_t word)
-{
-	for (int i = 0; i < METRICS_PAGE; i += 8)
-		if (memcmp(orig + i, &word, 8))
-			return false;
-	return true;
-}
-
 int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *buf,
 	    struct fe_lat *lat)
 {
 	struct fe_slot *s = &fe->slots[slot];
-	const uint8_t *orig, *src;
+	const uint8_t *src;
 	uint64_t t0, t1, t2, t3;
 	uint64_t hdr = slot, word;
 	uint32_t page;
@@ -490,8 +489,7 @@ int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *b
 	if (s->state == SLOT_SAME) {
 		word = s->handle;
 		pthread_mutex_unlock(slot_lock(fe, slot));
-		orig = pageset_page(fe->ps, page, fe_orig);
-		if (!orig || !same_filled_ok(orig, word))
+		if (word != fe->ps->pg[page].sum)
 			goto mismatch;
 		return 0;
 	}
@@ -515,9 +513,8 @@ int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *b
 	pthread_mutex_unlock(slot_lock(fe, slot));
 	lat->alloc_ns = (t1 - t0) + (t3 - t2);
 	lat->e2e_ns = t3 - t0;
-	/* the check, off the clock: the original page from the corpus */
-	orig = pageset_page(fe->ps, page, fe_orig);
-	if (dret || hdr != slot || !orig || memcmp(buf, orig, METRICS_PAGE))
+	/* the check, off the clock: the original page's record (its XXH3-64) */
+	if (dret || hdr != slot || !pageset_is_page(fe->ps, page, buf))
 		goto mismatch;
 	return 0;
 mismatch:

@@ -123,6 +123,13 @@ void fe_destroy(struct frontend *fe);
 
 /* The calling thread's counter shard: workload thread @idx (the main thread is 0). */
 void fe_bind_thread(unsigned int idx);
+/*
+ * The codec context the calling thread's stores may use to get an original
+ * page back (a zram huge page is stored raw); without one, each such store
+ * makes its own, off the clock.
+ */
+struct codec_ctx;
+void fe_bind_codec(struct codec_ctx *cx);
 
 /*
  * Operation timings of one call, 0 when the allocator was not involved:

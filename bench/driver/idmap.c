@@ -4,18 +4,31 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
 
 #include "driver/idmap.h"
 
-static inline uint64_t hash64(uint64_t x)
+static inline uint64_t hash64(const struct idmap *m, uint64_t id)
 {
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return x;
+	return XXH3_64bits_withSeed(&id, sizeof(id), m->seed);
 }
 
-int idmap_init(struct idmap *m, uint64_t expect)
+static uint64_t random_seed(void)
+{
+	struct timespec ts;
+	uint64_t s;
+
+	if (getrandom(&s, sizeof(s), GRND_NONBLOCK) == sizeof(s))
+		return s;
+	/* no entropy yet (early boot): still different per run */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return XXH3_64bits_withSeed(&ts, sizeof(ts), (uint64_t)getpid() << 32 ^ (uintptr_t)&ts);
+}
+
+static int alloc_slots(struct idmap *m, uint64_t expect)
 {
 	uint64_t cap = 64;
 
@@ -29,6 +42,13 @@ int idmap_init(struct idmap *m, uint64_t expect)
 	return 0;
 }
 
+int idmap_init(struct idmap *m, uint64_t expect)
+{
+	m->seed = random_seed();
+	m->probes = 0;
+	return alloc_slots(m, expect);
+}
+
 void idmap_free(struct idmap *m)
 {
 	free(m->slots);
@@ -37,9 +57,10 @@ void idmap_free(struct idmap *m)
 
 struct idmap_entry *idmap_get(struct idmap *m, uint64_t id)
 {
-	for (uint64_t i = hash64(id) & m->mask;; i = (i + 1) & m->mask) {
+	for (uint64_t i = hash64(m, id) & m->mask;; i = (i + 1) & m->mask) {
 		struct idmap_entry *e = &m->slots[i];
 
+		m->probes++;
 		if (!e->used)
 			return NULL;
 		if (e->id == id)
@@ -51,7 +72,7 @@ static int grow(struct idmap *m)
 {
 	struct idmap old = *m;
 
-	if (idmap_init(m, (old.mask + 1)))
+	if (alloc_slots(m, (old.mask + 1)))
 		return -1;
 	for (uint64_t i = 0; i <= old.mask; i++) {
 		if (old.slots[i].used) {
@@ -70,8 +91,9 @@ struct idmap_entry *idmap_put(struct idmap *m, uint64_t id)
 
 	if ((m->count + 1) * 10 > (m->mask + 1) * 7 && grow(m))
 		return NULL;
-	for (i = hash64(id) & m->mask; m->slots[i].used; i = (i + 1) & m->mask)
-		;
+	for (i = hash64(m, id) & m->mask; m->slots[i].used; i = (i + 1) & m->mask)
+		m->probes++;
+	m->probes++;
 	m->slots[i].used = 1;
 	m->slots[i].id = id;
 	m->slots[i].handle = 0;
@@ -89,9 +111,10 @@ void idmap_del(struct idmap *m, struct idmap_entry *e)
 		uint64_t home;
 
 		j = (j + 1) & m->mask;
+		m->probes++;
 		if (!m->slots[j].used)
 			break;
-		home = hash64(m->slots[j].id) & m->mask;
+		home = hash64(m, m->slots[j].id) & m->mask;
 		/* can slot j move to i?  yes if home is not in (i, j] cyclically */
 		if (((j - home) & m->mask) >= ((j - i) & m->mask)) {
 			m->slots[i] = m->slots[j];

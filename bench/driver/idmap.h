@@ -3,7 +3,10 @@
  * idmap.h - a hash map from 64-bit object IDs (trace IDs, zram slots) to
  * what the driver keeps per live object: the handle and the size.
  * Linear probing with backward-shift deletion: no tombstones, so long churn
- * does not degrade it.
+ * does not degrade it.  The hash is XXH3-64 keyed with a random seed drawn
+ * per map (getrandom), so IDs chosen to collide (a trace is input) cannot
+ * make it quadratic: which IDs collide depends on a seed no input knows.
+ * @probes counts the slots looked at, for tests.
  */
 #ifndef ZPB_IDMAP_H
 #define ZPB_IDMAP_H
@@ -22,6 +25,8 @@ struct idmap {
 	struct idmap_entry *slots;
 	uint64_t mask; /* capacity - 1, capacity a power of two */
 	uint64_t count;
+	uint64_t seed;	 /* the hash key, random per map */
+	uint64_t probes; /* slots examined by get, put and del so far */
 };
 
 int idmap_init(struct idmap *m, uint64_t expect);

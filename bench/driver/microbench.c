@@ -192,12 +192,66 @@ out:
 	return ret;
 }
 
+/* Pass 1 over a corpus: what each page is (0 usable, 1 same-filled, 2 above the cap). */
+struct mb_scan {
+	struct mb_set *s;
+	struct codec_ctx *cx;
+	uint32_t cap;
+	uint8_t *cls;	 /* per page */
+	uint32_t *obj;	 /* per page: the object it becomes, or UINT32_MAX */
+	uint8_t *cbuf;
+	const char *codec;
+	char *err;
+	size_t errlen;
+};
+
+static int mb_classify(void *arg, uint64_t first, const uint8_t *pages, uint64_t n)
+{
+	struct mb_scan *m = arg;
+
+	for (uint64_t k = 0; k < n; k++) {
+		const uint8_t *page = pages + k * MB_PAGE;
+		uint64_t word;
+		int c;
+
+		if (page_same_filled(page, &word)) {
+			m->cls[first + k] = 1;
+			continue;
+		}
+		c = codec_compress(m->cx, page, m->cbuf);
+		if (c < 0) {
+			snprintf(m->err, m->errlen, "%s: compression failed", m->codec);
+			return -1;
+		}
+		m->cls[first + k] = (uint32_t)c > m->cap ? 2 : 0;
+	}
+	return 0;
+}
+
+/* Pass 2: the chosen pages into their objects' places. */
+static int mb_collect(void *arg, uint64_t first, const uint8_t *pages, uint64_t n)
+{
+	struct mb_scan *m = arg;
+
+	for (uint64_t k = 0; k < n; k++)
+		if (m->obj[first + k] != UINT32_MAX)
+			memcpy(m->s->synth + (uint64_t)m->obj[first + k] * MB_PAGE,
+			       pages + k * MB_PAGE, MB_PAGE);
+	return 0;
+}
+
+/*
+ * Objects from a corpus, read as a stream twice (memory grows with the
+ * objects, not with the corpus): which pages qualify, then the ones picked
+ * in a seeded random order, up to @n.
+ */
 int mb_set_from_corpus(struct mb_set *s, const char *path, struct codec_ctx *cx, uint32_t n,
 		       uint32_t cap, uint64_t seed, char *err, size_t errlen)
 {
 	uint64_t rng = seed, cdcap = 0, npages;
-	uint32_t *pick = NULL;
-	uint8_t *cbuf = NULL;
+	struct mb_scan m = { .s = s, .cx = cx, .cap = cap, .codec = codec_ctx_codec(cx)->name,
+			     .err = err, .errlen = errlen };
+	uint32_t *pick = NULL, chosen = 0;
 	int ret = -1;
 
 	memset(s, 0, sizeof(*s));
@@ -212,37 +266,47 @@ int mb_set_from_corpus(struct mb_set *s, const char *path, struct codec_ctx *cx,
 	if (!n || n > npages)
 		n = (uint32_t)npages;
 	pick = malloc(npages * sizeof(*pick));
-	cbuf = malloc(MB_CBOUND);
-	if (!pick || !cbuf || set_alloc(s, n, err, errlen)) {
+	m.cls = malloc(npages);
+	m.obj = malloc(npages * sizeof(*m.obj));
+	m.cbuf = malloc(MB_CBOUND);
+	if (!pick || !m.cls || !m.obj || !m.cbuf || set_alloc(s, n, err, errlen)) {
 		snprintf(err, errlen, "out of memory for %u objects", n);
 		goto out;
 	}
+	if (corpus_for_each(&s->corpus, mb_classify, &m, err, errlen))
+		goto out;
 	shuffle(pick, (uint32_t)npages, &rng);
-	for (uint64_t j = 0; j < npages && s->n < n; j++) {
-		const uint8_t *page = corpus_page(&s->corpus, pick[j]);
-		uint64_t word;
-		int c;
-
-		if (page_same_filled(page, &word)) {
+	memset(m.obj, 0xff, npages * sizeof(*m.obj));
+	for (uint64_t j = 0; j < npages && chosen < n; j++) {
+		if (m.cls[pick[j]] == 1)
 			s->skipped_same++;
-			continue;
-		}
-		c = codec_compress(cx, page, cbuf);
-		if (c < 0) {
-			snprintf(err, errlen, "%s: compression failed", codec_ctx_codec(cx)->name);
-			goto out;
-		}
-		if ((uint32_t)c > cap) {
+		else if (m.cls[pick[j]] == 2)
 			s->skipped_large++;
-			continue;
-		}
-		s->page[s->n] = page;
-		if (set_add(s, &cdcap, cbuf, (uint32_t)c, err, errlen))
-			goto out;
+		else
+			m.obj[pick[j]] = chosen++;
 	}
-	if (!s->n) {
+	if (!chosen) {
 		snprintf(err, errlen, "%s: no page that compresses to at most %u bytes", path, cap);
 		goto out;
+	}
+	s->synth = malloc((uint64_t)chosen * MB_PAGE);
+	if (!s->synth) {
+		snprintf(err, errlen, "out of memory for %u objects", chosen);
+		goto out;
+	}
+	if (corpus_for_each(&s->corpus, mb_collect, &m, err, errlen))
+		goto out;
+	for (uint32_t i = 0; i < chosen; i++) {
+		const uint8_t *page = s->synth + (uint64_t)i * MB_PAGE;
+		int c = codec_compress(cx, page, m.cbuf);
+
+		if (c < 0) {
+			snprintf(err, errlen, "%s: compression failed", m.codec);
+			goto out;
+		}
+		s->page[s->n] = page;
+		if (set_add(s, &cdcap, m.cbuf, (uint32_t)c, err, errlen))
+			goto out;
 	}
 	set_orders(s, seed);
 	snprintf(s->source, sizeof(s->source), "pages of %s (%s, %s) compressed with %s", path,
@@ -252,7 +316,9 @@ out:
 	if (ret)
 		mb_set_free(s);
 	free(pick);
-	free(cbuf);
+	free(m.cls);
+	free(m.obj);
+	free(m.cbuf);
 	return ret;
 }
 

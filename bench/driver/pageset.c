@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * pageset.c - see pageset.h.  Building: worker threads take batches of
- * pages, compress them into a local buffer, reserve room at the end of the
- * data area with one atomic add and write the batch there with pwrite; the
- * main thread works too.  Nothing but the per-page records is kept.
+ * pageset.c - see pageset.h.  Both passes over a corpus (building the
+ * compressed pages, or checking a cache entry against the corpus) share one
+ * pipeline: a worker takes the stream's lock, reads the next batch of pages
+ * from the corpus (in order, so the stream hashes them in order), lets go,
+ * and works on the batch alone: compressing it into a local buffer and
+ * writing it at the end of the data area (room reserved with one atomic
+ * add), or decompressing the cached bytes of each page and comparing them
+ * with the page just read.  The main thread works too.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +22,7 @@
 #include "util.h"
 
 #define BATCH 64 /* pages a worker takes at a time */
+#define PG CORPUS_PAGE_SIZE
 
 void *table_alloc(size_t bytes)
 {
@@ -51,147 +56,252 @@ int pageset_data(const struct pageset *ps, uint64_t i, uint8_t *buf)
 	return pread_full(ps->fd, buf, p->len, ps->data_off + p->off);
 }
 
-const uint8_t *pageset_page(const struct pageset *ps, uint64_t i, uint8_t *buf)
+bool pageset_is_page(const struct pageset *ps, uint64_t i, const uint8_t *page)
 {
-	if (ps->corpus_fd < 0)
-		return corpus_page(ps->corpus, i);
-	if (pread_full(ps->corpus_fd, buf, CORPUS_PAGE_SIZE, i * CORPUS_PAGE_SIZE))
-		return NULL;
-	return buf;
+	const struct cpage *p = &ps->pg[i];
+	uint64_t word;
+
+	if (p->same) {
+		for (int k = 0; k < PG; k += 8) {
+			memcpy(&word, page + k, 8);
+			if (word != p->sum)
+				return false;
+		}
+		return true;
+	}
+	return ccache_page_sum(page, PG, false, 0) == p->sum;
 }
 
-/* ---- building ---- */
+int pageset_page(const struct pageset *ps, uint64_t i, struct codec_ctx *cx, uint8_t *page)
+{
+	uint8_t buf[CODEC_BOUND];
+	struct codec_ctx *own = NULL;
+	int ret = -1;
 
-struct build {
+	if (ps->pg[i].same) {
+		for (int k = 0; k < PG; k += 8)
+			memcpy(page + k, &ps->pg[i].sum, 8);
+		return 0;
+	}
+	if (!cx)
+		cx = own = codec_ctx_new(&ps->codec);
+	if (cx && !pageset_data(ps, i, buf) && !codec_decompress(cx, buf, ps->pg[i].len, page) &&
+	    pageset_is_page(ps, i, page))
+		ret = 0;
+	if (own)
+		codec_ctx_free(own);
+	return ret;
+}
+
+/* ---- the pipeline ---- */
+
+struct pass {
 	struct pageset *ps;
-	uint64_t nbatches;
-	uint64_t next;	   /* next batch (atomic) */
-	uint64_t end;	   /* bytes of the data area reserved so far (atomic) */
-	int64_t bad_page;  /* a page the codec failed on, or -1 */
-	int io_errno;
+	bool verify;		/* check the cache entry, or build */
+	pthread_mutex_t lock;	/* the stream */
+	struct corpus_stream st;
+	bool eof, stream_failed;
+	char stream_err[1024];
+	uint64_t end;		/* bytes of the data area reserved so far (atomic) */
+	int64_t bad_page;	/* a page the codec failed on / that does not match, or -1 */
+	int io_errno;		/* writing (build) or reading (verify) the data */
 	bool oom;
 };
 
-static bool build_stop(struct build *b)
+static bool pass_stop(struct pass *p)
 {
-	return zpb_interrupted || b->oom || b->io_errno ||
-	       __atomic_load_n(&b->bad_page, __ATOMIC_RELAXED) >= 0;
+	return zpb_interrupted || __atomic_load_n(&p->oom, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&p->io_errno, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&p->bad_page, __ATOMIC_RELAXED) >= 0;
 }
 
-static void *build_worker(void *arg)
+/* The next batch of pages into @in: the index of its first page and *n, or -1 at the end. */
+static int64_t next_batch(struct pass *p, uint8_t *in, uint64_t *n)
 {
-	struct build *b = arg;
-	struct pageset *ps = b->ps;
-	struct codec_ctx *cx = codec_ctx_new(&ps->codec);
-	/* buffers mapped, not from the heap: a run leaves the heap as it found it */
-	uint8_t *in = table_alloc(CORPUS_PAGE_SIZE), *out = table_alloc(BATCH * CODEC_BOUND);
+	int64_t first = -1, got;
+
+	pthread_mutex_lock(&p->lock);
+	if (!p->eof && !p->stream_failed && !pass_stop(p)) {
+		first = (int64_t)p->st.pages;
+		got = corpus_stream_read(&p->st, in, BATCH, p->stream_err, sizeof(p->stream_err));
+		if (got < 0)
+			p->stream_failed = true;
+		else if (got == 0)
+			p->eof = true;
+		if (got <= 0)
+			first = -1;
+		*n = got > 0 ? (uint64_t)got : 0;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return first;
+}
+
+static void fail_page(struct pass *p, uint64_t i)
+{
+	int64_t none = -1;
+
+	__atomic_compare_exchange_n(&p->bad_page, &none, (int64_t)i, false, __ATOMIC_RELAXED,
+				    __ATOMIC_RELAXED);
+}
+
+/* Compress @n pages and write them at the end of the data area. */
+static int build_batch(struct pass *p, struct codec_ctx *cx, uint64_t first, uint64_t n,
+		       const uint8_t *in, uint8_t *out)
+{
+	struct pageset *ps = p->ps;
 	uint32_t local[BATCH];
+	uint64_t used = 0, at;
+
+	for (uint64_t k = 0; k < n; k++) {
+		struct cpage *c = &ps->pg[first + k];
+		const uint8_t *page = in + k * PG;
+		uint64_t t0, word, ns;
+		int len;
+
+		c->same = page_same_filled(page, &word);
+		c->sum = ccache_page_sum(page, PG, c->same, word);
+		t0 = now_ns();
+		len = codec_compress(cx, page, out + used);
+		ns = now_ns() - t0;
+		c->comp_ns = ns < UINT32_MAX ? (uint32_t)ns : UINT32_MAX;
+		if (len <= 0 || len > CODEC_BOUND) {
+			fail_page(p, first + k);
+			return -1;
+		}
+		c->len = (uint32_t)len;
+		local[k] = (uint32_t)used;
+		used += len;
+	}
+	at = __atomic_fetch_add(&p->end, used, __ATOMIC_RELAXED);
+	for (uint64_t k = 0; k < n; k++)
+		ps->pg[first + k].off = at + local[k];
+	if (pwrite_full(ps->fd, out, used, ps->data_off + at)) {
+		__atomic_store_n(&p->io_errno, errno ? errno : EIO, __ATOMIC_RELAXED);
+		return -1;
+	}
+	return 0;
+}
+
+/* Every cached page of the batch decompresses to the page read now. */
+static int verify_batch(struct pass *p, struct codec_ctx *cx, uint64_t first, uint64_t n,
+			const uint8_t *in, uint8_t *out)
+{
+	struct pageset *ps = p->ps;
+	uint8_t *cbuf = out + PG;
+
+	for (uint64_t k = 0; k < n; k++) {
+		const struct cpage *c = &ps->pg[first + k];
+		const uint8_t *page = in + k * PG;
+		uint64_t word;
+		bool same = page_same_filled(page, &word);
+
+		if (c->same != same || c->sum != ccache_page_sum(page, PG, same, word)) {
+			fail_page(p, first + k);
+			return -1;
+		}
+		if (pageset_data(ps, first + k, cbuf)) {
+			__atomic_store_n(&p->io_errno, errno ? errno : EIO, __ATOMIC_RELAXED);
+			return -1;
+		}
+		if (codec_decompress(cx, cbuf, c->len, out) || memcmp(out, page, PG)) {
+			fail_page(p, first + k);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void *pass_worker(void *arg)
+{
+	struct pass *p = arg;
+	struct codec_ctx *cx = codec_ctx_new(&p->ps->codec);
+	/* buffers mapped, not from the heap: a run leaves the heap as it found it */
+	uint8_t *in = table_alloc(BATCH * PG), *out = table_alloc(BATCH * CODEC_BOUND);
+	uint64_t n;
+	int64_t first;
 
 	if (!cx || !in || !out) {
-		__atomic_store_n(&b->oom, true, __ATOMIC_RELAXED);
+		__atomic_store_n(&p->oom, true, __ATOMIC_RELAXED);
 		goto out;
 	}
-	while (!build_stop(b)) {
-		uint64_t k = __atomic_fetch_add(&b->next, 1, __ATOMIC_RELAXED);
-		uint64_t first = k * BATCH, last = first + BATCH, used = 0, at;
-
-		if (k >= b->nbatches)
+	while ((first = next_batch(p, in, &n)) >= 0) {
+		if (p->verify ? verify_batch(p, cx, first, n, in, out)
+			      : build_batch(p, cx, first, n, in, out))
 			break;
-		if (last > ps->n)
-			last = ps->n;
-		for (uint64_t i = first; i < last; i++) {
-			struct cpage *p = &ps->pg[i];
-			const uint8_t *page = pageset_page(ps, i, in);
-			uint64_t t0, word, ns;
-			int len;
-
-			if (!page) {
-				__atomic_store_n(&b->io_errno, errno ? errno : EIO, __ATOMIC_RELAXED);
-				goto out;
-			}
-			p->same = page_same_filled(page, &word);
-			t0 = now_ns();
-			len = codec_compress(cx, page, out + used);
-			ns = now_ns() - t0;
-			p->comp_ns = ns < UINT32_MAX ? (uint32_t)ns : UINT32_MAX;
-			if (len <= 0 || len > CODEC_BOUND) {
-				__atomic_store_n(&b->bad_page, (int64_t)i, __ATOMIC_RELAXED);
-				goto out;
-			}
-			p->len = (uint32_t)len;
-			local[i - first] = (uint32_t)used;
-			used += len;
-		}
-		at = __atomic_fetch_add(&b->end, used, __ATOMIC_RELAXED);
-		for (uint64_t i = first; i < last; i++)
-			ps->pg[i].off = at + local[i - first];
-		for (uint64_t done = 0; done < used;) {
-			ssize_t put = pwrite(ps->fd, out + done, used - done, ps->data_off + at + done);
-
-			if (put <= 0) {
-				__atomic_store_n(&b->io_errno, put < 0 ? errno : EIO,
-						 __ATOMIC_RELAXED);
-				goto out;
-			}
-			done += put;
-		}
 	}
 out:
 	if (cx)
 		codec_ctx_free(cx);
-	table_free(in, CORPUS_PAGE_SIZE);
+	table_free(in, BATCH * PG);
 	table_free(out, BATCH * CODEC_BOUND);
 	return NULL;
 }
 
-/* Compress every page into @w's file; 0 or -1 with @err. */
-static int compress_all(struct pageset *ps, struct ccache_writer *w, int threads,
-			struct ccache_header *hdr, char *err, size_t errlen)
-{
-	struct build b = { .ps = ps, .bad_page = -1 };
-	uint64_t t0 = now_ns();
+enum { PASS_OK = 0, PASS_FAIL = -1, PASS_CACHE = -2 /* the cache file is at fault */ };
 
-	b.nbatches = (ps->n + BATCH - 1) / BATCH;
-	if ((uint64_t)threads > b.nbatches)
-		threads = (int)b.nbatches;
+/*
+ * One pass over the corpus: build (compress into ps->fd) or verify.
+ * PASS_OK; PASS_FAIL with @err (the corpus, the codec, memory: the run
+ * fails); PASS_CACHE with @err naming what is wrong with the cache file or
+ * the file being written (the caller goes on without it).
+ */
+static int run_pass(struct pageset *ps, bool verify, int threads, char *err, size_t errlen)
+{
+	struct pass p = { .ps = ps, .verify = verify, .bad_page = -1 };
+	uint64_t t0 = now_ns(), nbatches = (ps->n + BATCH - 1) / BATCH;
+	int ret = PASS_FAIL;
+
+	if ((uint64_t)threads > nbatches)
+		threads = (int)nbatches;
 	if (threads < 1)
 		threads = 1;
-	if (zpb_run_workers(threads, build_worker, &b)) {
-		snprintf(err, errlen, "out of memory compressing %s", ps->corpus->path);
-		return -1;
+	pthread_mutex_init(&p.lock, NULL);
+	if (corpus_stream_open(&p.st, ps->corpus, err, errlen)) {
+		pthread_mutex_destroy(&p.lock);
+		return PASS_FAIL;
 	}
-	ps->wall_ns = now_ns() - t0;
-	if (b.oom) {
+	if (zpb_run_workers(threads, pass_worker, &p)) {
+		snprintf(err, errlen, "out of memory compressing %s", ps->corpus->path);
+		goto out;
+	}
+	if (!verify)
+		ps->wall_ns = now_ns() - t0;
+	if (p.stream_failed) {
+		snprintf(err, errlen, "%s", p.stream_err);
+	} else if (zpb_interrupted) {
+		snprintf(err, errlen, "interrupted");
+	} else if (p.oom) {
 		snprintf(err, errlen, "out of memory compressing %s with %s", ps->corpus->path,
 			 ps->codec.name);
-		return -1;
-	}
-	if (b.bad_page >= 0) {
+	} else if (p.bad_page >= 0 && !verify) {
 		snprintf(err, errlen, "%s: codec %s failed on page %lld", ps->corpus->path,
-			 ps->codec.name, (long long)b.bad_page);
-		return -1;
+			 ps->codec.name, (long long)p.bad_page);
+	} else if (p.bad_page >= 0 || p.io_errno) {
+		/* finish reading first: a corpus that changed is the corpus's fault */
+		uint8_t *buf = table_alloc(BATCH * PG);
+		int64_t got = 1;
+
+		while (buf && got > 0)
+			got = corpus_stream_read(&p.st, buf, BATCH, err, errlen);
+		table_free(buf, BATCH * PG);
+		if (got < 0 || corpus_stream_finish(&p.st, err, errlen))
+			goto out;
+		if (p.io_errno)
+			snprintf(err, errlen, "%s: %s", verify ? "cannot read it" : "cannot write",
+				 strerror(p.io_errno));
+		else
+			snprintf(err, errlen, "does not match the corpus (page %lld)",
+				 (long long)p.bad_page);
+		ret = PASS_CACHE;
+	} else if (!corpus_stream_finish(&p.st, err, errlen)) {
+		ret = PASS_OK;
 	}
-	if (b.io_errno) {
-		snprintf(err, errlen, "compressing %s: I/O error: %s", ps->corpus->path,
-			 strerror(b.io_errno));
-		return -1;
-	}
-	if (zpb_interrupted) {
-		snprintf(err, errlen, "interrupted");
-		return -1;
-	}
-	memset(hdr, 0, sizeof(*hdr));
-	hdr->pages = ps->n;
-	hdr->data_bytes = b.end;
-	hdr->wall_ns = ps->wall_ns;
-	snprintf(hdr->codec, sizeof(hdr->codec), "%s", ps->codec.name);
-	snprintf(hdr->sha256, sizeof(hdr->sha256), "%s", ps->corpus->sha256);
-	if (ccache_commit(w, hdr, ps->pg, threads)) {
-		snprintf(err, errlen, "%s: cannot write the compression cache: %s",
-			 w->path[0] ? w->path : "temporary file", strerror(errno));
-		return -1;
-	}
-	return 0;
+out:
+	corpus_stream_close(&p.st);
+	pthread_mutex_destroy(&p.lock);
+	if (ret == PASS_OK && !verify)
+		ps->data_bytes = p.end;
+	return ret;
 }
 
 /* mkdir -p for the cache folder; 0 or -1 */
@@ -199,8 +309,10 @@ static int make_dirs(const char *path)
 {
 	char buf[4096];
 
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
 		return -1;
+	}
 	for (char *p = buf + 1; *p; p++) {
 		if (*p != '/')
 			continue;
@@ -212,35 +324,127 @@ static int make_dirs(const char *path)
 	return mkdir(buf, 0755) && errno != EEXIST ? -1 : 0;
 }
 
-/*
- * A corpus file is read with pread (its mapping is not touched: touched
- * pages of a mapping count as resident memory).  If the file cannot be
- * opened again (removed since), the mapping is used.
- */
-static void open_corpus_fd(struct pageset *ps)
-{
-	const struct corpus *c = ps->corpus;
-	struct stat st;
+/* A note on stderr about the cache; the run goes on. */
+#define NOTE(ps, ...) zpb_err("compression cache " __VA_ARGS__)
 
-	ps->corpus_fd = -1;
-	if (c->compressed)
-		return; /* decompressed into memory by the reader */
-	ps->corpus_fd = open(c->path, O_RDONLY | O_CLOEXEC);
-	if (ps->corpus_fd < 0)
+/*
+ * Build the page set into @path's cache file (NULL: an unnamed temporary
+ * file).  0; -1 with @err (the run fails); -2 with @err when the cache
+ * file could not be written (the caller builds without it).
+ */
+static int build(struct pageset *ps, const char *path, int threads, char *err, size_t errlen)
+{
+	struct ccache_writer w;
+	struct ccache_header hdr;
+	int r;
+
+	if (ccache_create(&w, path) < 0) {
+		r = PASS_CACHE;
+		snprintf(err, errlen, "cannot write: %s", strerror(errno));
+		goto out;
+	}
+	ps->fd = w.fd;
+	r = run_pass(ps, false, threads, err, errlen);
+	if (r != PASS_OK) {
+		ccache_abort(&w);
+		ps->fd = -1;
+		goto out;
+	}
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.pages = ps->n;
+	hdr.data_bytes = ps->data_bytes;
+	hdr.wall_ns = ps->wall_ns;
+	snprintf(hdr.codec, sizeof(hdr.codec), "%s", ps->codec.name);
+	snprintf(hdr.sha256, sizeof(hdr.sha256), "%s", ps->corpus->sha256);
+	if (ccache_commit(&w, &hdr, ps->pg, threads)) {
+		r = PASS_CACHE;
+		snprintf(err, errlen, "cannot write: %s", strerror(errno));
+		ps->fd = -1; /* closed by the writer */
+	}
+out:
+	if (r == PASS_CACHE && !path) { /* no cache to go without: the run fails */
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "the compressed pages of %s: temporary file: %s",
+			 ps->corpus->path, why);
+		r = PASS_FAIL;
+	}
+	return r;
+}
+
+/* Use the cache entry at ps->cache_path if it checks out: true, or false after a note. */
+static bool use_cached(struct pageset *ps, int threads, int *fatal, char *err, size_t errlen)
+{
+	struct ccache_header hdr;
+	char why[1024];
+	int r;
+
+	*fatal = 0;
+	ps->fd = ccache_open(ps->cache_path, ps->corpus->sha256, ps->codec.name, ps->n, &hdr,
+			     ps->pg, threads, why, sizeof(why));
+	if (ps->fd < 0) {
+		if (why[0])
+			NOTE(ps, "%s: %s; rebuilding it", ps->cache_path, why);
+		return false;
+	}
+	ps->wall_ns = hdr.wall_ns;
+	ps->data_bytes = hdr.data_bytes;
+	r = run_pass(ps, true, threads, err, errlen);
+	if (r == PASS_OK)
+		return true;
+	close(ps->fd);
+	ps->fd = -1;
+	if (r == PASS_FAIL)
+		*fatal = 1;
+	else
+		NOTE(ps, "%s: %s; rebuilding it", ps->cache_path, err);
+	return false;
+}
+
+/*
+ * The cache file's path in @dir, or "" after a note if there is none to
+ * be had (no folder, a name too long, a folder that cannot be made, a
+ * directory or another non-file at the path).
+ */
+static void pick_cache_path(struct pageset *ps, const char *cache_dir)
+{
+	char dir[4096];
+	struct stat st;
+	int r = ccache_dir(cache_dir, dir, sizeof(dir));
+
+	ps->cache_path[0] = '\0';
+	if (r == -2) {
+		NOTE(ps, "folder: the name is longer than %zu characters; running without the "
+			 "cache", sizeof(dir) - 1);
 		return;
-	if (fstat(ps->corpus_fd, &st) || (uint64_t)st.st_size != c->pages * CORPUS_PAGE_SIZE) {
-		close(ps->corpus_fd);
-		ps->corpus_fd = -1;
+	}
+	if (r || !dir[0])
+		return; /* "off", or no folder can be named */
+	if (ccache_path(dir, ps->corpus->sha256, ps->codec.name, ps->cache_path,
+			sizeof(ps->cache_path))) {
+		NOTE(ps, "folder %.64s...: the file name would be longer than %zu characters; "
+			 "running without the cache", dir, sizeof(ps->cache_path) - 33);
 		return;
+	}
+	if (!lstat(ps->cache_path, &st) && !S_ISREG(st.st_mode)) {
+		NOTE(ps, "%s: not a regular file (%s); running without the cache", ps->cache_path,
+		     S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
+				     : S_ISLNK(st.st_mode) ? "a symbolic link" : "a device or socket");
+		ps->cache_path[0] = '\0';
+		return;
+	}
+	if (make_dirs(dir)) {
+		NOTE(ps, "folder %s: cannot create it: %s; running without the cache", dir,
+		     strerror(errno));
+		ps->cache_path[0] = '\0';
 	}
 }
 
 int pageset_open(struct pageset *ps, const struct corpus *c, const struct codec *codec,
 		 int threads, const char *cache_dir, char *err, size_t errlen)
 {
-	struct ccache_writer w;
-	struct ccache_header hdr;
-	char dir[4096], why[256];
+	int r, fatal;
 
 	memset(ps, 0, sizeof(*ps));
 	ps->corpus = c;
@@ -249,7 +453,6 @@ int pageset_open(struct pageset *ps, const struct corpus *c, const struct codec 
 	ps->fd = -1;
 	if (threads < 1)
 		threads = 1;
-	open_corpus_fd(ps);
 	ps->pg = table_alloc(ps->n * sizeof(*ps->pg));
 	if (!ps->pg) {
 		snprintf(err, errlen, "out of memory for %llu pages of %s", (unsigned long long)ps->n,
@@ -257,35 +460,24 @@ int pageset_open(struct pageset *ps, const struct corpus *c, const struct codec 
 		goto fail;
 	}
 	ps->data_off = ccache_data_off(ps->n);
-	if (ccache_dir(cache_dir, dir, sizeof(dir)))
-		dir[0] = '\0'; /* no folder can be named: run without the cache */
-	if (dir[0]) {
-		ccache_path(dir, c->sha256, codec->name, ps->cache_path, sizeof(ps->cache_path));
-		ps->fd = ccache_open(ps->cache_path, c->sha256, codec->name, ps->n, &hdr, ps->pg,
-				     threads, why, sizeof(why));
-		if (ps->fd >= 0) {
+	pick_cache_path(ps, cache_dir);
+	if (ps->cache_path[0]) {
+		if (use_cached(ps, threads, &fatal, err, errlen)) {
 			ps->cached = true;
-			ps->wall_ns = hdr.wall_ns;
 			goto done;
 		}
-		if (why[0])
-			zpb_err("compression cache %s: %s; rebuilding it", ps->cache_path, why);
-		if (make_dirs(dir) || ccache_create(&w, ps->cache_path) < 0) {
-			zpb_err("compression cache %s: cannot write: %s; going on without the cache",
-				ps->cache_path, strerror(errno));
-			ps->cache_path[0] = '\0';
-		}
+		if (fatal)
+			goto fail;
+		r = build(ps, ps->cache_path, threads, err, errlen);
+		if (r == PASS_OK)
+			goto done;
+		if (r == PASS_FAIL)
+			goto fail;
+		NOTE(ps, "%s: %s; running without the cache", ps->cache_path, err);
+		ps->cache_path[0] = '\0';
 	}
-	if (!ps->cache_path[0] && ccache_create(&w, NULL) < 0) {
-		snprintf(err, errlen, "cannot create a temporary file for the compressed pages: %s",
-			 strerror(errno));
+	if (build(ps, NULL, threads, err, errlen) != PASS_OK)
 		goto fail;
-	}
-	ps->fd = w.fd;
-	if (compress_all(ps, &w, threads, &hdr, err, errlen)) {
-		ps->fd = -1; /* closed by the writer */
-		goto fail;
-	}
 done:
 	for (uint64_t i = 0; i < ps->n; i++) {
 		if (ps->pg[i].same)
@@ -309,9 +501,7 @@ void pageset_free(struct pageset *ps)
 {
 	if (ps->fd >= 0)
 		close(ps->fd);
-	if (ps->corpus_fd >= 0)
-		close(ps->corpus_fd);
 	table_free(ps->pg, ps->n * sizeof(*ps->pg));
 	memset(ps, 0, sizeof(*ps));
-	ps->fd = ps->corpus_fd = -1;
+	ps->fd = -1;
 }

@@ -3,15 +3,27 @@
  * pageset.h - a corpus compressed once with one codec, kept for the run.
  *
  * Every page is tested for same-filled content and compressed exactly once
- * (on all cores); the compressed bytes go to the compression cache file
- * (ccache.h), which later runs reuse, and only a record per page
- * stays in memory (12 bytes): the compressed length, the time the compression took and
- * the same-filled flag.  The workloads read a page's compressed bytes (and,
- * for a corpus file read from disk, the original page) with pread into a
- * per-thread buffer, so memory does not grow with the corpus: a run over a
- * million pages holds the pool, its metadata and a few dozen MiB.
- * Same-filled pages are compressed too: the `none` front end stores them like
- * any other page.
+ * (on all cores), read from the corpus as a stream through the corpus's one
+ * descriptor and hashed as it is read; the compressed bytes go to the
+ * compression cache file (ccache.h), which later runs reuse, and only a
+ * record per page stays in memory (20 bytes): the compressed length, the
+ * time the compression took, the same-filled flag and the XXH3-64 of the
+ * original page.  Nothing else of the corpus is kept: the workloads read a
+ * page's compressed bytes with pread into a per-thread buffer, get the
+ * original page back by decompressing them (zram's huge pages, stored raw),
+ * and check every load against the record's sum, so memory does not grow
+ * with the corpus: a run over a million pages holds the pool, its metadata
+ * and a few dozen MiB.  Same-filled pages are compressed too: the `none`
+ * front end stores them like any other page.
+ *
+ * The cache cannot lie: the corpus is read again for every codec, hashed,
+ * and its sha256 compared with the corpus's (the cache key) before the page
+ * set is handed out; a cache entry is used only after every one of its
+ * pages decompressed to the corpus page read now.  Any problem with the
+ * cache (corrupt, truncated, of another corpus, a directory or a FIFO at its
+ * path, a name too long, an unwritable folder, a full disk) means one line
+ * on stderr and a run without it, never a failed or a wrong run.  A corpus
+ * that changes while it is read fails the run (nothing is reported on it).
  */
 #ifndef ZPB_PAGESET_H
 #define ZPB_PAGESET_H
@@ -35,15 +47,15 @@ struct pageset {
 	bool cached;		   /* read from the compression cache, no compression done */
 	int fd;			   /* the compressed bytes: the cache file (or a temporary one) */
 	uint64_t data_off;	   /* where they start in it */
-	int corpus_fd;		   /* the corpus file, for pread; -1 when its pages are in memory */
+	uint64_t data_bytes;	   /* how many there are */
 	char cache_path[4096];	   /* "" without a cache */
 };
 
 /*
- * Compress @c with @codec on @threads threads, or read the result from the
- * cache in @cache_dir (NULL: the default, see ccache.h; "" or "off": none).  A cache
- * file that does not check out is reported on stderr and rebuilt.  0, or -1
- * with one line in @err (out of memory, codec error on page N, I/O error).
+ * Compress @c with @codec on @threads threads, or take the result from the
+ * cache in @cache_dir (NULL: the default, see ccache.h; "" or "off": none)
+ * after checking it against the corpus.  0, or -1 with one line in @err
+ * (out of memory, codec error on page N, a read error, the corpus changed).
  */
 int pageset_open(struct pageset *ps, const struct corpus *c, const struct codec *codec,
 		 int threads, const char *cache_dir, char *err, size_t errlen);
@@ -55,10 +67,14 @@ void pageset_free(struct pageset *ps);
 /* Copy the compressed bytes of page @i into @buf (CODEC_BOUND bytes): 0, or -1 (I/O error). */
 int pageset_data(const struct pageset *ps, uint64_t i, uint8_t *buf);
 /*
- * The original page @i: a pointer into the corpus when its pages are in
- * memory, else read into @buf (CORPUS_PAGE_SIZE bytes).  NULL on an I/O error.
+ * The original page @i into @page (CORPUS_PAGE_SIZE bytes), decompressed
+ * with @cx (a context of the page set's codec; NULL: one made for the call)
+ * and checked against its record.  0, or -1 (I/O error, or it does not
+ * decompress to the page it was made from).
  */
-const uint8_t *pageset_page(const struct pageset *ps, uint64_t i, uint8_t *buf);
+int pageset_page(const struct pageset *ps, uint64_t i, struct codec_ctx *cx, uint8_t *page);
+/* True if @page (CORPUS_PAGE_SIZE bytes) is the original page @i, by its record. */
+bool pageset_is_page(const struct pageset *ps, uint64_t i, const uint8_t *page);
 
 /*
  * A zeroed table of @bytes for per-page or per-slot records: an anonymous

@@ -94,6 +94,19 @@ static void progress_end(struct progress *p)
 		fprintf(stderr, "\r%90s\r", "");
 }
 
+/*
+ * A test seam: $ZPB_TEST_BETWEEN_CODECS, if set, is run by the shell after
+ * each codec of a corpus but the last, so that a test can change the corpus
+ * file at a known point of a multi-codec run (tests/sh/ccache_trust.sh).
+ */
+static void between_codecs(bool more)
+{
+	const char *cmd = getenv("ZPB_TEST_BETWEEN_CODECS");
+
+	if (more && cmd && *cmd && system(cmd) != 0)
+		zpb_err("ZPB_TEST_BETWEEN_CODECS: '%s' failed", cmd);
+}
+
 /* ---- results storage ---- */
 
 static struct run_row *add_row(struct run_results *res, const char *corpus, const char *codec,
@@ -273,9 +286,13 @@ static uint64_t rss_peak(void)
 	return kb * 1024;
 }
 
-/* One pool: fill, then load and churn as asked; rows[wl] get repeat @rep. */
+/*
+ * One pool: fill, then load and churn as asked; the rows with indexes
+ * @rows[wl] (-1: none) get repeat @rep.  Indexes, not pointers: res->rows
+ * moves when it grows (new_curve() and later add_row() calls).
+ */
 static int run_pool(const struct run_opts *o, struct run_results *res, const struct pageset *ps,
-		    const char *spec, struct run_row **rows, int rep, char *err, size_t errlen)
+		    const char *spec, const int *rows, int rep, char *err, size_t errlen)
 {
 	struct frontend *fe;
 	struct raw_counts rc;
@@ -290,13 +307,13 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 	if (wl_fill(fe, &o->wl, &rc, err, errlen))
 		goto out;
 	rc.peak_rss_bytes = rss_peak();
-	if (rows[WL_FILL])
-		rows[WL_FILL]->rep[rep] = rc;
+	if (rows[WL_FILL] >= 0)
+		res->rows[rows[WL_FILL]].rep[rep] = rc;
 	if (o->workloads & (1u << WL_LOAD)) {
 		if (wl_load(fe, &o->wl, &rc, err, errlen))
 			goto out;
 		rc.peak_rss_bytes = rss_peak();
-		rows[WL_LOAD]->rep[rep] = rc;
+		res->rows[rows[WL_LOAD]].rep[rep] = rc;
 	}
 	if (o->workloads & (1u << WL_CHURN)) {
 		struct curve scratch = { 0 }, *c = &scratch;
@@ -314,7 +331,7 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 			goto out;
 		ret = -1;
 		rc.peak_rss_bytes = rss_peak();
-		rows[WL_CHURN]->rep[rep] = rc;
+		res->rows[rows[WL_CHURN]].rep[rep] = rc;
 	}
 	ret = 0;
 out:
@@ -426,18 +443,19 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 			if (record_sizes(res, &ps))
 				goto oom_ps;
 			for (int a = 0; a < o->nallocs; a++) {
-				struct run_row *rows[WL_NKINDS] = { 0 };
+				int rows[WL_NKINDS];
 				struct zpool_config cfg;
 
 				if (zpool_parse_spec(o->allocs[a], &cfg, err, errlen))
 					goto fail_ps;
-				for (int w = 0; w < WL_REPLAY; w++) {
-					if (!(o->workloads & (1u << w)))
+				for (int w = 0; w < WL_NKINDS; w++) {
+					rows[w] = -1;
+					if (w == WL_REPLAY || !(o->workloads & (1u << w)))
 						continue;
-					rows[w] = add_row(res, corpus.name, ps.codec.name, cfg.spec, w,
-							  o->repeat);
-					if (!rows[w])
+					if (!add_row(res, corpus.name, ps.codec.name, cfg.spec, w,
+						     o->repeat))
 						goto oom_ps;
+					rows[w] = res->nrows - 1;
 				}
 				for (int rep = 0; rep < o->repeat; rep++) {
 					snprintf(what, sizeof(what), "%.40s %.20s %.60s", corpus.name,
@@ -450,6 +468,7 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 				}
 			}
 			pageset_free(&ps);
+			between_codecs(k + 1 < o->ncodecs);
 			continue;
 oom_ps:
 			snprintf(err, errlen, "out of memory");

@@ -3,34 +3,67 @@
  * trace.c - reader and writer of size traces (see trace.h).
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "driver/trace.h"
 
+/*
+ * The next line into r->buf without its newline (and a CR before it): its
+ * length, -1 at the end of the input, -2 if it is longer than
+ * TRACE_LINE_MAX bytes (then nothing more is read: a file with no newline,
+ * /dev/zero, must not grow memory).
+ */
 static ssize_t read_line(struct trace_reader *r)
 {
-	ssize_t n = getline(&r->buf, &r->cap, r->f);
+	size_t n = 0;
+	int ch = EOF;
 
-	if (n < 0)
+	if (!r->buf) {
+		r->buf = malloc(TRACE_LINE_MAX + 1);
+		if (!r->buf)
+			return -1;
+		r->cap = TRACE_LINE_MAX + 1;
+	}
+	while ((ch = getc_unlocked(r->f)) != EOF && ch != '\n') {
+		if (n == TRACE_LINE_MAX)
+			return -2;
+		r->buf[n++] = (char)ch;
+	}
+	if (ch == EOF && n == 0)
 		return -1;
 	r->line++;
-	if (n > 0 && r->buf[n - 1] == '\n')
-		r->buf[--n] = '\0';
 	if (n > 0 && r->buf[n - 1] == '\r')
-		r->buf[--n] = '\0';
-	return n;
+		n--;
+	r->buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+static int too_long(struct trace_reader *r, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s:%lu: line longer than %d bytes; not a zpoolbench trace", r->name,
+		 r->line + 1, TRACE_LINE_MAX);
+	return -1;
 }
 
 static int check_header(struct trace_reader *r, char *err, size_t errlen)
 {
 	ssize_t n = read_line(r);
 
+	if (n == -2)
+		return too_long(r, err, errlen);
 	if (n < 0) {
 		snprintf(err, errlen, "%s: empty file, not a zpoolbench trace (first line must be '%s')",
 			 r->name, TRACE_HEADER);
+		return -1;
+	}
+	if ((size_t)n != strlen(r->buf)) {
+		snprintf(err, errlen, "%s:1: NUL byte in line; not a zpoolbench trace", r->name);
 		return -1;
 	}
 	if (strcmp(r->buf, TRACE_HEADER)) {
@@ -48,19 +81,49 @@ static int check_header(struct trace_reader *r, char *err, size_t errlen)
 static int open_file(struct trace_reader *r, const char *path, char *err, size_t errlen)
 {
 	struct stat st;
+	int fd;
+
+	static bool stdin_read;
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->name, sizeof(r->name), "%s", path);
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s: is a directory, not a trace file", path);
-		return -1;
+	if (!strcmp(path, "-")) {
+		/* standard input, whatever it is (a pipe, a FIFO): the one documented place */
+		if (stdin_read) {
+			snprintf(err, errlen, "-: standard input was read already; a command that "
+				 "reads the trace more than once needs it as a file");
+			return -1;
+		}
+		stdin_read = true;
+		snprintf(r->name, sizeof(r->name), "stdin");
+		r->f = stdin;
+		r->own = 0;
+		return check_header(r, err, errlen);
 	}
-	r->f = fopen(path, "r");
-	if (!r->f) {
+	/* never blocks: a FIFO opens at once with O_NONBLOCK, and is refused below */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
 		if (errno == ENOENT)
 			snprintf(err, errlen, "%s: no such trace file; check the path", path);
 		else
 			snprintf(err, errlen, "%s: cannot open trace: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			snprintf(err, errlen, "%s: is a directory, not a trace file", path);
+		else
+			snprintf(err, errlen,
+				 "%s: not a regular file (a device, FIFO or socket); give a trace file, "
+				 "or '-' to read it from standard input", path);
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	r->f = fdopen(fd, "r");
+	if (!r->f) {
+		snprintf(err, errlen, "%s: cannot open trace: %s", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	r->own = 1;
@@ -137,6 +200,8 @@ static int next_op(struct trace_reader *r, struct trace_op *op, char *err, size_
 		const char *s;
 		uint64_t size;
 
+		if (n == -2)
+			return too_long(r, err, errlen);
 		if (n < 0) {
 			if (ferror(r->f)) {
 				snprintf(err, errlen, "%s:%lu: read error: %s", r->name, r->line + 1,

@@ -8,7 +8,10 @@
  *	f ID                           free the object stored under ID
  *	c                              compact the pool
  *
- * ID is a decimal integer below 2^64.  The reader checks syntax and ranges;
+ * ID is a decimal integer below 2^64.  A line holds at most TRACE_LINE_MAX
+ * bytes; a trace is a regular file (a FIFO or a device such as /dev/zero is
+ * refused at once, without reading), or "-": standard input, whatever it is,
+ * which can be read once per process.  The reader checks syntax and ranges;
  * what depends on state (a store of a live ID, a free of an ID never stored)
  * is checked by whoever replays the trace.  Errors come as one line
  * "FILE:LINE: problem".
@@ -22,6 +25,7 @@
 
 #define TRACE_HEADER "# zpoolbench-trace v1"
 #define TRACE_MAX_SIZE 4096
+#define TRACE_LINE_MAX 4096 /* bytes in a line, comments included; longer is an error */
 
 struct trace_op {
 	char op;	    /* 'a', 'f' or 'c' */
@@ -39,7 +43,7 @@ struct trace_reader {
 	int own; /* close f on trace_close */
 };
 
-/* 0, or -1 with "FILE: problem" in @err.  Checks the header line. */
+/* 0, or -1 with "FILE: problem" in @err.  Checks the header line.  "-": stdin. */
 int trace_open(struct trace_reader *r, const char *path, char *err, size_t errlen);
 /* Same over a buffer in memory (fuzzing, tests); @name is used in messages. */
 int trace_open_mem(struct trace_reader *r, const void *data, size_t len, const char *name,

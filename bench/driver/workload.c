@@ -242,15 +242,19 @@ static void *thread_main(void *arg)
 	int go;
 
 	fe_bind_thread(t->tid);
+	fe_bind_codec(t->cx);
 	while (!(go = __atomic_load_n(t->go, __ATOMIC_ACQUIRE)))
 		sched_yield();
-	if (go < 0)
+	if (go < 0) {
+		fe_bind_codec(NULL);
 		return NULL; /* another thread could not be started */
+	}
 	c0 = thread_cpu_ns();
 	t->t_start = now_ns();
 	t->fn(t);
 	t->t_end = now_ns();
 	t->cpu_ns = thread_cpu_ns() - c0;
+	fe_bind_codec(NULL); /* t->cx is freed with t; the main thread runs here too */
 	return NULL;
 }
 

@@ -2,8 +2,10 @@
 /*
  * results.c - see results.h.
  */
+#define _GNU_SOURCE /* vasprintf */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,19 +296,64 @@ out:
 	free(fill);
 }
 
+/*
+ * User text (file names, specs, the command line) in the results files:
+ * bytes that are not UTF-8 become U+FFFD, as in results.json, so both files
+ * name a corpus the same way; in a '#' line (@comment) a control character
+ * becomes '?', so the line stays one line.
+ */
+static void put_text(FILE *f, const char *s, bool comment, bool quoted)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t len = strlen(s);
+
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_valid_prefix(u + i, len - i);
+
+		if (n == 0) {
+			fputs("\xef\xbf\xbd", f);
+			i++;
+			continue;
+		}
+		if (n == 1 && comment && (u[i] < 0x20 || u[i] == 0x7f))
+			fputc('?', f);
+		else if (n == 1 && quoted && u[i] == '"')
+			fputs("\"\"", f);
+		else
+			fwrite(u + i, 1, n, f);
+		i += n;
+	}
+}
+
+/* A field per RFC 4180: quoted when it holds a comma, a quote, CR or LF. */
 void csv_field(FILE *f, const char *s)
 {
-	if (!strpbrk(s, ",\"\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+
+	if (quote)
+		fputc('"', f);
+	put_text(f, s, false, quote);
+	if (quote)
+		fputc('"', f);
+}
+
+/* One '#' line of the provenance header, whatever user text it quotes. */
+static void comment(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void comment(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	char *line = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) < 0)
+		line = NULL;
+	va_end(ap);
+	fputs("# ", f);
+	if (line)
+		put_text(f, line, true, false);
+	fputc('\n', f);
+	free(line);
 }
 
 static void put_num(FILE *f, double v, int decimals)
@@ -321,32 +368,32 @@ static void csv_provenance(FILE *f, const struct run_results *res, const struct 
 {
 	const struct provenance *p = m->prov;
 
-	fprintf(f, "# zpoolbench results (one row per corpus x codec x allocator x workload)\n");
-	fprintf(f, "# zpoolbench %s, git %s\n", p->version, p->git);
-	fprintf(f, "# compiler: %s\n", p->compiler);
-	fprintf(f, "# cpu: %s (%d cores)\n", p->cpu, p->cores);
-	fprintf(f, "# kernel: %s\n", p->kernel);
-	fprintf(f, "# codecs: %s\n", p->codecs);
-	fprintf(f, "# date: %s\n", p->date);
-	fprintf(f, "# command: %s\n", p->command);
+	comment(f, "zpoolbench results (one row per corpus x codec x allocator x workload)");
+	comment(f, "zpoolbench %s, git %s", p->version, p->git);
+	comment(f, "compiler: %s", p->compiler);
+	comment(f, "cpu: %s (%d cores)", p->cpu, p->cores);
+	comment(f, "kernel: %s", p->kernel);
+	comment(f, "codecs: %s", p->codecs);
+	comment(f, "date: %s", p->date);
+	comment(f, "command: %s", p->command);
 	if (m->opts)
-		fprintf(f, "# frontend: %s; threads: %d; repeat: %d; seed: %" PRIu64
-			   "; churn: %u rounds of %u%%\n",
+		comment(f, "frontend: %s; threads: %d; repeat: %d; seed: %" PRIu64
+			   "; churn: %u rounds of %u%%",
 			m->opts->fe.spec, m->opts->wl.threads, m->opts->repeat, m->opts->wl.seed,
 			m->opts->wl.churn_rounds, m->opts->wl.churn_percent);
 	for (int i = 0; i < res->ncorpora; i++)
-		fprintf(f, "# corpus %s: %" PRIu64 " pages, sha256 %s\n", res->corpora[i].name,
+		comment(f, "corpus %s: %" PRIu64 " pages, sha256 %s", res->corpora[i].name,
 			res->corpora[i].pages, res->corpora[i].sha256);
 	for (int i = 0; i < res->nsizes; i++) {
 		const struct run_sizes *z = &res->sizes[i];
 
-		fprintf(f, "# compression of %s with %s: %s %.1f ms%s%s\n", z->corpus, z->codec,
+		comment(f, "compression of %s with %s: %s %.1f ms%s%s", z->corpus, z->codec,
 			z->cached ? "from the cache, built in" : "done in", z->compress_ns / 1e6,
 			z->cache_path[0] ? (z->cached ? ", " : ", cached in ") : " (no cache)",
 			z->cache_path);
 	}
-	fprintf(f, "# values are medians over repeats; *_min/*_max the spread; latencies in ns, "
-		   "throughput in Mops/s of allocator time\n");
+	comment(f, "values are medians over repeats; *_min/*_max the spread; latencies in ns, "
+		   "throughput in Mops/s of allocator time");
 }
 
 void results_csv(FILE *f, const struct run_results *res, const struct results_meta *m)

@@ -6,13 +6,15 @@
  *   0  a raw page file, NAME.pages
  *   1  a zstd page file, NAME.pages.zst (plain, multi-frame, cut, corrupt)
  *   2  the manifest NAME.json beside a valid one-page NAME.pages
- *   3  a JSON document for json_parse() and corpus_check_manifest() directly
+ *   3  a JSON document for corpus_parse_manifest() (jansson) and
+ *      corpus_check_manifest() directly
  * Any input is refused with one line (no control character) naming the
  * file, or opens with at least one page, all of them readable, the raw file's
  * bytes exactly.  Files live in a private directory under /tmp for the
  * duration of one input; the directory is removed at exit.
  */
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,26 +90,38 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void try_open(const char *path, const uint8_t *raw, size_t rawlen)
 {
 	struct corpus c;
+	struct corpus_stream st;
+	static uint8_t buf[8 * CORPUS_PAGE_SIZE];
 	char err[1024];
-	unsigned long sum = 0;
+	uint64_t at = 0;
+	int64_t n;
 
 	if (corpus_open(&c, path, err, sizeof(err))) {
 		check_msg(err);
 		return;
 	}
-	if (c.pages == 0 || !c.data || strlen(c.sha256) != 64)
+	if (c.pages == 0 || c.fd < 0 || strlen(c.sha256) != 64)
 		abort();
-	for (uint64_t i = 0; i < c.pages * CORPUS_PAGE_SIZE; i += 512)
-		sum += c.data[i];
-	if (raw && (c.pages * CORPUS_PAGE_SIZE != rawlen || memcmp(c.data, raw, rawlen)))
+	/* every page readable again through a stream, the raw file's bytes exactly */
+	if (corpus_stream_open(&st, &c, err, sizeof(err)))
 		abort();
-	(void)sum;
+	while ((n = corpus_stream_read(&st, buf, 8, err, sizeof(err))) > 0) {
+		if (raw && ((at + n) * CORPUS_PAGE_SIZE > rawlen ||
+			    memcmp(buf, raw + at * CORPUS_PAGE_SIZE, n * CORPUS_PAGE_SIZE)))
+			abort();
+		at += n;
+	}
+	if (n < 0 || at != c.pages || corpus_stream_finish(&st, err, sizeof(err)))
+		abort();
+	if (raw && at * CORPUS_PAGE_SIZE != rawlen)
+		abort();
+	corpus_stream_close(&st);
 	corpus_close(&c);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct json *m;
+	struct json_t *m;
 	char err[1024];
 
 	if (size < 1)
@@ -131,15 +145,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unlink(json_path);
 		break;
 	case 3:
-		m = json_parse((const char *)data + 1, size - 1, err, sizeof(err));
+		m = corpus_parse_manifest("fuzz.json", data + 1, size - 1, err, sizeof(err));
 		if (!m) {
-			if (!*err || strchr(err, '\n'))
-				abort();
+			check_msg(err);
 			break;
 		}
 		if (corpus_check_manifest(m, "fuzz.json", 1, one_sha, err, sizeof(err)))
 			check_msg(err);
-		json_free(m);
+		json_decref(m);
 		break;
 	}
 	return 0;

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # signal_replay: SIGINT or SIGTERM during `replay --trajectory OUT` leaves
 # neither OUT nor OUT.tmp.*, and the process dies of the signal.
-#  1. deterministic: the trace is a FIFO we hold open, so replay is stopped
-#     mid-way (its temporary file exists, ops are still coming) when killed;
+#  1. deterministic: the trace comes on standard input (--trace -) from a
+#     FIFO we hold open, so replay is stopped mid-way (its temporary file
+#     exists, ops are still coming) when killed;
 #  2. a large generated trace killed while it runs: whenever the signal
 #     lands, either the run finished (OUT complete, one line per op) or
 #     nothing is left; never a half-written OUT nor a temporary file.
@@ -30,7 +31,7 @@ signum() { case $1 in INT) echo 2 ;; TERM) echo 15 ;; esac; }
 for sig in INT TERM; do
 	rm -f "$d/fifo" "$d"/out*
 	mkfifo "$d/fifo"
-	"$ZPB" replay --trace "$d/fifo" --alloc zbud --trajectory "$d/out.traj" > /dev/null 2>&1 &
+	"$ZPB" replay --trace - --alloc zbud --trajectory "$d/out.traj" < "$d/fifo" > /dev/null 2>&1 &
 	pid=$!
 	exec 3> "$d/fifo"
 	{

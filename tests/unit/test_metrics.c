@@ -180,7 +180,7 @@ TEST(metrics_csv_quoting)
 
 TEST(metrics_grid_expand)
 {
-	static char out[64][ZPOOL_SPEC_MAX];
+	static char out[64][GRID_LINE_MAX];
 	char err[256];
 	int n;
 

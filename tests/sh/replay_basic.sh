@@ -39,6 +39,7 @@ grep -q "^pool pages   $last " "$d/exout" || fail "last trajectory point $last v
 
 # --verify (the overlap and integrity checker): same trajectory, same summary
 for a in zbud z3fold:kernel=6.1 zsmalloc:kernel=6.1; do
+	rm -f "$d/plain" "$d/checked"
 	"$ZPB" replay --trace corpora/example.trace --alloc $a --trajectory "$d/plain" > "$d/p.out" ||
 		fail "$a: replay"
 	"$ZPB" replay --trace corpora/example.trace --alloc $a --verify --trajectory "$d/checked" \

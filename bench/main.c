@@ -77,13 +77,19 @@ static const char *type_name(enum opt_type t)
 /*
  * One line per option, tab-separated: command, --name, -alias or "",
  * type, value name, flags (comma-separated), values or range, default.
- * The table for generated man pages and completions.
+ * The table for generated man pages and completions.  Every table is
+ * checked first (opt_table_check): a broken one is exit status 1.
  */
-static void dump_options(void)
+static int dump_options(void)
 {
 	for (int i = 0; i < ncmds; i++) {
 		struct zpb_optset set = zpb_cmd_optset(cmds[i]);
+		char why[512];
 
+		if (opt_table_check(&set, cmds[i]->size, why, sizeof(why))) {
+			zpb_err("the option table breaks a rule: %s", why);
+			return 1;
+		}
 		for (const struct zpb_opt *o = set.opts; o->name; o++) {
 			char flags[128] = "", range[64] = "", alias[4] = "";
 
@@ -113,6 +119,7 @@ static void dump_options(void)
 			       set.operand->arg, set.operand->flags & OPT_IN ? "in" : "",
 			       set.operand->min, set.operand->max);
 	}
+	return 0;
 }
 
 /* Match argv against command names of one or two words; longest match wins. */
@@ -188,13 +195,14 @@ static void print_version(void)
  * What a command printed must have reached stdout: a full disk or a closed
  * pipe is an error, exit status 1 with one line, not a silent success.
  */
-static int stdout_status(int ret)
+static int stdout_status(const char *cmd, int ret)
 {
 	int bad = ferror(stdout);
 
 	errno = 0;
 	if ((fflush(stdout) || bad) && !ret) {
-		zpb_err("cannot write to standard output: %s", strerror(errno ? errno : EIO));
+		zpb_err("%s%scannot write to standard output: %s", cmd ? cmd : "", cmd ? ": " : "",
+			strerror(errno ? errno : EIO));
 		return 1;
 	}
 	return ret;
@@ -209,10 +217,8 @@ static int help_main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (!strcmp(argv[2], "--options")) {
-		dump_options();
-		return 0;
-	}
+	if (!strcmp(argv[2], "--options"))
+		return dump_options();
 	/* `zpoolbench help run` is `zpoolbench run --help` */
 	cmd = find_cmd(argc - 2, argv + 2, &words);
 	if (cmd) {
@@ -273,10 +279,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (is_help(argv[1]))
-		return stdout_status(help_main(argc, argv));
+		return stdout_status("help", help_main(argc, argv));
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		print_version();
-		return stdout_status(0);
+		return stdout_status(NULL, 0);
 	}
 	cmd = find_cmd(argc - 1, argv + 1, &words);
 	if (!cmd) {
@@ -285,7 +291,7 @@ int main(int argc, char **argv)
 
 			if (argc > 2 && is_help(argv[2])) {
 				group_usage(argv[1]);
-				return stdout_status(0);
+				return stdout_status(NULL, 0);
 			}
 			group_members(argv[1], members, sizeof(members));
 			if (argc > 2)
@@ -299,5 +305,5 @@ int main(int argc, char **argv)
 	}
 	/* argv[0] of the command is its name; options follow */
 	argv[words] = (char *)cmd->name;
-	return stdout_status(run_cmd(cmd, argc - words, argv + words));
+	return stdout_status(cmd->name, run_cmd(cmd, argc - words, argv + words));
 }

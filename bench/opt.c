@@ -564,6 +564,54 @@ int opt_parse(const struct zpb_optset *set, int argc, char **argv, void *dest)
 	return finish(set, dest);
 }
 
+/* ---- the rules of a table ---------------------------------------------- */
+
+static int rule(const struct zpb_optset *set, const struct zpb_opt *o, char *why, size_t len,
+		const char *what)
+{
+	snprintf(why, len, "%s: --%s: %s", set->cmd, o ? o->name : "?", what);
+	return -1;
+}
+
+int opt_table_check(const struct zpb_optset *set, size_t size, char *why, size_t len)
+{
+	bool output = false;
+	char *scratch = calloc(1, size ? size : 1);
+	int n = 0;
+
+	if (!scratch)
+		return rule(set, NULL, why, len, "out of memory");
+	for (const struct zpb_opt *o = set->opts; o->name; o++, n++) {
+		char r[256];
+
+		if (!strcmp(o->name, "help") || !strcmp(o->name, "version") || o->alias == 'h' ||
+		    o->alias == 'V')
+			return free(scratch), rule(set, o, why, len, "help and version are built in");
+		for (const struct zpb_opt *p = set->opts; p < o; p++)
+			if (!strcmp(p->name, o->name) || (o->alias && p->alias == o->alias) ||
+			    (o->old_name && p->old_name && !strcmp(p->old_name, o->old_name)))
+				return free(scratch), rule(set, o, why, len, "name or alias twice");
+		if (o->off + sizeof(struct opt_strv) > size && o->flags & OPT_REPEAT &&
+		    o->type != OPT_FLAG)
+			return free(scratch), rule(set, o, why, len, "its value lies outside the struct");
+		if (o->off >= size)
+			return free(scratch), rule(set, o, why, len, "its value lies outside the struct");
+		if (o->maxn > OPT_MAXN || (o->type == OPT_INTLIST && o->maxn > 16))
+			return free(scratch), rule(set, o, why, len, "maxn is larger than the room");
+		if (o->type == OPT_ENUM && !o->values)
+			return free(scratch), rule(set, o, why, len, "an enum without values");
+		if (o->def && convert(o, o->def, scratch, r, sizeof(r)))
+			return free(scratch), rule(set, o, why, len, "the default does not convert");
+		output |= (o->flags & (OPT_OUT | OPT_OUTDIR)) != 0;
+	}
+	free(scratch);
+	if (n > MAX_OPTS)
+		return rule(set, NULL, why, len, "more options than the parser counts");
+	if (output && !opt_find(set->opts, "force"))
+		return rule(set, NULL, why, len, "writes files but has no --force");
+	return 0;
+}
+
 /* ---- files ------------------------------------------------------------- */
 
 static void io_add(struct io_check *io, unsigned int flags, const char *label, const char *path,
@@ -633,6 +681,10 @@ static void wrap(FILE *f, const char *text, int col, int at)
 {
 	const char *p = text;
 
+	if (!*text) {
+		fputc('\n', f);
+		return;
+	}
 	if (at > col) {
 		fputc('\n', f);
 		at = 0;

@@ -140,6 +140,15 @@ int opt_parse(const struct zpb_optset *set, int argc, char **argv, void *dest);
 void opt_help(FILE *f, const struct zpb_optset *set);
 void opt_usage(const struct zpb_optset *set, char *buf, size_t len);
 
+/*
+ * The rules every table keeps, checked by `zpoolbench help --options` and
+ * the unit tests: names and aliases unique and not help/version/h/V, every
+ * default converts (into a scratch struct of @size bytes), repeatable
+ * strings and lists have room, a table with an output has --force.  0, or
+ * -1 with the first broken rule in @why.
+ */
+int opt_table_check(const struct zpb_optset *set, size_t size, char *why, size_t len);
+
 /* The option of that name in a table, or NULL. */
 const struct zpb_opt *opt_find(const struct zpb_opt *opts, const char *name);
 /* Was option @name of table @opts given on the command line opt_parse() last read? */

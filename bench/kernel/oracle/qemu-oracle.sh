@@ -28,7 +28,7 @@ set -u
 umask 022
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
+top=$(cd "$here/../../.." && pwd)
 base=${ZPB_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/zpoolbench}
 cache=$base/oracle-qemu
 QEMU=${ZPB_QEMU:-qemu-system-x86_64}

@@ -598,6 +598,8 @@ int opt_table_check(const struct zpb_optset *set, size_t size, char *why, size_t
 			return free(scratch), rule(set, o, why, len, "its value lies outside the struct");
 		if (o->maxn > OPT_MAXN || (o->type == OPT_INTLIST && o->maxn > 16))
 			return free(scratch), rule(set, o, why, len, "maxn is larger than the room");
+		if (o->def && (o->flags & OPT_REPEAT) && o->type != OPT_FLAG)
+			return free(scratch), rule(set, o, why, len, "a repeatable option with a default");
 		if (o->type == OPT_ENUM && !o->values)
 			return free(scratch), rule(set, o, why, len, "an enum without values");
 		if (o->def && convert(o, o->def, scratch, r, sizeof(r)))

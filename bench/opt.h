@@ -143,8 +143,9 @@ void opt_usage(const struct zpb_optset *set, char *buf, size_t len);
 /*
  * The rules every table keeps, checked by `zpoolbench help --options` and
  * the unit tests: names and aliases unique and not help/version/h/V, every
- * default converts (into a scratch struct of @size bytes), repeatable
- * strings and lists have room, a table with an output has --force.  0, or
+ * default converts (into a scratch struct of @size bytes), no repeatable
+ * option has one (the values given would add to it), repeatable strings
+ * and lists have room, a table with an output has --force.  0, or
  * -1 with the first broken rule in @why.
  */
 int opt_table_check(const struct zpb_optset *set, size_t size, char *why, size_t len);

@@ -89,7 +89,7 @@ test: all
 	@BUILD=$(BUILD) tests/run.sh
 
 # The default corpus when it is there, else the sizes of the example trace.
-# BENCH_ARGS adds options, e.g. BENCH_ARGS="--kernel --reps 11"
+# BENCH_ARGS adds options, e.g. BENCH_ARGS="--kernel --repeat 11"
 BENCH_INPUT ?= $(if $(wildcard corpora/default.pages.zst),--corpus corpora/default.pages.zst,--trace corpora/example.trace)
 bench: all
 	$(ZPB) bench $(BENCH_INPUT) $(BENCH_ARGS)

@@ -2,10 +2,13 @@
 /*
  * util.c - see util.h.
  */
+#define _GNU_SOURCE /* renameat2 */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -53,28 +56,86 @@ static void at_exit_hooks(void)
 	run_hooks();
 }
 
+/* The hook table changes with the clean-up signals blocked: a handler never sees it half done. */
+static void block(sigset_t *old)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	sigaddset(&s, SIGINT);
+	sigaddset(&s, SIGTERM);
+	sigaddset(&s, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &s, old);
+}
+
+static void unblock(const sigset_t *old)
+{
+	pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
 int zpb_cleanup_push(void (*fn)(void *), void *arg)
 {
 	static bool registered;
+	sigset_t old;
+	int idx;
 
 	if (!registered) {
 		atexit(at_exit_hooks);
 		registered = true;
 	}
+	block(&old);
 	if (nhooks == MAX_HOOKS)
 		abort();
 	hooks[nhooks].fn = fn;
 	hooks[nhooks].arg = arg;
-	return nhooks++;
+	idx = nhooks++;
+	unblock(&old);
+	return idx;
 }
 
 void zpb_cleanup_pop(bool run)
 {
-	if (nhooks == 0)
+	void (*fn)(void *) = NULL;
+	void *arg = NULL;
+	sigset_t old;
+
+	block(&old);
+	if (nhooks > 0) {
+		nhooks--;
+		fn = hooks[nhooks].fn;
+		arg = hooks[nhooks].arg;
+	}
+	unblock(&old);
+	if (run && fn)
+		fn(arg);
+}
+
+void zpb_cleanup_drop(int idx)
+{
+	sigset_t old;
+
+	if (idx < 0)
 		return;
-	nhooks--;
-	if (run && hooks[nhooks].fn)
-		hooks[nhooks].fn(hooks[nhooks].arg);
+	block(&old);
+	if (idx < nhooks)
+		hooks[idx].fn = NULL;
+	/* empty hooks on top of the stack go */
+	while (nhooks > 0 && !hooks[nhooks - 1].fn)
+		nhooks--;
+	unblock(&old);
+}
+
+int zpb_rename_noreplace(const char *from, const char *to)
+{
+	if (!renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE))
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+		return -1;
+	/* a file system without RENAME_NOREPLACE: link() refuses an existing name too */
+	if (link(from, to))
+		return -1;
+	unlink(from);
+	return 0;
 }
 
 static void on_signal(int sig)
@@ -98,77 +159,8 @@ void zpb_install_signal_handlers(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-}
-
-static void afile_unlink_hook(void *arg)
-{
-	struct afile *af = arg;
-
-	unlink(af->tmp);
-}
-
-int afile_open(struct afile *af, const char *path)
-{
-	memset(af, 0, sizeof(*af));
-	af->hook = -1;
-	if (strlen(path) >= sizeof(af->path)) {
-		zpb_err("%s: path too long", path);
-		return -1;
-	}
-	strcpy(af->path, path);
-	snprintf(af->tmp, sizeof(af->tmp), "%s.tmp.%ld", path, (long)getpid());
-	af->f = fopen(af->tmp, "w");
-	if (!af->f) {
-		int e = errno;
-
-		zpb_err("cannot write %s: %s%s", path, strerror(e),
-			e == ENOENT			? "; create the folder first or choose another path"
-			: e == EACCES || e == EROFS ? "; choose a folder you can write"
-						    : "");
-		return -1;
-	}
-	af->hook = zpb_cleanup_push(afile_unlink_hook, af);
-	return 0;
-}
-
-static void afile_drop_hook(struct afile *af)
-{
-	/* hooks are a stack; results files are closed in reverse order of opening */
-	if (af->hook >= 0 && af->hook == nhooks - 1)
-		zpb_cleanup_pop(false);
-	else if (af->hook >= 0)
-		hooks[af->hook].fn = NULL;
-	af->hook = -1;
-}
-
-int afile_commit(struct afile *af)
-{
-	int bad = ferror(af->f);
-
-	if (fclose(af->f) || bad) {
-		zpb_err("cannot write %s: %s", af->path, strerror(errno ? errno : EIO));
-		unlink(af->tmp);
-		afile_drop_hook(af);
-		return -1;
-	}
-	af->f = NULL;
-	if (rename(af->tmp, af->path)) {
-		zpb_err("cannot rename %s to %s: %s", af->tmp, af->path, strerror(errno));
-		unlink(af->tmp);
-		afile_drop_hook(af);
-		return -1;
-	}
-	afile_drop_hook(af);
-	return 0;
-}
-
-void afile_abort(struct afile *af)
-{
-	if (af->f)
-		fclose(af->f);
-	af->f = NULL;
-	unlink(af->tmp);
-	afile_drop_hook(af);
+	/* past a file size limit (ulimit -f) a write fails with EFBIG, as on a full disk */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 void pattern_fill(void *buf, size_t len, uint64_t seed)

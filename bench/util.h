@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * util.h - small pieces every part of the driver shares: error lines,
- * results files that appear only when complete, clean-up on every exit path
+ * clean-up on every exit path
  * (SIGINT/SIGTERM included), the per-object fill pattern and a seeded PRNG.
  */
 #ifndef ZPB_UTIL_H
@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "afile.h"
 
 /* "zpoolbench: <message>\n" on stderr; control characters show as '?' (one line). */
 void zpb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -29,19 +31,17 @@ void zpb_install_signal_handlers(void);
 extern volatile int zpb_interrupted;
 
 /*
- * A file that appears under its final name only when complete: data goes to
- * "<path>.tmp.<pid>", commit fsyncs nothing (results, not databases) but
- * renames; abort (or a signal, or exit without commit) unlinks.
+ * Disarm hook @idx (as returned by push): popped if it is the newest,
+ * else emptied in place so that it runs nothing.
  */
-struct afile {
-	FILE *f;
-	char path[4096];
-	char tmp[4096 + 32];
-	int hook;
-};
-int afile_open(struct afile *af, const char *path);
-int afile_commit(struct afile *af); /* 0, or -1 with a message printed */
-void afile_abort(struct afile *af);
+void zpb_cleanup_drop(int idx);
+
+/*
+ * rename(@from, @to) that never replaces an existing @to (renameat2's
+ * RENAME_NOREPLACE, or link + unlink where the file system lacks it):
+ * 0, or -1 with errno (EEXIST if @to exists).
+ */
+int zpb_rename_noreplace(const char *from, const char *to);
 
 /* Fill/verify @len bytes with a pattern determined by @seed. */
 void pattern_fill(void *buf, size_t len, uint64_t seed);

@@ -340,7 +340,7 @@ build_default() {
 	for w in $PROGRAMS; do
 		from="$from --from $OUT/$w.pages"
 	done
-	"$ZPB" corpus sample $from --pages 6000 --seed 42 --workload default-mix \
+	"$ZPB" corpus sample --force $from --pages 6000 --seed 42 --workload default-mix \
 		--out "$ROOT/corpora/default.pages"
 	leak_check_default
 	rm -f "$ROOT/corpora/default.pages.zst"

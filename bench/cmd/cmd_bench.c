@@ -5,7 +5,6 @@
  * robin within each repetition so that machine drift hits all alike, with
  * ratios to 'ideal' and (--kernel) to the kernel's zram write path.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -17,16 +16,14 @@
 #include "cmd.h"
 #include "kernel/kernel_cost.h"
 #include "driver/microbench.h"
+#include "json.h"
+#include "output/results.h"
 #include "util.h"
 #include "zpool.h"
 
 #define MAX_SPECS 32
 #define DEFAULT_CORPUS "corpora/default.pages.zst"
 #define MAX_REPS 1000
-
-static const char bench_usage[] =
-	"(--trace FILE | --corpus FILE) [--codec SPEC] [--alloc LIST] [--objects N] [--reps N]"
-	" [--seed N] [--clock cpu|wall] [--quick] [--kernel]";
 
 /*
  * The settings benchmarked by default, kept when the registry knows them
@@ -57,33 +54,48 @@ static const char *const default_specs[] = {
 /* The allocator the kernel comparison is about, and its stand-in until it lands. */
 static const char *const kernel_peer_specs[] = { "zsmalloc:kernel=6.18", "zsmalloc", "zbud" };
 
-static void help(void)
-{
-	printf("usage: zpoolbench bench %s\n\n"
-	       "Per-operation cost of every allocator on the same compressed objects, in one\n"
-	       "process, round robin within each repetition.  ns per operation for: store\n"
-	       "(malloc + map + memcpy + unmap), load (map + memcpy out + unmap), free, and the\n"
-	       "same with the codec (compress + store; load with decompress from the mapping).\n"
-	       "Median (min-max) over the repetitions, and each allocator's ratio to 'ideal'.\n"
-	       "Contents are verified after every phase, outside the timed region.\n\n"
-	       "  --trace FILE     object sizes from the stores of a size trace (synthetic pages\n"
-	       "                   that compress to those sizes)\n"
-	       "  --corpus FILE    a page corpus (NAME.pages or NAME.pages.zst, with its manifest\n"
-	       "                   if there is one); same-filled pages are left out.  Without\n"
-	       "                   --trace or --corpus: " DEFAULT_CORPUS " when present\n"
-	       "  --codec SPEC     %s (default lz4)\n"
-	       "  --alloc LIST     allocator specs (default: every known setting; ideal is added)\n"
-	       "  --objects N      objects per repetition (default: 20000 for a trace, every page\n"
-	       "                   of a corpus up to 50000)\n"
-	       "  --reps N         repetitions (default 5)\n"
-	       "  --seed N         seed of the sample, the synthetic pages and the orders (1)\n"
-	       "  --clock C        cpu (default): the thread's CPU time, user + kernel, so that\n"
-	       "                   other processes on the machine do not count; wall: CLOCK_MONOTONIC\n"
-	       "  --quick          a tiny run: 1000 objects, 3 repetitions (for tests)\n"
-	       "  --kernel         also time each page written to /dev/zram0 (lz4; root, only\n"
-	       "                   when zram0 is unused; the device is reset afterwards)\n",
-	       bench_usage, codec_valid_specs());
-}
+enum { FMT_TABLE, FMT_CSV, FMT_JSON };
+
+struct bench_args {
+	const char *trace, *corpus, *codec, *alloc;
+	uint64_t objects, repeat, seed;
+	int clock, quick, kernel, format;
+};
+
+#define O(f) offsetof(struct bench_args, f)
+
+static const struct zpb_opt bench_opts[] = {
+	{ .name = "trace", .type = OPT_STRING, .arg = "FILE", .off = O(trace), .flags = OPT_IN,
+	  .help = "object sizes from the stores of a size trace (synthetic pages that compress "
+		  "to those sizes)" },
+	{ .name = "corpus", .type = OPT_STRING, .arg = "FILE", .off = O(corpus),
+	  .flags = OPT_IN | OPT_CORPUS,
+	  .help = "a page corpus (NAME.pages or NAME.pages.zst, with its manifest if there is "
+		  "one); same-filled pages are left out.  Without --trace or --corpus: "
+		  DEFAULT_CORPUS " when present" },
+	{ .name = "codec", .type = OPT_STRING, .arg = "SPEC", .def = "lz4", .off = O(codec),
+	  .help = "the codec (see 'zpoolbench run --help')" },
+	{ .name = "alloc", .type = OPT_LIST, .arg = "SPEC,...", .off = O(alloc),
+	  .help = "allocator specs (default: every known setting; ideal is added)" },
+	{ .name = "objects", .type = OPT_INT, .min = 1, .max = 10000000, .off = O(objects),
+	  .help = "objects per repetition (default: 20000 for a trace, every page of a corpus up "
+		  "to 50000)" },
+	{ .name = "repeat", .type = OPT_INT, .min = 1, .max = MAX_REPS, .def = "5",
+	  .off = O(repeat), .old_name = "reps", .help = "repetitions" },
+	{ .name = "seed", .type = OPT_INT, .min = 0, .max = UINT64_MAX, .def = "1", .off = O(seed),
+	  .help = "seed of the sample, the synthetic pages and the orders" },
+	{ .name = "clock", .type = OPT_ENUM, .values = "cpu|wall", .def = "cpu", .off = O(clock),
+	  .help = "cpu: the thread's CPU time, user + kernel, so that other processes on the "
+		  "machine do not count; wall: CLOCK_MONOTONIC" },
+	{ .name = "quick", .type = OPT_FLAG, .off = O(quick),
+	  .help = "a tiny run: 1000 objects, 3 repetitions unless given (for tests)" },
+	{ .name = "kernel", .type = OPT_FLAG, .off = O(kernel),
+	  .help = "also time each page written to /dev/zram0 (lz4; root, only when zram0 is "
+		  "unused; the device is reset afterwards)" },
+	{ .name = "format", .type = OPT_ENUM, .values = "table|csv|json", .def = "table",
+	  .off = O(format), .help = "the results on stdout as a table, CSV or JSON" },
+	{ .name = NULL },
+};
 
 struct bench_alloc {
 	char spec[ZPOOL_SPEC_MAX];
@@ -288,25 +300,114 @@ static void print_table(const struct bench_alloc *a, int n, int ideal, const str
 	}
 }
 
-static int bench_main(int argc, char **argv)
+/* One row per allocator: median, min, max of each phase, the ratios. */
+static void print_csv(const struct bench_alloc *a, int n, int ideal, const char *cname, int reps,
+		      const struct kernel_run *k)
 {
-	static const struct option opts[] = {
-		{ "trace", required_argument, NULL, 't' },
-		{ "corpus", required_argument, NULL, 'c' },
-		{ "codec", required_argument, NULL, 'z' },
-		{ "alloc", required_argument, NULL, 'a' },
-		{ "objects", required_argument, NULL, 'n' },
-		{ "reps", required_argument, NULL, 'r' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "quick", no_argument, NULL, 'q' },
-		{ "kernel", no_argument, NULL, 'k' },
-		{ "clock", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *trace = NULL, *corpus = NULL, *codec_name = "lz4", *list = NULL;
-	uint64_t objects = 0, reps = 5, seed = 1;
-	bool quick = false, want_kernel = false, reps_set = false;
+	printf("codec,allocator");
+	for (int ph = 0; ph < MB_NPHASES; ph++)
+		printf(",%s_ns,%s_ns_min,%s_ns_max", mb_phase_names[ph], mb_phase_names[ph],
+		       mb_phase_names[ph]);
+	printf(",store_vs_ideal,load_vs_ideal,cstore_vs_ideal,cload_vs_ideal%s\n",
+	       k->on ? ",cstore_vs_kernel" : "");
+	for (int i = 0; i < n; i++) {
+		csv_field(stdout, cname);
+		putchar(',');
+		csv_field(stdout, a[i].spec);
+		for (int ph = 0; ph < MB_NPHASES; ph++) {
+			struct mb_stat st = stat_of(a[i].ns[ph], reps);
+
+			printf(",%.1f,%.1f,%.1f", st.med, st.min, st.max);
+		}
+		printf(",%.4f,%.4f,%.4f,%.4f", ratio_med(a[i].ns[MB_STORE], a[ideal].ns[MB_STORE], reps),
+		       ratio_med(a[i].ns[MB_LOAD], a[ideal].ns[MB_LOAD], reps),
+		       ratio_med(a[i].ns[MB_CSTORE], a[ideal].ns[MB_CSTORE], reps),
+		       ratio_med(a[i].ns[MB_CLOAD], a[ideal].ns[MB_CLOAD], reps));
+		if (k->on)
+			printf(",%.4f", ratio_med(a[i].ns[MB_CSTORE], k->mean, reps));
+		putchar('\n');
+	}
+}
+
+static void json_stat(struct jw *w, const char *key, const double *x, int reps)
+{
+	struct mb_stat st = stat_of(x, reps);
+
+	jw_key(w, key);
+	jw_obj(w);
+	jw_key(w, "median");
+	jw_fixed(w, st.med, 1);
+	jw_key(w, "min");
+	jw_fixed(w, st.min, 1);
+	jw_key(w, "max");
+	jw_fixed(w, st.max, 1);
+	jw_end(w);
+}
+
+static void print_json(const struct bench_alloc *a, int n, int ideal, const struct mb_set *s,
+		       const char *cname, int reps, const struct kernel_run *k)
+{
+	static const char *const ratio_names[] = { "store_vs_ideal", "load_vs_ideal", NULL,
+						   "cstore_vs_ideal", "cload_vs_ideal" };
+	char key[32];
+	struct jw w;
+
+	jw_init(&w, stdout, true);
+	jw_obj(&w);
+	jw_key(&w, "codec");
+	jw_str(&w, cname);
+	jw_key(&w, "objects");
+	jw_u64(&w, s->n);
+	jw_key(&w, "source");
+	jw_str(&w, s->source);
+	jw_key(&w, "clock");
+	jw_str(&w, mb_clock_name());
+	jw_key(&w, "repeat");
+	jw_u64(&w, (uint64_t)reps);
+	jw_key(&w, "allocators");
+	jw_arr(&w);
+	for (int i = 0; i < n; i++) {
+		jw_obj(&w);
+		jw_key(&w, "allocator");
+		jw_str(&w, a[i].spec);
+		for (int ph = 0; ph < MB_NPHASES; ph++) {
+			snprintf(key, sizeof(key), "%s_ns", mb_phase_names[ph]);
+			json_stat(&w, key, a[i].ns[ph], reps);
+		}
+		for (int ph = 0; ph < MB_NPHASES; ph++) {
+			if (!ratio_names[ph])
+				continue;
+			jw_key(&w, ratio_names[ph]);
+			jw_fixed(&w, ratio_med(a[i].ns[ph], a[ideal].ns[ph], reps), 4);
+		}
+		if (k->on) {
+			jw_key(&w, "cstore_vs_kernel");
+			jw_fixed(&w, ratio_med(a[i].ns[MB_CSTORE], k->mean, reps), 4);
+		}
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_key(&w, "kernel");
+	if (k->on) {
+		jw_obj(&w);
+		json_stat(&w, "write_ns", k->mean, reps);
+		jw_key(&w, "pool_pages");
+		jw_u64(&w, k->mem_used / 4096);
+		jw_end(&w);
+	} else {
+		jw_null(&w);
+	}
+	jw_end(&w);
+	jw_finish(&w);
+}
+
+static int bench_main(void *opts, int argc, char **argv)
+{
+	const struct bench_args *args = opts;
+	const char *trace = args->trace, *corpus = args->corpus, *codec_name = args->codec;
+	const char *list = args->alloc;
+	uint64_t objects = args->objects, reps = args->repeat, seed = args->seed;
+	bool quick = args->quick, want_kernel = args->kernel;
 	static struct bench_alloc a[MAX_SPECS];
 	struct kernel_run k = { 0 };
 	struct codec codec;
@@ -314,64 +415,20 @@ static int bench_main(int argc, char **argv)
 	struct mb_set set = { 0 };
 	char err[1024];
 	uint32_t cap = MB_PAGE;
-	int n, ideal, peer = -1, c, ret = 1;
+	int n, ideal, peer = -1, ret = 1;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 't': trace = optarg; break;
-		case 'c': corpus = optarg; break;
-		case 'z': codec_name = optarg; break;
-		case 'a': list = optarg; break;
-		case 'n':
-			if (parse_u64(optarg, 1, 10000000, &objects)) {
-				zpb_err("bench: --objects needs a number 1..10000000, not '%s'", optarg);
-				return 2;
-			}
-			break;
-		case 'r':
-			if (parse_u64(optarg, 1, MAX_REPS, &reps)) {
-				zpb_err("bench: --reps needs a number 1..%d, not '%s'", MAX_REPS, optarg);
-				return 2;
-			}
-			reps_set = true;
-			break;
-		case 's':
-			if (parse_u64(optarg, 0, UINT64_MAX, &seed)) {
-				zpb_err("bench: --seed needs a non-negative number, not '%s'", optarg);
-				return 2;
-			}
-			break;
-		case 'q': quick = true; break;
-		case 'k': want_kernel = true; break;
-		case 'C':
-			if (strcmp(optarg, "cpu") && strcmp(optarg, "wall")) {
-				zpb_err("bench: unknown clock '%s' (valid: cpu, wall)", optarg);
-				return 2;
-			}
-			mb_set_clock(!strcmp(optarg, "wall"));
-			break;
-		case 'h': help(); return 0;
-		default:
-			zpb_err("bench: unknown or incomplete option '%s'; usage: zpoolbench bench %s",
-				argv[optind - 1], bench_usage);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		zpb_err("bench: unexpected argument '%s'; usage: zpoolbench bench %s", argv[optind],
-			bench_usage);
-		return 2;
-	}
+	(void)argc;
+	(void)argv;
+	mb_set_clock(args->clock == 1);
 	if (!trace && !corpus && !access(DEFAULT_CORPUS, R_OK))
 		corpus = DEFAULT_CORPUS; /* what `make bench` uses */
 	if (!trace == !corpus) {
-		zpb_err("bench: give one of --trace FILE or --corpus FILE; usage: zpoolbench bench %s",
-			bench_usage);
+		zpb_err("bench: give one of --trace FILE or --corpus FILE; see 'zpoolbench bench "
+			"--help'");
 		return 2;
 	}
 	if (codec_parse(codec_name, &codec, err, sizeof(err))) {
-		zpb_err("bench: %s", err);
+		opt_err("bench", "--codec", "%s", err);
 		return 2;
 	}
 	/*
@@ -382,7 +439,7 @@ static int bench_main(int argc, char **argv)
 	if (quick) {
 		if (!objects)
 			objects = 1000;
-		if (!reps_set)
+		if (!opt_given(bench_opts, "repeat"))
 			reps = 3;
 	}
 	if (!objects)
@@ -512,7 +569,12 @@ static int bench_main(int argc, char **argv)
 	/* zram0 is reset before anything is printed: a reader that stops early cannot keep it */
 	if (k.on)
 		kc_zram_close();
-	print_table(a, n, ideal, &set, codec.name, (int)reps, &k, peer);
+	if (args->format == FMT_CSV)
+		print_csv(a, n, ideal, codec.name, (int)reps, &k);
+	else if (args->format == FMT_JSON)
+		print_json(a, n, ideal, &set, codec.name, (int)reps, &k);
+	else
+		print_table(a, n, ideal, &set, codec.name, (int)reps, &k, peer);
 	ret = 0;
 out:
 	if (k.on)
@@ -533,8 +595,15 @@ out:
 
 static const struct zpb_cmd bench_cmd = {
 	.name = "bench",
-	.usage = bench_usage,
 	.summary = "ns per store/load/free of every allocator, ratios to ideal and the kernel",
+	.about = "Per-operation cost of every allocator on the same compressed objects, in one\n"
+		 "process, round robin within each repetition.  ns per operation for: store\n"
+		 "(malloc + map + memcpy + unmap), load (map + memcpy out + unmap), free, and the\n"
+		 "same with the codec (compress + store; load with decompress from the mapping).\n"
+		 "Median (min-max) over the repetitions, and each allocator's ratio to 'ideal'.\n"
+		 "Contents are verified after every phase, outside the timed region.\n",
+	.opts = bench_opts,
+	.size = sizeof(struct bench_args),
 	.run = bench_main,
 	.order = 40,
 };

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * cmd_corpus_info.c - `zpoolbench corpus info FILE [--codec LIST] [--format text|json]`:
+ * cmd_corpus_info.c - `zpoolbench corpus info FILE [--codec LIST] [--format table|csv|json]`:
  * the zero/same-filled shares and per codec the compressed-size table of a
  * corpus (see corpus_stats.h for how each figure is counted).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "driver/corpus_stats.h"
+#include "output/results.h"
 #include "util.h"
 
 #define DEFAULT_CODECS "lz4,zstd:1,zstd:3,lzo"
@@ -114,65 +114,69 @@ static void print_json(const struct corpus *c, const struct corpus_stats *st)
 	jw_finish(&w);
 }
 
-static void usage(FILE *f)
+static void print_csv(const struct corpus *c, const struct corpus_stats *st)
 {
-	fprintf(f,
-		"usage: zpoolbench corpus info FILE [--codec LIST] [--format text|json]\n"
-		"  FILE           NAME.pages or NAME.pages.zst (manifest NAME.json checked if present)\n"
-		"  --codec LIST   comma-separated codecs (default %s);\n"
-		"                 valid: %s\n"
-		"  --format F     text (default) or json, on stdout\n",
-		DEFAULT_CODECS, codec_valid_specs());
+	printf("corpus,codec,pages,zero_pages,same_filled_pages,compressed_bytes,"
+	       "zram_compr_bytes,ratio,zram_ratio,mean,min,p10,p50,p90,max,pages_over_70pct,"
+	       "pages_over_2990,pages_huge_3625,pages_over_4096,compress_seconds\n");
+	for (int k = 0; k < st->ncodecs; k++) {
+		const struct codec_stats *cs = &st->codecs[k];
+
+		csv_field(stdout, c->name);
+		putchar(',');
+		csv_field(stdout, cs->codec.name);
+		printf(",%llu,%llu,%llu,%llu,%llu,%.4f,%.4f,%.1f,%u,%u,%u,%u,%u,%llu,%llu,%llu,%llu,"
+		       "%.6f\n",
+		       (unsigned long long)st->pages, (unsigned long long)st->zero,
+		       (unsigned long long)st->same_filled, (unsigned long long)cs->total_bytes,
+		       (unsigned long long)cs->zram_bytes, cs->ratio, cs->zram_ratio, cs->mean,
+		       (unsigned)cs->min, (unsigned)cs->p10, (unsigned)cs->p50, (unsigned)cs->p90,
+		       (unsigned)cs->max, (unsigned long long)cs->over_70pct,
+		       (unsigned long long)cs->over_2990, (unsigned long long)cs->huge,
+		       (unsigned long long)cs->expanded, cs->seconds);
+	}
 }
 
-static int run(int argc, char **argv)
+enum { FMT_TABLE, FMT_CSV, FMT_JSON };
+
+struct info_args {
+	const char *codec;
+	int format;
+	struct opt_strv file;
+};
+
+#define O(f) offsetof(struct info_args, f)
+
+static const struct zpb_opt info_opts[] = {
+	{ .name = "codec", .type = OPT_LIST, .arg = "LIST", .def = DEFAULT_CODECS, .off = O(codec),
+	  .help = "comma-separated codecs (see 'zpoolbench run --help' for the valid ones)" },
+	{ .name = "format", .type = OPT_ENUM, .values = "table|csv|json;text=table",
+	  .def = "table", .off = O(format),
+	  .help = "on stdout: a table, one CSV row per codec, or JSON (text is the same as "
+		  "table, for one release)" },
+	{ .name = NULL },
+};
+
+static const struct zpb_operand info_operand = {
+	.arg = "FILE", .min = 1, .max = 1, .off = O(file), .flags = OPT_IN | OPT_CORPUS,
+	.help = "NAME.pages or NAME.pages.zst (its manifest NAME.json is checked if present)",
+};
+
+static int run(void *opts, int argc, char **argv)
 {
-	static const struct option opts[] = { { "codec", required_argument, NULL, 'c' },
-					      { "format", required_argument, NULL, 'f' },
-					      { "help", no_argument, NULL, 'h' },
-					      { NULL, 0, NULL, 0 } };
-	const char *codecs = DEFAULT_CODECS, *format = "text", *path;
+	const struct info_args *a = opts;
+	const char *path = a->file.v[0];
 	struct codec list[MAX_CODECS];
 	struct corpus_stats st;
 	struct corpus c;
 	char err[1024];
-	int n, o;
+	int n;
 
-	optind = 1;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'c':
-			codecs = optarg;
-			break;
-		case 'f':
-			format = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case ':':
-			zpb_err("corpus info: %s needs a value; see 'zpoolbench corpus info --help'",
-				argv[optind - 1]);
-			return 2;
-		default:
-			zpb_err("corpus info: unknown option '%s'; see 'zpoolbench corpus info --help'",
-				argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (optind != argc - 1) {
-		zpb_err("corpus info: give exactly one corpus file; see 'zpoolbench corpus info --help'");
-		return 2;
-	}
-	path = argv[optind];
-	if (strcmp(format, "text") && strcmp(format, "json")) {
-		zpb_err("corpus info: --format is text or json, not '%s'", format);
-		return 2;
-	}
-	n = codec_parse_list(codecs, list, MAX_CODECS, err, sizeof(err));
+	(void)argc;
+	(void)argv;
+	n = codec_parse_list(a->codec, list, MAX_CODECS, err, sizeof(err));
 	if (n < 0) {
-		zpb_err("%s", err);
+		opt_err("corpus info", "--codec", "%s", err);
 		return 2;
 	}
 	if (corpus_open(&c, path, err, sizeof(err))) {
@@ -194,8 +198,10 @@ static int run(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (!strcmp(format, "json"))
+	if (a->format == FMT_JSON)
 		print_json(&c, &st);
+	else if (a->format == FMT_CSV)
+		print_csv(&c, &st);
 	else
 		print_text(&c, &st);
 	corpus_stats_free(&st);
@@ -205,8 +211,13 @@ static int run(int argc, char **argv)
 
 static const struct zpb_cmd corpus_info_cmd = {
 	.name = "corpus info",
-	.usage = "FILE [--codec LIST] [--format text|json]",
 	.summary = "pages, same-filled share and compressed-size table of a corpus",
+	.about = "The zero and same-filled shares of a corpus and, per codec, the compressed\n"
+		 "sizes: ratio, zram's ratio, percentiles and the shares of pages past the\n"
+		 "thresholds allocators care about.\n",
+	.opts = info_opts,
+	.operand = &info_operand,
+	.size = sizeof(struct info_args),
 	.run = run,
 	.order = 50,
 };

@@ -8,12 +8,12 @@
  * Empty files add nothing.  Paths are not recorded, only their count.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "cmd/optcheck.h"
 #include "corpus/corpus.h"
 #include "sha256.h"
 #include "util.h"
@@ -48,6 +48,30 @@ static void pack_extra(struct jw *w, void *arg)
 	jw_str(w, "every listed file cut into 4096-byte pages, the last partial page of each "
 		  "file padded with zeros, files in the order listed");
 }
+
+struct pack_args {
+	const char *out, *workload, *command;
+	struct opt_strv package;
+	int force;
+};
+
+#define O(f) offsetof(struct pack_args, f)
+
+static const struct zpb_opt pack_opts[] = {
+	{ .name = "out", .type = OPT_STRING, .arg = "F.pages", .off = O(out),
+	  .flags = OPT_REQUIRED | OPT_OUT | OPT_CORPUS, .check = optcheck_pages_out,
+	  .help = "the corpus; its manifest goes to F.json" },
+	{ .name = "workload", .type = OPT_STRING, .arg = "NAME", .def = "files",
+	  .off = O(workload), .help = "the workload name the manifest records" },
+	{ .name = "command", .type = OPT_STRING, .arg = "STR", .off = O(command),
+	  .help = "the command that listed the files, for the manifest" },
+	{ .name = "package", .type = OPT_STRING, .arg = "NAME=VERSION", .off = O(package),
+	  .maxn = MAX_PKGS, .flags = OPT_REPEAT, .check = optcheck_package,
+	  .help = "a package the files come from, for the manifest" },
+	{ .name = "force", .type = OPT_FLAG, .off = O(force),
+	  .help = "replace an existing F.pages and F.json" },
+	{ .name = NULL },
+};
 
 static int pack_file(const char *path, FILE *out, struct sha256 *s, struct pack_meta *m,
 		     uint64_t *pages)
@@ -88,61 +112,22 @@ static int pack_file(const char *path, FILE *out, struct sha256 *s, struct pack_
 	return 0;
 }
 
-static int run(int argc, char **argv)
+static int run(void *opts, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },     { "workload", required_argument, NULL, 'w' },
-		{ "command", required_argument, NULL, 'c' }, { "package", required_argument, NULL, 'k' },
-		{ "force", no_argument, NULL, 'f' },	     { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct pack_meta m = { .workload = "files" };
-	const char *out = NULL;
-	bool force = false;
+	const struct pack_args *a = opts;
+	struct pack_meta m = { .workload = a->workload, .command = a->command };
+	const char *out = a->out;
 	char line[4096], sha[65], mpath[4096];
 	uint64_t pages = 0;
 	struct sha256 s = { 0 };
 	struct afile af;
 	uint8_t d[32];
-	int o;
 
-	optind = 1;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'o': out = optarg; break;
-		case 'f': force = true; break;
-		case 'w': m.workload = optarg; break;
-		case 'c': m.command = optarg; break;
-		case 'k':
-			if (!strchr(optarg, '=') || optarg[0] == '=' || m.npkgs == MAX_PKGS) {
-				zpb_err("corpus pack: --package takes NAME=VERSION, not '%s'", optarg);
-				return 2;
-			}
-			m.pkgs[m.npkgs++] = optarg;
-			break;
-		case 'h':
-			printf("usage: zpoolbench corpus pack --out F.pages [--workload NAME] "
-			       "[--command STR] [--package NAME=VER]... [--force] < FILE-LIST\n"
-			       "  Cuts each listed file into 4096-byte pages (the last one padded with\n"
-			       "  zeros) into F.pages and writes the manifest F.json.  An existing\n"
-			       "  F.pages or F.json is refused unless --force.\n");
-			return 0;
-		case ':':
-			zpb_err("corpus pack: %s needs a value", argv[optind - 1]);
-			return 2;
-		default:
-			zpb_err("corpus pack: unknown option '%s'", argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (!out || optind != argc) {
-		zpb_err("corpus pack: needs --out F.pages and the file list on stdin; see --help");
-		return 2;
-	}
-	if (corpus_out_check("corpus pack", out, force))
-		return 2;
-	if (afile_open(&af, out))
+	(void)argc;
+	(void)argv;
+	for (int i = 0; i < a->package.n; i++)
+		m.pkgs[m.npkgs++] = a->package.v[i];
+	if (afile_create(&af, "corpus pack: --out", out, a->force))
 		return 1;
 	sha256_init(&s);
 	while (fgets(line, sizeof(line), stdin)) {
@@ -177,8 +162,11 @@ static int run(int argc, char **argv)
 
 static const struct zpb_cmd corpus_pack_cmd = {
 	.name = "corpus pack",
-	.usage = "--out F.pages [--workload NAME] < FILE-LIST",
 	.summary = "cut files into pages as a contrast corpus",
+	.about = "Cuts each file listed on stdin (one path a line) into 4096-byte pages (the\n"
+		 "last one padded with zeros) into F.pages and writes the manifest F.json.\n",
+	.opts = pack_opts,
+	.size = sizeof(struct pack_args),
 	.run = run,
 	.order = 53,
 };

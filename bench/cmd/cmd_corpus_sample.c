@@ -5,11 +5,11 @@
  * (see corpus_sample.h), with a manifest that records every source's sha256
  * and embeds the source's own manifest.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd/optcheck.h"
 #include "corpus/corpus_sample.h"
 #include "sha256.h"
 #include "util.h"
@@ -63,16 +63,34 @@ static void sample_extra(struct jw *w, void *arg)
 	jw_end(w);
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: zpoolbench corpus sample --from CORPUS [--from CORPUS]... --pages N\n"
-		   "           --seed S --out F.pages [--workload NAME]\n"
-		   "  Takes N pages in all, an equal share from each source, uniformly at random\n"
-		   "  with one seeded stream per source, in the sources' page order; writes\n"
-		   "  F.pages and the manifest F.json (compress with zstd -19 if wanted).\n");
-}
+struct sample_args {
+	struct opt_strv from;
+	uint64_t pages, seed;
+	const char *out, *workload;
+	int force;
+};
 
-static int write_sample(struct sample_meta *m, const char *out)
+#define O(f) offsetof(struct sample_args, f)
+
+static const struct zpb_opt sample_opts[] = {
+	{ .name = "from", .type = OPT_STRING, .arg = "CORPUS", .off = O(from), .maxn = MAX_SOURCES,
+	  .flags = OPT_REQUIRED | OPT_REPEAT | OPT_IN | OPT_CORPUS,
+	  .help = "a source corpus (NAME.pages or NAME.pages.zst)" },
+	{ .name = "pages", .type = OPT_INT, .min = 1, .max = 1ULL << 32, .off = O(pages),
+	  .flags = OPT_REQUIRED, .help = "pages in all" },
+	{ .name = "seed", .type = OPT_INT, .min = 0, .max = UINT64_MAX, .off = O(seed),
+	  .flags = OPT_REQUIRED, .help = "seed of the choice" },
+	{ .name = "out", .type = OPT_STRING, .arg = "F.pages", .off = O(out),
+	  .flags = OPT_REQUIRED | OPT_OUT | OPT_CORPUS, .check = optcheck_pages_out,
+	  .help = "the sample; its manifest goes to F.json" },
+	{ .name = "workload", .type = OPT_STRING, .arg = "NAME", .def = "mix", .off = O(workload),
+	  .help = "the workload name the manifest records" },
+	{ .name = "force", .type = OPT_FLAG, .off = O(force),
+	  .help = "replace an existing F.pages and F.json" },
+	{ .name = NULL },
+};
+
+static int write_sample(struct sample_meta *m, const char *out, bool force)
 {
 	struct afile af;
 	struct sha256 s = { 0 };
@@ -84,7 +102,7 @@ static int write_sample(struct sample_meta *m, const char *out)
 		zpb_err("corpus sample: out of memory");
 		return 1;
 	}
-	if (afile_open(&af, out)) {
+	if (afile_create(&af, "corpus sample: --out", out, force)) {
 		free(idx);
 		return 1;
 	}
@@ -117,69 +135,19 @@ fail:
 	return 1;
 }
 
-static int run(int argc, char **argv)
+static int run(void *opts, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "from", required_argument, NULL, 'f' },  { "pages", required_argument, NULL, 'n' },
-		{ "seed", required_argument, NULL, 's' },  { "out", required_argument, NULL, 'o' },
-		{ "workload", required_argument, NULL, 'w' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *from[MAX_SOURCES], *out = NULL;
+	const struct sample_args *a = opts;
+	const char *const *from = a->from.v;
 	struct corpus src[MAX_SOURCES];
 	uint64_t take[MAX_SOURCES];
-	struct sample_meta m = { .src = src, .take = take, .workload = "mix" };
-	bool have_seed = false;
-	int nfrom = 0, o, ret = 1, opened = 0;
+	struct sample_meta m = { .src = src, .take = take, .workload = a->workload,
+				 .pages = a->pages, .seed = a->seed };
+	int nfrom = a->from.n, ret = 1, opened = 0;
 	char err[1024];
 
-	optind = 1;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'f':
-			if (nfrom == MAX_SOURCES) {
-				zpb_err("corpus sample: at most %d --from sources", MAX_SOURCES);
-				return 2;
-			}
-			from[nfrom++] = optarg;
-			break;
-		case 'n':
-			if (parse_u64(optarg, 1, 1ULL << 32, &m.pages)) {
-				zpb_err("corpus sample: --pages needs a count 1..2^32, not '%s'", optarg);
-				return 2;
-			}
-			break;
-		case 's':
-			if (parse_u64(optarg, 0, UINT64_MAX, &m.seed)) {
-				zpb_err("corpus sample: --seed needs a number, not '%s'", optarg);
-				return 2;
-			}
-			have_seed = true;
-			break;
-		case 'o': out = optarg; break;
-		case 'w': m.workload = optarg; break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case ':':
-			zpb_err("corpus sample: %s needs a value", argv[optind - 1]);
-			return 2;
-		default:
-			zpb_err("corpus sample: unknown option '%s'; see 'zpoolbench corpus sample "
-				"--help'", argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (!nfrom || !m.pages || !have_seed || !out || optind != argc) {
-		zpb_err("corpus sample: needs --from CORPUS (one or more), --pages N, --seed S and "
-			"--out F.pages; see --help");
-		return 2;
-	}
-	if (strlen(out) < 7 || strcmp(out + strlen(out) - 6, ".pages")) {
-		zpb_err("corpus sample: --out must end in .pages, not '%s'", out);
-		return 2;
-	}
+	(void)argc;
+	(void)argv;
 	m.n = nfrom;
 	for (int i = 0; i < nfrom; i++) {
 		if (corpus_open(&src[i], from[i], err, sizeof(err))) {
@@ -195,7 +163,7 @@ static int run(int argc, char **argv)
 			goto out;
 		}
 	}
-	ret = write_sample(&m, out);
+	ret = write_sample(&m, a->out, a->force);
 out:
 	for (int i = 0; i < opened; i++)
 		corpus_close(&src[i]);
@@ -204,8 +172,12 @@ out:
 
 static const struct zpb_cmd corpus_sample_cmd = {
 	.name = "corpus sample",
-	.usage = "--from CORPUS... --pages N --seed S --out F.pages",
 	.summary = "seeded uniform sample of pages across corpora",
+	.about = "Takes N pages in all, an equal share from each source, uniformly at random\n"
+		 "with one seeded stream per source, in the sources' page order; writes\n"
+		 "F.pages and the manifest F.json (compress with zstd -19 if wanted).\n",
+	.opts = sample_opts,
+	.size = sizeof(struct sample_args),
 	.run = run,
 	.order = 52,
 };

@@ -5,11 +5,11 @@
  * manifest F.json beside them.  Provenance the builder knows (workload,
  * exact command, package versions) comes in through options.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd/optcheck.h"
 #include "corpus/corpus.h"
 #include "corpus/snapshot.h"
 #include "util.h"
@@ -57,83 +57,55 @@ static void snap_extra(struct jw *w, void *arg)
 	}
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: zpoolbench corpus snapshot --pid PID --out F.pages [--shared]\n"
-		   "           [--workload NAME] [--command STR] [--package NAME=VERSION]... "
-		   "[--note STR] [--force]\n"
-		   "  Dumps the resident anonymous pages of process PID (stopped meanwhile) to\n"
-		   "  F.pages and writes the manifest F.json.  Needs root.\n"
-		   "  --shared   add resident pages of shared writable shmem mappings\n"
-		   "  --force    replace an existing F.pages / F.json\n");
-}
+struct snap_args {
+	uint64_t pid;
+	const char *out, *workload, *command, *note;
+	struct opt_strv package;
+	int shared, force;
+};
 
-static int run(int argc, char **argv)
+#define O(f) offsetof(struct snap_args, f)
+
+static const struct zpb_opt snap_opts[] = {
+	{ .name = "pid", .type = OPT_INT, .arg = "PID", .min = 2, .max = 1 << 30, .off = O(pid),
+	  .flags = OPT_REQUIRED, .help = "the process (stopped while its pages are read)" },
+	{ .name = "out", .type = OPT_STRING, .arg = "F.pages", .off = O(out),
+	  .flags = OPT_REQUIRED | OPT_OUT | OPT_CORPUS, .check = optcheck_pages_out,
+	  .help = "the corpus; its manifest goes to F.json" },
+	{ .name = "shared", .type = OPT_FLAG, .off = O(shared),
+	  .help = "add resident pages of shared writable shmem mappings" },
+	{ .name = "workload", .type = OPT_STRING, .arg = "NAME", .def = "unnamed",
+	  .off = O(workload), .help = "the workload name the manifest records" },
+	{ .name = "command", .type = OPT_STRING, .arg = "STR", .off = O(command),
+	  .help = "the command that started the process, for the manifest" },
+	{ .name = "package", .type = OPT_STRING, .arg = "NAME=VERSION", .off = O(package),
+	  .maxn = MAX_PKGS, .flags = OPT_REPEAT, .check = optcheck_package,
+	  .help = "a package the program comes from, for the manifest" },
+	{ .name = "note", .type = OPT_STRING, .arg = "STR", .off = O(note),
+	  .help = "a note for the manifest" },
+	{ .name = "force", .type = OPT_FLAG, .off = O(force),
+	  .help = "replace an existing F.pages and F.json" },
+	{ .name = NULL },
+};
+
+static int run(void *opts, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "pid", required_argument, NULL, 'p' },     { "out", required_argument, NULL, 'o' },
-		{ "shared", no_argument, NULL, 's' },	     { "workload", required_argument, NULL, 'w' },
-		{ "command", required_argument, NULL, 'c' }, { "package", required_argument, NULL, 'k' },
-		{ "note", required_argument, NULL, 'n' },    { "help", no_argument, NULL, 'h' },
-		{ "force", no_argument, NULL, 'f' },	     { NULL, 0, NULL, 0 }
-	};
-	struct snap_meta meta = { 0 };
+	const struct snap_args *a = opts;
+	struct snap_meta meta = { .workload = a->workload, .command = a->command,
+				  .note = a->note, .shared = a->shared };
 	struct snapshot_result res;
-	const char *out = NULL;
-	bool force = false;
+	const char *out = a->out;
 	char err[1024], mpath[4096];
-	uint64_t pid = 0;
 	struct afile af;
-	int o;
 
-	optind = 1;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'p':
-			if (parse_u64(optarg, 2, 1 << 30, &pid)) {
-				zpb_err("corpus snapshot: --pid needs a process id, not '%s'", optarg);
-				return 2;
-			}
-			break;
-		case 'o': out = optarg; break;
-		case 'f': force = true; break;
-		case 's': meta.shared = true; break;
-		case 'w': meta.workload = optarg; break;
-		case 'c': meta.command = optarg; break;
-		case 'n': meta.note = optarg; break;
-		case 'k':
-			if (!strchr(optarg, '=') || optarg[0] == '=' || meta.npkgs == MAX_PKGS) {
-				zpb_err("corpus snapshot: --package takes NAME=VERSION (at most %d), "
-					"not '%s'", MAX_PKGS, optarg);
-				return 2;
-			}
-			meta.pkgs[meta.npkgs++] = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case ':':
-			zpb_err("corpus snapshot: %s needs a value", argv[optind - 1]);
-			return 2;
-		default:
-			zpb_err("corpus snapshot: unknown option '%s'; see 'zpoolbench corpus "
-				"snapshot --help'", argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (!pid || !out || optind != argc) {
-		zpb_err("corpus snapshot: needs --pid PID and --out F.pages; see --help");
-		return 2;
-	}
-	if (corpus_out_check("corpus snapshot", out, force))
-		return 2;
-	if (!meta.workload)
-		meta.workload = "unnamed";
+	(void)argc;
+	(void)argv;
+	for (int i = 0; i < a->package.n; i++)
+		meta.pkgs[meta.npkgs++] = a->package.v[i];
 	meta.res = &res;
-	if (afile_open(&af, out))
+	if (afile_create(&af, "corpus snapshot: --out", out, a->force))
 		return 1;
-	if (snapshot_dump((pid_t)pid, meta.shared, af.f, &res, err, sizeof(err))) {
+	if (snapshot_dump((pid_t)a->pid, meta.shared, af.f, &res, err, sizeof(err))) {
 		afile_abort(&af);
 		zpb_err("corpus snapshot: %s", err);
 		return 1;
@@ -154,8 +126,11 @@ static int run(int argc, char **argv)
 
 static const struct zpb_cmd corpus_snapshot_cmd = {
 	.name = "corpus snapshot",
-	.usage = "--pid PID --out F.pages [--shared] [--workload NAME] ...",
 	.summary = "dump a running process's anonymous pages as a corpus (root)",
+	.about = "Dumps the resident anonymous pages of process PID (stopped meanwhile) to\n"
+		 "F.pages and writes the manifest F.json.  Needs root.\n",
+	.opts = snap_opts,
+	.size = sizeof(struct snap_args),
 	.run = run,
 	.order = 51,
 };

@@ -9,43 +9,61 @@
 #include "util.h"
 #include "zpool.h"
 
-static int list_main(int argc, char **argv)
+struct list_args {
+	int check;
+	struct opt_strv specs;
+};
+
+#define O(f) offsetof(struct list_args, f)
+
+static const struct zpb_opt list_opts[] = {
+	{ .name = "check", .type = OPT_FLAG, .off = O(check),
+	  .help = "check each SPEC as run and sweep do (parse, then create a pool) and print it "
+		  "normalised; the first bad one is a one-line error, exit 2" },
+	{ .name = NULL },
+};
+
+static const struct zpb_operand list_operand = {
+	.arg = "SPEC", .min = 0, .max = OPT_MAXN, .off = O(specs),
+	.help = "allocator specs, with --check",
+};
+
+static int check_specs(const struct list_args *a)
 {
+	char err[512];
+
+	for (int i = 0; i < a->specs.n; i++) {
+		struct zpool_config cfg;
+		struct zpool *zp;
+
+		if (zpool_parse_spec(a->specs.v[i], &cfg, err, sizeof(err)) ||
+		    !(zp = zpool_create(a->specs.v[i], NULL, err, sizeof(err)))) {
+			zpb_err("list: --check: %s", err);
+			return 2;
+		}
+		zpool_destroy(zp);
+		printf("%s\n", cfg.spec);
+	}
+	return 0;
+}
+
+static int list_main(void *opts, int argc, char **argv)
+{
+	const struct list_args *a = opts;
 	const struct zpool_driver *drv[32];
 	int n = zpool_drivers(drv, 32);
 
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: zpoolbench list [--check SPEC...]\n\nLists the allocators, the keys of "
-		       "their specs, the valid values\nand the defaults.  A spec is "
-		       "NAME[:key=value,...].\n\n"
-		       "  --check SPEC...  check each spec as run and sweep do (parse, then create a\n"
-		       "                   pool) and print it normalised; the first bad one is a\n"
-		       "                   one-line error, exit 2\n");
-		return 0;
+	(void)argc;
+	(void)argv;
+	if (a->check && !a->specs.n) {
+		zpb_err("list: --check: give one or more allocator specs; see 'zpoolbench list --help'");
+		return 2;
 	}
-	if (argc > 1 && !strcmp(argv[1], "--check")) {
-		char err[512];
-
-		if (argc < 3) {
-			zpb_err("list --check: give one or more allocator specs");
-			return 2;
-		}
-		for (int i = 2; i < argc; i++) {
-			struct zpool_config cfg;
-			struct zpool *zp;
-
-			if (zpool_parse_spec(argv[i], &cfg, err, sizeof(err)) ||
-			    !(zp = zpool_create(argv[i], NULL, err, sizeof(err)))) {
-				zpb_err("%s", err);
-				return 2;
-			}
-			zpool_destroy(zp);
-			printf("%s\n", cfg.spec);
-		}
-		return 0;
-	}
-	if (argc > 1) {
-		zpb_err("list: takes no arguments ('%s' given)", argv[1]);
+	if (a->check)
+		return check_specs(a);
+	if (a->specs.n) {
+		zpb_err("list: unexpected argument '%s' (specs go with --check); see 'zpoolbench list "
+			"--help'", a->specs.v[0]);
 		return 2;
 	}
 	printf("allocator specs: NAME[:key=value,...]\n\n");
@@ -66,8 +84,12 @@ static int list_main(int argc, char **argv)
 
 static const struct zpb_cmd list_cmd = {
 	.name = "list",
-	.usage = "",
 	.summary = "list the allocators and the parameters of their specs",
+	.about = "Lists the allocators, the keys of their specs, the valid values and the\n"
+		 "defaults.  A spec is NAME[:key=value,...].\n",
+	.opts = list_opts,
+	.operand = &list_operand,
+	.size = sizeof(struct list_args),
 	.run = list_main,
 	.order = 90,
 };

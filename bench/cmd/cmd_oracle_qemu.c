@@ -11,7 +11,6 @@
  * answered.  See docs/oracle-qemu.md.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
@@ -32,24 +31,25 @@
 
 #define SCRIPT "qemu-oracle.sh"
 
-static const char oq_usage[] = "--trace FILE --alloc zbud|z3fold|zsmalloc [--trajectory OUT]";
+struct oq_args {
+	const char *trace, *alloc, *trajectory;
+	int force;
+};
 
-static void help(void)
-{
-	printf("usage: zpoolbench oracle qemu %s\n\n"
-	       "Boots Debian's Linux 6.1 under qemu (TCG, one CPU) and replays the size trace\n"
-	       "through the kernel's own allocator with a small kernel module, reading the\n"
-	       "pool size after every operation.  The kernel packages are fetched with\n"
-	       "apt-get download and, like the module build, cached under\n"
-	       "${ZPB_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/zpoolbench}/oracle-qemu.\n\n"
-	       "  --trace FILE       the trace ('# zpoolbench-trace v1', 'a ID SIZE', 'f ID', 'c')\n"
-	       "  --alloc NAME       zbud, z3fold or zsmalloc (':kernel=6.1' may follow)\n"
-	       "  --trajectory OUT   write 'OPINDEX POOL_PAGES' after every operation\n\n"
-	       "z3fold: every size is read once the z3fold compaction work queued by a free\n"
-	       "has run.  'c' compacts zsmalloc (zs_compact); for zbud and z3fold it only\n"
-	       "reads the size.\n",
-	       oq_usage);
-}
+#define O(f) offsetof(struct oq_args, f)
+
+static const struct zpb_opt oq_opts[] = {
+	{ .name = "trace", .type = OPT_STRING, .arg = "FILE", .off = O(trace),
+	  .flags = OPT_REQUIRED | OPT_IN,
+	  .help = "the trace ('# zpoolbench-trace v1', 'a ID SIZE', 'f ID', 'c')" },
+	{ .name = "alloc", .type = OPT_STRING, .arg = "NAME", .off = O(alloc), .flags = OPT_REQUIRED,
+	  .help = "zbud, z3fold or zsmalloc (':kernel=6.1' may follow)" },
+	{ .name = "trajectory", .type = OPT_STRING, .arg = "OUT", .off = O(trajectory),
+	  .flags = OPT_OUT, .help = "write 'OPINDEX POOL_PAGES' after every operation" },
+	{ .name = "force", .type = OPT_FLAG, .off = O(force),
+	  .help = "replace an existing --trajectory file" },
+	{ .name = NULL },
+};
 
 /* ---- the temporary directory ------------------------------------------- */
 
@@ -375,11 +375,12 @@ static int parse_answers(const char *trace, const struct conv *cv, struct answer
 	return 0;
 }
 
-static int write_trajectory(const char *path, const struct conv *cv, const struct answers *a)
+static int write_trajectory(const char *path, bool force, const struct conv *cv,
+			    const struct answers *a)
 {
 	struct afile af;
 
-	if (afile_open(&af, path))
+	if (afile_create(&af, "oracle qemu: --trajectory", path, force))
 		return -1;
 	for (uint64_t i = 0; i < cv->ops; i++)
 		fprintf(af.f, "%" PRIu64 " %" PRIu64 "\n", i, a->pages[i]);
@@ -404,57 +405,31 @@ static const char *parse_alloc(const char *spec, char *buf, size_t len)
 	return NULL;
 }
 
-static int oq_main(int argc, char **argv)
+static int oq_main(void *opts, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "trace", required_argument, NULL, 't' },
-		{ "alloc", required_argument, NULL, 'a' },
-		{ "trajectory", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *trace = NULL, *spec = NULL, *trajectory = NULL, *alloc;
+	const struct oq_args *args = opts;
+	const char *trace = args->trace, *spec = args->alloc, *trajectory = args->trajectory;
+	const char *alloc;
 	char name[16], script[PATH_MAX + 64];
 	struct conv cv = { 0 };
 	struct answers ans = { 0 };
 	uint64_t mem_mb, last = 0, peak = 0;
 	long ops_bytes;
 	FILE *ops;
-	int c, ret = 1;
+	int ret = 1;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 't': trace = optarg; break;
-		case 'a': spec = optarg; break;
-		case 'o': trajectory = optarg; break;
-		case 'h': help(); return 0;
-		default:
-			zpb_err("oracle qemu: unknown or incomplete option '%s'; usage: zpoolbench "
-				"oracle qemu %s",
-				argv[optind - 1], oq_usage);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		zpb_err("oracle qemu: unexpected argument '%s'; usage: zpoolbench oracle qemu %s",
-			argv[optind], oq_usage);
-		return 2;
-	}
-	if (!trace || !spec) {
-		zpb_err("oracle qemu: %s is required; usage: zpoolbench oracle qemu %s",
-			!trace ? "--trace FILE" : "--alloc NAME", oq_usage);
-		return 2;
-	}
+	(void)argc;
+	(void)argv;
 	alloc = parse_alloc(spec, name, sizeof(name));
 	if (!alloc && strchr(spec, ':')) {
-		zpb_err("oracle qemu: --alloc %s: the kernel's allocator runs as Linux 6.1 built it; "
-			"only ':kernel=6.1' may follow the name (zbud, z3fold, zsmalloc)", spec);
+		opt_err("oracle qemu", "--alloc", "'%s': the kernel's allocator runs as Linux 6.1 "
+			"built it; only ':kernel=6.1' may follow the name (zbud, z3fold, zsmalloc)",
+			spec);
 		return 2;
 	}
 	if (!alloc) {
-		zpb_err("oracle qemu: unknown allocator '%s' (Linux 6.1 has: zbud, z3fold, zsmalloc)",
-			spec);
+		opt_err("oracle qemu", "--alloc", "unknown allocator '%s' (Linux 6.1 has: zbud, "
+			"z3fold, zsmalloc)", spec);
 		return 2;
 	}
 	if (find_script(script, sizeof(script))) {
@@ -485,7 +460,7 @@ static int oq_main(int argc, char **argv)
 			" operations (the first run also fetches and builds)...\n", alloc, cv.ops);
 	if (run_guest(script, alloc, cv.slots, mem_mb) || parse_answers(trace, &cv, &ans))
 		goto out;
-	if (trajectory && write_trajectory(trajectory, &cv, &ans))
+	if (trajectory && write_trajectory(trajectory, args->force, &cv, &ans))
 		goto out;
 
 	for (uint64_t i = 0; i < cv.ops; i++)
@@ -510,8 +485,17 @@ out:
 
 static const struct zpb_cmd oq_cmd = {
 	.name = "oracle qemu",
-	.usage = oq_usage,
 	.summary = "the real Linux 6.1 zbud/z3fold/zsmalloc under qemu: pool pages per operation",
+	.about = "Boots Debian's Linux 6.1 under qemu (TCG, one CPU) and replays the size trace\n"
+		 "through the kernel's own allocator with a small kernel module, reading the\n"
+		 "pool size after every operation.  The kernel packages are fetched with\n"
+		 "apt-get download and, like the module build, cached under\n"
+		 "${ZPB_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/zpoolbench}/oracle-qemu.\n\n"
+		 "z3fold: every size is read once the z3fold compaction work queued by a free\n"
+		 "has run.  'c' compacts zsmalloc (zs_compact); for zbud and z3fold it only\n"
+		 "reads the size.\n",
+	.opts = oq_opts,
+	.size = sizeof(struct oq_args),
 	.run = oq_main,
 	.order = 60,
 };

@@ -18,7 +18,6 @@
  * --trajectory` writes).  The kernel does the compressing; nothing is
  * compressed here.  The device is reset on every exit path.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,10 +29,6 @@
 #include "driver/trace.h"
 #include "util.h"
 #include "kernel/zram.h"
-
-static const char oracle_usage[] =
-	"--corpus FILE --trace OUT --trajectory OUT [--codec lz4] [--pages N] "
-	"[--churn ROUNDS --seed N] [--device zram0]";
 
 enum slot_state { SLOT_EMPTY, SLOT_SAME, SLOT_OBJ };
 
@@ -59,23 +54,41 @@ struct oracle {
 	char err[1024];
 };
 
-static void help(void)
+struct oz_args {
+	const char *corpus, *trace, *trajectory, *codec, *device;
+	uint64_t pages, churn, seed;
+	int force;
+};
+
+#define O(f) offsetof(struct oz_args, f)
+
+static int check_device(const char *val, char *why, size_t len)
 {
-	printf("usage: zpoolbench oracle zram %s\n\n"
-	       "Runs a corpus through the kernel's own zsmalloc via an unused zram device\n"
-	       "(root only) and records, per operation, the kernel's compressed size and pool\n"
-	       "pages.  Replaying the trace with `zpoolbench replay --alloc zsmalloc:kernel=6.18\n"
-	       "--trajectory` must give the same trajectory, step for step.\n\n"
-	       "  --corpus FILE      a corpus: NAME.pages or NAME.pages.zst (4096-byte pages)\n"
-	       "  --trace OUT        the kernel's size trace (format v1)\n"
-	       "  --trajectory OUT   'OPINDEX POOL_PAGES' after every a/f/c op\n"
-	       "  --codec NAME       zram compressor (default lz4; see comp_algorithm)\n"
-	       "  --pages N          slots to fill (default: the corpus size; cycles the corpus)\n"
-	       "  --churn ROUNDS     rounds of: discard a random half, rewrite it, compact\n"
-	       "  --seed N           seed of the churn choices (default 1)\n"
-	       "  --device NAME      zram device (default zram0); must be unused\n",
-	       oracle_usage);
+	return zram_check_name(val, why, len) ? -1 : 0;
 }
+
+static const struct zpb_opt oz_opts[] = {
+	{ .name = "corpus", .type = OPT_STRING, .arg = "FILE", .off = O(corpus),
+	  .flags = OPT_REQUIRED | OPT_IN | OPT_CORPUS,
+	  .help = "a corpus: NAME.pages or NAME.pages.zst (4096-byte pages)" },
+	{ .name = "trace", .type = OPT_STRING, .arg = "OUT", .off = O(trace),
+	  .flags = OPT_REQUIRED | OPT_OUT, .help = "the kernel's size trace (format v1)" },
+	{ .name = "trajectory", .type = OPT_STRING, .arg = "OUT", .off = O(trajectory),
+	  .flags = OPT_REQUIRED | OPT_OUT, .help = "'OPINDEX POOL_PAGES' after every a/f/c op" },
+	{ .name = "force", .type = OPT_FLAG, .off = O(force),
+	  .help = "replace existing --trace and --trajectory files" },
+	{ .name = "codec", .type = OPT_STRING, .arg = "NAME", .def = "lz4", .off = O(codec),
+	  .help = "zram compressor (see comp_algorithm)" },
+	{ .name = "pages", .type = OPT_INT, .min = 1, .max = 1ULL << 24, .off = O(pages),
+	  .help = "slots to fill (default: the corpus size; cycles the corpus)" },
+	{ .name = "churn", .type = OPT_INT, .arg = "ROUNDS", .min = 0, .max = 1000, .def = "0",
+	  .off = O(churn), .help = "rounds of: discard a random half, rewrite it, compact" },
+	{ .name = "seed", .type = OPT_INT, .min = 0, .max = UINT64_MAX, .def = "1", .off = O(seed),
+	  .help = "seed of the churn choices" },
+	{ .name = "device", .type = OPT_STRING, .arg = "NAME", .def = "zram0", .off = O(device),
+	  .check = check_device, .help = "zram device; must be unused" },
+	{ .name = NULL },
+};
 
 static void progress(struct oracle *o, const char *phase, uint64_t i, uint64_t n)
 {
@@ -257,82 +270,20 @@ out:
 	return ret;
 }
 
-static int oracle_main(int argc, char **argv)
+static int oracle_main(void *opts, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "corpus", required_argument, NULL, 'C' },
-		{ "trace", required_argument, NULL, 't' },
-		{ "trajectory", required_argument, NULL, 'o' },
-		{ "codec", required_argument, NULL, 'c' },
-		{ "pages", required_argument, NULL, 'p' },
-		{ "churn", required_argument, NULL, 'r' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "device", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *corpus = NULL, *trace = NULL, *traj = NULL, *codec = "lz4", *dev = "zram0";
-	uint64_t pages = 0, churn = 0, seed = 1;
+	const struct oz_args *a = opts;
+	const char *corpus = a->corpus, *trace = a->trace, *traj = a->trajectory;
+	const char *codec = a->codec, *dev = a->device;
+	uint64_t pages = a->pages, churn = a->churn, seed = a->seed;
 	static struct oracle o; /* large, and reachable from nothing but here */
 	struct afile ftrace, ftraj;
 	struct utsname u;
 	char err[512];
-	int c, ret = 1;
+	int ret = 1;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'C': corpus = optarg; break;
-		case 't': trace = optarg; break;
-		case 'o': traj = optarg; break;
-		case 'c': codec = optarg; break;
-		case 'd': dev = optarg; break;
-		case 'p':
-			if (parse_u64(optarg, 1, 1ULL << 24, &pages)) {
-				zpb_err("oracle zram: --pages needs a number 1..16777216, not '%s'",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'r':
-			if (parse_u64(optarg, 0, 1000, &churn)) {
-				zpb_err("oracle zram: --churn needs a number 0..1000, not '%s'", optarg);
-				return 2;
-			}
-			break;
-		case 's':
-			if (parse_u64(optarg, 0, UINT64_MAX, &seed)) {
-				zpb_err("oracle zram: --seed needs a non-negative number, not '%s'",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'h': help(); return 0;
-		default:
-			zpb_err("oracle zram: unknown or incomplete option '%s'; usage: zpoolbench "
-				"oracle zram %s", argv[optind - 1], oracle_usage);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		zpb_err("oracle zram: unexpected argument '%s'; usage: zpoolbench oracle zram %s",
-			argv[optind], oracle_usage);
-		return 2;
-	}
-	if (!corpus || !trace || !traj) {
-		zpb_err("oracle zram: %s is required; usage: zpoolbench oracle zram %s",
-			!corpus ? "--corpus FILE" : !trace ? "--trace OUT" : "--trajectory OUT",
-			oracle_usage);
-		return 2;
-	}
-	if (zram_check_name(dev, err, sizeof(err))) {
-		zpb_err("oracle zram: %s", err);
-		return 2;
-	}
-	if (geteuid() != 0) {
-		zpb_err("oracle zram: needs root (it configures /dev/%s); run it as root", dev);
-		return 1;
-	}
+	(void)argc;
+	(void)argv;
 	if (corpus_open(&o.corpus, corpus, err, sizeof(err))) {
 		zpb_err("oracle zram: %s", err);
 		return 1;
@@ -350,9 +301,9 @@ static int oracle_main(int argc, char **argv)
 		zpb_err("oracle zram: out of memory for %" PRIu64 " slots", o.nslots);
 		goto out_mem;
 	}
-	if (afile_open(&ftrace, trace))
+	if (afile_create(&ftrace, "oracle zram: --trace", trace, a->force))
 		goto out_mem;
-	if (afile_open(&ftraj, traj)) {
+	if (afile_create(&ftraj, "oracle zram: --trajectory", traj, a->force)) {
 		afile_abort(&ftrace);
 		goto out_mem;
 	}
@@ -428,8 +379,14 @@ out_corpus:
 
 static const struct zpb_cmd oracle_zram_cmd = {
 	.name = "oracle zram",
-	.usage = oracle_usage,
 	.summary = "the kernel's zsmalloc through zram: size trace + pool pages per op (root)",
+	.about = "Runs a corpus through the kernel's own zsmalloc via an unused zram device\n"
+		 "(root only) and records, per operation, the kernel's compressed size and pool\n"
+		 "pages.  Replaying the trace with `zpoolbench replay --alloc zsmalloc:kernel=6.18\n"
+		 "--trajectory` must give the same trajectory, step for step.\n",
+	.opts = oz_opts,
+	.size = sizeof(struct oz_args),
+	.root = "it configures a zram device",
 	.run = oracle_main,
 	.order = 60,
 };

@@ -2,7 +2,6 @@
 /*
  * cmd_replay.c - `zpoolbench replay`: a size trace through one allocator.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <inttypes.h>
 #include <string.h>
@@ -10,29 +9,43 @@
 #include "check.h"
 #include "cmd.h"
 #include "driver/replay.h"
+#include "json.h"
+#include "output/results.h"
 #include "util.h"
 #include "zpool.h"
 
-static const char replay_usage[] =
-	"--trace FILE --alloc SPEC [--trajectory OUT] [--format text|json] [--class-stats] [--verify]";
+enum { FMT_TABLE, FMT_CSV, FMT_JSON };
 
-static void help(void)
-{
-	printf("usage: zpoolbench replay %s\n\n"
-	       "Replays a size trace (format v1) through one allocator; every object is\n"
-	       "filled with a pattern derived from its ID and verified when freed.\n\n"
-	       "  --trace FILE       the trace ('# zpoolbench-trace v1', 'a ID SIZE', 'f ID', 'c')\n"
-	       "  --alloc SPEC       allocator spec, e.g. zbud, z3fold:compaction=extra\n"
-	       "  --trajectory OUT   write 'OPINDEX POOL_PAGES' after every operation\n"
-	       "  --format F         summary as text (default) or json\n"
-	       "  --class-stats      print the allocator's per-class table at the end\n"
-	       "  --verify           run the pool under the overlap and integrity checker:\n"
-	       "                     no two live objects overlap, objects stay in pages the\n"
-	       "                     pool owns, freed pages are unmapped (guard mode), every\n"
-	       "                     live object is checked after each compaction or move,\n"
-	       "                     and the pool is empty after the last free (slow)\n",
-	       replay_usage);
-}
+struct replay_args {
+	const char *trace, *alloc, *trajectory;
+	int format, class_stats, verify, force;
+};
+
+#define O(f) offsetof(struct replay_args, f)
+
+static const struct zpb_opt replay_opts[] = {
+	{ .name = "trace", .type = OPT_STRING, .arg = "FILE", .off = O(trace),
+	  .flags = OPT_REQUIRED | OPT_IN,
+	  .help = "the trace ('# zpoolbench-trace v1', 'a ID SIZE', 'f ID', 'c')" },
+	{ .name = "alloc", .type = OPT_STRING, .arg = "SPEC", .off = O(alloc),
+	  .flags = OPT_REQUIRED, .help = "allocator spec, e.g. zbud, z3fold:compaction=extra" },
+	{ .name = "trajectory", .type = OPT_STRING, .arg = "OUT", .off = O(trajectory),
+	  .flags = OPT_OUT, .help = "write 'OPINDEX POOL_PAGES' after every operation" },
+	{ .name = "force", .type = OPT_FLAG, .off = O(force),
+	  .help = "replace an existing --trajectory file" },
+	{ .name = "format", .type = OPT_ENUM, .values = "table|csv|json;text=table",
+	  .def = "table", .off = O(format),
+	  .help = "the summary on stdout as a table, one CSV row under a header, or JSON "
+		  "(text is the same as table, for one release)" },
+	{ .name = "class-stats", .type = OPT_FLAG, .off = O(class_stats),
+	  .help = "print the allocator's per-class table at the end (with --format table)" },
+	{ .name = "verify", .type = OPT_FLAG, .off = O(verify),
+	  .help = "run the pool under the overlap and integrity checker: no two live objects "
+		  "overlap, objects stay in pages the pool owns, freed pages are unmapped "
+		  "(guard mode), every live object is checked after each compaction or move, "
+		  "and the pool is empty after the last free (slow)" },
+	{ .name = NULL },
+};
 
 static void print_text(const char *trace, const struct zpool *zp, const struct replay_result *r)
 {
@@ -49,51 +62,65 @@ static void print_text(const char *trace, const struct zpool *zp, const struct r
 	printf("compaction   %" PRIu64 " pages freed\n", r->compact_pages_freed);
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
+/* The summary's fields, in one order for CSV and JSON. */
+#define REPLAY_FIELDS(X)                                      \
+	X(ops, r->ops)                                        \
+	X(stores, r->stores)                                  \
+	X(frees, r->frees)                                    \
+	X(compactions, r->compactions)                        \
+	X(objects, r->objects)                                \
+	X(bytes, r->bytes)                                    \
+	X(rejected, r->rejected)                              \
+	X(rejected_enospc, r->rejected_enospc)                \
+	X(rejected_enomem, r->rejected_enomem)                \
+	X(pool_pages, r->pool_pages)                          \
+	X(peak_pool_pages, r->peak_pages)                     \
+	X(metadata_bytes, r->stats.metadata_bytes)
 
 static void print_json(const char *trace, const struct zpool *zp, const struct replay_result *r)
 {
-	printf("{\"trace\": ");
-	json_str(trace);
-	printf(", \"allocator\": ");
-	json_str(zp->cfg.spec);
-	printf(", \"ops\": %" PRIu64 ", \"stores\": %" PRIu64 ", \"frees\": %" PRIu64
-	       ", \"compactions\": %" PRIu64 ", \"objects\": %" PRIu64 ", \"bytes\": %" PRIu64
-	       ", \"rejected\": %" PRIu64 ", \"rejected_enospc\": %" PRIu64
-	       ", \"rejected_enomem\": %" PRIu64 ", \"pool_pages\": %" PRIu64
-	       ", \"peak_pool_pages\": %" PRIu64 ", \"metadata_bytes\": %" PRIu64
-	       ", \"density\": %.6f, \"compact_pages_freed\": %" PRIu64 "}\n",
-	       r->ops, r->stores, r->frees, r->compactions, r->objects, r->bytes, r->rejected,
-	       r->rejected_enospc, r->rejected_enomem, r->pool_pages, r->peak_pages,
-	       r->stats.metadata_bytes, replay_density(r), r->compact_pages_freed);
+	struct jw w;
+
+	jw_init(&w, stdout, false);
+	jw_obj(&w);
+	jw_key(&w, "trace");
+	jw_str(&w, trace);
+	jw_key(&w, "allocator");
+	jw_str(&w, zp->cfg.spec);
+#define X(name, val)          \
+	jw_key(&w, #name);    \
+	jw_u64(&w, val);
+	REPLAY_FIELDS(X)
+#undef X
+	jw_key(&w, "density");
+	jw_fixed(&w, replay_density(r), 6);
+	jw_key(&w, "compact_pages_freed");
+	jw_u64(&w, r->compact_pages_freed);
+	jw_end(&w);
+	jw_finish(&w);
 }
 
-static int replay_main(int argc, char **argv)
+static void print_csv(const char *trace, const struct zpool *zp, const struct replay_result *r)
 {
-	static const struct option opts[] = {
-		{ "trace", required_argument, NULL, 't' },
-		{ "alloc", required_argument, NULL, 'a' },
-		{ "trajectory", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "class-stats", no_argument, NULL, 'C' },
-		{ "verify", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *trace = NULL, *spec = NULL, *trajectory = NULL, *format = "text";
-	bool class_stats = false, checked = false;
+	fputs("trace,allocator", stdout);
+#define X(name, val) fputs("," #name, stdout);
+	REPLAY_FIELDS(X)
+#undef X
+	fputs(",density,compact_pages_freed\n", stdout);
+	csv_field(stdout, trace);
+	putchar(',');
+	csv_field(stdout, zp->cfg.spec);
+#define X(name, val) printf(",%" PRIu64, (uint64_t)(val));
+	REPLAY_FIELDS(X)
+#undef X
+	printf(",%.6f,%" PRIu64 "\n", replay_density(r), r->compact_pages_freed);
+}
+
+static int replay_main(void *opts, int argc, char **argv)
+{
+	const struct replay_args *a = opts;
+	const char *trace = a->trace, *spec = a->alloc, *trajectory = a->trajectory;
+	bool checked = a->verify;
 	struct zcheck *zc = NULL;
 	char *cstats = NULL;
 	size_t cstats_len = 0;
@@ -101,40 +128,12 @@ static int replay_main(int argc, char **argv)
 	struct afile traj;
 	struct zpool *zp;
 	char err[1024];
-	int c, ret;
+	int ret;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 't': trace = optarg; break;
-		case 'a': spec = optarg; break;
-		case 'o': trajectory = optarg; break;
-		case 'f': format = optarg; break;
-		case 'C': class_stats = true; break;
-		case 'V': checked = true; break;
-		case 'h': help(); return 0;
-		default:
-			zpb_err("replay: unknown or incomplete option '%s'; usage: zpoolbench replay %s",
-				argv[optind - 1], replay_usage);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		zpb_err("replay: unexpected argument '%s'; usage: zpoolbench replay %s", argv[optind],
-			replay_usage);
-		return 2;
-	}
-	if (!trace || !spec) {
-		zpb_err("replay: %s is required; usage: zpoolbench replay %s",
-			!trace ? "--trace FILE" : "--alloc SPEC", replay_usage);
-		return 2;
-	}
-	if (strcmp(format, "text") && strcmp(format, "json")) {
-		zpb_err("replay: unknown format '%s' (valid: text, json)", format);
-		return 2;
-	}
-	if (class_stats && !strcmp(format, "json")) {
-		zpb_err("replay: --class-stats prints a text table; use it with --format text");
+	(void)argc;
+	(void)argv;
+	if (a->class_stats && a->format != FMT_TABLE) {
+		zpb_err("replay: --class-stats prints a table; use it with --format table");
 		return 2;
 	}
 
@@ -153,7 +152,7 @@ static int replay_main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (trajectory && afile_open(&traj, trajectory))
+	if (trajectory && afile_create(&traj, "replay: --trajectory", trajectory, a->force))
 		goto fail;
 	ret = checked ? replay_trace_checked(trace, zc, trajectory ? traj.f : NULL, &res, err,
 					     sizeof(err))
@@ -162,7 +161,7 @@ static int replay_main(int argc, char **argv)
 		zpb_err("%s", err);
 		goto fail_traj;
 	}
-	if (class_stats) {
+	if (a->class_stats) {
 		/* kept until the pool has passed the checker's teardown */
 		FILE *m = open_memstream(&cstats, &cstats_len);
 
@@ -183,8 +182,10 @@ static int replay_main(int argc, char **argv)
 	}
 	if (trajectory && afile_commit(&traj))
 		goto fail;
-	if (!strcmp(format, "json"))
+	if (a->format == FMT_JSON)
 		print_json(trace, zp, &res);
+	else if (a->format == FMT_CSV)
+		print_csv(trace, zp, &res);
 	else
 		print_text(trace, zp, &res);
 	if (cstats)
@@ -208,8 +209,11 @@ out:
 
 static const struct zpb_cmd replay_cmd = {
 	.name = "replay",
-	.usage = replay_usage,
 	.summary = "replay a size trace through one allocator (pool pages per operation)",
+	.about = "Replays a size trace (format v1) through one allocator; every object is\n"
+		 "filled with a pattern derived from its ID and verified when freed.\n",
+	.opts = replay_opts,
+	.size = sizeof(struct replay_args),
 	.run = replay_main,
 	.order = 20,
 };

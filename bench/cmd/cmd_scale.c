@@ -27,13 +27,16 @@
  *    those stores alone (repetitions with at least 5 % of them; their count
  *    in parentheses): the figures that show contention.
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd/runcli.h"
+#include "cmd/speccheck.h"
+#include "json.h"
+#include "output/results.h"
 #include "corpus/corpus.h"
 #include "driver/frontend.h"
 #include "driver/metrics.h"
@@ -44,12 +47,47 @@
 
 #define MAX_T 8
 
-static const char usage[] =
-	"--corpus FILE [--alloc SPEC,...] [--codec lz4:1] [--threads 1,2] [--repeat N] "
-	"[--frontend zram] [--ccache DIR|off] [--out FILE.csv]";
-
 static const char *const default_allocs =
 	"zbud,z3fold:kernel=4.7,z3fold:kernel=6.1,zsmalloc,ideal,malloc";
+
+struct scale_args {
+	const char *corpus, *codec, *frontend, *ccache, *out;
+	struct opt_strv alloc;
+	struct opt_intv threads;
+	uint64_t repeat, seed;
+	int format, force;
+};
+
+#define O(f) offsetof(struct scale_args, f)
+
+static const struct zpb_opt scale_opts[] = {
+	{ .name = "corpus", .type = OPT_STRING, .arg = "FILE", .off = O(corpus),
+	  .flags = OPT_REQUIRED | OPT_IN | OPT_CORPUS,
+	  .help = "a page corpus (NAME.pages or NAME.pages.zst)" },
+	{ .name = "alloc", .type = OPT_LIST, .arg = "SPEC,...", .off = O(alloc),
+	  .flags = OPT_REPEAT,
+	  .help = "allocator specs, brace grids as in sweep (default: zbud, z3fold:kernel=4.7, "
+		  "z3fold:kernel=6.1, zsmalloc, ideal, malloc)" },
+	{ .name = "codec", .type = OPT_STRING, .arg = "SPEC", .def = "lz4:1", .off = O(codec),
+	  .help = "the codec" },
+	{ .name = "threads", .type = OPT_INTLIST, .arg = "N,...", .min = 1, .max = 1024,
+	  .maxn = MAX_T, .def = "1,2", .off = O(threads),
+	  .help = "thread counts sharing one pool, as in run" },
+	{ .name = "repeat", .type = OPT_INT, .min = 1, .max = 1000, .def = "9", .off = O(repeat),
+	  .help = "repetitions; medians are reported" },
+	{ .name = "frontend", .type = OPT_STRING, .arg = "F", .def = "zram", .off = O(frontend),
+	  .help = "front end, as in run" },
+	{ .name = "seed", .type = OPT_INT, .min = 0, .max = UINT64_MAX, .def = "1", .off = O(seed),
+	  .help = "seed of the random choices" },
+	{ .name = "ccache", .type = OPT_STRING, .arg = "DIR|off", .off = O(ccache),
+	  .help = "compression cache folder, as in run" },
+	{ .name = "out", .type = OPT_STRING, .arg = "FILE.csv", .off = O(out), .flags = OPT_OUT,
+	  .help = "also write the figures as CSV to this file" },
+	{ .name = "force", .type = OPT_FLAG, .off = O(force), .help = "replace an existing --out file" },
+	{ .name = "format", .type = OPT_ENUM, .values = "table|csv|json", .def = "table",
+	  .off = O(format), .help = "the figures on stdout as a table, CSV or JSON" },
+	{ .name = NULL },
+};
 
 struct sample {
 	double path, wall, conc, load_path;
@@ -68,22 +106,6 @@ struct scale {
 static struct sample *at(struct scale *sc, int a, int t, int rep)
 {
 	return &sc->s[((size_t)a * sc->nthreads + t) * sc->repeat + rep];
-}
-
-static int parse_threads(const char *arg, struct scale *sc)
-{
-	char buf[128], *tok, *save;
-
-	snprintf(buf, sizeof(buf), "%s", arg);
-	sc->nthreads = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		uint64_t v;
-
-		if (sc->nthreads == MAX_T || parse_u64(tok, 1, 64, &v))
-			return -1;
-		sc->threads[sc->nthreads++] = (int)v;
-	}
-	return sc->nthreads ? 0 : -1;
 }
 
 /* One pool at @nt threads: fill, then load; the figures into @out. */
@@ -134,64 +156,138 @@ static double median_of(double *v, int n)
 
 #define MIN_OVERLAP 0.05 /* a repetition counts for the overlap figures above this share */
 
-static void report(FILE *f, struct scale *sc, bool csv)
+/* The figures of one allocator and thread count, medians over the repetitions. */
+struct scale_row {
+	struct spread store;
+	double speedup, wall, conc, load, ovl_share, ovl_mops, ovl_speedup;
+	int ovl_reps;
+};
+
+static void row_of(struct scale *sc, int a, int t, struct scale_row *row)
 {
-	double v[5][2000], r[1000], ro[1000];
+	static double v[5][1000], r[1000], ro[1000], ov[1000];
+	int no = 0;
 
-	if (csv)
-		fprintf(f, "allocator,threads,store_mops,store_mops_min,store_mops_max,speedup,"
-			   "wall_mops,concurrency,load_mops,overlap_share,overlap_mops,"
-			   "overlap_speedup,overlap_repeats\n");
-	else
-		fprintf(f, "%-20s %3s  %-22s %7s %6s %5s %9s  %6s %9s %7s\n", "allocator", "thr",
-			"store Mop/s (min-max)", "speedup", "wall", "conc", "load", "ovl%",
-			"ovl Mop/s", "ovl x");
-	for (int a = 0; a < sc->nallocs; a++) {
-		for (int t = 0; t < sc->nthreads; t++) {
-			struct spread sp;
-			double speed, ospeed = 0, omops = 0;
-			int no = 0;
+	for (int k = 0; k < sc->repeat; k++) {
+		struct sample *x = at(sc, a, t, k);
+		double base = at(sc, a, 0, k)->path;
 
-			for (int k = 0; k < sc->repeat; k++) {
-				struct sample *x = at(sc, a, t, k);
-				double base = at(sc, a, 0, k)->path;
-
-				v[0][k] = x->path;
-				v[1][k] = x->wall;
-				v[2][k] = x->conc;
-				v[3][k] = x->load_path;
-				v[4][k] = x->ovl_frac;
-				r[k] = base > 0 ? x->path / base : 0;
-				if (x->ovl_frac >= MIN_OVERLAP && base > 0) {
-					ro[no] = x->ovl / base;
-					v[0][sc->repeat + no] = x->ovl; /* scratch */
-					no++;
-				}
-			}
-			if (no) {
-				double tmp[1000];
-
-				memcpy(tmp, &v[0][sc->repeat], no * sizeof(double));
-				omops = median_of(tmp, no);
-				ospeed = median_of(ro, no);
-			}
-			sp = spread_of(v[0], sc->repeat);
-			speed = median_of(r, sc->repeat);
-			if (csv)
-				fprintf(f, "%s,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%d\n",
-					sc->allocs[a], sc->threads[t], sp.median, sp.min, sp.max, speed,
-					median_of(v[1], sc->repeat), median_of(v[2], sc->repeat),
-					median_of(v[3], sc->repeat), median_of(v[4], sc->repeat), omops,
-					ospeed, no);
-			else
-				fprintf(f, "%-20.20s %3d  %5.2f (%5.2f-%5.2f)    %6.2fx %6.2f %5.2f %9.2f  "
-					   "%5.0f%% %9.2f %6.2fx (%d)\n",
-					sc->allocs[a], sc->threads[t], sp.median, sp.min, sp.max, speed,
-					median_of(v[1], sc->repeat), median_of(v[2], sc->repeat),
-					median_of(v[3], sc->repeat), 100 * median_of(v[4], sc->repeat),
-					omops, ospeed, no);
+		v[0][k] = x->path;
+		v[1][k] = x->wall;
+		v[2][k] = x->conc;
+		v[3][k] = x->load_path;
+		v[4][k] = x->ovl_frac;
+		r[k] = base > 0 ? x->path / base : 0;
+		if (x->ovl_frac >= MIN_OVERLAP && base > 0) {
+			ro[no] = x->ovl / base;
+			ov[no] = x->ovl;
+			no++;
 		}
 	}
+	memset(row, 0, sizeof(*row));
+	if (no) {
+		row->ovl_mops = median_of(ov, no);
+		row->ovl_speedup = median_of(ro, no);
+	}
+	row->ovl_reps = no;
+	row->store = spread_of(v[0], sc->repeat);
+	row->speedup = median_of(r, sc->repeat);
+	row->wall = median_of(v[1], sc->repeat);
+	row->conc = median_of(v[2], sc->repeat);
+	row->load = median_of(v[3], sc->repeat);
+	row->ovl_share = median_of(v[4], sc->repeat);
+}
+
+static void report_csv(FILE *f, struct scale *sc)
+{
+	struct scale_row w;
+
+	fprintf(f, "allocator,threads,store_mops,store_mops_min,store_mops_max,speedup,"
+		   "wall_mops,concurrency,load_mops,overlap_share,overlap_mops,"
+		   "overlap_speedup,overlap_repeats\n");
+	for (int a = 0; a < sc->nallocs; a++) {
+		for (int t = 0; t < sc->nthreads; t++) {
+			row_of(sc, a, t, &w);
+			csv_field(f, sc->allocs[a]);
+			fprintf(f, ",%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%d\n",
+				sc->threads[t], w.store.median, w.store.min, w.store.max, w.speedup,
+				w.wall, w.conc, w.load, w.ovl_share, w.ovl_mops, w.ovl_speedup,
+				w.ovl_reps);
+		}
+	}
+}
+
+static void report_table(FILE *f, struct scale *sc)
+{
+	struct scale_row w;
+
+	fprintf(f, "%-20s %3s  %-22s %7s %6s %5s %9s  %6s %9s %7s\n", "allocator", "thr",
+		"store Mop/s (min-max)", "speedup", "wall", "conc", "load", "ovl%", "ovl Mop/s",
+		"ovl x");
+	for (int a = 0; a < sc->nallocs; a++) {
+		for (int t = 0; t < sc->nthreads; t++) {
+			row_of(sc, a, t, &w);
+			fprintf(f, "%-20.20s %3d  %5.2f (%5.2f-%5.2f)    %6.2fx %6.2f %5.2f %9.2f  "
+				   "%5.0f%% %9.2f %6.2fx (%d)\n",
+				sc->allocs[a], sc->threads[t], w.store.median, w.store.min,
+				w.store.max, w.speedup, w.wall, w.conc, w.load, 100 * w.ovl_share,
+				w.ovl_mops, w.ovl_speedup, w.ovl_reps);
+		}
+	}
+}
+
+static void report_json(FILE *f, struct scale *sc, const char *corpus, const char *codec,
+			const char *fe, uint64_t pages, uint64_t same)
+{
+	struct scale_row w;
+	struct jw j;
+
+	jw_init(&j, f, true);
+	jw_obj(&j);
+	jw_key(&j, "corpus");
+	jw_str(&j, corpus);
+	jw_key(&j, "codec");
+	jw_str(&j, codec);
+	jw_key(&j, "frontend");
+	jw_str(&j, fe);
+	jw_key(&j, "pages");
+	jw_u64(&j, pages);
+	jw_key(&j, "same_filled_pages");
+	jw_u64(&j, same);
+	jw_key(&j, "repeat");
+	jw_u64(&j, (uint64_t)sc->repeat);
+	jw_key(&j, "rows");
+	jw_arr(&j);
+	for (int a = 0; a < sc->nallocs; a++) {
+		for (int t = 0; t < sc->nthreads; t++) {
+			row_of(sc, a, t, &w);
+			jw_obj(&j);
+			jw_key(&j, "allocator");
+			jw_str(&j, sc->allocs[a]);
+			jw_key(&j, "threads");
+			jw_u64(&j, (uint64_t)sc->threads[t]);
+#define F(key, v, d)             \
+	jw_key(&j, key);         \
+	jw_fixed(&j, v, d);
+			F("store_mops", w.store.median, 3);
+			F("store_mops_min", w.store.min, 3);
+			F("store_mops_max", w.store.max, 3);
+			F("speedup", w.speedup, 3);
+			F("wall_mops", w.wall, 3);
+			F("concurrency", w.conc, 3);
+			F("load_mops", w.load, 3);
+			F("overlap_share", w.ovl_share, 3);
+			F("overlap_mops", w.ovl_mops, 3);
+			F("overlap_speedup", w.ovl_speedup, 3);
+#undef F
+			jw_key(&j, "overlap_repeats");
+			jw_u64(&j, (uint64_t)w.ovl_reps);
+			jw_end(&j);
+		}
+	}
+	jw_end(&j);
+	jw_end(&j);
+	jw_finish(&j);
 }
 
 static bool same_content(const struct sample *a, const struct sample *b)
@@ -200,125 +296,59 @@ static bool same_content(const struct sample *a, const struct sample *b)
 	       a->rejected == b->rejected && a->bytes == b->bytes;
 }
 
-static int add_allocs(struct scale *sc, const char *list)
+static int scale_main(void *opts, int argc, char **argv)
 {
-	static char tmp[RUN_MAX_ALLOCS][ZPOOL_SPEC_MAX];
-	char err[512];
-	int n = zpool_split_specs(list, tmp, RUN_MAX_ALLOCS, err, sizeof(err));
-
-	if (n < 0) {
-		zpb_err("scale: --alloc: %s", err);
-		return -1;
-	}
-	for (int i = 0; i < n; i++) {
-		struct zpool_config cfg;
-
-		if (zpool_parse_spec(tmp[i], &cfg, err, sizeof(err))) {
-			zpb_err("scale: --alloc: %s", err);
-			return -1;
-		}
-		if (sc->nallocs < RUN_MAX_ALLOCS)
-			strcpy(sc->allocs[sc->nallocs++], cfg.spec);
-	}
-	return 0;
-}
-
-static int scale_main(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "corpus", required_argument, NULL, 'C' },  { "alloc", required_argument, NULL, 'a' },
-		{ "codec", required_argument, NULL, 'c' },   { "threads", required_argument, NULL, 'T' },
-		{ "repeat", required_argument, NULL, 'r' },  { "frontend", required_argument, NULL, 'F' },
-		{ "ccache", required_argument, NULL, 'K' },  { "out", required_argument, NULL, 'o' },
-		{ "seed", required_argument, NULL, 's' },    { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const struct scale_args *args = opts;
 	static struct scale sc;
-	const char *corpus_path = NULL, *allocs = NULL, *codec_spec = "lz4:1", *fe_spec = "zram";
-	const char *ccache = NULL, *out = NULL;
-	uint64_t seed = 1, v;
+	uint64_t seed = args->seed;
 	struct fe_config fec;
 	struct corpus corpus;
 	struct codec codec;
 	struct pageset ps;
 	struct afile af;
 	char err[1024];
-	int ch, ret = 1;
+	int ret = 1;
 
+	(void)argc;
+	(void)argv;
 	memset(&sc, 0, sizeof(sc));
-	sc.repeat = 9;
-	sc.threads[0] = 1;
-	sc.threads[1] = 2;
-	sc.nthreads = 2;
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'C': corpus_path = optarg; break;
-		case 'a': allocs = optarg; break;
-		case 'c': codec_spec = optarg; break;
-		case 'F': fe_spec = optarg; break;
-		case 'K': ccache = optarg; break;
-		case 'o': out = optarg; break;
-		case 'T':
-			if (parse_threads(optarg, &sc)) {
-				zpb_err("scale: --threads: '%s' is not a list of up to %d counts 1..64, "
-					"e.g. 1,2", optarg, MAX_T);
-				return 2;
-			}
-			break;
-		case 'r':
-			if (parse_u64(optarg, 1, 1000, &v)) {
-				zpb_err("scale: --repeat: '%s' is not a whole number in 1..1000", optarg);
-				return 2;
-			}
-			sc.repeat = (int)v;
-			break;
-		case 's':
-			if (parse_u64(optarg, 0, UINT64_MAX, &seed)) {
-				zpb_err("scale: --seed: '%s' is not a whole number", optarg);
-				return 2;
-			}
-			break;
-		case 'h':
-			printf("usage: zpoolbench scale %s\n\n"
-			       "Store rate of each allocator with 1, 2, ... threads sharing one pool\n"
-			       "(fill through the front end, every page read back and checked).\n"
-			       "Default allocators: %s; default 9 repetitions.\n",
-			       usage, default_allocs);
-			return 0;
-		default:
-			zpb_err("scale: unknown or incomplete option '%s'; usage: zpoolbench scale %s",
-				argv[optind - 1], usage);
-			return 2;
-		}
-	}
-	if (!corpus_path || optind != argc) {
-		zpb_err("scale: --corpus FILE is required (and nothing else after the options); "
-			"usage: zpoolbench scale %s", usage);
+	sc.repeat = (int)args->repeat;
+	sc.nthreads = args->threads.n;
+	memcpy(sc.threads, args->threads.v, sizeof(int) * sc.nthreads);
+	if (codec_parse(args->codec, &codec, err, sizeof(err))) {
+		opt_err("scale", "--codec", "%s", err);
 		return 2;
 	}
-	if (codec_parse(codec_spec, &codec, err, sizeof(err))) {
-		zpb_err("scale: --codec: %s", err);
+	if (fe_parse(args->frontend, &fec, err, sizeof(err))) {
+		opt_err("scale", "--frontend", "%s", err);
 		return 2;
 	}
-	if (fe_parse(fe_spec, &fec, err, sizeof(err))) {
-		zpb_err("scale: --frontend: %s", err);
+	/* run's allocator list: grids expanded, duplicates once, every setting checked */
+	if (args->alloc.n) {
+		for (int i = 0; i < args->alloc.n; i++)
+			if ((ret = alloc_list_add("scale", sc.allocs, &sc.nallocs, RUN_MAX_ALLOCS,
+						  args->alloc.v[i])))
+				return ret;
+	} else if ((ret = alloc_list_add("scale", sc.allocs, &sc.nallocs, RUN_MAX_ALLOCS,
+					 default_allocs))) {
+		return ret;
+	}
+	if (spec_check_all(sc.allocs, sc.nallocs, err, sizeof(err))) {
+		opt_err("scale", "--alloc", "%s", err);
 		return 2;
 	}
-	if (add_allocs(&sc, allocs ? allocs : default_allocs))
-		return 2;
+	ret = 1;
 	sc.s = calloc((size_t)sc.nallocs * sc.nthreads * sc.repeat, sizeof(*sc.s));
 	if (!sc.s) {
 		zpb_err("scale: out of memory");
 		return 1;
 	}
-	if (corpus_open(&corpus, corpus_path, err, sizeof(err))) {
+	if (corpus_open(&corpus, args->corpus, err, sizeof(err))) {
 		zpb_err("%s", err);
 		free(sc.s);
 		return 1;
 	}
-	if (pageset_open(&ps, &corpus, &codec, online_cpus(), ccache, err, sizeof(err))) {
+	if (pageset_open(&ps, &corpus, &codec, online_cpus(), args->ccache, err, sizeof(err))) {
 		zpb_err("scale: %s", err);
 		goto out_corpus;
 	}
@@ -356,16 +386,22 @@ static int scale_main(int argc, char **argv)
 			}
 		}
 	}
-	printf("# %s, %s, front end %s, %llu pages (%llu same-filled), %d repetitions; medians\n",
-	       corpus.name, codec.name, fec.spec, (unsigned long long)ps.n,
-	       (unsigned long long)ps.same_pages, sc.repeat);
-	report(stdout, &sc, false);
-	if (out) {
-		if (afile_open(&af, out))
+	if (args->out) {
+		if (afile_create(&af, "scale: --out", args->out, args->force))
 			goto out_ps;
-		report(af.f, &sc, true);
+		report_csv(af.f, &sc);
 		if (afile_commit(&af))
 			goto out_ps;
+	}
+	if (args->format == FMT_CSV) {
+		report_csv(stdout, &sc);
+	} else if (args->format == FMT_JSON) {
+		report_json(stdout, &sc, corpus.name, codec.name, fec.spec, ps.n, ps.same_pages);
+	} else {
+		printf("# %s, %s, front end %s, %llu pages (%llu same-filled), %d repetitions; "
+		       "medians\n", corpus.name, codec.name, fec.spec, (unsigned long long)ps.n,
+		       (unsigned long long)ps.same_pages, sc.repeat);
+		report_table(stdout, &sc);
 	}
 	ret = 0;
 out_ps:
@@ -378,8 +414,11 @@ out_corpus:
 
 static const struct zpb_cmd scale_cmd = {
 	.name = "scale",
-	.usage = "--corpus FILE [--alloc SPEC,...] [--threads 1,2] [--repeat N] [--out FILE.csv]",
 	.summary = "store rate with 1, 2, ... threads sharing one pool (every load verified)",
+	.about = "Store rate of each allocator with 1, 2, ... threads sharing one pool (fill\n"
+		 "through the front end, every page read back and checked).\n",
+	.opts = scale_opts,
+	.size = sizeof(struct scale_args),
 	.run = scale_main,
 	.order = 12,
 };

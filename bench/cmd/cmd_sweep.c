@@ -40,7 +40,27 @@ static int write_sweep_csv(const char *dir, const struct sweep *sw)
 	return afile_commit(&af);
 }
 
-static int sweep_main(int argc, char **argv)
+/* Every file into the temporary folder, then in place: 0, 1 a plot failure, -1. */
+static int write_folder(struct runcli *c, const struct run_results *res,
+			const struct results_meta *meta, const struct sweep *sw,
+			struct sweep_md *md)
+{
+	static const char *const names[] = { "sweep", "tradeoff", NULL };
+	const char *dir = runcli_dir(c), *figs[4] = { NULL };
+	struct report_skip skipped[4] = { { NULL, "" } };
+	int plot_failed = 0;
+
+	if (results_write(dir, res, meta) || write_sweep_csv(dir, sw))
+		return -1;
+	if (!c->no_plots)
+		plot_failed = report_draw(dir, c->out, names, figs, skipped, 4);
+	if (report_markdown(dir, res, meta, figs, skipped, sweep_section, md) ||
+	    runcli_commit(c))
+		return -1;
+	return plot_failed ? 1 : 0;
+}
+
+static int sweep_main(void *opts, int argc, char **argv)
 {
 	static struct runcli c;
 	struct run_results res;
@@ -48,16 +68,13 @@ static int sweep_main(int argc, char **argv)
 	struct results_meta meta = { &prov, &c.o };
 	struct sweep sw;
 	struct sweep_md md = { &sw, &c };
-	const char *figs[4] = { NULL };
-	struct report_skip skipped[4] = { { NULL, "" } };
-	int plot_failed = 0;
 	const char *baseline;
 	char err[1024];
 	int ret;
 
-	ret = runcli_parse(&c, argc, argv, true);
+	ret = runcli_parse(&c, opts, true);
 	if (ret)
-		return ret == 1 ? 0 : ret;
+		return ret;
 	if (c.o.workloads & (1u << WL_REPLAY)) {
 		zpb_err("sweep: the replay workload is not swept (use fill, load, churn)");
 		return 2;
@@ -70,7 +87,8 @@ static int sweep_main(int argc, char **argv)
 		for (int i = 0; i < c.o.nallocs; i++)
 			found |= !strcmp(c.o.allocs[i], c.baseline) && strcmp(c.baseline, "ideal");
 		if (!found) {
-			zpb_err("--baseline %s is not one of the swept settings", c.baseline);
+			opt_err("sweep", "--baseline", "%s is not one of the swept settings",
+				c.baseline);
 			return 2;
 		}
 	}
@@ -81,31 +99,38 @@ static int sweep_main(int argc, char **argv)
 	if (run_execute(&c.o, &res, err, sizeof(err))) {
 		zpb_err("sweep failed, no results written: %s", err);
 		run_results_free(&res);
-		runcli_drop_out(&c);
+		runcli_abort(&c);
 		return 1;
 	}
 	results_tradeoff(&res);
 	if (sweep_evaluate(&res, baseline, c.prefer, c.max_ns_p99, &sw)) {
 		zpb_err("out of memory");
 		run_results_free(&res);
+		runcli_abort(&c);
 		return 1;
 	}
-	ret = 1;
-	if (results_write(c.out, &res, &meta) || write_sweep_csv(c.out, &sw))
-		goto out;
-	if (!c.no_plots) {
-		static const char *const names[] = { "sweep", "tradeoff", NULL };
-
-		plot_failed = report_draw(c.out, names, figs, skipped, 4);
+	ret = 0;
+	if (c.out) {
+		ret = write_folder(&c, &res, &meta, &sw, &md);
+		if (ret < 0) {
+			runcli_abort(&c);
+			ret = 1;
+			goto out;
+		}
+	} else {
+		fprintf(stderr, "zpoolbench: sweep: no --out: the results are on stdout only; no "
+				"folder, no plots, no report\n");
 	}
-	if (report_markdown(c.out, &res, &meta, figs, skipped, sweep_section, &md))
-		goto out;
-	if (!c.quiet) {
+	if (c.format == FMT_CSV) {
+		results_csv(stdout, &res, &meta);
+	} else if (c.format == FMT_JSON) {
+		results_json(stdout, &res, &meta);
+	} else if (!c.quiet) {
 		report_table(stdout, &res, false);
 		sweep_print(stdout, &sw, c.prefer, c.max_ns_p99, false);
 		printf("results: %s (%.1f s)\n", c.out, res.wall_ns / 1e9);
 	}
-	ret = plot_failed ? 1 : 0;
+	ret = ret ? 1 : 0;
 out:
 	sweep_free(&sw);
 	run_results_free(&res);
@@ -114,9 +139,14 @@ out:
 
 static const struct zpb_cmd sweep_cmd = {
 	.name = "sweep",
-	.usage = "--corpus FILE... --alloc 'SPEC{a,b},key={1..6}' [--prefer ...] [--max-ns-p99 N] "
-		 "--out DIR",
 	.summary = "sweep a grid of allocator settings: Pareto set and a recommendation",
+	.about = "Expands a grid of allocator settings (brace lists {a,b} and ranges {1..6}),\n"
+		 "runs fill + load + churn on each, marks the Pareto set of density vs throughput\n"
+		 "and recommends a setting for the stated goal.\n",
+	.opts = runcli_sweep_opts,
+	.operand = &runcli_operand,
+	.help_extra = runcli_help_extra,
+	.size = sizeof(struct runcli_args),
 	.run = sweep_main,
 	.order = 11,
 };

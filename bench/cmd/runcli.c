@@ -3,69 +3,121 @@
  * runcli.c - see runcli.h.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "corpus/corpus.h"
 #include "cmd/grid.h"
-#include "output/outdir.h"
-#include "output/provenance.h"
+#include "cmd/optcheck.h"
 #include "cmd/runcli.h"
 #include "cmd/speccheck.h"
+#include "corpus/corpus.h"
+#include "output/provenance.h"
 #include "util.h"
 
-static const char run_usage[] =
-	"--corpus FILE... --alloc SPEC,... [--codec lz4:1,zstd:3] "
-	"[--workload fill,load,churn,replay] [--trace T] [--frontend zram|zswap|none] "
-	"[--threads N] [--repeat N] [--objects N] [--seed S] [--ccache DIR|off] [--force] --out DIR";
-static const char sweep_usage[] =
-	"--corpus FILE... --alloc 'SPEC{a,b},key={1..6}' [--codec ...] "
-	"[--prefer density|speed|balanced] [--max-ns-p99 N] [--baseline SPEC] [--force] --out DIR";
+#define O(f) offsetof(struct runcli_args, f)
 
-static void help(bool sweep)
+/* run takes one thread count: a list of them is what scale compares */
+static int one_count(const char *val, char *why, size_t len)
 {
-	printf("usage: zpoolbench %s %s\n\n", sweep ? "sweep" : "run", sweep ? sweep_usage : run_usage);
-	if (sweep)
-		printf("Expands a grid of allocator settings (brace lists {a,b} and ranges {1..6}),\n"
-		       "runs fill + load + churn on each, marks the Pareto set of density vs throughput\n"
-		       "and recommends a setting for the stated goal.\n\n");
-	else
-		printf("Compresses every page of the corpora once per codec, stores the compressed\n"
-		       "pages through a kernel front end into each allocator, and measures space\n"
-		       "and time.  Every load is checked against the original page.\n\n");
-	printf("  --corpus FILE...   page corpora (NAME.pages or NAME.pages.zst); repeatable\n"
-	       "  --alloc SPEC,...   allocator specs, e.g. zbud,z3fold:compaction=extra,zsmalloc:chain=4\n"
-	       "                     (see 'zpoolbench list'); 'ideal' is always added\n"
-	       "  --codec LIST       codecs (default lz4:1,zstd:3): %s\n"
-	       "  --workload LIST    fill, load, churn, replay (default fill,load,churn%s)\n"
-	       "  --trace T          size trace for the replay workload\n"
-	       "  --frontend F       %s (default zram)\n"
-	       "  --threads N        threads sharing each pool (default 1)\n"
-	       "  --repeat N         repeats per cell; medians and min/max are reported (default 1)\n"
-	       "  --objects N        objects the fill stores (default: one per corpus page); more\n"
-	       "                     cycle through the corpus, each load checked against its page\n"
-	       "  --seed S           seed of the random choices (default 1)\n"
-	       "  --churn-rounds N   churn rounds (default 8)\n"
-	       "  --churn-percent P  slots freed and refilled per round (default 30)\n"
-	       "  --out DIR          results folder (refused if it exists, unless --force)\n"
-	       "  --force            write into an existing folder\n"
-	       "  --no-plots         skip gnuplot\n"
-	       "  --no-warmup        time the first fill of fresh pages (page faults included)\n"
-	       "  --ccache DIR|off   compression cache folder (default $ZPB_CCACHE_DIR, else\n"
-	       "                     $XDG_CACHE_HOME/zpoolbench, else ~/.cache/zpoolbench)\n"
-	       "  --quiet            no summary table on stdout\n",
-	       codec_valid_specs(), "", FE_VALID);
-	if (sweep)
-		printf("  --prefer GOAL      density, speed or balanced (default balanced)\n"
-		       "  --max-ns-p99 N     only settings whose store and load p99 are <= N ns\n"
-		       "  --baseline SPEC    reference setting (default: the one with compaction=middle,\n"
-		       "                     else the first)\n");
+	if (!strchr(val, ','))
+		return 0;
+	snprintf(why, len, "'%.100s' is a list; run takes one count ('zpoolbench scale' compares "
+			   "several)", val);
+	return -1;
 }
 
-static int add_allocs(struct runcli *c, const char *arg)
+static int alloc_nonempty(const char *val, char *why, size_t len)
+{
+	if (*val)
+		return 0;
+	snprintf(why, len, "is empty; name at least one allocator, e.g. --alloc zbud (see "
+			   "'zpoolbench list')");
+	return -1;
+}
+
+#define RUNCLI_OPTS                                                                              \
+	{ .name = "corpus", .type = OPT_STRING, .arg = "FILE", .off = O(corpus),                \
+	  .maxn = RUN_MAX_CORPORA, .flags = OPT_REPEAT | OPT_USAGE | OPT_IN | OPT_CORPUS,       \
+	  .help = "a page corpus (NAME.pages or NAME.pages.zst); more may follow the options "  \
+		  "as operands" },                                                               \
+	{ .name = "alloc", .type = OPT_LIST, .arg = "SPEC,...", .off = O(alloc),                \
+	  .flags = OPT_REQUIRED | OPT_REPEAT, .check = alloc_nonempty,                          \
+	  .help = "allocator specs, e.g. zbud,z3fold:compaction=extra,zsmalloc:chain=4, with "  \
+		  "brace grids 'SPEC{a,b},key={1..6}' (see 'zpoolbench list'); 'ideal' is "     \
+		  "always added" },                                                              \
+	{ .name = "codec", .type = OPT_LIST, .arg = "LIST", .def = "lz4:1,zstd:3",              \
+	  .off = O(codec), .help = "codecs (below)" },                                          \
+	{ .name = "workload", .type = OPT_LIST, .arg = "LIST", .off = O(workload),              \
+	  .help = "fill, load, churn, replay (default fill,load,churn; replay too with "        \
+		  "--trace)" },                                                                  \
+	{ .name = "trace", .type = OPT_STRING, .arg = "T", .off = O(trace), .flags = OPT_IN,    \
+	  .help = "size trace for the replay workload" },                                       \
+	{ .name = "frontend", .type = OPT_STRING, .arg = "F", .def = "zram", .off = O(frontend), \
+	  .help = "the kernel front end (below)" },                                             \
+	{ .name = "threads", .type = OPT_INTLIST, .arg = "N", .min = 1, .max = 1024, .maxn = 1, \
+	  .def = "1", .off = O(threads), .check = one_count,                                    \
+	  .help = "threads sharing each pool" },                                                \
+	{ .name = "repeat", .type = OPT_INT, .min = 1, .max = 1000, .def = "1", .off = O(repeat), \
+	  .help = "repeats per cell; medians and min/max are reported" },                       \
+	{ .name = "objects", .type = OPT_INT, .min = 1, .max = 100000000, .off = O(objects),    \
+	  .help = "objects the fill stores (default: one per corpus page); more cycle through " \
+		  "the corpus, each load checked against its page" },                            \
+	{ .name = "seed", .type = OPT_INT, .min = 0, .max = UINT64_MAX, .def = "1",             \
+	  .off = O(seed), .help = "seed of the random choices" },                               \
+	{ .name = "churn-rounds", .type = OPT_INT, .min = 0, .max = 100000, .def = "8",         \
+	  .off = O(churn_rounds), .help = "churn rounds" },                                     \
+	{ .name = "churn-percent", .type = OPT_INT, .arg = "P", .min = 1, .max = 100,           \
+	  .def = "30", .off = O(churn_percent),                                                 \
+	  .help = "slots freed and refilled per round" },                                       \
+	{ .name = "out", .type = OPT_STRING, .arg = "DIR", .off = O(out),                       \
+	  .flags = OPT_USAGE | OPT_OUTDIR,                                                      \
+	  .help = "results folder, written whole or not at all; needed with --format table" }, \
+	{ .name = "force", .type = OPT_FLAG, .off = O(force),                                   \
+	  .help = "replace an existing results folder (as a whole, once the new one is "        \
+		  "complete; only a folder that holds nothing but results files)" },             \
+	{ .name = "format", .type = OPT_ENUM, .values = "table|csv|json", .def = "table",       \
+	  .off = O(format),                                                                     \
+	  .help = "stdout: the summary table, or the whole results.csv or results.json "        \
+		  "(then --out is optional: without it nothing else is written and no plots "   \
+		  "are drawn)" },                                                                \
+	{ .name = "no-plots", .type = OPT_FLAG, .off = O(no_plots), .help = "skip gnuplot" },   \
+	{ .name = "no-warmup", .type = OPT_FLAG, .off = O(no_warmup),                           \
+	  .help = "time the first fill of fresh pages (page faults included)" },                \
+	{ .name = "ccache", .type = OPT_STRING, .arg = "DIR|off", .off = O(ccache),             \
+	  .help = "compression cache folder (default $ZPB_CCACHE_DIR, else "                    \
+		  "$XDG_CACHE_HOME/zpoolbench, else ~/.cache/zpoolbench)" },                     \
+	{ .name = "quiet", .type = OPT_FLAG, .off = O(quiet),                                   \
+	  .help = "no summary table on stdout" }
+
+const struct zpb_opt runcli_run_opts[] = {
+	RUNCLI_OPTS,
+	{ .name = NULL },
+};
+
+const struct zpb_opt runcli_sweep_opts[] = {
+	RUNCLI_OPTS,
+	{ .name = "prefer", .type = OPT_ENUM, .arg = "GOAL", .values = "balanced|density|speed",
+	  .def = "balanced", .off = O(prefer), .help = "density, speed or balanced" },
+	{ .name = "max-ns-p99", .type = OPT_INT, .min = 1, .max = UINT64_MAX,
+	  .off = O(max_ns_p99), .help = "only settings whose store and load p99 are <= N ns" },
+	{ .name = "baseline", .type = OPT_STRING, .arg = "SPEC", .off = O(baseline),
+	  .help = "reference setting (default: the one with compaction=middle, else the first)" },
+	{ .name = NULL },
+};
+
+const struct zpb_operand runcli_operand = {
+	.arg = "FILE", .min = 0, .max = RUN_MAX_CORPORA, .off = O(corpus),
+	.flags = OPT_IN | OPT_CORPUS,
+};
+
+void runcli_help_extra(FILE *f)
+{
+	fprintf(f, "\ncodecs: %s\nfront ends: %s\n", codec_valid_specs(), FE_VALID);
+}
+
+int alloc_list_add(const char *cmd, char (*allocs)[ZPOOL_SPEC_MAX], int *n, int max,
+		   const char *arg)
 {
 	static char grid[RUN_MAX_ALLOCS][GRID_LINE_MAX];
 	static char list[RUN_MAX_ALLOCS][ZPOOL_SPEC_MAX];
@@ -73,261 +125,142 @@ static int add_allocs(struct runcli *c, const char *arg)
 	int ng = grid_expand(arg, grid, RUN_MAX_ALLOCS, err, sizeof(err));
 
 	if (ng < 0) {
-		zpb_err("--alloc: %s", err);
+		opt_err(cmd, "--alloc", "%s", err);
 		return 2;
 	}
 	for (int g = 0; g < ng; g++) {
-		int n = zpool_split_specs(grid[g], list, RUN_MAX_ALLOCS, err, sizeof(err));
+		int k = zpool_split_specs(grid[g], list, RUN_MAX_ALLOCS, err, sizeof(err));
 
-		if (n < 0) {
-			zpb_err("--alloc: %s", err);
+		if (k < 0) {
+			opt_err(cmd, "--alloc", "%s", err);
 			return 2;
 		}
-		for (int i = 0; i < n; i++) {
+		for (int i = 0; i < k; i++) {
 			struct zpool_config cfg;
 			bool dup = false;
 
 			if (zpool_parse_spec(list[i], &cfg, err, sizeof(err))) {
-				zpb_err("--alloc: %s", err);
+				opt_err(cmd, "--alloc", "%s", err);
 				return 2;
 			}
-			for (int k = 0; k < c->o.nallocs; k++)
-				dup |= !strcmp(c->o.allocs[k], cfg.spec);
+			for (int j = 0; j < *n; j++)
+				dup |= !strcmp(allocs[j], cfg.spec);
 			if (dup)
 				continue;
-			if (c->o.nallocs == RUN_MAX_ALLOCS) {
-				zpb_err("--alloc: more than %d allocator settings", RUN_MAX_ALLOCS);
+			if (*n == max) {
+				opt_err(cmd, "--alloc", "more than %d allocator settings", max);
 				return 2;
 			}
-			strcpy(c->o.allocs[c->o.nallocs++], cfg.spec);
+			strcpy(allocs[(*n)++], cfg.spec);
 		}
 	}
 	return 0;
 }
 
-static int num_opt(const char *name, const char *val, uint64_t min, uint64_t max, uint64_t *out)
+static void defaults(struct runcli *c, const struct runcli_args *a, bool sweep)
 {
-	if (parse_u64(val, min, max, out)) {
-		zpb_err("%s: '%s' is not a whole number in %llu..%llu", name, val,
-			(unsigned long long)min, (unsigned long long)max);
-		return 2;
-	}
-	return 0;
-}
-
-int runcli_parse(struct runcli *c, int argc, char **argv, bool sweep)
-{
-	static const struct option opts[] = {
-		{ "corpus", required_argument, NULL, 'C' },
-		{ "alloc", required_argument, NULL, 'a' },
-		{ "codec", required_argument, NULL, 'c' },
-		{ "workload", required_argument, NULL, 'w' },
-		{ "trace", required_argument, NULL, 't' },
-		{ "frontend", required_argument, NULL, 'F' },
-		{ "threads", required_argument, NULL, 'T' },
-		{ "repeat", required_argument, NULL, 'r' },
-		{ "objects", required_argument, NULL, 'O' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "churn-rounds", required_argument, NULL, 'R' },
-		{ "churn-percent", required_argument, NULL, 'P' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "no-plots", no_argument, NULL, 'N' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "no-warmup", no_argument, NULL, 'W' },
-		{ "prefer", required_argument, NULL, 'p' },
-		{ "max-ns-p99", required_argument, NULL, 'm' },
-		{ "baseline", required_argument, NULL, 'b' },
-		{ "ccache", required_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *cmd = sweep ? "sweep" : "run";
-	const char *codecs = "lz4:1,zstd:3", *workloads = NULL, *fe = "zram";
-	char err[1024];
-	uint64_t v;
-	int ch, ret;
-
 	memset(c, 0, sizeof(*c));
+	c->cmd = sweep ? "sweep" : "run";
 	c->sweep = sweep;
-	c->o.repeat = 1;
-	c->o.wl.threads = 1;
-	c->o.wl.seed = 1;
-	c->o.wl.churn_rounds = 8;
-	c->o.wl.churn_percent = 30;
-	c->o.wl.warmup = true;
+	c->out = a->out;
+	c->force = a->force;
+	c->no_plots = a->no_plots;
+	c->quiet = a->quiet;
+	c->format = a->format;
+	c->o.repeat = (int)a->repeat;
+	c->o.wl.threads = a->threads.v[0];
+	c->o.wl.seed = a->seed;
+	c->o.wl.churn_rounds = (unsigned int)a->churn_rounds;
+	c->o.wl.churn_percent = (unsigned int)a->churn_percent;
+	c->o.wl.warmup = !a->no_warmup;
+	c->o.objects = a->objects;
 	c->o.boundaries = true;
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'C':
-			if (c->o.ncorpora == RUN_MAX_CORPORA) {
-				zpb_err("%s: more than %d corpora", cmd, RUN_MAX_CORPORA);
-				return 2;
-			}
-			c->o.corpora[c->o.ncorpora++] = optarg;
-			break;
-		case 'a':
-			if (!*optarg) {
-				zpb_err("empty --alloc: name at least one allocator, e.g. --alloc zbud "
-					"(see 'zpoolbench list')");
-				return 2;
-			}
-			if ((ret = add_allocs(c, optarg)))
-				return ret;
-			break;
-		case 'c': codecs = optarg; break;
-		case 'w': workloads = optarg; break;
-		case 't': c->o.trace = optarg; break;
-		case 'F': fe = optarg; break;
-		case 'T':
-			if (!strcmp(optarg, "0")) {
-				zpb_err("--threads: 0 threads cannot run anything; give 1 or more");
-				return 2;
-			}
-			if ((ret = num_opt("--threads", optarg, 1, 1024, &v)))
-				return ret;
-			c->o.wl.threads = (int)v;
-			break;
-		case 'r':
-			if ((ret = num_opt("--repeat", optarg, 1, 1000, &v)))
-				return ret;
-			c->o.repeat = (int)v;
-			break;
-		case 'O':
-			if ((ret = num_opt("--objects", optarg, 1, 100000000, &c->o.objects)))
-				return ret;
-			break;
-		case 's':
-			if ((ret = num_opt("--seed", optarg, 0, UINT64_MAX, &c->o.wl.seed)))
-				return ret;
-			break;
-		case 'R':
-			if ((ret = num_opt("--churn-rounds", optarg, 0, 100000, &v)))
-				return ret;
-			c->o.wl.churn_rounds = (unsigned int)v;
-			break;
-		case 'P':
-			if ((ret = num_opt("--churn-percent", optarg, 1, 100, &v)))
-				return ret;
-			c->o.wl.churn_percent = (unsigned int)v;
-			break;
-		case 'o': c->out = optarg; break;
-		case 'f': c->force = true; break;
-		case 'N': c->no_plots = true; break;
-		case 'q': c->quiet = true; break;
-		case 'K': c->o.ccache = optarg; break;
-		case 'W': c->o.wl.warmup = false; break;
-		case 'p':
-			if (!sweep)
-				goto sweep_only;
-			if (!strcmp(optarg, "density"))
-				c->prefer = PREFER_DENSITY;
-			else if (!strcmp(optarg, "speed"))
-				c->prefer = PREFER_SPEED;
-			else if (!strcmp(optarg, "balanced"))
-				c->prefer = PREFER_BALANCED;
-			else {
-				zpb_err("--prefer: unknown goal '%s' (valid: density, speed, balanced)",
-					optarg);
-				return 2;
-			}
-			break;
-		case 'm':
-			if (!sweep)
-				goto sweep_only;
-			if ((ret = num_opt("--max-ns-p99", optarg, 1, UINT64_MAX, &c->max_ns_p99)))
-				return ret;
-			break;
-		case 'b': {
-			struct zpool_config cfg;
+	c->o.trace = a->trace;
+	c->o.ccache = a->ccache;
+	c->o.ncorpora = a->corpus.n;
+	for (int i = 0; i < a->corpus.n; i++)
+		c->o.corpora[i] = a->corpus.v[i];
+	/* the table's order is balanced, density, speed */
+	c->prefer = a->prefer == 1 ? PREFER_DENSITY : a->prefer == 2 ? PREFER_SPEED
+							      : PREFER_BALANCED;
+	c->max_ns_p99 = a->max_ns_p99;
+}
 
-			if (!sweep)
-				goto sweep_only;
-			if (zpool_parse_spec(optarg, &cfg, err, sizeof(err))) {
-				zpb_err("--baseline: %s", err);
-				return 2;
-			}
-			snprintf(c->baseline, sizeof(c->baseline), "%s", cfg.spec);
-			break;
-		}
-		case 'h':
-			help(sweep);
-			return 1;
-		default:
-			zpb_err("%s: unknown or incomplete option '%s'; usage: zpoolbench %s %s", cmd,
-				argv[optind - 1], cmd, sweep ? sweep_usage : run_usage);
-			return 2;
-		}
-	}
-	if (0) {
-		const char *o;
+static int workloads(struct runcli *c, const struct runcli_args *a)
+{
+	const char *w = a->workload;
+	char err[1024];
 
-sweep_only: /* a label cannot precede a declaration before C23 (clang refuses) */
-		o = argv[optind - 1];
-		if (strncmp(o, "--", 2) && optind >= 2)
-			o = argv[optind - 2];
-		zpb_err("run: %s is an option of 'zpoolbench sweep'", o);
-		return 2;
-	}
-	/* further words are corpora too: --corpus a b c */
-	for (; optind < argc; optind++) {
-		if (c->o.ncorpora == RUN_MAX_CORPORA) {
-			zpb_err("%s: more than %d corpora", cmd, RUN_MAX_CORPORA);
-			return 2;
-		}
-		c->o.corpora[c->o.ncorpora++] = argv[optind];
-	}
-
-	if (!workloads)
-		workloads = sweep ? "fill,load,churn" : (c->o.trace ? "fill,load,churn,replay"
-							      : "fill,load,churn");
-	if (run_parse_workloads(workloads, &c->o.workloads, err, sizeof(err))) {
-		zpb_err("--workload: %s", err);
+	if (!w)
+		w = !c->sweep && c->o.trace ? "fill,load,churn,replay" : "fill,load,churn";
+	if (run_parse_workloads(w, &c->o.workloads, err, sizeof(err))) {
+		opt_err(c->cmd, "--workload", "%s", err);
 		return 2;
 	}
 	if ((c->o.workloads & (1u << WL_REPLAY)) && !c->o.trace) {
-		zpb_err("%s: the replay workload needs --trace FILE", cmd);
+		zpb_err("%s: the replay workload needs --trace FILE", c->cmd);
 		return 2;
 	}
 	if (c->o.trace && !(c->o.workloads & (1u << WL_REPLAY))) {
 		zpb_err("%s: --trace given but the replay workload is not asked for "
-			"(add replay to --workload)", cmd);
-		return 2;
-	}
-	if (!c->o.nallocs) {
-		zpb_err("%s: --alloc SPEC,... is required; usage: zpoolbench %s %s", cmd, cmd,
-			sweep ? sweep_usage : run_usage);
-		return 2;
-	}
-	if ((c->o.workloads & ~(1u << WL_REPLAY)) && !c->o.ncorpora) {
-		zpb_err("%s: --corpus FILE is required; usage: zpoolbench %s %s", cmd, cmd,
-			sweep ? sweep_usage : run_usage);
-		return 2;
-	}
-	if (!c->out) {
-		zpb_err("%s: --out DIR is required; usage: zpoolbench %s %s", cmd, cmd,
-			sweep ? sweep_usage : run_usage);
-		return 2;
-	}
-	c->o.ncodecs = codec_parse_list(codecs, c->o.codecs, RUN_MAX_CODECS, err, sizeof(err));
-	if (c->o.ncodecs < 0) {
-		zpb_err("--codec: %s", err);
-		return 2;
-	}
-	if (fe_parse(fe, &c->o.fe, err, sizeof(err))) {
-		zpb_err("--frontend: %s", err);
-		return 2;
-	}
-	if (run_add_ideal(&c->o)) {
-		zpb_err("--alloc: more than %d allocator settings", RUN_MAX_ALLOCS - 1);
+			"(add replay to --workload)", c->cmd);
 		return 2;
 	}
 	return 0;
 }
 
-int runcli_check_corpora(struct runcli *c)
+int runcli_parse(struct runcli *c, const struct runcli_args *a, bool sweep)
+{
+	char err[1024];
+	int ret;
+
+	defaults(c, a, sweep);
+	for (int i = 0; i < a->alloc.n; i++)
+		if ((ret = alloc_list_add(c->cmd, c->o.allocs, &c->o.nallocs, RUN_MAX_ALLOCS,
+					  a->alloc.v[i])))
+			return ret;
+	if ((ret = workloads(c, a)))
+		return ret;
+	if ((c->o.workloads & ~(1u << WL_REPLAY)) && !c->o.ncorpora) {
+		zpb_err("%s: --corpus FILE is required; see 'zpoolbench %s --help'", c->cmd, c->cmd);
+		return 2;
+	}
+	if (!c->out && c->format == FMT_TABLE) {
+		zpb_err("%s: --out DIR is required (or --format csv|json for the results on stdout); "
+			"see 'zpoolbench %s --help'", c->cmd, c->cmd);
+		return 2;
+	}
+	c->o.ncodecs = codec_parse_list(a->codec, c->o.codecs, RUN_MAX_CODECS, err, sizeof(err));
+	if (c->o.ncodecs < 0) {
+		opt_err(c->cmd, "--codec", "%s", err);
+		return 2;
+	}
+	if (fe_parse(a->frontend, &c->o.fe, err, sizeof(err))) {
+		opt_err(c->cmd, "--frontend", "%s", err);
+		return 2;
+	}
+	if (a->baseline) {
+		struct zpool_config cfg;
+
+		if (zpool_parse_spec(a->baseline, &cfg, err, sizeof(err))) {
+			opt_err(c->cmd, "--baseline", "%s", err);
+			return 2;
+		}
+		snprintf(c->baseline, sizeof(c->baseline), "%s", cfg.spec);
+	}
+	if (run_add_ideal(&c->o)) {
+		opt_err(c->cmd, "--alloc", "more than %d allocator settings", RUN_MAX_ALLOCS - 1);
+		return 2;
+	}
+	return 0;
+}
+
+/*
+ * Open every corpus once to check it; 0 or 1 after one line on stderr.
+ * The corpora stay open for the run (c->o.opened): each is read through the
+ * descriptor that was checked.
+ */
+static int check_corpora(struct runcli *c)
 {
 	static struct corpus opened[RUN_MAX_CORPORA];
 	char err[1024];
@@ -350,85 +283,46 @@ int runcli_check_corpora(struct runcli *c)
 	return 0;
 }
 
-/* mkdir -p; 0 or -1 with errno */
-static int mkdirs(const char *path)
-{
-	char buf[4096];
-	size_t len = strlen(path);
-
-	if (len >= sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	strcpy(buf, path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0777) && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(buf, 0777);
-}
-
-int runcli_prepare_out(struct runcli *c)
-{
-	struct stat st;
-
-	if (!stat(c->out, &st)) {
-		if (!S_ISDIR(st.st_mode)) {
-			zpb_err("--out %s: exists and is not a folder; choose another path", c->out);
-			return 1;
-		}
-		if (!c->force) {
-			zpb_err("--out %s: the folder exists; use --force to write into it, or choose "
-				"another", c->out);
-			return 1;
-		}
-	} else if (mkdirs(c->out)) {
-		zpb_err("--out %s: cannot create the folder: %s", c->out, strerror(errno));
-		return 1;
-	} else {
-		c->created_out = true;
-	}
-	if (access(c->out, W_OK | X_OK)) {
-		zpb_err("--out %s: the folder is not writable: %s", c->out, strerror(errno));
-		runcli_drop_out(c);
-		return 1;
-	}
-	return 0;
-}
-
-void runcli_drop_out(struct runcli *c)
-{
-	if (c->created_out)
-		rmdir(c->out); /* only if empty */
-	c->created_out = false;
-}
-
 int runcli_setup(struct runcli *c, int argc, char **argv, struct provenance *prov)
 {
-	char err[1024];
+	char err[1024], label[64];
 	char *pargv[256];
 	int pargc = 0;
 
 	if (spec_check_all(c->o.allocs, c->o.nallocs, err, sizeof(err))) {
-		zpb_err("--alloc: %s", err);
+		opt_err(c->cmd, "--alloc", "%s", err);
 		return 2;
 	}
 	if (corpus_names_check(c->o.corpora, c->o.ncorpora, err, sizeof(err))) {
 		zpb_err("%s", err);
 		return 2;
 	}
-	if (runcli_check_corpora(c) || runcli_prepare_out(c))
+	snprintf(label, sizeof(label), "%s: --out", c->cmd);
+	if (c->out && outdir_begin(&c->dir, label, c->out, c->force))
 		return 1;
-	if (c->force && outdir_clear(c->out))
+	if (check_corpora(c)) {
+		runcli_abort(c);
 		return 1;
-	outdir_guard(c->out, c->created_out);
+	}
 	pargv[pargc++] = "zpoolbench";
 	for (int i = 0; i < argc && pargc < 255; i++)
 		pargv[pargc++] = argv[i];
 	provenance_collect(prov, pargc, pargv);
 	return 0;
+}
+
+const char *runcli_dir(const struct runcli *c)
+{
+	return c->out ? c->dir.tmp : NULL;
+}
+
+int runcli_commit(struct runcli *c)
+{
+	return c->out ? outdir_commit(&c->dir) : 0;
+}
+
+void runcli_abort(struct runcli *c)
+{
+	if (c->out)
+		outdir_abort(&c->dir);
 }

@@ -153,11 +153,4 @@ int corpus_write_manifest(const char *mpath, uint64_t pages, const char *sha256,
 /* "packages": {"NAME": "VERSION", ...} from "NAME=VERSION" strings (checked by the caller). */
 void corpus_manifest_packages(struct jw *w, const char *const *pkgs, int n);
 
-/*
- * The --out of a corpus builder (pack, snapshot): it must end in .pages,
- * and neither it nor its manifest may exist unless @force.  0, or -1 after
- * one line on stderr naming @cmd.
- */
-int corpus_out_check(const char *cmd, const char *out, bool force);
-
 #endif /* ZPB_CORPUS_H */

@@ -75,27 +75,6 @@ int corpus_write_manifest(const char *mpath, uint64_t pages, const char *sha256,
 	return afile_commit(&af);
 }
 
-int corpus_out_check(const char *cmd, const char *out, bool force)
-{
-	size_t len = strlen(out);
-	char mpath[4096];
-
-	if (len < 7 || strcmp(out + len - 6, ".pages")) {
-		zpb_err("%s: --out must end in .pages (compress afterwards with zstd -19 to get "
-			".pages.zst), not '%s'", cmd, out);
-		return -1;
-	}
-	if (force)
-		return 0;
-	corpus_manifest_path(out, mpath, sizeof(mpath));
-	if (!access(out, F_OK) || !access(mpath, F_OK)) {
-		zpb_err("%s: %s exists; use --force to replace it, or choose another --out", cmd,
-			!access(out, F_OK) ? out : mpath);
-		return -1;
-	}
-	return 0;
-}
-
 void corpus_manifest_packages(struct jw *w, const char *const *pkgs, int n)
 {
 	jw_key(w, "packages");

@@ -493,7 +493,7 @@ static int plot_one(const char *dir, const char *plots, const char *name, char *
 	return 0;
 }
 
-int report_draw(const char *dir, const char *const *names, const char **out,
+int report_draw(const char *dir, const char *shown, const char *const *names, const char **out,
 		struct report_skip *skipped, int maxskip)
 {
 	char plots[PATH_MAX], why[512], log[PATH_MAX + 32];
@@ -512,7 +512,7 @@ int report_draw(const char *dir, const char *const *names, const char **out,
 	}
 	snprintf(plot.tmp, sizeof(plot.tmp), "%s/.plots.XXXXXX", dir);
 	if (!mkdtemp(plot.tmp)) {
-		zpb_err("plots skipped: cannot create a temporary folder in %s: %s", dir,
+		zpb_err("plots skipped: cannot create a temporary folder in %s: %s", shown,
 			strerror(errno));
 		return -1;
 	}
@@ -541,6 +541,8 @@ int report_draw(const char *dir, const char *const *names, const char **out,
 			snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
 			if (rename(plot.file[2], log))
 				snprintf(log, sizeof(log), "%s", plot.file[2]);
+			else
+				snprintf(log, sizeof(log), "%s/gnuplot.log", shown);
 			zpb_err("gnuplot failed on %s/%s.gp; its output is in %s", plots, names[i],
 				log);
 			ret = -1;

@@ -37,9 +37,11 @@ struct report_skip {
  * each is drawn into a temporary folder and renamed when complete.  Those
  * drawn go to @out, those a script skipped (no data for it) to @skipped
  * (both NULL-terminated).  Without gnuplot: a note and no figures, 0.  A
- * gnuplot failure: -1, with a message and DIR/gnuplot.log kept.
+ * gnuplot failure: -1, with a message and DIR/gnuplot.log kept.  Messages
+ * name @shown for @dir (the results folder a run writes in a temporary
+ * sibling, see outdir.h).
  */
-int report_draw(const char *dir, const char *const *names, const char **out,
+int report_draw(const char *dir, const char *shown, const char *const *names, const char **out,
 		struct report_skip *skipped, int maxskip);
 
 /*

@@ -38,7 +38,7 @@ pages=$(sed -n 's/.*pool \([0-9]*\) pages (mem_used_total).*/\1/p' "$d/out")
 [ "$(cat /sys/block/zram0/disksize)" = 0 ] || { echo 1 > /sys/block/zram0/reset; fail "zram0 not reset after | head"; }
 
 # SIGINT while the device is in use: reset all the same
-"$ZPB" bench --trace corpora/example.trace --objects 20000 --reps 1000 --kernel --alloc zbud \
+"$ZPB" bench --trace corpora/example.trace --objects 20000 --repeat 1000 --kernel --alloc zbud \
 	> /dev/null 2> "$d/err2" &
 pid=$!
 i=0

@@ -65,6 +65,20 @@ check 2 --trace corpora/example.trace --corpus "$d/p.pages"
 check 2 --trace corpora/example.trace --alloc nosuch
 check 2 --trace corpora/example.trace --codec lzma
 check 2 --trace corpora/example.trace --reps 0
+check 2 --trace corpora/example.trace --repeat 0
+# --format csv and json: the same allocators, the figures machine-readable
+"$ZPB" bench --trace corpora/example.trace --quick --alloc zbud --format json > "$d/j" || fail "--format json"
+"$ZPB" bench --trace corpora/example.trace --quick --alloc zbud --format csv > "$d/c" || fail "--format csv"
+python3 - "$d/j" "$d/c" <<'PY' || fail "bench --format json/csv content"
+import csv, json, sys
+j = json.load(open(sys.argv[1]))
+assert [a["allocator"] for a in j["allocators"]] == ["zbud", "ideal"], j
+assert j["repeat"] == 3 and j["allocators"][0]["store_ns"]["median"] > 0, j
+assert j["kernel"] is None
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert [r["allocator"] for r in rows] == ["zbud", "ideal"], rows
+assert float(rows[1]["store_vs_ideal"]) == 1.0 and float(rows[0]["load_ns"]) > 0, rows
+PY
 check 1 --trace "$d/missing.trace" --quick
 zstd -qdc corpora/default.pages.zst | head -c 5000 > "$d/odd.pages"
 check 1 --corpus "$d/odd.pages" --quick

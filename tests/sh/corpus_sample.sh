@@ -79,17 +79,17 @@ assert p[8192:] == open(f"{d}/B.pages", "rb").read()[:4096]
 PY
 # an existing output (or its manifest) is refused without --force, with one line
 echo "$T/f2" | "$ZPB" corpus pack --out "$T/p.pages" 2> "$T/err" && fail "pack overwrote p.pages"
-[ "$(cat "$T/err")" = "zpoolbench: corpus pack: $T/p.pages exists; use --force to replace it, or choose another --out" ] \
+[ "$(cat "$T/err")" = "zpoolbench: corpus pack: --out $T/p.pages: exists; use --force to replace it, or choose another path" ] \
 	|| fail "pack over an existing file: $(cat "$T/err")"
 [ "$(stat -c %s "$T/p.pages")" = $((3 * 4096)) ] || fail "the refused pack changed p.pages"
 rm "$T/p.pages"
 echo "$T/f2" | "$ZPB" corpus pack --out "$T/p.pages" 2> "$T/err" && fail "pack overwrote p.json"
-grep -q "p.json exists" "$T/err" || fail "manifest not protected: $(cat "$T/err")"
+grep -q "out (manifest) $T/p.json: exists" "$T/err" || fail "manifest not protected: $(cat "$T/err")"
 echo "$T/f2" | "$ZPB" corpus pack --out "$T/p.pages" --force 2> /dev/null || fail "--force refused"
 [ "$(stat -c %s "$T/p.pages")" = 4096 ] || fail "--force did not replace p.pages"
 # a folder in the list is named as such; --out must end in .pages
 echo "$T" | "$ZPB" corpus pack --out "$T/q.pages" 2> "$T/err" && fail "pack took a folder"
 grep -q "$T is a folder; list the files in it" "$T/err" || fail "folder: $(cat "$T/err")"
 echo "$T/f2" | "$ZPB" corpus pack --out "$T/p4.bin" 2> "$T/err" && fail "pack wrote p4.bin"
-grep -q "out must end in .pages" "$T/err" || fail "--out p4.bin: $(cat "$T/err")"
+grep -q -- "--out: must end in .pages" "$T/err" || fail "--out p4.bin: $(cat "$T/err")"
 echo "corpus sample ok"

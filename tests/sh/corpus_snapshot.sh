@@ -42,7 +42,7 @@ for k in ("kernel", "arch", "date", "thp", "selection"):
 PY
 err=$("$ZPB" corpus snapshot --pid 12x --out "$T/n.pages" 2>&1)
 [ $? -ne 0 ] || fail "bad pid accepted"
-[ "$err" = "zpoolbench: corpus snapshot: --pid needs a process id, not '12x'" ] ||
+[ "$err" = "zpoolbench: corpus snapshot: --pid: '12x' is not a number (expected 2..1073741824)" ] ||
 	fail "bad pid message: $err"
 err=$("$ZPB" corpus snapshot --pid 4194000 --out "$T/n.pages" 2>&1)
 [ "$err" = "zpoolbench: corpus snapshot: pid 4194000: no such process" ] || fail "no process: $err"
@@ -51,7 +51,7 @@ ls "$T" | grep -q tmp && fail "temporary file left"
 # an existing output is refused without --force (s.pages was written above)
 size=$(stat -c %s "$T/s.pages")
 err=$("$ZPB" corpus snapshot --pid $$ --out "$T/s.pages" 2>&1)
-[ $? -eq 2 ] && [ "$err" = "zpoolbench: corpus snapshot: $T/s.pages exists; use --force to replace it, or choose another --out" ] \
+[ $? -eq 1 ] && [ "$err" = "zpoolbench: corpus snapshot: --out $T/s.pages: exists; use --force to replace it, or choose another path" ] \
 	|| fail "overwrite: $err"
 [ "$(stat -c %s "$T/s.pages")" = "$size" ] || fail "the refused snapshot changed s.pages"
 echo "corpus snapshot ok"

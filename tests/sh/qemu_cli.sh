@@ -41,7 +41,7 @@ expect_error "unknown preset" "only ':kernel=6.1' may follow the name" -- \
 	$Q --trace "$t/good.trace" --alloc zsmalloc:kernel=6.18
 expect_error "no --trace" "--trace FILE is required" -- $Q --alloc zbud
 expect_error "no --alloc" "--alloc NAME is required" -- $Q --trace "$t/good.trace"
-expect_error "bad option" "unknown or incomplete option" -- $Q --trace "$t/good.trace" --alloc zbud --frob
+expect_error "bad option" "oracle qemu: unknown option '--frob'" -- $Q --trace "$t/good.trace" --alloc zbud --frob
 expect_error "missing trace" "nonexistent" -- $Q --trace "$t/nonexistent" --alloc zbud
 expect_error "no header" "nohdr.trace" -- $Q --trace "$t/nohdr.trace" --alloc zbud
 expect_error "free of unknown ID" "badfree.trace:3: free of ID 2" -- $Q --trace "$t/badfree.trace" --alloc zbud

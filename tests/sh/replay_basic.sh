@@ -30,6 +30,8 @@ grep -q '^objects      1 live, 1000 bytes$' "$d/out" || fail "objects: $(cat "$d
 
 "$ZPB" replay --trace "$d/t.trace" --alloc zbud --format json > "$d/json" || fail "json replay"
 python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["pool_pages"]==1 and j["rejected"]==1 and j["allocator"]=="zbud", j' "$d/json" || fail "json content"
+"$ZPB" replay --trace "$d/t.trace" --alloc zbud --format csv > "$d/csv" || fail "csv replay"
+python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); assert len(r)==1 and r[0]["pool_pages"]=="1" and r[0]["peak_pool_pages"]=="2" and r[0]["allocator"]=="zbud", r' "$d/csv" || fail "csv content"
 
 # the bundled example: the trajectory ends where the summary says
 "$ZPB" replay --trace corpora/example.trace --alloc zbud --trajectory "$d/ex" > "$d/exout" || fail "example"
@@ -39,6 +41,7 @@ grep -q "^pool pages   $last " "$d/exout" || fail "last trajectory point $last v
 
 # --verify (the overlap and integrity checker): same trajectory, same summary
 for a in zbud z3fold:kernel=6.1 zsmalloc:kernel=6.1; do
+	rm -f "$d/plain" "$d/checked"
 	"$ZPB" replay --trace corpora/example.trace --alloc $a --trajectory "$d/plain" > "$d/p.out" ||
 		fail "$a: replay"
 	"$ZPB" replay --trace corpora/example.trace --alloc $a --verify --trajectory "$d/checked" \

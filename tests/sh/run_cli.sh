@@ -36,13 +36,19 @@ expect_err "bad codec" "codec" run --corpus "$c" --alloc zbud --codec lz5 --out 
 expect_err "bad frontend" "unknown front end 'zcache'" run --corpus "$c" --alloc zbud --frontend zcache --out "$d/out"
 expect_err "bad workload" "unknown workload 'sleep'" run --corpus "$c" --alloc zbud --workload fill,sleep --out "$d/out"
 expect_err "replay without trace" "needs --trace" run --corpus "$c" --alloc zbud --workload replay --out "$d/out"
-expect_err "threads 0" "--threads: 0 threads" run --corpus "$c" --alloc zbud --threads 0 --out "$d/out"
+expect_err "threads 0" "--threads: '0' is out of range (expected 1..1024)" run --corpus "$c" --alloc zbud --threads 0 --out "$d/out"
 expect_err "threads -1" "--threads" run --corpus "$c" --alloc zbud --threads -1 --out "$d/out"
 expect_err "repeat 0" "--repeat" run --corpus "$c" --alloc zbud --repeat 0 --out "$d/out"
 expect_err "no alloc" "--alloc SPEC" run --corpus "$c" --out "$d/out"
 expect_err "no corpus" "--corpus FILE is required" run --alloc zbud --out "$d/out"
 expect_err "no out" "--out DIR is required" run --corpus "$c" --alloc zbud
-expect_err "unknown option" "unknown or incomplete option '--bogus'" run --bogus
+expect_err "unknown option" "run: unknown option '--bogus'; see 'zpoolbench run --help'" run --bogus
+expect_err "missing value" "run: --out needs a value (--out DIR)" run --corpus "$c" --alloc zbud --out
+expect_err "repeated option" "run: --codec given twice; give it once" run --corpus "$c" --alloc zbud --codec lz4 --codec lz4 --out "$d/out"
+expect_err "flag with a value" "run: --force takes no value" run --corpus "$c" --alloc zbud --force=yes --out "$d/out"
+expect_err "not a number" "run: --objects: 'abc' is not a number (expected 1..100000000)" run --corpus "$c" --alloc zbud --objects abc --out "$d/out"
+expect_err "bad format" "run: --format: 'xml' is not one of table, csv, json" run --corpus "$c" --alloc zbud --format xml --out "$d/out"
+expect_err "threads list" "run takes one count" run --corpus "$c" --alloc zbud --threads 1,2 --out "$d/out"
 expect_err "empty corpus" "empty.pages" run --corpus "$d/empty.pages" --alloc zbud --out "$d/out"
 expect_err "partial page" "not a whole number of 4096-byte pages" run --corpus "$d/odd.pages" --alloc zbud --out "$d/out"
 expect_err "missing corpus" "nonexistent.pages" run --corpus "$d/nonexistent.pages" --alloc zbud --out "$d/out"
@@ -65,14 +71,14 @@ fi
 # sweep
 expect_err "sweep grid" "unbalanced '{'" sweep --corpus "$c" --alloc 'zbud:lru={0,1' --out "$d/out"
 expect_err "sweep range" "bad range" sweep --corpus "$c" --alloc 'zbud:lru={1..0}' --out "$d/out"
-expect_err "sweep prefer" "unknown goal 'cheap'" sweep --corpus "$c" --alloc zbud --prefer cheap --out "$d/out"
+expect_err "sweep prefer" "sweep: --prefer: 'cheap' is not one of balanced, density, speed" sweep --corpus "$c" --alloc zbud --prefer cheap --out "$d/out"
 expect_err "sweep baseline" "not one of the swept settings" sweep --corpus "$c" --alloc 'zbud:lru={0,1}' --baseline zbud --out "$d/out"
 expect_err "sweep replay" "replay workload is not swept" sweep --corpus "$c" --alloc zbud --workload replay --trace corpora/example.trace --out "$d/out"
-expect_err "run prefer" "--prefer is an option of 'zpoolbench sweep'" run --corpus "$c" --alloc zbud --prefer speed --out "$d/out"
+expect_err "run prefer" "run: unknown option '--prefer'" run --corpus "$c" --alloc zbud --prefer speed --out "$d/out"
 mkdir -p "$d/dd" && cp "$c" "$d/dd/c.pages"
 expect_err "corpus names" "would both be named 'c' in the results" run --corpus "$c" "$d/dd/c.pages" --alloc zbud --out "$d/out"
 expect_err "corpus names (sweep)" "would both be named 'c'" sweep --corpus "$c" --corpus "$d/dd/c.pages" --alloc zbud --out "$d/out"
-expect_err "empty alloc" "empty --alloc" run --corpus "$c" --alloc '' --out "$d/out"
+expect_err "empty alloc" "run: --alloc: is empty" run --corpus "$c" --alloc '' --out "$d/out"
 # a spec the parser takes but the allocator refuses: every setting of a grid is checked up front
 expect_err "sweep invalid setting" "gap=2 only applies to compaction=gated" \
 	sweep --corpus "$c" --alloc 'z3fold:compaction={none,gated},gap=2' --out "$d/out"

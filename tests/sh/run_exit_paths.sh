@@ -1,11 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# How run/sweep end: SIGINT/SIGTERM remove the results folder they created
-# (one line says so), an interrupted plot leaves no half-written figure, a
-# gnuplot failure exits non-zero with its log kept, --force clears the
-# files of an earlier run (only ours), figures for workloads that did not
-# run are skipped, not failed.  A stand-in gnuplot on PATH makes plotting
-# slow or failing on demand.
+# How run/sweep end: SIGINT/SIGTERM leave no results folder and no
+# temporary sibling (one line says so), an interrupted plot leaves no
+# half-written figure, a gnuplot failure exits non-zero with its log kept,
+# --force replaces an earlier results folder whole (no stale figure
+# survives) and refuses a folder holding files no run writes, figures for
+# workloads that did not run are skipped, not failed.  A stand-in gnuplot on
+# PATH makes plotting slow or failing on demand.
 set -u
 ZPB=${ZPB:-build/zpoolbench}
 d=$(mktemp -d /tmp/zpb-exit.XXXXXX)
@@ -25,18 +26,25 @@ wait_for() {
 	done
 }
 
-# 1. SIGINT while running: the folder we created is removed, one line says so
+# nothing of a results folder NAME in $d: neither it, nor its temporary sibling, nor its lock
+none_left() {
+	[ ! -e "$d/$1" ] || fail "$2: left $d/$1: $(ls -a "$d/$1")"
+	left=$(ls -a "$d" | grep "^\.$1\.") && fail "$2: left $left"
+	return 0
+}
+
+# 1. SIGINT while running: nothing is left, one line says so
 "$ZPB" run --corpus corpora/default.pages.zst --alloc zbud,z3fold,zsmalloc --codec lz4,zstd:3 \
 	--repeat 200 --out "$d/int" --no-plots --quiet 2> "$d/int.err" &
 pid=$!
-wait_for test -d "$d/int" || fail "the run never created its folder"
+wait_for sh -c "ls -a '$d' | grep -q '^\.int\.tmp\.'" || fail "the run never made its temporary folder"
 sleep 0.3
 kill -INT $pid
 wait $pid
 rc=$?
 [ $rc -ne 0 ] || fail "interrupted run exited 0"
-[ ! -e "$d/int" ] || fail "interrupted run left $(ls -a "$d/int")"
-grep -q "interrupted; removed $d/int" "$d/int.err" || fail "no message: $(cat "$d/int.err")"
+none_left int "SIGINT"
+grep -q "interrupted; no results written to $d/int" "$d/int.err" || fail "no message: $(cat "$d/int.err")"
 
 # a stand-in gnuplot: slow writes a partial figure and waits, broken fails
 mkdir "$d/bin"
@@ -58,8 +66,8 @@ pid=$!
 wait_for test -e "$d/ready" || fail "the stand-in gnuplot never ran"
 kill -TERM $pid
 wait $pid
-[ ! -e "$d/plot" ] || fail "interrupted plotting left $(ls -a "$d/plot")"
-grep -q "interrupted; removed $d/plot" "$d/plot.err" || fail "no message: $(cat "$d/plot.err")"
+none_left plot "SIGTERM while plotting"
+grep -q "interrupted; no results written to $d/plot" "$d/plot.err" || fail "no message: $(cat "$d/plot.err")"
 
 # 3. a gnuplot failure: non-zero exit, the message points at a log that exists
 ZPB_FAKE_GNUPLOT=broken PATH="$d/bin:$PATH" \
@@ -72,16 +80,22 @@ ls -a "$d/broken" | grep -q '^\.plots' && fail "temporary plot folder left"
 [ ! -e "$d/broken/tradeoff.png" ] || fail "half-written tradeoff.png"
 [ -s "$d/broken/results.csv" ] && [ -s "$d/broken/report.md" ] || fail "results lost with the plot"
 
-# 4. --force clears our files of the earlier run, keeps others
+# 4. --force replaces a results folder whole: no stale figure of the earlier run survives
 mkdir "$d/f"
 echo stale > "$d/f/sweep.png"
 echo stale > "$d/f/latency.svg"
-echo mine > "$d/f/notes.txt"
 "$ZPB" run --corpus "$d/c.pages" --alloc zbud --codec lz4 --out "$d/f" --force --no-plots --quiet \
 	|| fail "--force run failed"
 [ ! -e "$d/f/sweep.png" ] && [ ! -e "$d/f/latency.svg" ] || fail "stale figures kept: $(ls "$d/f")"
-[ "$(cat "$d/f/notes.txt")" = mine ] || fail "--force removed a file that is not ours"
 [ -s "$d/f/results.csv" ] || fail "--force wrote no results"
+ls -a "$d" | grep -q "^\.f\." && fail "--force left $(ls -a "$d" | grep "^\.f\.")"
+# ... and refuses a folder with a file no run writes, touching nothing
+echo mine > "$d/f/notes.txt"
+before=$(ls "$d/f")
+"$ZPB" run --corpus "$d/c.pages" --alloc zbud --codec lz4 --out "$d/f" --force --no-plots --quiet \
+	2> "$d/f.err" && fail "--force replaced a folder holding notes.txt"
+grep -q "holds 'notes.txt', which no zpoolbench run writes" "$d/f.err" || fail "message: $(cat "$d/f.err")"
+[ "$(cat "$d/f/notes.txt")" = mine ] && [ "$(ls "$d/f")" = "$before" ] || fail "the refused --force changed $d/f"
 
 # 5. figures of workloads that did not run are skipped, not failed (real gnuplot)
 if command -v gnuplot > /dev/null; then

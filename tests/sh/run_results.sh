@@ -106,6 +106,24 @@ assert int(rows["zbud"]["pool_limit_hit"]) > 0, rows["zbud"]
 assert int(rows["ideal"]["written_back"]) == 0 and int(rows["ideal"]["rejected_limit"]) > 0
 PY
 
+# --format csv|json without --out: the results document on stdout, nothing written, a note
+mkdir "$d/cwd"
+(cd "$d/cwd" && "$ZPB" run --corpus "$d/t.pages" --alloc zbud --codec lz4 --workload fill --format json \
+	> "$d/stdout.json" 2> "$d/stdout.err") || fail "--format json without --out: $(cat "$d/stdout.err")"
+grep -q "no --out: the results are on stdout only" "$d/stdout.err" || fail "no note: $(cat "$d/stdout.err")"
+"$ZPB" run --corpus "$d/t.pages" --alloc zbud --codec lz4 --workload fill --format csv --out "$d/r5" \
+	--no-plots > "$d/stdout.csv" 2> /dev/null || fail "--format csv with --out"
+cmp -s "$d/stdout.csv" "$d/r5/results.csv" || fail "the CSV on stdout is not the results.csv of the run"
+python3 - "$d/stdout.json" "$d/stdout.csv" "$d/r5/results.csv" <<'PY' || fail "stdout documents"
+import csv, json, sys
+j = json.load(open(sys.argv[1]))
+assert j["format"] == "zpoolbench-results" and {r["allocator"] for r in j["rows"]} == {"zbud", "ideal"}, j
+a = [l for l in open(sys.argv[2]) if not l.startswith("#")]
+b = [l for l in open(sys.argv[3]) if not l.startswith("#")]
+assert a[0] == b[0] and len(a) == len(b) == 3, (a, b)
+PY
+[ -z "$(ls -A "$d/cwd")" ] || fail "--format json without --out wrote $(ls -A "$d/cwd")"
+
 # replay of a size trace as a workload
 "$ZPB" run --alloc zbud --trace corpora/example.trace --workload replay --out "$d/r4" --no-plots \
 	--quiet || fail "replay workload failed"

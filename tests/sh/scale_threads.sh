@@ -55,6 +55,17 @@ head -1 "$d/scale.csv" | grep -q '^allocator,threads,store_mops,' || fail "scale
 grep -q "speedup" "$d/scale.out" || fail "no table printed"
 grep -q "^zbud  *2 " "$d/scale.out" || fail "no 2-thread row for zbud"
 
+# --format json, and run's allocator list: a grid expanded, a duplicate once
+"$ZPB" scale --corpus "$corpus" --alloc 'zbud:lru={0,1}' --alloc zbud:lru=1 --threads 1 --repeat 1 \
+	--ccache "$d/cc" --format json > "$d/scale.json" 2> "$d/scale.err" ||
+	{ cat "$d/scale.err"; fail "scale --format json failed"; }
+python3 - "$d/scale.json" <<'PY' || fail "scale --format json content"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert [(r["allocator"], r["threads"]) for r in j["rows"]] == [("zbud:lru=0", 1), ("zbud:lru=1", 1)], j["rows"]
+assert j["repeat"] == 1 and j["rows"][0]["store_mops"] > 0, j
+PY
+
 # bad input: one line, exit 2
 "$ZPB" scale --corpus "$corpus" --threads 0 > /dev/null 2> "$d/e" && fail "--threads 0 accepted"
 [ "$(wc -l < "$d/e")" -eq 1 ] || fail "more than one error line"

@@ -42,7 +42,7 @@ O="--trace $tmp/k.trace --trajectory $tmp/k.traj"
 
 # usage errors need no root and no device
 expect_refusal "missing --corpus" 2 "corpus FILE is required" -- "$ZPB" oracle zram $O
-expect_refusal "bad --churn" 2 "churn needs a number" -- \
+expect_refusal "bad --churn" 2 "oracle zram: --churn: 'x' is not a number (expected 0..1000)" -- \
 	"$ZPB" oracle zram --corpus "$tmp/c.pages" $O --churn x
 expect_refusal "bad device name" 2 "bad zram device name" -- \
 	"$ZPB" oracle zram --corpus "$tmp/c.pages" $O --device sda

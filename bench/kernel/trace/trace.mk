@@ -10,7 +10,8 @@
 # skeleton generated with `bpftool gen skeleton`, both at build time.
 #
 # The slot-state part (zscapture.c: bio completions -> size trace) has no BPF
-# in it and goes into libzpb.a, so its unit tests always run.
+# in it and goes into libzpb.a, so its unit tests always run; so does the
+# option table (capture_opts.c) that `zpoolbench capture` and zpb-capture share.
 
 ZST_DIR     := $(BUILD)/bench/kernel/trace
 ZPB_CAPTURE := $(BUILD)/zpb-capture
@@ -28,8 +29,8 @@ zst_missing = $(strip \
 	$(if $(wildcard $(VMLINUX_BTF)),,$(VMLINUX_BTF)))
 
 # pure C part: always in the library
-$(BUILD)/libzpb.a: $(BUILD)/bench/kernel/trace/zscapture.o
--include $(BUILD)/bench/kernel/trace/zscapture.d
+$(BUILD)/libzpb.a: $(BUILD)/bench/kernel/trace/zscapture.o $(BUILD)/bench/kernel/trace/capture_opts.o
+-include $(BUILD)/bench/kernel/trace/zscapture.d $(BUILD)/bench/kernel/trace/capture_opts.d
 
 .PHONY: capture capture-skipped capture-for-test
 ifeq ($(zst_missing),)

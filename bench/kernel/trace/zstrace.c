@@ -27,7 +27,6 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <lz4.h>
 #include <math.h>
@@ -44,6 +43,7 @@
 #include "driver/trace.h"
 #include "util.h"
 #include "version.h"
+#include "capture_opts.h"
 #include "zscapture.h"
 #include "zstrace.h"
 #include "zstrace.skel.h"
@@ -51,21 +51,8 @@
 #define GIB (1ULL << 30)
 #define SWEEP_NS 500000000ULL /* how often zram's table is swept for frees without I/O */
 
-struct opts {
-	const char *device;
-	const char *trace;
-	const char *pages;
-	const char *pool;
-	const char *ready;
-	const char *memcg;
-	double duration; /* 0: until a signal */
-	int lz4_sizes;
-	unsigned int ring_mb;
-	int verbose;
-};
-
 struct state {
-	struct opts o;
+	struct capture_opts o;
 	struct afile trace, pages, pool;
 	int have_trace, have_pages, have_pool;
 	struct zs_capture cap;
@@ -105,97 +92,39 @@ static int libbpf_out(enum libbpf_print_level level, const char *fmt, va_list ap
 	return vfprintf(stderr, fmt, ap);
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: zpoolbench capture --device zram0 [--trace OUT.trace] [--pages OUT.pages]\n"
-		"                          [--pool OUT.tsv] [--duration S] [--sizes kernel|lz4]\n"
-		"                          [--ready FILE] [--memcg DIR] [--ring-mb N] [-v]\n"
-		"Traces the writes and discards a zram device gets (BPF, root) until SIGINT,\n"
-		"SIGTERM or the duration, then prints a summary.\n"
-		"  --trace F     size trace v1 of what the pool stored (ID = slot = sector/8)\n"
-		"  --pages F     every page written, 4096 bytes each, in write order\n"
-		"  --pool F      pool pages over time: 'SECONDS POOL_PAGES' per change\n"
-		"  --sizes S     kernel: the sizes zram stored (default); lz4: liblz4's sizes\n"
-		"  --ready F     create F once the tracer is attached\n"
-		"  --memcg DIR   only writes of pages charged to this memory cgroup\n"
-		"  --duration S  stop after S seconds (default: at SIGINT or SIGTERM)\n"
-		"  --ring-mb N   BPF ring buffer size in MiB, a power of two 1..1024 (default 64);\n"
-		"                raise it when the summary reports 'drops: ... ring N' above 0\n"
-		"  -v, --verbose libbpf warnings; twice: libbpf info messages too\n");
-}
+/*
+ * The options: kernel/trace/capture_opts.c, the table `zpoolbench capture`
+ * parses too.  0 to go on, else the process ends with *status (0 after
+ * --help or --version, 2 after a usage error).
+ */
+static const struct zpb_optset capture_set = { .cmd = "capture", .about = capture_about,
+					       .opts = capture_opt_table };
 
-static int parse_opts(int argc, char **argv, struct opts *o)
+static int parse_opts(int argc, char **argv, struct capture_opts *o, int *status)
 {
-	static const struct option lo[] = {
-		{ "device", required_argument, NULL, 'd' }, { "trace", required_argument, NULL, 't' },
-		{ "pages", required_argument, NULL, 'p' },  { "pool", required_argument, NULL, 'P' },
-		{ "duration", required_argument, NULL, 'D' }, { "sizes", required_argument, NULL, 's' },
-		{ "ready", required_argument, NULL, 'r' },  { "ring-mb", required_argument, NULL, 'R' },
-		{ "memcg", required_argument, NULL, 'm' },
-		{ "verbose", no_argument, NULL, 'v' },	    { "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	uint64_t v;
-	char *end;
-	int c;
+	int r;
 
 	memset(o, 0, sizeof(*o));
-	o->ring_mb = 64;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "vh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'd': o->device = optarg; break;
-		case 't': o->trace = optarg; break;
-		case 'p': o->pages = optarg; break;
-		case 'P': o->pool = optarg; break;
-		case 'r': o->ready = optarg; break;
-		case 'm': o->memcg = optarg; break;
-		case 'v': o->verbose++; break;
-		case 'h': usage(stdout); exit(0);
-		case 'D':
-			o->duration = strtod(optarg, &end);
-			if (end == optarg || *end || !(o->duration > 0) || o->duration > 1e7) {
-				zpb_err("capture: --duration '%s' is not a number of seconds > 0", optarg);
-				return -1;
-			}
-			break;
-		case 's':
-			if (!strcmp(optarg, "lz4")) {
-				o->lz4_sizes = 1;
-			} else if (strcmp(optarg, "kernel")) {
-				zpb_err("capture: --sizes must be 'kernel' or 'lz4', not '%s'", optarg);
-				return -1;
-			}
-			break;
-		case 'R':
-			if (parse_u64(optarg, 1, 1024, &v) || (v & (v - 1))) {
-				zpb_err("capture: --ring-mb must be a power of two from 1 to 1024");
-				return -1;
-			}
-			o->ring_mb = v;
-			break;
-		default:
-			zpb_err("capture: unknown or incomplete option '%s'; see 'zpoolbench capture --help'",
-				argv[optind - 1]);
-			return -1;
-		}
-	}
-	if (optind < argc) {
-		zpb_err("capture: unexpected argument '%s'", argv[optind]);
+	argv[0] = "capture";
+	r = opt_parse(&capture_set, argc, argv, o);
+	*status = r == OPT_DONE ? 0 : r;
+	if (r)
 		return -1;
-	}
-	if (!o->device) {
-		zpb_err("capture: --device is required (e.g. --device zram0)");
-		return -1;
-	}
-	if (!strncmp(o->device, "/dev/", 5))
-		o->device += 5;
-	if (!*o->device || strchr(o->device, '/') || strlen(o->device) > 64) {
-		zpb_err("capture: bad device name '%s' (e.g. zram0)", o->device);
-		return -1;
-	}
+	o->device = capture_device_name(o->device);
 	return 0;
+}
+
+/* The output files, checked as every command checks them (afile.h): 0 or 1. */
+static int check_outputs(const struct capture_opts *o)
+{
+	static struct io_check io;
+	int r;
+
+	io_init(&io, "capture", o->force);
+	opt_io(&capture_set, o, &io, NULL);
+	r = io_verify(&io);
+	io_free(&io);
+	return r;
 }
 
 /* ---- the machine ------------------------------------------------------- */
@@ -598,17 +527,17 @@ static void print_latency(const char *name, const struct zstrace_bpf *skel, int 
 static int open_outputs(struct state *st)
 {
 	if (st->o.trace) {
-		if (afile_open(&st->trace, st->o.trace))
+		if (afile_create(&st->trace, "capture: --trace", st->o.trace, st->o.force))
 			return -1;
 		st->have_trace = 1;
 	}
 	if (st->o.pages) {
-		if (afile_open(&st->pages, st->o.pages))
+		if (afile_create(&st->pages, "capture: --pages", st->o.pages, st->o.force))
 			return -1;
 		st->have_pages = 1;
 	}
 	if (st->o.pool) {
-		if (afile_open(&st->pool, st->o.pool))
+		if (afile_create(&st->pool, "capture: --pool", st->o.pool, st->o.force))
 			return -1;
 		st->have_pool = 1;
 		fprintf(st->pool.f, "# seconds pool_pages (zspage pages the tracer counted)\n");
@@ -647,15 +576,18 @@ int main(int argc, char **argv)
 	struct mm_stat m0, m1;
 
 	memset(&st, 0, sizeof(st));
-	if (parse_opts(argc, argv, &st.o))
-		return 2;
+	if (parse_opts(argc, argv, &st.o, &rc))
+		return rc;
+	rc = 1;
 	verbose_level = st.o.verbose;
 	libbpf_set_print(libbpf_out);
 
 	if (geteuid() != 0) {
-		zpb_err("capture: needs root (BPF and the zram device); run as root");
+		zpb_err("capture: needs root (BPF and the zram device); run it as root");
 		return 1;
 	}
+	if (check_outputs(&st.o))
+		return 1;
 	if (device_devt(st.o.device, &devt, majmin, sizeof(majmin))) {
 		zpb_err("capture: no block device '%s' (/sys/block/%s/dev missing)", st.o.device,
 			st.o.device);
@@ -675,7 +607,7 @@ int main(int argc, char **argv)
 		zpb_err("capture: this kernel has no BTF (/sys/kernel/btf/vmlinux); the tracer needs it");
 		return 1;
 	}
-	st.lz4_sizes = st.o.lz4_sizes;
+	st.lz4_sizes = st.o.sizes == CAPTURE_SIZES_LZ4;
 	if (!st.lz4_sizes && (!btf_has(vmbtf, "zram_table_entry", BTF_KIND_STRUCT) ||
 			      !btf_has(vmbtf, "zram_pageflags", BTF_KIND_ENUM))) {
 		fprintf(stderr, "zpoolbench: capture: zram's slot table is not in this kernel's BTF; "
@@ -755,13 +687,12 @@ int main(int argc, char **argv)
 	fprintf(stderr, "zpoolbench: capture: tracing %s (%s)%s; SIGINT or SIGTERM stops\n",
 		st.o.device, majmin, want_data ? " with page contents" : "");
 	if (st.o.ready) {
-		int fd = open(st.o.ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		struct afile ready;
 
-		if (fd < 0) {
-			zpb_err("capture: cannot create %s: %s", st.o.ready, strerror(errno));
+		/* an empty file, as every output: never through a link, never over a FIFO */
+		if (afile_create(&ready, "capture: --ready", st.o.ready, st.o.force) ||
+		    afile_commit(&ready))
 			goto out;
-		}
-		close(fd);
 	}
 	occ = mmap(NULL, ZS_SWEEP_WORDS * sizeof(uint64_t), PROT_READ, MAP_SHARED,
 		   bpf_map__fd(skel->maps.occupied), 0);

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * optcheck.h - value checks that several option tables share (the `check`
+ * of a struct zpb_opt): each refuses a value with its reason, which the
+ * option parser prints as "CMD: --OPT: reason".
+ */
+#ifndef ZPB_OPTCHECK_H
+#define ZPB_OPTCHECK_H
+
+#include <stddef.h>
+
+/* A corpus a builder writes: the name ends in .pages. */
+int optcheck_pages_out(const char *val, char *why, size_t len);
+/* NAME=VERSION of a package. */
+int optcheck_package(const char *val, char *why, size_t len);
+/* Not empty. */
+int optcheck_nonempty(const char *val, char *why, size_t len);
+
+#endif /* ZPB_OPTCHECK_H */

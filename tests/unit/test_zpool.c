@@ -44,7 +44,7 @@ TEST(spec_errors_list_valid_choices)
 	CHECK(strstr(err, "ideal") != NULL);
 
 	CHECK_EQ(zpool_parse_spec("zbud:foo=1", &cfg, err, sizeof(err)), -EINVAL);
-	CHECK_STR(err, "zbud: unknown key 'foo' (valid keys: lru)");
+	CHECK_STR(err, "zbud: unknown key 'foo' (valid keys: kernel, lru, page)");
 
 	CHECK_EQ(zpool_parse_spec("zbud:lru=2", &cfg, err, sizeof(err)), -EINVAL);
 	CHECK_STR(err, "zbud: bad value '2' for lru (valid: 0|1)");
@@ -56,13 +56,13 @@ TEST(spec_errors_list_valid_choices)
 	CHECK_STR(err, "zbud: key 'lru' given twice");
 
 	CHECK_EQ(zpool_parse_spec("zbud:", &cfg, err, sizeof(err)), -EINVAL);
-	CHECK_STR(err, "zbud: empty parameter list after ':' (valid keys: lru)");
+	CHECK_STR(err, "zbud: empty parameter list after ':' (valid keys: kernel, lru, page)");
 
 	CHECK_EQ(zpool_parse_spec("zbud:lru=1,", &cfg, err, sizeof(err)), -EINVAL);
 	CHECK_STR(err, "zbud: trailing ',' in spec");
 
 	CHECK_EQ(zpool_parse_spec("ideal:x=1", &cfg, err, sizeof(err)), -EINVAL);
-	CHECK_STR(err, "ideal: unknown key 'x' (valid keys: none)");
+	CHECK_STR(err, "ideal: unknown key 'x' (valid keys: page)");
 
 	CHECK_EQ(zpool_parse_spec("", &cfg, err, sizeof(err)), -EINVAL);
 	CHECK(strstr(err, "empty allocator spec") != NULL);

@@ -47,6 +47,7 @@ T
 "$ZPB" replay --trace "$d/b.trace" --alloc zblock --trajectory "$d/btraj" > "$d/bout" || fail "zblock replay"
 printf '0 4\n1 4\n2 4\n3 4\n4 8\n5 8\n6 4\n' | cmp -s - "$d/btraj" || { cat "$d/btraj"; fail "zblock trajectory"; }
 grep -q '^allocator    zblock:page=16384$' "$d/bout" || fail "zblock spec: $(cat "$d/bout")"
+grep -q '^rejected     1 (enospc 1, enomem 0)$' "$d/bout" || fail "zblock rejected: $(cat "$d/bout")"
 
 # a seeded random 16 KiB trace through every allocator, checked and not
 python3 - "$d/r.trace" <<'P' || fail "trace generator"

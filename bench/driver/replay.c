@@ -237,7 +237,8 @@ int replay_spec_for_trace(const char *trace_path, const char *spec, char *out, s
 	zpool_destroy(zp);
 	if (trace_peek_page_size(trace_path, &page, err, errlen))
 		return -1;
-	if (page == asked) {
+	/* unknown (standard input): replay() refuses a trace of other pages at its first op */
+	if (page == asked || !page) {
 		snprintf(out, outlen, "%s", spec);
 		return 0;
 	}

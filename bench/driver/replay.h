@@ -50,7 +50,9 @@ int replay_trace_checked(const char *trace_path, struct zcheck *zc, FILE *traj,
 /*
  * The spec to replay @trace_path with, into @out: @spec itself when the
  * trace's page size (its '# page_size' line; 4096 without one) is the one
- * @spec asks for, @spec with page=N added when it does not set page=.  0;
+ * @spec asks for, @spec with page=N added when it does not set page=; @spec
+ * itself for a trace that can be read once only ("-", standard input), whose page size
+ * replay_trace() then checks at its first operation.  0;
  * -1 with one line in @err when the trace cannot be read; -2 when @spec is
  * not a valid spec or sets another page= than the trace's.
  */

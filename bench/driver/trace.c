@@ -359,6 +359,10 @@ int trace_peek_page_size(const char *path, uint32_t *page_size, char *err, size_
 	struct trace_op op;
 	int ret;
 
+	/* standard input can be read once only: its page size shows when it is replayed */
+	*page_size = 0;
+	if (!strcmp(path, "-"))
+		return 0;
 	if (trace_open(&r, path, err, errlen))
 		return -1;
 	ret = trace_next(&r, &op, err, errlen);

@@ -61,7 +61,9 @@ void trace_close(struct trace_reader *r);
 
 /*
  * The page size of the trace at @path (read up to its first operation), in
- * @page_size; 0, or -1 with "FILE[:LINE]: problem" in @err.
+ * @page_size; 0, or -1 with "FILE[:LINE]: problem" in @err.  "-" (standard
+ * input) is not read, since it can be read once only: @page_size is then 0,
+ * unknown.
  */
 int trace_peek_page_size(const char *path, uint32_t *page_size, char *err, size_t errlen);
 

@@ -83,4 +83,16 @@ done < "$d/names"
 [ $? -eq 2 ] || fail "page mismatch: exit status"
 [ "$(wc -l < "$d/e")" -eq 1 ] || fail "page mismatch: not one line"
 [ ! -e "$d/out.traj" ] || fail "page mismatch left a trajectory"
+
+# standard input is read once: no page size from it in advance; page= must be
+# given, and a spec for other pages is refused at the first operation (exit 1)
+printf '# zpoolbench-trace v1\n# page_size 16384\na 1 9000\n' |
+	"$ZPB" replay --trace - --alloc zbud:page=16384 > "$d/f.out" || fail "stdin with page=16384"
+grep -q '^objects      1 live, 9000 bytes$' "$d/f.out" || fail "stdin replay: $(cat "$d/f.out")"
+printf '# zpoolbench-trace v1\n# page_size 16384\na 1 9000\n' > "$d/s.trace"
+"$ZPB" replay --trace - --alloc zbud < "$d/s.trace" > /dev/null 2> "$d/e"
+rc=$?
+[ $rc -eq 1 ] || fail "stdin without page=: exit $rc"
+grep -q "stdin: a trace of 16384-byte pages, but zbud has 4096-byte pages (give page=16384)" "$d/e" ||
+	fail "stdin without page=: $(cat "$d/e")"
 exit 0

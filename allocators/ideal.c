@@ -188,6 +188,14 @@ static void ideal_stats(void *p, struct zpool_stats *st)
 	zunlock(&pool->lock);
 }
 
+static void ideal_size_table(void *p, FILE *out)
+{
+	struct ideal_pool *pool = p;
+
+	fprintf(out, "page %zu B: objects 1..%zu B packed back to back, pool pages = "
+		"ceil(live bytes / %zu)\n", pool->page_size, pool->page_size, pool->page_size);
+}
+
 static const struct zpool_param ideal_params[] = {
 	{ "page", "4096|16384|65536", 0, 0, "4096",
 	  "page size in bytes: the largest object, and the unit pool pages are counted in" },
@@ -207,6 +215,7 @@ static const struct zpool_driver ideal_driver = {
 	.unmap = ideal_unmap,
 	.total_pages = ideal_total_pages,
 	.stats = ideal_stats,
+	.size_table = ideal_size_table,
 };
 
 ZPOOL_DRIVER_REGISTER(ideal_driver)

@@ -198,6 +198,15 @@ static void libc_stats(void *p, struct zpool_stats *st)
 	st->metadata_bytes = 0;
 }
 
+static void libc_size_table(void *p, FILE *out)
+{
+	struct malloc_pool *pool = p;
+	size_t page = (size_t)1 << pool->page_shift;
+
+	fprintf(out, "page %zu B: objects 1..%zu B, one malloc() each; pool pages = ceil(%s / %zu)\n",
+		page, page, pool->fp == FP_HEAP ? "heap growth" : "(usable size + 8) summed", page);
+}
+
 static const struct zpool_driver malloc_driver = {
 	.name = "malloc",
 	.summary = "the C library's malloc (glibc), one malloc per object: the userspace reference",
@@ -211,6 +220,7 @@ static const struct zpool_driver malloc_driver = {
 	.unmap = libc_unmap,
 	.total_pages = libc_total_pages,
 	.stats = libc_stats,
+	.size_table = libc_size_table,
 };
 
 ZPOOL_DRIVER_REGISTER(malloc_driver)

@@ -21,3 +21,15 @@ csvlist(file, cond, field) = system(sprintf("test -f '%s' && grep -v '^#' '%s' |
 color(i) = word("#1f77b4 #d62728 #2ca02c #ff7f0e #9467bd #8c564b #e377c2 #17becf #7f7f7f #bcbd22 #393b79 #843c39 #637939 #7b4173 #3182bd #000000", (int(i) - 1) % 16 + 1)
 dash(i) = (int(i) - 1) % 5 + 1
 ptype(i) = int(word("7 5 9 11 13 15 6 4 8 10 12 14 1 2 3", (int(i) - 1) % 15 + 1))
+# Page sizes: results files since the 16 KiB driver end in a page_size
+# column (results.csv, sizes.csv, bounds.csv, churn.csv); older ones hold
+# 4 KiB pages only.  A panel is one corpus, codec and page size, named
+# "CORPUS|CODEC|PAGE" in the lists below.
+haspage(file) = system(sprintf("test -f '%s' && awk '!/^#/ { print (/,page_size\r?$/ ? 1 : 0); exit }' '%s' || echo 0", file, file)) + 0
+fld1(p) = substr(p, 1, strstrt(p, "|") - 1)
+fldr(p) = substr(p, strstrt(p, "|") + 1, strlen(p))
+corp(p) = fld1(p)
+codec(p) = (strstrt(fldr(p), "|") ? fld1(fldr(p)) : fldr(p))
+pagesz(p) = (strstrt(fldr(p), "|") ? fldr(fldr(p)) + 0 : 4096)
+pagenote(pg) = (pg == 4096 ? "" : sprintf(", %d KiB pages", pg / 1024))
+kib(pg) = sprintf("%d KiB", pg / 1024)

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # latency.gp - allocator-path latency percentiles (p50, p90, p99, p99.9) per
-# allocator setting (log scale): one row of panels per corpus and codec, a
+# allocator setting (log scale): one row of panels per corpus, codec and page size, a
 # store panel (fill) and a load panel when those workloads ran.  Reads
 # results.csv.
 load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
@@ -9,17 +9,17 @@ hasfill = words(csvlist(csv, "$4==\"fill\"", "$4")) > 0
 hasload = words(csvlist(csv, "$4==\"load\"", "$4")) > 0
 if (!hasfill && !hasload) { print "skip: neither fill nor load ran"; exit }
 hw = hasfill ? "fill" : "load"
-pairs = csvlist(csv, sprintf("$4==\"%s\"", hw), "$1 \"|\" $2")
-# the label is the next-to-last field; the last is the front end
-labels = csvlist(csv, sprintf("$4==\"%s\"", hw), "$(NF-1)")
+pg = haspage(csv)
+pgcol(x) = pg ? column("page_size") : 4096
+pairs = csvlist(csv, sprintf("$4==\"%s\"", hw), pg ? "$1 \"|\" $2 \"|\" $NF" : "$1 \"|\" $2")
+# the label is the field before the front end, which is the last but the page size
+labels = csvlist(csv, sprintf("$4==\"%s\"", hw), pg ? "$(NF-2)" : "$(NF-1)")
 n = words(pairs)
 na = words(labels)
 ncol = hasfill + hasload
-corp(p) = p[1:strstrt(p, "|") - 1]
-codec(p) = p[strstrt(p, "|") + 1:]
 pcts = "p50 p90 p99 p999"
 pname(j) = word("p50 p90 p99 p99.9", j)
-sel(wl, p, k) = strcol("workload") eq wl && strcol("corpus") eq corp(p) && strcol("codec") eq codec(p) && strcol("label") eq word(labels, k)
+sel(wl, p, k) = strcol("workload") eq wl && strcol("corpus") eq corp(p) && strcol("codec") eq codec(p) && pgcol(0) == pagesz(p) && strcol("label") eq word(labels, k)
 do for [fmt in "png svg"] {
 	if (fmt eq "png") {
 		set terminal pngcairo size 650 * ncol + 100, 440 * n + 60 font "sans,10"
@@ -40,7 +40,7 @@ do for [fmt in "png svg"] {
 		do for [w in "store load"] {
 			wl = (w eq "store") ? "fill" : "load"
 			if ((w eq "store" && hasfill) || (w eq "load" && hasload)) {
-				set title sprintf("%s, %s: %s", corp(p), codec(p), (w eq "store" ? "store (malloc + map WO + copy + unmap)" : "load (map RO + unmap)"))
+				set title sprintf("%s, %s%s: %s", corp(p), codec(p), pagenote(pagesz(p)), (w eq "store" ? "store (malloc + map WO + copy + unmap)" : "load (map RO + unmap)"))
 				plot for [j = 1:4] for [k = 1:na] csv using \
 					(sel(wl, p, k) ? k + (j - 2.5) * 0.12 : NaN):(column(w."_ns_".word(pcts, j)) > 0 ? column(w."_ns_".word(pcts, j)) : NaN) \
 					with points pt (4 + 2 * j) ps 1.4 lc rgb color(j) title (k == 1 ? pname(j) : "")

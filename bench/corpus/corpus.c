@@ -489,16 +489,26 @@ int corpus_for_each(const struct corpus *c,
 		    int (*fn)(void *arg, uint64_t first, const uint8_t *pages, uint64_t n),
 		    void *arg, char *err, size_t errlen)
 {
+	return corpus_for_each_view(c, c->page_size, fn, arg, err, errlen);
+}
+
+int corpus_for_each_view(const struct corpus *c, uint32_t page,
+			 int (*fn)(void *arg, uint64_t first, const uint8_t *pages, uint64_t n),
+			 void *arg, char *err, size_t errlen)
+{
 	struct corpus_stream s;
-	size_t len = (size_t)STREAM_BATCH * c->page_size;
-	uint8_t *buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t len = (size_t)STREAM_BATCH * page;
+	uint8_t *buf;
 	int ret = -1;
 
+	if (corpus_check_view(c, page, err, errlen))
+		return one_line(-1, err);
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED) {
 		snprintf(err, errlen, "%s: out of memory", c->path);
 		return -1;
 	}
-	if (corpus_stream_open(&s, c, err, errlen))
+	if (corpus_stream_open_view(&s, c, page, err, errlen))
 		goto out;
 	for (;;) {
 		uint64_t first = s.pages;

@@ -157,6 +157,10 @@ void corpus_cycle_close(struct corpus_cycle *cy);
 int corpus_for_each(const struct corpus *c, int (*fn)(void *arg, uint64_t first,
 						      const uint8_t *pages, uint64_t n),
 		    void *arg, char *err, size_t errlen);
+/* The same as pages of @page bytes (corpus_check_view()). */
+int corpus_for_each_view(const struct corpus *c, uint32_t page,
+			 int (*fn)(void *arg, uint64_t first, const uint8_t *pages, uint64_t n),
+			 void *arg, char *err, size_t errlen);
 
 /* The manifest path for a corpus path: strip ".zst", then ".pages", add ".json". */
 void corpus_manifest_path(const char *path, char *out, size_t outlen);

@@ -15,12 +15,14 @@
  *	                   pages (the same for every allocator storing the same
  *	                   pages; raw storage and headers lower the density)
  *	effective ratio  = original bytes   / (pool bytes + metadata bytes)
- *	ideal pages      = ceil(compressed bytes / 4096)  (the packing bound)
+ *	ideal pages      = ceil(compressed bytes / page size)  (the packing bound)
  *	Mops/s           = operations / allocator-path time (1e3 / mean ns, the
  *	                   mean over the samples up to p99.9)
  *
  * "Original bytes" are the pages the front end holds: (stored objects +
- * same-filled pages) * 4096.
+ * same-filled pages) * page size.  The page size is the pool's
+ * (raw_counts.page_size): 4096, or 16384 for page=16384, where pool pages,
+ * the ideal bound and the pages offered are all 16 KiB pages.
  */
 #ifndef ZPB_METRICS_H
 #define ZPB_METRICS_H
@@ -29,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define METRICS_PAGE 4096
+#define METRICS_PAGE 4096 /* the page size of counts that do not give one */
 
 /* Latency series kept per phase. */
 enum lat_kind {
@@ -88,6 +90,7 @@ double pct_sorted(const uint32_t *sorted, uint64_t n, double q);
 
 /* Everything one phase on one pool produced. */
 struct raw_counts {
+	uint64_t page_size;	  /* bytes per page (pool pages, pages offered); 0: 4096 */
 	/* front end, cumulative since the pool was created */
 	uint64_t pages;		  /* pages offered to the front end */
 	uint64_t rejected;	  /* stores refused ... */
@@ -99,9 +102,9 @@ struct raw_counts {
 	/* front end, held now */
 	uint64_t same_filled;	  /* same-filled pages (no allocation) */
 	uint64_t stored;	  /* objects in the allocator */
-	uint64_t huge;		  /* of those, pages stored raw at 4096 bytes */
+	uint64_t huge;		  /* of those, pages stored raw (a whole page each) */
 	uint64_t compressed_bytes; /* the codec's output bytes of those objects, each at most
-				    * 4096: a page stored raw and zswap's header are the
+				    * a page: a page stored raw and zswap's header are the
 				    * allocator's overhead, not counted here */
 	/* allocator (zpool stats) now */
 	uint64_t pool_pages, peak_pages;
@@ -133,6 +136,11 @@ struct derived {
 };
 
 void metrics_derive(const struct raw_counts *r, struct derived *d);
+/* Bytes per page of @r (4096 when it does not say). */
+static inline uint64_t metrics_page(const struct raw_counts *r)
+{
+	return r->page_size ? r->page_size : METRICS_PAGE;
+}
 
 /* Million operations per second for @n operations taking @ns in total; 0 if none. */
 double mops(uint64_t n, uint64_t ns);

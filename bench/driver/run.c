@@ -46,15 +46,42 @@ bad:
 	return -1;
 }
 
+bool run_is_ideal(const char *spec)
+{
+	return !strncmp(spec, "ideal", 5) && (spec[5] == '\0' || spec[5] == ':');
+}
+
 int run_add_ideal(struct run_opts *o)
 {
 	for (int i = 0; i < o->nallocs; i++)
-		if (!strcmp(o->allocs[i], "ideal"))
+		if (run_is_ideal(o->allocs[i]))
 			return 0;
 	if (o->nallocs == RUN_MAX_ALLOCS)
 		return -1;
 	strcpy(o->allocs[o->nallocs++], "ideal");
 	return 0;
+}
+
+void run_spec_without_page(const char *spec, char *out, size_t len)
+{
+	const char *colon = strchr(spec, ':');
+	size_t n = 0;
+	char sep = ':';
+
+	if (!len)
+		return;
+	out[0] = '\0';
+	n = snprintf(out, len, "%.*s", colon ? (int)(colon - spec) : (int)strlen(spec), spec);
+	for (const char *p = colon; p && *p && n < len;) {
+		const char *key = p + 1, *end = strchr(key, ',');
+		size_t klen = end ? (size_t)(end - key) : strlen(key);
+
+		if (strncmp(key, "page=", 5)) {
+			n += snprintf(out + n, len - n, "%c%.*s", sep, (int)klen, key);
+			sep = ',';
+		}
+		p = end;
+	}
 }
 
 void run_label(const char *spec, char *out, size_t len)
@@ -110,7 +137,7 @@ static void between_codecs(bool more)
 /* ---- results storage ---- */
 
 static struct run_row *add_row(struct run_results *res, const char *corpus, const char *codec,
-			       const char *alloc, enum workload_kind wl, int nrep)
+			       const char *alloc, enum workload_kind wl, uint32_t page, int nrep)
 {
 	struct run_row *r;
 
@@ -132,6 +159,7 @@ static struct run_row *add_row(struct run_results *res, const char *corpus, cons
 	snprintf(r->codec, sizeof(r->codec), "%s", codec);
 	snprintf(r->alloc, sizeof(r->alloc), "%s", alloc);
 	r->wl = wl;
+	r->page_size = page;
 	r->nrep = nrep;
 	res->nrows++;
 	return r;
@@ -152,6 +180,7 @@ static int add_bound(struct run_results *res, const char *alloc, const char *kin
 	}
 	b = &res->bounds[res->nbounds++];
 	snprintf(b->alloc, sizeof(b->alloc), "%s", alloc);
+	b->page_size = 0; /* set by run_probe_bounds() */
 	b->kind = kind;
 	b->size = size;
 	return 0;
@@ -167,13 +196,14 @@ int run_probe_bounds(const char *spec, struct run_results *res, char *err, size_
 	struct zpool *zp = zpool_create(spec, NULL, err, errlen);
 	uint64_t prev = 0;
 	int first = res->nbounds;
-	size_t huge;
+	size_t huge, page;
 	uint32_t s;
 
 	if (!zp)
 		return -1;
 	huge = zpool_huge_size(zp);
-	for (s = 1; s <= ZPOOL_PAGE_SIZE; s++) {
+	page = zpool_page_size(zp);
+	for (s = 1; s <= page; s++) {
 		struct zpool_stats st;
 		unsigned long h;
 
@@ -190,10 +220,12 @@ int run_probe_bounds(const char *spec, struct run_results *res, char *err, size_
 	/* no classes worth drawing: a granule under 8 bytes (the ideal bound) */
 	if (res->nbounds - first > 512)
 		res->nbounds = first;
-	if (s <= ZPOOL_PAGE_SIZE && add_bound(res, zp->cfg.spec, "max", s - 1))
+	if (s <= page && add_bound(res, zp->cfg.spec, "max", s - 1))
 		goto oom;
 	if (huge && add_bound(res, zp->cfg.spec, "huge", (uint32_t)huge))
 		goto oom;
+	for (int i = first; i < res->nbounds; i++)
+		res->bounds[i].page_size = (uint32_t)page;
 	zpool_destroy(zp);
 	return 0;
 oom:
@@ -213,6 +245,8 @@ static int record_sizes(struct run_results *res, const struct pageset *ps)
 	memset(s, 0, sizeof(*s));
 	snprintf(s->corpus, sizeof(s->corpus), "%s", ps->corpus->name);
 	snprintf(s->codec, sizeof(s->codec), "%s", ps->codec.name);
+	s->page_size = ps->page;
+	s->bucket = ps->page / SIZE_BUCKETS_PER_PAGE;
 	s->compress_ns = ps->wall_ns;
 	s->cached = ps->cached;
 	snprintf(s->cache_path, sizeof(s->cache_path), "%s", ps->cache_path);
@@ -225,14 +259,14 @@ static int record_sizes(struct run_results *res, const struct pageset *ps)
 			s->same++;
 			continue;
 		}
-		b = ps->pg[i].len / SIZE_BUCKET;
+		b = ps->pg[i].len / s->bucket;
 		s->count[b < SIZE_NBUCKETS ? b : SIZE_NBUCKETS - 1]++;
 	}
 	return 0;
 }
 
 static struct curve *new_curve(struct run_results *res, const char *corpus, const char *codec,
-			       const char *alloc)
+			       const char *alloc, uint32_t page)
 {
 	struct run_curve *n = realloc(res->curves, (res->ncurves + 1) * sizeof(*n)), *c;
 
@@ -244,6 +278,7 @@ static struct curve *new_curve(struct run_results *res, const char *corpus, cons
 	snprintf(c->corpus, sizeof(c->corpus), "%s", corpus);
 	snprintf(c->codec, sizeof(c->codec), "%s", codec);
 	snprintf(c->alloc, sizeof(c->alloc), "%s", alloc);
+	c->page_size = page;
 	return &c->c;
 }
 
@@ -294,12 +329,14 @@ static uint64_t rss_peak(void)
 static int run_pool(const struct run_opts *o, struct run_results *res, const struct pageset *ps,
 		    const char *spec, const int *rows, int rep, char *err, size_t errlen)
 {
+	/* --objects counts pages of the corpus's size: a view of smaller ones stores the same bytes */
+	uint64_t nslots = o->objects ? o->objects * (ps->corpus->page_size / ps->page) : ps->n;
 	struct frontend *fe;
 	struct raw_counts rc;
 	int ret = -1;
 
 	rss_reset();
-	fe = fe_create(&o->fe, spec, ps, o->objects ? o->objects : ps->n, err, errlen);
+	fe = fe_create(&o->fe, spec, ps, nslots, err, errlen);
 	if (!fe)
 		return -1;
 	if (o->wl.warmup && wl_warmup(fe, &o->wl, err, errlen))
@@ -319,7 +356,7 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 		struct curve scratch = { 0 }, *c = &scratch;
 
 		if (rep == 0) {
-			c = new_curve(res, ps->corpus->name, ps->codec.name, fe->zp->cfg.spec);
+			c = new_curve(res, ps->corpus->name, ps->codec.name, fe->zp->cfg.spec, ps->page);
 			if (!c) {
 				snprintf(err, errlen, "out of memory");
 				goto out;
@@ -339,6 +376,18 @@ out:
 	return ret;
 }
 
+/* Probe @spec's boundaries once per run (the first time it is used). */
+static int probe_once(const struct run_opts *o, struct run_results *res, const char *spec,
+		      char *err, size_t errlen)
+{
+	if (!o->boundaries)
+		return 0;
+	for (int i = 0; i < res->nbounds; i++)
+		if (!strcmp(res->bounds[i].alloc, spec))
+			return 0;
+	return run_probe_bounds(spec, res, err, errlen);
+}
+
 static int run_replay(const struct run_opts *o, struct run_results *res, struct progress *pg,
 		      char *err, size_t errlen)
 {
@@ -346,16 +395,22 @@ static int run_replay(const struct run_opts *o, struct run_results *res, struct 
 
 	base = base ? base + 1 : o->trace;
 	for (int a = 0; a < o->nallocs; a++) {
+		char spec[ZPOOL_SPEC_MAX];
 		struct run_row *row;
 		struct zpool_config cfg;
 
-		if (zpool_parse_spec(o->allocs[a], &cfg, err, errlen))
+		/* the trace's page size decides the pool's, as in `replay` */
+		if (replay_spec_for_trace(o->trace, o->allocs[a], spec, sizeof(spec), err, errlen) ||
+		    zpool_parse_spec(spec, &cfg, err, errlen))
 			return -1;
-		row = add_row(res, base, "trace", cfg.spec, WL_REPLAY, o->repeat);
+		if (probe_once(o, res, cfg.spec, err, errlen))
+			return -1;
+		row = add_row(res, base, "trace", cfg.spec, WL_REPLAY, zpool_cfg_page_size(&cfg),
+			      o->repeat);
 		if (!row)
 			goto oom;
 		for (int rep = 0; rep < o->repeat; rep++) {
-			struct zpool *zp = zpool_create(o->allocs[a], NULL, err, errlen);
+			struct zpool *zp = zpool_create(spec, NULL, err, errlen);
 			struct replay_result rr;
 			struct raw_counts *rc = &row->rep[rep];
 			uint64_t t0;
@@ -370,6 +425,7 @@ static int run_replay(const struct run_opts *o, struct run_results *res, struct 
 			}
 			rc->phase_ns = now_ns() - t0;
 			rc->threads = 1;
+			rc->page_size = rr.page_size;
 			rc->pages = rr.stores;
 			rc->stored = rr.objects;
 			rc->compressed_bytes = rr.bytes;
@@ -392,29 +448,123 @@ oom:
 	return -1;
 }
 
+int run_spec_for_page(const char *spec, uint32_t page, char *out, size_t outlen, char *err,
+		      size_t errlen)
+{
+	struct zpool_config cfg;
+	char buf[ZPOOL_SPEC_MAX + 32];
+
+	if (zpool_parse_spec(spec, &cfg, err, errlen))
+		return -2;
+	if (zpool_cfg_page_set(&cfg) || page == ZPOOL_PAGE_SIZE) {
+		if (zpool_cfg_page_size(&cfg) != page) {
+			snprintf(err, errlen,
+				 "%s: a pool of %zu-byte pages cannot store %u-byte pages (give the "
+				 "spec without page= to run it at every page size)",
+				 cfg.spec, zpool_cfg_page_size(&cfg), page);
+			return -2;
+		}
+		snprintf(out, outlen, "%s", cfg.spec);
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%s%cpage=%u", cfg.spec, strchr(cfg.spec, ':') ? ',' : ':', page);
+	if (zpool_parse_spec(buf, &cfg, err, errlen))
+		return -2;
+	if ((size_t)snprintf(out, outlen, "%s", cfg.spec) >= outlen) {
+		snprintf(err, errlen, "%s: allocator spec too long to add page=%u", spec, page);
+		return -2;
+	}
+	return 0;
+}
+
+/* Every allocator through the pools of one page set. */
+static int run_pageset(const struct run_opts *o, struct run_results *res, struct pageset *ps,
+		       struct progress *pg, char *err, size_t errlen)
+{
+	for (int a = 0; a < o->nallocs; a++) {
+		char spec[ZPOOL_SPEC_MAX], what[128];
+		int rows[WL_NKINDS];
+
+		if (run_spec_for_page(o->allocs[a], ps->page, spec, sizeof(spec), err, errlen) ||
+		    probe_once(o, res, spec, err, errlen))
+			return -1;
+		for (int w = 0; w < WL_NKINDS; w++) {
+			rows[w] = -1;
+			if (w == WL_REPLAY || !(o->workloads & (1u << w)))
+				continue;
+			if (!add_row(res, ps->corpus->name, ps->codec.name, spec, w, ps->page,
+				     o->repeat))
+				goto oom;
+			rows[w] = res->nrows - 1;
+		}
+		for (int rep = 0; rep < o->repeat; rep++) {
+			snprintf(what, sizeof(what), "%.40s %.20s %.60s", ps->corpus->name,
+				 ps->codec.name, spec);
+			progress_show(pg, what);
+			if (run_pool(o, res, ps, spec, rows, rep, err, errlen))
+				return -1;
+			pg->done++;
+		}
+	}
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+/* Corpus @c read as pages of @page bytes, compressed with @codec, through every allocator. */
+static int run_codec(const struct run_opts *o, struct run_results *res, const struct corpus *c,
+		     uint32_t page, const struct codec *codec, int cthreads, struct progress *pg,
+		     char *err, size_t errlen)
+{
+	struct pageset ps;
+	char what[128];
+	int ret;
+
+	snprintf(what, sizeof(what), "compressing %.60s with %.30s", c->name, codec->name);
+	progress_show(pg, what);
+	if (pageset_open_view(&ps, c, page, codec, cthreads, o->ccache, err, errlen))
+		return -1;
+	ret = record_sizes(res, &ps);
+	if (ret)
+		snprintf(err, errlen, "out of memory");
+	else
+		ret = run_pageset(o, res, &ps, pg, err, errlen);
+	pageset_free(&ps);
+	return ret;
+}
+
+/* The page sizes corpus @c is read at: its own, or the run's. */
+static int views_of(const struct run_opts *o, const struct corpus *c, uint32_t *v)
+{
+	if (!o->npage_sizes) {
+		v[0] = c->page_size;
+		return 1;
+	}
+	memcpy(v, o->page_sizes, o->npage_sizes * sizeof(*v));
+	return o->npage_sizes;
+}
+
 int run_execute(const struct run_opts *o, struct run_results *res, char *err, size_t errlen)
 {
 	const unsigned int pool_wl = (1u << WL_FILL) | (1u << WL_LOAD) | (1u << WL_CHURN);
 	struct progress pg = { .on = progress_enabled() };
 	int cthreads = o->compress_threads > 0 ? o->compress_threads : online_cpus();
+	int nviews = o->npage_sizes ? o->npage_sizes : 1;
 	uint64_t t0 = now_ns();
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
 	if (o->workloads & pool_wl)
-		pg.total += (uint64_t)o->ncorpora * o->ncodecs * o->nallocs * o->repeat;
+		pg.total += (uint64_t)o->ncorpora * nviews * o->ncodecs * o->nallocs * o->repeat;
 	if (o->workloads & (1u << WL_REPLAY))
 		pg.total += (uint64_t)o->nallocs * o->repeat;
-
-	if (o->boundaries) {
-		for (int a = 0; a < o->nallocs; a++)
-			if (run_probe_bounds(o->allocs[a], res, err, errlen))
-				return -1;
-	}
 
 	for (int ci = 0; ci < o->ncorpora && (o->workloads & pool_wl); ci++) {
 		struct corpus corpus;
 		struct run_corpus_info *info = &res->corpora[res->ncorpora];
+		uint32_t views[RUN_MAX_PAGE_SIZES];
+		int nv;
 
 		if (o->opened[ci]) {
 			corpus = *o->opened[ci]; /* ours now: closed below */
@@ -426,56 +576,19 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 		snprintf(info->path, sizeof(info->path), "%s", corpus.path);
 		snprintf(info->sha256, sizeof(info->sha256), "%s", corpus.sha256);
 		info->pages = corpus.pages;
+		info->page_size = corpus.page_size;
 		res->ncorpora++;
 
-		for (int k = 0; k < o->ncodecs; k++) {
-			struct pageset ps;
-			char what[128];
-
-			snprintf(what, sizeof(what), "compressing %.60s with %.30s", corpus.name,
-				 o->codecs[k].name);
-			progress_show(&pg, what);
-			if (pageset_open(&ps, &corpus, &o->codecs[k], cthreads, o->ccache, err,
-					 errlen)) {
-				corpus_close(&corpus);
-				goto out;
-			}
-			if (record_sizes(res, &ps))
-				goto oom_ps;
-			for (int a = 0; a < o->nallocs; a++) {
-				int rows[WL_NKINDS];
-				struct zpool_config cfg;
-
-				if (zpool_parse_spec(o->allocs[a], &cfg, err, errlen))
-					goto fail_ps;
-				for (int w = 0; w < WL_NKINDS; w++) {
-					rows[w] = -1;
-					if (w == WL_REPLAY || !(o->workloads & (1u << w)))
-						continue;
-					if (!add_row(res, corpus.name, ps.codec.name, cfg.spec, w,
-						     o->repeat))
-						goto oom_ps;
-					rows[w] = res->nrows - 1;
+		nv = views_of(o, &corpus, views);
+		for (int v = 0; v < nv; v++) {
+			for (int k = 0; k < o->ncodecs; k++) {
+				if (run_codec(o, res, &corpus, views[v], &o->codecs[k], cthreads, &pg,
+					      err, errlen)) {
+					corpus_close(&corpus);
+					goto out;
 				}
-				for (int rep = 0; rep < o->repeat; rep++) {
-					snprintf(what, sizeof(what), "%.40s %.20s %.60s", corpus.name,
-						 ps.codec.name, cfg.spec);
-					progress_show(&pg, what);
-					if (run_pool(o, res, &ps, o->allocs[a], rows, rep, err,
-						     errlen))
-						goto fail_ps;
-					pg.done++;
-				}
+				between_codecs(k + 1 < o->ncodecs || v + 1 < nv);
 			}
-			pageset_free(&ps);
-			between_codecs(k + 1 < o->ncodecs);
-			continue;
-oom_ps:
-			snprintf(err, errlen, "out of memory");
-fail_ps:
-			pageset_free(&ps);
-			corpus_close(&corpus);
-			goto out;
 		}
 		corpus_close(&corpus);
 	}

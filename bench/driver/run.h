@@ -10,6 +10,15 @@
  * replay workload runs a size trace through each allocator on its own.
  * Every row keeps the raw counts of each repeat; the results files
  * recompute everything else from them.
+ *
+ * Page sizes: a corpus is run at its own page size, or at each of
+ * @page_sizes (a corpus of 16 KiB pages read as 4 KiB pages too: the same
+ * bytes, see corpus.h).  An allocator spec without page= gets the page size
+ * of the pages it stores (page=16384 added to its name); one that sets
+ * page= runs only on pages of that size, and a run that would give it
+ * others is refused before any work (run_spec_for_page()).  --objects counts
+ * pages of the corpus's own size: a view of smaller pages stores as many
+ * more objects, the same bytes.
  */
 #ifndef ZPB_RUN_H
 #define ZPB_RUN_H
@@ -27,6 +36,7 @@
 #define RUN_MAX_CORPORA 32
 #define RUN_MAX_ALLOCS 128
 #define RUN_MAX_CODECS 16
+#define RUN_MAX_PAGE_SIZES 3
 
 struct run_opts {
 	const char *corpora[RUN_MAX_CORPORA];
@@ -49,6 +59,9 @@ struct run_opts {
 	 */
 	struct corpus *opened[RUN_MAX_CORPORA];
 	bool boundaries;	/* probe each allocator's size classes */
+	/* the page sizes each corpus is read at; none: each at its own */
+	uint32_t page_sizes[RUN_MAX_PAGE_SIZES];
+	int npage_sizes;
 };
 
 struct run_row {
@@ -56,6 +69,7 @@ struct run_row {
 	char codec[32];
 	char alloc[ZPOOL_SPEC_MAX];
 	enum workload_kind wl;
+	uint32_t page_size;	/* of the pages stored (and of the pool) */
 	int nrep;
 	struct raw_counts *rep;
 	/* set by results_tradeoff() on the basis of tradeoff.h (medians over repeats) */
@@ -69,14 +83,19 @@ struct run_corpus_info {
 	char path[4096];
 	char sha256[65];
 	uint64_t pages;
+	uint32_t page_size;
 };
 
-#define SIZE_BUCKET 32
-#define SIZE_NBUCKETS (4096 / SIZE_BUCKET + 1) /* the last one: 4096 and above */
+/* Compressed sizes in 128 buckets per page size (32 bytes for 4 KiB pages), and one above. */
+#define SIZE_BUCKETS_PER_PAGE 128
+#define SIZE_NBUCKETS (SIZE_BUCKETS_PER_PAGE + 1) /* the last one: a page and above */
+#define SIZE_BUCKET (4096 / SIZE_BUCKETS_PER_PAGE) /* of 4 KiB pages */
 
 struct run_sizes {
 	char corpus[256];
 	char codec[32];
+	uint32_t page_size;
+	uint32_t bucket;      /* bytes per bucket: page_size / SIZE_BUCKETS_PER_PAGE */
 	uint64_t same;
 	uint64_t count[SIZE_NBUCKETS];
 	uint64_t compress_ns; /* wall clock for compressing the corpus */
@@ -89,12 +108,14 @@ struct run_curve {
 	char corpus[256];
 	char codec[32];
 	char alloc[ZPOOL_SPEC_MAX];
+	uint32_t page_size;
 	struct curve c;
 };
 
 /* One size-class boundary of an allocator, found through the zpool interface. */
 struct run_bound {
 	char alloc[ZPOOL_SPEC_MAX];
+	uint32_t page_size;
 	const char *kind; /* "class" (largest size of a class), "huge", "max" */
 	uint32_t size;
 };
@@ -115,6 +136,8 @@ struct run_results {
 
 /* Parse "fill,load,churn,replay" into a mask; -1 with a message. */
 int run_parse_workloads(const char *list, unsigned int *mask, char *err, size_t errlen);
+/* Is @spec the ideal bound ("ideal", "ideal:page=16384")? */
+bool run_is_ideal(const char *spec);
 /* Append "ideal" unless present; 0, or -1 if the list is full. */
 int run_add_ideal(struct run_opts *o);
 
@@ -122,8 +145,20 @@ int run_add_ideal(struct run_opts *o);
 int run_execute(const struct run_opts *o, struct run_results *res, char *err, size_t errlen);
 void run_results_free(struct run_results *res);
 
-/* Probe an allocator's size classes by allocating 1..4096 bytes (exposed for tests). */
+/* Probe an allocator's size classes by allocating 1..page size bytes (exposed for tests). */
 int run_probe_bounds(const char *spec, struct run_results *res, char *err, size_t errlen);
+
+/*
+ * @spec for pools of @page-byte pages, normalised, into @out: page=@page
+ * added when the spec gives no page= and @page is not 4096.  0; -2 with one
+ * line in @err when the spec asks for another page size (or is not a valid
+ * spec).
+ */
+int run_spec_for_page(const char *spec, uint32_t page, char *out, size_t outlen, char *err,
+		      size_t errlen);
+
+/* @spec without its page= key ("zsmalloc:chain=4,page=16384" -> "zsmalloc:chain=4"). */
+void run_spec_without_page(const char *spec, char *out, size_t len);
 
 /* Human name of an allocator spec without commas or spaces (plot labels): "z3fold:compaction=extra;gap=2". */
 void run_label(const char *spec, char *out, size_t len);

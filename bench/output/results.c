@@ -102,7 +102,7 @@ static double rss_excess(const struct raw_counts *r, const struct derived *d)
 	if (!r->peak_rss_bytes)
 		return 0;
 	return (double)r->peak_rss_bytes -
-	       (double)r->peak_pages * (METRICS_PAGE + sizeof(struct zpage)) -
+	       (double)r->peak_pages * (metrics_page(r) + sizeof(struct zpage)) -
 	       (double)r->metadata_bytes;
 }
 
@@ -222,7 +222,7 @@ double results_get(const struct run_row *row, const char *name)
 
 static bool is_ideal(const char *spec)
 {
-	return !strcmp(spec, "ideal");
+	return run_is_ideal(spec);
 }
 
 static bool same_group(const struct run_row *a, const struct run_row *b)
@@ -274,7 +274,7 @@ void results_tradeoff(struct run_results *res)
 			struct run_row *o = &res->rows[j];
 
 			if (!pareto_candidate(res, j) || strcmp(o->corpus, r->corpus) ||
-			    strcmp(o->codec, r->codec))
+			    strcmp(o->codec, r->codec) || o->page_size != r->page_size)
 				continue;
 			x[k] = o->tput_mops;
 			y[k] = o->tradeoff_density;
@@ -381,9 +381,16 @@ static void csv_provenance(FILE *f, const struct run_results *res, const struct 
 			   "; churn: %u rounds of %u%%",
 			m->opts->fe.spec, m->opts->wl.threads, m->opts->repeat, m->opts->wl.seed,
 			m->opts->wl.churn_rounds, m->opts->wl.churn_percent);
-	for (int i = 0; i < res->ncorpora; i++)
-		comment(f, "corpus %s: %" PRIu64 " pages, sha256 %s", res->corpora[i].name,
-			res->corpora[i].pages, res->corpora[i].sha256);
+	for (int i = 0; i < res->ncorpora; i++) {
+		const struct run_corpus_info *c = &res->corpora[i];
+
+		if (c->page_size == METRICS_PAGE)
+			comment(f, "corpus %s: %" PRIu64 " pages, sha256 %s", c->name, c->pages,
+				c->sha256);
+		else
+			comment(f, "corpus %s: %" PRIu64 " pages of %u bytes, sha256 %s", c->name,
+				c->pages, c->page_size, c->sha256);
+	}
 	for (int i = 0; i < res->nsizes; i++) {
 		const struct run_sizes *z = &res->sizes[i];
 
@@ -408,7 +415,7 @@ void results_csv(FILE *f, const struct run_results *res, const struct results_me
 	for (int c = 0; c < NCOLS; c++)
 		if (cols[c].spread)
 			fprintf(f, ",%s_min,%s_max", cols[c].name, cols[c].name);
-	fputs(",label,frontend\n", f);
+	fputs(",label,frontend,page_size\n", f);
 
 	for (int i = 0; i < res->nrows; i++) {
 		const struct run_row *r = &res->rows[i];
@@ -437,7 +444,7 @@ void results_csv(FILE *f, const struct run_results *res, const struct results_me
 		csv_field(f, label);
 		fputc(',', f);
 		csv_field(f, r->wl == WL_REPLAY ? "none" : (m->opts ? m->opts->fe.spec : ""));
-		fputc('\n', f);
+		fprintf(f, ",%u\n", r->page_size);
 	}
 }
 
@@ -447,7 +454,7 @@ static void json_raw(struct jw *w, const struct raw_counts *r)
 	jw_key(w, #f);    \
 	jw_u64(w, r->f)
 	jw_obj(w);
-	U(pages); U(same_filled); U(stored); U(huge); U(compressed_bytes);
+	U(page_size); U(pages); U(same_filled); U(stored); U(huge); U(compressed_bytes);
 	U(rejected); U(rej_poor); U(rej_limit); U(rej_alloc); U(written_back); U(pool_limit_hit);
 	U(pool_pages); U(peak_pages); U(metadata_bytes); U(straddling); U(copy_bytes);
 	U(compact_pages_freed); U(compact_ns); U(phase_ns); U(cpu_ns); U(threads); U(peak_rss_bytes);
@@ -505,6 +512,7 @@ void results_json(FILE *f, const struct run_results *res, const struct results_m
 		jw_obj(&w);
 		jw_key(&w, "name"); jw_str(&w, res->corpora[i].name);
 		jw_key(&w, "pages"); jw_u64(&w, res->corpora[i].pages);
+		jw_key(&w, "page_size"); jw_u64(&w, res->corpora[i].page_size);
 		jw_key(&w, "sha256"); jw_str(&w, res->corpora[i].sha256);
 		jw_end(&w);
 	}
@@ -517,6 +525,7 @@ void results_json(FILE *f, const struct run_results *res, const struct results_m
 	for (int c = 0; c < NCOLS; c++)
 		jw_str(&w, cols[c].name);
 	jw_str(&w, "tput_mops"); jw_str(&w, "pareto"); jw_str(&w, "tradeoff_density");
+	jw_str(&w, "page_size");
 	jw_end(&w);
 
 	jw_key(&w, "rows");
@@ -543,6 +552,7 @@ void results_json(FILE *f, const struct run_results *res, const struct results_m
 		jw_key(&w, "tput_mops"); jw_fixed(&w, r->tput_mops, 3);
 		jw_key(&w, "pareto"); jw_bool(&w, r->pareto);
 		jw_key(&w, "tradeoff_density"); jw_fixed(&w, r->tradeoff_density, 4);
+		jw_key(&w, "page_size"); jw_u64(&w, r->page_size);
 		jw_key(&w, "spread");
 		jw_obj(&w);
 		for (int c = 0; c < NCOLS; c++) {
@@ -569,10 +579,11 @@ void results_json(FILE *f, const struct run_results *res, const struct results_m
 
 static void sizes_csv(FILE *f, const struct run_results *res)
 {
-	fputs("# compressed page sizes per corpus and codec (same-filled pages left out);\n"
-	      "# size_lo..size_hi in bytes, the last bucket holds pages of 4096 bytes and more\n",
+	fputs("# compressed page sizes per corpus, codec and page size (same-filled pages left\n"
+	      "# out); size_lo..size_hi in bytes, 128 buckets per page, the last one holds pages\n"
+	      "# of a page and more\n",
 	      f);
-	fputs("corpus,codec,size_lo,size_hi,pages\n", f);
+	fputs("corpus,codec,size_lo,size_hi,pages,page_size\n", f);
 	for (int i = 0; i < res->nsizes; i++) {
 		const struct run_sizes *s = &res->sizes[i];
 
@@ -580,9 +591,9 @@ static void sizes_csv(FILE *f, const struct run_results *res)
 			csv_field(f, s->corpus);
 			fputc(',', f);
 			csv_field(f, s->codec);
-			fprintf(f, ",%d,%d,%" PRIu64 "\n", b * SIZE_BUCKET,
-				b == SIZE_NBUCKETS - 1 ? 8192 : (b + 1) * SIZE_BUCKET - 1,
-				s->count[b]);
+			fprintf(f, ",%u,%u,%" PRIu64 ",%u\n", b * s->bucket,
+				b == SIZE_NBUCKETS - 1 ? 2 * s->page_size : (b + 1) * s->bucket - 1,
+				s->count[b], s->page_size);
 		}
 	}
 }
@@ -593,17 +604,25 @@ static void bounds_csv(FILE *f, const struct run_results *res)
 
 	fputs("# allocator size boundaries learnt through the zpool interface:\n"
 	      "# class = largest size of a size class (or chunk count), huge = the zram raw-storage\n"
-	      "# threshold (zpool_huge_size), max = the largest object the allocator takes\n",
+	      "# threshold (zpool_huge_size), max = the largest object the allocator takes;\n"
+	      "# index = the allocator's place among the allocators of its page size\n",
 	      f);
-	fputs("allocator,label,index,kind,size\n", f);
+	fputs("allocator,label,index,kind,size,page_size\n", f);
 	for (int i = 0, idx = 0; i < res->nbounds; i++) {
-		if (i == 0 || strcmp(res->bounds[i].alloc, res->bounds[i - 1].alloc))
-			idx++;
+		/* index: the allocator's place among those of its page size (a row of the strip) */
+		if (i == 0 || strcmp(res->bounds[i].alloc, res->bounds[i - 1].alloc)) {
+			idx = 1;
+			for (int j = 0; j < i; j++)
+				if (res->bounds[j].page_size == res->bounds[i].page_size &&
+				    (j == 0 || strcmp(res->bounds[j].alloc, res->bounds[j - 1].alloc)))
+					idx++;
+		}
 		csv_field(f, res->bounds[i].alloc);
 		run_label(res->bounds[i].alloc, label, sizeof(label));
 		fputc(',', f);
 		csv_field(f, label);
-		fprintf(f, ",%d,%s,%u\n", idx, res->bounds[i].kind, res->bounds[i].size);
+		fprintf(f, ",%d,%s,%u,%u\n", idx, res->bounds[i].kind, res->bounds[i].size,
+			res->bounds[i].page_size);
 	}
 }
 
@@ -614,7 +633,7 @@ static void churn_csv(FILE *f, const struct run_results *res)
 	fputs("# pool pages during churn (first repeat); op = frees + stores since churn began;\n"
 	      "# the last point of each series is after the closing compaction\n",
 	      f);
-	fputs("corpus,codec,allocator,label,op,pool_pages\n", f);
+	fputs("corpus,codec,allocator,label,op,pool_pages,page_size\n", f);
 	for (int i = 0; i < res->ncurves; i++) {
 		const struct run_curve *c = &res->curves[i];
 
@@ -627,7 +646,8 @@ static void churn_csv(FILE *f, const struct run_results *res)
 			csv_field(f, c->alloc);
 			fputc(',', f);
 			csv_field(f, label);
-			fprintf(f, ",%" PRIu64 ",%" PRIu64 "\n", c->c.p[k].op, c->c.p[k].pool_pages);
+			fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%u\n", c->c.p[k].op, c->c.p[k].pool_pages,
+				c->page_size);
 		}
 	}
 }

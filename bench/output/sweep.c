@@ -29,7 +29,8 @@ static int group_of(struct sweep *sw, const struct run_row *r)
 	struct sweep_group *n;
 
 	for (int i = 0; i < sw->ng; i++)
-		if (!strcmp(sw->g[i].corpus, r->corpus) && !strcmp(sw->g[i].codec, r->codec))
+		if (!strcmp(sw->g[i].corpus, r->corpus) && !strcmp(sw->g[i].codec, r->codec) &&
+		    sw->g[i].page_size == r->page_size)
 			return i;
 	n = realloc(sw->g, (sw->ng + 1) * sizeof(*n));
 	if (!n)
@@ -38,6 +39,7 @@ static int group_of(struct sweep *sw, const struct run_row *r)
 	memset(&sw->g[sw->ng], 0, sizeof(sw->g[0]));
 	snprintf(sw->g[sw->ng].corpus, sizeof(sw->g[0].corpus), "%s", r->corpus);
 	snprintf(sw->g[sw->ng].codec, sizeof(sw->g[0].codec), "%s", r->codec);
+	sw->g[sw->ng].page_size = r->page_size;
 	return sw->ng++;
 }
 
@@ -105,7 +107,7 @@ int sweep_evaluate(const struct run_results *res, const char *baseline, enum pre
 		bool head = true;
 		int gi;
 
-		if (r->wl == WL_REPLAY || !strcmp(r->alloc, "ideal"))
+		if (r->wl == WL_REPLAY || run_is_ideal(r->alloc))
 			continue;
 		for (int j = 0; j < i && head; j++)
 			head = strcmp(res->rows[j].corpus, r->corpus) ||
@@ -131,6 +133,13 @@ int sweep_evaluate(const struct run_results *res, const char *baseline, enum pre
 		p->load_p99 = p->tp.load ? results_get(p->tp.load, "load_ns_p99") : 0;
 		p->feasible = !max_ns_p99 || (p->store_p99 <= max_ns_p99 && p->load_p99 <= max_ns_p99);
 		p->baseline = !strcmp(r->alloc, baseline);
+		if (!p->baseline) { /* the baseline spec at this row's page size */
+			char spec[ZPOOL_SPEC_MAX], err[256];
+
+			p->baseline = !run_spec_for_page(baseline, r->page_size, spec, sizeof(spec),
+							 err, sizeof(err)) &&
+				      !strcmp(r->alloc, spec);
+		}
 	}
 	for (int gi = 0; gi < sw->ng; gi++) {
 		struct sweep_group *g = &sw->g[gi];

@@ -45,6 +45,7 @@ struct sweep_point {
 struct sweep_group {
 	char corpus[256];
 	char codec[32];
+	uint32_t page_size;
 	struct sweep_point *pt;
 	int n;
 	int best;	/* recommended point, -1 if none is feasible */

@@ -62,7 +62,8 @@ static double rep_density(const struct run_row *r, int rep, double *bytes)
 		return NAN;
 	metrics_derive(&r->rep[rep], &d);
 	if (bytes)
-		*bytes = (double)r->rep[rep].pool_pages * METRICS_PAGE + r->rep[rep].metadata_bytes;
+		*bytes = (double)r->rep[rep].pool_pages * metrics_page(&r->rep[rep]) +
+			 r->rep[rep].metadata_bytes;
 	return d.density;
 }
 

@@ -133,7 +133,7 @@ static int run_repeats(const struct run_results *res)
 /* (pool + metadata bytes) over the packing bound, in percent. */
 static double vs_ideal(const struct run_row *r)
 {
-	double page = r ? r->page_size : 0;
+	double page = r && r->page_size ? r->page_size : METRICS_PAGE;
 	double pool = get(r, "pool_pages") * page + get(r, "metadata_bytes");
 	double ideal = get(r, "ideal_pages") * page;
 

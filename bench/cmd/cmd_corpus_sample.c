@@ -42,7 +42,8 @@ static void sample_extra(struct jw *w, void *arg)
 	jw_str(w, "per source an equal share (N / sources, the first N % sources one more), "
 		  "uniform without replacement, generator seeded by sha256(\"SEED:SOURCE-SHA256\"), "
 		  "pages kept in source order; sources concatenated in the order given; in "
-		  "address_extents the space of a page is the index of its source");
+		  "address_extents the spaces of each source follow those of the sources before "
+		  "it (the index of the source when each source is one process)");
 	jw_key(w, "sources");
 	jw_arr(w);
 	for (int i = 0; i < m->n; i++) {
@@ -114,8 +115,9 @@ static int write_sample(struct sample_meta *m, const char *out, bool force)
 		return 1;
 	}
 	sha256_init(&s);
-	for (int i = 0; i < m->n; i++) {
+	for (int i = 0, base = 0; i < m->n; i++) {
 		struct corpus_extents src;
+		uint32_t spaces = 0;
 		int r;
 
 		if (corpus_sample_pick(m->seed, m->src[i].sha256, m->src[i].pages, m->take[i], idx)) {
@@ -128,8 +130,12 @@ static int write_sample(struct sample_meta *m, const char *out, bool force)
 			zpb_err("corpus sample: %s", err);
 			goto fail;
 		}
+		/* the spaces of source i after those of the sources before it */
+		for (size_t k = 0; m->addrs && k < src.n; k++)
+			spaces = src.v[k].space + 1 > spaces ? src.v[k].space + 1 : spaces;
 		r = corpus_sample_write(&m->src[i], idx, m->take[i], af.f, &s, m->addrs ? &src : NULL,
-					(uint32_t)i, m->addrs ? &m->ext : NULL, err, sizeof(err));
+					(uint32_t)base, m->addrs ? &m->ext : NULL, err, sizeof(err));
+		base += spaces;
 		extents_free(&src);
 		if (r) {
 			zpb_err("corpus sample: %s", err);

@@ -61,7 +61,7 @@ struct sample_write {
 	uint32_t page;
 	struct extents_cursor cur; /* the source's addresses, or none */
 	bool addrs;
-	uint32_t space;
+	uint32_t space_base;
 	struct corpus_extents *dst;
 };
 
@@ -81,7 +81,7 @@ static int sample_pages(void *arg, uint64_t first, const uint8_t *pages, uint64_
 		if (fwrite(pg, 1, w->page, w->out) != w->page)
 			return 1;
 		sha256_update(w->s, pg, w->page);
-		if (w->addrs && extents_add(w->dst, w->space, addr, 1))
+		if (w->addrs && extents_add(w->dst, w->space_base + space, addr, 1))
 			return 1;
 		w->next++;
 	}
@@ -89,11 +89,11 @@ static int sample_pages(void *arg, uint64_t first, const uint8_t *pages, uint64_
 }
 
 int corpus_sample_write(const struct corpus *c, const uint64_t *idx, uint64_t k, FILE *out,
-			struct sha256 *s, const struct corpus_extents *src, uint32_t space,
+			struct sha256 *s, const struct corpus_extents *src, uint32_t space_base,
 			struct corpus_extents *dst, char *err, size_t errlen)
 {
 	struct sample_write w = { .idx = idx, .k = k, .out = out, .s = s, .page = c->page_size,
-				  .addrs = src && dst, .space = space, .dst = dst };
+				  .addrs = src && dst, .space_base = space_base, .dst = dst };
 	int ret;
 
 	if (w.addrs)

@@ -31,11 +31,13 @@ int corpus_sample_pick(uint64_t seed, const char *source_sha256, uint64_t n, uin
 /*
  * Write the pages @idx[0..k) (ascending) of @c to @out and into the digest
  * @s, reading the corpus as one stream.  With @src (the extents of @c) and
- * @dst, the addresses of the pages written are appended to @dst in address
- * space @space.  0, or -1 with one line in @err.
+ * @dst, the addresses of the pages written are appended to @dst, a page of
+ * address space S of @c in space @space_base + S (a source that is itself
+ * a sample of several processes keeps them apart).  0, or -1 with one line
+ * in @err.
  */
 int corpus_sample_write(const struct corpus *c, const uint64_t *idx, uint64_t k, FILE *out,
-			struct sha256 *s, const struct corpus_extents *src, uint32_t space,
+			struct sha256 *s, const struct corpus_extents *src, uint32_t space_base,
 			struct corpus_extents *dst, char *err, size_t errlen);
 
 #endif /* ZPB_CORPUS_SAMPLE_H */

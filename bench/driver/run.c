@@ -459,8 +459,8 @@ int run_spec_for_page(const char *spec, uint32_t page, char *out, size_t outlen,
 	if (zpool_cfg_page_set(&cfg) || page == ZPOOL_PAGE_SIZE) {
 		if (zpool_cfg_page_size(&cfg) != page) {
 			snprintf(err, errlen,
-				 "%s: a pool of %zu-byte pages cannot store %u-byte pages (give the "
-				 "spec without page= to run it at every page size)",
+				 "%s is a pool of %zu-byte pages, not %u (give the spec without "
+				 "page= to run it at every page size)",
 				 cfg.spec, zpool_cfg_page_size(&cfg), page);
 			return -2;
 		}

@@ -153,7 +153,7 @@ static void compare(FILE *f, const struct run_results *res, const char *corpus, 
 	double wf = INFINITY, wc = INFINITY;
 
 	fprintf(f, "%s%s, %s: %u KiB against %u KiB pages%s\n", md ? "\n**" : "\n", corpus, codec,
-		p0 / 1024, p1 / 1024, md ? "**\n" : "");
+		p0 / 1024, p1 / 1024, md ? "**" : "");
 	if (s0 && s1 && s0->compressed_bytes)
 		fprintf(f, "%scodec output %llu bytes at %u KiB, %llu at %u KiB (%+.1f %%; same-filled "
 			   "pages left out: %llu of %llu and %llu of %llu)\n%s",

@@ -55,7 +55,8 @@ static void regroup_extra(struct jw *w, void *arg)
 {
 	static const char *const skip[] = { "format", "format_version", "page_size", "pages",
 					    "sha256", "selection", "regroup", "workload",
-					    EXTENTS_KEY, NULL };
+					    EXTENTS_KEY, EXTENTS_FILE_KEY, EXTENTS_SHA_KEY,
+					    EXTENTS_COUNT_KEY, NULL };
 	const struct regroup_meta *m = arg;
 	const struct regroup_result *r = m->r;
 
@@ -143,7 +144,8 @@ static int run(void *opts, int argc, char **argv)
 		goto fail;
 	}
 	corpus_manifest_path(a->out, mpath, sizeof(mpath));
-	if (corpus_write_manifest(mpath, r.to_page, r.pages, r.sha256, false, regroup_extra, &meta))
+	if (extents_save(&r.ext, mpath) ||
+	    corpus_write_manifest(mpath, r.to_page, r.pages, r.sha256, false, regroup_extra, &meta))
 		goto fail_ext;
 	if (afile_commit(&af))
 		goto fail_closed;

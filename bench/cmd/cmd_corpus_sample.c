@@ -145,7 +145,8 @@ static int write_sample(struct sample_meta *m, const char *out, bool force)
 	sha256_final(&s, d);
 	sha256_hex(d, sha);
 	corpus_manifest_path(out, mpath, sizeof(mpath));
-	if (corpus_write_manifest(mpath, m->src[0].page_size, m->pages, sha, false, sample_extra, m))
+	if ((m->addrs && extents_save(&m->ext, mpath)) ||
+	    corpus_write_manifest(mpath, m->src[0].page_size, m->pages, sha, false, sample_extra, m))
 		goto fail;
 	free(idx);
 	if (afile_commit(&af))

@@ -115,7 +115,8 @@ static int run(void *opts, int argc, char **argv)
 		return 1;
 	}
 	corpus_manifest_path(out, mpath, sizeof(mpath));
-	if (corpus_write_manifest(mpath, res.page_size, res.pages, res.sha256, true, snap_extra,
+	if (extents_save(&res.ext, mpath) ||
+	    corpus_write_manifest(mpath, res.page_size, res.pages, res.sha256, true, snap_extra,
 				  &meta)) {
 		extents_free(&res.ext);
 		afile_abort(&af);

@@ -18,7 +18,19 @@
  * architecture).  A page may appear twice (a swap capture sees a page every
  * time it is swapped out).  Adjacent extents are merged when written.
  *
- * A manifest without the key is a corpus whose addresses are not known.
+ * A page may also be anywhere in the file: a swap capture writes pages in
+ * the order reclaim swapped them, nearly one extent a page.  More than
+ * EXTENTS_INLINE_MAX extents go to a file beside the manifest instead,
+ * NAME.extents, named in the manifest with its sha256:
+ *
+ *	"address_extents_file": "NAME.extents",
+ *	"address_extents_sha256": "<of the file>", "address_extents_count": N
+ *
+ * a text file: the line "# zpoolbench address extents v1", then one extent
+ * "SPACE ADDRESS PAGES" a line.  A manifest stays small (corpus.h reads at
+ * most 1 MiB of it) whatever the corpus.
+ *
+ * A manifest without either key is a corpus whose addresses are not known.
  */
 #ifndef ZPB_EXTENTS_H
 #define ZPB_EXTENTS_H
@@ -30,6 +42,11 @@
 #include "json.h"
 
 #define EXTENTS_KEY "address_extents"
+#define EXTENTS_FILE_KEY "address_extents_file"
+#define EXTENTS_SHA_KEY "address_extents_sha256"
+#define EXTENTS_COUNT_KEY "address_extents_count"
+#define EXTENTS_HEADER "# zpoolbench address extents v1"
+#define EXTENTS_INLINE_MAX 16384
 
 struct corpus_extent {
 	uint32_t space;
@@ -42,6 +59,9 @@ struct corpus_extents {
 	size_t n, cap;
 	uint32_t page_size;
 	uint64_t pages; /* sum of v[].pages */
+	/* set by extents_save(): they are in this file beside the manifest */
+	char file[4096];
+	char file_sha256[65];
 };
 
 void extents_init(struct corpus_extents *e, uint32_t page_size);
@@ -56,10 +76,21 @@ int extents_add(struct corpus_extents *e, uint32_t space, uint64_t addr, uint64_
  */
 int extents_from_manifest(const struct json_t *m, const char *mpath, uint32_t page_size,
 			  uint64_t pages, struct corpus_extents *e, char *err, size_t errlen);
-/* "address_extents": [...] into a manifest being written, one extent a line. */
+/*
+ * Before the manifest @mpath is written: more than EXTENTS_INLINE_MAX
+ * extents go to the file beside it (MPATH without .json, .extents), written
+ * whole or not at all.  0, or -1 with a message printed.
+ */
+int extents_save(struct corpus_extents *e, const char *mpath);
+/*
+ * Into a manifest being written: "address_extents": [...], one extent a
+ * line, or after extents_save() wrote them to a file, the keys naming it.
+ */
 void extents_write(struct jw *w, const struct corpus_extents *e);
 /* Does manifest @m (or NULL) have address extents? */
 bool extents_present(const struct json_t *m);
+/* The keys of the extents in a manifest (NULL-terminated), for copies that leave them out. */
+extern const char *const extents_keys[];
 /* @m as a value, without its address extents (a source's manifest embedded in another). */
 void extents_write_manifest_without(struct jw *w, const struct json_t *m);
 

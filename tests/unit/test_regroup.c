@@ -343,3 +343,74 @@ TEST(sample_keeps_addresses_per_source)
 	corpus_close(&b);
 	fclose(f);
 }
+
+/* Extents in a file beside the manifest: written by extents_save(), read back, checked. */
+TEST(extents_in_a_file_beside_the_manifest)
+{
+	struct corpus_extents e, back;
+	struct corpus c;
+	char err[512], want[512], mj[1024];
+	json_t *m;
+	json_error_t je;
+	FILE *f;
+
+	/* more than fit in a manifest: descending addresses, one extent each */
+	extents_init(&e, P4);
+	for (int i = 0; i < EXTENTS_INLINE_MAX + 1; i++)
+		CHECK_EQ(extents_add(&e, i % 3, (uint64_t)(EXTENTS_INLINE_MAX + 1 - i) * P4, 1), 0);
+	CHECK_EQ(e.n, EXTENTS_INLINE_MAX + 1);
+	CHECK_EQ(extents_save(&e, tpath("big.json")), 0);
+	CHECK_STR(e.file, "big.extents");
+	CHECK(access(tpath("big.extents"), R_OK) == 0);
+	snprintf(mj, sizeof(mj), "{\"address_extents_file\": \"big.extents\", "
+		 "\"address_extents_sha256\": \"%s\"}", e.file_sha256);
+	m = json_loads(mj, 0, &je);
+	CHECK(m);
+	CHECK_EQ(extents_from_manifest(m, tpath("big.json"), P4, e.pages, &back, err, sizeof(err)),
+		 0);
+	CHECK_EQ(back.n, e.n);
+	for (size_t i = 0; i < e.n; i++)
+		CHECK(back.v[i].space == e.v[i].space && back.v[i].addr == e.v[i].addr &&
+		      back.v[i].pages == e.v[i].pages);
+	extents_free(&back);
+	json_decref(m);
+	extents_free(&e);
+	/* a small corpus naming its file; a file changed since is refused */
+	free(make_corpus("f", P4, 4, 3, NULL));
+	f = fopen(tpath("f.extents"), "w");
+	fprintf(f, "# zpoolbench address extents v1\n0 16384 2\n1 0 2\n");
+	fclose(f);
+	{
+		char sha[65], *json = NULL;
+		size_t len = 0;
+		FILE *mf;
+		uint8_t *p = malloc(4 * P4);
+		const char *text = "# zpoolbench address extents v1\n0 16384 2\n1 0 2\n";
+
+		for (int i = 0; i < 4; i++)
+			pattern_fill(p + i * P4, P4, 3 + i);
+		sha256_buf_hex(p, 4 * P4, sha);
+		mf = open_memstream(&json, &len);
+		fprintf(mf, "{\"format\": \"zpoolbench-corpus\", \"format_version\": 1, "
+			    "\"page_size\": 4096, \"pages\": 4, \"sha256\": \"%s\", ", sha);
+		sha256_buf_hex(text, strlen(text), sha);
+		fprintf(mf, "\"address_extents_file\": \"f.extents\", \"address_extents_sha256\": "
+			    "\"%s\"}\n", sha);
+		fclose(mf);
+		f = fopen(tpath("f.json"), "w");
+		fputs(json, f);
+		fclose(f);
+		free(json);
+		free(p);
+	}
+	CHECK_EQ(open_c(&c, "f", err, sizeof(err)), 0);
+	CHECK(extents_present(c.manifest));
+	corpus_close(&c);
+	f = fopen(tpath("f.extents"), "w");
+	fprintf(f, "# zpoolbench address extents v1\n0 16384 2\n1 4096 2\n");
+	fclose(f);
+	CHECK_EQ(open_c(&c, "f", err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s: %s has sha256 ", tpath("f.json"), tpath("f.extents"));
+	CHECK(!strncmp(err, want, strlen(want)));
+	CHECK(strstr(err, "the file or the manifest was changed"));
+}

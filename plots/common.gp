@@ -13,8 +13,11 @@ set datafile missing "nan"
 set grid lc rgb "#dddddd"
 set key outside right top box opaque samplen 2 font ",9"
 set style line 1 lc rgb "#1b9e77" pt 7 ps 1.2
-# fields of a CSV column that hold neither commas nor quotes, for lists
-csvlist(file, cond, field) = system(sprintf("test -f '%s' && grep -v '^#' '%s' | awk -F, 'NR>1 && %s {print %s}' | awk '!seen[$0]++' | tr '\\n' ' '", file, file, cond, field))
+# the distinct values of columns of a CSV file, by name (csvcols.awk), as a
+# list of words: csvlist(file, "workload=fill", "corpus,codec") gives
+# "CORPUS|CODEC ..." for the fill rows; values hold no spaces
+plotdir = system("dirname '".ARG0."'")
+csvlist(file, where, want) = system(sprintf("test -f '%s' && awk -v where='%s' -v want='%s' -f '%s/csvcols.awk' '%s' | tr '\\n' ' '", file, where, want, plotdir, file))
 # series styles: colours that stay apart (no yellow next to light green),
 # and with them a dash type and a point type, so that any two series differ
 # in two ways and overlapping ones stay visible

@@ -5,13 +5,12 @@
 # results.csv.
 load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
 csv = dir."/results.csv"
-hasfill = words(csvlist(csv, "$4==\"fill\"", "$4")) > 0
-hasload = words(csvlist(csv, "$4==\"load\"", "$4")) > 0
+hasfill = words(csvlist(csv, "workload=fill", "workload")) > 0
+hasload = words(csvlist(csv, "workload=load", "workload")) > 0
 if (!hasfill && !hasload) { print "skip: neither fill nor load ran"; exit }
 hw = hasfill ? "fill" : "load"
-pairs = csvlist(csv, sprintf("$4==\"%s\"", hw), "$1 \"|\" $2")
-# the label is the next-to-last field; the last is the front end
-labels = csvlist(csv, sprintf("$4==\"%s\"", hw), "$(NF-1)")
+pairs = csvlist(csv, "workload=".hw, "corpus,codec")
+labels = csvlist(csv, "workload=".hw, "label")
 n = words(pairs)
 na = words(labels)
 ncol = hasfill + hasload

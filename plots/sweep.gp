@@ -9,10 +9,10 @@
 # space for 10-30 % throughput.  Reads sweep.csv.
 load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
 sw = dir."/sweep.csv"
-pairs = csvlist(sw, "1", "$1 \"|\" $2")
+pairs = csvlist(sw, "", "corpus,codec")
 n = words(pairs)
 if (n == 0) { print "skip: no sweep rows"; exit }
-base = word(csvlist(sw, "$(NF-1)==1", "$4"), 1)
+base = word(csvlist(sw, "baseline=1", "label"), 1)
 z3comp = system(sprintf("grep -v '^#' '%s' | grep -c 'z3fold:[^,]*compaction=' || true", sw)) + 0
 settings = " "
 addset(l) = (strstrt(settings, " ".l." ") ? 0 : (settings = settings.l." ", 0))

@@ -9,9 +9,9 @@ load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
 csv = dir."/results.csv"
 # one row per setting: of the fill workload, else of load or churn
 hw = "fill"
-pairs = csvlist(csv, "$4==\"fill\"", "$1 \"|\" $2")
-if (words(pairs) == 0) { hw = "load"; pairs = csvlist(csv, "$4==\"load\"", "$1 \"|\" $2") }
-if (words(pairs) == 0) { hw = "churn"; pairs = csvlist(csv, "$4==\"churn\"", "$1 \"|\" $2") }
+pairs = csvlist(csv, "workload=fill", "corpus,codec")
+if (words(pairs) == 0) { hw = "load"; pairs = csvlist(csv, "workload=load", "corpus,codec") }
+if (words(pairs) == 0) { hw = "churn"; pairs = csvlist(csv, "workload=churn", "corpus,codec") }
 n = words(pairs)
 if (n == 0) { print "skip: no fill, load or churn rows (a replay-only run)"; exit }
 cols = (n < 3) ? n : 3

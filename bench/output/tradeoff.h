@@ -25,12 +25,6 @@
 
 #include "driver/run.h"
 
-/* A figure over repeats. */
-struct figure {
-	double med, min, max;
-	int n;
-};
-
 struct tradeoff_point {
 	const struct run_row *fill, *load, *churn;
 	struct figure dens_fill;  /* density after fill (NAN without a fill row) */
@@ -39,6 +33,21 @@ struct tradeoff_point {
 	struct figure tput;	  /* Mop/s on the basis above */
 	struct figure bytes;	  /* pool + metadata bytes where dens is taken */
 };
+
+/*
+ * Rows compared with each other: the same corpus (name and sha256), codec,
+ * front end and object count (a "pair" of a corpus and a codec, the panel
+ * of a figure); with the same allocator setting too, the rows of one pool.
+ */
+bool tradeoff_same_pair(const struct run_row *a, const struct run_row *b);
+bool tradeoff_same_setting(const struct run_row *a, const struct run_row *b);
+
+/*
+ * Pareto set of points (x, y), both to be maximised: out[i] is true unless
+ * some point is at least as good in both and better in one.  Equal points
+ * are all kept; a point with a NAN coordinate is never in the set.
+ */
+void pareto_mark(const double *x, const double *y, int n, bool *out);
 
 /* The rows of @row's corpus x codec x allocator group and their figures. */
 void tradeoff_point_of(const struct run_results *res, const struct run_row *row,

@@ -3,6 +3,7 @@
  * metrics.c - see metrics.h.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>

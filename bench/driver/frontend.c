@@ -561,6 +561,7 @@ void fe_reset_counters(struct frontend *fe)
 	__atomic_store_n(&fe->reached_full, 0, __ATOMIC_RELAXED);
 	zpool_get_stats(fe->zp, &st);
 	fe->copy_base = st.copy_bytes;
+	fe->moves_base = st.moves;
 }
 
 void fe_snapshot(struct frontend *fe, struct raw_counts *r)
@@ -584,4 +585,5 @@ void fe_snapshot(struct frontend *fe, struct raw_counts *r)
 	r->metadata_bytes = st.metadata_bytes;
 	r->straddling = st.straddling;
 	r->copy_bytes = st.copy_bytes - fe->copy_base;
+	r->moves = st.moves - fe->moves_base;
 }

@@ -106,6 +106,7 @@ struct frontend {
 	int reached_full;     /* zswap hysteresis */
 	struct fe_shard cs[FE_SHARDS];
 	uint64_t copy_base;   /* zpool copy_bytes at the last counter reset */
+	uint64_t moves_base;  /* zpool moves at the last counter reset */
 	/* first data mismatch seen (by a load or by writeback) */
 	pthread_mutex_t err_lock;
 	char err[512];

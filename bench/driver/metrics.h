@@ -150,6 +150,7 @@ void lat_percentiles(const struct lat_samples *s, struct lat_pct *out);
 	X(metadata_bytes, "memory outside pool pages")                                           \
 	X(straddling, "live objects crossing a page boundary")                                   \
 	X(copy_bytes, "bytes copied by map/unmap of straddling objects, since the warm-up")     \
+	X(moves, "objects the allocator moved (compaction), since the warm-up")                \
 	/* this phase */                                                                         \
 	X(compactions, "explicit compactions (zpool_compact) of this phase")                    \
 	X(compact_pages_freed, "pages they freed")                                               \

@@ -236,6 +236,7 @@ void replay_counts(const struct replay_result *res, struct raw_counts *rc)
 	rc->metadata_bytes = res->stats.metadata_bytes;
 	rc->straddling = res->stats.straddling;
 	rc->copy_bytes = res->stats.copy_bytes;
+	rc->moves = res->stats.moves;
 	rc->compactions = res->compactions;
 	rc->compact_pages_freed = res->compact_pages_freed;
 }

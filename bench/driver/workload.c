@@ -450,6 +450,7 @@ int wl_churn(struct frontend *fe, const struct wl_params *p, struct raw_counts *
 		r->metadata_bytes = after.metadata_bytes;
 		r->straddling = after.straddling;
 		r->copy_bytes = after.copy_bytes;
+		r->moves = after.moves;
 	}
 	/* every object must still read back after churn and compaction */
 	memset(&verify, 0, sizeof(verify));

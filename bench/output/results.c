@@ -142,6 +142,7 @@ static const struct col cols[] = {
 	{ "ideal_fraction", 4, false, GET(der_ideal_fraction) },
 	{ "straddling", 0, false, RAW(straddling) },
 	{ "copy_bytes", 0, false, RAW(copy_bytes) },
+	{ "moves", 0, false, RAW(moves) },
 	{ "store_ns_p90", 0, false, GET(lat_LAT_STORE_p90) },
 	{ "store_ns_p999", 0, true, GET(lat_LAT_STORE_p999) },
 	{ "store_e2e_ns_p50", 0, false, GET(lat_LAT_STORE_E2E_p50) },

@@ -61,6 +61,7 @@ static const char *arg_of(const struct zpb_opt *o)
 	case OPT_SIZE: return "SIZE";
 	case OPT_DURATION: return "SECONDS";
 	case OPT_INTLIST: return "N,...";
+	case OPT_REAL: return "X";
 	case OPT_LIST: return "LIST";
 	default: return "VALUE";
 	}
@@ -206,6 +207,23 @@ bad:
 	return -1;
 }
 
+int opt_parse_real(const char *s, double min, double max, double *out, char *why, size_t len)
+{
+	const char *rest;
+	double v;
+
+	if (decimal(s, &v, &rest) || *rest) {
+		snprintf(why, len, "is not a number (expected %g..%g)", min, max);
+		return -1;
+	}
+	if (v < min || v > max) {
+		snprintf(why, len, "is out of range (expected %g..%g)", min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 /* The index of @s among "a|b|c;old=new", or -1. */
 static int enum_index(const char *values, const char *s)
 {
@@ -324,6 +342,8 @@ static int convert(const struct zpb_opt *o, const char *val, void *dest, char *w
 	}
 	case OPT_INTLIST:
 		return intlist(o, val, (struct opt_intv *)at, why, len);
+	case OPT_REAL:
+		return opt_parse_real(val, o->rmin, o->rmax, (double *)at, why, len);
 	}
 	return -1;
 }
@@ -726,6 +746,8 @@ static void facts(const struct zpb_opt *o, char *buf, size_t len)
 	}
 	if (o->type == OPT_DURATION)
 		ADD("%g..%g s", o->min / 1000.0, o->max / 1000.0);
+	if (o->type == OPT_REAL)
+		ADD("%g..%g", o->rmin, o->rmax);
 	if (o->def)
 		ADD("%sdefault %s", off ? "; " : "", o->def);
 	if (o->flags & OPT_REPEAT && o->type != OPT_FLAG)

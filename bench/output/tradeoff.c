@@ -180,3 +180,15 @@ const char *tradeoff_tput_label(const struct tradeoff_point *p, char *buf, size_
 		snprintf(buf, len, "no timed operations");
 	return buf;
 }
+
+double tradeoff_rep_density(const struct tradeoff_point *p, int rep)
+{
+	const struct run_row *basis = p->churn ? p->churn : p->fill ? p->fill : p->load;
+
+	return rep_density(basis, rep, NULL);
+}
+
+double tradeoff_rep_tput(const struct tradeoff_point *p, int rep)
+{
+	return rep_tput(p, rep);
+}

@@ -53,6 +53,10 @@ void pareto_mark(const double *x, const double *y, int n, bool *out);
 void tradeoff_point_of(const struct run_results *res, const struct run_row *row,
 		       struct tradeoff_point *p);
 
+/* The figures of one repeat of @p's setting on the basis above (NAN: none). */
+double tradeoff_rep_density(const struct tradeoff_point *p, int rep);
+double tradeoff_rep_tput(const struct tradeoff_point *p, int rep);
+
 /* True if @a and @b are significantly different (see above). */
 bool figure_differs(const struct figure *a, const struct figure *b);
 

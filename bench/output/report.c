@@ -691,6 +691,9 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 			provenance_md(f, &m->sources[i]);
 		}
 	}
+	for (int i = 0; i < m->nnotes; i++)
+		fprintf(f, "%s- %s\n%s", i ? "" : "**Merge notes.**\n\n", m->notes[i],
+			i + 1 == m->nnotes ? "\n" : "");
 	for (int i = 0; i < res->ncorpora; i++)
 		fprintf(f, "- corpus `%s`: %" PRIu64 " pages, sha256 `%s`\n", res->corpora[i].name,
 			res->corpora[i].pages, res->corpora[i].sha256);

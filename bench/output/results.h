@@ -76,6 +76,8 @@ struct results_meta {
 	const struct provenance *prov;	  /* of this run, or of the merge */
 	const struct provenance *sources; /* a merge: the provenance of every folder merged */
 	int nsources;
+	char (*notes)[512];		  /* a merge: what it did that a reader must know */
+	int nnotes;
 	void (*json_extra)(struct jw *w, void *arg); /* more members of the document, or NULL */
 	void *arg;
 };

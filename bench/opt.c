@@ -535,6 +535,8 @@ static int finish(const struct zpb_optset *set, const void *dest)
 	if (op && ((const struct opt_strv *)((const char *)dest + op->off))->n < op->min) {
 		if (op->min == 1 && op->max == 1)
 			syntax_err(set, "give one %s", op->arg);
+		else if (op->min == op->max)
+			syntax_err(set, "give %s", op->arg);
 		else
 			syntax_err(set, "give at least %d %s", op->min, op->arg);
 		return 2;

@@ -51,11 +51,11 @@ int runcli_parse_shard(const char *val, int *shard, int *nshards, char *why, siz
 	snprintf(a, sizeof(a), "%.*s", (int)(slash - val), val);
 	snprintf(b, sizeof(b), "%s", slash + 1);
 	if (opt_parse_uint(b, 1, 100000, &n, r, sizeof(r))) {
-		snprintf(why, len, "the shard count '%s' %s", b, r);
+		snprintf(why, len, "'%.60s': the shard count N %s", val, r);
 		return -1;
 	}
 	if (opt_parse_uint(a, 0, n - 1, &i, r, sizeof(r))) {
-		snprintf(why, len, "the shard '%s' %s", a, r);
+		snprintf(why, len, "'%.60s': the shard I %s (shards are numbered from 0)", val, r);
 		return -1;
 	}
 	*shard = (int)i;

@@ -180,7 +180,10 @@ static int report_main(void *opts, int argc, char **argv)
 	if (a->format == FMT_CSV) {
 		results_csv(stdout, &m.res, &meta);
 	} else if (a->format == FMT_JSON) {
-		results_json(stdout, &m.res, &meta);
+		struct results_meta with_sweep;
+
+		report_folder_meta(&rf, &with_sweep);
+		results_json(stdout, &m.res, &with_sweep);
 	} else if (!a->quiet) {
 		report_table(stdout, &m.res, false);
 		if (rf.sw)

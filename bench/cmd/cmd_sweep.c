@@ -95,7 +95,12 @@ static int sweep_main(void *opts, int argc, char **argv)
 	if (c.format == FMT_CSV) {
 		results_csv(stdout, &res, &meta);
 	} else if (c.format == FMT_JSON) {
-		results_json(stdout, &res, &meta);
+		struct report_folder rf = { .res = &res, .meta = &meta, .sw = &sw,
+					    .prefer = c.prefer, .max_ns_p99 = c.max_ns_p99 };
+		struct results_meta with_sweep;
+
+		report_folder_meta(&rf, &with_sweep);
+		results_json(stdout, &res, &with_sweep);
 	} else if (!c.quiet) {
 		report_table(stdout, &res, false);
 		sweep_print(stdout, &sw, c.prefer, c.max_ns_p99, false);

@@ -786,6 +786,23 @@ static int write_sweep_csv(const struct report_folder *rf)
 	return afile_commit(&af);
 }
 
+static void sweep_json_extra(struct jw *w, void *arg)
+{
+	const struct report_folder *rf = arg;
+
+	sweep_json(w, rf->sw, rf->prefer, rf->max_ns_p99);
+}
+
+/* The results metadata, with the sweep's verdict in results.json. */
+void report_folder_meta(const struct report_folder *rf, struct results_meta *m)
+{
+	*m = *rf->meta;
+	if (rf->sw) {
+		m->json_extra = sweep_json_extra;
+		m->arg = (void *)rf;
+	}
+}
+
 int report_folder(const struct report_folder *rf)
 {
 	static const char *const sweep_names[] = { "sweep", "tradeoff", NULL };
@@ -793,7 +810,10 @@ int report_folder(const struct report_folder *rf)
 	struct report_skip skipped[8] = { { NULL, "" } };
 	int plot_failed = 0;
 
-	if (results_write(rf->dir, rf->res, rf->meta))
+	struct results_meta meta;
+
+	report_folder_meta(rf, &meta);
+	if (results_write(rf->dir, rf->res, &meta))
 		return -1;
 	if (rf->sw && write_sweep_csv(rf))
 		return -1;

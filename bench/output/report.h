@@ -71,5 +71,7 @@ struct report_folder {
  * a figure failed (the rest is written), -1 with a message.
  */
 int report_folder(const struct report_folder *f);
+/* @f's results metadata with what the folder adds (a sweep's verdict), for stdout too. */
+void report_folder_meta(const struct report_folder *f, struct results_meta *m);
 
 #endif /* ZPB_REPORT_H */

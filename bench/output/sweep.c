@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "output/sweep.h"
 
 static const char *const prefer_name[] = {
@@ -348,4 +349,46 @@ void sweep_print(FILE *f, const struct sweep *sw, enum prefer prefer, uint64_t m
 					md ? "-" : " ");
 		}
 	}
+}
+
+void sweep_json(struct jw *w, const struct sweep *sw, enum prefer prefer, uint64_t max_ns_p99)
+{
+	jw_key(w, "sweep");
+	jw_obj(w);
+	jw_key(w, "prefer"); jw_str(w, prefer_name[prefer]);
+	jw_key(w, "max_ns_p99"); jw_u64(w, max_ns_p99);
+	jw_key(w, "groups");
+	jw_arr(w);
+	for (int gi = 0; gi < sw->ng; gi++) {
+		const struct sweep_group *g = &sw->g[gi];
+
+		jw_obj(w);
+		jw_key(w, "corpus"); jw_str(w, g->corpus);
+		jw_key(w, "codec"); jw_str(w, g->codec);
+		jw_key(w, "baseline"); jw_str(w, g->pt[g->base].fill->alloc);
+		jw_key(w, "recommended");
+		if (g->best >= 0)
+			jw_str(w, g->pt[g->best].fill->alloc);
+		else
+			jw_null(w);
+		jw_key(w, "settings");
+		jw_arr(w);
+		for (int i = 0; i < g->n; i++) {
+			const struct sweep_point *p = &g->pt[i];
+
+			jw_obj(w);
+			jw_key(w, "allocator"); jw_str(w, p->fill->alloc);
+			jw_key(w, "density"); jw_fixed(w, p->density, 4);
+			jw_key(w, "tput_mops"); jw_fixed(w, p->tput, 3);
+			jw_key(w, "space_gain_pct"); jw_fixed(w, p->space_gain_pct, 2);
+			jw_key(w, "tput_loss_pct"); jw_fixed(w, p->tput_loss_pct, 2);
+			jw_key(w, "pareto"); jw_bool(w, p->pareto);
+			jw_key(w, "feasible"); jw_bool(w, p->feasible);
+			jw_end(w);
+		}
+		jw_end(w);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_end(w);
 }

@@ -73,6 +73,10 @@ bool sweep_unsatisfied(const struct sweep *sw);
 /* PREFER_* of "balanced", "density", "speed"; -1 if none; and the name of one. */
 int sweep_prefer_of(const char *name);
 const char *sweep_prefer_name(enum prefer prefer);
+struct jw;
+/* The verdict as a member "sweep" of a JSON object (results.json of a sweep). */
+void sweep_json(struct jw *w, const struct sweep *sw, enum prefer prefer, uint64_t max_ns_p99);
+
 /* What the goal means, one line: "balanced: the densest setting ..." */
 const char *sweep_goal_text(enum prefer prefer);
 /* The recommendation, one paragraph per corpus and codec. */

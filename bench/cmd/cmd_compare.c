@@ -85,32 +85,29 @@ static int write_file(const char *dir, const char *name, const struct comparison
 	return afile_commit(&af);
 }
 
-/* --out: the files and the figure, in place whole.  0, 1 figure failed, -1. */
-static int write_folder(const struct compare_args *a, const struct comparison *c)
+/* --out (begun before any work): the files and the figure, in place whole.  0, 1, -1. */
+static int write_folder(const struct compare_args *a, struct outdir *d, const struct comparison *c)
 {
 	static const char *const names[] = { "compare", NULL };
 	const char *figs[2] = { NULL };
 	struct report_skip skipped[2] = { { NULL, "" } };
 	const char *base = a->docs.v[0], *new_ = a->docs.v[1];
-	struct outdir d;
 	int plot_failed = 0;
 
-	if (outdir_begin(&d, "compare: --out", a->out, a->force))
-		return -1;
-	if (write_file(d.tmp, "compare.csv", c, base, new_) ||
-	    write_file(d.tmp, "compare.json", c, base, new_) ||
-	    write_file(d.tmp, "compare_settings.csv", c, base, new_))
+	if (write_file(d->tmp, "compare.csv", c, base, new_) ||
+	    write_file(d->tmp, "compare.json", c, base, new_) ||
+	    write_file(d->tmp, "compare_settings.csv", c, base, new_))
 		goto fail;
 	if (!a->no_plots) {
-		plot_failed = report_draw(d.tmp, a->out, names, figs, skipped, 2);
+		plot_failed = report_draw(d->tmp, a->out, names, figs, skipped, 2);
 		if (skipped[0].name)
 			fprintf(stderr, "zpoolbench: compare: figure not drawn: %s\n", skipped[0].why);
 	}
-	if (outdir_commit(&d))
+	if (outdir_commit(d))
 		return -1;
 	return plot_failed ? 1 : 0;
 fail:
-	outdir_abort(&d);
+	outdir_abort(d);
 	return -1;
 }
 
@@ -126,6 +123,7 @@ static int compare_main(void *opts, int argc, char **argv)
 	};
 	struct comparison c;
 	struct zpool_config ca, cb;
+	struct outdir d;
 	char err[1024];
 	int ret = 0;
 
@@ -148,17 +146,21 @@ static int compare_main(void *opts, int argc, char **argv)
 		co.alloc_base = ca.spec;
 		co.alloc_new = cb.spec;
 	}
+	if (a->out && outdir_begin(&d, "compare: --out", a->out, a->force))
+		return 1;
 	if (results_load(a->docs.v[0], &base, err, sizeof(err))) {
 		zpb_err("compare: BASE: %s", err);
-		return 2;
+		goto usage;
 	}
 	if (results_load(a->docs.v[1], &new_, err, sizeof(err))) {
 		zpb_err("compare: NEW: %s", err);
 		results_doc_free(&base);
-		return 2;
+		goto usage;
 	}
 	if (compare_docs(&base, &new_, &co, &c)) {
 		zpb_err("compare: out of memory");
+		if (a->out)
+			outdir_abort(&d);
 		ret = 1;
 		goto out;
 	}
@@ -171,7 +173,7 @@ static int compare_main(void *opts, int argc, char **argv)
 	if (a->format != FMT_TABLE)
 		for (int i = 0; i < c.nprov; i++)
 			fprintf(stderr, "zpoolbench: compare: warning: provenance: %s\n", c.prov[i]);
-	if (a->out && write_folder(a, &c))
+	if (a->out && write_folder(a, &d, &c))
 		ret = 1;
 	for (int i = 0; i < c.n; i++) {
 		const struct cmp_line *l = &c.l[i];
@@ -191,6 +193,10 @@ out:
 	results_doc_free(&base);
 	results_doc_free(&new_);
 	return ret;
+usage:
+	if (a->out)
+		outdir_abort(&d);
+	return 2;
 }
 
 static const struct zpb_cmd compare_cmd = {

@@ -101,18 +101,16 @@ static int sweep_goal(const struct report_args *a, const struct merge *m, enum p
 	return 0; /* the baseline's shard is missing: the first setting stands in */
 }
 
-static int write_out(const struct report_args *a, const struct report_folder *tmpl)
+/* The merged folder, in the temporary sibling @d begun before any work.  0, 1, -1. */
+static int write_out(struct outdir *d, const struct report_folder *tmpl)
 {
 	struct report_folder rf = *tmpl;
-	struct outdir d;
 	int ret;
 
-	if (outdir_begin(&d, "report: --out", a->out, a->force))
-		return -1;
-	rf.dir = d.tmp;
+	rf.dir = d->tmp;
 	ret = report_folder(&rf);
-	if (ret < 0 || outdir_commit(&d)) {
-		outdir_abort(&d);
+	if (ret < 0 || outdir_commit(d)) {
+		outdir_abort(d);
 		return -1;
 	}
 	return ret;
@@ -129,11 +127,18 @@ static int report_main(void *opts, int argc, char **argv)
 	struct results_meta meta = { .prov = &prov };
 	char err[2048], baseline[ZPOOL_SPEC_MAX], *pargv[256];
 	int ndocs = 0, ret = 2, pargc = 0;
+	struct outdir d;
+	bool began = false;
 
 	if (!a->out && a->format == FMT_TABLE) {
 		zpb_err("report: --out DIR is required (or --format csv|json for the results on "
 			"stdout); see 'zpoolbench report --help'");
 		return 2;
+	}
+	if (a->out) {
+		if (outdir_begin(&d, "report: --out", a->out, a->force))
+			return 1;
+		began = true;
 	}
 	for (int i = 0; i < a->dirs.n; i++, ndocs++) {
 		if (results_load(a->dirs.v[i], &docs[i], err, sizeof(err))) {
@@ -171,7 +176,8 @@ static int report_main(void *opts, int argc, char **argv)
 		fprintf(stderr, "zpoolbench: report: note: %s\n", m.notes[i]);
 	ret = 0;
 	if (a->out) {
-		ret = write_out(a, &rf);
+		began = false; /* committed or aborted by write_out */
+		ret = write_out(&d, &rf);
 		if (ret < 0) {
 			ret = 1;
 			goto out_sweep;
@@ -208,6 +214,8 @@ out_merge:
 out_docs:
 	for (int i = 0; i < ndocs; i++)
 		results_doc_free(&docs[i]);
+	if (began)
+		outdir_abort(&d);
 	return ret;
 }
 

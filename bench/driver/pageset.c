@@ -9,7 +9,6 @@
  * add), or decompressing the cached bytes of each page and comparing them
  * with the page just read.  The main thread works too.
  */
-#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -42,18 +41,6 @@ void table_free(void *p, size_t bytes)
 {
 	if (p)
 		munmap(p, bytes ? bytes : 1);
-}
-
-int online_cpus(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	cpu_set_t set;
-
-	/* the CPUs this process may run on (a Slurm task, taskset), if fewer */
-	if (!sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) > 0 &&
-	    (n <= 0 || CPU_COUNT(&set) < n))
-		n = CPU_COUNT(&set);
-	return n > 0 ? (int)n : 1;
 }
 
 int pageset_data(const struct pageset *ps, uint64_t i, uint8_t *buf)

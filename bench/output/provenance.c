@@ -15,7 +15,6 @@
 #include <zstd.h>
 
 #include "csv.h"
-#include "driver/pageset.h"
 #include "json.h"
 #include "output/provenance.h"
 #include "util.h"

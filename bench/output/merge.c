@@ -301,16 +301,16 @@ int merge_docs(const struct results_doc *docs, int n, struct merge *m, char *err
 	if (collect_sources(m, docs, n))
 		goto oom;
 	if (check_shards(m, &one_plan, err, errlen))
-		return -1;
+		goto fail;
 	sweep_settings(m);
 	for (int i = 0; i < n; i++) {
 		if (docs[i].medians_only) {
 			snprintf(err, errlen, "%s: a results.csv holds medians only; give the results "
 				 "folder (its results.json holds every repeat)", docs[i].path);
-			return -1;
+			goto fail;
 		}
 		if (merge_corpora(m, &docs[i], err, errlen))
-			return -1;
+			goto fail;
 		if (merge_rows(m, &docs[i]) || merge_extras(m, &docs[i]))
 			goto oom;
 	}
@@ -320,6 +320,8 @@ int merge_docs(const struct results_doc *docs, int n, struct merge *m, char *err
 	return 0;
 oom:
 	snprintf(err, errlen, "out of memory");
+fail:
+	merge_free(m);
 	return -1;
 }
 

@@ -38,7 +38,10 @@ struct merge {
 	bool sweep_agree;
 };
 
-/* Merge @docs[0..n).  0, or -1 with one line in @err (exit status 2: a usage error). */
+/*
+ * Merge @docs[0..n).  0, or -1 with one line in @err (exit status 2: a usage
+ * error; nothing is left to free).
+ */
 int merge_docs(const struct results_doc *docs, int n, struct merge *m, char *err,
 	       size_t errlen);
 void merge_free(struct merge *m);

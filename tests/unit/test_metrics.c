@@ -478,6 +478,7 @@ TEST(metrics_zswap_writeback)
 	/* the written-back and the live objects all verified on the way */
 	CHECK_EQ(fe->failed, 0);
 	CHECK(!wl_load(fe, &p, &r, err, sizeof(err)));
+	raw_counts_release(&r);
 	fe_destroy(fe);
 
 	/* ideal has no reclaim: a pool limit of 0 pages lets one page in, then refuses */

@@ -34,6 +34,10 @@ static int bad(struct ctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* what the file holds, quoted, stays on one line */
+	for (char *p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	snprintf(c->err, c->errlen, "%s: %s%s%s", c->path, c->where, c->where[0] ? ": " : "", msg);
 	return -1;
 }
@@ -247,7 +251,7 @@ static int read_row(struct ctx *c, const json_t *o, struct run_results *res, int
 		return -1;
 	w = workload_of(wl);
 	if (w < 0)
-		return bad(c, "unknown workload '%s'", wl);
+		return bad(c, "unknown workload '%.40s'", wl);
 	if (!json_is_array(reps) || !json_array_size(reps) || json_array_size(reps) > 100000)
 		return bad(c, "'repeats' is not a non-empty array");
 	r = run_add_row(res, corpus, codec, alloc, w, (int)json_array_size(reps));
@@ -317,7 +321,7 @@ static int read_extras(struct ctx *c, const json_t *root, struct run_results *re
 			return -1;
 		k = bound_kind(kind);
 		if (!k || size > UINT32_MAX)
-			return bad(c, "unknown kind '%s' or size", kind);
+			return bad(c, "unknown kind '%.40s' or size", kind);
 		if (run_add_bound(res, alloc, k, (uint32_t)size))
 			return bad(c, "out of memory");
 	}
@@ -510,7 +514,7 @@ static int load_csv(struct ctx *c, struct results_doc *doc)
 		}
 		w = workload_of(l.f[key[3]]);
 		if (w < 0) {
-			bad(c, "line %d: unknown workload '%s'", line, l.f[key[3]]);
+			bad(c, "line %d: unknown workload '%.40s'", line, l.f[key[3]]);
 			goto out;
 		}
 		row = run_add_row(&doc->res, l.f[key[0]], l.f[key[1]], l.f[key[2]], w, 1);
@@ -533,7 +537,7 @@ static int load_csv(struct ctx *c, struct results_doc *doc)
 				continue;
 			row->values[i] = strtod(v, &end);
 			if (*end) {
-				bad(c, "line %d: %s '%s' is not a number", line, results_col_name(i), v);
+				bad(c, "line %d: %s '%.40s' is not a number", line, results_col_name(i), v);
 				goto out;
 			}
 		}
@@ -553,6 +557,28 @@ out:
 	csv_line_free(&l);
 	fclose(in);
 	return ret;
+}
+
+/* Two rows of one key would be one experiment twice: a document has none (merge pools them). */
+static int unique_rows(struct ctx *c, const struct run_results *res)
+{
+	c->where[0] = '\0';
+	for (int i = 0; i < res->nrows; i++) {
+		const struct run_row *a = &res->rows[i];
+
+		for (int j = 0; j < i; j++) {
+			const struct run_row *b = &res->rows[j];
+
+			if (a->wl == b->wl && !strcmp(a->corpus, b->corpus) &&
+			    !strcmp(a->sha256, b->sha256) && !strcmp(a->codec, b->codec) &&
+			    !strcmp(a->alloc, b->alloc) && !strcmp(a->frontend, b->frontend) &&
+			    a->objects == b->objects)
+				return bad(c, "row %d repeats row %d (%.60s, %.31s, %.60s, %s): one row per "
+					      "corpus, codec, allocator, workload, front end and objects",
+					   i + 1, j + 1, a->corpus, a->codec, a->alloc, workload_name[a->wl]);
+		}
+	}
+	return 0;
 }
 
 int results_load(const char *path, struct results_doc *doc, char *err, size_t errlen)
@@ -584,6 +610,8 @@ int results_load(const char *path, struct results_doc *doc, char *err, size_t er
 		ret = load_csv(&c, doc);
 	else
 		ret = load_json(&c, doc);
+	if (!ret)
+		ret = unique_rows(&c, &doc->res);
 	if (ret)
 		results_doc_free(doc);
 	return ret;

@@ -615,6 +615,7 @@ void fe_snapshot(struct frontend *fe, struct raw_counts *r)
 	r->pool_limit_hit = GET(fe, pool_limit_hit);
 	zpool_get_stats(fe->zp, &st);
 	r->pool_pages = zpool_total_pages(fe->zp);
+	r->page_size = zpool_page_size(fe->zp);
 	r->peak_pages = st.peak_pages > r->pool_pages ? st.peak_pages : r->pool_pages;
 	r->metadata_bytes = st.metadata_bytes;
 	r->straddling = st.straddling;

@@ -337,14 +337,15 @@ static double rate(const struct lat_pct *p)
 
 void metrics_derive(const struct raw_counts *r, struct derived *d)
 {
-	double denom = (double)r->pool_pages * METRICS_PAGE + (double)r->metadata_bytes;
+	uint64_t page = r->page_size ? r->page_size : METRICS_PAGE;
+	double denom = (double)r->pool_pages * page + (double)r->metadata_bytes;
 	double orig = (double)(r->stored + r->same_filled) * METRICS_PAGE;
 	uint64_t ops = r->lat[LAT_STORE].n + r->lat[LAT_LOAD].n + r->lat[LAT_FREE].n;
 
 	memset(d, 0, sizeof(*d));
 	d->density = denom > 0 ? (double)r->compressed_bytes / denom : NAN;
 	d->effective_ratio = denom > 0 ? orig / denom : NAN;
-	d->ideal_pages = (r->compressed_bytes + METRICS_PAGE - 1) / METRICS_PAGE;
+	d->ideal_pages = (r->compressed_bytes + page - 1) / page;
 	d->ideal_gap_pages = (int64_t)r->pool_pages - (int64_t)d->ideal_pages;
 	d->ideal_fraction = r->pool_pages ? (double)d->ideal_pages / (double)r->pool_pages : NAN;
 	d->store_mops = rate(&r->lat[LAT_STORE]);

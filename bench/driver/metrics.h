@@ -15,7 +15,7 @@
  *	                   pages (the same for every allocator storing the same
  *	                   pages; raw storage and headers lower the density)
  *	effective ratio  = original bytes   / (pool bytes + metadata bytes)
- *	ideal pages      = ceil(compressed bytes / 4096)  (the packing bound)
+ *	ideal pages      = ceil(compressed bytes / page size)  (the packing bound)
  *	Mops/s           = operations / allocator-path time (1e3 / mean ns, the
  *	                   mean over the samples up to p99.9)
  *
@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define METRICS_PAGE 4096
+#define METRICS_PAGE 4096 /* a corpus page; a pool's pages may be larger (page_size) */
 
 /* Latency series kept per phase. */
 enum lat_kind {
@@ -146,6 +146,7 @@ void lat_percentiles(const struct lat_samples *s, struct lat_pct *out);
 			    "4096 (raw storage and zswap's header are the allocator's overhead)") \
 	/* allocator (zpool stats) now */                                                        \
 	X(pool_pages, "pages the pool holds")                                                    \
+	X(page_size, "bytes of one of the pool's pages (0: 4096, results before it was kept)")  \
 	X(peak_pages, "most pages it held")                                                      \
 	X(metadata_bytes, "memory outside pool pages")                                           \
 	X(straddling, "live objects crossing a page boundary")                                   \

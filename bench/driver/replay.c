@@ -276,6 +276,7 @@ void replay_counts(const struct replay_result *res, struct raw_counts *rc)
 	rc->rej_poor = res->rejected_enospc;
 	rc->rej_alloc = res->rejected - res->rejected_enospc;
 	rc->pool_pages = res->pool_pages;
+	rc->page_size = res->page_size ? res->page_size : ZPOOL_PAGE_SIZE;
 	rc->peak_pages = res->peak_pages;
 	rc->metadata_bytes = res->stats.metadata_bytes;
 	rc->straddling = res->stats.straddling;

@@ -210,8 +210,9 @@ static int read_repeat(struct ctx *c, const json_t *o, struct raw_counts *r)
 
 	if (!json_is_object(o))
 		return bad(c, "a repeat is not an object");
+	/* a counter added after the document was written reads as 0 */
 	for (int i = 0; i < raw_ncounters; i++)
-		if (get_u64(c, o, raw_counter_name[i], raw_counter_ptr(r, i), true))
+		if (get_u64(c, o, raw_counter_name[i], raw_counter_ptr(r, i), false))
 			return -1;
 	if (lat && !json_is_object(lat))
 		return bad(c, "'latency_ns' is not an object");

@@ -453,9 +453,19 @@ static int cell_rows(const struct run_opts *o, struct run_results *res, const st
 	return 0;
 }
 
+/* The first row of a setting's rows (cell_rows). */
+static int first_row(const int *rows)
+{
+	for (int w = 0; w < WL_NKINDS; w++)
+		if (rows[w] >= 0)
+			return rows[w];
+	return 0;
+}
+
 int run_execute(const struct run_opts *o, struct run_results *res, char *err, size_t errlen)
 {
 	const unsigned int pool_wl = (1u << WL_FILL) | (1u << WL_LOAD) | (1u << WL_CHURN);
+	static int rowsof[RUN_MAX_ALLOCS][WL_NKINDS];
 	struct progress pg = { .on = progress_enabled() };
 	int cthreads = o->compress_threads > 0 ? o->compress_threads : online_cpus();
 	int replay0 = (o->workloads & pool_wl) ? o->ncorpora * o->ncodecs * o->nallocs : 0;
@@ -508,21 +518,34 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 			}
 			if (record_sizes(res, &ps))
 				goto oom_ps;
+			/* the rows of every setting first, then the repeats round robin */
 			for (int a = 0; a < o->nallocs; a++) {
-				int rows[WL_NKINDS], cell = (ci * o->ncodecs + k) * o->nallocs + a;
+				int cell = (ci * o->ncodecs + k) * o->nallocs + a;
 				struct zpool_config cfg;
 
+				rowsof[a][WL_FILL] = -2; /* not this shard's */
 				if (!run_cell_mine(o, cell))
 					continue;
 				if (zpool_parse_spec(o->allocs[a], &cfg, err, errlen))
 					goto fail_ps;
-				if (cell_rows(o, res, &corpus, &ps, cfg.spec, cell, rows))
+				if (cell_rows(o, res, &corpus, &ps, cfg.spec, cell, rowsof[a]))
 					goto oom_ps;
-				for (int rep = 0; rep < o->repeat; rep++) {
+			}
+			/*
+			 * Repeat after repeat over all settings, each starting one further:
+			 * the drift of a shared machine spreads over the repeats of every
+			 * setting alike, and the spread over repeats shows it.
+			 */
+			for (int rep = 0; rep < o->repeat; rep++) {
+				for (int j = 0; j < o->nallocs; j++) {
+					int a = (j + rep) % o->nallocs;
+
+					if (rowsof[a][WL_FILL] == -2)
+						continue;
 					snprintf(what, sizeof(what), "%.40s %.20s %.60s", corpus.name,
-						 ps.codec.name, cfg.spec);
+						 ps.codec.name, res->rows[first_row(rowsof[a])].alloc);
 					progress_show(&pg, what);
-					if (run_pool(o, res, &ps, o->allocs[a], rows, rep, err,
+					if (run_pool(o, res, &ps, o->allocs[a], rowsof[a], rep, err,
 						     errlen))
 						goto fail_ps;
 					pg.done++;

@@ -110,7 +110,7 @@ static void verdict(struct cmp_line *l, const struct cmp_opts *o)
 		l->verdict = l->change == 0 ? CMP_SAME : up ? CMP_BETTER : CMP_WORSE;
 	else if (fabs(l->change) < o->min_effect)
 		l->verdict = CMP_SAME;
-	else if (!isnan(l->p) && l->p < o->alpha)
+	else if (!isnan(l->q) && l->q < o->alpha)
 		l->verdict = up ? CMP_BETTER : CMP_WORSE;
 	else
 		l->verdict = CMP_NOISE;
@@ -118,7 +118,7 @@ static void verdict(struct cmp_line *l, const struct cmp_opts *o)
 
 static void gate(struct cmp_line *l, const struct cmp_opts *o)
 {
-	bool sig = l->exact || (!isnan(l->p) && l->p < o->alpha);
+	bool sig = l->exact || (!isnan(l->q) && l->q < o->alpha);
 
 	if (!strcmp(l->figure, "density") && o->max_density_drop >= 0 && sig &&
 	    -l->change > o->max_density_drop)
@@ -157,7 +157,7 @@ static int add_line(struct comparison *c, const struct run_row *a, const struct 
 	l->n1 = fa.n;
 	l->n2 = fb.n;
 	l->change = change_of(fa.med, fb.med);
-	l->p = l->ci_lo = l->ci_hi = NAN;
+	l->p = l->q = l->ci_lo = l->ci_hi = NAN;
 	l->exact = exact_if_fixed && fa.min == fa.max && fb.min == fb.max;
 	if (!l->exact && fa.n && fb.n && !c->medians_only) {
 		double xs[MAX_REP], ys[MAX_REP], lo, hi;
@@ -179,9 +179,44 @@ static int add_line(struct comparison *c, const struct run_row *a, const struct 
 		if (k1 && k2)
 			c->min_p = fmin(c->min_p, mwu_min_p(k1, k2));
 	}
-	verdict(l, &c->o);
-	gate(l, &c->o);
-	c->gate_failures += l->gate_failed;
+	return 0;
+}
+
+static int cmp_pline(const void *a, const void *b)
+{
+	double x = (*(struct cmp_line *const *)a)->p, y = (*(struct cmp_line *const *)b)->p;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Benjamini-Hochberg over every tested line: q = min over the lines of p
+ * at least as large of p * m / rank.  A comparison tests a hundred figures
+ * or more; at alpha 0.05 raw p-values would call about 5 % of the
+ * unchanged ones better or worse.  Then the verdicts and the gate.
+ */
+static int finish(struct comparison *c)
+{
+	struct cmp_line **t = malloc((c->n + 1) * sizeof(*t));
+	int m = 0;
+
+	if (!t)
+		return -1;
+	for (int i = 0; i < c->n; i++)
+		if (!isnan(c->l[i].p))
+			t[m++] = &c->l[i];
+	qsort(t, m, sizeof(*t), cmp_pline);
+	for (int k = m - 1; k >= 0; k--) {
+		double q = fmin(1, t[k]->p * m / (k + 1));
+
+		t[k]->q = k + 1 < m ? fmin(q, t[k + 1]->q) : q;
+	}
+	free(t);
+	for (int i = 0; i < c->n; i++) {
+		verdict(&c->l[i], &c->o);
+		gate(&c->l[i], &c->o);
+		c->gate_failures += c->l[i].gate_failed;
+	}
 	return 0;
 }
 
@@ -283,6 +318,17 @@ static int prov_diff(struct comparison *c, const struct results_doc *da,
 	    prov_line(c, "codec versions", a->codecs, b->codecs) ||
 	    prov_line(c, "host", a->host, b->host))
 		return -1;
+	/* other work on the machine moves time figures: a load average apart by half a CPU or more */
+	if (!isnan(a->load_start[0]) && !isnan(b->load_start[0]) &&
+	    (fabs(a->load_start[0] - b->load_start[0]) >= 0.5 ||
+	     fabs(a->load_end[0] - b->load_end[0]) >= 0.5)) {
+		char la[64], lb[64];
+
+		snprintf(la, sizeof(la), "%.2f..%.2f", a->load_start[0], a->load_end[0]);
+		snprintf(lb, sizeof(lb), "%.2f..%.2f", b->load_start[0], b->load_end[0]);
+		if (prov_line(c, "load average (1 min, start..end; time figures follow it)", la, lb))
+			return -1;
+	}
 	if (!a->has_run || !b->has_run)
 		return 0;
 	snprintf(x, sizeof(x), "%d", a->threads);
@@ -341,7 +387,7 @@ int compare_docs(const struct results_doc *base, const struct results_doc *new_,
 		    !find(o, &base->res, &new_->res.rows[i], true) &&
 		    only(&c->only_new, &c->nonly_new, &new_->res.rows[i]))
 			return -1;
-	return 0;
+	return finish(c);
 }
 
 void compare_free(struct comparison *c)
@@ -410,9 +456,18 @@ static void counts(FILE *f, const struct comparison *c)
 	}
 }
 
+static int tested(const struct comparison *c)
+{
+	int m = 0;
+
+	for (int i = 0; i < c->n; i++)
+		m += !isnan(c->l[i].p);
+	return m;
+}
+
 void compare_table(FILE *f, const struct comparison *c, const char *base, const char *new_)
 {
-	char key[600], ka[32], kb[32], ch[32], ci[64], p[32];
+	char key[600], ka[32], kb[32], ch[32], ci[64], p[32], q[32];
 	int kw = 20, nrow = 0;
 
 	for (int i = 0; i < c->nprov; i++)
@@ -425,10 +480,11 @@ void compare_table(FILE *f, const struct comparison *c, const char *base, const 
 	fprintf(f, "compare %s (BASE) with %s (NEW): %d rows matched, %d only in BASE, %d only "
 		   "in NEW\n", base, new_, nrow, c->nonly_base, c->nonly_new);
 	fprintf(f, "alpha %.3g, minimum effect %.1f%%; change = NEW / BASE - 1 of the medians; "
-		   "interval: bootstrap 95%%; p: Mann-Whitney U over the repeats\n\n",
-		c->o.alpha, c->o.min_effect);
-	fprintf(f, "%-*s %-8s %-10s %10s %10s %8s %-17s %6s  %s\n", kw, "corpus codec allocator",
-		"workload", "figure", "base", "new", "change", "interval", "p", "verdict");
+		   "interval: bootstrap 95%%;\np: Mann-Whitney U over the repeats; q: p adjusted "
+		   "over the %d tested lines (Benjamini-Hochberg), which the verdict uses\n\n",
+		c->o.alpha, c->o.min_effect, tested(c));
+	fprintf(f, "%-*s %-8s %-10s %10s %10s %8s %-17s %6s %6s  %s\n", kw, "corpus codec allocator",
+		"workload", "figure", "base", "new", "change", "interval", "p", "q", "verdict");
 	for (int i = 0; i < c->n; i++) {
 		const struct cmp_line *l = &c->l[i];
 
@@ -440,14 +496,18 @@ void compare_table(FILE *f, const struct comparison *c, const char *base, const 
 			snprintf(ci, sizeof(ci), "%s", "");
 		else
 			snprintf(ci, sizeof(ci), "%+.1f..%+.1f%%", l->ci_lo, l->ci_hi);
-		if (l->exact)
+		if (l->exact) {
 			snprintf(p, sizeof(p), "exact");
-		else if (isnan(l->p))
+			snprintf(q, sizeof(q), "exact");
+		} else if (isnan(l->p)) {
 			snprintf(p, sizeof(p), "-");
-		else
+			snprintf(q, sizeof(q), "-");
+		} else {
 			snprintf(p, sizeof(p), "%.3f", l->p);
-		fprintf(f, "%-*.*s %-8s %-10s %10s %10s %8s %-17s %6s  %s%s\n", kw, kw, key, l->workload,
-			l->figure, ka, kb, ch, ci, p, cmp_verdict_name[l->verdict],
+			snprintf(q, sizeof(q), "%.3f", l->q);
+		}
+		fprintf(f, "%-*.*s %-8s %-10s %10s %10s %8s %-17s %6s %6s  %s%s\n", kw, kw, key,
+			l->workload, l->figure, ka, kb, ch, ci, p, q, cmp_verdict_name[l->verdict],
 			l->gate_failed ? "  GATE" : "");
 	}
 	for (int i = 0; i < c->nonly_base; i++) {
@@ -496,6 +556,8 @@ static void csv_line(FILE *f, const struct cmp_line *l)
 	csv_num(f, l->ci_hi, 3);
 	fputc(',', f);
 	csv_num(f, l->p, 6);
+	fputc(',', f);
+	csv_num(f, l->q, 6);
 	fprintf(f, ",%d,%d,%s,%d,", l->n1, l->n2, cmp_verdict_name[l->verdict], l->gate_failed);
 	results_label(l->a->alloc, label, sizeof(label));
 	csv_field(f, label);
@@ -509,7 +571,8 @@ void compare_csv(FILE *f, const struct comparison *c)
 	for (int i = 0; i < c->nprov; i++)
 		csv_comment(f, "warning: provenance: %s", c->prov[i]);
 	fputs("corpus,codec,allocator,workload,frontend,objects,figure,exact,base,new,change_pct,"
-	      "ci_lo_pct,ci_hi_pct,p_value,n_base,n_new,verdict,gate_failed,label,new_allocator\n", f);
+	      "ci_lo_pct,ci_hi_pct,p_value,q_value,n_base,n_new,verdict,gate_failed,label,"
+	      "new_allocator\n", f);
 	for (int i = 0; i < c->n; i++)
 		csv_line(f, &c->l[i]);
 }
@@ -532,7 +595,7 @@ void compare_settings_csv(FILE *f, const struct comparison *c)
 	      "interval of the throughput change\n", f);
 	fputs("corpus,codec,allocator,label,density_base,density_new,density_change_pct,"
 	      "density_verdict,tput_base,tput_new,tput_change_pct,tput_ci_lo_pct,tput_ci_hi_pct,"
-	      "tput_p_value,tput_verdict\n", f);
+	      "tput_q_value,tput_verdict\n", f);
 	for (int i = 0; i < c->n; i++) {
 		const struct cmp_line *d = setting_fig(c, i, "density"), *t = setting_fig(c, i, "tput");
 
@@ -571,7 +634,7 @@ void compare_settings_csv(FILE *f, const struct comparison *c)
 		fputc(',', f);
 		csv_num(f, t->ci_hi, 3);
 		fputc(',', f);
-		csv_num(f, t->p, 6);
+		csv_num(f, t->q, 6);
 		fprintf(f, ",%s\n", cmp_verdict_name[t->verdict]);
 	}
 }
@@ -620,6 +683,7 @@ void compare_json(FILE *f, const struct comparison *c, const char *base, const c
 		jw_key(&w, "ci_lo_pct"); jw_double(&w, l->ci_lo);
 		jw_key(&w, "ci_hi_pct"); jw_double(&w, l->ci_hi);
 		jw_key(&w, "p_value"); jw_double(&w, l->p);
+		jw_key(&w, "q_value"); jw_double(&w, l->q);
 		jw_key(&w, "n_base"); jw_u64(&w, (uint64_t)l->n1);
 		jw_key(&w, "n_new"); jw_u64(&w, (uint64_t)l->n2);
 		jw_key(&w, "verdict"); jw_str(&w, cmp_verdict_name[l->verdict]);

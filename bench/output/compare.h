@@ -21,14 +21,16 @@
  *
  * A time figure uses every repeat of both sides: the change of the
  * medians, a bootstrap 95 % interval of that change, and the
- * Mann-Whitney U test (stats.h).  Verdicts: "same" when the change is
- * below the minimum effect (or none, for an exact figure); otherwise
- * "better" or "worse" when the change is exact or significant (p < alpha),
- * else "noise".
+ * Mann-Whitney U test (stats.h).  A comparison tests a hundred figures and
+ * more, so a change is significant when its p, adjusted over every tested
+ * line of the comparison (Benjamini-Hochberg: the false discovery rate),
+ * is below alpha.  Verdicts: "same" when the change is below the minimum
+ * effect (or none, for an exact figure); otherwise "better" or "worse" when
+ * the change is exact or significant, else "noise".
  *
  * The gate: a density that falls by more than --max-density-drop percent
  * (exactly, or significantly where repeats differ), or a rate (mops,
- * tput) that falls by more than --max-tput-drop percent with p < alpha,
+ * tput) that falls by more than --max-tput-drop percent significantly,
  * fails the comparison (exit status 1).
  */
 #ifndef ZPB_COMPARE_H
@@ -65,6 +67,7 @@ struct cmp_line {
 	double change;		     /* (new / base - 1) * 100 */
 	double ci_lo, ci_hi;	     /* bootstrap 95 % interval of the change (NAN: none) */
 	double p;		     /* Mann-Whitney U two-sided p (NAN: exact) */
+	double q;		     /* p adjusted over the comparison's tested lines (BH) */
 	int n1, n2;		     /* repeats */
 	enum cmp_verdict verdict;
 	bool gate_failed;

@@ -171,7 +171,7 @@ static int pool_row(struct run_row *dst, const struct run_row *src)
 
 static int merge_rows(struct merge *m, const struct results_doc *d)
 {
-	int dropped = 0, pooled = 0;
+	int pooled = 0;
 
 	for (int i = 0; i < d->res.nrows; i++) {
 		const struct run_row *r = &d->res.rows[i];
@@ -180,19 +180,14 @@ static int merge_rows(struct merge *m, const struct results_doc *d)
 		if (at < 0) {
 			if (add_row(&m->res, r))
 				return -1;
-		} else if (!strcmp(r->alloc, "ideal")) {
-			dropped++;
 		} else {
 			if (pool_row(&m->res.rows[at], r))
 				return -1;
 			pooled++;
 		}
 	}
-	if (dropped && note(m, "%s: %d rows of the ideal bound left out (one per corpus, codec "
-			    "and workload: the first folder's)", d->path, dropped))
-		return -1;
-	if (pooled && note(m, "%s: %d rows are settings already merged from another folder: "
-			   "their repeats are pooled with those", d->path, pooled))
+	if (pooled && note(m, "%s: %d rows are settings (or the ideal bound) already merged from "
+			   "another folder: their repeats are pooled with those", d->path, pooled))
 		return -1;
 	return 0;
 }

@@ -6,10 +6,12 @@
  *  - rows are copied with every repeat (raw counts and latency histograms:
  *    every figure is recomputed, percentiles of pooled repeats from their
  *    summed buckets, never averaged);
- *  - one ideal row per corpus, codec, front end, objects and workload (the
- *    first folder's): each run adds its own, and the bound is the same;
  *  - the same setting in two folders that are not shards of one run is
- *    pooled: its repeats are put together (the report says which);
+ *    pooled: its repeats are put together (the report says which), so
+ *    that runs made one after another on a busy machine give a spread that
+ *    holds the drift between runs; the ideal bound, which every run adds,
+ *    is pooled alike: one ideal row per corpus, codec, front end, objects
+ *    and workload;
  *  - the shards of one run (same plan, results.h) go back into the run's
  *    order, so that ties break as in the whole run; a shard given twice is
  *    refused, a missing one is named;

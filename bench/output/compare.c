@@ -531,6 +531,11 @@ void compare_table(FILE *f, const struct comparison *c, const char *base, const 
 		fprintf(f, "note: with these repeat counts the smallest possible p is %.3f, not "
 			   "below alpha %.3g: no time difference can be called significant; use "
 			   "--repeat 5 or more on both sides\n", c->min_p, c->o.alpha);
+	else if (tested(c) && c->min_p * tested(c) >= c->o.alpha)
+		fprintf(f, "note: the smallest possible p, %.4f, times the %d tested lines is %.2f: a "
+			   "change of a few figures alone cannot be significant, only one most figures "
+			   "share; for more, use more repeats or pool runs made in turn (report)\n",
+			c->min_p, tested(c), c->min_p * tested(c));
 }
 
 static void csv_line(FILE *f, const struct cmp_line *l)

@@ -709,7 +709,7 @@ static void wrap(FILE *f, const char *text, int col, int at)
 		fputc('\n', f);
 		return;
 	}
-	if (at > col) {
+	if (at >= col) { /* no room for a space: the text goes on the next line */
 		fputc('\n', f);
 		at = 0;
 	}
@@ -799,7 +799,7 @@ void opt_usage(const struct zpb_optset *set, char *buf, size_t len)
 		if (op->min == 0)
 			ADD(" [%s]%s", op->arg, op->max > 1 ? "..." : "");
 		else
-			ADD(" %s%s", op->arg, op->max > 1 ? "..." : "");
+			ADD(" %s%s", op->arg, op->max > op->min ? "..." : "");
 	}
 #undef ADD
 }

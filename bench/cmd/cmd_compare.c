@@ -39,9 +39,11 @@ static const struct zpb_opt compare_opts[] = {
 	{ .name = "max-tput-drop", .type = OPT_REAL, .arg = "PCT", .rmin = 0, .rmax = 100,
 	  .off = O(max_tput_drop),
 	  .help = "fail (exit status 1) if a matched row's throughput falls by more than PCT "
-		  "percent with significance (p < --alpha)" },
+		  "percent significantly (q, its p adjusted over the comparison, < --alpha)" },
 	{ .name = "alpha", .type = OPT_REAL, .rmin = 0.0001, .rmax = 0.5, .def = "0.05",
-	  .off = O(alpha), .help = "significance level of the Mann-Whitney U test" },
+	  .off = O(alpha),
+	  .help = "significance level of the Mann-Whitney U test, its p-values adjusted over "
+		  "every tested figure of the comparison (Benjamini-Hochberg)" },
 	{ .name = "min-effect", .type = OPT_REAL, .arg = "PCT", .rmin = 0, .rmax = 1000,
 	  .def = "5", .off = O(min_effect),
 	  .help = "a time figure that changes by less than PCT percent is 'same', whatever p" },

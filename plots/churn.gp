@@ -10,8 +10,8 @@ load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
 cc = dir."/churn.csv"
 pg = haspage(cc)
 pgcol(x) = pg ? column("page_size") : 4096
-pairs = csvlist(cc, "1", pg ? "$1 \"|\" $2 \"|\" $NF" : "$1 \"|\" $2")
-labels = csvlist(cc, "1", pg ? "$(NF-3)" : "$(NF-2)")
+pairs = csvlist(cc, "", "corpus,codec,page_size")
+labels = csvlist(cc, "", "label")
 n = words(pairs)
 if (n == 0) { print "skip: no churn curves"; exit }
 nl = words(labels)
@@ -27,13 +27,14 @@ do for [fmt in "png svg"] {
 	set multiplot layout rows, cols title "Pool pages during churn (lower is better; last step: compaction)"
 	do for [i = 1:n] {
 		p = word(pairs, i)
-		set title sprintf("%s, %s%s", corp(p), codec(p), pagenote(pagesz(p)))
+		P = pagesz(p)
+		set title sprintf("%s, %s%s", corp(p), codec(p), pagenote(P))
 		set xlabel "operations since churn began (frees + stores)"
-		set ylabel sprintf("pool pages (%s)", kib(pagesz(p)))
+		set ylabel sprintf("pool pages (%s)", kib(P))
 		set format x "%.0s%c"
 		set key samplen 4
 		plot for [k = 1:nl] cc using \
-			(strcol("corpus") eq corp(p) && strcol("codec") eq codec(p) && pgcol(0) == pagesz(p) && strcol("label") eq word(labels, k) ? column("op") : NaN):(column("pool_pages")) \
+			(strcol("corpus") eq corp(p) && strcol("codec") eq codec(p) && pgcol(0) == P && strcol("label") eq word(labels, k) ? column("op") : NaN):(column("pool_pages")) \
 			with linespoints lw 1.5 lc rgb color(k) dt dash(k) pt ptype(k) ps 0.9 pi (37 + 7 * k) title word(labels, k)
 	}
 	unset multiplot

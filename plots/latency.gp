@@ -5,18 +5,24 @@
 # results.csv.
 load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
 csv = dir."/results.csv"
-hasfill = words(csvlist(csv, "$4==\"fill\"", "$4")) > 0
-hasload = words(csvlist(csv, "$4==\"load\"", "$4")) > 0
+hasfill = words(csvlist(csv, "workload=fill", "workload")) > 0
+hasload = words(csvlist(csv, "workload=load", "workload")) > 0
 if (!hasfill && !hasload) { print "skip: neither fill nor load ran"; exit }
 hw = hasfill ? "fill" : "load"
 pg = haspage(csv)
 pgcol(x) = pg ? column("page_size") : 4096
-pairs = csvlist(csv, sprintf("$4==\"%s\"", hw), pg ? "$1 \"|\" $2 \"|\" $NF" : "$1 \"|\" $2")
-# the label is the field before the front end, which is the last but the page size
-labels = csvlist(csv, sprintf("$4==\"%s\"", hw), pg ? "$(NF-2)" : "$(NF-1)")
+pairs = csvlist(csv, "workload=".hw, "corpus,codec,page_size")
+labels = csvlist(csv, "workload=".hw, "label")
 n = words(pairs)
 na = words(labels)
 ncol = hasfill + hasload
+# the top of the axis above the largest p99.9 (log scale: a factor), so that
+# no point sits on the border or under the key
+ymax = 1
+do for [w in "store_ns_p999 load_ns_p999"] {
+	vals = csvlist(csv, "", w)
+	do for [k = 1:words(vals)] { v = word(vals, k) + 0; if (v > ymax) { ymax = v } }
+}
 pcts = "p50 p90 p99 p999"
 pname(j) = word("p50 p90 p99 p99.9", j)
 sel(wl, p, k) = strcol("workload") eq wl && strcol("corpus") eq corp(p) && strcol("codec") eq codec(p) && pgcol(0) == pagesz(p) && strcol("label") eq word(labels, k)
@@ -29,11 +35,12 @@ do for [fmt in "png svg"] {
 	set output out."/latency.".fmt
 	set multiplot layout n, ncol title "Allocator-path latency percentiles; lower is better"
 	set logscale y
+	set yrange [*:ymax * 4]
 	set xrange [0.5:na + 0.5]
 	set xtics () rotate by -30 font ",8"
 	do for [k = 1:na] { set xtics add (word(labels, k) k) }
 	set ylabel "latency (ns, log scale)"
-	set key inside top left font ",9"
+	set key inside top left horizontal font ",9"
 	set bmargin 7
 	do for [i = 1:n] {
 		p = word(pairs, i)

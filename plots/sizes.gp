@@ -11,23 +11,21 @@
 load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
 sz = dir."/sizes.csv"
 bd = dir."/bounds.csv"
-rc = dir."/results.csv"
 pgs = haspage(sz)
 pgb = haspage(bd)
-pgr = haspage(rc)
-# panels: "CORPUS|PAGE"
-panels = csvlist(sz, "1", pgs ? "$1 \"|\" $NF" : "$1 \"|4096\"")
-codecs = csvlist(sz, "1", "$2")
+# panels: "CORPUS|PAGE" (older files: "CORPUS|", 4 KiB)
+panels = csvlist(sz, "", "corpus,page_size")
+codecs = csvlist(sz, "", "codec")
 n = words(panels)
 if (n == 0) { print "skip: no compressed sizes"; exit }
 pcorp(p) = fld1(p)
-ppage(p) = fldr(p) + 0
+ppage(p) = pz(num(fldr(p)))
 szpage(x) = pgs ? column("page_size") : 4096
 bdpage(x) = pgb ? column("page_size") : 4096
-# allocators of a page size: how many (the largest index), and their labels in index order
-nbof(P) = system(sprintf("test -f '%s' && grep -v '^#' '%s' | awk -F, 'NR>1 && (%s) == %d {print $(NF-%d)}' | sort -n | tail -1 || echo 0", bd, bd, pgb ? "$NF" : "4096", P, pgb ? 3 : 2)) + 0
-labelsof(P) = csvlist(bd, sprintf("(%s) == %d", pgb ? "$NF" : "4096", P), pgb ? "$(NF-4)" : "$(NF-3)")
-fe = system(sprintf("test -f '%s' && grep -v '^#' '%s' | awk -F, 'NR==2 {print $(NF-%d)}'", rc, rc, pgr ? 1 : 0))
+# the allocators of a page size (their index counts within it) and their labels in index order
+nbof(P) = words(csvlist(bd, pgb ? sprintf("page_size=%d", P) : "", "index"))
+labelsof(P) = csvlist(bd, pgb ? sprintf("page_size=%d", P) : "", "label")
+fe = word(csvlist(dir."/results.csv", "", "frontend")." none", 1)
 zram = (strstrt(fe, "zram") == 1)
 nbmax = 0
 do for [i = 1:n] { k = nbof(ppage(word(panels, i))); if (k > nbmax) { nbmax = k } }

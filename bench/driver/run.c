@@ -62,35 +62,37 @@ int run_add_ideal(struct run_opts *o)
 	return 0;
 }
 
-void run_spec_without_page(const char *spec, char *out, size_t len)
+/* The page sizes every corpus is read at: 1 (each at its own) or --page's. */
+static int nviews(const struct run_opts *o)
 {
-	const char *colon = strchr(spec, ':');
-	size_t n = 0;
-	char sep = ':';
-
-	if (!len)
-		return;
-	out[0] = '\0';
-	n = snprintf(out, len, "%.*s", colon ? (int)(colon - spec) : (int)strlen(spec), spec);
-	for (const char *p = colon; p && *p && n < len;) {
-		const char *key = p + 1, *end = strchr(key, ',');
-		size_t klen = end ? (size_t)(end - key) : strlen(key);
-
-		if (strncmp(key, "page=", 5)) {
-			n += snprintf(out + n, len - n, "%c%.*s", sep, (int)klen, key);
-			sep = ',';
-		}
-		p = end;
-	}
+	return o->npage_sizes ? o->npage_sizes : 1;
 }
 
-void run_label(const char *spec, char *out, size_t len)
+/* The cell of corpus @ci read at its page size @v, codec @k, setting @a. */
+static int cell_of(const struct run_opts *o, int ci, int v, int k, int a)
 {
-	size_t i;
+	return ((ci * nviews(o) + v) * o->ncodecs + k) * o->nallocs + a;
+}
 
-	for (i = 0; spec[i] && i + 1 < len; i++)
-		out[i] = spec[i] == ',' ? ';' : spec[i];
-	out[i] = '\0';
+int run_cells(const struct run_opts *o)
+{
+	const unsigned int pool_wl = (1u << WL_FILL) | (1u << WL_LOAD) | (1u << WL_CHURN);
+	int n = 0;
+
+	if (o->workloads & pool_wl)
+		n += o->ncorpora * nviews(o) * o->ncodecs * o->nallocs;
+	if (o->workloads & (1u << WL_REPLAY))
+		n += o->nallocs;
+	return n;
+}
+
+bool run_cell_mine(const struct run_opts *o, int cell)
+{
+	long total = run_cells(o);
+
+	if (o->nshards <= 1)
+		return true;
+	return cell >= total * o->shard / o->nshards && cell < total * (o->shard + 1) / o->nshards;
 }
 
 /* ---- progress on a terminal ---- */
@@ -136,8 +138,8 @@ static void between_codecs(bool more)
 
 /* ---- results storage ---- */
 
-static struct run_row *add_row(struct run_results *res, const char *corpus, const char *codec,
-			       const char *alloc, enum workload_kind wl, uint32_t page, int nrep)
+struct run_row *run_add_row(struct run_results *res, const char *corpus, const char *codec,
+			    const char *alloc, enum workload_kind wl, int nrep)
 {
 	struct run_row *r;
 
@@ -152,20 +154,19 @@ static struct run_row *add_row(struct run_results *res, const char *corpus, cons
 	}
 	r = &res->rows[res->nrows];
 	memset(r, 0, sizeof(*r));
-	r->rep = calloc(nrep, sizeof(*r->rep));
+	r->rep = calloc(nrep ? nrep : 1, sizeof(*r->rep));
 	if (!r->rep)
 		return NULL;
 	snprintf(r->corpus, sizeof(r->corpus), "%s", corpus);
 	snprintf(r->codec, sizeof(r->codec), "%s", codec);
 	snprintf(r->alloc, sizeof(r->alloc), "%s", alloc);
 	r->wl = wl;
-	r->page_size = page;
 	r->nrep = nrep;
 	res->nrows++;
 	return r;
 }
 
-static int add_bound(struct run_results *res, const char *alloc, const char *kind, uint32_t size)
+int run_add_bound(struct run_results *res, const char *alloc, const char *kind, uint32_t size)
 {
 	struct run_bound *b;
 
@@ -180,10 +181,38 @@ static int add_bound(struct run_results *res, const char *alloc, const char *kin
 	}
 	b = &res->bounds[res->nbounds++];
 	snprintf(b->alloc, sizeof(b->alloc), "%s", alloc);
-	b->page_size = 0; /* set by run_probe_bounds() */
 	b->kind = kind;
 	b->size = size;
+	b->page_size = 0; /* probe_bounds() sets it */
 	return 0;
+}
+
+struct run_sizes *run_add_sizes(struct run_results *res)
+{
+	struct run_sizes *n = realloc(res->sizes, (res->nsizes + 1) * sizeof(*n)), *s;
+
+	if (!n)
+		return NULL;
+	res->sizes = n;
+	s = &res->sizes[res->nsizes++];
+	memset(s, 0, sizeof(*s));
+	return s;
+}
+
+struct curve *run_add_curve(struct run_results *res, const char *corpus, const char *codec,
+			    const char *alloc)
+{
+	struct run_curve *n = realloc(res->curves, (res->ncurves + 1) * sizeof(*n)), *c;
+
+	if (!n)
+		return NULL;
+	res->curves = n;
+	c = &res->curves[res->ncurves++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->corpus, sizeof(c->corpus), "%s", corpus);
+	snprintf(c->codec, sizeof(c->codec), "%s", codec);
+	snprintf(c->alloc, sizeof(c->alloc), "%s", alloc);
+	return &c->c;
 }
 
 /*
@@ -191,7 +220,7 @@ static int add_bound(struct run_results *res, const char *alloc, const char *kin
  * the interface alone: allocate each size once in an empty pool and read
  * how many bytes the allocator reserved for it (zpool_stats.alloc_bytes).
  */
-int run_probe_bounds(const char *spec, struct run_results *res, char *err, size_t errlen)
+static int probe_bounds(const char *spec, struct run_results *res, char *err, size_t errlen)
 {
 	struct zpool *zp = zpool_create(spec, NULL, err, errlen);
 	uint64_t prev = 0;
@@ -211,18 +240,18 @@ int run_probe_bounds(const char *spec, struct run_results *res, char *err, size_
 			break;
 		zpool_get_stats(zp, &st);
 		zpool_free(zp, h);
-		if (prev && st.alloc_bytes != prev && add_bound(res, zp->cfg.spec, "class", s - 1))
+		if (prev && st.alloc_bytes != prev && run_add_bound(res, zp->cfg.spec, "class", s - 1))
 			goto oom;
 		prev = st.alloc_bytes;
 	}
-	if (prev && add_bound(res, zp->cfg.spec, "class", s - 1))
+	if (prev && run_add_bound(res, zp->cfg.spec, "class", s - 1))
 		goto oom;
 	/* no classes worth drawing: a granule under 8 bytes (the ideal bound) */
 	if (res->nbounds - first > 512)
 		res->nbounds = first;
-	if (s <= page && add_bound(res, zp->cfg.spec, "max", s - 1))
+	if (s <= page && run_add_bound(res, zp->cfg.spec, "max", s - 1))
 		goto oom;
-	if (huge && add_bound(res, zp->cfg.spec, "huge", (uint32_t)huge))
+	if (huge && run_add_bound(res, zp->cfg.spec, "huge", (uint32_t)huge))
 		goto oom;
 	for (int i = first; i < res->nbounds; i++)
 		res->bounds[i].page_size = (uint32_t)page;
@@ -236,13 +265,10 @@ oom:
 
 static int record_sizes(struct run_results *res, const struct pageset *ps)
 {
-	struct run_sizes *n = realloc(res->sizes, (res->nsizes + 1) * sizeof(*n)), *s;
+	struct run_sizes *s = run_add_sizes(res);
 
-	if (!n)
+	if (!s)
 		return -1;
-	res->sizes = n;
-	s = &res->sizes[res->nsizes++];
-	memset(s, 0, sizeof(*s));
 	snprintf(s->corpus, sizeof(s->corpus), "%s", ps->corpus->name);
 	snprintf(s->codec, sizeof(s->codec), "%s", ps->codec.name);
 	s->page_size = ps->page;
@@ -263,23 +289,6 @@ static int record_sizes(struct run_results *res, const struct pageset *ps)
 		s->count[b < SIZE_NBUCKETS ? b : SIZE_NBUCKETS - 1]++;
 	}
 	return 0;
-}
-
-static struct curve *new_curve(struct run_results *res, const char *corpus, const char *codec,
-			       const char *alloc, uint32_t page)
-{
-	struct run_curve *n = realloc(res->curves, (res->ncurves + 1) * sizeof(*n)), *c;
-
-	if (!n)
-		return NULL;
-	res->curves = n;
-	c = &res->curves[res->ncurves++];
-	memset(c, 0, sizeof(*c));
-	snprintf(c->corpus, sizeof(c->corpus), "%s", corpus);
-	snprintf(c->codec, sizeof(c->codec), "%s", codec);
-	snprintf(c->alloc, sizeof(c->alloc), "%s", alloc);
-	c->page_size = page;
-	return &c->c;
 }
 
 /* ---- peak resident memory per pool ---- */
@@ -326,17 +335,21 @@ static uint64_t rss_peak(void)
  * @rows[wl] (-1: none) get repeat @rep.  Indexes, not pointers: res->rows
  * moves when it grows (new_curve() and later add_row() calls).
  */
+/* Objects per pool: --objects counts pages of the corpus's size, a view of smaller ones stores the same bytes. */
+static uint64_t pool_objects(const struct run_opts *o, const struct pageset *ps)
+{
+	return o->objects ? o->objects * (ps->corpus->page_size / ps->page) : ps->n;
+}
+
 static int run_pool(const struct run_opts *o, struct run_results *res, const struct pageset *ps,
 		    const char *spec, const int *rows, int rep, char *err, size_t errlen)
 {
-	/* --objects counts pages of the corpus's size: a view of smaller ones stores the same bytes */
-	uint64_t nslots = o->objects ? o->objects * (ps->corpus->page_size / ps->page) : ps->n;
 	struct frontend *fe;
 	struct raw_counts rc;
 	int ret = -1;
 
 	rss_reset();
-	fe = fe_create(&o->fe, spec, ps, nslots, err, errlen);
+	fe = fe_create(&o->fe, spec, ps, pool_objects(o, ps), err, errlen);
 	if (!fe)
 		return -1;
 	if (o->wl.warmup && wl_warmup(fe, &o->wl, err, errlen))
@@ -344,8 +357,11 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 	if (wl_fill(fe, &o->wl, &rc, err, errlen))
 		goto out;
 	rc.peak_rss_bytes = rss_peak();
+	/* the row owns the counts (and their histograms) from here */
 	if (rows[WL_FILL] >= 0)
 		res->rows[rows[WL_FILL]].rep[rep] = rc;
+	else
+		raw_counts_release(&rc);
 	if (o->workloads & (1u << WL_LOAD)) {
 		if (wl_load(fe, &o->wl, &rc, err, errlen))
 			goto out;
@@ -356,11 +372,12 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 		struct curve scratch = { 0 }, *c = &scratch;
 
 		if (rep == 0) {
-			c = new_curve(res, ps->corpus->name, ps->codec.name, fe->zp->cfg.spec, ps->page);
+			c = run_add_curve(res, ps->corpus->name, ps->codec.name, fe->zp->cfg.spec);
 			if (!c) {
 				snprintf(err, errlen, "out of memory");
 				goto out;
 			}
+			res->curves[res->ncurves - 1].page_size = ps->page;
 		}
 		ret = wl_churn(fe, &o->wl, &rc, c, err, errlen);
 		curve_release(&scratch);
@@ -374,78 +391,6 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 out:
 	fe_destroy(fe);
 	return ret;
-}
-
-/* Probe @spec's boundaries once per run (the first time it is used). */
-static int probe_once(const struct run_opts *o, struct run_results *res, const char *spec,
-		      char *err, size_t errlen)
-{
-	if (!o->boundaries)
-		return 0;
-	for (int i = 0; i < res->nbounds; i++)
-		if (!strcmp(res->bounds[i].alloc, spec))
-			return 0;
-	return run_probe_bounds(spec, res, err, errlen);
-}
-
-static int run_replay(const struct run_opts *o, struct run_results *res, struct progress *pg,
-		      char *err, size_t errlen)
-{
-	const char *base = strrchr(o->trace, '/');
-
-	base = base ? base + 1 : o->trace;
-	for (int a = 0; a < o->nallocs; a++) {
-		char spec[ZPOOL_SPEC_MAX];
-		struct run_row *row;
-		struct zpool_config cfg;
-
-		/* the trace's page size decides the pool's, as in `replay` */
-		if (replay_spec_for_trace(o->trace, o->allocs[a], spec, sizeof(spec), err, errlen) ||
-		    zpool_parse_spec(spec, &cfg, err, errlen))
-			return -1;
-		if (probe_once(o, res, cfg.spec, err, errlen))
-			return -1;
-		row = add_row(res, base, "trace", cfg.spec, WL_REPLAY, zpool_cfg_page_size(&cfg),
-			      o->repeat);
-		if (!row)
-			goto oom;
-		for (int rep = 0; rep < o->repeat; rep++) {
-			struct zpool *zp = zpool_create(spec, NULL, err, errlen);
-			struct replay_result rr;
-			struct raw_counts *rc = &row->rep[rep];
-			uint64_t t0;
-
-			if (!zp)
-				return -1;
-			progress_show(pg, cfg.spec);
-			t0 = now_ns();
-			if (replay_trace(o->trace, zp, NULL, &rr, err, errlen)) {
-				zpool_destroy(zp);
-				return -1;
-			}
-			rc->phase_ns = now_ns() - t0;
-			rc->threads = 1;
-			rc->page_size = rr.page_size;
-			rc->pages = rr.stores;
-			rc->stored = rr.objects;
-			rc->compressed_bytes = rr.bytes;
-			rc->rejected = rr.rejected;
-			rc->rej_poor = rr.rejected_enospc;
-			rc->rej_alloc = rr.rejected - rr.rejected_enospc;
-			rc->pool_pages = rr.pool_pages;
-			rc->peak_pages = rr.peak_pages;
-			rc->metadata_bytes = rr.stats.metadata_bytes;
-			rc->straddling = rr.stats.straddling;
-			rc->copy_bytes = rr.stats.copy_bytes;
-			rc->compact_pages_freed = rr.compact_pages_freed;
-			zpool_destroy(zp);
-			pg->done++;
-		}
-	}
-	return 0;
-oom:
-	snprintf(err, errlen, "out of memory");
-	return -1;
 }
 
 int run_spec_for_page(const char *spec, uint32_t page, char *out, size_t outlen, char *err,
@@ -477,32 +422,84 @@ int run_spec_for_page(const char *spec, uint32_t page, char *out, size_t outlen,
 	return 0;
 }
 
-/* Every allocator through the pools of one page set. */
-static int run_pageset(const struct run_opts *o, struct run_results *res, struct pageset *ps,
-		       struct progress *pg, char *err, size_t errlen)
+void run_spec_without_page(const char *spec, char *out, size_t len)
 {
-	for (int a = 0; a < o->nallocs; a++) {
-		char spec[ZPOOL_SPEC_MAX], what[128];
-		int rows[WL_NKINDS];
+	const char *colon = strchr(spec, ':');
+	size_t n = 0;
+	char sep = ':';
 
-		if (run_spec_for_page(o->allocs[a], ps->page, spec, sizeof(spec), err, errlen) ||
-		    probe_once(o, res, spec, err, errlen))
-			return -1;
-		for (int w = 0; w < WL_NKINDS; w++) {
-			rows[w] = -1;
-			if (w == WL_REPLAY || !(o->workloads & (1u << w)))
-				continue;
-			if (!add_row(res, ps->corpus->name, ps->codec.name, spec, w, ps->page,
-				     o->repeat))
-				goto oom;
-			rows[w] = res->nrows - 1;
+	if (!len)
+		return;
+	out[0] = '\0';
+	n = snprintf(out, len, "%.*s", colon ? (int)(colon - spec) : (int)strlen(spec), spec);
+	for (const char *p = colon; p && *p && n < len;) {
+		const char *key = p + 1, *end = strchr(key, ',');
+		size_t klen = end ? (size_t)(end - key) : strlen(key);
+
+		if (strncmp(key, "page=", 5)) {
+			n += snprintf(out + n, len - n, "%c%.*s", sep, (int)klen, key);
+			sep = ',';
 		}
+		p = end;
+	}
+}
+
+/* Probe @spec's boundaries once per run (the first time a cell of this shard uses it). */
+static int probe_once(const struct run_opts *o, struct run_results *res, const char *spec,
+		      char *err, size_t errlen)
+{
+	if (!o->boundaries)
+		return 0;
+	for (int i = 0; i < res->nbounds; i++)
+		if (!strcmp(res->bounds[i].alloc, spec))
+			return 0;
+	return probe_bounds(spec, res, err, errlen);
+}
+
+static int run_replay(const struct run_opts *o, struct run_results *res, struct progress *pg,
+		      int cell0, char *err, size_t errlen)
+{
+	const char *base = strrchr(o->trace, '/');
+	char sha[65];
+
+	base = base ? base + 1 : o->trace;
+	replay_trace_sha256(o->trace, sha);
+	for (int a = 0; a < o->nallocs; a++) {
+		char spec[ZPOOL_SPEC_MAX];
+		struct run_row *row;
+		struct zpool_config cfg;
+
+		if (!run_cell_mine(o, cell0 + a))
+			continue;
+		/* the trace's page size decides the pool's, as in `replay` */
+		if (replay_spec_for_trace(o->trace, o->allocs[a], spec, sizeof(spec), err, errlen) ||
+		    zpool_parse_spec(spec, &cfg, err, errlen) ||
+		    probe_once(o, res, cfg.spec, err, errlen))
+			return -1;
+		row = run_add_row(res, base, "trace", cfg.spec, WL_REPLAY, o->repeat);
+		if (!row)
+			goto oom;
+		snprintf(row->sha256, sizeof(row->sha256), "%s", sha);
+		snprintf(row->frontend, sizeof(row->frontend), "none");
+		row->cell = cell0 + a;
+		row->page_size = (uint32_t)zpool_cfg_page_size(&cfg);
 		for (int rep = 0; rep < o->repeat; rep++) {
-			snprintf(what, sizeof(what), "%.40s %.20s %.60s", ps->corpus->name,
-				 ps->codec.name, spec);
-			progress_show(pg, what);
-			if (run_pool(o, res, ps, spec, rows, rep, err, errlen))
+			struct zpool *zp = zpool_create(spec, NULL, err, errlen);
+			struct replay_result rr;
+			struct raw_counts *rc = &row->rep[rep];
+			uint64_t t0;
+
+			if (!zp)
 				return -1;
+			progress_show(pg, cfg.spec);
+			t0 = now_ns();
+			if (replay_trace(o->trace, zp, NULL, &rr, err, errlen)) {
+				zpool_destroy(zp);
+				return -1;
+			}
+			replay_counts(&rr, rc);
+			rc->phase_ns = now_ns() - t0;
+			zpool_destroy(zp);
 			pg->done++;
 		}
 	}
@@ -512,26 +509,38 @@ oom:
 	return -1;
 }
 
-/* Corpus @c read as pages of @page bytes, compressed with @codec, through every allocator. */
-static int run_codec(const struct run_opts *o, struct run_results *res, const struct corpus *c,
-		     uint32_t page, const struct codec *codec, int cthreads, struct progress *pg,
-		     char *err, size_t errlen)
+/* Does this shard run any cell of corpus @ci (at page size @v and codec @k; -1: any)? */
+static bool pair_mine(const struct run_opts *o, int ci, int v, int k)
 {
-	struct pageset ps;
-	char what[128];
-	int ret;
+	for (int vv = v < 0 ? 0 : v; vv < (v < 0 ? nviews(o) : v + 1); vv++)
+		for (int kk = k < 0 ? 0 : k; kk < (k < 0 ? o->ncodecs : k + 1); kk++)
+			for (int a = 0; a < o->nallocs; a++)
+				if (run_cell_mine(o, cell_of(o, ci, vv, kk, a)))
+					return true;
+	return false;
+}
 
-	snprintf(what, sizeof(what), "compressing %.60s with %.30s", c->name, codec->name);
-	progress_show(pg, what);
-	if (pageset_open_view(&ps, c, page, codec, cthreads, o->ccache, err, errlen))
-		return -1;
-	ret = record_sizes(res, &ps);
-	if (ret)
-		snprintf(err, errlen, "out of memory");
-	else
-		ret = run_pageset(o, res, &ps, pg, err, errlen);
-	pageset_free(&ps);
-	return ret;
+/* The rows of one cell (one per pool workload asked for) into @rows. */
+static int cell_rows(const struct run_opts *o, struct run_results *res, const struct corpus *c,
+		     const struct pageset *ps, const char *spec, int cell, int *rows)
+{
+	for (int w = 0; w < WL_NKINDS; w++) {
+		struct run_row *r;
+
+		rows[w] = -1;
+		if (w == WL_REPLAY || !(o->workloads & (1u << w)))
+			continue;
+		r = run_add_row(res, c->name, ps->codec.name, spec, w, o->repeat);
+		if (!r)
+			return -1;
+		snprintf(r->sha256, sizeof(r->sha256), "%s", c->sha256);
+		snprintf(r->frontend, sizeof(r->frontend), "%s", o->fe.spec);
+		r->objects = pool_objects(o, ps);
+		r->page_size = ps->page;
+		r->cell = cell;
+		rows[w] = res->nrows - 1;
+	}
+	return 0;
 }
 
 /* The page sizes corpus @c is read at: its own, or the run's. */
@@ -545,20 +554,80 @@ static int views_of(const struct run_opts *o, const struct corpus *c, uint32_t *
 	return o->npage_sizes;
 }
 
+/*
+ * Corpus @ci read as pages of @page bytes (its view @v), compressed with
+ * codec @k, through every setting of this shard: the rows of every setting
+ * first, then the repeats round robin.
+ */
+static int run_codec(const struct run_opts *o, struct run_results *res, const struct corpus *c,
+		     int ci, int v, uint32_t page, int k, int cthreads, struct progress *pg,
+		     char *err, size_t errlen)
+{
+	static int rowsof[RUN_MAX_ALLOCS][WL_NKINDS];
+	static char specs[RUN_MAX_ALLOCS][ZPOOL_SPEC_MAX];
+	struct pageset ps;
+	char what[128];
+	int ret = -1;
+
+	snprintf(what, sizeof(what), "compressing %.60s with %.30s", c->name, o->codecs[k].name);
+	progress_show(pg, what);
+	if (pageset_open_view(&ps, c, page, &o->codecs[k], cthreads, o->ccache, err, errlen))
+		return -1;
+	if (record_sizes(res, &ps))
+		goto oom;
+	for (int a = 0; a < o->nallocs; a++) {
+		int cell = cell_of(o, ci, v, k, a);
+
+		rowsof[a][WL_FILL] = -2; /* not this shard's */
+		if (!run_cell_mine(o, cell))
+			continue;
+		if (run_spec_for_page(o->allocs[a], page, specs[a], sizeof(specs[a]), err, errlen) ||
+		    probe_once(o, res, specs[a], err, errlen))
+			goto out;
+		if (cell_rows(o, res, c, &ps, specs[a], cell, rowsof[a]))
+			goto oom;
+	}
+	/*
+	 * Repeat after repeat over all settings, each starting one further:
+	 * the drift of a shared machine spreads over the repeats of every
+	 * setting alike, and the spread over repeats shows it.
+	 */
+	for (int rep = 0; rep < o->repeat; rep++) {
+		for (int j = 0; j < o->nallocs; j++) {
+			int a = (j + rep) % o->nallocs;
+
+			if (rowsof[a][WL_FILL] == -2)
+				continue;
+			snprintf(what, sizeof(what), "%.40s %.20s %.60s", c->name, ps.codec.name,
+				 specs[a]);
+			progress_show(pg, what);
+			if (run_pool(o, res, &ps, specs[a], rowsof[a], rep, err, errlen))
+				goto out;
+			pg->done++;
+		}
+	}
+	ret = 0;
+	goto out;
+oom:
+	snprintf(err, errlen, "out of memory");
+out:
+	pageset_free(&ps);
+	return ret;
+}
+
 int run_execute(const struct run_opts *o, struct run_results *res, char *err, size_t errlen)
 {
 	const unsigned int pool_wl = (1u << WL_FILL) | (1u << WL_LOAD) | (1u << WL_CHURN);
 	struct progress pg = { .on = progress_enabled() };
 	int cthreads = o->compress_threads > 0 ? o->compress_threads : online_cpus();
-	int nviews = o->npage_sizes ? o->npage_sizes : 1;
+	int replay0 = (o->workloads & pool_wl) ? o->ncorpora * nviews(o) * o->ncodecs * o->nallocs
+					       : 0;
 	uint64_t t0 = now_ns();
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
-	if (o->workloads & pool_wl)
-		pg.total += (uint64_t)o->ncorpora * nviews * o->ncodecs * o->nallocs * o->repeat;
-	if (o->workloads & (1u << WL_REPLAY))
-		pg.total += (uint64_t)o->nallocs * o->repeat;
+	for (int cell = 0; cell < run_cells(o); cell++)
+		pg.total += run_cell_mine(o, cell) ? (uint64_t)o->repeat : 0;
 
 	for (int ci = 0; ci < o->ncorpora && (o->workloads & pool_wl); ci++) {
 		struct corpus corpus;
@@ -572,6 +641,10 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 		} else if (corpus_open(&corpus, o->corpora[ci], err, errlen)) {
 			goto out;
 		}
+		if (!pair_mine(o, ci, -1, -1)) {
+			corpus_close(&corpus);
+			continue;
+		}
 		snprintf(info->name, sizeof(info->name), "%s", corpus.name);
 		snprintf(info->path, sizeof(info->path), "%s", corpus.path);
 		snprintf(info->sha256, sizeof(info->sha256), "%s", corpus.sha256);
@@ -582,8 +655,10 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 		nv = views_of(o, &corpus, views);
 		for (int v = 0; v < nv; v++) {
 			for (int k = 0; k < o->ncodecs; k++) {
-				if (run_codec(o, res, &corpus, views[v], &o->codecs[k], cthreads, &pg,
-					      err, errlen)) {
+				if (!pair_mine(o, ci, v, k))
+					continue;
+				if (run_codec(o, res, &corpus, ci, v, views[v], k, cthreads, &pg, err,
+					      errlen)) {
 					corpus_close(&corpus);
 					goto out;
 				}
@@ -592,7 +667,7 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 		}
 		corpus_close(&corpus);
 	}
-	if ((o->workloads & (1u << WL_REPLAY)) && run_replay(o, res, &pg, err, errlen))
+	if ((o->workloads & (1u << WL_REPLAY)) && run_replay(o, res, &pg, replay0, err, errlen))
 		goto out;
 	ret = 0;
 out:
@@ -603,8 +678,12 @@ out:
 
 void run_results_free(struct run_results *res)
 {
-	for (int i = 0; i < res->nrows; i++)
+	for (int i = 0; i < res->nrows; i++) {
+		for (int k = 0; res->rows[i].rep && k < res->rows[i].nrep; k++)
+			raw_counts_release(&res->rows[i].rep[k]);
 		free(res->rows[i].rep);
+		free(res->rows[i].values);
+	}
 	free(res->rows);
 	for (int i = 0; i < res->ncurves; i++)
 		curve_release(&res->curves[i].c);

@@ -18,7 +18,7 @@ static const struct run_row *row_at(const struct run_results *res, const char *c
 	for (int i = 0; i < res->nrows; i++) {
 		const struct run_row *r = &res->rows[i];
 
-		if (r->wl == WL_REPLAY || r->page_size != page || strcmp(r->corpus, corpus) ||
+		if (r->wl == WL_REPLAY || run_row_page(r) != page || strcmp(r->corpus, corpus) ||
 		    strcmp(r->codec, codec))
 			continue;
 		run_spec_without_page(r->alloc, b, sizeof(b));
@@ -40,13 +40,13 @@ static int sizes_of(const struct run_results *res, const char *corpus, const cha
 
 		if (r->wl == WL_REPLAY || strcmp(r->corpus, corpus) || strcmp(r->codec, codec))
 			continue;
-		for (k = 0; k < n && out[k] != r->page_size; k++)
+		for (k = 0; k < n && out[k] != run_row_page(r); k++)
 			;
 		if (k < n || n == max)
 			continue;
-		for (k = n++; k > 0 && out[k - 1] > r->page_size; k--)
+		for (k = n++; k > 0 && out[k - 1] > run_row_page(r); k--)
 			out[k] = out[k - 1];
-		out[k] = r->page_size;
+		out[k] = run_row_page(r);
 	}
 	return n;
 }
@@ -167,7 +167,7 @@ static void compare(FILE *f, const struct run_results *res, const char *corpus, 
 		const struct run_row *r0 = &res->rows[i], *r1, *dup;
 		double a[4], b[4];
 
-		if (r0->wl == WL_REPLAY || r0->page_size != p0 || strcmp(r0->corpus, corpus) ||
+		if (r0->wl == WL_REPLAY || run_row_page(r0) != p0 || strcmp(r0->corpus, corpus) ||
 		    strcmp(r0->codec, codec))
 			continue;
 		run_spec_without_page(r0->alloc, base, sizeof(base));

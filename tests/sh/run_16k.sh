@@ -5,8 +5,9 @@
 # again gives the same bytes; every allocator (zblock included) fills, loads
 # and churns 16 KiB pages through zram and zswap, every load checked against
 # its page; a run at 4K,16K gives rows at both page sizes, the page_size
-# column, report.md's comparison and figures per page size; ./run.sh --page
-# 16k and --page both work out of the box.
+# column, report.md's comparison and figures per page size, all of which
+# `report` reads back unchanged; ./run.sh --page 16k and --page both work
+# out of the box.
 set -u
 : "${ZPB:?}"
 cd "$(dirname "$0")/../.."
@@ -83,6 +84,15 @@ if command -v gnuplot > /dev/null; then
 	grep -q "zblock:page=16384" "$d/both/sizes.svg" || fail "sizes.svg lacks zblock's 16 KiB slots"
 	grep -q "zblock:page=16384" "$d/both/churn.svg" || fail "churn.svg lacks zblock at 16 KiB"
 fi
+
+# read back and merged by `report`: the page sizes survive, every file the same
+"$ZPB" report "$d/both" --out "$d/merged" > /dev/null 2> "$d/err" || fail "report: $(cat "$d/err")"
+for f in results sizes bounds churn; do
+	grep -v '^#' "$d/both/$f.csv" > "$d/a.csv"
+	grep -v '^#' "$d/merged/$f.csv" > "$d/b.csv"
+	cmp -s "$d/a.csv" "$d/b.csv" || fail "report changed $f.csv of a run at two page sizes"
+done
+grep -q "^## 4 KiB against 16 KiB pages" "$d/merged/report.md" || fail "the merged report does not compare the page sizes"
 
 # ./run.sh: zblock in the matrix; --page 16k and --page both on the shipped corpus
 export ZPB_RESULTS="$d/results" ZPB_CODECS=lz4 ZPB_OBJECTS=800 ZPB_RUN_ARGS="--no-plots --quiet --ccache $d/cc"

@@ -235,9 +235,12 @@ TEST(fe16k_workloads_verify)
 	fe = fe_create(&cfg, "zsmalloc:chain=4,page=16384", &ps, 600, err, sizeof(err));
 	CHECK(fe);
 	CHECK(!wl_fill(fe, &p, &r, err, sizeof(err)));
+	raw_counts_release(&r); /* the counts own their latency histograms */
 	CHECK_EQ(r.stored + r.same_filled, 600);
 	CHECK(!wl_load(fe, &p, &r, err, sizeof(err)));
+	raw_counts_release(&r);
 	CHECK(!wl_churn(fe, &p, &r, &curve, err, sizeof(err)));
+	raw_counts_release(&r);
 	CHECK(curve.n > 2);
 	CHECK(r.pool_pages > 0 && r.page_size == P16);
 	curve_release(&curve);

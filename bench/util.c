@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -279,6 +280,62 @@ int zpb_exe_dir(char *buf, size_t len)
 		return -1;
 	*slash = '\0';
 	snprintf(buf, len, "%s", exe);
+	return 0;
+}
+
+/* 0 if @dir/@file exists (a regular file, or anything when @file is NULL). */
+static int has_file(const char *dir, const char *file)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	if (snprintf(p, sizeof(p), "%s%s%s", dir, file ? "/" : "", file ? file : "") >=
+	    (int)sizeof(p))
+		return -1;
+	return stat(p, &st) || (file && !S_ISREG(st.st_mode)) ? -1 : 0;
+}
+
+/* @out = the first of exe/@a, exe/@b holding @marker; else "exe/@a or exe/@b". */
+static int first_of(const char *a, const char *b, const char *marker, char *out, size_t len)
+{
+	char exe[PATH_MAX];
+
+	if (zpb_exe_dir(exe, sizeof(exe))) {
+		snprintf(out, len, "(the program's own folder is unknown: no /proc/self/exe)");
+		return -1;
+	}
+	for (int i = 0; i < 2; i++) {
+		char p[PATH_MAX], real[PATH_MAX];
+
+		if (snprintf(p, sizeof(p), "%s/%s", exe, i ? b : a) >= (int)sizeof(p) ||
+		    has_file(p, marker))
+			continue;
+		/* "/usr/local/share/zpoolbench/plots", not ".../bin/../share/..." */
+		snprintf(out, len, "%s", realpath(p, real) ? real : p);
+		return 0;
+	}
+	snprintf(out, len, "%s/%s or %s/%s", exe, a, exe, b);
+	return -1;
+}
+
+int zpb_data_dir(const char *installed, const char *tree, const char *marker, char *out,
+		 size_t len)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	snprintf(a, sizeof(a), "../share/zpoolbench/%s", installed);
+	snprintf(b, sizeof(b), "../%s", tree);
+	return first_of(a, b, marker, out, len);
+}
+
+int zpb_helper(const char *name, char *out, size_t len)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	snprintf(a, sizeof(a), "%s", name);
+	snprintf(b, sizeof(b), "../libexec/zpoolbench/%s", name);
+	if (first_of(a, b, NULL, out, len))
+		return -1;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
  * ratios to 'ideal' and (--kernel) to the kernel's zram write path.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@
 #include "zpool.h"
 
 #define MAX_SPECS 32
-#define DEFAULT_CORPUS "corpora/default.pages.zst"
+#define DEFAULT_CORPUS "default.pages.zst" /* in corpora/ (share/zpoolbench/corpora installed) */
 #define MAX_REPS 1000
 
 /*
@@ -71,8 +72,8 @@ static const struct zpb_opt bench_opts[] = {
 	{ .name = "corpus", .type = OPT_STRING, .arg = "FILE", .off = O(corpus),
 	  .flags = OPT_IN | OPT_CORPUS,
 	  .help = "a page corpus (NAME.pages or NAME.pages.zst, with its manifest if there is "
-		  "one); same-filled pages are left out.  Without --trace or --corpus: "
-		  DEFAULT_CORPUS " when present" },
+		  "one); same-filled pages are left out.  Without --trace or --corpus: the bundled "
+		  "corpus, corpora/" DEFAULT_CORPUS " (share/zpoolbench/corpora when installed)" },
 	{ .name = "codec", .type = OPT_STRING, .arg = "SPEC", .def = "lz4", .off = O(codec),
 	  .help = "the codec (see 'zpoolbench run --help')" },
 	{ .name = "alloc", .type = OPT_LIST, .arg = "SPEC,...", .off = O(alloc),
@@ -413,15 +414,20 @@ static int bench_main(void *opts, int argc, char **argv)
 	struct codec codec;
 	struct codec_ctx *cx = NULL;
 	struct mb_set set = { 0 };
-	char err[1024];
+	char err[1024], bundled[PATH_MAX + 32];
 	uint32_t cap = MB_PAGE;
 	int n, ideal, peer = -1, ret = 1;
 
 	(void)argc;
 	(void)argv;
 	mb_set_clock(args->clock == 1);
-	if (!trace && !corpus && !access(DEFAULT_CORPUS, R_OK))
-		corpus = DEFAULT_CORPUS; /* what `make bench` uses */
+	if (!trace && !corpus && !zpb_data_dir("corpora", "corpora", DEFAULT_CORPUS, bundled,
+						 sizeof(bundled))) {
+		/* what `make bench` uses */
+		snprintf(bundled + strlen(bundled), sizeof(bundled) - strlen(bundled),
+			 "/" DEFAULT_CORPUS);
+		corpus = bundled;
+	}
 	if (!trace == !corpus) {
 		zpb_err("bench: give one of --trace FILE or --corpus FILE; see 'zpoolbench bench "
 			"--help'");

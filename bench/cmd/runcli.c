@@ -3,6 +3,7 @@
  * runcli.c - see runcli.h.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -222,7 +223,13 @@ int runcli_parse(struct runcli *c, const struct runcli_args *a, bool sweep)
 	if ((ret = workloads(c, a)))
 		return ret;
 	if ((c->o.workloads & ~(1u << WL_REPLAY)) && !c->o.ncorpora) {
-		zpb_err("%s: --corpus FILE is required; see 'zpoolbench %s --help'", c->cmd, c->cmd);
+		char bundled[PATH_MAX];
+
+		if (zpb_data_dir("corpora", "corpora", "default.pages.zst", bundled, sizeof(bundled)))
+			bundled[0] = '\0';
+		zpb_err("%s: --corpus FILE is required%s%s%s; see 'zpoolbench %s --help'", c->cmd,
+			*bundled ? " (the bundled one is " : "", bundled,
+			*bundled ? "/default.pages.zst)" : "", c->cmd);
 		return 2;
 	}
 	if (!c->out && c->format == FMT_TABLE) {

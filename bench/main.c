@@ -12,6 +12,7 @@
 
 #include "afile.h"
 #include "cmd.h"
+#include "cmd/manpage.h"
 #include "corpus/corpus.h"
 #include "opt.h"
 #include "util.h"
@@ -43,17 +44,6 @@ const struct zpb_cmd *const *zpb_cmds(int *n)
 	return cmds;
 }
 
-struct zpb_optset zpb_cmd_optset(const struct zpb_cmd *cmd)
-{
-	static const struct zpb_opt none[] = { { .name = NULL } };
-
-	return (struct zpb_optset){ .cmd = cmd->name,
-				    .about = cmd->about,
-				    .opts = cmd->opts ? cmd->opts : none,
-				    .operand = cmd->operand,
-				    .help_extra = cmd->help_extra };
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: zpoolbench COMMAND [OPTION]...\n\n"
@@ -63,6 +53,7 @@ static void usage(FILE *f)
 		fprintf(f, "  %-18s %s\n", cmds[i]->name, cmds[i]->summary);
 	fprintf(f, "\n  zpoolbench COMMAND --help   options of one command\n"
 		   "  zpoolbench help --options  every option of every command, one per line\n"
+		   "  zpoolbench help --man      the manual page zpoolbench(1), in roff\n"
 		   "  zpoolbench -V, --version\n");
 }
 
@@ -219,6 +210,10 @@ static int help_main(int argc, char **argv)
 	}
 	if (!strcmp(argv[2], "--options"))
 		return dump_options();
+	if (!strcmp(argv[2], "--man")) {
+		manpage_write(stdout, cmds, ncmds);
+		return 0;
+	}
 	/* `zpoolbench help run` is `zpoolbench run --help` */
 	cmd = find_cmd(argc - 2, argv + 2, &words);
 	if (cmd) {

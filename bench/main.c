@@ -67,7 +67,9 @@ static const char *type_name(enum opt_type t)
 
 /*
  * One line per option, tab-separated: command, --name, -alias or "",
- * type, value name, flags (comma-separated), values or range, default.
+ * type, value name, flags (comma-separated), values ("a|b|c": the choices
+ * of an enum, the items of a list) or range, default; and a line per
+ * command with operands: command, NAME, "", "operand", NAME, flags, count.
  * The table for generated man pages and completions.  Every table is
  * checked first (opt_table_check): a broken one is exit status 1.
  */
@@ -103,12 +105,14 @@ static int dump_options(void)
 			printf("%s\t--%s\t%s\t%s\t%s\t%s\t%s\t%s\n", set.cmd, o->name, alias,
 			       type_name(o->type),
 			       o->arg ? o->arg : "", flags,
-			       o->type == OPT_ENUM ? o->values : range, o->def ? o->def : "");
+			       o->values ? o->values : range, o->def ? o->def : "");
 		}
 		if (set.operand)
-			printf("%s\t%s\t\toperand\t%s\t%s\t%d..%d\t\n", set.cmd, set.operand->arg,
-			       set.operand->arg, set.operand->flags & OPT_IN ? "in" : "",
-			       set.operand->min, set.operand->max);
+			printf("%s\t%s\t\toperand\t%s\t%s%s\t%d..%d\t\n", set.cmd,
+			       set.operand->arg, set.operand->arg,
+			       set.operand->flags & OPT_IN ? "in" : "",
+			       set.operand->flags & OPT_CORPUS ? ",corpus" : "", set.operand->min,
+			       set.operand->max);
 	}
 	return 0;
 }

@@ -10,7 +10,9 @@
  *	type		what the value is, and so where it goes (below)
  *	arg		the value's name in --help ("FILE", "N", "SPEC,...")
  *	min, max	the range of INT, SIZE, DURATION (ms) and INTLIST items
- *	values		ENUM: "a|b|c", optionally ";old=new" hidden aliases
+ *	values		ENUM: "a|b|c", optionally ";old=new" hidden aliases;
+ *			LIST: the items a list may hold, "a|b|c" (not checked
+ *			here: for `help --options`, the completion)
  *	def		the default, written as a user would type it; it goes
  *			through the same conversion as a typed value, and
  *			--help shows it

@@ -50,6 +50,7 @@ static int alloc_nonempty(const char *val, char *why, size_t len)
 	{ .name = "codec", .type = OPT_LIST, .arg = "LIST", .def = "lz4:1,zstd:3",              \
 	  .off = O(codec), .help = "codecs (below)" },                                          \
 	{ .name = "workload", .type = OPT_LIST, .arg = "LIST", .off = O(workload),              \
+	  .values = "fill|load|churn|replay",                                                   \
 	  .help = "fill, load, churn, replay (default fill,load,churn; replay too with "        \
 		  "--trace)" },                                                                  \
 	{ .name = "trace", .type = OPT_STRING, .arg = "T", .off = O(trace), .flags = OPT_IN,    \

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "util.h"
 
 volatile int zpb_interrupted;
@@ -31,6 +32,7 @@ void zpb_err(const char *fmt, ...)
 	for (char *c = buf; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';
+	progress_clear_line(); /* the message does not run into a progress bar */
 	fprintf(stderr, "zpoolbench: %s\n", buf);
 }
 

@@ -19,6 +19,7 @@
 #include "driver/microbench.h"
 #include "json.h"
 #include "output/results.h"
+#include "progress.h"
 #include "util.h"
 #include "zpool.h"
 
@@ -60,7 +61,7 @@ enum { FMT_TABLE, FMT_CSV, FMT_JSON };
 struct bench_args {
 	const char *trace, *corpus, *codec, *alloc;
 	uint64_t objects, repeat, seed;
-	int clock, quick, kernel, format;
+	int clock, quick, kernel, format, progress;
 };
 
 #define O(f) offsetof(struct bench_args, f)
@@ -95,6 +96,9 @@ static const struct zpb_opt bench_opts[] = {
 		  "unused; the device is reset afterwards)" },
 	{ .name = "format", .type = OPT_ENUM, .values = "table|csv|json", .def = "table",
 	  .off = O(format), .help = "the results on stdout as a table, CSV or JSON" },
+	{ .name = "progress", .type = OPT_FLAG, .off = O(progress),
+	  .help = "when standard error is not a terminal, a progress line every few seconds "
+		  "(on a terminal a progress bar is always drawn)" },
 	{ .name = NULL },
 };
 
@@ -544,6 +548,8 @@ static int bench_main(void *opts, int argc, char **argv)
 		}
 	}
 
+	progress_setup("bench", args->progress);
+	progress_start(reps * ((uint64_t)n * MB_NPHASES + (k.on ? 1 : 0)) * set.n);
 	for (uint64_t r = 0; r < reps; r++) {
 		int slots = n + (k.on ? 1 : 0);
 
@@ -552,12 +558,12 @@ static int bench_main(void *opts, int argc, char **argv)
 			int i = (int)((j + r) % slots);
 			double ns[MB_NPHASES];
 
-			if (progress_enabled())
-				fprintf(stderr, "\rrepetition %" PRIu64 "/%" PRIu64 " %-30s", r + 1,
-					reps, i < n ? a[i].spec : "kernel zram0");
+			progress_what("repetition %" PRIu64 " of %" PRIu64 ": %s", r + 1, reps,
+				      i < n ? a[i].spec : "kernel zram0");
 			if (i == n) {
 				if (kernel_rep(&k, &set, (int)r))
 					goto out;
+				progress_add(set.n);
 				continue;
 			}
 			if (mb_run(&a[i].pool, &set, cx, ns, err, sizeof(err))) {
@@ -570,8 +576,7 @@ static int bench_main(void *opts, int argc, char **argv)
 				goto out;
 		}
 	}
-	if (progress_enabled())
-		fprintf(stderr, "\r%60s\r", "");
+	progress_stop();
 	/* zram0 is reset before anything is printed: a reader that stops early cannot keep it */
 	if (k.on)
 		kc_zram_close();
@@ -583,6 +588,7 @@ static int bench_main(void *opts, int argc, char **argv)
 		print_table(a, n, ideal, &set, codec.name, (int)reps, &k, peer);
 	ret = 0;
 out:
+	progress_stop();
 	if (k.on)
 		kc_zram_close();
 	for (int i = 0; i < n; i++) {

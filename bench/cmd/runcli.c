@@ -14,6 +14,7 @@
 #include "cmd/speccheck.h"
 #include "corpus/corpus.h"
 #include "output/provenance.h"
+#include "progress.h"
 #include "util.h"
 
 #define O(f) offsetof(struct runcli_args, f)
@@ -90,7 +91,10 @@ static int alloc_nonempty(const char *val, char *why, size_t len)
 	  .help = "compression cache folder (default $ZPB_CCACHE_DIR, else "                    \
 		  "$XDG_CACHE_HOME/zpoolbench, else ~/.cache/zpoolbench)" },                     \
 	{ .name = "quiet", .type = OPT_FLAG, .off = O(quiet),                                   \
-	  .help = "no summary table on stdout" }
+	  .help = "no summary table on stdout" },                                                \
+	{ .name = "progress", .type = OPT_FLAG, .off = O(progress),                             \
+	  .help = "when standard error is not a terminal, a progress line every few seconds "    \
+		  "(on a terminal a progress bar is always drawn)" }
 
 const struct zpb_opt runcli_run_opts[] = {
 	RUNCLI_OPTS,
@@ -217,6 +221,7 @@ int runcli_parse(struct runcli *c, const struct runcli_args *a, bool sweep)
 	int ret;
 
 	defaults(c, a, sweep);
+	progress_setup(c->cmd, a->progress);
 	for (int i = 0; i < a->alloc.n; i++)
 		if ((ret = alloc_list_add(c->cmd, c->o.allocs, &c->o.nallocs, RUN_MAX_ALLOCS,
 					  a->alloc.v[i])))

@@ -46,6 +46,12 @@ struct zcheck;
 int replay_trace_checked(const char *trace_path, struct zcheck *zc, FILE *traj,
 			 struct replay_result *res, char *err, size_t errlen);
 
+/*
+ * About how many operations @trace_path holds (its lines), for a progress
+ * display: 0 when that is unknown (standard input, a pipe).
+ */
+uint64_t replay_estimate(const char *trace_path);
+
 /* density = live bytes / (pool bytes + metadata bytes); 0 for an empty pool */
 double replay_density(const struct replay_result *res);
 

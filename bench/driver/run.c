@@ -13,6 +13,7 @@
 #include "driver/pageset.h"
 #include "driver/replay.h"
 #include "driver/run.h"
+#include "progress.h"
 #include "util.h"
 
 int run_parse_workloads(const char *list, unsigned int *mask, char *err, size_t errlen)
@@ -66,32 +67,37 @@ void run_label(const char *spec, char *out, size_t len)
 	out[i] = '\0';
 }
 
-/* ---- progress on a terminal ---- */
+/* ---- progress ---- */
 
-struct progress {
-	bool on;
-	uint64_t done, total, t0;
-};
-
-static void progress_show(struct progress *p, const char *what)
+/* Operations of one pool: warm-up (fill, empty), fill, load, churn (frees, stores, a check). */
+static uint64_t pool_ops(const struct run_opts *o, uint64_t slots)
 {
-	char bar[31];
-	int fill;
+	uint64_t n = slots;
 
-	if (!p->on || !p->total)
-		return;
-	fill = (int)(30 * p->done / p->total);
-	memset(bar, '#', fill);
-	memset(bar + fill, '.', 30 - fill);
-	bar[30] = '\0';
-	fprintf(stderr, "\r[%s] %3d%% %-48.48s", bar, (int)(100 * p->done / p->total), what);
-	fflush(stderr);
+	if (o->wl.warmup)
+		n += 2 * slots;
+	if (o->workloads & (1u << WL_LOAD))
+		n += slots;
+	if (o->workloads & (1u << WL_CHURN))
+		n += 2 * (uint64_t)o->wl.churn_rounds * (slots * o->wl.churn_percent / 100) + slots;
+	return n;
 }
 
-static void progress_end(struct progress *p)
+/* The operations of the whole run, compressing included, as far as known before it. */
+static uint64_t run_ops(const struct run_opts *o)
 {
-	if (p->on)
-		fprintf(stderr, "\r%90s\r", "");
+	const unsigned int pool_wl = (1u << WL_FILL) | (1u << WL_LOAD) | (1u << WL_CHURN);
+	uint64_t n = 0;
+
+	for (int ci = 0; ci < o->ncorpora && (o->workloads & pool_wl); ci++) {
+		uint64_t pages = o->opened[ci] ? o->opened[ci]->pages : 0;
+
+		n += o->ncodecs * (pages + (uint64_t)o->nallocs * o->repeat *
+						    pool_ops(o, o->objects ? o->objects : pages));
+	}
+	if (o->workloads & (1u << WL_REPLAY))
+		n += (uint64_t)o->nallocs * o->repeat * replay_estimate(o->trace);
+	return n;
 }
 
 /*
@@ -291,6 +297,17 @@ static uint64_t rss_peak(void)
  * @rows[wl] (-1: none) get repeat @rep.  Indexes, not pointers: res->rows
  * moves when it grows (new_curve() and later add_row() calls).
  */
+/* "c lz4:1 zbud fill", "c lz4:1 zbud churn (repeat 2 of 3)" */
+static void pool_step(const struct run_opts *o, const struct pageset *ps, const char *spec,
+		      int rep, const char *phase)
+{
+	char r[48] = "";
+
+	if (o->repeat > 1)
+		snprintf(r, sizeof(r), " (repeat %d of %d)", rep + 1, o->repeat);
+	progress_what("%.40s %.20s %.60s %s%s", ps->corpus->name, ps->codec.name, spec, phase, r);
+}
+
 static int run_pool(const struct run_opts *o, struct run_results *res, const struct pageset *ps,
 		    const char *spec, const int *rows, int rep, char *err, size_t errlen)
 {
@@ -302,14 +319,19 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 	fe = fe_create(&o->fe, spec, ps, o->objects ? o->objects : ps->n, err, errlen);
 	if (!fe)
 		return -1;
-	if (o->wl.warmup && wl_warmup(fe, &o->wl, err, errlen))
-		goto out;
+	if (o->wl.warmup) {
+		pool_step(o, ps, fe->zp->cfg.spec, rep, "warm-up");
+		if (wl_warmup(fe, &o->wl, err, errlen))
+			goto out;
+	}
+	pool_step(o, ps, fe->zp->cfg.spec, rep, "fill");
 	if (wl_fill(fe, &o->wl, &rc, err, errlen))
 		goto out;
 	rc.peak_rss_bytes = rss_peak();
 	if (rows[WL_FILL] >= 0)
 		res->rows[rows[WL_FILL]].rep[rep] = rc;
 	if (o->workloads & (1u << WL_LOAD)) {
+		pool_step(o, ps, fe->zp->cfg.spec, rep, "load");
 		if (wl_load(fe, &o->wl, &rc, err, errlen))
 			goto out;
 		rc.peak_rss_bytes = rss_peak();
@@ -325,6 +347,7 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 				goto out;
 			}
 		}
+		pool_step(o, ps, fe->zp->cfg.spec, rep, "churn");
 		ret = wl_churn(fe, &o->wl, &rc, c, err, errlen);
 		curve_release(&scratch);
 		if (ret)
@@ -339,8 +362,8 @@ out:
 	return ret;
 }
 
-static int run_replay(const struct run_opts *o, struct run_results *res, struct progress *pg,
-		      char *err, size_t errlen)
+static int run_replay(const struct run_opts *o, struct run_results *res, char *err,
+		      size_t errlen)
 {
 	const char *base = strrchr(o->trace, '/');
 
@@ -362,7 +385,7 @@ static int run_replay(const struct run_opts *o, struct run_results *res, struct 
 
 			if (!zp)
 				return -1;
-			progress_show(pg, cfg.spec);
+			progress_what("%s replay %s", base, cfg.spec);
 			t0 = now_ns();
 			if (replay_trace(o->trace, zp, NULL, &rr, err, errlen)) {
 				zpool_destroy(zp);
@@ -383,7 +406,6 @@ static int run_replay(const struct run_opts *o, struct run_results *res, struct 
 			rc->copy_bytes = rr.stats.copy_bytes;
 			rc->compact_pages_freed = rr.compact_pages_freed;
 			zpool_destroy(zp);
-			pg->done++;
 		}
 	}
 	return 0;
@@ -395,16 +417,12 @@ oom:
 int run_execute(const struct run_opts *o, struct run_results *res, char *err, size_t errlen)
 {
 	const unsigned int pool_wl = (1u << WL_FILL) | (1u << WL_LOAD) | (1u << WL_CHURN);
-	struct progress pg = { .on = progress_enabled() };
 	int cthreads = o->compress_threads > 0 ? o->compress_threads : online_cpus();
 	uint64_t t0 = now_ns();
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
-	if (o->workloads & pool_wl)
-		pg.total += (uint64_t)o->ncorpora * o->ncodecs * o->nallocs * o->repeat;
-	if (o->workloads & (1u << WL_REPLAY))
-		pg.total += (uint64_t)o->nallocs * o->repeat;
+	progress_start(run_ops(o));
 
 	if (o->boundaries) {
 		for (int a = 0; a < o->nallocs; a++)
@@ -430,11 +448,8 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 
 		for (int k = 0; k < o->ncodecs; k++) {
 			struct pageset ps;
-			char what[128];
 
-			snprintf(what, sizeof(what), "compressing %.60s with %.30s", corpus.name,
-				 o->codecs[k].name);
-			progress_show(&pg, what);
+			progress_what("compressing %.60s with %.30s", corpus.name, o->codecs[k].name);
 			if (pageset_open(&ps, &corpus, &o->codecs[k], cthreads, o->ccache, err,
 					 errlen)) {
 				corpus_close(&corpus);
@@ -458,13 +473,9 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 					rows[w] = res->nrows - 1;
 				}
 				for (int rep = 0; rep < o->repeat; rep++) {
-					snprintf(what, sizeof(what), "%.40s %.20s %.60s", corpus.name,
-						 ps.codec.name, cfg.spec);
-					progress_show(&pg, what);
 					if (run_pool(o, res, &ps, o->allocs[a], rows, rep, err,
 						     errlen))
 						goto fail_ps;
-					pg.done++;
 				}
 			}
 			pageset_free(&ps);
@@ -479,11 +490,11 @@ fail_ps:
 		}
 		corpus_close(&corpus);
 	}
-	if ((o->workloads & (1u << WL_REPLAY)) && run_replay(o, res, &pg, err, errlen))
+	if ((o->workloads & (1u << WL_REPLAY)) && run_replay(o, res, err, errlen))
 		goto out;
 	ret = 0;
 out:
-	progress_end(&pg);
+	progress_stop();
 	res->wall_ns = now_ns() - t0;
 	return ret;
 }

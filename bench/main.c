@@ -292,6 +292,10 @@ int main(int argc, char **argv)
 				group_usage(argv[1]);
 				return stdout_status(NULL, 0);
 			}
+			if (argc > 2 && (!strcmp(argv[2], "--version") || !strcmp(argv[2], "-V"))) {
+				print_version();
+				return stdout_status(NULL, 0);
+			}
 			group_members(argv[1], members, sizeof(members));
 			if (argc > 2)
 				zpb_err("unknown subcommand '%s %s' (valid: %s)", argv[1], argv[2], members);

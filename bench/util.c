@@ -297,48 +297,66 @@ static int has_file(const char *dir, const char *file)
 	return stat(p, &st) || (file && !S_ISREG(st.st_mode)) ? -1 : 0;
 }
 
-/* @out = the first of exe/@a, exe/@b holding @marker; else "exe/@a or exe/@b". */
+/* @out = the first of @a, @b holding @marker; else "@a or @b". */
 static int first_of(const char *a, const char *b, const char *marker, char *out, size_t len)
 {
-	char exe[PATH_MAX];
-
-	if (zpb_exe_dir(exe, sizeof(exe))) {
-		snprintf(out, len, "(the program's own folder is unknown: no /proc/self/exe)");
-		return -1;
-	}
 	for (int i = 0; i < 2; i++) {
-		char p[PATH_MAX], real[PATH_MAX];
+		char real[PATH_MAX];
 
-		if (snprintf(p, sizeof(p), "%s/%s", exe, i ? b : a) >= (int)sizeof(p) ||
-		    has_file(p, marker))
+		if (has_file(i ? b : a, marker))
 			continue;
-		/* "/usr/local/share/zpoolbench/plots", not ".../bin/../share/..." */
-		snprintf(out, len, "%s", realpath(p, real) ? real : p);
+		snprintf(out, len, "%s", realpath(i ? b : a, real) ? real : i ? b : a);
 		return 0;
 	}
-	snprintf(out, len, "%s/%s or %s/%s", exe, a, exe, b);
+	snprintf(out, len, "%s or %s", a, b);
 	return -1;
+}
+
+/* The binary's folder (PREFIX/bin, TOP/build) and the one above it (PREFIX, TOP). */
+static int exe_dirs(char *dir, char *up, size_t len, char *out, size_t outlen)
+{
+	char *slash;
+
+	if (zpb_exe_dir(dir, len)) {
+		snprintf(out, outlen, "(the program's own folder is unknown: no /proc/self/exe)");
+		return -1;
+	}
+	snprintf(up, len, "%s", dir);
+	slash = strrchr(up, '/');
+	if (slash)
+		*slash = '\0';
+	if (!*up)
+		snprintf(up, len, "/");
+	return 0;
 }
 
 int zpb_data_dir(const char *installed, const char *tree, const char *marker, char *out,
 		 size_t len)
 {
-	char a[PATH_MAX], b[PATH_MAX];
+	char dir[PATH_MAX], up[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
 
-	snprintf(a, sizeof(a), "../share/zpoolbench/%s", installed);
-	snprintf(b, sizeof(b), "../%s", tree);
+	if (exe_dirs(dir, up, sizeof(dir), out, len))
+		return -1;
+	if (snprintf(a, sizeof(a), "%s/share/zpoolbench/%s", up, installed) >= (int)sizeof(a) ||
+	    snprintf(b, sizeof(b), "%s/%s", up, tree) >= (int)sizeof(b)) {
+		snprintf(out, len, "(a path longer than PATH_MAX)");
+		return -1;
+	}
 	return first_of(a, b, marker, out, len);
 }
 
 int zpb_helper(const char *name, char *out, size_t len)
 {
-	char a[PATH_MAX], b[PATH_MAX];
+	char dir[PATH_MAX], up[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
 
-	snprintf(a, sizeof(a), "%s", name);
-	snprintf(b, sizeof(b), "../libexec/zpoolbench/%s", name);
-	if (first_of(a, b, NULL, out, len))
+	if (exe_dirs(dir, up, sizeof(dir), out, len))
 		return -1;
-	return 0;
+	if (snprintf(a, sizeof(a), "%s/%s", dir, name) >= (int)sizeof(a) ||
+	    snprintf(b, sizeof(b), "%s/libexec/zpoolbench/%s", up, name) >= (int)sizeof(b)) {
+		snprintf(out, len, "(a path longer than PATH_MAX)");
+		return -1;
+	}
+	return first_of(a, b, NULL, out, len);
 }
 
 int zpb_run_workers(int threads, void *(*fn)(void *), void *arg)

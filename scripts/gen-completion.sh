@@ -154,15 +154,15 @@ _zpb_spec_words() {
 	IFS=' '
 	if [[ $last == *:*=* ]]; then
 		alloc=${last%%:*}; p=${last#*:}
-		[[ -n $alloc ]] && for v in ${_zpb_vals["$alloc ${p%%=*}"]}; do echo "$head$alloc:${p%%=*}=$v"; done
+		[[ -n $alloc ]] && for v in ${_zpb_vals["$alloc ${p%%=*}"]-}; do echo "$head$alloc:${p%%=*}=$v"; done
 	elif [[ $last == *:* ]]; then
 		alloc=${last%%:*}
-		[[ -n $alloc ]] && for k in ${_zpb_keys[$alloc]}; do echo "$head$alloc:$k="; done
+		[[ -n $alloc ]] && for k in ${_zpb_keys[$alloc]-}; do echo "$head$alloc:$k="; done
 	elif [[ $last == *=* && -n $alloc ]]; then
-		for v in ${_zpb_vals["$alloc ${last%%=*}"]}; do echo "$head${last%%=*}=$v"; done
+		for v in ${_zpb_vals["$alloc ${last%%=*}"]-}; do echo "$head${last%%=*}=$v"; done
 	else
 		for a in $_zpb_allocs; do echo "$head$a"; done
-		[[ -n $alloc ]] && for k in ${_zpb_keys[$alloc]}; do echo "$head$k="; done
+		[[ -n $alloc ]] && for k in ${_zpb_keys[$alloc]-}; do echo "$head$k="; done
 	fi
 }
 
@@ -172,7 +172,7 @@ _zpb_fe_words() {
 	if [[ $tok == *:* ]]; then
 		name=${tok%%:*}
 		head=${tok%"${tok##*[:,]}"}
-		[[ -n $name ]] && for k in ${_zpb_fe_keys[$name]}; do echo "$head$k="; done
+		[[ -n $name ]] && for k in ${_zpb_fe_keys[$name]-}; do echo "$head$k="; done
 	else
 		for k in $_zpb_frontends; do echo "$k"; done
 	fi
@@ -230,9 +230,9 @@ _zpoolbench() {
 	else
 		cmd=${words[1]}
 		c=2
-		if [[ $cmd != -* && -n ${_zpb_groups[$cmd]} ]]; then
+		if [[ $cmd != -* && -n ${_zpb_groups[$cmd]-} ]]; then
 			if (( n == 3 )); then
-				mapfile -t cands < <(compgen -W "${_zpb_groups[$cmd]} --help" -- "$tok")
+				mapfile -t cands < <(compgen -W "${_zpb_groups[$cmd]-} --help" -- "$tok")
 				cmd=""
 			else
 				cmd="$cmd ${words[2]}"
@@ -244,23 +244,23 @@ _zpoolbench() {
 		elif [[ $cmd == help ]]; then
 			mapfile -t cands < <(compgen -W "$_zpb_commands --options --man" -- "$tok")
 		elif [[ $tok == --*=* ]]; then
-			kind=${_zpb_kind["$cmd ${tok%%=*}"]}
+			kind=${_zpb_kind["$cmd ${tok%%=*}"]-}
 			mapfile -t cands < <(_zpb_values "$kind" "${tok#*=}" | sed "s|^|${tok%%=*}=|")
 			_zpb_compopt "$kind" "${tok#*=}"
 		elif [[ $tok == -* ]]; then
-			mapfile -t cands < <(compgen -W "${_zpb_opts[$cmd]}" -- "$tok")
+			mapfile -t cands < <(compgen -W "${_zpb_opts[$cmd]-}" -- "$tok")
 		else
 			prev=""
 			(( n - 2 >= c )) && prev=${words[n-2]}
 			kind=""
-			[[ $prev == -* ]] && kind=${_zpb_kind["$cmd $prev"]}
+			[[ $prev == -* ]] && kind=${_zpb_kind["$cmd $prev"]-}
 			if [[ -n $kind && $kind != flag ]]; then
 				:
-			elif [[ -n ${_zpb_operand[$cmd]} ]]; then
-				kind=${_zpb_operand[$cmd]}
+			elif [[ -n ${_zpb_operand[$cmd]-} ]]; then
+				kind=${_zpb_operand[$cmd]-}
 			else
 				kind=""
-				mapfile -t cands < <(compgen -W "${_zpb_opts[$cmd]}" -- "$tok")
+				mapfile -t cands < <(compgen -W "${_zpb_opts[$cmd]-}" -- "$tok")
 			fi
 			if [[ -n $kind ]]; then
 				mapfile -t cands < <(_zpb_values "$kind" "$tok")

@@ -16,26 +16,25 @@
 #include "util.h"
 
 #define BAR_WIDTH 30
-#define BAR_INTERVAL 0.2   /* seconds between two frames of the bar */
-#define LINE_INTERVAL 5.0  /* and between two lines */
+#define BAR_INTERVAL 0.2  /* seconds between two frames of the bar */
+#define LINE_INTERVAL 5.0 /* and between two lines */
 
 enum mode { OFF, BAR, LINES };
 
 static struct {
 	const char *cmd;
-	bool lines;		/* --progress was given */
-	enum mode mode;		/* of the display running now */
-	bool sync;		/* ZPB_PROGRESS_INTERVAL=0: drawn by progress_add */
+	bool lines;	/* --progress was given */
+	enum mode mode; /* of the display running now */
+	bool sync;	/* ZPB_PROGRESS_INTERVAL=0: drawn by progress_add */
 	double interval;
-	uint64_t total, done;	/* atomic */
+	uint64_t total, done; /* atomic */
 	uint64_t t0;
-	char what[160];		/* under lock */
+	char what[160]; /* under lock */
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	pthread_t thread;
 	bool running, stop;
-} pg = { .cmd = "zpoolbench", .lock = PTHREAD_MUTEX_INITIALIZER,
-	 .wake = PTHREAD_COND_INITIALIZER };
+} pg = { .cmd = "zpoolbench", .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
 
 void progress_setup(const char *cmd, bool lines)
 {
@@ -113,11 +112,14 @@ static void draw(bool last)
 		fprintf(stderr, "zpoolbench: %s: progress done: %llu operations in %s, %s op/s\n",
 			pg.cmd, (unsigned long long)done, spent, r);
 	} else if (total) {
-		fprintf(stderr, "zpoolbench: %s: progress %d%% (%llu of %llu operations), %s op/s, "
-			"elapsed %s, left %s: %s\n", pg.cmd, pct, (unsigned long long)done,
-			(unsigned long long)total, r, spent, left, pg.what);
+		fprintf(stderr,
+			"zpoolbench: %s: progress %d%% (%llu of %llu operations), %s op/s, "
+			"elapsed %s, left %s: %s\n",
+			pg.cmd, pct, (unsigned long long)done, (unsigned long long)total, r, spent,
+			left, pg.what);
 	} else {
-		fprintf(stderr, "zpoolbench: %s: progress %llu operations, %s op/s, elapsed %s: %s\n",
+		fprintf(stderr,
+			"zpoolbench: %s: progress %llu operations, %s op/s, elapsed %s: %s\n",
 			pg.cmd, (unsigned long long)done, r, spent, pg.what);
 	}
 	fflush(stderr);

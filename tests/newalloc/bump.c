@@ -36,17 +36,22 @@
 struct bump_pool {
 	zlock_t lock;
 	struct page_provider *pp;
-	char *open;	 /* the page objects go into, or NULL */
-	size_t used;	 /* bytes of it handed out */
+	char *open;  /* the page objects go into, or NULL */
+	size_t used; /* bytes of it handed out */
 	size_t align;
-	bool overlap;	 /* bug=overlap */
+	bool overlap; /* bug=overlap */
 	uint64_t objects, alloc_bytes, nth;
 };
 
 static const struct zpool_param bump_params[] = {
-	{ .key = "align", .min = 1, .max = 64, .def = "8",
+	{ .key = "align",
+	  .min = 1,
+	  .max = 64,
+	  .def = "8",
 	  .help = "objects start at multiples of this many bytes (a power of two)" },
-	{ .key = "bug", .values = "none|overlap", .def = "none",
+	{ .key = "bug",
+	  .values = "none|overlap",
+	  .def = "none",
 	  .help = "overlap: a deliberate bug, for the test of the checker" },
 	{ .key = NULL },
 };

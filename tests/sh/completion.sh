@@ -70,15 +70,20 @@ expect "zpoolbench help --m" "--man"
 expect "zpoolbench run --fo" "--force --format"
 expect "zpoolbench run --format " "csv json table"
 expect "zpoolbench run --format=j" "json"
-expect "zpoolbench run --alloc zs" "zsmalloc"
-expect "zpoolbench run --alloc zsmalloc:" ":chain= :fullness= :kernel="
+# what `list --format csv` says: names, keys, values (sorted, one line)
+names() { awk -F, -v p="${1-}" 'NR > 1 && $2 == "" && (p == "" || index($1, p) == 1) { print $1 }' "$ALLOCS" | sort | tr '\n' ' ' | sed 's/ $//'; }
+keys() { awk -F, -v a="$1" -v pre="${2-}" 'NR > 1 && $1 == a && $2 != "" { print pre $2 "=" }' "$ALLOCS" | sort | tr '\n' ' ' | sed 's/ $//'; }
+vals() { awk -F, -v a="$1" -v k="$2" -v p="$3" -v pre="${4-}" 'NR > 1 && $1 == a && $2 == k { n = split($3, v, "|"); for (i = 1; i <= n; i++) if (p == "" || index(v[i], p) == 1) print pre v[i] }' "$ALLOCS" | sort | tr '\n' ' ' | sed 's/ $//'; }
+expect "zpoolbench run --alloc zs" "$(names zs)"
+expect "zpoolbench run --alloc zsmalloc:" "$(keys zsmalloc :)"
 expect "zpoolbench run --alloc zsmalloc:ch" "chain="
 expect "zpoolbench run --alloc zsmalloc:chain=1" "1 10 11 12 13 14 15 16"
-expect "zpoolbench run --alloc z3fold:compaction=" "=extra =gated =middle =none"
+expect "zpoolbench run --alloc z3fold:compaction=" "$(vals z3fold compaction "" =)"
 expect "zpoolbench sweep --alloc z3fold:compaction=gated,g" "gated,gap="
-expect "zpoolbench run --alloc zbud,z3" "zbud,z3fold"
-expect "zpoolbench run --alloc=zb" "zbud"
-expect "zpoolbench list zsmalloc:kernel=6" "6.1 6.18"
+expect "zpoolbench run --alloc zbud,z3" "$(names z3 | sed 's/^/zbud,/; s/ / zbud,/g')"
+expect "zpoolbench run --alloc=zb" "$(names zb)"
+expect "zpoolbench list zsmalloc:kernel=6" "$(vals zsmalloc kernel 6)"
+[[ $(names zs) == *zsmalloc* && $(keys zsmalloc :) == *:chain=* ]] || { echo "list --format csv lacks zsmalloc:chain"; bad=1; }
 expect "zpoolbench run --codec lz4,zs" "lz4,zstd"
 expect "zpoolbench run --frontend z" "zram zswap"
 expect "zpoolbench run --frontend zswap:ram=1G,max" "1G,max_pool_percent="

@@ -56,7 +56,7 @@ ZPB_PROGRESS_INTERVAL=0 "$ZPB" scale --corpus "$d/s.pages" --alloc zbud --thread
 	--ccache off --progress > /dev/null 2> "$d/scale.err" || fail "scale --progress"
 grep -Eq '^zpoolbench: scale: progress [0-9]+% .*: zbud, 1 thread \(repeat 1 of 1\)$' "$d/scale.err" ||
 	fail "scale: $(head -n 3 "$d/scale.err")"
-ZPB_PROGRESS_INTERVAL=0 "$ZPB" bench --quick --alloc zbud --progress > /dev/null 2> "$d/bench.err" ||
+ZPB_PROGRESS_INTERVAL=0 "$ZPB" bench --quick --corpus "$d/s.pages" --alloc zbud --progress > /dev/null 2> "$d/bench.err" ||
 	fail "bench --progress"
 grep -Eq '^zpoolbench: bench: progress [0-9]+% .*: repetition 1 of 3: ' "$d/bench.err" ||
 	fail "bench: $(head -n 3 "$d/bench.err")"

@@ -292,11 +292,6 @@ static uint64_t rss_peak(void)
 	return kb * 1024;
 }
 
-/*
- * One pool: fill, then load and churn as asked; the rows with indexes
- * @rows[wl] (-1: none) get repeat @rep.  Indexes, not pointers: res->rows
- * moves when it grows (new_curve() and later add_row() calls).
- */
 /* "c lz4:1 zbud fill", "c lz4:1 zbud churn (repeat 2 of 3)" */
 static void pool_step(const struct run_opts *o, const struct pageset *ps, const char *spec,
 		      int rep, const char *phase)
@@ -308,6 +303,11 @@ static void pool_step(const struct run_opts *o, const struct pageset *ps, const 
 	progress_what("%.40s %.20s %.60s %s%s", ps->corpus->name, ps->codec.name, spec, phase, r);
 }
 
+/*
+ * One pool: fill, then load and churn as asked; the rows with indexes
+ * @rows[wl] (-1: none) get repeat @rep.  Indexes, not pointers: res->rows
+ * moves when it grows (new_curve() and later add_row() calls).
+ */
 static int run_pool(const struct run_opts *o, struct run_results *res, const struct pageset *ps,
 		    const char *spec, const int *rows, int rep, char *err, size_t errlen)
 {

@@ -131,7 +131,7 @@ static int replay_main(void *opts, int argc, char **argv)
 	struct replay_result res;
 	struct afile traj;
 	struct zpool *zp;
-	char err[1024];
+	char err[1024], spec_buf[ZPOOL_SPEC_MAX];
 	int ret;
 
 	(void)argc;
@@ -141,6 +141,13 @@ static int replay_main(void *opts, int argc, char **argv)
 		return 2;
 	}
 
+	/* the trace's page size decides the pool's (page= added, or checked) */
+	ret = replay_spec_for_trace(trace, spec, spec_buf, sizeof(spec_buf), err, sizeof(err));
+	if (ret) {
+		zpb_err("%s", err);
+		return ret == -2 ? 2 : 1;
+	}
+	spec = spec_buf;
 	if (checked) {
 		zc = zcheck_create(spec, ZCHECK_GUARD, err, sizeof(err));
 		if (!zc) {

@@ -275,6 +275,14 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 	ops.evict = fe_evict;
 	ops.ctx = fe;
 	fe->zp = zpool_create(alloc_spec, cfg->kind == FE_ZSWAP ? &ops : NULL, err, errlen);
+	/* corpus pages are 4 KiB; a pool of other pages needs a corpus of those */
+	if (fe->zp && zpool_page_size(fe->zp) != METRICS_PAGE) {
+		snprintf(err, errlen, "%s: a pool of %zu-byte pages, but the corpus pages are %d "
+			 "bytes (16 KiB corpora are not read yet; replay takes '# page_size' traces)",
+			 fe->zp->cfg.spec, zpool_page_size(fe->zp), METRICS_PAGE);
+		zpool_destroy(fe->zp);
+		fe->zp = NULL;
+	}
 	if (!fe->zp) {
 		table_free(fe->slots, fe->nslots * sizeof(*fe->slots));
 		free(fe);

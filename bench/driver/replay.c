@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -139,8 +140,16 @@ static int replay(const char *trace_path, struct zpool *zp, struct zcheck *zc, F
 		return -1;
 	}
 
+	res->page_size = zpool_page_size(zp);
 	while ((n = trace_next(&r, &op, err, errlen)) == 1) {
 		uint64_t pages;
+
+		if (r.page_size != res->page_size) {
+			snprintf(err, errlen, "%s: a trace of %u-byte pages, but %s has %" PRIu64
+				 "-byte pages (give page=%u)",
+				 r.name, r.page_size, zp->cfg.spec, res->page_size, r.page_size);
+			goto out;
+		}
 
 		switch (op.op) {
 		case 'a':
@@ -240,9 +249,44 @@ uint64_t replay_estimate(const char *trace_path)
 	return lines;
 }
 
+int replay_spec_for_trace(const char *trace_path, const char *spec, char *out, size_t outlen,
+			  char *err, size_t errlen)
+{
+	struct zpool *zp = zpool_create(spec, NULL, err, errlen);
+	uint32_t page;
+	size_t asked;
+	bool set;
+
+	if (!zp)
+		return -2;
+	asked = zpool_page_size(zp);
+	set = zpool_cfg_page_set(&zp->cfg);
+	zpool_destroy(zp);
+	if (trace_peek_page_size(trace_path, &page, err, errlen))
+		return -1;
+	/* unknown (standard input): replay() refuses a trace of other pages at its first op */
+	if (page == asked || !page) {
+		snprintf(out, outlen, "%s", spec);
+		return 0;
+	}
+	if (set) {
+		snprintf(err, errlen, "replay: %s is a trace of %u-byte pages%s, but the spec %s asks "
+			 "for page=%zu", trace_path, page,
+			 page == TRACE_MAX_SIZE ? " (no '# page_size' line)" : "", spec, asked);
+		return -2;
+	}
+	if ((size_t)snprintf(out, outlen, "%s%cpage=%u", spec, strchr(spec, ':') ? ',' : ':',
+			     page) >= outlen) {
+		snprintf(err, errlen, "replay: allocator spec too long to add page=%u", page);
+		return -2;
+	}
+	return 0;
+}
+
 double replay_density(const struct replay_result *res)
 {
-	double denom = (double)res->pool_pages * ZPOOL_PAGE_SIZE + res->stats.metadata_bytes;
+	double denom = (double)res->pool_pages * (res->page_size ? res->page_size : ZPOOL_PAGE_SIZE) +
+		       res->stats.metadata_bytes;
 
 	return denom > 0 ? res->bytes / denom : 0.0;
 }

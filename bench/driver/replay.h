@@ -24,6 +24,7 @@ struct replay_result {
 	uint64_t pool_pages;  /* at the end */
 	uint64_t peak_pages;
 	uint64_t compact_pages_freed;
+	uint64_t page_size;   /* bytes per pool page */
 	struct zpool_stats stats; /* allocator's own figures at the end */
 };
 
@@ -51,6 +52,18 @@ int replay_trace_checked(const char *trace_path, struct zcheck *zc, FILE *traj,
  * display: 0 when that is unknown (standard input, a pipe).
  */
 uint64_t replay_estimate(const char *trace_path);
+
+/*
+ * The spec to replay @trace_path with, into @out: @spec itself when the
+ * trace's page size (its '# page_size' line; 4096 without one) is the one
+ * @spec asks for, @spec with page=N added when it does not set page=; @spec
+ * itself for a trace that can be read once only ("-", standard input), whose page size
+ * replay_trace() then checks at its first operation.  0;
+ * -1 with one line in @err when the trace cannot be read; -2 when @spec is
+ * not a valid spec or sets another page= than the trace's.
+ */
+int replay_spec_for_trace(const char *trace_path, const char *spec, char *out, size_t outlen,
+			  char *err, size_t errlen);
 
 /* density = live bytes / (pool bytes + metadata bytes); 0 for an empty pool */
 double replay_density(const struct replay_result *res);

@@ -17,7 +17,11 @@
  *
  *	page:	| obj | pad | obj | pad | obj |  ...  | never used again |
  *		^ a handle is the object's address and size:
- *		  (address << 13) | size, never 0 (size >= 1)
+ *		  (address << 17) | size, never 0 (size >= 1)
+ *
+ * Like every allocator it takes page=4096|16384|65536, the kernel's
+ * PAGE_SIZE: its pages come from a provider of that size, and an object
+ * may be as large as one.
  *
  * The page's descriptor (page.h) counts its live objects.  bug=overlap is a
  * deliberate bug, for the test: every other object is placed 8 bytes into
@@ -31,7 +35,7 @@
 #include "page.h"
 #include "zpool.h"
 
-#define SIZE_BITS 13 /* 4096 fits */
+#define SIZE_BITS 17 /* a size up to 65536; an address below 2^47 fits above it */
 
 struct bump_pool {
 	zlock_t lock;
@@ -39,21 +43,20 @@ struct bump_pool {
 	char *open;  /* the page objects go into, or NULL */
 	size_t used; /* bytes of it handed out */
 	size_t align;
-	bool overlap; /* bug=overlap */
+	size_t page_size; /* page= */
+	bool overlap;	  /* bug=overlap */
 	uint64_t objects, alloc_bytes, nth;
 };
 
 static const struct zpool_param bump_params[] = {
-	{ .key = "align",
-	  .min = 1,
-	  .max = 64,
-	  .def = "8",
-	  .help = "objects start at multiples of this many bytes (a power of two)" },
-	{ .key = "bug",
-	  .values = "none|overlap",
-	  .def = "none",
-	  .help = "overlap: a deliberate bug, for the test of the checker" },
-	{ .key = NULL },
+	/* key, values (or NULL: an integer in min..max), min, max, default, help */
+	{ "align", NULL, 1, 64, "8",
+	  "objects start at multiples of this many bytes (a power of two)" },
+	{ "bug", "none|overlap", 0, 0, "none",
+	  "overlap: a deliberate bug, for the test of the checker" },
+	{ "page", "4096|16384|65536", 0, 0, "4096",
+	  "PAGE_SIZE in bytes: the pool's pages, and the largest object" },
+	{ NULL, NULL, 0, 0, NULL, NULL },
 };
 
 static void *bump_create(const struct zpool_config *cfg, const struct zpool_evict_ops *ops,
@@ -68,13 +71,14 @@ static void *bump_create(const struct zpool_config *cfg, const struct zpool_evic
 		return NULL;
 	}
 	pool = calloc(1, sizeof(*pool));
-	if (!pool || !(pool->pp = pp_create(0))) {
+	if (!pool || !(pool->pp = pp_create_sized(0, __builtin_ctzl(zpool_cfg_page_size(cfg))))) {
 		free(pool);
 		snprintf(err, errlen, "bump: out of memory");
 		return NULL;
 	}
 	zlock_init(&pool->lock);
 	pool->align = (size_t)align;
+	pool->page_size = zpool_cfg_page_size(cfg);
 	pool->overlap = !strcmp(zpool_cfg_str(cfg, "bug"), "overlap");
 	return pool;
 }
@@ -95,13 +99,13 @@ static int bump_malloc(void *p, size_t size, unsigned long *handle)
 
 	if (!size)
 		return -EINVAL;
-	if (size > ZPOOL_PAGE_SIZE)
+	if (size > pool->page_size)
 		return -ENOSPC;
 	zlock(&pool->lock);
 	at = (pool->used + pool->align - 1) & ~(pool->align - 1);
 	if (pool->overlap && at >= 8 && pool->nth % 2)
 		at -= 8; /* the deliberate bug */
-	if (!pool->open || at + size > ZPOOL_PAGE_SIZE) {
+	if (!pool->open || at + size > pool->page_size) {
 		char *page = pp_alloc(pool->pp);
 
 		if (!page) {
@@ -132,11 +136,13 @@ static void bump_free(void *p, unsigned long handle)
 	pool->objects--;
 	pool->alloc_bytes -= handle & ((1UL << SIZE_BITS) - 1);
 	if (!--d->count) {
-		if (page_base(obj) == pool->open) {
+		char *page = page_base_sized(obj, pool->page_size);
+
+		if (page == pool->open) {
 			pool->open = NULL;
 			pool->used = 0;
 		}
-		pp_free(pool->pp, page_base(obj));
+		pp_free(pool->pp, page);
 	}
 	zunlock(&pool->lock);
 }

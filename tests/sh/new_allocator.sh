@@ -23,6 +23,7 @@ done
 grep -q '^bump  *objects one after another' "$d/list" || fail "list has no bump: $(cat "$d/list")"
 grep -q '^  align  *1\.\.64  *default 8 ' "$d/list" || fail "list has no align key"
 "$B" list --format csv | grep -q '^bump,bug,none|overlap,none,' || fail "list --format csv"
+"$B" list --format csv | grep -q '^bump,page,4096|16384|65536,4096,' || fail "list: no page key"
 "${ZPB:-$BUILD/zpoolbench}" list | grep -q '^bump ' && fail "the real zpoolbench has bump"
 
 # spec checking: the table's rules, then create()'s own
@@ -53,12 +54,13 @@ grep -q '^c,lz4:1,bump:align=64,fill,' "$d/run.csv" || fail "run: no bump:align=
 ZPB_FUZZ_LIST=1 "$N/fuzz_ops" > "$d/specs" || fail "fuzz_ops cannot list specs"
 grep -qx bump "$d/specs" && grep -qx bump:align=64 "$d/specs" || fail "zcheck_specs lacks bump: $(cat "$d/specs")"
 grep -qx bump:bug=overlap "$d/specs" || fail "zcheck_specs lacks bump:bug=overlap"
-for s in bump bump:align=1 bump:align=64; do
+grep -qx bump:page=65536 "$d/specs" || fail "zcheck_specs lacks bump:page=65536"
+for s in bump bump:align=1 bump:align=64 bump:page=16384 bump:page=65536; do
 	out=$(ZPB_FUZZ_ALLOC=$s "$N/fuzz_ops" tests/fuzz/corpus/ops 2>&1) || fail "fuzz_ops on $s: $(echo "$out" | tail -n 3)"
 done
 ZPB_FUZZ_ALLOC=bump:bug=overlap "$N/fuzz_ops" tests/fuzz/corpus/ops > "$d/fz" 2>&1 &&
 	fail "fuzz_ops did not catch bump:bug=overlap"
-"$N/zpb-soak" --ops 30000 --threads 1 bump bump:align=1 > "$d/soak" 2>&1 || fail "soak: $(tail -n 3 "$d/soak")"
+"$N/zpb-soak" --ops 45000 --threads 1 bump bump:align=1 bump:page=65536 > "$d/soak" 2>&1 || fail "soak: $(tail -n 3 "$d/soak")"
 grep -q "no violation" "$d/soak" || fail "soak: $(cat "$d/soak")"
 
 # the manual page and the completion, generated from its tables
@@ -70,6 +72,6 @@ bash -c '
 	COMP_LINE="zpoolbench run --alloc bump:"; COMP_POINT=${#COMP_LINE}
 	COMP_WORDS=(zpoolbench run --alloc bump :); COMP_CWORD=4
 	_zpoolbench
-	[ "${COMPREPLY[*]}" = ":align= :bug=" ] || { echo "got ${COMPREPLY[*]}"; exit 1; }
+	[ "${COMPREPLY[*]}" = ":align= :bug= :page=" ] || { echo "got ${COMPREPLY[*]}"; exit 1; }
 ' sh "$d/c.bash" || fail "the completion does not offer bump's keys"
 echo "new allocator ok"

@@ -338,7 +338,8 @@ static const char rest[] =
 	"    \\-\\-progress > results.csv 2> progress.log\n"
 	".RE\n.fi\n"
 	".SH SEE ALSO\n"
-	"\\fBgnuplot\\fR(1), \\fBzramctl\\fR(8); the kernel's Documentation/admin\\-guide/mm/zswap.rst\n"
+	"\\fBgnuplot\\fR(1), \\fBzramctl\\fR(8), \\fBparallel\\fR(1) and \\fBsbatch\\fR(1) for the shards of\n"
+	"\\fBrun \\-\\-shard\\fR (docs/scale\\-out.md); the kernel's Documentation/admin\\-guide/mm/zswap.rst\n"
 	"and Documentation/admin\\-guide/blockdev/zram.rst.  The project's README.md and docs/\n"
 	"(installed in \\fIPREFIX\\fB/share/doc/zpoolbench\\fR) explain the measurements.\n";
 

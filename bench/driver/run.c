@@ -13,6 +13,7 @@
 #include "driver/pageset.h"
 #include "driver/replay.h"
 #include "driver/run.h"
+#include "progress.h"
 #include "util.h"
 
 int run_parse_workloads(const char *list, unsigned int *mask, char *err, size_t errlen)
@@ -95,32 +96,20 @@ bool run_cell_mine(const struct run_opts *o, int cell)
 	return cell >= total * o->shard / o->nshards && cell < total * (o->shard + 1) / o->nshards;
 }
 
-/* ---- progress on a terminal ---- */
+/* ---- progress ---- */
 
-struct progress {
-	bool on;
-	uint64_t done, total, t0;
-};
-
-static void progress_show(struct progress *p, const char *what)
+/* Operations of one pool: warm-up (fill, empty), fill, load, churn (frees, stores, a check). */
+static uint64_t pool_ops(const struct run_opts *o, uint64_t slots)
 {
-	char bar[31];
-	int fill;
+	uint64_t n = slots;
 
-	if (!p->on || !p->total)
-		return;
-	fill = (int)(30 * p->done / p->total);
-	memset(bar, '#', fill);
-	memset(bar + fill, '.', 30 - fill);
-	bar[30] = '\0';
-	fprintf(stderr, "\r[%s] %3d%% %-48.48s", bar, (int)(100 * p->done / p->total), what);
-	fflush(stderr);
-}
-
-static void progress_end(struct progress *p)
-{
-	if (p->on)
-		fprintf(stderr, "\r%90s\r", "");
+	if (o->wl.warmup)
+		n += 2 * slots;
+	if (o->workloads & (1u << WL_LOAD))
+		n += slots;
+	if (o->workloads & (1u << WL_CHURN))
+		n += 2 * (uint64_t)o->wl.churn_rounds * (slots * o->wl.churn_percent / 100) + slots;
+	return n;
 }
 
 /*
@@ -336,9 +325,25 @@ static uint64_t rss_peak(void)
  * moves when it grows (new_curve() and later add_row() calls).
  */
 /* Objects per pool: --objects counts pages of the corpus's size, a view of smaller ones stores the same bytes. */
+static uint64_t view_objects(const struct run_opts *o, const struct corpus *c, uint32_t page)
+{
+	return o->objects ? o->objects * (c->page_size / page) : corpus_view_pages(c, page);
+}
+
 static uint64_t pool_objects(const struct run_opts *o, const struct pageset *ps)
 {
-	return o->objects ? o->objects * (ps->corpus->page_size / ps->page) : ps->n;
+	return view_objects(o, ps->corpus, ps->page);
+}
+
+/* "c lz4:1 zbud fill", "c lz4:1 zbud churn (repeat 2 of 3)" */
+static void pool_step(const struct run_opts *o, const struct pageset *ps, const char *spec,
+		      int rep, const char *phase)
+{
+	char r[48] = "";
+
+	if (o->repeat > 1)
+		snprintf(r, sizeof(r), " (repeat %d of %d)", rep + 1, o->repeat);
+	progress_what("%.40s %.20s %.60s %s%s", ps->corpus->name, ps->codec.name, spec, phase, r);
 }
 
 static int run_pool(const struct run_opts *o, struct run_results *res, const struct pageset *ps,
@@ -352,8 +357,12 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 	fe = fe_create(&o->fe, spec, ps, pool_objects(o, ps), err, errlen);
 	if (!fe)
 		return -1;
-	if (o->wl.warmup && wl_warmup(fe, &o->wl, err, errlen))
-		goto out;
+	if (o->wl.warmup) {
+		pool_step(o, ps, fe->zp->cfg.spec, rep, "warm-up");
+		if (wl_warmup(fe, &o->wl, err, errlen))
+			goto out;
+	}
+	pool_step(o, ps, fe->zp->cfg.spec, rep, "fill");
 	if (wl_fill(fe, &o->wl, &rc, err, errlen))
 		goto out;
 	rc.peak_rss_bytes = rss_peak();
@@ -363,6 +372,7 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 	else
 		raw_counts_release(&rc);
 	if (o->workloads & (1u << WL_LOAD)) {
+		pool_step(o, ps, fe->zp->cfg.spec, rep, "load");
 		if (wl_load(fe, &o->wl, &rc, err, errlen))
 			goto out;
 		rc.peak_rss_bytes = rss_peak();
@@ -379,6 +389,7 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 			}
 			res->curves[res->ncurves - 1].page_size = ps->page;
 		}
+		pool_step(o, ps, fe->zp->cfg.spec, rep, "churn");
 		ret = wl_churn(fe, &o->wl, &rc, c, err, errlen);
 		curve_release(&scratch);
 		if (ret)
@@ -456,8 +467,8 @@ static int probe_once(const struct run_opts *o, struct run_results *res, const c
 	return probe_bounds(spec, res, err, errlen);
 }
 
-static int run_replay(const struct run_opts *o, struct run_results *res, struct progress *pg,
-		      int cell0, char *err, size_t errlen)
+static int run_replay(const struct run_opts *o, struct run_results *res, int cell0, char *err,
+		      size_t errlen)
 {
 	const char *base = strrchr(o->trace, '/');
 	char sha[65];
@@ -491,7 +502,7 @@ static int run_replay(const struct run_opts *o, struct run_results *res, struct 
 
 			if (!zp)
 				return -1;
-			progress_show(pg, cfg.spec);
+			progress_what("%s replay %s", base, cfg.spec);
 			t0 = now_ns();
 			if (replay_trace(o->trace, zp, NULL, &rr, err, errlen)) {
 				zpool_destroy(zp);
@@ -500,7 +511,6 @@ static int run_replay(const struct run_opts *o, struct run_results *res, struct 
 			replay_counts(&rr, rc);
 			rc->phase_ns = now_ns() - t0;
 			zpool_destroy(zp);
-			pg->done++;
 		}
 	}
 	return 0;
@@ -555,22 +565,58 @@ static int views_of(const struct run_opts *o, const struct corpus *c, uint32_t *
 }
 
 /*
+ * The operations of this shard of the run, compressing included, as far
+ * as they are known before it (a corpus's pages, a trace's lines).
+ */
+static uint64_t run_ops(const struct run_opts *o, int replay0)
+{
+	const unsigned int pool_wl = (1u << WL_FILL) | (1u << WL_LOAD) | (1u << WL_CHURN);
+	uint64_t n = 0, lines = 0;
+
+	for (int ci = 0; ci < o->ncorpora && (o->workloads & pool_wl); ci++) {
+		const struct corpus *c = o->opened[ci];
+		uint32_t views[RUN_MAX_PAGE_SIZES];
+		int nv;
+
+		if (!c)
+			continue;
+		nv = views_of(o, c, views);
+		for (int v = 0; v < nv; v++) {
+			uint64_t pages = corpus_view_pages(c, views[v]);
+			uint64_t pool = (uint64_t)o->repeat * pool_ops(o, view_objects(o, c, views[v]));
+
+			for (int k = 0; k < o->ncodecs; k++) {
+				if (!pair_mine(o, ci, v, k))
+					continue;
+				n += pages;
+				for (int a = 0; a < o->nallocs; a++)
+					if (run_cell_mine(o, cell_of(o, ci, v, k, a)))
+						n += pool;
+			}
+		}
+	}
+	if (o->workloads & (1u << WL_REPLAY))
+		lines = replay_estimate(o->trace);
+	for (int a = 0; lines && a < o->nallocs; a++)
+		if (run_cell_mine(o, replay0 + a))
+			n += (uint64_t)o->repeat * lines;
+	return n;
+}
+
+/*
  * Corpus @ci read as pages of @page bytes (its view @v), compressed with
  * codec @k, through every setting of this shard: the rows of every setting
  * first, then the repeats round robin.
  */
 static int run_codec(const struct run_opts *o, struct run_results *res, const struct corpus *c,
-		     int ci, int v, uint32_t page, int k, int cthreads, struct progress *pg,
-		     char *err, size_t errlen)
+		     int ci, int v, uint32_t page, int k, int cthreads, char *err, size_t errlen)
 {
 	static int rowsof[RUN_MAX_ALLOCS][WL_NKINDS];
 	static char specs[RUN_MAX_ALLOCS][ZPOOL_SPEC_MAX];
 	struct pageset ps;
-	char what[128];
 	int ret = -1;
 
-	snprintf(what, sizeof(what), "compressing %.60s with %.30s", c->name, o->codecs[k].name);
-	progress_show(pg, what);
+	progress_what("compressing %.60s with %.30s", c->name, o->codecs[k].name);
 	if (pageset_open_view(&ps, c, page, &o->codecs[k], cthreads, o->ccache, err, errlen))
 		return -1;
 	if (record_sizes(res, &ps))
@@ -598,12 +644,8 @@ static int run_codec(const struct run_opts *o, struct run_results *res, const st
 
 			if (rowsof[a][WL_FILL] == -2)
 				continue;
-			snprintf(what, sizeof(what), "%.40s %.20s %.60s", c->name, ps.codec.name,
-				 specs[a]);
-			progress_show(pg, what);
 			if (run_pool(o, res, &ps, specs[a], rowsof[a], rep, err, errlen))
 				goto out;
-			pg->done++;
 		}
 	}
 	ret = 0;
@@ -618,7 +660,6 @@ out:
 int run_execute(const struct run_opts *o, struct run_results *res, char *err, size_t errlen)
 {
 	const unsigned int pool_wl = (1u << WL_FILL) | (1u << WL_LOAD) | (1u << WL_CHURN);
-	struct progress pg = { .on = progress_enabled() };
 	int cthreads = o->compress_threads > 0 ? o->compress_threads : online_cpus();
 	int replay0 = (o->workloads & pool_wl) ? o->ncorpora * nviews(o) * o->ncodecs * o->nallocs
 					       : 0;
@@ -626,8 +667,7 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
-	for (int cell = 0; cell < run_cells(o); cell++)
-		pg.total += run_cell_mine(o, cell) ? (uint64_t)o->repeat : 0;
+	progress_start(run_ops(o, replay0));
 
 	for (int ci = 0; ci < o->ncorpora && (o->workloads & pool_wl); ci++) {
 		struct corpus corpus;
@@ -657,7 +697,7 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 			for (int k = 0; k < o->ncodecs; k++) {
 				if (!pair_mine(o, ci, v, k))
 					continue;
-				if (run_codec(o, res, &corpus, ci, v, views[v], k, cthreads, &pg, err,
+				if (run_codec(o, res, &corpus, ci, v, views[v], k, cthreads, err,
 					      errlen)) {
 					corpus_close(&corpus);
 					goto out;
@@ -667,11 +707,11 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 		}
 		corpus_close(&corpus);
 	}
-	if ((o->workloads & (1u << WL_REPLAY)) && run_replay(o, res, &pg, replay0, err, errlen))
+	if ((o->workloads & (1u << WL_REPLAY)) && run_replay(o, res, replay0, err, errlen))
 		goto out;
 	ret = 0;
 out:
-	progress_end(&pg);
+	progress_stop();
 	res->wall_ns = now_ns() - t0;
 	return ret;
 }

@@ -55,8 +55,9 @@ hash_of() {
 }
 
 need_tools() {
+	# -q: one stderr line on error, whatever was installed before
 	if [ "$(id -u)" = 0 ]; then
-		"$top/scripts/deps.sh" qemu || exit 1
+		"$top/scripts/deps.sh" -q qemu || exit 1
 	fi
 	for t in "$QEMU" cpio gzip dpkg-deb apt-get make gcc-12 sha256sum flock; do
 		command -v "$t" >/dev/null 2>&1 ||

@@ -35,7 +35,7 @@ DEPS      := $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
 ZPB       := $(BUILD)/zpoolbench
 ZPB_TESTS := $(BUILD)/zpb-tests
 
-.PHONY: all test bench asan tsan fuzz soak deps clean help check-deps
+.PHONY: all test bench asan tsan fuzz soak deps clean help check-deps fresh
 .DEFAULT_GOAL := all
 
 all: check-deps $(ZPB) $(ZPB_TESTS)
@@ -51,6 +51,7 @@ help:
 	@echo "  make soak       100,000,000 verified random operations over all allocators (long)"
 	@echo "  make oracle-qemu  fetch Debian's Linux 6.1 and build the qemu oracle ahead of use"
 	@echo "  make deps       install the Debian packages the build and tests need"
+	@echo "  make fresh      the README's two commands in a new Debian 12 root (root; minutes)"
 	@echo "  make clean      remove build directories"
 
 # Packages are installed by name when missing (as root), else the exact
@@ -60,6 +61,11 @@ check-deps:
 
 deps:
 	@scripts/deps.sh build test
+
+# The fresh-machine proof: scripts/fresh.sh (debootstrap, cached outside the tree).
+fresh:
+	@scripts/deps.sh fresh
+	@scripts/fresh.sh
 
 $(BUILD)/version.h: FORCE
 	@mkdir -p $(BUILD)

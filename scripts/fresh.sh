@@ -11,7 +11,8 @@
 # runs the commands of the README's "Set-up on a fresh Debian machine" block,
 # in its order, each once, as root with a login's clean environment, with
 # the host's /dev, /proc and /sys (recursively: cgroup v1, BTF) in the root
-# for zram0, BPF, the memory cgroup and qemu.
+# for zram0, BPF, the memory cgroup and qemu, and the root itself a mount
+# point, as / is on a machine.
 #
 # Exit 0 only when all of these hold:
 #   - every command exits 0 on its first run;
@@ -324,8 +325,8 @@ say "tree: $(cd "$dst" && find . -path ./.git -prune -o -type f -print | wc -l) 
 printf '%s\n' "$commands" >"$work/commands"
 cat >"$work/inner.sh" <<'INNER'
 #!/bin/sh
-# inner.sh ROOT DIR LOGS COMMANDS - in a private mount namespace: bind /dev,
-# /proc, /sys into ROOT, run each line of COMMANDS in DIR inside ROOT as root
+# inner.sh ROOT DIR LOGS COMMANDS - in a private mount namespace: bind ROOT
+# onto itself and /dev, /proc, /sys into it, run each line of COMMANDS in DIR inside ROOT as root
 # with a clean environment; LOGS/N.log (output), N.rc, N.time.
 set -u
 root=$1 dir=$2 logs=$3 commands=$4
@@ -333,13 +334,14 @@ root=$1 dir=$2 logs=$3 commands=$4
 case $root in /?*/zpb-fresh.??????/root) ;; *) echo "inner.sh: bad root '$root'" >&2; exit 100 ;; esac
 [ "$(stat -c %d:%i "$root")" != "$(stat -c %d:%i /)" ] || exit 100
 unmount_all() {
-	for m in sys proc dev; do
-		umount -R "$root/$m" 2>/dev/null || umount -R -l "$root/$m" 2>/dev/null
-	done
+	umount -R "$root" 2>/dev/null || umount -R -l "$root" 2>/dev/null
 }
 trap 'unmount_all' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+# the root a mount point of its own, as / is on a machine ('unshare -m'
+# makes / private, which fails where / is no mount point)
+mount --bind "$root" "$root" || exit 100
 mount --rbind /dev "$root/dev" || exit 100
 mount -t proc proc "$root/proc" || exit 100
 mount --rbind /sys "$root/sys" || exit 100
@@ -398,7 +400,7 @@ nspid=$!
 wait $nspid
 nsrc=$?
 nspid=""
-[ $nsrc = 100 ] && die "cannot bind /dev, /proc or /sys into the root"
+[ $nsrc = 100 ] && die "cannot bind the root, /dev, /proc or /sys"
 
 # ---- the verdict ----------------------------------------------------------------
 ok=1

@@ -325,23 +325,36 @@ say "tree: $(cd "$dst" && find . -path ./.git -prune -o -type f -print | wc -l) 
 printf '%s\n' "$commands" >"$work/commands"
 cat >"$work/inner.sh" <<'INNER'
 #!/bin/sh
-# inner.sh ROOT DIR LOGS COMMANDS - in a private mount namespace: bind ROOT
-# onto itself and /dev, /proc, /sys into it, run each line of COMMANDS in DIR inside ROOT as root
-# with a clean environment; LOGS/N.log (output), N.rc, N.time.
+# inner.sh ROOT DIR LOGS COMMANDS DONE - in a private mount namespace: bind
+# ROOT onto itself and /dev, /proc, /sys into it, run each line of COMMANDS
+# in DIR inside ROOT as root with a clean environment (LOGS/N.log: the
+# output, N.rc, N.time), then create DONE; unmount and exit only when no
+# process is left in ROOT.  A signal stops the commands but not this: the
+# project's exit paths in the root need /dev, /sys and /proc to restore
+# zram0, swap and the cgroups (unmounted early, they found nothing there).
 set -u
-root=$1 dir=$2 logs=$3 commands=$4
+root=$1 dir=$2 logs=$3 commands=$4 done=$5
 # never mount over, or unmount, the host's own /dev, /proc, /sys
 case $root in /?*/zpb-fresh.??????/root) ;; *) echo "inner.sh: bad root '$root'" >&2; exit 100 ;; esac
-[ "$(stat -c %d:%i "$root")" != "$(stat -c %d:%i /)" ] || exit 100
+root_id=$(stat -c %d:%i "$root")
+[ "$root_id" != "$(stat -c %d:%i /)" ] || exit 100
+stop=0
+trap 'stop=130' INT
+trap 'stop=143' TERM
+trap 'stop=129' HUP
 unmount_all() {
 	umount -R "$root" 2>/dev/null || umount -R -l "$root" 2>/dev/null
 }
-trap 'unmount_all' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+root_empty() {
+	for p in /proc/[0-9]*; do
+		[ "$(stat -L -c %d:%i "$p/root" 2>/dev/null)" = "$root_id" ] && return 1
+	done
+	return 0
+}
 # the root a mount point of its own, as / is on a machine ('unshare -m'
 # makes / private, which fails where / is no mount point)
 mount --bind "$root" "$root" || exit 100
+trap 'unmount_all' EXIT
 mount --rbind /dev "$root/dev" || exit 100
 mount -t proc proc "$root/proc" || exit 100
 mount --rbind /sys "$root/sys" || exit 100
@@ -352,13 +365,19 @@ in_root() {
 		/bin/sh -c 'cd "$1" && eval "$2"' sh "$dir" "$1" </dev/null
 }
 n=0
-while IFS= read -r cmd <&9; do
+while [ $stop = 0 ] && IFS= read -r cmd <&9; do
 	n=$((n + 1))
 	echo "==== # $cmd" >&2
 	t0=$(date +%s.%N)
-	{ in_root "$cmd"; echo $? >"$logs/$n.rc"; } 2>&1 | tee "$logs/$n.log"
+	# (the left side outlives a signal to write the status; tee reads to
+	# the end, so that no writer in the root dies of SIGPIPE)
+	{ trap : INT TERM HUP; in_root "$cmd"; echo $? >"$logs/$n.rc"; } 2>&1 |
+		{ trap '' INT TERM HUP; exec tee "$logs/$n.log"; }
 	echo "$t0 $(date +%s.%N)" >"$logs/$n.time"
 done 9<"$commands"
+: >"$done"
+until root_empty; do sleep 0.5; done
+exit $stop
 INNER
 
 # A lock the caller holds (flock FILE make fresh) is used as it is: a second
@@ -395,16 +414,16 @@ printf '%s\n' "$commands" | sed 's/^/fresh:   /' >&2
 # cannot trap a signal ignored at its start: give the run the defaults, as a
 # login shell has them; and its own process group, which a stop signals)
 setsid env --default-signal=INT,QUIT unshare --mount --propagation private -- \
-	/bin/sh "$work/inner.sh" "$root" "$DIR" "$LOGS" "$work/commands" &
+	/bin/sh "$work/inner.sh" "$root" "$DIR" "$LOGS" "$work/commands" "$work/done" &
 nspid=$!
-wait $nspid
-nsrc=$?
-nspid=""
-[ $nsrc = 100 ] && die "cannot bind the root, /dev, /proc or /sys"
+# the commands are done when inner.sh says so; it then waits for the root
+# to be empty before it unmounts and ends
+while [ ! -e "$work/done" ] && kill -0 $nspid 2>/dev/null; do sleep 1; done
 
 # ---- the verdict ----------------------------------------------------------------
 ok=1
 left=$(procs_in_root)
+[ -z "$left" ] || { sleep 2; left=$(procs_in_root); }	# (ending just now)
 if [ -n "$left" ]; then
 	say "processes left running in the root by the commands:"
 	# shellcheck disable=SC2086
@@ -412,6 +431,11 @@ if [ -n "$left" ]; then
 	ok=0
 fi
 end_procs_in_root || ok=0
+wait $nspid
+nsrc=$?
+nspid=""
+[ $nsrc = 100 ] && die "cannot bind the root, /dev, /proc or /sys"
+[ -z "$(mounts_below "$work")" ] || { say "mounts left below $work"; ok=0; }
 state_restored || ok=0
 state_checked=1
 

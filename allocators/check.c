@@ -7,8 +7,9 @@
  *   recs[]      dense array of live objects (swap-with-last on removal, so a
  *               fuzzer can pick "the i-th live object"), found by handle
  *               through by_handle (handle -> index);
- *   shadow[]    one 4096-bit map per page holding any live byte, found by
- *               page address through by_page (page -> index); a bit is set
+ *   shadow[]    one 4096-bit map per 4 KiB of memory holding any live byte
+ *               (whatever the pool's page size: a 16 KiB pool page is four
+ *               of them), found by address through by_page; a bit is set
  *               while a live object covers that byte, and `used` counts the
  *               set bits so that a page's map is dropped when it empties.
  *
@@ -47,8 +48,10 @@ struct zrec {
 	struct zpool_extent piece[ZCHECK_MAX_PIECES];
 };
 
+#define SHADOW_SIZE 4096 /* bytes one shadow map covers */
+
 struct shadow_page {
-	uint64_t bits[ZPOOL_PAGE_SIZE / 64];
+	uint64_t bits[SHADOW_SIZE / 64];
 	uint32_t used;	/* bits set */
 	uint32_t next;	/* free list link (index + 1) */
 };
@@ -85,7 +88,8 @@ struct zcheck {
 	/* a step under settle(): failures are held until they repeat */
 	bool tentative, tent_failed;
 	char tent_err[400];
-	unsigned char expect[ZPOOL_PAGE_SIZE];
+	size_t page_size; /* the pool's (zpool_page_size) */
+	unsigned char expect[ZPOOL_PAGE_SIZE_MAX];
 };
 
 /* ---- reporting ---- */
@@ -383,8 +387,8 @@ static void report_overlap(struct zcheck *zc, const struct zrec *r)
 #define for_each_segment(r, i, a, rem, page, off, seg)                                          \
 	for (i = 0; i < (r)->npieces; i++)                                                       \
 		for (a = (uintptr_t)(r)->piece[i].addr, rem = (r)->piece[i].len;                  \
-		     rem && (page = a & ~(ZPOOL_PAGE_SIZE - 1), off = a - page,                   \
-			    seg = rem < ZPOOL_PAGE_SIZE - off ? rem : ZPOOL_PAGE_SIZE - off, 1); \
+		     rem && (page = a & ~(SHADOW_SIZE - 1), off = a - page,                       \
+			    seg = rem < SHADOW_SIZE - off ? rem : SHADOW_SIZE - off, 1);             \
 		     a += seg, rem -= seg)
 
 /* Mark @r's bytes live; fails if any is already. */
@@ -518,7 +522,8 @@ static bool locate(struct zcheck *zc, struct zrec *r)
 			     r->handle, r->size, e->addr);
 			return false;
 		}
-		if (page_base(e->addr) != page_base((char *)e->addr + e->len - 1)) {
+		if (page_base_sized(e->addr, zc->page_size) !=
+		    page_base_sized((char *)e->addr + e->len - 1, zc->page_size)) {
 			fail(zc, "object %#lx (%u bytes) at %p crosses a page boundary (pool pages are not contiguous)",
 			     r->handle, r->size, e->addr);
 			return false;
@@ -662,15 +667,15 @@ static void hint_pages(struct zcheck *zc, const struct zrec *r)
 	for (int i = 0; i < r->npieces; i++) {
 		uintptr_t a = (uintptr_t)r->piece[i].addr;
 
-		zc->hint[zc->nhint++] = a & ~(ZPOOL_PAGE_SIZE - 1);
-		zc->hint[zc->nhint++] = (a + r->piece[i].len - 1) & ~(ZPOOL_PAGE_SIZE - 1);
+		zc->hint[zc->nhint++] = a & ~(zc->page_size - 1);
+		zc->hint[zc->nhint++] = (a + r->piece[i].len - 1) & ~(zc->page_size - 1);
 	}
 }
 
 static bool in_hint_pages(const struct zcheck *zc, const struct zrec *r)
 {
 	for (int i = 0; i < r->npieces; i++) {
-		uintptr_t a = (uintptr_t)r->piece[i].addr & ~(ZPOOL_PAGE_SIZE - 1);
+		uintptr_t a = (uintptr_t)r->piece[i].addr & ~(zc->page_size - 1);
 
 		for (int h = 0; h < zc->nhint; h++)
 			if (zc->hint[h] == a)
@@ -808,7 +813,7 @@ int zcheck_malloc(struct zcheck *zc, size_t size, unsigned long *handle)
 		fail(zc, "malloc(%zu) returned handle 0", size);
 		return -EINVAL;
 	}
-	if (size > ZPOOL_PAGE_SIZE || (zc->min_refused && size >= zc->min_refused)) {
+	if (size > zc->page_size || (zc->min_refused && size >= zc->min_refused)) {
 		fail(zc, "malloc(%zu) accepted, but %zu bytes were refused before (or more than a page)",
 		     size, zc->min_refused);
 		return -ENOSPC;
@@ -982,6 +987,7 @@ static struct zcheck *zcheck_start(struct zcheck *zc)
 {
 	struct zpool_stats st;
 
+	zc->page_size = zpool_page_size(zc->zp);
 	if (zc->zp->drv->provider)
 		zc->pp = zc->zp->drv->provider(zc->zp->pool);
 	if (zc->pp && (zc->flags & ZCHECK_GUARD))
@@ -1024,6 +1030,7 @@ struct zcheck *zcheck_create_driver(const struct zpool_driver *drv, unsigned int
 	zp->drv = drv;
 	zp->cfg.drv = drv;
 	snprintf(zp->cfg.spec, sizeof(zp->cfg.spec), "%s", drv->name);
+	zp->page_size = zpool_cfg_page_size(&zp->cfg);
 	zp->pool = drv->create(&zp->cfg, &zc->evict_ops, err, errlen);
 	if (!zp->pool) {
 		free(zp);
@@ -1176,6 +1183,40 @@ static bool variant(const struct zpool_driver *drv, const struct zpool_param *p,
 	return false;
 }
 
+static const struct zpool_param *param_of(const struct zpool_driver *drv, const char *key)
+{
+	for (const struct zpool_param *p = drv->params; p && p->key; p++)
+		if (!strcmp(p->key, key))
+			return p;
+	return NULL;
+}
+
+/*
+ * Each non-default value of the driver's preset key (kernel=, table=) at each
+ * non-default page size: the page arithmetic of every design, not only of
+ * the default one.  The preset is declared before "page", so the spec is
+ * written in its normalised order.
+ */
+static int preset_pages(const struct zpool_driver *drv, char (*out)[ZPOOL_SPEC_MAX], int max)
+{
+	const struct zpool_param *page = param_of(drv, "page"), *preset = param_of(drv, "kernel");
+	char v[32], pv[32];
+	int n = 0;
+
+	if (!preset)
+		preset = param_of(drv, "table");
+	if (!page || !preset || preset > page)
+		return 0;
+	for (int i = 0; nth_value(preset, i, v, sizeof(v)); i++)
+		for (int j = 0; n < max && nth_value(page, j, pv, sizeof(pv)); j++) {
+			snprintf(out[n], ZPOOL_SPEC_MAX, "%s:%s=%s,page=%s", drv->name, preset->key, v,
+				 pv);
+			if (spec_works(out[n]))
+				n++;
+		}
+	return n;
+}
+
 int zcheck_specs(char (*out)[ZPOOL_SPEC_MAX], int max)
 {
 	const struct zpool_driver *drv[64];
@@ -1190,6 +1231,7 @@ int zcheck_specs(char (*out)[ZPOOL_SPEC_MAX], int max)
 			for (int i = 0; n < max && nth_value(p, i, val, sizeof(val)); i++)
 				if (variant(drv[d], p, val, out[n]))
 					n++;
+		n += preset_pages(drv[d], out + n, max - n);
 	}
 	return n;
 }

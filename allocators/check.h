@@ -109,8 +109,9 @@ const char *zcheck_error(const struct zcheck *zc);
  * picked up without editing any list: each driver's bare name, then for
  * every key each non-default word, or the minimum and maximum of an integer
  * range; a value the allocator refuses alone (a key that applies only with
- * another) is paired with the first other key's value that makes it work.
- * Drivers with no create() (parser tests) are left out.  Returns the number
+ * another) is paired with the first other key's value that makes it work;
+ * and each non-default preset (kernel= or table=) at each non-default page
+ * size (page=).  Drivers with no create() (parser tests) are left out.  Returns the number
  * written (at most @max).
  */
 int zcheck_specs(char (*out)[ZPOOL_SPEC_MAX], int max);

@@ -6,7 +6,7 @@
  * per-object overhead; a store is a lock, a pop (or a bump) and the caller's
  * memcpy.  Its pool size is the packing bound:
  *
- *	pool_pages = ceil(live bytes / 4096)
+ *	pool_pages = ceil(live bytes / page size)
  *
  * i.e. what a perfect allocator with free, instant compaction would hold.
  * The bytes really live in one contiguous reserved arena (objects may cross
@@ -15,7 +15,9 @@
  * per size), which keeps churn bounded without any search.  The arena and the
  * free stacks are not counted: this is a bound, not an allocator to deploy.
  *
- * Handle: (arena offset << 13) | size, never 0 since size >= 1.
+ * Handle: (arena offset << 17) | size, never 0 since size >= 1.
+ *
+ * "page=4096|16384|65536": the largest object and the unit of pool_pages.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,7 +28,7 @@
 #include "zpool.h"
 
 #define IDEAL_ARENA (1ULL << 37) /* 128 GiB of address space, touched as used */
-#define SIZE_BITS 13
+#define SIZE_BITS 17 /* sizes up to ZPOOL_PAGE_SIZE_MAX */
 
 struct free_stack {
 	uint64_t *off;
@@ -40,12 +42,14 @@ struct ideal_pool {
 	uint64_t live_bytes;
 	uint64_t objects;
 	uint64_t peak_pages;
-	struct free_stack free[ZPOOL_PAGE_SIZE + 1];
+	size_t page_size;
+	unsigned int page_shift;
+	struct free_stack *free; /* one per size, 0..page_size */
 };
 
-static inline uint64_t bound_pages(uint64_t bytes)
+static inline uint64_t bound_pages(const struct ideal_pool *pool, uint64_t bytes)
 {
-	return (bytes + ZPOOL_PAGE_SIZE - 1) >> ZPOOL_PAGE_SHIFT;
+	return (bytes + pool->page_size - 1) >> pool->page_shift;
 }
 
 static void *ideal_create(const struct zpool_config *cfg, const struct zpool_evict_ops *ops,
@@ -53,15 +57,23 @@ static void *ideal_create(const struct zpool_config *cfg, const struct zpool_evi
 {
 	struct ideal_pool *pool = calloc(1, sizeof(*pool));
 
-	(void)cfg;
 	(void)ops;
 	if (!pool) {
+		snprintf(err, errlen, "ideal: out of memory");
+		return NULL;
+	}
+	pool->page_size = zpool_cfg_page_size(cfg);
+	pool->page_shift = (unsigned int)__builtin_ctzl(pool->page_size);
+	pool->free = calloc(pool->page_size + 1, sizeof(*pool->free));
+	if (!pool->free) {
+		free(pool);
 		snprintf(err, errlen, "ideal: out of memory");
 		return NULL;
 	}
 	pool->arena = mmap(NULL, IDEAL_ARENA, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (pool->arena == MAP_FAILED) {
+		free(pool->free);
 		free(pool);
 		snprintf(err, errlen, "ideal: cannot reserve the arena");
 		return NULL;
@@ -74,8 +86,9 @@ static void ideal_destroy(void *p)
 {
 	struct ideal_pool *pool = p;
 
-	for (int i = 0; i <= (int)ZPOOL_PAGE_SIZE; i++)
+	for (size_t i = 0; i <= pool->page_size; i++)
 		free(pool->free[i].off);
+	free(pool->free);
 	munmap(pool->arena, IDEAL_ARENA);
 	zlock_destroy(&pool->lock);
 	free(pool);
@@ -89,7 +102,7 @@ static int ideal_malloc(void *p, size_t size, unsigned long *handle)
 
 	if (!size)
 		return -EINVAL;
-	if (size > ZPOOL_PAGE_SIZE)
+	if (size > pool->page_size)
 		return -ENOSPC;
 	fs = &pool->free[size];
 	zlock(&pool->lock);
@@ -105,7 +118,7 @@ static int ideal_malloc(void *p, size_t size, unsigned long *handle)
 	}
 	pool->live_bytes += size;
 	pool->objects++;
-	pages = bound_pages(pool->live_bytes);
+	pages = bound_pages(pool, pool->live_bytes);
 	if (pages > pool->peak_pages)
 		pool->peak_pages = pages;
 	zunlock(&pool->lock);
@@ -158,7 +171,7 @@ static uint64_t ideal_total_pages(void *p)
 	uint64_t pages;
 
 	zlock(&pool->lock);
-	pages = bound_pages(pool->live_bytes);
+	pages = bound_pages(pool, pool->live_bytes);
 	zunlock(&pool->lock);
 	return pages;
 }
@@ -170,15 +183,29 @@ static void ideal_stats(void *p, struct zpool_stats *st)
 	zlock(&pool->lock);
 	st->objects = pool->objects;
 	st->alloc_bytes = pool->live_bytes;
-	st->pool_pages = bound_pages(pool->live_bytes);
+	st->pool_pages = bound_pages(pool, pool->live_bytes);
 	st->peak_pages = pool->peak_pages;
 	zunlock(&pool->lock);
 }
 
+static void ideal_size_table(void *p, FILE *out)
+{
+	struct ideal_pool *pool = p;
+
+	fprintf(out, "page %zu B: objects 1..%zu B packed back to back, pool pages = "
+		"ceil(live bytes / %zu)\n", pool->page_size, pool->page_size, pool->page_size);
+}
+
+static const struct zpool_param ideal_params[] = {
+	{ "page", "4096|16384|65536", 0, 0, "4096",
+	  "page size in bytes: the largest object, and the unit pool pages are counted in" },
+	{ NULL, NULL, 0, 0, NULL, NULL },
+};
+
 static const struct zpool_driver ideal_driver = {
 	.name = "ideal",
-	.summary = "the limit: objects packed back to back, pages = ceil(bytes / 4096)",
-	.params = NULL,
+	.summary = "the limit: objects packed back to back, pages = ceil(bytes / page size)",
+	.params = ideal_params,
 	.order = 90,
 	.create = ideal_create,
 	.destroy = ideal_destroy,
@@ -188,6 +215,7 @@ static const struct zpool_driver ideal_driver = {
 	.unmap = ideal_unmap,
 	.total_pages = ideal_total_pages,
 	.stats = ideal_stats,
+	.size_table = ideal_size_table,
 };
 
 ZPOOL_DRIVER_REGISTER(ideal_driver)

@@ -6,15 +6,17 @@
  * userspace choice.
  *
  * One malloc(size) per object, handle = the pointer, map returns it, unmap
- * does nothing, free is free().  Sizes 1..4096 as for every pool (-EINVAL for
- * 0, -ENOSPC above a page); -ENOMEM when malloc() fails.
+ * does nothing, free is free().  Sizes 1..PAGE_SIZE as for every pool (-EINVAL
+ * for 0, -ENOSPC above a page); -ENOMEM when malloc() fails.  "page=" sets
+ * the page size the footprint is counted in (4096 by default; 16384 and
+ * 65536 for comparisons with pools of those page sizes).
  *
  * Footprint ("footprint=" in the spec), measured from glibc, not guessed:
  *
  *   chunks (default)  the bytes of the heap chunks that hold the live
  *		objects: malloc_usable_size(p) + 8 per object (glibc's size
  *		word; on x86-64 a chunk is usable + 8, a multiple of 16, at
- *		least 32 bytes).  pool_pages = ceil(sum / 4096).  Exact for the
+ *		least 32 bytes).  pool_pages = ceil(sum / page).  Exact for the
  *		live objects and private to the pool (several pools in one
  *		process do not disturb each other), but it EXCLUDES what glibc
  *		holds beyond them: free chunks between live ones (fragmentation
@@ -24,8 +26,8 @@
  *   heap	the growth of glibc's heap below its top chunk since the pool
  *		was created: mallinfo2() arena - keepcost (bytes obtained from
  *		the OS for the arenas, minus the free, trimmable top of the main
- *		heap) now minus at create, pool_pages = ceil(that / 4096), 0 if
- *		it shrank.  Objects of at most 4096 bytes never get their own
+ *		heap) now minus at create, pool_pages = ceil(that / page), 0 if
+ *		it shrank.  Objects of at most 64 KiB never get their own
  *		mmap (the threshold is >= 128 KiB), so hblkhd is not theirs and
  *		is left out.  This includes the free chunks the pool's frees
  *		leave between live ones (fragmentation), which 'chunks' does
@@ -53,6 +55,7 @@ enum footprint { FP_CHUNKS, FP_HEAP };
 
 struct malloc_pool {
 	enum footprint fp;
+	unsigned int page_shift;
 	size_t heap_base; /* heap_held() at create (FP_HEAP) */
 	/* updated with relaxed atomics: malloc() itself is thread-safe */
 	uint64_t objects;
@@ -61,9 +64,9 @@ struct malloc_pool {
 	uint64_t peak_pages; /* FP_HEAP: largest value reported */
 };
 
-static inline uint64_t bytes_to_pages(uint64_t bytes)
+static inline uint64_t bytes_to_pages(const struct malloc_pool *pool, uint64_t bytes)
 {
-	return (bytes + ZPOOL_PAGE_SIZE - 1) >> ZPOOL_PAGE_SHIFT;
+	return (bytes + (1ULL << pool->page_shift) - 1) >> pool->page_shift;
 }
 
 static inline size_t chunk_of(void *obj)
@@ -83,6 +86,8 @@ static const struct zpool_param malloc_params[] = {
 	{ "footprint", "chunks|heap", 0, 0, "chunks",
 	  "chunks: live heap chunks (usable size + 8), no fragmentation; heap: growth of "
 	  "mallinfo2 arena - keepcost (process-wide)" },
+	{ "page", "4096|16384|65536", 0, 0, "4096",
+	  "page size in bytes: the largest object, and the unit pool pages are counted in" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -97,6 +102,7 @@ static void *libc_create(const struct zpool_config *cfg, const struct zpool_evic
 		return NULL;
 	}
 	pool->fp = zpool_cfg_int(cfg, "footprint") == 1 ? FP_HEAP : FP_CHUNKS;
+	pool->page_shift = (unsigned int)__builtin_ctzl(zpool_cfg_page_size(cfg));
 	if (pool->fp == FP_HEAP)
 		pool->heap_base = heap_held();
 	return pool;
@@ -116,7 +122,7 @@ static int libc_malloc(void *p, size_t size, unsigned long *handle)
 
 	if (!size)
 		return -EINVAL;
-	if (size > ZPOOL_PAGE_SIZE)
+	if (size > 1UL << pool->page_shift)
 		return -ENOSPC;
 	obj = malloc(size);
 	if (!obj)
@@ -157,7 +163,7 @@ static void libc_unmap(void *p, unsigned long handle)
 static uint64_t heap_pages(struct malloc_pool *pool)
 {
 	size_t held = heap_held();
-	uint64_t pages = held > pool->heap_base ? bytes_to_pages(held - pool->heap_base) : 0;
+	uint64_t pages = held > pool->heap_base ? bytes_to_pages(pool, held - pool->heap_base) : 0;
 	uint64_t peak = __atomic_load_n(&pool->peak_pages, __ATOMIC_RELAXED);
 
 	while (pages > peak && !__atomic_compare_exchange_n(&pool->peak_pages, &peak, pages, true,
@@ -172,7 +178,7 @@ static uint64_t libc_total_pages(void *p)
 
 	if (pool->fp == FP_HEAP)
 		return heap_pages(pool);
-	return bytes_to_pages(__atomic_load_n(&pool->chunk_bytes, __ATOMIC_RELAXED));
+	return bytes_to_pages(pool, __atomic_load_n(&pool->chunk_bytes, __ATOMIC_RELAXED));
 }
 
 static void libc_stats(void *p, struct zpool_stats *st)
@@ -185,11 +191,20 @@ static void libc_stats(void *p, struct zpool_stats *st)
 		st->pool_pages = heap_pages(pool);
 		st->peak_pages = __atomic_load_n(&pool->peak_pages, __ATOMIC_RELAXED);
 	} else {
-		st->pool_pages = bytes_to_pages(st->alloc_bytes);
-		st->peak_pages = bytes_to_pages(__atomic_load_n(&pool->peak_bytes,
+		st->pool_pages = bytes_to_pages(pool, st->alloc_bytes);
+		st->peak_pages = bytes_to_pages(pool, __atomic_load_n(&pool->peak_bytes,
 								__ATOMIC_RELAXED));
 	}
 	st->metadata_bytes = 0;
+}
+
+static void libc_size_table(void *p, FILE *out)
+{
+	struct malloc_pool *pool = p;
+	size_t page = (size_t)1 << pool->page_shift;
+
+	fprintf(out, "page %zu B: objects 1..%zu B, one malloc() each; pool pages = ceil(%s / %zu)\n",
+		page, page, pool->fp == FP_HEAP ? "heap growth" : "(usable size + 8) summed", page);
 }
 
 static const struct zpool_driver malloc_driver = {
@@ -205,6 +220,7 @@ static const struct zpool_driver malloc_driver = {
 	.unmap = libc_unmap,
 	.total_pages = libc_total_pages,
 	.stats = libc_stats,
+	.size_table = libc_size_table,
 };
 
 ZPOOL_DRIVER_REGISTER(malloc_driver)

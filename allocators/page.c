@@ -9,7 +9,7 @@
 #include "lock.h"
 #include "page.h"
 
-#define PP_DEFAULT_PAGES (1ULL << 23)
+#define PP_DEFAULT_BYTES (1ULL << 35) /* 32 GiB of address space per provider */
 
 #define PP_CACHES 16 /* per-thread page caches (threads beyond share them) */
 #define PP_MAG 32    /* pages a cache holds; half go back when it is full */
@@ -28,12 +28,17 @@ struct pp_cache {
 } __attribute__((aligned(64)));
 
 struct page_provider {
-	zlock_t lock;	     /* the shared stack and hiwater */
+	zlock_t lock;	     /* the shared stack, the run stacks and hiwater */
+	unsigned int shift;  /* page shift */
+	size_t psize;	     /* page size */
+	char *map;	     /* the reservation as mapped (base rounded up to psize) */
+	size_t maplen;
 	char *base;	     /* first page of the reservation */
 	struct zpage *desc;  /* one descriptor per page of the reservation */
 	uint64_t capacity;   /* pages reserved */
 	uint64_t hiwater;    /* pages [0, hiwater) have been handed out at least once */
 	unsigned int free_top; /* free stack: page number + 1, 0 = empty */
+	uint32_t run_top[PP_RUN_MAX + 1]; /* free runs of n pages: first page + 1 */
 	uint64_t limit;
 	bool guard;
 	/* counters on a line of their own: every alloc and free touches them */
@@ -52,27 +57,35 @@ static struct pp_cache *my_cache(struct page_provider *pp)
 	return &pp->cache[pp_thread % PP_CACHES];
 }
 
-struct page_provider *pp_create(uint64_t max_pages)
+struct page_provider *pp_create_sized(uint64_t max_pages, unsigned int page_shift)
 {
-	struct page_provider *pp = aligned_alloc(64, sizeof(*pp));
+	struct page_provider *pp;
 	const char *g = getenv("ZPOOLBENCH_GUARD_PAGES");
 
+	if (page_shift < ZPOOL_PAGE_SHIFT || page_shift > ZPOOL_PAGE_SHIFT_MAX)
+		return NULL;
+	pp = aligned_alloc(64, sizeof(*pp));
 	if (!pp)
 		return NULL;
 	memset(pp, 0, sizeof(*pp));
 	for (int i = 0; i < PP_CACHES; i++)
 		zlock_init(&pp->cache[i].lock);
-	pp->capacity = max_pages ? max_pages : PP_DEFAULT_PAGES;
+	pp->shift = page_shift;
+	pp->psize = (size_t)1 << page_shift;
+	pp->capacity = max_pages ? max_pages : PP_DEFAULT_BYTES >> page_shift;
 	if (pp->capacity > 0xfffffffeULL)
 		pp->capacity = 0xfffffffeULL;
-	pp->base = mmap(NULL, pp->capacity << ZPOOL_PAGE_SHIFT, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (pp->base == MAP_FAILED)
+	/* one page more than needed, so the first page can be aligned to its size */
+	pp->maplen = (pp->capacity + 1) << page_shift;
+	pp->map = mmap(NULL, pp->maplen, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (pp->map == MAP_FAILED)
 		goto fail;
+	pp->base = page_base_sized(pp->map + pp->psize - 1, pp->psize);
 	pp->desc = mmap(NULL, pp->capacity * sizeof(struct zpage), PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (pp->desc == MAP_FAILED) {
-		munmap(pp->base, pp->capacity << ZPOOL_PAGE_SHIFT);
+		munmap(pp->map, pp->maplen);
 		goto fail;
 	}
 	zlock_init(&pp->lock);
@@ -86,7 +99,7 @@ struct page_provider *pp_create(uint64_t max_pages)
 	 * them again.)
 	 */
 	if (!pp->guard) {
-		madvise(pp->base, pp->capacity << ZPOOL_PAGE_SHIFT, MADV_HUGEPAGE);
+		madvise(pp->map, pp->maplen, MADV_HUGEPAGE);
 		madvise(pp->desc, pp->capacity * sizeof(struct zpage), MADV_HUGEPAGE);
 	}
 	return pp;
@@ -95,11 +108,16 @@ fail:
 	return NULL;
 }
 
+struct page_provider *pp_create(uint64_t max_pages)
+{
+	return pp_create_sized(max_pages, ZPOOL_PAGE_SHIFT);
+}
+
 void pp_destroy(struct page_provider *pp)
 {
 	if (!pp)
 		return;
-	munmap(pp->base, pp->capacity << ZPOOL_PAGE_SHIFT);
+	munmap(pp->map, pp->maplen);
 	munmap(pp->desc, pp->capacity * sizeof(struct zpage));
 	zlock_destroy(&pp->lock);
 	for (int i = 0; i < PP_CACHES; i++)
@@ -157,13 +175,36 @@ static bool steal(struct page_provider *pp, uint64_t *nr)
 	return false;
 }
 
+/* Count pages [nr, nr + n) in use and set up their descriptors; their address. */
+static void *hand_out(struct page_provider *pp, uint64_t nr, unsigned int n)
+{
+	uint64_t used = __atomic_add_fetch(&pp->in_use, n, __ATOMIC_RELAXED);
+	uint64_t peak = __atomic_load_n(&pp->peak, __ATOMIC_RELAXED);
+	void *page = pp->base + (nr << pp->shift);
+
+	while (used > peak &&
+	       !__atomic_compare_exchange_n(&pp->peak, &peak, used, true, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED))
+		;
+	/* the pages are ours alone now: their descriptors are set up outside any lock */
+	for (unsigned int i = 0; i < n; i++) {
+		struct zpage *d = &pp->desc[nr + i];
+
+		memset(d, 0, offsetof(struct zpage, pp_next));
+		INIT_LIST_HEAD(&d->lru);
+		d->pp_next = 0;
+		__atomic_store_n(&d->pp_inuse, 1, __ATOMIC_RELEASE);
+	}
+	if (pp->guard)
+		mprotect(page, (size_t)n << pp->shift, PROT_READ | PROT_WRITE);
+	return page;
+}
+
 void *pp_alloc(struct page_provider *pp)
 {
 	struct pp_cache *c = my_cache(pp);
 	uint64_t limit = __atomic_load_n(&pp->limit, __ATOMIC_RELAXED);
-	uint64_t nr = 0, used, peak;
-	struct zpage *d;
-	void *page;
+	uint64_t nr = 0;
 	bool got = false;
 
 	if (limit && __atomic_load_n(&pp->in_use, __ATOMIC_RELAXED) >= limit)
@@ -178,36 +219,21 @@ void *pp_alloc(struct page_provider *pp)
 	zunlock(&c->lock);
 	if (!got && !steal(pp, &nr))
 		return NULL;
-	used = __atomic_add_fetch(&pp->in_use, 1, __ATOMIC_RELAXED);
-	peak = __atomic_load_n(&pp->peak, __ATOMIC_RELAXED);
-	while (used > peak &&
-	       !__atomic_compare_exchange_n(&pp->peak, &peak, used, true, __ATOMIC_RELAXED,
-					    __ATOMIC_RELAXED))
-		;
-	/* the page is ours alone now: its descriptor is set up outside any lock */
-	d = &pp->desc[nr];
-	memset(d, 0, offsetof(struct zpage, pp_next));
-	INIT_LIST_HEAD(&d->lru);
-	d->pp_next = 0;
-	__atomic_store_n(&d->pp_inuse, 1, __ATOMIC_RELEASE);
-
-	page = pp->base + (nr << ZPOOL_PAGE_SHIFT);
-	if (pp->guard)
-		mprotect(page, ZPOOL_PAGE_SIZE, PROT_READ | PROT_WRITE);
-	return page;
+	return hand_out(pp, nr, 1);
 }
 
 void pp_free(struct page_provider *pp, void *page)
 {
-	uint64_t nr = ((char *)page - pp->base) >> ZPOOL_PAGE_SHIFT;
+	uint64_t nr = ((char *)page - pp->base) >> pp->shift;
 	struct zpage *d = &pp->desc[nr];
 	struct pp_cache *c;
 
-	if (page_offset_of(page) || nr >= __atomic_load_n(&pp->hiwater, __ATOMIC_ACQUIRE) ||
+	if (page_offset_sized(page, pp->psize) ||
+	    nr >= __atomic_load_n(&pp->hiwater, __ATOMIC_ACQUIRE) ||
 	    !__atomic_exchange_n(&d->pp_inuse, 0, __ATOMIC_ACQ_REL))
 		abort(); /* freeing a page that is not ours or not handed out */
 	if (pp->guard)
-		mprotect(page, ZPOOL_PAGE_SIZE, PROT_NONE);
+		mprotect(page, pp->psize, PROT_NONE);
 	c = my_cache(pp);
 	zlock(&c->lock);
 	if (c->n == PP_MAG)
@@ -217,14 +243,73 @@ void pp_free(struct page_provider *pp, void *page)
 	__atomic_sub_fetch(&pp->in_use, 1, __ATOMIC_RELAXED);
 }
 
+void *pp_alloc_run(struct page_provider *pp, unsigned int n)
+{
+	uint64_t limit = __atomic_load_n(&pp->limit, __ATOMIC_RELAXED);
+	uint64_t nr;
+
+	if (n == 1)
+		return pp_alloc(pp);
+	if (n < 1 || n > PP_RUN_MAX)
+		return NULL;
+	if (limit && __atomic_load_n(&pp->in_use, __ATOMIC_RELAXED) + n > limit)
+		return NULL;
+	zlock(&pp->lock);
+	if (pp->run_top[n]) {
+		nr = pp->run_top[n] - 1;
+		pp->run_top[n] = pp->desc[nr].pp_next;
+	} else if (pp->hiwater + n <= pp->capacity) {
+		nr = pp->hiwater;
+		__atomic_store_n(&pp->hiwater, pp->hiwater + n, __ATOMIC_RELEASE);
+	} else {
+		zunlock(&pp->lock);
+		return NULL;
+	}
+	zunlock(&pp->lock);
+	return hand_out(pp, nr, n);
+}
+
+void pp_free_run(struct page_provider *pp, void *first, unsigned int n)
+{
+	uint64_t nr = ((char *)first - pp->base) >> pp->shift;
+
+	if (n == 1) {
+		pp_free(pp, first);
+		return;
+	}
+	if (n < 1 || n > PP_RUN_MAX || page_offset_sized(first, pp->psize) ||
+	    nr + n > __atomic_load_n(&pp->hiwater, __ATOMIC_ACQUIRE))
+		abort(); /* not a run of ours */
+	for (unsigned int i = 0; i < n; i++)
+		if (!__atomic_exchange_n(&pp->desc[nr + i].pp_inuse, 0, __ATOMIC_ACQ_REL))
+			abort(); /* a page of the run is not handed out */
+	if (pp->guard)
+		mprotect(first, (size_t)n << pp->shift, PROT_NONE);
+	zlock(&pp->lock);
+	pp->desc[nr].pp_next = pp->run_top[n];
+	pp->run_top[n] = (uint32_t)nr + 1;
+	zunlock(&pp->lock);
+	__atomic_sub_fetch(&pp->in_use, n, __ATOMIC_RELAXED);
+}
+
+size_t pp_page_size(const struct page_provider *pp)
+{
+	return pp->psize;
+}
+
+unsigned int pp_page_shift(const struct page_provider *pp)
+{
+	return pp->shift;
+}
+
 struct zpage *pp_desc(struct page_provider *pp, const void *addr)
 {
-	return &pp->desc[((const char *)addr - pp->base) >> ZPOOL_PAGE_SHIFT];
+	return &pp->desc[((const char *)addr - pp->base) >> pp->shift];
 }
 
 void *pp_page_addr(struct page_provider *pp, const struct zpage *desc)
 {
-	return pp->base + ((uint64_t)(desc - pp->desc) << ZPOOL_PAGE_SHIFT);
+	return pp->base + ((uint64_t)(desc - pp->desc) << pp->shift);
 }
 
 bool pp_owns(struct page_provider *pp, const void *addr)
@@ -232,9 +317,9 @@ bool pp_owns(struct page_provider *pp, const void *addr)
 	const char *a = addr;
 	uint64_t nr;
 
-	if (a < pp->base || a >= pp->base + (pp->capacity << ZPOOL_PAGE_SHIFT))
+	if (a < pp->base || a >= pp->base + (pp->capacity << pp->shift))
 		return false;
-	nr = (a - pp->base) >> ZPOOL_PAGE_SHIFT;
+	nr = (a - pp->base) >> pp->shift;
 	return nr < __atomic_load_n(&pp->hiwater, __ATOMIC_ACQUIRE) &&
 	       __atomic_load_n(&pp->desc[nr].pp_inuse, __ATOMIC_ACQUIRE);
 }

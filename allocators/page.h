@@ -7,7 +7,9 @@
  * (MAP_NORESERVE: only pages actually handed out are ever touched) and a
  * parallel array of 64-byte descriptors, so the descriptor of any address
  * inside a page is one subtraction and one shift away, like virt_to_page().
- * Pages are 4 KiB aligned.  Freed pages go on a LIFO stack and are handed out
+ * The page size is the provider's (pp_create_sized(): 4 KiB, 16 KiB or
+ * 64 KiB, the kernel's PAGE_SIZE of the pool being modelled); pages are
+ * aligned to their size.  Freed pages go on a LIFO stack and are handed out
  * again first (cache-hot, as the kernel's per-cpu page lists do); their
  * contents are not cleared, as alloc_page() without __GFP_ZERO.  Each thread
  * has a small cache of free pages in front of the shared stack (like those
@@ -19,6 +21,11 @@
  * guard mode on (pp_set_guard(), or ZPOOLBENCH_GUARD_PAGES=1 in the
  * environment) a freed page is made inaccessible until it is handed out
  * again, so an allocator that touches a page after freeing it faults.
+ *
+ * Runs of 2..PP_RUN_MAX contiguous pages (pp_alloc_run()) are for block
+ * allocators whose blocks span several pages (zblock); a freed run is kept
+ * for a run of the same length, LIFO, and each of its pages counts as a
+ * page in use.
  *
  * Allocators never call malloc() for pool memory: every byte of an object
  * lives in a page from here.
@@ -48,13 +55,29 @@ struct zpage {
 
 struct page_provider;
 
-/* @max_pages: size of the reservation (0: the default, 8 Mi pages = 32 GiB virtual). */
+#define PP_RUN_MAX 8 /* longest run of contiguous pages */
+
+/*
+ * Pages of 1 << @page_shift bytes (12..ZPOOL_PAGE_SHIFT_MAX); @max_pages:
+ * size of the reservation (0: the default, 32 GiB of virtual address space,
+ * i.e. 8 Mi pages of 4 KiB).  pp_create() is pp_create_sized(max_pages, 12).
+ */
+struct page_provider *pp_create_sized(uint64_t max_pages, unsigned int page_shift);
 struct page_provider *pp_create(uint64_t max_pages);
 void pp_destroy(struct page_provider *pp);
 
-/* A 4 KiB page with a cleared descriptor, or NULL (limit or reservation exhausted). */
+/* A page with a cleared descriptor, or NULL (limit or reservation exhausted). */
 void *pp_alloc(struct page_provider *pp);
 void pp_free(struct page_provider *pp, void *page);
+/*
+ * @n (1..PP_RUN_MAX) address-contiguous pages, each with a cleared
+ * descriptor, or NULL; freed with pp_free_run() with the same @n.
+ */
+void *pp_alloc_run(struct page_provider *pp, unsigned int n);
+void pp_free_run(struct page_provider *pp, void *first, unsigned int n);
+
+size_t pp_page_size(const struct page_provider *pp);
+unsigned int pp_page_shift(const struct page_provider *pp);
 
 /* Descriptor of the page containing @addr; @addr must be inside the region. */
 struct zpage *pp_desc(struct page_provider *pp, const void *addr);
@@ -67,14 +90,26 @@ uint64_t pp_peak(const struct page_provider *pp);
 void pp_set_limit(struct page_provider *pp, uint64_t pages); /* 0: no limit */
 void pp_set_guard(struct page_provider *pp, bool on);
 
+/* The start of the @size-byte page (a power of two) holding @addr, and the offset in it. */
+static inline void *page_base_sized(const void *addr, size_t size)
+{
+	return (void *)((uintptr_t)addr & ~(uintptr_t)(size - 1));
+}
+
+static inline unsigned long page_offset_sized(const void *addr, size_t size)
+{
+	return (uintptr_t)addr & (size - 1);
+}
+
+/* The same for pages of the default size (4 KiB). */
 static inline void *page_base(const void *addr)
 {
-	return (void *)((uintptr_t)addr & ~(ZPOOL_PAGE_SIZE - 1));
+	return page_base_sized(addr, ZPOOL_PAGE_SIZE);
 }
 
 static inline unsigned long page_offset_of(const void *addr)
 {
-	return (uintptr_t)addr & (ZPOOL_PAGE_SIZE - 1);
+	return page_offset_sized(addr, ZPOOL_PAGE_SIZE);
 }
 
 #endif /* ZPB_PAGE_H */

@@ -7,8 +7,9 @@
  * The 6.1 design is checked page count by page count against the real kernel
  * (the qemu oracle).
  *
- * z3fold keeps up to three objects ("buddies") in one 4 KiB page of 64
- * chunks of 64 bytes.  FIRST is left-justified right after the header, LAST
+ * z3fold keeps up to three objects ("buddies") in one page of 64 chunks
+ * (chunk = PAGE_SIZE >> 6: 64 bytes on 4 KiB pages, 256 on 16 KiB, 1 KiB on
+ * 64 KiB).  FIRST is left-justified right after the header, LAST
  * right-justified at the end of the page, MIDDLE starts at chunk start_middle
  * anywhere in between.  Objects larger than PAGE - header - 64 get a page of
  * their own without a header ("headless").
@@ -17,9 +18,19 @@
  *   +--------+-----------+-------+--------------+---------+-----------+
  *   | header |  FIRST    | (gap) |   MIDDLE     |  (gap)  |   LAST    |
  *   +--------+-----------+-------+--------------+---------+-----------+
- *   H = 1 chunk (4.7: 32-byte struct padded) or 2 chunks (6.1: 88 bytes)
+ *   H = 1 chunk (4.7: 32-byte struct padded) or the 88-byte 6.1 header
+ *   rounded up to chunks: 2 on 4 KiB pages, 1 on 16 and 64 KiB pages
  *   FIRST at H, MIDDLE at start_middle, LAST at 64 - last_chunks
- *   headless page:  | object (up to 4096 bytes, no header)            |
+ *   headless page:  | object (up to PAGE_SIZE bytes, no header)       |
+ *
+ * The arithmetic by page size (kernel=4.7 / kernel=6.1):
+ *   page     chunk  H      NCHUNKS  headless above
+ *   4 KiB    64 B   1 / 2  63 / 62  3968 / 3904 B
+ *   16 KiB   256 B  1 / 1  63 / 63  15,872 B (both)
+ *   64 KiB   1 KiB  1 / 1  63 / 63  63,488 B (both)
+ * Handles need no change: the slot word keeps the buddy index in bits 0-1
+ * and LAST's chunk count (< 64) in bits 2-7, below any page alignment, and
+ * the 4.7 in-page handle adds at most 63 to the page address.
  *
  * Invariants (z3fold_debug_check() verifies them; tests call it):
  *  - objects lie inside [H, 64) and never overlap; at most 3 per page;
@@ -65,6 +76,8 @@
  *                   another page (6.1 default; 4.7 default off).
  *  migrate=1 or interpage=1 need handles that survive a move, so they switch
  *  a 4.7 pool to separate handle slots (metadata) as mainline had to.
+ *  page=4096|16384|65536  PAGE_SIZE; all of z3fold's arithmetic is in chunks
+ *                   of PAGE_SIZE >> 6, so every page size follows from it.
  *
  * Deliberate differences from the kernel, and why:
  *  - Per-CPU unbuddied lists -> one set of lists.  With one CPU (the qemu
@@ -116,10 +129,10 @@
 #include "z3fold.h"
 #include "zpool.h"
 
-#define CHUNK_SHIFT 6
-#define CHUNK_SIZE (1UL << CHUNK_SHIFT)
-#define TOTAL_CHUNKS (ZPOOL_PAGE_SIZE >> CHUNK_SHIFT)
-#define PAGE_MASK_UL (~(ZPOOL_PAGE_SIZE - 1))
+#define NCHUNKS_ORDER 6 /* a page is 64 chunks: chunk shift = page shift - 6 */
+#define TOTAL_CHUNKS (1U << NCHUNKS_ORDER)
+#define HDR_BYTES_47 32 /* sizeof(struct z3fold_header) in 4.7, padded to one chunk */
+#define HDR_BYTES_61 88 /* the 5.x/6.x header on x86_64 and arm64, rounded up to chunks */
 #define RECLAIM_RETRIES 8
 #define SLOTS_ALIGN 64
 #define SLOT_MASK 3UL	   /* BUDDY_MASK of the slot era */
@@ -166,7 +179,9 @@ struct z3fold_header {
 	int mapped_count;
 };
 
-_Static_assert(sizeof(struct z3fold_header) <= CHUNK_SIZE, "z3fold header exceeds a chunk");
+/* the smallest chunk is 64 bytes (4 KiB pages) */
+_Static_assert(sizeof(struct z3fold_header) <= (ZPOOL_PAGE_SIZE >> NCHUNKS_ORDER),
+	       "z3fold header exceeds a chunk");
 
 struct z3fold_pool {
 	zlock_t lock; /* lists, LRU, headers (with the page lock), counters */
@@ -176,6 +191,12 @@ struct z3fold_pool {
 	uint64_t pages_nr;
 	struct page_provider *pp;
 	struct zpool_evict_ops ops;
+
+	/* the page size's arithmetic */
+	size_t page_size;
+	unsigned long page_mask;  /* ~(PAGE_SIZE - 1) */
+	unsigned int chunk_shift; /* CHUNK_SHIFT = PAGE_SHIFT - NCHUNKS_ORDER */
+	size_t chunk_size;
 
 	/* design */
 	bool k47;
@@ -211,9 +232,9 @@ struct z3fold_pool {
 
 /* ---- small helpers ---- */
 
-static inline unsigned int size_to_chunks(size_t size)
+static inline unsigned int size_to_chunks(const struct z3fold_pool *pool, size_t size)
 {
-	return (size + CHUNK_SIZE - 1) >> CHUNK_SHIFT;
+	return (size + pool->chunk_size - 1) >> pool->chunk_shift;
 }
 
 static inline struct zpage *desc_of(struct z3fold_pool *pool, const void *page)
@@ -256,10 +277,10 @@ static inline void *bud_addr(struct z3fold_pool *pool, struct z3fold_header *z, 
 	char *p = (char *)z;
 
 	if (bud == FIRST)
-		return p + (pool->hdr_chunks << CHUNK_SHIFT);
+		return p + (pool->hdr_chunks << pool->chunk_shift);
 	if (bud == MIDDLE)
-		return p + ((unsigned long)z->start_middle << CHUNK_SHIFT);
-	return p + ZPOOL_PAGE_SIZE - ((unsigned long)z->last_chunks << CHUNK_SHIFT);
+		return p + ((unsigned long)z->start_middle << pool->chunk_shift);
+	return p + pool->page_size - ((unsigned long)z->last_chunks << pool->chunk_shift);
 }
 
 /*
@@ -444,7 +465,8 @@ static void free_handle(struct z3fold_pool *pool, unsigned long handle, struct z
  * rewritten by an inter-page move, so it is read under the slots lock and
  * the page only trylocked (movers hold the page lock, then the slots lock).
  */
-static struct z3fold_header *lock_handle_page(unsigned long handle, unsigned long *word)
+static struct z3fold_header *lock_handle_page(const struct z3fold_pool *pool, unsigned long handle,
+					      unsigned long *word)
 {
 	struct z3fold_slots *s = handle_to_slots(handle);
 
@@ -454,7 +476,7 @@ static struct z3fold_header *lock_handle_page(unsigned long handle, unsigned lon
 
 		zlock(&s->lock);
 		w = *(unsigned long *)handle;
-		z = (struct z3fold_header *)(w & PAGE_MASK_UL);
+		z = (struct z3fold_header *)(w & pool->page_mask);
 		if (ztrylock(&z->page_lock)) {
 			zunlock(&s->lock);
 			*word = w;
@@ -502,10 +524,10 @@ static void release_page(struct z3fold_pool *pool, void *page, bool headless)
 
 static void move_middle(struct z3fold_pool *pool, struct z3fold_header *z, unsigned int dst)
 {
-	size_t len = (size_t)z->middle_chunks << CHUNK_SHIFT;
+	size_t len = (size_t)z->middle_chunks << pool->chunk_shift;
 
-	memmove((char *)z + ((size_t)dst << CHUNK_SHIFT),
-		(char *)z + ((size_t)z->start_middle << CHUNK_SHIFT), len);
+	memmove((char *)z + ((size_t)dst << pool->chunk_shift),
+		(char *)z + ((size_t)z->start_middle << pool->chunk_shift), len);
 	z->start_middle = dst;
 	pool->compactions++;
 	pool->moves++;
@@ -585,7 +607,7 @@ static bool move_single(struct z3fold_pool *pool, struct z3fold_header *src)
 		dst->slots = alloc_slots(pool); /* as __z3fold_alloc does; unused here */
 	from = bud_addr(pool, src, bud);
 	place(pool, dst, nb, chunks);
-	memcpy(bud_addr(pool, dst, nb), from, (size_t)chunks << CHUNK_SHIFT);
+	memcpy(bud_addr(pool, dst, nb), from, (size_t)chunks << pool->chunk_shift);
 	dst->foreign_handles++;
 	zlock(&src->slots->lock);
 	*hslot = slot_word(pool, dst, nb);
@@ -600,7 +622,7 @@ static bool move_single(struct z3fold_pool *pool, struct z3fold_header *src)
 	else
 		src->last_chunks = 0;
 	pool->moves++;
-	pool->move_bytes += (size_t)chunks << CHUNK_SHIFT;
+	pool->move_bytes += (size_t)chunks << pool->chunk_shift;
 	return true;
 }
 
@@ -728,6 +750,8 @@ static const struct zpool_param z3fold_params[] = {
 	  "1: compact moves objects out of single-object pages (frees pages)" },
 	{ "interpage", "0|1", 0, 0, "0",
 	  "1: after free, move a page's lone object to another page (default: 1 for 6.1)" },
+	{ "page", "4096|16384|65536", 0, 0, "4096",
+	  "PAGE_SIZE in bytes: chunks of PAGE_SIZE/64, headless above PAGE_SIZE - header - 1 chunk" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -741,10 +765,17 @@ static void *z3fold_create(const struct zpool_config *cfg, const struct zpool_ev
 		return NULL;
 	}
 	pool->k47 = zpool_cfg_int(cfg, "kernel") == 0;
-	pool->hdr_chunks = pool->k47 ? 1 : 2;
+	pool->page_size = zpool_cfg_page_size(cfg);
+	pool->page_mask = ~(unsigned long)(pool->page_size - 1);
+	pool->chunk_shift = (unsigned int)__builtin_ctzl(pool->page_size) - NCHUNKS_ORDER;
+	pool->chunk_size = (size_t)1 << pool->chunk_shift;
+	/* ZHDR_CHUNKS: 4.7 padded its header to one chunk; 4.11+ rounds it up */
+	pool->hdr_chunks = pool->k47 ? 1
+				     : (HDR_BYTES_61 + pool->chunk_size - 1) >> pool->chunk_shift;
 	pool->nchunks = TOTAL_CHUNKS - pool->hdr_chunks;
 	pool->after_base = pool->k47 ? pool->nchunks : TOTAL_CHUNKS;
-	pool->headless_above = ZPOOL_PAGE_SIZE - (pool->hdr_chunks << CHUNK_SHIFT) - CHUNK_SIZE;
+	pool->headless_above = pool->page_size - ((size_t)pool->hdr_chunks << pool->chunk_shift) -
+			       pool->chunk_size;
 	pool->use_buddied = pool->k47;
 
 	if (zpool_cfg_isset(cfg, "compaction"))
@@ -768,7 +799,7 @@ static void *z3fold_create(const struct zpool_config *cfg, const struct zpool_ev
 	pool->use_slots = !pool->k47 || pool->migrate || pool->interpage;
 	pool->buddy_mask = pool->use_slots ? SLOT_MASK : INPAGE_MASK;
 
-	pool->pp = pp_create(0);
+	pool->pp = pp_create_sized(0, pool->chunk_shift + NCHUNKS_ORDER);
 	if (!pool->pp) {
 		free(pool);
 		snprintf(err, errlen, "z3fold: cannot reserve pool memory");
@@ -834,7 +865,7 @@ static int alloc_headless(struct z3fold_pool *pool, unsigned long *handle)
 	list_add(&d->lru, &pool->lru);
 	*handle = (unsigned long)page | (pool->use_slots ? HEADLESS_TAG : 0);
 	pool->objects++;
-	pool->alloc_bytes += ZPOOL_PAGE_SIZE;
+	pool->alloc_bytes += pool->page_size;
 	zunlock(&pool->lock);
 	return 0;
 }
@@ -851,11 +882,11 @@ static int z3fold_malloc(void *p, size_t size, unsigned long *handle)
 
 	if (!size)
 		return -EINVAL;
-	if (size > ZPOOL_PAGE_SIZE)
+	if (size > pool->page_size)
 		return -ENOSPC;
 	if (size > pool->headless_above)
 		return alloc_headless(pool, handle);
-	chunks = size_to_chunks(size);
+	chunks = size_to_chunks(pool, size);
 
 	zlock(&pool->lock);
 	z = find_page(pool, chunks);
@@ -907,7 +938,7 @@ found:
 	list_move(&d->lru, &pool->lru); /* most recently allocated at the head */
 	*handle = encode_handle(pool, z, bud);
 	pool->objects++;
-	pool->alloc_bytes += (uint64_t)chunks << CHUNK_SHIFT;
+	pool->alloc_bytes += (uint64_t)chunks << pool->chunk_shift;
 	zunlock(&z->page_lock);
 	zunlock(&pool->lock);
 	return 0;
@@ -923,13 +954,13 @@ static void *handle_page(struct z3fold_pool *pool, unsigned long handle, unsigne
 		if (handle & HEADLESS_TAG) {
 			*headless = true;
 			*word = 0;
-			return (void *)(handle & PAGE_MASK_UL);
+			return (void *)(handle & pool->page_mask);
 		}
 		*word = *(unsigned long *)handle; /* writers hold the pool lock */
 		*headless = false;
-		return (void *)(*word & PAGE_MASK_UL);
+		return (void *)(*word & pool->page_mask);
 	}
-	page = (void *)(handle & PAGE_MASK_UL);
+	page = (void *)(handle & pool->page_mask);
 	*word = handle;
 	*headless = pg_test(desc_of(pool, page), PG_HEADLESS);
 	return page;
@@ -950,7 +981,7 @@ static void z3fold_free(void *p, unsigned long handle)
 	d = desc_of(pool, page);
 	pool->objects--;
 	if (headless) {
-		pool->alloc_bytes -= ZPOOL_PAGE_SIZE;
+		pool->alloc_bytes -= pool->page_size;
 		if (pg_test(d, PG_UNDER_RECLAIM))
 			pg_set(d, PG_HEADLESS_FREED); /* reclaim frees the page */
 		else
@@ -963,7 +994,7 @@ static void z3fold_free(void *p, unsigned long handle)
 	zlock(&z->page_lock);
 	/* decode, never recompute: a MIDDLE handle may now name FIRST */
 	bud = decode_buddy(pool, z, word);
-	pool->alloc_bytes -= (uint64_t)bud_chunks(z, bud) << CHUNK_SHIFT;
+	pool->alloc_bytes -= (uint64_t)bud_chunks(z, bud) << pool->chunk_shift;
 	if (bud == FIRST) {
 		z->first_chunks = 0;
 	} else if (bud == MIDDLE) {
@@ -1000,9 +1031,9 @@ static void compact_after_unmap(struct z3fold_pool *pool, unsigned long handle)
 
 	zlock(&pool->lock);
 	if (pool->use_slots) {
-		z = lock_handle_page(handle, &word);
+		z = lock_handle_page(pool, handle, &word);
 	} else {
-		z = (struct z3fold_header *)(handle & PAGE_MASK_UL);
+		z = (struct z3fold_header *)(handle & pool->page_mask);
 		zlock(&z->page_lock);
 	}
 	d = desc_of(pool, z);
@@ -1030,12 +1061,12 @@ static void *z3fold_map(void *p, unsigned long handle, enum zpool_mapmode mm)
 	(void)mm;
 	if (pool->use_slots) {
 		if (handle & HEADLESS_TAG)
-			return (void *)(handle & PAGE_MASK_UL);
-		z = lock_handle_page(handle, &word);
+			return (void *)(handle & pool->page_mask);
+		z = lock_handle_page(pool, handle, &word);
 		bud = decode_buddy(pool, z, word);
 		if (bud == LAST) /* the size recorded in the slot word */
-			addr = (char *)z + ZPOOL_PAGE_SIZE -
-			       (((word & ~PAGE_MASK_UL) >> SLOT_CHUNKS_SHIFT) << CHUNK_SHIFT);
+			addr = (char *)z + pool->page_size -
+			       (((word & ~pool->page_mask) >> SLOT_CHUNKS_SHIFT) << pool->chunk_shift);
 		else
 			addr = bud_addr(pool, z, bud);
 		if (bud == MIDDLE)
@@ -1047,7 +1078,7 @@ static void *z3fold_map(void *p, unsigned long handle, enum zpool_mapmode mm)
 
 	/* 4.7: everything under the pool lock */
 	zlock(&pool->lock);
-	z = (struct z3fold_header *)(handle & PAGE_MASK_UL);
+	z = (struct z3fold_header *)(handle & pool->page_mask);
 	if (pg_test(desc_of(pool, z), PG_HEADLESS)) {
 		zunlock(&pool->lock);
 		return z;
@@ -1072,10 +1103,10 @@ static void z3fold_unmap(void *p, unsigned long handle)
 	if (pool->use_slots) {
 		if (handle & HEADLESS_TAG)
 			return;
-		z = lock_handle_page(handle, &word);
+		z = lock_handle_page(pool, handle, &word);
 	} else {
 		zlock(&pool->lock);
-		z = (struct z3fold_header *)(handle & PAGE_MASK_UL);
+		z = (struct z3fold_header *)(handle & pool->page_mask);
 		if (pg_test(desc_of(pool, z), PG_HEADLESS)) {
 			zunlock(&pool->lock);
 			return;
@@ -1309,9 +1340,31 @@ static void z3fold_stats(void *p, struct zpool_stats *st)
 	st->peak_pages = pp_peak(pool->pp);
 }
 
+static struct page_provider *z3fold_provider(void *p)
+{
+	return ((struct z3fold_pool *)p)->pp;
+}
+
+static void z3fold_size_table(void *p, FILE *out)
+{
+	struct z3fold_pool *pool = p;
+
+	fprintf(out, "page %zu B: chunks of %zu B (PAGE_SIZE >> %d), header %u chunk%s "
+		"(%s), %u free chunks per page\n",
+		pool->page_size, pool->chunk_size, NCHUNKS_ORDER, pool->hdr_chunks,
+		pool->hdr_chunks == 1 ? "" : "s", pool->k47 ? "4.7: 32 B padded to a chunk"
+							    : "6.1: 88 B rounded up",
+		pool->nchunks);
+	fprintf(out, "objects 1..%zu B share a page (up to 3 per page, %u chunks at most); "
+		"%zu..%zu B get a headless page\n",
+		pool->headless_above, pool->nchunks - 1, pool->headless_above + 1, pool->page_size);
+	fprintf(out, "handles: %s\n", pool->use_slots ? "64-byte slots objects (metadata)"
+						       : "in the page address (first_num trick)");
+}
+
 static const struct zpool_driver z3fold_driver = {
 	.name = "z3fold",
-	.summary = "three buddies per page, 64-byte chunks, compaction (Linux 4.7-6.14)",
+	.summary = "three buddies per page, chunks of PAGE_SIZE/64, compaction (Linux 4.7-6.14)",
 	.params = z3fold_params,
 	.order = 20,
 	.create = z3fold_create,
@@ -1324,6 +1377,8 @@ static const struct zpool_driver z3fold_driver = {
 	.shrink = z3fold_shrink,
 	.total_pages = z3fold_total_pages,
 	.stats = z3fold_stats,
+	.size_table = z3fold_size_table,
+	.provider = z3fold_provider,
 };
 
 ZPOOL_DRIVER_REGISTER(z3fold_driver)
@@ -1426,7 +1481,7 @@ int z3fold_debug_check(struct zpool *zp, char *err, size_t errlen)
 		pages++;
 		if (pg_test(d, PG_HEADLESS)) {
 			objects++;
-			bytes += ZPOOL_PAGE_SIZE;
+			bytes += pool->page_size;
 			continue;
 		}
 		plain++;
@@ -1445,7 +1500,7 @@ int z3fold_debug_check(struct zpool *zp, char *err, size_t errlen)
 			CHECK_FAIL("page %p: mapped_count %d with nothing mapped", (void *)z,
 				   z->mapped_count);
 		objects += !!f + !!m + !!l;
-		bytes += (uint64_t)(f + m + l) << CHUNK_SHIFT;
+		bytes += (uint64_t)(f + m + l) << pool->chunk_shift;
 		if (page_full(z)) {
 			full++;
 			if (!pool->use_buddied && !list_empty(&z->buddy))

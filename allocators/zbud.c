@@ -16,11 +16,13 @@
  *   +------+----------------+---------------+---------------+
  *          ^ handle = page+64               ^ handle = page + 4096 - last_chunks*64
  *
- * Granule: 64-byte chunks (NCHUNKS_ORDER 6).  The page holds 64 chunks; the
- * header takes one, so NCHUNKS = 63 chunks are free in an empty page and
- * there are 63 "unbuddied" lists, indexed by the number of free chunks
- * (index 0 unused).  A request of more than 4096 - 64 - 64 = 3968 bytes can
- * never share a page with anything and is refused with -ENOSPC.
+ * Granule: a page is 64 chunks (NCHUNKS_ORDER 6), so a chunk is
+ * PAGE_SIZE >> 6: 64 bytes on 4 KiB pages, 256 on 16 KiB, 1 KiB on 64 KiB.
+ * The header takes one chunk, so NCHUNKS = 63 chunks are free in an empty
+ * page at every page size and there are 63 "unbuddied" lists, indexed by the
+ * number of free chunks (index 0 unused).  A request of more than
+ * PAGE - 2 chunks (3968 bytes on 4 KiB pages, 15,872 on 16 KiB, 63,488 on
+ * 64 KiB) can never share a page with anything and is refused with -ENOSPC.
  *
  * Invariants (checked by tests):
  *  - a page is on exactly one of: unbuddied[free chunks] (one buddy),
@@ -33,12 +35,18 @@
  * does nothing; FIRST vs LAST is told from the handle (FIRST iff handle - 64
  * is page aligned).
  *
- * Parameters (spec "zbud[:lru=0|1]"):
- *   lru=1  (default) the 4.x - 6.4 design, as in Linux 6.1: pages on an LRU
+ * Parameters (spec "zbud[:kernel=6.1|6.12,lru=0|1,page=4096|16384|65536]"):
+ *   kernel=6.1   (default) preset: lru=1.
+ *   kernel=6.12  preset: lru=0 (zbud after zswap took the LRU over in 6.5,
+ *                until its removal in 6.15; the allocation rules are the same).
+ *   lru=1  the 4.x - 6.4 design, as in Linux 6.1: pages on an LRU
  *          list (most recently allocated at the head), and shrink() reclaims
  *          from the tail through the front end's evict callback, retrying up
  *          to 8 pages, FIRST evicted before LAST.
  *   lru=0  the post-6.5 design: no LRU list, no reclaim.
+ *   page   PAGE_SIZE.  zbud's arithmetic is all in chunks of PAGE_SIZE >> 6,
+ *          so every page size the kernel builds with works the same way;
+ *          64 KiB is accepted (arm64 and ppc64 kernels build zbud with it).
  *
  * Deliberate differences from the kernel:
  *  - The pool lock is a pthread spinlock; the page comes from the page
@@ -58,14 +66,11 @@
 #include "page.h"
 #include "zpool.h"
 
-#define NCHUNKS_ORDER 6
-#define CHUNK_SHIFT (ZPOOL_PAGE_SHIFT - NCHUNKS_ORDER)
-#define CHUNK_SIZE (1UL << CHUNK_SHIFT)
-#define ZHDR_SIZE_ALIGNED CHUNK_SIZE
-/* free chunks of an empty page, and the number of unbuddied lists */
-#define NCHUNKS ((ZPOOL_PAGE_SIZE - ZHDR_SIZE_ALIGNED) >> CHUNK_SHIFT)
-/* the largest object that can share a page: page - header - one chunk */
-#define ZBUD_MAX_SIZE (ZPOOL_PAGE_SIZE - ZHDR_SIZE_ALIGNED - CHUNK_SIZE)
+#define NCHUNKS_ORDER 6 /* a page is 1 << 6 chunks: chunk shift = page shift - 6 */
+#define TOTAL_CHUNKS (1U << NCHUNKS_ORDER)
+#define ZHDR_CHUNKS 1	/* ZHDR_SIZE_ALIGNED = one chunk */
+/* free chunks of an empty page, and the number of unbuddied lists (any page size) */
+#define NCHUNKS (TOTAL_CHUNKS - ZHDR_CHUNKS)
 #define RECLAIM_RETRIES 8
 
 enum buddy { FIRST, LAST };
@@ -79,10 +84,17 @@ struct zbud_header {
 	bool under_reclaim;
 };
 
-_Static_assert(sizeof(struct zbud_header) <= ZHDR_SIZE_ALIGNED, "zbud header exceeds a chunk");
+/* the smallest chunk is 64 bytes (4 KiB pages) */
+_Static_assert(sizeof(struct zbud_header) <= (ZPOOL_PAGE_SIZE >> NCHUNKS_ORDER),
+	       "zbud header exceeds a chunk");
 
 struct zbud_pool {
 	zlock_t lock;
+	/* the page size's arithmetic */
+	size_t page_size;
+	unsigned int chunk_shift; /* CHUNK_SHIFT = PAGE_SHIFT - NCHUNKS_ORDER */
+	size_t chunk_size;	  /* CHUNK_SIZE = ZHDR_SIZE_ALIGNED */
+	size_t max_size;	  /* the largest object: page - header - one chunk */
 	struct list_head unbuddied[NCHUNKS];
 	struct list_head buddied;
 	struct list_head lru;
@@ -96,9 +108,9 @@ struct zbud_pool {
 	uint64_t evictions;
 };
 
-static inline unsigned int size_to_chunks(size_t size)
+static inline unsigned int size_to_chunks(const struct zbud_pool *pool, size_t size)
 {
-	return (size + CHUNK_SIZE - 1) >> CHUNK_SHIFT;
+	return (size + pool->chunk_size - 1) >> pool->chunk_shift;
 }
 
 static inline unsigned int num_free_chunks(const struct zbud_header *zhdr)
@@ -106,23 +118,26 @@ static inline unsigned int num_free_chunks(const struct zbud_header *zhdr)
 	return NCHUNKS - zhdr->first_chunks - zhdr->last_chunks;
 }
 
-static inline struct zbud_header *handle_to_zhdr(unsigned long handle)
+static inline struct zbud_header *handle_to_zhdr(const struct zbud_pool *pool,
+						  unsigned long handle)
 {
-	return page_base((void *)handle);
+	return page_base_sized((void *)handle, pool->page_size);
 }
 
-static inline unsigned long encode_handle(struct zbud_header *zhdr, enum buddy bud)
+static inline unsigned long encode_handle(const struct zbud_pool *pool, struct zbud_header *zhdr,
+					  enum buddy bud)
 {
 	unsigned long page = (unsigned long)zhdr;
 
 	if (bud == FIRST)
-		return page + ZHDR_SIZE_ALIGNED;
-	return page + ZPOOL_PAGE_SIZE - (zhdr->last_chunks << CHUNK_SHIFT);
+		return page + pool->chunk_size;
+	return page + pool->page_size - ((unsigned long)zhdr->last_chunks << pool->chunk_shift);
 }
 
-static inline bool handle_is_first(unsigned long handle)
+/* FIRST starts one chunk (the header) into its page. */
+static inline bool handle_is_first(const struct zbud_pool *pool, unsigned long handle)
 {
-	return page_offset_of((void *)(handle - ZHDR_SIZE_ALIGNED)) == 0;
+	return page_offset_sized((void *)(handle - pool->chunk_size), pool->page_size) == 0;
 }
 
 static struct zbud_header *init_zbud_page(void *page)
@@ -154,8 +169,12 @@ static void file_page(struct zbud_pool *pool, struct zbud_header *zhdr)
 }
 
 static const struct zpool_param zbud_params[] = {
+	{ "kernel", "6.1|6.12", 0, 0, "6.1",
+	  "preset: 6.1 (LRU and reclaim: lru=1) or 6.12 (post-6.5 zbud: lru=0)" },
 	{ "lru", "0|1", 0, 0, "1",
-	  "1: LRU list and shrink/evict of Linux 4.x-6.4 (6.1 default); 0: post-6.5 zbud" },
+	  "1: LRU list and shrink/evict of Linux 4.x-6.4; 0: post-6.5 zbud; preset default" },
+	{ "page", "4096|16384|65536", 0, 0, "4096",
+	  "PAGE_SIZE in bytes: chunks of PAGE_SIZE/64, objects up to PAGE_SIZE - 2 chunks" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -168,7 +187,11 @@ static void *zbud_create(const struct zpool_config *cfg, const struct zpool_evic
 		snprintf(err, errlen, "zbud: out of memory");
 		return NULL;
 	}
-	pool->pp = pp_create(0);
+	pool->page_size = zpool_cfg_page_size(cfg);
+	pool->chunk_shift = (unsigned int)__builtin_ctzl(pool->page_size) - NCHUNKS_ORDER;
+	pool->chunk_size = (size_t)1 << pool->chunk_shift;
+	pool->max_size = pool->page_size - ZHDR_CHUNKS * pool->chunk_size - pool->chunk_size;
+	pool->pp = pp_create_sized(0, pool->chunk_shift + NCHUNKS_ORDER);
 	if (!pool->pp) {
 		free(pool);
 		snprintf(err, errlen, "zbud: cannot reserve pool memory");
@@ -179,7 +202,9 @@ static void *zbud_create(const struct zpool_config *cfg, const struct zpool_evic
 		INIT_LIST_HEAD(&pool->unbuddied[i]);
 	INIT_LIST_HEAD(&pool->buddied);
 	INIT_LIST_HEAD(&pool->lru);
-	pool->use_lru = zpool_cfg_int(cfg, "lru") == 1;
+	pool->use_lru = strcmp(zpool_cfg_str(cfg, "kernel"), "6.12") != 0;
+	if (zpool_cfg_isset(cfg, "lru"))
+		pool->use_lru = zpool_cfg_int(cfg, "lru") == 1;
 	if (ops)
 		pool->ops = *ops;
 	return pool;
@@ -204,9 +229,9 @@ static int zbud_malloc(void *p, size_t size, unsigned long *handle)
 
 	if (!size)
 		return -EINVAL;
-	if (size > ZBUD_MAX_SIZE)
+	if (size > pool->max_size)
 		return -ENOSPC;
-	chunks = size_to_chunks(size);
+	chunks = size_to_chunks(pool, size);
 
 	zlock(&pool->lock);
 	/* first fit, smallest sufficient gap first, newest page of that list */
@@ -239,7 +264,7 @@ found:
 		/* most recently allocated at the head */
 		list_move(&zhdr->lru, &pool->lru);
 	}
-	*handle = encode_handle(zhdr, bud);
+	*handle = encode_handle(pool, zhdr, bud);
 	pool->objects++;
 	pool->alloc_chunks += chunks;
 	zunlock(&pool->lock);
@@ -253,8 +278,8 @@ static void zbud_free(void *p, unsigned long handle)
 	unsigned int chunks;
 
 	zlock(&pool->lock);
-	zhdr = handle_to_zhdr(handle);
-	if (handle_is_first(handle)) {
+	zhdr = handle_to_zhdr(pool, handle);
+	if (handle_is_first(pool, handle)) {
 		chunks = zhdr->first_chunks;
 		zhdr->first_chunks = 0;
 	} else {
@@ -304,8 +329,8 @@ static int zbud_reclaim_page(struct zbud_pool *pool, unsigned int retries)
 		/* a concurrent free must not release the page under us */
 		zhdr->under_reclaim = true;
 		/* encode while locked: a free could clear the sizes once we unlock */
-		first_handle = zhdr->first_chunks ? encode_handle(zhdr, FIRST) : 0;
-		last_handle = zhdr->last_chunks ? encode_handle(zhdr, LAST) : 0;
+		first_handle = zhdr->first_chunks ? encode_handle(pool, zhdr, FIRST) : 0;
+		last_handle = zhdr->last_chunks ? encode_handle(pool, zhdr, LAST) : 0;
 		zunlock(&pool->lock);
 
 		ret = 0;
@@ -381,7 +406,7 @@ static void zbud_stats(void *p, struct zpool_stats *st)
 
 	zlock(&pool->lock);
 	st->objects = pool->objects;
-	st->alloc_bytes = pool->alloc_chunks << CHUNK_SHIFT;
+	st->alloc_bytes = pool->alloc_chunks << pool->chunk_shift;
 	st->pool_pages = pool->pages_nr;
 	st->evictions = __atomic_load_n(&pool->evictions, __ATOMIC_RELAXED);
 	zunlock(&pool->lock);
@@ -394,9 +419,22 @@ static struct page_provider *zbud_provider(void *p)
 	return ((struct zbud_pool *)p)->pp;
 }
 
+static void zbud_size_table(void *p, FILE *out)
+{
+	struct zbud_pool *pool = p;
+
+	fprintf(out, "page %zu B: chunks of %zu B (PAGE_SIZE >> %d), header 1 chunk, "
+		"%u free chunks per page (%u unbuddied lists)\n",
+		pool->page_size, pool->chunk_size, NCHUNKS_ORDER, NCHUNKS, NCHUNKS);
+	fprintf(out, "objects 1..%zu B (%u chunks at most), larger refused (-ENOSPC); "
+		"two share a page iff their chunks add up to <= %u\n",
+		pool->max_size, NCHUNKS - 1, NCHUNKS);
+	fprintf(out, "reclaim: %s\n", pool->use_lru ? "LRU, shrink() evicts (lru=1)" : "none (lru=0)");
+}
+
 static const struct zpool_driver zbud_driver = {
 	.name = "zbud",
-	.summary = "two buddies per page, 64-byte chunks (Linux 3.11-6.14)",
+	.summary = "two buddies per page, chunks of PAGE_SIZE/64 (Linux 3.11-6.14)",
 	.params = zbud_params,
 	.order = 10,
 	.create = zbud_create,
@@ -410,6 +448,7 @@ static const struct zpool_driver zbud_driver = {
 	.total_pages = zbud_total_pages,
 	.stats = zbud_stats,
 	.provider = zbud_provider,
+	.size_table = zbud_size_table,
 };
 
 ZPOOL_DRIVER_REGISTER(zbud_driver)

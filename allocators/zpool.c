@@ -284,6 +284,28 @@ bool zpool_cfg_isset(const struct zpool_config *cfg, const char *key)
 	return cfg_find(cfg, key)->set;
 }
 
+static const struct zpool_config_value *page_value(const struct zpool_config *cfg)
+{
+	for (int i = 0; i < cfg->nparams; i++)
+		if (!strcmp(cfg->v[i].param->key, "page"))
+			return &cfg->v[i];
+	return NULL;
+}
+
+size_t zpool_cfg_page_size(const struct zpool_config *cfg)
+{
+	const struct zpool_config_value *v = page_value(cfg);
+
+	return v ? strtoul(v->text, NULL, 10) : ZPOOL_PAGE_SIZE;
+}
+
+bool zpool_cfg_page_set(const struct zpool_config *cfg)
+{
+	const struct zpool_config_value *v = page_value(cfg);
+
+	return v && v->set;
+}
+
 int zpool_split_specs(const char *list, char (*out)[ZPOOL_SPEC_MAX], int max, char *err,
 		      size_t errlen)
 {
@@ -356,6 +378,7 @@ struct zpool *zpool_create(const char *spec, const struct zpool_evict_ops *ops, 
 	if (zpool_parse_spec(spec, &zp->cfg, err, errlen))
 		goto fail;
 	zp->drv = zp->cfg.drv;
+	zp->page_size = zpool_cfg_page_size(&zp->cfg);
 	zp->pool = zp->drv->create(&zp->cfg, ops, err, errlen);
 	if (!zp->pool)
 		goto fail;

@@ -27,8 +27,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/*
+ * Page sizes.  Every allocator takes "page=4096|16384[|65536]" in its spec
+ * (the kernel's PAGE_SIZE, arm64 and ppc64 build with 16 KiB and 64 KiB
+ * pages); 4096 is the default everywhere, and ZPOOL_PAGE_SIZE names it.
+ * Sizes up to a page are valid requests; pool pages are counted in the
+ * pool's own pages (zpool_page_size() converts).
+ */
 #define ZPOOL_PAGE_SHIFT 12
 #define ZPOOL_PAGE_SIZE (1UL << ZPOOL_PAGE_SHIFT)
+#define ZPOOL_PAGE_SHIFT_MAX 16
+#define ZPOOL_PAGE_SIZE_MAX (1UL << ZPOOL_PAGE_SHIFT_MAX)
 
 enum zpool_mapmode {
 	ZPOOL_MM_RW = 0, /* copy in on map, copy out on unmap (the default) */
@@ -38,7 +47,8 @@ enum zpool_mapmode {
 
 /*
  * What an allocator reports about itself.  Counters an allocator does not
- * have stay 0.  pool_pages is the same number total_pages() returns; the
+ * have stay 0.  pool_pages is the same number total_pages() returns, in
+ * pages of the pool's own size (zpool_page_size(): 16 KiB for page=16384); the
  * kernel's figures (zs_get_total_pages, pages_nr) exclude metadata kept
  * outside pool pages, which is reported separately in metadata_bytes.
  */
@@ -127,6 +137,12 @@ struct zpool_driver {
 	size_t (*huge_size)(void *pool);
 	/* Optional: per-class table in the manner of debugfs (zsmalloc). */
 	void (*class_stats)(void *pool, FILE *out);
+	/*
+	 * Optional: the design's size table for this pool's parameters (chunk
+	 * arithmetic, class or block-type table, largest object), as
+	 * `zpoolbench list --table SPEC` prints it.
+	 */
+	void (*size_table)(void *pool, FILE *out);
 
 	/*
 	 * Optional, for the integrity checker (check.h).  The page provider
@@ -164,6 +180,13 @@ int zpool_parse_spec(const char *spec, struct zpool_config *cfg, char *err, size
 long zpool_cfg_int(const struct zpool_config *cfg, const char *key);
 const char *zpool_cfg_str(const struct zpool_config *cfg, const char *key);
 bool zpool_cfg_isset(const struct zpool_config *cfg, const char *key);
+/*
+ * The page size a spec asks for: the value of its "page" key, or 4096 if
+ * the driver declares none (a test driver).
+ */
+size_t zpool_cfg_page_size(const struct zpool_config *cfg);
+/* True if the spec gives "page" explicitly. */
+bool zpool_cfg_page_set(const struct zpool_config *cfg);
 
 /*
  * Split a comma separated list of specs: "zbud,z3fold:compaction=extra,gap=2"
@@ -179,6 +202,7 @@ struct zpool {
 	const struct zpool_driver *drv;
 	void *pool;
 	struct zpool_config cfg;
+	size_t page_size; /* bytes per pool page (zpool_cfg_page_size) */
 };
 
 struct zpool *zpool_create(const char *spec, const struct zpool_evict_ops *ops, char *err,
@@ -225,6 +249,12 @@ static inline int zpool_shrink(struct zpool *zp, unsigned int pages, unsigned in
 static inline uint64_t zpool_total_pages(struct zpool *zp)
 {
 	return zp->drv->total_pages(zp->pool);
+}
+
+/* Bytes per page of the pool: pool_pages and total_pages() count these. */
+static inline size_t zpool_page_size(const struct zpool *zp)
+{
+	return zp->page_size ? zp->page_size : ZPOOL_PAGE_SIZE;
 }
 
 static inline size_t zpool_huge_size(struct zpool *zp)

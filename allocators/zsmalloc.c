@@ -29,6 +29,9 @@
  * start is 16-aligned inside its zspage and the 8-byte word never straddles a
  * page.  An object of the huge class (4096 bytes, 1 page, 1 object) has no
  * in-object word: its handle is kept in the page descriptor (private).
+ * (That is 4 KiB pages.  The step is PAGE_SIZE >> CLASS_BITS (8): 64 bytes on
+ * 16 KiB pages, 256 on 64 KiB, with 257 slots 32 + step*i up to PAGE_SIZE,
+ * the last one clamped to PAGE_SIZE; starts stay 32-aligned.)
  *
  * Per-page descriptors (pp_desc(), the stand-in for struct page):
  *   owner   the zspage;  next  the next page of the chain (NULL on the last);
@@ -42,7 +45,8 @@
  * Handles: a handle is the address of an 8-byte slot in a handle table
  * (chunks of 512 slots, never moved, freed slots reused LIFO) whose content
  * is the "obj" = address of the page where the object starts | object index
- * in its zspage (indexes are < 2048, so they fit below the page bits).
+ * in its zspage (indexes are < 16 pages / 32 B = PAGE_SIZE / 2, so they fit
+ * below the page bits).
  * Compaction moves an object by rewriting the slot; the user's handle stays
  * valid.  The table's memory counts as metadata, as the kernel's zs_handle
  * slab does.
@@ -61,6 +65,10 @@
  *     chain 4, 3833 for chain 16.
  *   - lookup: slot 0 if size + 8 <= 32, else ceil((size + 8 - 32) / 16),
  *     capped at 254 (so 4096 bytes go to the 4096 class).
+ *   - other page sizes: the same rules with PAGE_SIZE for 4096 and the step
+ *     PAGE_SIZE >> 8 for 16.  16 KiB, chain 8: 257 slots, 121 distinct
+ *     classes, largest non-huge class 14,560 B (8 pages, 9 objects),
+ *     huge_class_size 14,553; chain 4 (6.1): 70 classes, 13,081.
  *
  * Fullness groups and list order:
  *   buckets (Linux >= 6.3): 12 groups: 0 empty, 11 full, else
@@ -85,12 +93,17 @@
  *     zs_can_compact is 0; fill destinations (ALMOST_FULL first) from it
  *     until it is empty, putting full destinations back; free the source.
  *
- * Parameters (spec "zsmalloc[:kernel=6.18|6.1,chain=N,fullness=buckets|legacy]"):
+ * Parameters (spec "zsmalloc[:kernel=6.18|6.1|6.12,chain=N,fullness=buckets|legacy,
+ *                    page=4096|16384|65536]"):
  *   kernel=6.18 (default): chain 8, min-waste chain rule, buckets, head
  *     insertion, current compaction.
+ *   kernel=6.12: the same rules (measured on 6.12 x86 and arm64-16k, which
+ *     build with CONFIG_ZSMALLOC_CHAIN_SIZE=8).
  *   kernel=6.1: chain 4, max-used chain rule, legacy groups, fuller-first
  *     insertion, classic compaction.
  *   chain and fullness given explicitly override the preset.
+ *   page: PAGE_SIZE.  64 KiB is accepted: the kernel builds zsmalloc for
+ *     64 KiB pages (arm64, ppc64) with the same formulas.
  *
  * Locking: a per-class spinlock for malloc/free/compaction of that class; a
  * pool rwlock that free and map hold (read) while they turn a handle into a
@@ -125,14 +138,11 @@
 #include "zpool.h"
 #include "zsmalloc.h"
 
-#define PAGE ZPOOL_PAGE_SIZE
 #define ZS_HANDLE_SIZE 8       /* the in-object handle word of non-huge objects */
 #define ZS_MIN_ALLOC_SIZE 32   /* smallest class */
-#define ZS_CLASS_DELTA 16      /* PAGE >> CLASS_BITS(8): class step */
-#define ZS_MAX_ALLOC_SIZE PAGE /* largest request */
+#define ZS_CLASS_BITS 8	       /* class step = PAGE_SIZE >> CLASS_BITS: 16 B at 4 KiB */
 #define OBJ_ALLOCATED_TAG 1UL  /* bit 0 of the word of an allocated object */
 #define OBJ_TAG_BITS 1
-#define OBJ_INDEX_MASK (PAGE - 1) /* obj = start page address | index */
 #define ZS_FREE_END (~0UL << OBJ_TAG_BITS)
 
 #define ZS_GROUPS_MAX 12 /* buckets: 0, 10%..90%, 99%, 100% */
@@ -185,7 +195,12 @@ struct handle_table {
 };
 
 struct zs_pool {
-	struct size_class *size_class[ZS_SIZE_CLASSES];
+	struct size_class *size_class[ZS_SIZE_CLASSES_MAX];
+	size_t page_size;	  /* pool->page_size_SIZE = ZS_MAX_ALLOC_SIZE */
+	unsigned int page_shift;
+	unsigned long obj_index_mask; /* obj = start page address | index: PAGE_SIZE - 1 */
+	unsigned int nslots;	  /* class slots (ZS_SIZE_CLASSES) */
+	char *compact_buf;	  /* one object, for compaction's copies */
 	struct size_class *classes; /* the distinct ones, smallest first */
 	int nr_classes;
 	unsigned int ngroups;
@@ -208,13 +223,26 @@ struct zs_pool {
 /* ------------------------------------------------------------------ */
 /* Class table                                                         */
 
-unsigned int zs_size_class_index(size_t size)
+/* Class slots for @page: 32 B up to @page in steps of @page >> CLASS_BITS. */
+unsigned int zs_size_classes(size_t page)
 {
-	size_t idx = 0;
+	size_t delta = page >> ZS_CLASS_BITS;
+
+	return (unsigned int)((page - ZS_MIN_ALLOC_SIZE + delta - 1) / delta + 1);
+}
+
+unsigned int zs_size_class_index_page(size_t page, size_t size)
+{
+	size_t delta = page >> ZS_CLASS_BITS, idx = 0, last = zs_size_classes(page) - 1;
 
 	if (size > ZS_MIN_ALLOC_SIZE)
-		idx = (size - ZS_MIN_ALLOC_SIZE + ZS_CLASS_DELTA - 1) / ZS_CLASS_DELTA;
-	return idx < ZS_SIZE_CLASSES - 1 ? idx : ZS_SIZE_CLASSES - 1;
+		idx = (size - ZS_MIN_ALLOC_SIZE + delta - 1) / delta;
+	return idx < last ? idx : last;
+}
+
+unsigned int zs_size_class_index(size_t size)
+{
+	return zs_size_class_index_page(ZPOOL_PAGE_SIZE, size);
 }
 
 static bool is_power_of_2(unsigned int n)
@@ -223,14 +251,15 @@ static bool is_power_of_2(unsigned int n)
 }
 
 /* Linux >= 6.2: least waste, first minimum wins; a power of two needs 1 page. */
-static unsigned int chain_min_waste(unsigned int size, unsigned int chain)
+static unsigned int chain_min_waste(size_t page, unsigned int size, unsigned int chain)
 {
-	unsigned int best = 1, min_waste = ~0u;
+	unsigned int best = 1;
+	size_t min_waste = (size_t)-1;
 
 	if (is_power_of_2(size))
 		return 1;
 	for (unsigned int k = 1; k <= chain; k++) {
-		unsigned int waste = (k * PAGE) % size;
+		size_t waste = (k * page) % size;
 
 		if (waste < min_waste) {
 			min_waste = waste;
@@ -241,13 +270,14 @@ static unsigned int chain_min_waste(unsigned int size, unsigned int chain)
 }
 
 /* Linux <= 6.1: the smallest k with the strictly highest integer used%. */
-static unsigned int chain_max_used(unsigned int size, unsigned int chain)
+static unsigned int chain_max_used(size_t page, unsigned int size, unsigned int chain)
 {
-	unsigned int best = 1, max_used = 0;
+	unsigned int best = 1;
+	size_t max_used = 0;
 
 	for (unsigned int k = 1; k <= chain; k++) {
-		unsigned int zs = k * PAGE;
-		unsigned int used = (zs - zs % size) * 100 / zs;
+		size_t zs = k * page;
+		size_t used = (zs - zs % size) * 100 / zs;
 
 		if (used > max_used) {
 			max_used = used;
@@ -257,23 +287,26 @@ static unsigned int chain_max_used(unsigned int size, unsigned int chain)
 	return best;
 }
 
-int zs_build_class_table(unsigned int chain, bool classic, struct zs_class_desc *out,
-			 unsigned int *slot_to_class, size_t *huge_class_size)
+int zs_build_class_table_page(size_t page, unsigned int chain, bool classic,
+			      struct zs_class_desc *out, unsigned int *slot_to_class,
+			      size_t *huge_class_size)
 {
-	struct zs_class_desc tmp[ZS_SIZE_CLASSES];
-	unsigned int slot_tmp[ZS_SIZE_CLASSES];
+	struct zs_class_desc tmp[ZS_SIZE_CLASSES_MAX];
+	unsigned int slot_tmp[ZS_SIZE_CLASSES_MAX];
+	unsigned int nslots = zs_size_classes(page), delta = page >> ZS_CLASS_BITS;
 	size_t huge = 0;
 	int n = 0;
 
 	/* largest first, so a slot can merge into the next larger class */
-	for (int i = ZS_SIZE_CLASSES - 1; i >= 0; i--) {
-		unsigned int size = ZS_MIN_ALLOC_SIZE + i * ZS_CLASS_DELTA;
+	for (int i = nslots - 1; i >= 0; i--) {
+		unsigned int size = ZS_MIN_ALLOC_SIZE + i * delta;
 		unsigned int pages, objs;
 
-		if (size > ZS_MAX_ALLOC_SIZE)
-			size = ZS_MAX_ALLOC_SIZE;
-		pages = classic ? chain_max_used(size, chain) : chain_min_waste(size, chain);
-		objs = pages * PAGE / size;
+		if (size > page) /* ZS_MAX_ALLOC_SIZE: the last slot of 16/64 KiB pages */
+			size = page;
+		pages = classic ? chain_max_used(page, size, chain)
+				: chain_min_waste(page, size, chain);
+		objs = pages * page / size;
 		if (!huge && !(pages == 1 && objs == 1))
 			huge = size - (ZS_HANDLE_SIZE - 1);
 		if (n && tmp[n - 1].pages == pages && tmp[n - 1].objs == objs) {
@@ -289,11 +322,18 @@ int zs_build_class_table(unsigned int chain, bool classic, struct zs_class_desc 
 	for (int j = 0; j < n; j++)
 		out[j] = tmp[n - 1 - j];
 	if (slot_to_class)
-		for (int i = 0; i < ZS_SIZE_CLASSES; i++)
+		for (unsigned int i = 0; i < nslots; i++)
 			slot_to_class[i] = n - 1 - slot_tmp[i];
 	if (huge_class_size)
 		*huge_class_size = huge;
 	return n;
+}
+
+int zs_build_class_table(unsigned int chain, bool classic, struct zs_class_desc *out,
+			 unsigned int *slot_to_class, size_t *huge_class_size)
+{
+	return zs_build_class_table_page(ZPOOL_PAGE_SIZE, chain, classic, out, slot_to_class,
+					 huge_class_size);
 }
 
 /* ------------------------------------------------------------------ */
@@ -382,14 +422,14 @@ static inline unsigned long location_to_obj(void *page, unsigned int idx)
 	return (unsigned long)page | idx;
 }
 
-static inline void *obj_to_page(unsigned long obj)
+static inline void *obj_to_page(const struct zs_pool *pool, unsigned long obj)
 {
-	return (void *)(obj & ~OBJ_INDEX_MASK);
+	return (void *)(obj & ~pool->obj_index_mask);
 }
 
-static inline unsigned int obj_to_idx(unsigned long obj)
+static inline unsigned int obj_to_idx(const struct zs_pool *pool, unsigned long obj)
 {
-	return obj & OBJ_INDEX_MASK;
+	return obj & pool->obj_index_mask;
 }
 
 static inline struct zspage *page_zspage(struct zs_pool *pool, const void *page)
@@ -418,13 +458,14 @@ static void *obj_location(struct zs_pool *pool, const struct size_class *class,
 {
 	unsigned long byte = (unsigned long)idx * class->size;
 
-	*off = byte & (PAGE - 1);
-	return pp_page_addr(pool->pp, zspage_nth_page(zspage, byte >> ZPOOL_PAGE_SHIFT));
+	*off = byte & (pool->page_size - 1);
+	return pp_page_addr(pool->pp, zspage_nth_page(zspage, byte >> pool->page_shift));
 }
 
-static inline bool obj_straddles(const struct size_class *class, unsigned int off)
+static inline bool obj_straddles(const struct zs_pool *pool, const struct size_class *class,
+				 unsigned int off)
 {
-	return off + class->size > PAGE;
+	return off + class->size > pool->page_size;
 }
 
 static unsigned int fullness_group(const struct zs_pool *pool, const struct size_class *class,
@@ -495,7 +536,7 @@ static unsigned long obj_malloc(struct zs_pool *pool, struct size_class *class,
 	else
 		*word = handle | OBJ_ALLOCATED_TAG;
 	zspage->inuse++;
-	if (obj_straddles(class, off))
+	if (obj_straddles(pool, class, off))
 		class->straddling++;
 	return location_to_obj(page, idx);
 }
@@ -504,9 +545,9 @@ static unsigned long obj_malloc(struct zs_pool *pool, struct size_class *class,
 static void obj_free(struct zs_pool *pool, struct size_class *class, struct zspage *zspage,
 		     unsigned long obj)
 {
-	unsigned int idx = obj_to_idx(obj);
-	unsigned int off = ((unsigned long)idx * class->size) & (PAGE - 1);
-	unsigned long *word = (unsigned long *)((char *)obj_to_page(obj) + off);
+	unsigned int idx = obj_to_idx(pool, obj);
+	unsigned int off = ((unsigned long)idx * class->size) & (pool->page_size - 1);
+	unsigned long *word = (unsigned long *)((char *)obj_to_page(pool, obj) + off);
 
 	(void)pool;
 	*word = (unsigned long)zspage->freeobj << OBJ_TAG_BITS;
@@ -514,7 +555,7 @@ static void obj_free(struct zs_pool *pool, struct size_class *class, struct zspa
 	if (class->huge)
 		zspage->first->private = 0;
 	zspage->inuse--;
-	if (obj_straddles(class, off))
+	if (obj_straddles(pool, class, off))
 		class->straddling--;
 }
 
@@ -540,7 +581,7 @@ static struct zspage *alloc_zspage(struct zs_pool *pool, struct size_class *clas
 	zspage->class_idx = class->index;
 	for (unsigned int i = 0; i < k; i++) {
 		struct zpage *d = pp_desc(pool->pp, pages[i]);
-		unsigned long start = (unsigned long)i * PAGE;
+		unsigned long start = (unsigned long)i * pool->page_size;
 		/* first object starting at or after this page's first byte */
 		unsigned long first_idx = (start + class->size - 1) / class->size;
 
@@ -556,11 +597,11 @@ static struct zspage *alloc_zspage(struct zs_pool *pool, struct size_class *clas
 	 * last page (the tail waste) get an untagged word too: compaction
 	 * scans every position of a page for the allocated tag.
 	 */
-	for (unsigned int idx = 0; (unsigned long)idx * class->size < (unsigned long)k * PAGE;
+	for (unsigned int idx = 0; (unsigned long)idx * class->size < (unsigned long)k * pool->page_size;
 	     idx++) {
 		unsigned long byte = (unsigned long)idx * class->size;
-		char *page = pages[byte >> ZPOOL_PAGE_SHIFT];
-		unsigned long *word = (unsigned long *)(page + (byte & (PAGE - 1)));
+		char *page = pages[byte >> pool->page_shift];
+		unsigned long *word = (unsigned long *)(page + (byte & (pool->page_size - 1)));
 
 		*word = idx + 1 < class->objs_per_zspage ? (unsigned long)(idx + 1) << OBJ_TAG_BITS
 							  : ZS_FREE_END;
@@ -600,16 +641,23 @@ static struct zspage *find_get_zspage(struct zs_pool *pool, struct size_class *c
 /* Pool                                                                */
 
 static const struct zpool_param zs_params[] = {
-	{ "kernel", "6.18|6.1", 0, 0, "6.18",
-	  "preset: 6.18 (chain 8, buckets, current compaction) or 6.1 (chain 4, legacy groups "
-	  "and list order, classic compaction, max-used chain rule)" },
+	{ "kernel", "6.18|6.1|6.12", 0, 0, "6.18",
+	  "preset: 6.18 and 6.12 (chain 8, buckets, current compaction) or 6.1 (chain 4, legacy "
+	  "groups and list order, classic compaction, max-used chain rule)" },
 	{ "chain", NULL, 1, ZS_MAX_CHAIN, "8",
 	  "most pages per zspage (CONFIG_ZSMALLOC_CHAIN_SIZE); preset default" },
 	{ "fullness", "buckets|legacy", 0, 0, "buckets",
 	  "fullness groups: 10% buckets (6.3+) or the four groups of 4.x-6.2; preset default" },
+	{ "page", "4096|16384|65536", 0, 0, "4096",
+	  "PAGE_SIZE in bytes: class step PAGE_SIZE/256, objects up to PAGE_SIZE" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };
 
+/*
+ * kernel=6.12 is kernel=6.18: the 6.12 rules measured under qemu (x86 and
+ * arm64 16 KiB pages) are the 6.18 ones (oracles.md section 5); what changed
+ * in between (zpool's removal, the obj_read/obj_write API) moves no page.
+ */
 static void resolve_era(const struct zpool_config *cfg, struct zs_era *era)
 {
 	bool k61 = !strcmp(zpool_cfg_str(cfg, "kernel"), "6.1");
@@ -628,8 +676,8 @@ static void resolve_era(const struct zpool_config *cfg, struct zs_era *era)
 static void *zs_create(const struct zpool_config *cfg, const struct zpool_evict_ops *ops,
 		       char *err, size_t errlen)
 {
-	struct zs_class_desc desc[ZS_SIZE_CLASSES];
-	unsigned int slot_to_class[ZS_SIZE_CLASSES];
+	struct zs_class_desc desc[ZS_SIZE_CLASSES_MAX];
+	unsigned int slot_to_class[ZS_SIZE_CLASSES_MAX];
 	struct zs_pool *pool = calloc(1, sizeof(*pool));
 
 	(void)ops; /* zsmalloc never evicts */
@@ -638,16 +686,23 @@ static void *zs_create(const struct zpool_config *cfg, const struct zpool_evict_
 		return NULL;
 	}
 	resolve_era(cfg, &pool->era);
+	pool->page_size = zpool_cfg_page_size(cfg);
+	pool->page_shift = (unsigned int)__builtin_ctzl(pool->page_size);
+	pool->obj_index_mask = pool->page_size - 1;
+	pool->nslots = zs_size_classes(pool->page_size);
 	pool->ngroups = pool->era.legacy_groups ? 4 : ZS_GROUPS_MAX;
-	pool->nr_classes = zs_build_class_table(pool->era.chain, pool->era.classic_chain, desc,
-						slot_to_class, &pool->huge_class_size);
+	pool->nr_classes = zs_build_class_table_page(pool->page_size, pool->era.chain,
+						     pool->era.classic_chain, desc, slot_to_class,
+						     &pool->huge_class_size);
 	for (int i = 0; i < pool->nr_classes; i++)
-		if (desc[i].objs > 2048)
-			abort(); /* cannot happen with chains of <= 16 pages and 32-byte classes */
+		if (desc[i].objs > pool->obj_index_mask)
+			abort(); /* cannot happen: <= 16 pages of 32-byte objects is PAGE_SIZE / 2 */
 	pool->classes = calloc(pool->nr_classes, sizeof(*pool->classes));
-	pool->pp = pp_create(0);
-	if (!pool->classes || !pool->pp) {
+	pool->compact_buf = malloc(pool->page_size);
+	pool->pp = pp_create_sized(0, pool->page_shift);
+	if (!pool->classes || !pool->compact_buf || !pool->pp) {
 		free(pool->classes);
+		free(pool->compact_buf);
 		pp_destroy(pool->pp);
 		free(pool);
 		snprintf(err, errlen, "zsmalloc: cannot reserve pool memory");
@@ -665,7 +720,7 @@ static void *zs_create(const struct zpool_config *cfg, const struct zpool_evict_
 		class->index = desc[i].index;
 		class->huge = desc[i].huge;
 	}
-	for (int i = 0; i < ZS_SIZE_CLASSES; i++)
+	for (unsigned int i = 0; i < pool->nslots; i++)
 		pool->size_class[i] = &pool->classes[slot_to_class[i]];
 	pthread_rwlock_init(&pool->migrate_lock, NULL);
 	ht_init(&pool->ht);
@@ -692,6 +747,7 @@ static void zs_destroy(void *p)
 	ht_destroy(&pool->ht);
 	pthread_rwlock_destroy(&pool->migrate_lock);
 	free(pool->classes);
+	free(pool->compact_buf);
 	free(pool);
 }
 
@@ -704,12 +760,12 @@ static int zs_malloc(void *p, size_t size, unsigned long *handlep)
 
 	if (!size)
 		return -EINVAL;
-	if (size > ZS_MAX_ALLOC_SIZE)
+	if (size > pool->page_size) /* ZS_MAX_ALLOC_SIZE */
 		return -ENOSPC;
 	handle = ht_alloc(&pool->ht);
 	if (!handle)
 		return -ENOMEM;
-	class = pool->size_class[zs_size_class_index(size + ZS_HANDLE_SIZE)];
+	class = pool->size_class[zs_size_class_index_page(pool->page_size, size + ZS_HANDLE_SIZE)];
 
 	zlock(&class->lock);
 	zspage = find_get_zspage(pool, class);
@@ -754,7 +810,7 @@ static void zs_free(void *p, unsigned long handle)
 	/* the pool lock keeps compaction from moving the object under us */
 	pthread_rwlock_rdlock(&pool->migrate_lock);
 	obj = handle_to_obj(handle);
-	zspage = page_zspage(pool, obj_to_page(obj));
+	zspage = page_zspage(pool, obj_to_page(pool, obj));
 	class = pool->size_class[zspage->class_idx];
 	zlock(&class->lock);
 	pthread_rwlock_unlock(&pool->migrate_lock);
@@ -780,15 +836,54 @@ struct zs_mapping {
 	unsigned int off, size;
 	enum zpool_mapmode mm;
 	bool huge;
-	unsigned char buf[PAGE] __attribute__((aligned(16)));
+	unsigned char *buf;   /* the copy buffer (malloc'd on first use, grown as needed) */
+	size_t buflen;
 };
 
 static __thread struct zs_mapping zs_maps[ZS_MAP_NEST];
+static pthread_key_t zs_buf_key; /* frees a thread's copy buffers when it exits */
+static pthread_once_t zs_buf_once = PTHREAD_ONCE_INIT;
 
 static void zs_bug(const char *what)
 {
 	fprintf(stderr, "zpoolbench: zsmalloc: %s\n", what);
 	abort();
+}
+
+static void zs_buf_release(void *maps)
+{
+	struct zs_mapping *m = maps;
+
+	for (int i = 0; i < ZS_MAP_NEST; i++) {
+		free(m[i].buf);
+		m[i].buf = NULL;
+		m[i].buflen = 0;
+	}
+}
+
+static void zs_buf_key_init(void)
+{
+	if (pthread_key_create(&zs_buf_key, zs_buf_release))
+		zs_bug("cannot create the copy buffers' key");
+}
+
+/*
+ * The copy buffer of mapping @m, at least @size bytes: the per-CPU vm_buf of
+ * the kernel, one PAGE_SIZE each, here per thread and sized for the largest
+ * page size a pool of this thread has used.
+ */
+static unsigned char *map_buf(struct zs_mapping *m, size_t size)
+{
+	if (m->buflen >= size)
+		return m->buf;
+	pthread_once(&zs_buf_once, zs_buf_key_init);
+	free(m->buf);
+	m->buf = aligned_alloc(16, (size + 15) & ~(size_t)15);
+	if (!m->buf)
+		zs_bug("out of memory for a map copy buffer");
+	m->buflen = size;
+	pthread_setspecific(zs_buf_key, zs_maps);
+	return m->buf;
 }
 
 static void *zs_map(void *p, unsigned long handle, enum zpool_mapmode mm)
@@ -811,27 +906,28 @@ static void *zs_map(void *p, unsigned long handle, enum zpool_mapmode mm)
 
 	pthread_rwlock_rdlock(&pool->migrate_lock);
 	obj = handle_to_obj(handle);
-	m->page0 = obj_to_page(obj);
+	m->page0 = obj_to_page(pool, obj);
 	m->zspage = page_zspage(pool, m->page0);
 	/* pins the zspage: compaction leaves it alone until unmap */
 	__atomic_add_fetch(&m->zspage->mapped, 1, __ATOMIC_ACQUIRE);
 	pthread_rwlock_unlock(&pool->migrate_lock);
 
 	class = pool->size_class[m->zspage->class_idx];
-	idx = obj_to_idx(obj);
+	idx = obj_to_idx(pool, obj);
 	m->pool = pool;
 	m->handle = handle;
 	m->mm = mm;
 	m->size = class->size;
 	m->huge = class->huge;
-	m->off = ((unsigned long)idx * class->size) & (PAGE - 1);
+	m->off = ((unsigned long)idx * class->size) & (pool->page_size - 1);
 	m->page1 = NULL;
-	if (!obj_straddles(class, m->off)) {
+	if (!obj_straddles(pool, class, m->off)) {
 		ret = m->page0 + m->off;
 	} else {
-		unsigned int first = PAGE - m->off;
+		unsigned int first = pool->page_size - m->off;
 
 		m->page1 = pp_page_addr(pool->pp, pp_desc(pool->pp, m->page0)->next);
+		map_buf(m, pool->page_size);
 		if (mm != ZPOOL_MM_WO) {
 			memcpy(m->buf, m->page0 + m->off, first);
 			memcpy(m->buf + first, m->page1, m->size - first);
@@ -859,7 +955,7 @@ static void zs_unmap(void *p, unsigned long handle)
 		/* copy back, but never the handle word */
 		unsigned int skip = m->huge ? 0 : ZS_HANDLE_SIZE;
 		unsigned int off = m->off + skip, len = m->size - skip;
-		unsigned int first = PAGE - off;
+		unsigned int first = pool->page_size - off;
 
 		memcpy(m->page0 + off, m->buf + skip, first);
 		memcpy(m->page1, m->buf + skip + first, len - first);
@@ -931,7 +1027,7 @@ static bool zspage_pinned(struct zspage *zspage)
 static void obj_read(struct zs_pool *pool, char *page, unsigned int off, unsigned int len,
 		     char *dst)
 {
-	unsigned int first = off + len > PAGE ? PAGE - off : len;
+	unsigned int first = off + len > pool->page_size ? pool->page_size - off : len;
 
 	memcpy(dst, page + off, first);
 	if (first < len)
@@ -942,7 +1038,7 @@ static void obj_read(struct zs_pool *pool, char *page, unsigned int off, unsigne
 static void obj_write(struct zs_pool *pool, char *page, unsigned int off, unsigned int len,
 		      const char *src)
 {
-	unsigned int first = off + len > PAGE ? PAGE - off : len;
+	unsigned int first = off + len > pool->page_size ? pool->page_size - off : len;
 
 	memcpy(page + off, src, first);
 	if (first < len)
@@ -955,14 +1051,14 @@ static void move_object(struct zs_pool *pool, struct size_class *class, struct z
 			struct zspage *dst, unsigned long handle)
 {
 	unsigned long used_obj = handle_to_obj(handle), free_obj;
-	unsigned int soff = (obj_to_idx(used_obj) * (unsigned long)class->size) & (PAGE - 1);
+	unsigned int soff = (obj_to_idx(pool, used_obj) * (unsigned long)class->size) & (pool->page_size - 1);
 	unsigned int doff;
-	char buf[PAGE];
+	char *buf = pool->compact_buf; /* one compaction at a time */
 
 	free_obj = obj_malloc(pool, class, dst, handle);
-	doff = (obj_to_idx(free_obj) * (unsigned long)class->size) & (PAGE - 1);
-	obj_read(pool, obj_to_page(used_obj), soff, class->size, buf);
-	obj_write(pool, obj_to_page(free_obj), doff, class->size, buf);
+	doff = (obj_to_idx(pool, free_obj) * (unsigned long)class->size) & (pool->page_size - 1);
+	obj_read(pool, obj_to_page(pool, used_obj), soff, class->size, buf);
+	obj_write(pool, obj_to_page(pool, free_obj), doff, class->size, buf);
 	record_obj(handle, free_obj);
 	obj_free(pool, class, src, used_obj);
 	__atomic_add_fetch(&pool->moves, 1, __ATOMIC_RELAXED);
@@ -980,7 +1076,7 @@ static unsigned long next_alloced(struct zs_pool *pool, struct size_class *class
 	while (*page) {
 		char *addr = pp_page_addr(pool->pp, *page);
 
-		for (; *off < PAGE; *off += class->size) {
+		for (; *off < pool->page_size; *off += class->size) {
 			unsigned long word;
 
 			if (class->huge)
@@ -1238,6 +1334,31 @@ static void zs_class_stats(void *p, FILE *out)
 		tot_used, tot_pages, "", tot_free);
 }
 
+/* The class table of the pool, as the pool built it (`zpoolbench list --table`). */
+static void zs_size_table(void *p, FILE *out)
+{
+	struct zs_pool *pool = p;
+
+	fprintf(out, "page %zu B: class step %zu B (PAGE_SIZE >> %d), %u slots of 32..%zu B, "
+		"%d distinct classes\n",
+		pool->page_size, pool->page_size >> ZS_CLASS_BITS, ZS_CLASS_BITS, pool->nslots,
+		pool->page_size, pool->nr_classes);
+	fprintf(out, "zspages of up to %u pages (%s rule); huge_class_size %zu B: a request of "
+		"at least that much takes a page of its own\n",
+		pool->era.chain, pool->era.classic_chain ? "max-used, <= 6.1" : "min-waste, >= 6.2",
+		pool->huge_class_size);
+	fprintf(out, "%6s %6s %6s %6s %12s %s\n", "index", "size", "pages", "objs",
+		"waste/zspage", "");
+	for (int i = 0; i < pool->nr_classes; i++) {
+		const struct size_class *c = &pool->classes[i];
+
+		fprintf(out, "%6u %6u %6u %6u %12zu%s\n", c->index, c->size, c->pages_per_zspage,
+			c->objs_per_zspage,
+			c->pages_per_zspage * pool->page_size - (size_t)c->objs_per_zspage * c->size,
+			c->huge ? " huge" : "");
+	}
+}
+
 uint64_t zs_pool_can_compact(void *p)
 {
 	struct zs_pool *pool = p;
@@ -1269,7 +1390,7 @@ static int check_zspage(struct zs_pool *pool, struct size_class *class, struct z
 			unsigned int fg, uint64_t *straddling, char *err, size_t errlen)
 {
 	unsigned int objs = class->objs_per_zspage, nfree = 0, nalloc = 0;
-	unsigned char seen[2048];
+	unsigned char seen[ZPOOL_PAGE_SIZE_MAX / 2]; /* objs <= 16 pages / 32 B = PAGE_SIZE / 2 */
 	unsigned int idx = zspage->freeobj;
 	struct zpage *d = zspage->first;
 
@@ -1279,7 +1400,7 @@ static int check_zspage(struct zs_pool *pool, struct size_class *class, struct z
 		return -1;
 	}
 	for (unsigned int i = 0; i < class->pages_per_zspage; i++, d = d->next) {
-		unsigned long start = (unsigned long)i * PAGE;
+		unsigned long start = (unsigned long)i * pool->page_size;
 		unsigned long first_idx = (start + class->size - 1) / class->size;
 
 		if (!d || d->owner != zspage || d->offset != first_idx * class->size - start) {
@@ -1291,7 +1412,7 @@ static int check_zspage(struct zs_pool *pool, struct size_class *class, struct z
 		snprintf(err, errlen, "class %u: zspage chain too long", class->size);
 		return -1;
 	}
-	memset(seen, 0, sizeof(seen));
+	memset(seen, 0, objs);
 	for (unsigned int n = 0; n < objs - zspage->inuse; n++) {
 		unsigned int off;
 		char *page;
@@ -1326,7 +1447,7 @@ static int check_zspage(struct zs_pool *pool, struct size_class *class, struct z
 				 class->size, idx);
 			return -1;
 		}
-		if (obj_straddles(class, off))
+		if (obj_straddles(pool, class, off))
 			(*straddling)++;
 	}
 	if (nalloc != zspage->inuse) {
@@ -1423,13 +1544,13 @@ static int zs_locate(void *p, unsigned long handle, struct zpool_extent *ext, in
 		return -1;
 	pthread_rwlock_rdlock(&pool->migrate_lock);
 	obj = handle_to_obj(handle);
-	page0 = obj_to_page(obj);
+	page0 = obj_to_page(pool, obj);
 	class = pool->size_class[page_zspage(pool, page0)->class_idx];
 	skip = class->huge ? 0 : ZS_HANDLE_SIZE;
-	off = (((unsigned long)obj_to_idx(obj) * class->size) & (PAGE - 1)) + skip;
+	off = (((unsigned long)obj_to_idx(pool, obj) * class->size) & (pool->page_size - 1)) + skip;
 	len = class->size - skip;
 	ext[0].addr = page0 + off;
-	ext[0].len = off + len <= PAGE ? len : PAGE - off;
+	ext[0].len = off + len <= pool->page_size ? len : pool->page_size - off;
 	if (ext[0].len < len) {
 		ext[1].addr = pp_page_addr(pool->pp, pp_desc(pool->pp, page0)->next);
 		ext[1].len = len - ext[0].len;
@@ -1440,7 +1561,7 @@ static int zs_locate(void *p, unsigned long handle, struct zpool_extent *ext, in
 
 static const struct zpool_driver zs_driver = {
 	.name = "zsmalloc",
-	.summary = "size classes of 16 B over zspages of 1..16 pages, compaction (Linux 3.14-)",
+	.summary = "size classes of PAGE_SIZE/256 over zspages of 1..16 pages, compaction (Linux 3.14-)",
 	.params = zs_params,
 	.order = 30,
 	.create = zs_create,
@@ -1455,6 +1576,7 @@ static const struct zpool_driver zs_driver = {
 	.stats = zs_stats,
 	.huge_size = zs_huge_size,
 	.class_stats = zs_class_stats,
+	.size_table = zs_size_table,
 	.provider = zs_provider,
 	.locate = zs_locate,
 };

@@ -12,8 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ZS_SIZE_CLASSES 255 /* class slots: 32, 48, ... 4096 */
-#define ZS_MAX_CHAIN 16	    /* largest CONFIG_ZSMALLOC_CHAIN_SIZE */
+#define ZS_SIZE_CLASSES 255	/* class slots on 4 KiB pages: 32, 48, ... 4096 */
+#define ZS_SIZE_CLASSES_MAX 257 /* on 16 and 64 KiB pages: 32, 32 + step, ... PAGE_SIZE */
+#define ZS_MAX_CHAIN 16		/* largest CONFIG_ZSMALLOC_CHAIN_SIZE */
 
 /* One distinct class as the pool builds it. */
 struct zs_class_desc {
@@ -34,9 +35,20 @@ struct zs_class_desc {
  */
 int zs_build_class_table(unsigned int chain, bool classic, struct zs_class_desc *out,
 			 unsigned int *slot_to_class, size_t *huge_class_size);
+/*
+ * The same for pages of @page bytes: class step @page >> 8 (CLASS_BITS),
+ * zs_size_classes(@page) slots, objects up to @page; @out and @slot_to_class
+ * need ZS_SIZE_CLASSES_MAX entries.
+ */
+int zs_build_class_table_page(size_t page, unsigned int chain, bool classic,
+			      struct zs_class_desc *out, unsigned int *slot_to_class,
+			      size_t *huge_class_size);
+/* Class slots for @page: 255 for 4 KiB, 257 for 16 and 64 KiB. */
+unsigned int zs_size_classes(size_t page);
 
 /* Slot for an object of @size bytes (handle included), as zs_malloc uses it. */
 unsigned int zs_size_class_index(size_t size);
+unsigned int zs_size_class_index_page(size_t page, size_t size);
 
 /* Σ over classes of zs_can_compact(): pages a compaction would free now. */
 uint64_t zs_pool_can_compact(void *pool);

@@ -12,7 +12,10 @@
 #
 # Groups: build (compile), plot (gnuplot), test (everything `make test` runs),
 #         qemu (the Linux 6.1 oracle), bpf (the libbpf tracer), fuzz (clang),
-#         fresh (`make fresh`: debootstrap and a verified Debian archive).
+#         parallel (GNU parallel, for shards of a run), slurm (munge and Slurm,
+#         for the single-node cluster of tests/sh/shard_slurm.sh), fresh
+#         (`make fresh`: debootstrap and a verified Debian archive).
+# A failure prints the reason (apt's last error line) and the log, and exits 1.
 set -u
 
 quiet=0
@@ -32,7 +35,9 @@ pkgs_for() {
 	bpf) echo "clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev" ;;
 	fuzz) echo "clang libclang-rt-14-dev" ;;
 	corpus) echo "zstd" ;;
-	test) echo "gnuplot-nox zstd python3" ;;
+	test) echo "gnuplot-nox zstd python3 parallel" ;;
+	parallel) echo "parallel" ;;
+	slurm) echo "munge slurmctld slurmd slurm-client" ;;
 	fresh) echo "debootstrap debian-archive-keyring" ;;
 	*) echo "deps.sh: unknown group '$1'" >&2; exit 2 ;;
 	esac
@@ -65,10 +70,13 @@ fi
 [ $quiet = 1 ] || echo "zpoolbench: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 log=$(mktemp /tmp/zpb-apt.XXXXXX) || { echo "zpoolbench: cannot create a log file in /tmp" >&2; exit 1; }
-if ! $cmd >"$log" 2>&1; then
-	apt-get update -qq >>"$log" 2>&1
-	if ! $cmd >>"$log" 2>&1; then
-		echo "zpoolbench: '$cmd' failed; see $log" >&2
+# wait for another apt or dpkg (up to 5 minutes) instead of failing at once
+lock="-o DPkg::Lock::Timeout=300"
+if ! apt-get $lock install -y --no-install-recommends $missing >"$log" 2>&1; then
+	apt-get $lock update -qq >>"$log" 2>&1
+	if ! apt-get $lock install -y --no-install-recommends $missing >>"$log" 2>&1; then
+		why=$(grep -E '^(E|W):' "$log" | tail -n 1)
+		echo "zpoolbench: '$cmd' failed: ${why:-no error line from apt}; see $log" >&2
 		exit 1
 	fi
 fi

@@ -146,7 +146,7 @@ int main(int argc, char **argv)
 		pthread_join(th[i], NULL);
 
 	for (int s = 0; s < nspecs; s++)
-		printf("%-28s %12" PRIu64 " ops verified in %7.1f s\n", specs[s], spec_ops[s],
+		printf("%-34s %12" PRIu64 " ops verified in %7.1f s\n", specs[s], spec_ops[s],
 		       spec_secs[s]);
 	printf("soak: %" PRIu64 " verified operations over %d allocator specs in %.1f s, no violation\n",
 	       __atomic_load_n(&ops_done, __ATOMIC_RELAXED), nspecs, (now_ns() - t0) / 1e9);

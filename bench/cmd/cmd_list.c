@@ -11,6 +11,7 @@
 
 struct list_args {
 	int check;
+	int table;
 	struct opt_strv specs;
 };
 
@@ -20,12 +21,15 @@ static const struct zpb_opt list_opts[] = {
 	{ .name = "check", .type = OPT_FLAG, .off = O(check),
 	  .help = "check each SPEC as run and sweep do (parse, then create a pool) and print it "
 		  "normalised; the first bad one is a one-line error, exit 2" },
+	{ .name = "table", .type = OPT_FLAG, .off = O(table),
+	  .help = "as --check, then print the allocator's size table for each SPEC (chunks, "
+		  "classes or block types; e.g. zsmalloc:page=16384)" },
 	{ .name = NULL },
 };
 
 static const struct zpb_operand list_operand = {
 	.arg = "SPEC", .min = 0, .max = OPT_MAXN, .off = O(specs),
-	.help = "allocator specs, with --check",
+	.help = "allocator specs, with --check or --table",
 };
 
 static int check_specs(const struct list_args *a)
@@ -38,11 +42,15 @@ static int check_specs(const struct list_args *a)
 
 		if (zpool_parse_spec(a->specs.v[i], &cfg, err, sizeof(err)) ||
 		    !(zp = zpool_create(a->specs.v[i], NULL, err, sizeof(err)))) {
-			zpb_err("list: --check: %s", err);
+			zpb_err("list: %s: %s", a->table ? "--table" : "--check", err);
 			return 2;
 		}
-		zpool_destroy(zp);
 		printf("%s\n", cfg.spec);
+		if (a->table && zp->drv->size_table)
+			zp->drv->size_table(zp->pool, stdout);
+		else if (a->table)
+			printf("(%s has no size table)\n", zp->drv->name);
+		zpool_destroy(zp);
 	}
 	return 0;
 }
@@ -55,15 +63,16 @@ static int list_main(void *opts, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	if (a->check && !a->specs.n) {
-		zpb_err("list: --check: give one or more allocator specs; see 'zpoolbench list --help'");
+	if ((a->check || a->table) && !a->specs.n) {
+		zpb_err("list: %s: give one or more allocator specs; see 'zpoolbench list --help'",
+			a->table ? "--table" : "--check");
 		return 2;
 	}
-	if (a->check)
+	if (a->check || a->table)
 		return check_specs(a);
 	if (a->specs.n) {
-		zpb_err("list: unexpected argument '%s' (specs go with --check); see 'zpoolbench list "
-			"--help'", a->specs.v[0]);
+		zpb_err("list: unexpected argument '%s' (specs go with --check or --table); see "
+			"'zpoolbench list --help'", a->specs.v[0]);
 		return 2;
 	}
 	printf("allocator specs: NAME[:key=value,...]\n\n");
@@ -79,6 +88,8 @@ static int list_main(void *opts, int argc, char **argv)
 			printf("  %-18s %-26s default %-7s %s\n", p->key, valid, p->def, p->help);
 		}
 	}
+	printf("\n(size tables: zpoolbench list --table SPEC, e.g. zsmalloc:page=16384 or "
+	       "zblock:table=pow2)\n");
 	return 0;
 }
 

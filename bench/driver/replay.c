@@ -4,12 +4,14 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "check.h"
 #include "driver/idmap.h"
 #include "driver/replay.h"
 #include "driver/trace.h"
+#include "sha256.h"
 #include "util.h"
 
 static int store(struct zpool *zp, struct zcheck *zc, struct idmap *live,
@@ -134,8 +136,16 @@ static int replay(const char *trace_path, struct zpool *zp, struct zcheck *zc, F
 		return -1;
 	}
 
+	res->page_size = zpool_page_size(zp);
 	while ((n = trace_next(&r, &op, err, errlen)) == 1) {
 		uint64_t pages;
+
+		if (r.page_size != res->page_size) {
+			snprintf(err, errlen, "%s: a trace of %u-byte pages, but %s has %" PRIu64
+				 "-byte pages (give page=%u)",
+				 r.name, r.page_size, zp->cfg.spec, res->page_size, r.page_size);
+			goto out;
+		}
 
 		switch (op.op) {
 		case 'a':
@@ -213,9 +223,87 @@ int replay_trace_checked(const char *trace_path, struct zcheck *zc, FILE *traj,
 	return replay(trace_path, zcheck_pool(zc), zc, traj, res, err, errlen);
 }
 
+int replay_spec_for_trace(const char *trace_path, const char *spec, char *out, size_t outlen,
+			  char *err, size_t errlen)
+{
+	struct zpool *zp = zpool_create(spec, NULL, err, errlen);
+	uint32_t page;
+	size_t asked;
+	bool set;
+
+	if (!zp)
+		return -2;
+	asked = zpool_page_size(zp);
+	set = zpool_cfg_page_set(&zp->cfg);
+	zpool_destroy(zp);
+	if (trace_peek_page_size(trace_path, &page, err, errlen))
+		return -1;
+	/* unknown (standard input): replay() refuses a trace of other pages at its first op */
+	if (page == asked || !page) {
+		snprintf(out, outlen, "%s", spec);
+		return 0;
+	}
+	if (set) {
+		snprintf(err, errlen, "replay: %s is a trace of %u-byte pages%s, but the spec %s asks "
+			 "for page=%zu", trace_path, page,
+			 page == TRACE_MAX_SIZE ? " (no '# page_size' line)" : "", spec, asked);
+		return -2;
+	}
+	if ((size_t)snprintf(out, outlen, "%s%cpage=%u", spec, strchr(spec, ':') ? ',' : ':',
+			     page) >= outlen) {
+		snprintf(err, errlen, "replay: allocator spec too long to add page=%u", page);
+		return -2;
+	}
+	return 0;
+}
+
 double replay_density(const struct replay_result *res)
 {
-	double denom = (double)res->pool_pages * ZPOOL_PAGE_SIZE + res->stats.metadata_bytes;
+	double denom = (double)res->pool_pages * (res->page_size ? res->page_size : ZPOOL_PAGE_SIZE) +
+		       res->stats.metadata_bytes;
 
 	return denom > 0 ? res->bytes / denom : 0.0;
+}
+
+void replay_counts(const struct replay_result *res, struct raw_counts *rc)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->threads = 1;
+	rc->pages = res->stores;
+	rc->stored = res->objects;
+	rc->compressed_bytes = res->bytes;
+	rc->rejected = res->rejected;
+	rc->rej_poor = res->rejected_enospc;
+	rc->rej_alloc = res->rejected - res->rejected_enospc;
+	rc->pool_pages = res->pool_pages;
+	rc->page_size = res->page_size ? res->page_size : ZPOOL_PAGE_SIZE;
+	rc->peak_pages = res->peak_pages;
+	rc->metadata_bytes = res->stats.metadata_bytes;
+	rc->straddling = res->stats.straddling;
+	rc->copy_bytes = res->stats.copy_bytes;
+	rc->moves = res->stats.moves;
+	rc->compactions = res->compactions;
+	rc->compact_pages_freed = res->compact_pages_freed;
+}
+
+void replay_trace_sha256(const char *path, char hex[65])
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : NULL;
+	struct sha256 s;
+	uint8_t d[32], buf[65536];
+	size_t n;
+
+	hex[0] = '\0';
+	if (!f)
+		return;
+	sha256_init(&s);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sha256_update(&s, buf, n);
+	if (ferror(f)) {
+		sha256_abort(&s);
+	} else {
+		sha256_final(&s, d);
+		sha256_hex(d, hex);
+	}
+	fclose(f);
 }

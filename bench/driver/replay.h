@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "driver/metrics.h"
 #include "zpool.h"
 
 struct replay_result {
@@ -24,6 +25,7 @@ struct replay_result {
 	uint64_t pool_pages;  /* at the end */
 	uint64_t peak_pages;
 	uint64_t compact_pages_freed;
+	uint64_t page_size;   /* bytes per pool page */
 	struct zpool_stats stats; /* allocator's own figures at the end */
 };
 
@@ -46,7 +48,30 @@ struct zcheck;
 int replay_trace_checked(const char *trace_path, struct zcheck *zc, FILE *traj,
 			 struct replay_result *res, char *err, size_t errlen);
 
+/*
+ * The spec to replay @trace_path with, into @out: @spec itself when the
+ * trace's page size (its '# page_size' line; 4096 without one) is the one
+ * @spec asks for, @spec with page=N added when it does not set page=; @spec
+ * itself for a trace that can be read once only ("-", standard input), whose page size
+ * replay_trace() then checks at its first operation.  0;
+ * -1 with one line in @err when the trace cannot be read; -2 when @spec is
+ * not a valid spec or sets another page= than the trace's.
+ */
+int replay_spec_for_trace(const char *trace_path, const char *spec, char *out, size_t outlen,
+			  char *err, size_t errlen);
+
 /* density = live bytes / (pool bytes + metadata bytes); 0 for an empty pool */
 double replay_density(const struct replay_result *res);
+
+/*
+ * The result as the raw counts of a results row (metrics.h): stores offered
+ * as pages, live objects as stored, their requested bytes as compressed
+ * bytes, the trace's compactions; no latencies and no phase time (@rc is
+ * zeroed first).
+ */
+void replay_counts(const struct replay_result *res, struct raw_counts *rc);
+
+/* The sha256 of a trace file, its identity in results ("" for "-" or a read error). */
+void replay_trace_sha256(const char *path, char hex[65]);
 
 #endif /* ZPB_REPLAY_H */

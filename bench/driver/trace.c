@@ -86,6 +86,7 @@ static int open_file(struct trace_reader *r, const char *path, char *err, size_t
 	static bool stdin_read;
 
 	memset(r, 0, sizeof(*r));
+	r->page_size = TRACE_MAX_SIZE;
 	snprintf(r->name, sizeof(r->name), "%s", path);
 	if (!strcmp(path, "-")) {
 		/* standard input, whatever it is (a pipe, a FIFO): the one documented place */
@@ -138,6 +139,7 @@ static int open_mem(struct trace_reader *r, const void *data, size_t len, const 
 		    char *err, size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
+	r->page_size = TRACE_MAX_SIZE;
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	/* fmemopen refuses a zero-length buffer in some libcs: treat as empty */
 	if (len == 0) {
@@ -193,6 +195,40 @@ static const char *skip_blank(const char *s)
 	return s;
 }
 
+static bool is_page_size_line(const char *s)
+{
+	size_t n = strlen(TRACE_PAGE_SIZE);
+
+	return !strncmp(s, TRACE_PAGE_SIZE, n) && (s[n] == ' ' || s[n] == '\t' || !s[n]);
+}
+
+/* A '# page_size N' line at @s (after any blanks): 0, or -1 with the problem in @err. */
+static int page_size_line(struct trace_reader *r, const char *s, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	s += strlen(TRACE_PAGE_SIZE);
+	s = skip_blank(s);
+	if (r->ops_read) {
+		snprintf(err, errlen, "%s:%lu: '# page_size' after the first operation (it must "
+			 "come before)", r->name, r->line);
+		return -1;
+	}
+	if (r->page_size_line) {
+		snprintf(err, errlen, "%s:%lu: '# page_size' given twice (first at line %d)",
+			 r->name, r->line, r->page_size_line);
+		return -1;
+	}
+	if (parse_num(&s, &v) || *skip_blank(s) || (v != 4096 && v != 16384 && v != 65536)) {
+		snprintf(err, errlen, "%s:%lu: bad page size '%.20s' (valid: 4096, 16384, 65536)",
+			 r->name, r->line, skip_blank(skip_blank(r->buf) + strlen(TRACE_PAGE_SIZE)));
+		return -1;
+	}
+	r->page_size = (uint32_t)v;
+	r->page_size_line = (int)r->line;
+	return 0;
+}
+
 static int next_op(struct trace_reader *r, struct trace_op *op, char *err, size_t errlen)
 {
 	for (;;) {
@@ -215,6 +251,11 @@ static int next_op(struct trace_reader *r, struct trace_op *op, char *err, size_
 			return -1;
 		}
 		s = skip_blank(r->buf);
+		if (is_page_size_line(s)) {
+			if (page_size_line(r, s, err, errlen))
+				return -1;
+			continue;
+		}
 		if (*s == '\0' || *s == '#')
 			continue;
 
@@ -236,9 +277,9 @@ static int next_op(struct trace_reader *r, struct trace_op *op, char *err, size_
 			s = skip_blank(s);
 			if (*s)
 				goto malformed;
-			if (size < 1 || size > TRACE_MAX_SIZE) {
-				snprintf(err, errlen, "%s:%lu: size %" PRIu64 " out of range 1..%d",
-					 r->name, r->line, size, TRACE_MAX_SIZE);
+			if (size < 1 || size > r->page_size) {
+				snprintf(err, errlen, "%s:%lu: size %" PRIu64 " out of range 1..%u",
+					 r->name, r->line, size, r->page_size);
 				return -1;
 			}
 			op->size = (uint32_t)size;
@@ -305,12 +346,40 @@ int trace_open_mem(struct trace_reader *r, const void *data, size_t len, const c
 
 int trace_next(struct trace_reader *r, struct trace_op *op, char *err, size_t errlen)
 {
-	return one_line(next_op(r, op, err, errlen), err);
+	int ret = next_op(r, op, err, errlen);
+
+	if (ret == 1)
+		r->ops_read = 1;
+	return one_line(ret, err);
+}
+
+int trace_peek_page_size(const char *path, uint32_t *page_size, char *err, size_t errlen)
+{
+	struct trace_reader r;
+	struct trace_op op;
+	int ret;
+
+	/* standard input can be read once only: its page size shows when it is replayed */
+	*page_size = 0;
+	if (!strcmp(path, "-"))
+		return 0;
+	if (trace_open(&r, path, err, errlen))
+		return -1;
+	ret = trace_next(&r, &op, err, errlen);
+	*page_size = r.page_size;
+	trace_close(&r);
+	return ret < 0 ? -1 : 0;
 }
 
 void trace_write_header(FILE *f)
 {
 	fprintf(f, "%s\n", TRACE_HEADER);
+}
+
+void trace_write_page_size(FILE *f, uint32_t page_size)
+{
+	if (page_size != TRACE_MAX_SIZE)
+		fprintf(f, "%s %u\n", TRACE_PAGE_SIZE, page_size);
 }
 
 void trace_write_op(FILE *f, const struct trace_op *op)

@@ -3,8 +3,11 @@
  * trace.h - size traces, format v1: the contract of every fidelity check.
  *
  *	# zpoolbench-trace v1          first line, exactly
+ *	# page_size N                  optional, before the first operation:
+ *	                               the page size (4096, 16384, 65536);
+ *	                               without it, 4096
  *	# any comment                  anywhere; blank lines are ignored
- *	a ID SIZE                      store SIZE bytes (1..4096) under ID
+ *	a ID SIZE                      store SIZE bytes (1..page size) under ID
  *	f ID                           free the object stored under ID
  *	c                              compact the pool
  *
@@ -24,8 +27,9 @@
 #include <stdio.h>
 
 #define TRACE_HEADER "# zpoolbench-trace v1"
-#define TRACE_MAX_SIZE 4096
+#define TRACE_MAX_SIZE 4096 /* the page size of a trace with no '# page_size' line */
 #define TRACE_LINE_MAX 4096 /* bytes in a line, comments included; longer is an error */
+#define TRACE_PAGE_SIZE "# page_size" /* then blanks and N */
 
 struct trace_op {
 	char op;	    /* 'a', 'f' or 'c' */
@@ -41,6 +45,9 @@ struct trace_reader {
 	char *buf;
 	size_t cap;
 	int own; /* close f on trace_close */
+	uint32_t page_size; /* '# page_size N', or TRACE_MAX_SIZE; final once an op is read */
+	int ops_read;
+	int page_size_line;  /* where '# page_size' was given, 0: not given */
 };
 
 /* 0, or -1 with "FILE: problem" in @err.  Checks the header line.  "-": stdin. */
@@ -52,8 +59,17 @@ int trace_open_mem(struct trace_reader *r, const void *data, size_t len, const c
 int trace_next(struct trace_reader *r, struct trace_op *op, char *err, size_t errlen);
 void trace_close(struct trace_reader *r);
 
-/* Writing: the header, then one op per line. */
+/*
+ * The page size of the trace at @path (read up to its first operation), in
+ * @page_size; 0, or -1 with "FILE[:LINE]: problem" in @err.  "-" (standard
+ * input) is not read, since it can be read once only: @page_size is then 0,
+ * unknown.
+ */
+int trace_peek_page_size(const char *path, uint32_t *page_size, char *err, size_t errlen);
+
+/* Writing: the header, the page size line (for a page size other than 4096), one op per line. */
 void trace_write_header(FILE *f);
+void trace_write_page_size(FILE *f, uint32_t page_size);
 void trace_write_op(FILE *f, const struct trace_op *op);
 
 #endif /* ZPB_TRACE_H */

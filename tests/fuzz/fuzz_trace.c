@@ -31,6 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[1024], *buf = NULL;
 	size_t len = 0;
 	int n, nops = 0;
+	uint32_t page;
 	FILE *w;
 
 	if (trace_open_mem(&r, data, size, "fuzz", err, sizeof(err))) {
@@ -39,12 +40,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	while (nops < MAX_OPS && (n = trace_next(&r, &op, err, sizeof(err))) == 1) {
 		if ((op.op != 'a' && op.op != 'f' && op.op != 'c') ||
-		    (op.op == 'a' && (op.size < 1 || op.size > TRACE_MAX_SIZE)) || op.line < 2)
+		    (op.op == 'a' && (op.size < 1 || op.size > r.page_size)) || op.line < 2)
 			abort();
 		ops[nops++] = op;
 	}
 	if (nops < MAX_OPS && n < 0)
 		check_msg(err);
+	page = r.page_size;
+	if (page != 4096 && page != 16384 && page != 65536)
+		abort();
 	trace_close(&r);
 
 	/* round trip through the writer */
@@ -52,6 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!w)
 		return 0;
 	trace_write_header(w);
+	trace_write_page_size(w, page);
 	for (int i = 0; i < nops; i++)
 		trace_write_op(w, &ops[i]);
 	fclose(w);
@@ -59,7 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	for (int i = 0; i < nops; i++) {
 		if (trace_next(&r, &op, err, sizeof(err)) != 1 || op.op != ops[i].op ||
-		    op.id != ops[i].id || op.size != ops[i].size || op.line != (unsigned long)i + 2)
+		    op.id != ops[i].id || op.size != ops[i].size ||
+		    op.line != (unsigned long)i + 2 + (page != TRACE_MAX_SIZE))
 			abort();
 	}
 	if (trace_next(&r, &op, err, sizeof(err)) != 0)

@@ -38,6 +38,16 @@ static uint16_t src_u16(struct opsrc *s)
 	return src_u8(s) | (uint16_t)src_u8(s) << 8;
 }
 
+/* 0..page + 1: every valid size, 0 and the first size above a page. */
+static size_t malloc_size(struct opsrc *s, size_t page)
+{
+	uint32_t v = src_u16(s);
+
+	if (page + 2 > 0x10000)
+		v |= (uint32_t)(src_u8(s) & 1) << 16;
+	return v % (page + 2);
+}
+
 uint64_t opseq_run(struct zcheck *zc, struct opsrc *src, const struct opmix *mix,
 		   uint64_t max_ops, size_t max_live)
 {
@@ -51,7 +61,7 @@ uint64_t opseq_run(struct zcheck *zc, struct opsrc *src, const struct opmix *mix
 
 		ops++;
 		if (sel < mix->malloc && live < max_live) {
-			zcheck_malloc(zc, src_u16(src) % 4098, &h);
+			zcheck_malloc(zc, malloc_size(src, zpool_page_size(zcheck_pool(zc))), &h);
 		} else if (sel < mix->free) {
 			uint16_t i = src_u16(src);
 

@@ -7,7 +7,9 @@
  * aborts on the first violation.  Encoding, each field little-endian:
  *
  *	u16 selector      which operation, by the thresholds of struct opmix
- *	malloc            u16 size, taken modulo 4098 (0 and 4097 included)
+ *	malloc            u16 size, taken modulo page size + 2 (0 and page + 1
+ *	                  included: modulo 4098 at 4 KiB); on 64 KiB pages one
+ *	                  more u8 whose bit 0 is bit 16 of the size
  *	free              u16 index of the live object (modulo their number)
  *	access            u16 index, u8 mode (RW, RO, WO modulo 3)
  *	compact           -

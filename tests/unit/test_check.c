@@ -452,8 +452,8 @@ TEST(check_every_allocator_random_ops)
 
 /* ---- replay --verify: the checked replay path ---- */
 
-/* A seeded random trace (stores of 1..4096 bytes, frees, compactions) in @path. */
-static void write_trace(char *path, size_t len, uint64_t seed, int ops)
+/* A seeded random trace (stores of 1..@page bytes, frees, compactions) in @path. */
+static void write_trace(char *path, size_t len, uint64_t seed, int ops, unsigned int page)
 {
 	unsigned long ids[4096];
 	unsigned long next = 1;
@@ -466,12 +466,14 @@ static void write_trace(char *path, size_t len, uint64_t seed, int ops)
 	f = fdopen(fd, "w");
 	CHECK(f);
 	fprintf(f, "# zpoolbench-trace v1\n");
+	if (page != 4096)
+		fprintf(f, "# page_size %u\n", page);
 	for (int i = 0; i < ops; i++) {
 		uint64_t r = rng_below(&seed, 100);
 
 		if (r < 55 && nlive < 4096) {
 			ids[nlive++] = next;
-			fprintf(f, "a %lu %u\n", next++, 1 + (unsigned int)rng_below(&seed, 4096));
+			fprintf(f, "a %lu %u\n", next++, 1 + (unsigned int)rng_below(&seed, page));
 		} else if (r < 98 && nlive) {
 			int k = (int)rng_below(&seed, (uint64_t)nlive);
 
@@ -498,18 +500,26 @@ static char *slurp_stream(FILE *f)
 /* Checked or not, every allocator and preset takes the same pages at every step. */
 TEST(check_replay_checked_matches_plain_replay)
 {
-	char specs[64][ZPOOL_SPEC_MAX], path[64], err[512];
+	static const unsigned int pages[3] = { 4096, 16384, 65536 };
+	char specs[64][ZPOOL_SPEC_MAX], paths[3][64], err[512];
 	int n = zcheck_specs(specs, 64);
 
-	write_trace(path, sizeof(path), 7, 12000);
+	/* one trace per page size, with sizes up to a page (shorter for large pages) */
+	for (int i = 0; i < 3; i++)
+		write_trace(paths[i], sizeof(paths[i]), 7, i ? 4000 : 12000, pages[i]);
+	CHECK_OK();
 	for (int s = 0; s < n; s++) {
 		struct replay_result plain, checked;
 		FILE *t1 = tmpfile(), *t2 = tmpfile();
 		struct zpool *zp = zpool_create(specs[s], NULL, err, sizeof(err));
 		struct zcheck *zc = zcheck_create(specs[s], ZCHECK_GUARD, err, sizeof(err));
+		const char *path = paths[0];
 		char *a, *b;
 
 		CHECK(t1 && t2 && zp && zc);
+		for (int i = 0; i < 3; i++)
+			if (zpool_page_size(zp) == pages[i])
+				path = paths[i];
 		zcheck_set_fatal(zc, false);
 		CHECK_EQ(replay_trace(path, zp, t1, &plain, err, sizeof(err)), 0);
 		if (replay_trace_checked(path, zc, t2, &checked, err, sizeof(err)))
@@ -555,7 +565,8 @@ done:
 		CHECK_EQ(zcheck_destroy(zc), 0);
 		CHECK_OK();
 	}
-	unlink(path);
+	for (int i = 0; i < 3; i++)
+		unlink(paths[i]);
 }
 
 /* A violation ends the checked replay with the trace line that exposed it. */
@@ -586,7 +597,7 @@ TEST(check_replay_checked_reports_the_line)
 	/* the same trace through the toy without the bug passes */
 	zc = toy(BUG_NONE, false, &toy_driver);
 	CHECK(zc);
-	write_trace(path, sizeof(path), 3, 300);
+	write_trace(path, sizeof(path), 3, 300, 4096);
 	if (replay_trace_checked(path, zc, NULL, &res, err, sizeof(err)))
 		zt_fail(__FILE__, __LINE__, "toy without bugs: %s", err);
 	CHECK_OK();

@@ -176,3 +176,31 @@ TEST(malloc_spec_errors)
 	CHECK_EQ(zpool_parse_spec("malloc:footprint=rss", &cfg, err, sizeof(err)), -EINVAL);
 	CHECK_STR(err, "malloc: bad value 'rss' for footprint (valid: chunks|heap)");
 }
+
+TEST(malloc_and_ideal_count_16k_pages)
+{
+	struct zpool *ideal = mk("ideal:page=16384"), *m = mk("malloc:page=16384");
+	unsigned long h[3], g;
+
+	CHECK(ideal && m);
+	/* ideal: ceil(live bytes / 16384) */
+	CHECK_EQ(zpool_malloc(ideal, 16384, &h[0]), 0);
+	CHECK_EQ(zpool_total_pages(ideal), 1);
+	CHECK_EQ(zpool_malloc(ideal, 1, &h[1]), 0);
+	CHECK_EQ(zpool_total_pages(ideal), 2);
+	CHECK_EQ(zpool_malloc(ideal, 16383, &h[2]), 0);
+	CHECK_EQ(zpool_total_pages(ideal), 2);
+	CHECK_EQ(zpool_malloc(ideal, 16385, &g), -ENOSPC);
+	for (int i = 0; i < 3; i++)
+		zpool_free(ideal, h[i]);
+	CHECK_EQ(zpool_total_pages(ideal), 0);
+	/* malloc: a 16 KiB object is a chunk of 16 KiB + 8 (+ rounding): 2 pages of 16 KiB */
+	CHECK_EQ(zpool_malloc(m, 16384, &g), 0);
+	CHECK_EQ(zpool_total_pages(m), 2);
+	zpool_free(m, g);
+	CHECK_EQ(zpool_malloc(m, 8000, &g), 0);
+	CHECK_EQ(zpool_total_pages(m), 1);
+	zpool_free(m, g);
+	zpool_destroy(ideal);
+	zpool_destroy(m);
+}

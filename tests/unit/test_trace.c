@@ -88,6 +88,16 @@ static const struct bad_case bad[] = {
 	{ "# zpoolbench-trace v1\nf\n", "t.trace:2: malformed free, expected 'f ID': 'f'" },
 	{ "# zpoolbench-trace v1\nf x\n", "t.trace:2: malformed free, expected 'f ID': 'f x'" },
 	{ "# zpoolbench-trace v1\nc 1\n", "t.trace:2: malformed compaction, expected 'c': 'c 1'" },
+	{ "# zpoolbench-trace v1\n# page_size 16384\na 1 16385\n",
+	  "t.trace:3: size 16385 out of range 1..16384" },
+	{ "# zpoolbench-trace v1\n# page_size 8192\n", "t.trace:2: bad page size '8192' (valid: 4096, 16384, 65536)" },
+	{ "# zpoolbench-trace v1\n# page_size\n", "t.trace:2: bad page size '' (valid: 4096, 16384, 65536)" },
+	{ "# zpoolbench-trace v1\n# page_size 16384 x\n",
+	  "t.trace:2: bad page size '16384 x' (valid: 4096, 16384, 65536)" },
+	{ "# zpoolbench-trace v1\n# page_size 16384\n#\n# page_size 16384\n",
+	  "t.trace:4: '# page_size' given twice (first at line 2)" },
+	{ "# zpoolbench-trace v1\na 1 1\n# page_size 16384\n",
+	  "t.trace:3: '# page_size' after the first operation (it must come before)" },
 };
 
 TEST(trace_errors_name_file_line_and_problem)
@@ -101,6 +111,72 @@ TEST(trace_errors_name_file_line_and_problem)
 			printf("  case %zu\n", i);
 		CHECK_STR(err, bad[i].error);
 	}
+}
+
+/* Parse @text; its page size, or 0 on an error. */
+static uint32_t page_size_of(const char *text, int *nops)
+{
+	struct trace_reader r;
+	struct trace_op op;
+	char err[256];
+	uint32_t page;
+	int ret;
+
+	*nops = 0;
+	if (trace_open_mem(&r, text, strlen(text), "t.trace", err, sizeof(err)))
+		return 0;
+	while ((ret = trace_next(&r, &op, err, sizeof(err))) == 1)
+		(*nops)++;
+	page = r.page_size;
+	trace_close(&r);
+	return ret < 0 ? 0 : page;
+}
+
+TEST(trace_page_size_line)
+{
+	int n;
+
+	/* no line: 4 KiB, as every trace before the line existed */
+	CHECK_EQ(page_size_of("# zpoolbench-trace v1\na 1 4096\n", &n), 4096);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(page_size_of("# zpoolbench-trace v1\n# comment\n  # page_size 16384\n"
+			      "a 1 16384\nf 1\n", &n), 16384);
+	CHECK_EQ(n, 2);
+	CHECK_EQ(page_size_of("# zpoolbench-trace v1\n# page_size\t65536\na 1 65536\n", &n),
+		 65536);
+	CHECK_EQ(page_size_of("# zpoolbench-trace v1\n# page_size 4096\na 1 4096\n", &n), 4096);
+	/* a comment that only starts like it */
+	CHECK_EQ(page_size_of("# zpoolbench-trace v1\n# page_sizes vary\na 1 4096\n", &n), 4096);
+	/* declared, no operation */
+	CHECK_EQ(page_size_of("# zpoolbench-trace v1\n# page_size 16384\n", &n), 16384);
+	CHECK_EQ(n, 0);
+}
+
+TEST(trace_page_size_write_read)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct trace_op in = { 'a', 3, 16000, 0 }, out[1];
+	char err[256];
+
+	CHECK(f);
+	trace_write_header(f);
+	trace_write_page_size(f, 16384);
+	trace_write_op(f, &in);
+	fclose(f);
+	CHECK_STR(buf, "# zpoolbench-trace v1\n# page_size 16384\na 3 16000\n");
+	CHECK_EQ(parse_all(buf, out, 1, err, sizeof(err)), 1);
+	CHECK_EQ(out[0].size, 16000);
+	free(buf);
+	/* 4 KiB is the default: no line */
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CHECK(f);
+	trace_write_page_size(f, 4096);
+	fclose(f);
+	CHECK_EQ(len, 0);
+	free(buf);
 }
 
 TEST(trace_nul_byte_rejected)

@@ -1028,3 +1028,114 @@ TEST(z3fold_spec_validation)
 		zpool_destroy(zp);
 	}
 }
+
+/* ---- other page sizes ---- */
+
+TEST(z3fold_16k_geometry_both_presets)
+{
+	static const char *const specs[] = { "z3fold:kernel=4.7,page=16384",
+					     "z3fold:kernel=6.1,page=16384" };
+
+	for (int k = 0; k < 2; k++) {
+		struct zpool *zp = mk(specs[k], NULL);
+		unsigned long h[4], big, huge;
+		struct z3fold_page_state st;
+		int bud;
+
+		CHECK(zp);
+		CHECK_EQ(zpool_page_size(zp), 16384);
+		CHECK_EQ(zpool_malloc(zp, 16385, &h[0]), -ENOSPC);
+		/*
+		 * chunks of 256 B; the 88-byte 6.1 header rounds up to ONE chunk here
+		 * (two on 4 KiB pages), so both presets share up to 16384 - 256 - 256
+		 */
+		CHECK((big = put(zp, 15872, 1)));
+		CHECK((huge = put(zp, 15873, 2)));
+		state_of(zp, big, &bud);
+		CHECK_EQ(bud, Z3_FIRST);
+		CHECK_EQ(page_offset_sized(zpool_map(zp, big, ZPOOL_MM_RO), 16384), 256);
+		zpool_unmap(zp, big);
+		CHECK(state_of(zp, huge, &bud).headless);
+		CHECK((h[3] = put(zp, 16384, 3))); /* a whole page, headless */
+		CHECK_EQ(page_offset_sized(zpool_map(zp, h[3], ZPOOL_MM_RO), 16384), 0);
+		zpool_unmap(zp, h[3]);
+		CHECK_EQ(zpool_total_pages(zp), 3);
+		CHECK(intact(zp, big, 15872, 1) && intact(zp, huge, 15873, 2));
+		zpool_free(zp, big);
+		zpool_free(zp, huge);
+		zpool_free(zp, h[3]);
+		CHECK_EQ(zpool_total_pages(zp), 0);
+
+		/* 5000 B = 20 chunks: three per page (1 + 60 <= 64), FIRST, LAST, MIDDLE */
+		for (int i = 0; i < 4; i++)
+			CHECK((h[i] = put(zp, 5000, 10 + i)));
+		CHECK_EQ(zpool_total_pages(zp), 2);
+		CHECK(page_of(zp, h[0]) == page_of(zp, h[2]));
+		state_of(zp, h[1], &bud);
+		CHECK_EQ(bud, Z3_LAST);
+		CHECK_EQ(page_offset_sized(zpool_map(zp, h[1], ZPOOL_MM_RO), 16384), 16384 - 20 * 256);
+		zpool_unmap(zp, h[1]);
+		st = state_of(zp, h[2], &bud);
+		CHECK_EQ(bud, Z3_MIDDLE);
+		CHECK_EQ(st.start_middle, 20 + 1);
+		CHECK_EQ(page_offset_sized(zpool_map(zp, h[2], ZPOOL_MM_RO), 16384), 21 * 256);
+		zpool_unmap(zp, h[2]);
+		for (int i = 0; i < 4; i++)
+			CHECK(intact(zp, h[i], 5000, 10 + i));
+		CHECK(invariants_ok(zp));
+		/*
+		 * a lone MIDDLE: 4.7 makes it FIRST at chunk 1; 6.1 moves it into the
+		 * other page (inter-page), where it becomes LAST, and frees its page
+		 */
+		zpool_free(zp, h[0]);
+		zpool_free(zp, h[1]);
+		st = state_of(zp, h[2], &bud);
+		CHECK_EQ(bud, k ? Z3_LAST : Z3_FIRST);
+		CHECK_EQ(page_offset_sized(zpool_map(zp, h[2], ZPOOL_MM_RO), 16384),
+			 k ? 16384 - 20 * 256 : 256);
+		zpool_unmap(zp, h[2]);
+		CHECK_EQ(zpool_total_pages(zp), k ? 1 : 2);
+		CHECK(intact(zp, h[2], 5000, 12));
+		CHECK(invariants_ok(zp));
+		zpool_destroy(zp);
+	}
+}
+
+TEST(z3fold_16k_free_chunks_index)
+{
+	/* 6.1 on 16 KiB pages: NCHUNKS 63 (header 1 chunk), not 62 as on 4 KiB */
+	struct zpool *zp = mk("z3fold:kernel=6.1,page=16384", NULL);
+	struct z3fold_page_state st;
+	unsigned long a;
+
+	CHECK(zp);
+	CHECK((a = put(zp, 10 * 256, 1)));
+	st = state_of(zp, a, NULL);
+	CHECK_EQ(st.first, 10);
+	CHECK_EQ(st.list, 63 - 10);
+	zpool_destroy(zp);
+	zp = mk("z3fold:kernel=6.1", NULL);
+	CHECK(zp);
+	CHECK((a = put(zp, 10 * 64, 1)));
+	CHECK_EQ(state_of(zp, a, NULL).list, 62 - 10);
+	zpool_destroy(zp);
+}
+
+TEST(z3fold_64k_limits)
+{
+	struct zpool *zp = mk("z3fold:kernel=6.1,page=65536", NULL);
+	unsigned long a;
+	int bud;
+
+	CHECK(zp);
+	/* chunks of 1 KiB: shared up to 65536 - 1024 - 1024, headless above */
+	CHECK((a = put(zp, 63488, 1)));
+	state_of(zp, a, &bud);
+	CHECK_EQ(bud, Z3_FIRST);
+	CHECK((a = put(zp, 63489, 2)));
+	CHECK(state_of(zp, a, &bud).headless);
+	CHECK_EQ(zpool_malloc(zp, 65537, &a), -ENOSPC);
+	CHECK_EQ(zpool_total_pages(zp), 2);
+	CHECK(invariants_ok(zp));
+	zpool_destroy(zp);
+}

@@ -330,3 +330,144 @@ TEST(zbud_random_million_ops_verified)
 	free(objs);
 	zpool_destroy(zp);
 }
+
+/* ---- other page sizes and the 6.12 preset ---- */
+
+TEST(zbud_16k_chunks_and_limits)
+{
+	struct zpool *zp = mk("zbud:page=16384", NULL);
+	unsigned long a, b, c;
+
+	CHECK(zp);
+	CHECK_EQ(zpool_page_size(zp), 16384);
+	/* chunks of 16384 >> 6 = 256 B; the largest object is 16384 - 2 * 256 = 15,872 */
+	CHECK_EQ(zpool_malloc(zp, 15873, &a), -ENOSPC);
+	CHECK_EQ(zpool_malloc(zp, 16384, &a), -ENOSPC);
+	CHECK_EQ(zpool_malloc(zp, 1, &a), 0);
+	CHECK_EQ(page_offset_sized((void *)a, 16384), 256); /* after the one-chunk header */
+	/* 1 + 62 chunks = 63: the largest object still joins as LAST */
+	CHECK_EQ(zpool_malloc(zp, 15872, &b), 0);
+	CHECK_EQ(zpool_total_pages(zp), 1);
+	CHECK_EQ(page_offset_sized((void *)b, 16384), 16384 - 62 * 256);
+	CHECK(page_base_sized((void *)a, 16384) == page_base_sized((void *)b, 16384));
+	/* 31 + 32 chunks share a page exactly; one byte more does not */
+	CHECK_EQ(zpool_malloc(zp, 31 * 256, &c), 0);
+	CHECK_EQ(zpool_malloc(zp, 32 * 256, &a), 0);
+	CHECK_EQ(zpool_total_pages(zp), 2);
+	CHECK_EQ(zpool_malloc(zp, 31 * 256 + 1, &c), 0);
+	CHECK_EQ(zpool_malloc(zp, 32 * 256, &a), 0);
+	CHECK_EQ(zpool_total_pages(zp), 4);
+	zpool_destroy(zp);
+}
+
+/* Pages after storing @n objects of @size in a fresh pool of @spec; 0 if one is refused. */
+static uint64_t pages_for(const char *spec, size_t size, int n)
+{
+	struct zpool *zp = mk(spec, NULL);
+	uint64_t pages = 0;
+	bool refused = false;
+	unsigned long h;
+
+	for (int i = 0; zp && i < n && !refused; i++)
+		refused = zpool_malloc(zp, size, &h) != 0;
+	if (zp && !refused)
+		pages = zpool_total_pages(zp);
+	zpool_destroy(zp);
+	return pages;
+}
+
+TEST(zbud_16k_and_64k_pages_for_n_objects)
+{
+	/* 5000 B = 20 chunks of 256: two per page (40 <= 63) */
+	CHECK_EQ(pages_for("zbud:page=16384", 5000, 10), 5);
+	/* 7936 B = 31 chunks: two per page (62 <= 63) */
+	CHECK_EQ(pages_for("zbud:page=16384", 7936, 10), 5);
+	/* 8000 B = 32 chunks: 64 > 63, one per page */
+	CHECK_EQ(pages_for("zbud:page=16384", 8000, 10), 10);
+	/* the same objects on 4 KiB pages: 5000 B does not fit at all */
+	CHECK_EQ(pages_for("zbud", 5000, 1), 0);
+	/* 64 KiB: chunks of 1 KiB, objects up to 63,488 B; 30 KiB + 32 KiB share a page */
+	CHECK_EQ(pages_for("zbud:page=65536", 63488, 3), 3);
+	CHECK_EQ(pages_for("zbud:page=65536", 63489, 1), 0);
+	CHECK_EQ(pages_for("zbud:page=65536", 31 * 1024, 4), 2);
+}
+
+TEST(zbud_kernel_6_12_preset)
+{
+	struct zpool *zp = mk("zbud:kernel=6.12", NULL);
+	struct zpool *lru = mk("zbud:kernel=6.12,lru=1", NULL);
+	struct evict_ctx ctx = { .fail_after = -1 };
+	unsigned long a;
+	unsigned int got = 5;
+
+	CHECK(zp && lru);
+	/* post-6.5 zbud: no LRU, no reclaim; the same allocation rules */
+	CHECK_EQ(zpool_malloc(zp, 500, &a), 0);
+	CHECK_EQ(zpool_shrink(zp, 1, &got), -EINVAL);
+	CHECK_EQ(got, 0);
+	CHECK_EQ(zpool_malloc(zp, 3969, &a), -ENOSPC);
+	CHECK_EQ(zpool_malloc(zp, 55 * 64, &a), 0); /* 8 + 55 chunks = 63: the same page */
+	CHECK_EQ(zpool_total_pages(zp), 1);
+	zpool_destroy(zp);
+	zpool_destroy(lru);
+	/* lru=1 given explicitly overrides the preset */
+	ctx.zp = lru = mk("zbud:kernel=6.12,lru=1", &(struct zpool_evict_ops){ evict_cb, &ctx });
+	CHECK(lru);
+	CHECK_EQ(zpool_malloc(lru, 500, &a), 0);
+	CHECK_EQ(zpool_shrink(lru, 1, &got), 0);
+	CHECK_EQ(got, 1);
+	CHECK_EQ(zpool_total_pages(lru), 0);
+	zpool_destroy(lru);
+}
+
+TEST(zbud_random_ops_16k_verified)
+{
+	struct zpool *zp = mk("zbud:page=16384", NULL);
+	size_t cap = 8000, n = 0;
+	struct live_obj *objs = calloc(cap, sizeof(*objs));
+	uint64_t rng = 99, seedctr = 1;
+
+	CHECK(zp && objs);
+	for (int i = 0; i < 100000; i++) {
+		if ((rng_below(&rng, 100) < (i < 50000 ? 65u : 35u) && n < cap) || !n) {
+			uint32_t size = 1 + rng_below(&rng, 16384);
+			unsigned long h;
+			int ret = zpool_malloc(zp, size, &h);
+
+			CHECK_EQ(ret, size > 15872 ? -ENOSPC : 0);
+			if (ret)
+				continue;
+			objs[n] = (struct live_obj){ h, size, seedctr++ };
+			pattern_fill(zpool_map(zp, h, ZPOOL_MM_WO), size, objs[n].seed);
+			zpool_unmap(zp, h);
+			n++;
+		} else {
+			size_t k = rng_below(&rng, n);
+
+			CHECK(pattern_check(zpool_map(zp, objs[k].handle, ZPOOL_MM_RO), objs[k].size,
+					    objs[k].seed));
+			zpool_unmap(zp, objs[k].handle);
+			zpool_free(zp, objs[k].handle);
+			objs[k] = objs[--n];
+		}
+	}
+	/* pool pages = distinct 16 KiB pages holding live objects, at most two each */
+	{
+		unsigned long *pages = malloc((n + 1) * sizeof(*pages));
+		size_t distinct = 0;
+
+		CHECK(pages);
+		for (size_t i = 0; i < n; i++)
+			pages[i] = (unsigned long)page_base_sized((void *)objs[i].handle, 16384);
+		qsort(pages, n, sizeof(*pages), cmp_ul);
+		for (size_t i = 0; i < n; i++)
+			distinct += i == 0 || pages[i] != pages[i - 1];
+		free(pages);
+		CHECK_EQ(zpool_total_pages(zp), distinct);
+	}
+	for (size_t i = 0; i < n; i++)
+		zpool_free(zp, objs[i].handle);
+	CHECK_EQ(zpool_total_pages(zp), 0);
+	free(objs);
+	zpool_destroy(zp);
+}

@@ -44,7 +44,7 @@ TEST(spec_errors_list_valid_choices)
 	CHECK(strstr(err, "ideal") != NULL);
 
 	CHECK_EQ(zpool_parse_spec("zbud:foo=1", &cfg, err, sizeof(err)), -EINVAL);
-	CHECK_STR(err, "zbud: unknown key 'foo' (valid keys: lru)");
+	CHECK_STR(err, "zbud: unknown key 'foo' (valid keys: kernel, lru, page)");
 
 	CHECK_EQ(zpool_parse_spec("zbud:lru=2", &cfg, err, sizeof(err)), -EINVAL);
 	CHECK_STR(err, "zbud: bad value '2' for lru (valid: 0|1)");
@@ -56,13 +56,13 @@ TEST(spec_errors_list_valid_choices)
 	CHECK_STR(err, "zbud: key 'lru' given twice");
 
 	CHECK_EQ(zpool_parse_spec("zbud:", &cfg, err, sizeof(err)), -EINVAL);
-	CHECK_STR(err, "zbud: empty parameter list after ':' (valid keys: lru)");
+	CHECK_STR(err, "zbud: empty parameter list after ':' (valid keys: kernel, lru, page)");
 
 	CHECK_EQ(zpool_parse_spec("zbud:lru=1,", &cfg, err, sizeof(err)), -EINVAL);
 	CHECK_STR(err, "zbud: trailing ',' in spec");
 
 	CHECK_EQ(zpool_parse_spec("ideal:x=1", &cfg, err, sizeof(err)), -EINVAL);
-	CHECK_STR(err, "ideal: unknown key 'x' (valid keys: none)");
+	CHECK_STR(err, "ideal: unknown key 'x' (valid keys: page)");
 
 	CHECK_EQ(zpool_parse_spec("", &cfg, err, sizeof(err)), -EINVAL);
 	CHECK(strstr(err, "empty allocator spec") != NULL);
@@ -173,4 +173,98 @@ TEST(page_provider_capacity_exhausted)
 	for (int i = 0; i < 4; i++)
 		pp_free(pp, p[i]);
 	pp_destroy(pp);
+}
+
+TEST(page_provider_16k_pages_and_runs)
+{
+	struct page_provider *pp = pp_create_sized(64, 14);
+	char *a, *b, *run, *r2;
+
+	CHECK(pp);
+	CHECK_EQ(pp_page_size(pp), 16384);
+	CHECK_EQ(pp_page_shift(pp), 14);
+	a = pp_alloc(pp);
+	b = pp_alloc(pp);
+	CHECK(a && b);
+	/* aligned to 16 KiB, and every byte of the page finds its descriptor */
+	CHECK_EQ(page_offset_sized(a, 16384), 0);
+	CHECK_EQ(page_offset_sized(b, 16384), 0);
+	CHECK(pp_desc(pp, a + 16383) == pp_desc(pp, a));
+	CHECK(pp_desc(pp, a + 16384) != pp_desc(pp, a));
+	CHECK(pp_page_addr(pp, pp_desc(pp, b + 9000)) == b);
+	a[16383] = 1; /* the whole page is usable */
+	/* a run of 3 contiguous pages: 3 pages in use, each owned */
+	run = pp_alloc_run(pp, 3);
+	CHECK(run);
+	CHECK_EQ(page_offset_sized(run, 16384), 0);
+	CHECK_EQ(pp_pages(pp), 5);
+	for (int i = 0; i < 3; i++) {
+		CHECK(pp_owns(pp, run + i * 16384 + 5));
+		CHECK(pp_page_addr(pp, pp_desc(pp, run + i * 16384)) == run + i * 16384);
+	}
+	memset(run, 0x5a, 3 * 16384);
+	pp_free_run(pp, run, 3);
+	CHECK_EQ(pp_pages(pp), 2);
+	CHECK(!pp_owns(pp, run + 16384));
+	/* a freed run is handed out again for a run of the same length */
+	r2 = pp_alloc_run(pp, 3);
+	CHECK(r2 == run);
+	/* a limit counts every page of a run */
+	pp_set_limit(pp, 6);
+	CHECK(pp_alloc_run(pp, 2) == NULL);
+	CHECK(pp_alloc(pp) != NULL);
+	pp_set_limit(pp, 0);
+	CHECK(pp_alloc_run(pp, 0) == NULL);
+	CHECK(pp_alloc_run(pp, PP_RUN_MAX + 1) == NULL);
+	CHECK_EQ(pp_peak(pp), 6);
+	pp_destroy(pp);
+	/* only 4 KiB .. 64 KiB pages */
+	CHECK(pp_create_sized(4, 11) == NULL);
+	CHECK(pp_create_sized(4, 17) == NULL);
+}
+
+TEST(page_provider_runs_exhaust_the_reservation)
+{
+	struct page_provider *pp = pp_create_sized(8, 16);
+	void *r, *p;
+
+	CHECK(pp);
+	CHECK_EQ(page_offset_sized(r = pp_alloc_run(pp, 6), 65536), 0);
+	CHECK(pp_alloc_run(pp, 3) == NULL); /* 6 + 3 > 8 */
+	CHECK((p = pp_alloc_run(pp, 2)) != NULL);
+	CHECK(pp_alloc(pp) == NULL);
+	pp_free_run(pp, r, 6);
+	pp_free_run(pp, p, 2);
+	CHECK_EQ(pp_pages(pp), 0);
+	pp_destroy(pp);
+}
+
+TEST(zpool_page_size_of_specs)
+{
+	static const struct {
+		const char *spec;
+		size_t page;
+	} cases[] = {
+		{ "zbud", 4096 },	   { "zbud:page=16384", 16384 },
+		{ "zsmalloc:page=65536", 65536 }, { "z3fold:kernel=6.1,page=16384", 16384 },
+		{ "ideal:page=16384", 16384 }, { "malloc:page=65536", 65536 },
+		{ "zblock:page=16384", 16384 },
+	};
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct zpool *zp = zpool_create(cases[i].spec, NULL, err, sizeof(err));
+		unsigned long h;
+
+		CHECK(zp);
+		CHECK_EQ(zpool_page_size(zp), cases[i].page);
+		CHECK_EQ(zpool_cfg_page_size(&zp->cfg), cases[i].page);
+		CHECK(zpool_cfg_page_set(&zp->cfg) == (cases[i].page != 4096));
+		/* a page is the largest request anyone may make; above it, -ENOSPC */
+		CHECK_EQ(zpool_malloc(zp, cases[i].page + 1, &h), -ENOSPC);
+		zpool_destroy(zp);
+	}
+	/* only the page sizes kernels build with */
+	CHECK(zpool_create("zbud:page=8192", NULL, err, sizeof(err)) == NULL);
+	CHECK_STR(err, "zbud: bad value '8192' for page (valid: 4096|16384|65536)");
 }

@@ -314,14 +314,21 @@ struct obj {
 	uint64_t seed;
 };
 
+/* mostly compressed-page-like sizes, some tiny, some huge; @page / 4096 times larger */
+static uint32_t pick_size_page(uint64_t *rng, uint32_t page)
+{
+	uint32_t k = page / 4096;
+
+	switch (rng_below(rng, 8)) {
+	case 0: return 1 + rng_below(rng, 64 * k);
+	case 1: return 3500 * k + rng_below(rng, 596 * k + 1);
+	default: return 200 * k + rng_below(rng, 3000 * k);
+	}
+}
+
 static uint32_t pick_size(uint64_t *rng)
 {
-	/* mostly compressed-page-like sizes, some tiny, some huge */
-	switch (rng_below(rng, 8)) {
-	case 0: return 1 + rng_below(rng, 64);
-	case 1: return 3500 + rng_below(rng, 597);
-	default: return 200 + rng_below(rng, 3000);
-	}
+	return pick_size_page(rng, 4096);
 }
 
 static bool store(struct zpool *zp, struct obj *o, uint32_t size, uint64_t seed)
@@ -344,7 +351,7 @@ static bool verify(struct zpool *zp, const struct obj *o)
 }
 
 /* Compaction frees exactly the pages zs_can_compact predicts, both compaction rules. */
-static void compaction_prediction(const char *spec)
+static void compaction_prediction_page(const char *spec, uint32_t page)
 {
 	struct zpool *zp = mk(spec);
 	enum { N = 30000 };
@@ -356,7 +363,7 @@ static void compaction_prediction(const char *spec)
 	for (int round = 0; round < 3; round++) {
 		for (int i = 0; i < N; i++)
 			if (!o[i].handle)
-				CHECK(store(zp, &o[i], pick_size(&rng), rng_next(&rng)));
+				CHECK(store(zp, &o[i], pick_size_page(&rng, page), rng_next(&rng)));
 		for (int i = 0; i < N; i++) {
 			if (rng_below(&rng, 3) != 0) {
 				CHECK(verify(zp, &o[i]));
@@ -382,6 +389,11 @@ static void compaction_prediction(const char *spec)
 	CHECK_EQ(zpool_total_pages(zp), 0);
 	free(o);
 	zpool_destroy(zp);
+}
+
+static void compaction_prediction(const char *spec)
+{
+	compaction_prediction_page(spec, 4096);
 }
 
 TEST(zsmalloc_compaction_frees_predicted_6_18)
@@ -433,8 +445,8 @@ TEST(zsmalloc_compaction_small_case)
 	zpool_destroy(zp);
 }
 
-/* 1,000,000 random operations with data verification and periodic invariant checks. */
-static void randomized(const char *spec, long ops, uint64_t seed)
+/* Random operations with data verification and periodic invariant checks. */
+static void randomized_page(const char *spec, long ops, uint64_t seed, uint32_t page)
 {
 	enum { N = 20000 };
 	struct zpool *zp = mk(spec);
@@ -450,7 +462,7 @@ static void randomized(const char *spec, long ops, uint64_t seed)
 		if (r == 0) {
 			zpool_compact(zp);
 		} else if (!o[i].handle) {
-			CHECK(store(zp, &o[i], pick_size(&rng), op));
+			CHECK(store(zp, &o[i], pick_size_page(&rng, page), op));
 			live++;
 		} else if (r < 500) {
 			if (!verify(zp, &o[i])) {
@@ -481,6 +493,11 @@ static void randomized(const char *spec, long ops, uint64_t seed)
 	CHECK(zs_pool_check(zp->pool, err, sizeof(err)) == 0);
 	free(o);
 	zpool_destroy(zp);
+}
+
+static void randomized(const char *spec, long ops, uint64_t seed)
+{
+	randomized_page(spec, ops, seed, 4096);
 }
 
 TEST(zsmalloc_random_1m_ops_6_18)
@@ -599,4 +616,149 @@ TEST(zsmalloc_class_stats_table)
 	for (int i = 1; i < 13; i++)
 		zpool_free(zp, o[i].handle);
 	zpool_destroy(zp);
+}
+
+/* ---- other page sizes ---- */
+
+TEST(zsmalloc_16k_class_table)
+{
+	struct zs_class_desc t[ZS_SIZE_CLASSES_MAX];
+	unsigned int map[ZS_SIZE_CLASSES_MAX];
+	size_t huge;
+	int n;
+
+	/* step 16384 >> 8 = 64: slots 32, 96, ... 16,352 and 16,384 (clamped): 257 */
+	CHECK_EQ(zs_size_classes(4096), 255);
+	CHECK_EQ(zs_size_classes(16384), 257);
+	CHECK_EQ(zs_size_classes(65536), 257);
+	n = zs_build_class_table_page(16384, 8, false, t, map, &huge);
+	CHECK_EQ(n, 121);
+	/* 32 B: a power of two, 1 page, 512 objects */
+	CHECK_EQ(t[0].size, 32);
+	CHECK_EQ(t[0].pages, 1);
+	CHECK_EQ(t[0].objs, 512);
+	/* 96 B: 3 * 16384 is 512 objects exactly */
+	CHECK_EQ(t[map[1]].size, 96);
+	CHECK_EQ(t[map[1]].pages, 3);
+	CHECK_EQ(t[map[1]].objs, 512);
+	/* 1568 B (slot 24): least waste at 7 pages (224 B), 73 objects */
+	CHECK_EQ(t[map[24]].size, 1568);
+	CHECK_EQ(t[map[24]].index, 24);
+	CHECK_EQ(t[map[24]].pages, 7);
+	CHECK_EQ(t[map[24]].objs, 73);
+	/* the largest multi-object class: 14,560 B, 8 pages, 9 objects (32 B waste) */
+	CHECK_EQ(t[map[227]].size, 14560);
+	CHECK_EQ(t[map[227]].pages, 8);
+	CHECK_EQ(t[map[227]].objs, 9);
+	CHECK(!t[map[227]].huge);
+	CHECK(t[map[228]].huge);
+	CHECK_EQ(t[map[228]].size, 16384);
+	CHECK_EQ(t[n - 1].size, 16384);
+	CHECK_EQ(t[n - 1].index, 256);
+	CHECK_EQ(huge, 14560 - 7);
+	/* 6.1 (max-used rule, 4 pages): 13,088 B in 4 pages / 5 objects is the last */
+	n = zs_build_class_table_page(16384, 4, true, t, map, &huge);
+	CHECK_EQ(n, 70);
+	CHECK_EQ(huge, 13088 - 7);
+	CHECK_EQ(t[map[204]].size, 13088);
+	CHECK_EQ(t[map[204]].pages, 4);
+	/* 64 KiB, chain 8: step 256, the last multi-object class 58,144 B */
+	n = zs_build_class_table_page(65536, 8, false, t, map, &huge);
+	CHECK_EQ(n, 123);
+	CHECK_EQ(huge, 58144 - 7);
+}
+
+TEST(zsmalloc_16k_size_lookup)
+{
+	/* size + 8: slot 0 up to 24 B, then 64-byte steps, capped at 256 */
+	CHECK_EQ(zs_size_class_index_page(16384, 24 + 8), 0);
+	CHECK_EQ(zs_size_class_index_page(16384, 25 + 8), 1);
+	CHECK_EQ(zs_size_class_index_page(16384, 88 + 8), 1);
+	CHECK_EQ(zs_size_class_index_page(16384, 89 + 8), 2);
+	CHECK_EQ(zs_size_class_index_page(16384, 14552 + 8), 227);
+	CHECK_EQ(zs_size_class_index_page(16384, 14553 + 8), 228);
+	CHECK_EQ(zs_size_class_index_page(16384, 16384 + 8), 256);
+	CHECK_EQ(zs_size_class_index_page(65536, 65536 + 8), 256);
+	CHECK_EQ(zs_size_class_index_page(4096, 4096 + 8), 254);
+}
+
+TEST(zsmalloc_16k_pool)
+{
+	static const struct {
+		const char *spec;
+		size_t huge;
+		int classes;
+	} cases[] = {
+		{ "zsmalloc:page=16384", 14553, 121 },
+		{ "zsmalloc:kernel=6.12,page=16384", 14553, 121 },
+		{ "zsmalloc:kernel=6.12", 3625, 119 },
+		{ "zsmalloc:kernel=6.1,page=16384", 13081, 70 },
+		{ "zsmalloc:page=65536", 58137, 123 },
+	};
+	struct zs_class_desc t[ZS_SIZE_CLASSES_MAX];
+	unsigned long h[600];
+	struct zpool *zp;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		zp = mk(cases[i].spec);
+		CHECK(zp);
+		CHECK_EQ(zpool_huge_size(zp), cases[i].huge);
+		CHECK_EQ(zs_pool_classes(zp->pool, t, ZS_SIZE_CLASSES_MAX), cases[i].classes);
+		zpool_destroy(zp);
+	}
+
+	zp = mk("zsmalloc:page=16384");
+	CHECK(zp);
+	CHECK_EQ(zpool_page_size(zp), 16384);
+	CHECK_EQ(zpool_malloc(zp, 16385, &h[0]), -ENOSPC);
+	/* 14,552 B (+8) is the 14,560 class: a zspage of 8 pages for 9 objects */
+	for (int i = 0; i < 10; i++)
+		CHECK_EQ(zpool_malloc(zp, 14552, &h[i]), 0);
+	CHECK_EQ(zpool_total_pages(zp), 16);
+	/* one byte more is huge: a page each */
+	CHECK_EQ(zpool_malloc(zp, 14553, &h[10]), 0);
+	CHECK_EQ(zpool_malloc(zp, 16384, &h[11]), 0);
+	CHECK_EQ(zpool_total_pages(zp), 18);
+	for (int i = 0; i < 12; i++)
+		zpool_free(zp, h[i]);
+	CHECK_EQ(zpool_total_pages(zp), 0);
+	/* 24 B (+8) is the 32 B class: 512 objects in one page, the 513th opens another */
+	for (int i = 0; i < 513 && i < 600; i++)
+		CHECK_EQ(zpool_malloc(zp, 24, &h[i]), 0);
+	CHECK_EQ(zpool_total_pages(zp), 2);
+	CHECK(zs_pool_check(zp->pool, err, sizeof(err)) == 0);
+	for (int i = 0; i < 513; i++)
+		zpool_free(zp, h[i]);
+	CHECK_EQ(zpool_total_pages(zp), 0);
+	zpool_destroy(zp);
+}
+
+TEST(zsmalloc_16k_straddling_and_compaction)
+{
+	struct zpool *zp = mk("zsmalloc:page=16384");
+	struct obj o[64];
+	char err[256];
+
+	CHECK(zp);
+	/* 1560 B (+8) is the 1568 class, 73 objects over 7 pages: some straddle */
+	for (int i = 0; i < 64; i++)
+		CHECK(store(zp, &o[i], 1560, 100 + i));
+	for (int i = 0; i < 64; i++)
+		CHECK(verify(zp, &o[i]));
+	CHECK_EQ(zpool_total_pages(zp), 7);
+	CHECK(zs_pool_check(zp->pool, err, sizeof(err)) == 0);
+	zpool_destroy(zp);
+	compaction_prediction_page("zsmalloc:page=16384", 16384);
+	CHECK_OK();
+	compaction_prediction_page("zsmalloc:kernel=6.1,page=16384", 16384);
+}
+
+TEST(zsmalloc_random_200k_ops_16k_and_64k)
+{
+	randomized_page("zsmalloc:page=16384", 200000, 5, 16384);
+	CHECK_OK();
+	randomized_page("zsmalloc:kernel=6.1,page=16384", 100000, 6, 16384);
+	CHECK_OK();
+	randomized_page("zsmalloc:page=65536", 50000, 7, 65536);
 }

@@ -226,8 +226,10 @@ cleanup() {
 		elif [ "${ZPB_FRESH_KEEP:-0}" = 1 ]; then
 			say "kept $root (nothing is mounted below it)"
 		else
+			t0=$(now)
 			case $work in
-			/?*/zpb-fresh.??????) rm -rf --one-file-system -- "$work" || say "could not delete $work" ;;
+			/?*/zpb-fresh.??????) rm -rf --one-file-system -- "$work" || say "could not delete $work"
+				timing delete-root "$(secs "$t0" "$(now)")" ;;
 			*) say "refusing to delete an unexpected path '$work'" ;;
 			esac
 		fi
@@ -422,6 +424,7 @@ while [ ! -e "$work/done" ] && kill -0 $nspid 2>/dev/null; do sleep 1; done
 
 # ---- the verdict ----------------------------------------------------------------
 ok=1
+t0=$(now)
 left=$(procs_in_root)
 [ -z "$left" ] || { sleep 2; left=$(procs_in_root); }	# (ending just now)
 if [ -n "$left" ]; then
@@ -436,6 +439,7 @@ nsrc=$?
 nspid=""
 [ $nsrc = 100 ] && die "cannot bind the root, /dev, /proc or /sys"
 [ -z "$(mounts_below "$work")" ] || { say "mounts left below $work"; ok=0; }
+timing end-of-run "$(secs "$t0" "$(now)")"
 state_restored || ok=0
 state_checked=1
 

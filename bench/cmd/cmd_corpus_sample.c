@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "cmd/optcheck.h"
@@ -182,6 +183,17 @@ static int run(void *opts, int argc, char **argv)
 			goto out;
 		}
 		opened++;
+		/* the same file twice would weigh it twice and may take a page twice */
+		for (int j = 0; j < i; j++) {
+			struct stat x, y;
+
+			if (fstat(src[j].fd, &x) || fstat(src[i].fd, &y) || x.st_dev != y.st_dev ||
+			    x.st_ino != y.st_ino)
+				continue;
+			zpb_err("corpus sample: --from %s and --from %s are the same file; give each "
+				"corpus once", from[j], from[i]);
+			goto out;
+		}
 		if (src[i].page_size != src[0].page_size) {
 			zpb_err("corpus sample: %s has %u-byte pages, %s %u-byte pages; a sample draws "
 				"from corpora of one page size", from[i], src[i].page_size, from[0],

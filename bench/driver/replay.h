@@ -25,16 +25,42 @@ struct replay_result {
 	uint64_t peak_pages;
 	uint64_t compact_pages_freed;
 	uint64_t page_size;   /* bytes per pool page */
+	uint64_t max_live;    /* most IDs live at once (the replay's table) */
 	struct zpool_stats stats; /* allocator's own figures at the end */
 };
 
 /*
- * Replay @trace_path into @zp.  With @traj, one "OPINDEX POOL_PAGES" line per
- * operation.  0 on success; -1 with one line in @err on a trace error (file,
- * line and problem) or a data mismatch.
+ * The trajectory: pool pages as the trace goes.
+ *   REPLAY_TRAJ_EVERY	 "OPINDEX POOL_PAGES" after every operation (the
+ *			 stable format oracles write and tests compare);
+ *   REPLAY_TRAJ_CHANGES the same lines, only for the first operation, each
+ *			 operation after which the pool's size changed, and the
+ *			 last operation, after a comment line saying so: the
+ *			 pool holds POOL_PAGES from OPINDEX up to the next line.
+ */
+enum replay_traj { REPLAY_TRAJ_EVERY, REPLAY_TRAJ_CHANGES };
+
+struct replay_opts {
+	FILE *traj;		/* NULL: none */
+	enum replay_traj traj_mode;
+	/*
+	 * Sizes only: objects are allocated and freed, never written nor
+	 * read (no copy, no pattern, no check), so a replay costs what the
+	 * allocator costs.  Pool pages are the same: what an allocator does
+	 * never depends on the bytes stored.
+	 */
+	bool sizes_only;
+};
+
+/*
+ * Replay @trace_path (text or binary) into @zp.  With @traj, one
+ * "OPINDEX POOL_PAGES" line per operation.  0 on success; -1 with one line
+ * in @err on a trace error (file, line and problem) or a data mismatch.
  */
 int replay_trace(const char *trace_path, struct zpool *zp, FILE *traj, struct replay_result *res,
 		 char *err, size_t errlen);
+int replay_trace_opts(const char *trace_path, struct zpool *zp, const struct replay_opts *o,
+		      struct replay_result *res, char *err, size_t errlen);
 
 /*
  * The same through the overlap and integrity checker (check.h; create it
@@ -46,6 +72,9 @@ int replay_trace(const char *trace_path, struct zpool *zp, FILE *traj, struct re
 struct zcheck;
 int replay_trace_checked(const char *trace_path, struct zcheck *zc, FILE *traj,
 			 struct replay_result *res, char *err, size_t errlen);
+int replay_trace_checked_opts(const char *trace_path, struct zcheck *zc,
+			      const struct replay_opts *o, struct replay_result *res, char *err,
+			      size_t errlen);
 
 /*
  * The spec to replay @trace_path with, into @out: @spec itself when the

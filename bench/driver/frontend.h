@@ -132,11 +132,13 @@ struct codec_ctx;
 void fe_bind_codec(struct codec_ctx *cx);
 
 /*
- * Operation timings of one call, 0 when the allocator was not involved:
- * alloc_ns is the allocator path, e2e_ns the path with compression.
+ * Operation timings of one call (timer.h: overhead off, dithered): alloc_ns
+ * is the allocator path, e2e_ns the path with compression; @timed is false
+ * when the allocator was not involved (a sample may be 0 ns).
  */
 struct fe_lat {
 	uint64_t alloc_ns, e2e_ns;
+	bool timed;
 };
 
 /*

@@ -101,7 +101,7 @@ static void overlap_check(struct wl_thread *t)
 static void record(struct wl_thread *t, enum lat_kind alloc, enum lat_kind e2e,
 		   const struct fe_lat *l)
 {
-	if (!t->record || !l->alloc_ns)
+	if (!t->record || !l->timed)
 		return;
 	if (lat_add(&t->lat[alloc], l->alloc_ns) || lat_add(&t->lat[e2e], l->e2e_ns))
 		t->oom = true;

@@ -14,6 +14,7 @@
 #include "driver/pageset.h"
 #include "output/provenance.h"
 #include "util.h"
+#include "timer.h"
 #include "version.h"
 
 static void cpu_model(char *out, size_t len)
@@ -37,28 +38,6 @@ static void cpu_model(char *out, size_t len)
 		}
 	}
 	fclose(f);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* What a latency sample costs by itself: the median of back-to-back clock-read pairs. */
-static double timer_overhead(void)
-{
-	enum { N = 20001 };
-	static uint64_t d[N];
-
-	for (int i = 0; i < N; i++) {
-		uint64_t t0 = now_ns();
-
-		d[i] = now_ns() - t0;
-	}
-	qsort(d, N, sizeof(*d), cmp_u64);
-	return (double)d[N / 2];
 }
 
 void provenance_collect(struct provenance *p, int argc, char **argv)
@@ -86,7 +65,11 @@ void provenance_collect(struct provenance *p, int argc, char **argv)
 		 ZSTD_versionString(), lzo_version_string());
 	gmtime_r(&now, &tm);
 	strftime(p->date, sizeof(p->date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	p->timer_ns = timer_overhead();
+	timer_describe(p->timer, sizeof(p->timer));
+	snprintf(p->timer_source, sizeof(p->timer_source), "%s", timer_info()->source);
+	p->timer_ghz = timer_info()->ghz;
+	p->timer_resolution_ns = timer_info()->resolution_ns;
+	p->timer_overhead_ns = timer_info()->overhead_ns;
 	for (int i = 0; i < argc && off < sizeof(p->command); i++)
 		off += snprintf(p->command + off, sizeof(p->command) - off, "%s%s", i ? " " : "",
 				argv[i]);

@@ -17,7 +17,10 @@ struct provenance {
 	char codecs[160];  /* "lz4 1.9.4, zstd 1.5.4, lzo 2.10" */
 	char date[32];	   /* UTC, ISO 8601 */
 	char command[4096];
-	double timer_ns;   /* two clock reads back to back (now_ns), median */
+	/* the latency timer (timer.h): source, rate, resolution, overhead subtracted */
+	char timer[512];
+	char timer_source[64];
+	double timer_ghz, timer_resolution_ns, timer_overhead_ns;
 };
 
 void provenance_collect(struct provenance *p, int argc, char **argv);

@@ -704,13 +704,10 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 	fprintf(f, "\n## Results\n\n");
 	report_table(f, res, true);
 	fprintf(f, "\nLatencies are nanoseconds on the allocator path (store: malloc + map + copy + "
-		   "unmap; load: map + unmap, the decompression is not included), Mop/s is "
-		   "operations per second of allocator time. ");
-	if (p->timer_ns > 0)
-		fprintf(f, "Each latency includes the clock reads around it: a pair costs about %.0f "
-			   "ns here (one pair per store, two per load), so a load p50 near %.0f ns "
-			   "is mostly the timer. ",
-			p->timer_ns, 2 * p->timer_ns);
+		   "unmap; load: map + copy out + unmap, the decompression is not included), Mop/s "
+		   "is operations per second of allocator time. ");
+	if (p->timer[0])
+		fprintf(f, "Timer: %s. ", p->timer);
 	fprintf(f, "*dens fill* and *dens churn* are compressed bytes / (pool + metadata bytes) "
 		   "after the fill and after churn and compaction. *vs ideal* is pool + metadata "
 		   "bytes over the packing bound ceil(compressed bytes / 4096) pages; the `ideal` "

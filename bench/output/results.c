@@ -376,6 +376,7 @@ static void csv_provenance(FILE *f, const struct run_results *res, const struct 
 	comment(f, "codecs: %s", p->codecs);
 	comment(f, "date: %s", p->date);
 	comment(f, "command: %s", p->command);
+	comment(f, "timer: %s", p->timer);
 	if (m->opts)
 		comment(f, "frontend: %s; threads: %d; repeat: %d; seed: %" PRIu64
 			   "; churn: %u rounds of %u%%",
@@ -491,6 +492,15 @@ void results_json(FILE *f, const struct run_results *res, const struct results_m
 	jw_key(&w, "codecs"); jw_str(&w, p->codecs);
 	jw_key(&w, "date"); jw_str(&w, p->date);
 	jw_key(&w, "command"); jw_str(&w, p->command);
+	jw_key(&w, "timer");
+	jw_obj(&w);
+	jw_key(&w, "source"); jw_str(&w, p->timer_source);
+	jw_key(&w, "ghz"); jw_fixed(&w, p->timer_ghz, 6);
+	jw_key(&w, "resolution_ns"); jw_fixed(&w, p->timer_resolution_ns, 2);
+	jw_key(&w, "overhead_ns"); jw_fixed(&w, p->timer_overhead_ns, 2);
+	jw_key(&w, "subtracted"); jw_bool(&w, true);
+	jw_key(&w, "description"); jw_str(&w, p->timer);
+	jw_end(&w);
 	if (m->opts) {
 		jw_key(&w, "frontend"); jw_str(&w, m->opts->fe.spec);
 		jw_key(&w, "threads"); jw_u64(&w, m->opts->wl.threads);

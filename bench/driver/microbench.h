@@ -12,8 +12,8 @@
  * the trace's size).
  *
  * Per allocator and repetition (ns per operation, each phase timed as one
- * batch with clock_gettime around it, objects visited in pre-generated
- * random orders):
+ * batch with clock_gettime around it; stores in the objects' own order, as
+ * `run` fills, loads and frees in pre-generated random orders):
  *   store	malloc + map(WO) + memcpy of the compressed bytes + unmap
  *   load	map(RO) + memcpy out + unmap
  *   free	free

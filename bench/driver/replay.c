@@ -318,6 +318,45 @@ int replay_spec_for_trace(const char *trace_path, const char *spec, char *out, s
 	return 0;
 }
 
+int replay_decode(const char *trace_path, struct trace_counts *c, char *err, size_t errlen)
+{
+	struct trace_reader r;
+	struct trace_op op;
+	int n;
+
+	memset(c, 0, sizeof(*c));
+	if (trace_open(&r, trace_path, err, errlen))
+		return -1;
+	while ((n = trace_next(&r, &op, err, errlen)) == 1) {
+		c->ops++;
+		switch (op.op) {
+		case 'a':
+			c->stores++;
+			if (op.fresh)
+				c->bytes_end += op.size;
+			else /* a store the trace repeats replaces the size */
+				c->bytes_end += op.size - trace_slot(&r, op.slot)->size;
+			trace_slot(&r, op.slot)->size = op.size;
+			break;
+		case 'f':
+			c->frees++;
+			if (op.slot != TRACE_NO_SLOT)
+				c->bytes_end -= trace_slot(&r, op.slot)->size;
+			break;
+		case 'c':
+			c->compactions++;
+			break;
+		}
+	}
+	c->max_live = r.ss.peak_live;
+	c->live_end = r.ss.live;
+	c->page_size = r.page_size;
+	c->format = r.format;
+	snprintf(c->provenance, sizeof(c->provenance), "%s", r.provenance);
+	trace_close(&r);
+	return n < 0 ? -1 : 0;
+}
+
 double replay_density(const struct replay_result *res)
 {
 	double denom = (double)res->pool_pages * (res->page_size ? res->page_size : ZPOOL_PAGE_SIZE) +

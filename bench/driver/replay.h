@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "driver/trace.h"
 #include "zpool.h"
 
 struct replay_result {
@@ -87,6 +88,21 @@ int replay_trace_checked_opts(const char *trace_path, struct zcheck *zc,
  */
 int replay_spec_for_trace(const char *trace_path, const char *spec, char *out, size_t outlen,
 			  char *err, size_t errlen);
+
+/*
+ * Decoding alone, the baseline of a replay's speed: every operation read
+ * and checked as replay reads it, nothing allocated.  0, or -1 with one
+ * line in @err.
+ */
+struct trace_counts {
+	uint64_t ops, stores, frees, compactions;
+	uint64_t max_live;    /* most IDs live at once */
+	uint64_t live_end, bytes_end; /* IDs live at the end, and their sizes */
+	uint32_t page_size;
+	enum trace_format format;
+	char provenance[TRACE_LINE_MAX];
+};
+int replay_decode(const char *trace_path, struct trace_counts *c, char *err, size_t errlen);
 
 /* density = live bytes / (pool bytes + metadata bytes); 0 for an empty pool */
 double replay_density(const struct replay_result *res);

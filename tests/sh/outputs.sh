@@ -27,6 +27,7 @@ base() {
 	case $1 in
 	replay) echo "--trace $d/t.trace --alloc zbud" ;;
 	"trace convert") echo "--in $d/t.trace --to binary" ;;
+	"trace synth") echo "--ops 10" ;;
 	scale) echo "--corpus $d/c.pages --alloc zbud --repeat 1" ;;
 	"corpus sample") echo "--from $d/c.pages --pages 1 --seed 1" ;;
 	"corpus pack") echo "" ;;

@@ -13,8 +13,8 @@
  *
  * Its speed must be a limit too, so it runs on the same terms as the ports:
  * its pages come from the same page provider (page.h: huge pages, pages
- * handed out again cache-hot, the same first-touch behaviour a warm-up
- * takes away), and a store costs the least any allocator can:
+ * handed out again cache-hot, the same first touch a warm-up takes away),
+ * and an operation costs the least any allocator can:
  *
  *	page N (the current one)
  *	+--------+--------+-----+--------+--------------------+
@@ -22,16 +22,20 @@
  *	+--------+--------+-----+--------+--------------------+
  *	^ page start                      ^ bump offset
  *
- * a store bumps an offset in the current page (a new page from the provider
- * when the object does not fit: objects never cross pages, so map() returns
- * them in place); a free decrements the live count in the page's descriptor
- * and gives the page back to the provider when it reaches zero.  No search,
- * no lists, no header in the page.  Pages with live objects are never
- * refilled, so a pool holds at most one page per live object, and under
- * churn far fewer.  (The earlier design reused freed slots per exact size,
- * last freed first: after a warm-up, a fill then wrote all over a 128 GiB
- * reservation without huge pages, and zbud's stores measured faster than
- * this "limit".)
+ *	free slots: one stack per size, of object addresses
+ *
+ * a store takes the slot of the same size freed last, or bumps an offset
+ * in the current page (a new page from the provider when the object does
+ * not fit: objects never cross pages, so map() returns them in place); a
+ * free pushes the slot on its size's stack.  Nothing in pool memory is
+ * read or written but the object itself; the stacks' tops are hot.  When
+ * the last object goes, every page goes back to the provider and the stacks
+ * are emptied, so a pool filled again (after a warm-up, or a benchmark's
+ * repetition) bumps through pages as a fresh one does.  (An earlier design
+ * kept the stacks across that, in a reservation without huge pages: a
+ * fill after the warm-up then wrote all over it, and zbud's stores
+ * measured faster than this "limit".)  Memory held: per size, the most
+ * objects of that size live at once.
  *
  * Handle: (object address << 16) | (size - 1); addresses are below 2^48.
  * "page=4096|16384|65536": the largest object and the unit of pool_pages.
@@ -47,11 +51,18 @@
 
 #define SIZE_BITS 16 /* size - 1 of objects up to 64 KiB */
 
+struct addr_stack {
+	uintptr_t *v;
+	uint64_t n, cap;
+};
+
 struct ideal_pool {
 	zlock_t lock;
 	struct page_provider *pp;
-	char *cur;	     /* the page stores go to, or NULL */
+	char *cur;	     /* the page stores bump into, or NULL */
 	size_t cur_off;	     /* its bump offset */
+	struct addr_stack pages;   /* every page held */
+	struct addr_stack *free;   /* one per size, 1..page_size */
 	uint64_t live_bytes;
 	uint64_t objects;
 	uint64_t peak_pages;
@@ -62,6 +73,21 @@ struct ideal_pool {
 static inline uint64_t bound_pages(const struct ideal_pool *pool, uint64_t bytes)
 {
 	return (bytes + pool->page_size - 1) >> pool->page_shift;
+}
+
+static int push(struct addr_stack *st, uintptr_t a)
+{
+	if (st->n == st->cap) {
+		uint64_t cap = st->cap ? st->cap * 2 : 16;
+		uintptr_t *v = realloc(st->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		st->v = v;
+		st->cap = cap;
+	}
+	st->v[st->n++] = a;
+	return 0;
 }
 
 static void *ideal_create(const struct zpool_config *cfg, const struct zpool_evict_ops *ops,
@@ -76,8 +102,11 @@ static void *ideal_create(const struct zpool_config *cfg, const struct zpool_evi
 	}
 	pool->page_size = zpool_cfg_page_size(cfg);
 	pool->page_shift = (unsigned int)__builtin_ctzl(pool->page_size);
+	pool->free = calloc(pool->page_size + 1, sizeof(*pool->free));
 	pool->pp = pp_create_sized(0, pool->page_shift);
-	if (!pool->pp) {
+	if (!pool->pp || !pool->free) {
+		pp_destroy(pool->pp);
+		free(pool->free);
 		free(pool);
 		snprintf(err, errlen, "ideal: cannot reserve the pool's pages");
 		return NULL;
@@ -86,56 +115,72 @@ static void *ideal_create(const struct zpool_config *cfg, const struct zpool_evi
 	return pool;
 }
 
+/* Every page back to the provider, the stacks emptied (their memory kept). */
+static void reset(struct ideal_pool *pool)
+{
+	for (uint64_t i = 0; i < pool->pages.n; i++)
+		pp_free(pool->pp, (void *)pool->pages.v[i]);
+	pool->pages.n = 0;
+	for (size_t s = 1; s <= pool->page_size; s++)
+		pool->free[s].n = 0;
+	pool->cur = NULL;
+	pool->cur_off = 0;
+}
+
 static void ideal_destroy(void *p)
 {
 	struct ideal_pool *pool = p;
 
+	reset(pool);
+	for (size_t s = 0; s <= pool->page_size; s++)
+		free(pool->free[s].v);
+	free(pool->free);
+	free(pool->pages.v);
 	pp_destroy(pool->pp);
 	zlock_destroy(&pool->lock);
 	free(pool);
 }
 
-/* A page for the next stores: the current one if it is empty, else a new one. */
-static int next_page(struct ideal_pool *pool)
+/* A slot of @size bytes by bumping, or NULL (-ENOMEM). */
+static char *bump(struct ideal_pool *pool, size_t size)
 {
-	char *page;
+	char *obj;
 
-	if (pool->cur && !pp_desc(pool->pp, pool->cur)->count) {
+	if (!pool->cur || pool->cur_off + size > pool->page_size) {
+		char *page = pp_alloc(pool->pp);
+
+		if (!page)
+			return NULL;
+		if ((uintptr_t)page >> (64 - SIZE_BITS) || push(&pool->pages, (uintptr_t)page)) {
+			pp_free(pool->pp, page); /* an address a handle cannot hold, or no room */
+			return NULL;
+		}
+		pool->cur = page;
 		pool->cur_off = 0;
-		return 0;
 	}
-	page = pp_alloc(pool->pp);
-	if (!page)
-		return -ENOMEM;
-	if ((uintptr_t)page >> (64 - SIZE_BITS)) {
-		pp_free(pool->pp, page); /* an address the handle cannot hold */
-		return -ENOMEM;
-	}
-	/* the old page goes when its last object does */
-	pool->cur = page;
-	pool->cur_off = 0;
-	return 0;
+	obj = pool->cur + pool->cur_off;
+	pool->cur_off += size;
+	return obj;
 }
 
 static int ideal_malloc(void *p, size_t size, unsigned long *handle)
 {
 	struct ideal_pool *pool = p;
+	struct addr_stack *fs;
 	uint64_t pages;
 	char *obj;
-	int ret;
 
 	if (!size)
 		return -EINVAL;
 	if (size > pool->page_size)
 		return -ENOSPC;
+	fs = &pool->free[size];
 	zlock(&pool->lock);
-	if ((!pool->cur || pool->cur_off + size > pool->page_size) && (ret = next_page(pool))) {
+	obj = fs->n ? (char *)fs->v[--fs->n] : bump(pool, size);
+	if (!obj) {
 		zunlock(&pool->lock);
-		return ret;
+		return -ENOMEM;
 	}
-	obj = pool->cur + pool->cur_off;
-	pool->cur_off += size;
-	pp_desc(pool->pp, pool->cur)->count++;
 	/* read without the lock by total_pages() */
 	__atomic_store_n(&pool->live_bytes, pool->live_bytes + size, __ATOMIC_RELAXED);
 	pool->objects++;
@@ -150,15 +195,14 @@ static int ideal_malloc(void *p, size_t size, unsigned long *handle)
 static void ideal_free(void *p, unsigned long handle)
 {
 	struct ideal_pool *pool = p;
-	char *obj = (char *)(uintptr_t)(handle >> SIZE_BITS);
 	size_t size = (handle & ((1UL << SIZE_BITS) - 1)) + 1;
-	struct zpage *d = pp_desc(pool->pp, obj);
 
 	zlock(&pool->lock);
-	if (!--d->count && page_base_sized(obj, pool->page_size) != pool->cur)
-		pp_free(pool->pp, page_base_sized(obj, pool->page_size));
+	/* no room to remember the slot: it is lost, the bound is not affected */
+	push(&pool->free[size], (uintptr_t)(handle >> SIZE_BITS));
 	__atomic_store_n(&pool->live_bytes, pool->live_bytes - size, __ATOMIC_RELAXED);
-	pool->objects--;
+	if (!--pool->objects)
+		reset(pool);
 	zunlock(&pool->lock);
 }
 

@@ -59,6 +59,8 @@
 #define BIN_DBUF (256 << 10)  /* decoded records buffered by the reader */
 #define BIN_REC_MAX (1 + 2 + TRACE_LINE_MAX) /* the longest record: a comment */
 #define BIN_F_COUNTS 1u	      /* the header's counts are filled in */
+#define BIN_AHEAD 32	      /* records decoded ahead of the one handed out */
+#define BIN_RAW_MAX 21	      /* the longest record but a comment: tag and two varints */
 
 enum {
 	REC_STORE_NEW = 1,
@@ -149,6 +151,18 @@ struct trace_bin {
 	uint64_t records; /* read so far: operations and comments */
 	uint64_t ops, stores, frees, compactions, comments;
 	unsigned long line_base; /* lines of the text form before the first record */
+	/*
+	 * Records parsed ahead (up to BIN_AHEAD, never past a comment or a
+	 * record that does not parse), their slots prefetched: a free names
+	 * a slot anywhere in a table of millions, and decoding them one by
+	 * one would wait for each of those cache misses in turn.
+	 */
+	struct bin_raw {
+		uint8_t tag;
+		uint32_t size;
+		uint64_t v; /* the ID (a new store, a free of an ID not live) or the slot */
+	} q[BIN_AHEAD];
+	unsigned int qhead, qlen;
 	char comment[TRACE_LINE_MAX];
 };
 
@@ -379,15 +393,11 @@ static int strict_ids(struct trace_reader *r)
 	return 0;
 }
 
-static int rec_store_new(struct trace_reader *r, struct trace_bin *b, struct trace_op *op,
-			 char *err, size_t errlen)
+/* A store of @id, not live: it takes a slot (strict: it must not be live). */
+static int store_new_id(struct trace_reader *r, struct trace_op *op, uint64_t id, char *err,
+			size_t errlen)
 {
-	uint64_t z;
-
-	if (varint(b, &z))
-		return bad_record(r, "a store's ID runs past the data", 0, err, errlen);
-	op->id = b->prev_id + unzigzag(z);
-	b->prev_id = op->id;
+	op->id = id;
 	if (r->strict) {
 		struct idmap_entry *e;
 
@@ -410,6 +420,17 @@ static int rec_store_new(struct trace_reader *r, struct trace_bin *b, struct tra
 oom:
 	snprintf(err, errlen, "%s:%lu: out of memory for the live IDs", r->name, r->line);
 	return -1;
+}
+
+static int rec_store_new(struct trace_reader *r, struct trace_bin *b, struct trace_op *op,
+			 char *err, size_t errlen)
+{
+	uint64_t z;
+
+	if (varint(b, &z))
+		return bad_record(r, "a store's ID runs past the data", 0, err, errlen);
+	b->prev_id += unzigzag(z);
+	return store_new_id(r, op, b->prev_id, err, errlen);
 }
 
 /* The live slot a record names, into op->slot and op->id. */
@@ -452,11 +473,9 @@ static int rec_free(struct trace_reader *r, struct trace_op *op)
 	return 0;
 }
 
-static int rec_free_unknown(struct trace_reader *r, struct trace_bin *b, struct trace_op *op,
-			    char *err, size_t errlen)
+/* A free of an ID that is not live (strict: it must not be). */
+static int free_unknown_id(struct trace_reader *r, struct trace_op *op, char *err, size_t errlen)
 {
-	if (varint(b, &op->id))
-		return bad_record(r, "an ID runs past the data", 0, err, errlen);
 	op->slot = TRACE_NO_SLOT;
 	if (r->strict) {
 		if (strict_ids(r)) {
@@ -468,6 +487,14 @@ static int rec_free_unknown(struct trace_reader *r, struct trace_bin *b, struct 
 					  op->id, err, errlen);
 	}
 	return 0;
+}
+
+static int rec_free_unknown(struct trace_reader *r, struct trace_bin *b, struct trace_op *op,
+			    char *err, size_t errlen)
+{
+	if (varint(b, &op->id))
+		return bad_record(r, "an ID runs past the data", 0, err, errlen);
+	return free_unknown_id(r, op, err, errlen);
 }
 
 static int rec_comment(struct trace_reader *r, struct trace_bin *b, struct trace_op *op,
@@ -534,16 +561,119 @@ static int bin_record(struct trace_reader *r, struct trace_bin *b, struct trace_
 	return 0;
 }
 
+/*
+ * Parse the record at b->pos into @x without looking at any state but the
+ * previous store's ID; 0 (b->pos past it), or -1 leaving b->pos alone: a
+ * comment, a record cut off at the end of the buffer, or one that does not
+ * parse, which bin_record() then reads and reports.
+ */
+static int parse_ahead(struct trace_reader *r, struct trace_bin *b, struct bin_raw *x)
+{
+	size_t pos = b->pos;
+	uint64_t v, size = 1;
+
+	if (b->end - pos < BIN_RAW_MAX && !b->frame_done)
+		return -1;
+	x->tag = b->d[b->pos++];
+	switch (x->tag) {
+	case REC_STORE_NEW:
+	case REC_STORE_LIVE:
+		if (varint(b, &v) || varint(b, &size) || size < 1 || size > r->page_size)
+			goto no;
+		break;
+	case REC_FREE:
+	case REC_FREE_UNKNOWN:
+		if (varint(b, &v))
+			goto no;
+		break;
+	case REC_COMPACT:
+		v = 0;
+		break;
+	default:
+		goto no;
+	}
+	if (x->tag == REC_STORE_NEW) {
+		v = b->prev_id + unzigzag(v);
+		b->prev_id = v;
+	} else if (x->tag != REC_FREE_UNKNOWN && v < r->ss.cap) {
+		__builtin_prefetch(&r->ss.slots[v]);
+	}
+	x->v = v;
+	x->size = (uint32_t)size;
+	return 0;
+no:
+	b->pos = pos;
+	return -1;
+}
+
+/* A record parsed ahead, checked against the slots and applied. */
+static int apply_raw(struct trace_reader *r, struct trace_bin *b, const struct bin_raw *x,
+		     struct trace_op *op, char *err, size_t errlen)
+{
+	memset(op, 0, sizeof(*op));
+	op->line = ++r->line;
+	op->slot = TRACE_NO_SLOT;
+	op->size = x->tag == REC_STORE_NEW || x->tag == REC_STORE_LIVE ? x->size : 0;
+	switch (x->tag) {
+	case REC_STORE_NEW:
+		op->op = 'a';
+		if (store_new_id(r, op, x->v, err, errlen))
+			return -1;
+		b->stores++;
+		break;
+	case REC_STORE_LIVE:
+	case REC_FREE:
+		op->op = x->tag == REC_FREE ? 'f' : 'a';
+		if (x->v >= r->ss.n || !r->ss.slots[x->v].live)
+			return bad_record(r, "slot %" PRIu64 " holds no live ID", x->v, err, errlen);
+		op->slot = x->v;
+		op->id = r->ss.slots[x->v].id;
+		if (x->tag == REC_FREE) {
+			rec_free(r, op);
+			b->frees++;
+		} else {
+			b->stores++;
+		}
+		break;
+	case REC_FREE_UNKNOWN:
+		op->op = 'f';
+		op->id = x->v;
+		if (free_unknown_id(r, op, err, errlen))
+			return -1;
+		b->frees++;
+		break;
+	case REC_COMPACT:
+		op->op = 'c';
+		b->compactions++;
+		break;
+	}
+	b->ops++;
+	return 0;
+}
+
 int trace_bin_next(struct trace_reader *r, struct trace_op *op, char *err, size_t errlen)
 {
 	struct trace_bin *b = r->bin;
 
 	for (;;) {
+		if (b->qlen) {
+			const struct bin_raw *x = &b->q[b->qhead];
+
+			b->qhead = (b->qhead + 1) % BIN_AHEAD;
+			b->qlen--;
+			return apply_raw(r, b, x, op, err, errlen) ? -1 : 1;
+		}
 		if (b->end - b->pos < BIN_REC_MAX && !b->frame_done &&
 		    refill(r, b, err, errlen))
 			return -1;
 		if (b->pos == b->end)
 			return check_end(r, b, err, errlen) ? -1 : 0;
+		b->qhead = 0;
+		while (b->qlen < BIN_AHEAD && b->pos < b->end && !parse_ahead(r, b, &b->q[b->qlen]))
+			b->qlen++;
+		if (b->qlen)
+			continue;
+		/* a comment, or a record that does not parse: one by one */
 		if (bin_record(r, b, op, err, errlen))
 			return -1;
 		if (op->op != '#' || r->comments)

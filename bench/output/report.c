@@ -667,6 +667,10 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 			   "and marker." },
 		{ "latency", "Allocator-path latency percentiles per allocator, store (fill) and "
 			     "load, one row of panels per corpus and codec." },
+		{ "latency_cdf", "Allocator-path latency distributions (the fraction of operations "
+				 "at or below each latency, repeats merged), store (fill) and "
+				 "load, one line per allocator; the timer's overhead is taken off "
+				 "and samples are dithered within its resolution (see Timer)." },
 		{ "sweep", "Space gained vs throughput lost relative to the baseline setting, one "
 			   "marker per setting (named in the key)." },
 	};
@@ -760,6 +764,8 @@ static void run_figures(const struct run_results *res, const char **names)
 		names[n++] = "churn";
 	if (pool_rows)
 		names[n++] = "latency";
+	if (pool_rows)
+		names[n++] = "latency_cdf";
 	names[n] = NULL;
 }
 
@@ -803,7 +809,7 @@ void report_folder_meta(const struct report_folder *rf, struct results_meta *m)
 int report_folder(const struct report_folder *rf)
 {
 	static const char *const sweep_names[] = { "sweep", "tradeoff", NULL };
-	const char *figs[8] = { NULL }, *names[6];
+	const char *figs[8] = { NULL }, *names[8];
 	struct report_skip skipped[8] = { { NULL, "" } };
 	int plot_failed = 0;
 

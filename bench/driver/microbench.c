@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <xxhash.h>
 
 #include "driver/microbench.h"
 #include "driver/metrics.h"
@@ -564,11 +565,13 @@ static struct phase_clock pclock;
  * too, untimed, so that both see the same caches: before a store the
  * object's compressed bytes are staged into a hot buffer (run reads them
  * from the compression cache into one; zram compresses into one), after a
- * load the page is decompressed from the copy (run checks every load so).
+ * load the page is decompressed from the copy and hashed (run checks every
+ * load against the page's XXH3-64 so).
  * In batches there is no room for untimed work: stores copy from one hot
  * buffer (mb_src) and loads only copy.
  */
 static _Alignas(64) uint8_t mb_stage[MB_CBOUND];
+static volatile uint64_t mb_sink;
 
 static int phase_store(struct mb_pool *p, const struct mb_set *s, double *ns, char *err,
 		       size_t errlen)
@@ -618,8 +621,8 @@ static int phase_load(struct mb_pool *p, const struct mb_set *s, struct codec_ct
 		zpool_unmap(p->zp, p->h[i]);
 		consume(buf);
 		op_end(&pclock, t);
-		if (mb_per_op)
-			codec_decompress(cx, buf, s->clen[i], page); /* checked after the phase */
+		if (mb_per_op && !codec_decompress(cx, buf, s->clen[i], page))
+			mb_sink ^= XXH3_64bits(page, MB_PAGE); /* run checks each page so */
 	}
 	return clock_end(&pclock, s->n, ns);
 }

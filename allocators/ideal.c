@@ -50,6 +50,7 @@
 #include "zpool.h"
 
 #define SIZE_BITS 16 /* size - 1 of objects up to 64 KiB */
+#define IDEAL_ALIGN 64 /* slots start on a cache line (not counted: the bound is the bytes) */
 
 struct addr_stack {
 	uintptr_t *v;
@@ -159,7 +160,8 @@ static char *bump(struct ideal_pool *pool, size_t size)
 		pool->cur_off = 0;
 	}
 	obj = pool->cur + pool->cur_off;
-	pool->cur_off += size;
+	/* the next slot on a cache line of its own: a copy into it starts aligned */
+	pool->cur_off += (size + IDEAL_ALIGN - 1) & ~(size_t)(IDEAL_ALIGN - 1);
 	return obj;
 }
 

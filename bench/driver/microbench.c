@@ -11,6 +11,7 @@
 #include "driver/microbench.h"
 #include "driver/metrics.h"
 #include "driver/trace.h"
+#include "progress.h"
 #include "timer.h"
 #include "util.h"
 
@@ -747,21 +748,27 @@ int mb_run(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx,
 	 */
 	if (mb_warm(p, s, err, errlen))
 		return -1;
+	/* the progress display counts each phase when it is over, outside the timing */
 	if (phase_store(p, s, &ns[MB_STORE], err, errlen) ||
 	    verify_objects_as(p, s, !mb_per_op, "the store phase", err, errlen))
 		goto out;
+	progress_add(s->n);
 	if (phase_load(p, s, cx, buf, page, &ns[MB_LOAD]) ||
 	    verify_objects_as(p, s, !mb_per_op, "the load phase", err, errlen))
 		goto out;
+	progress_add(s->n);
 	if (phase_free(p, s, &ns[MB_FREE])) {
 		snprintf(err, errlen, "out of memory for the latencies");
 		goto out;
 	}
+	progress_add(s->n);
 	if (phase_cstore(p, s, cx, buf, &ns[MB_CSTORE], err, errlen) ||
 	    verify_objects(p, s, "the compress+store phase", err, errlen))
 		goto out;
+	progress_add(s->n);
 	if (phase_cload(p, s, cx, buf, &ns[MB_CLOAD], err, errlen))
 		goto out;
+	progress_add(s->n);
 	ret = 0;
 out:
 	free_all(p, s);

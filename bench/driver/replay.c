@@ -3,13 +3,17 @@
  * replay.c - see replay.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "driver/replay.h"
 #include "driver/trace.h"
+#include "progress.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -21,6 +25,7 @@ struct rp {
 	struct replay_result *res;
 	uint64_t last_pages; /* trajectory of changes: the size after the last op */
 	uint64_t last_line;  /* and the last op written */
+	struct progress_local pl;
 	char *err;
 	size_t errlen;
 };
@@ -192,6 +197,7 @@ static int ops_loop(struct rp *p)
 		if (p->o->traj)
 			trajectory(p, pages);
 		res->ops++;
+		progress_step(&p->pl);
 		if (zpb_interrupted)
 			return -1;
 	}
@@ -253,6 +259,7 @@ out:
 	if (!zc)
 		free_live(&p);
 	trace_close(&p.r);
+	progress_flush(&p.pl);
 	return ret;
 }
 
@@ -283,6 +290,36 @@ int replay_trace_checked(const char *trace_path, struct zcheck *zc, FILE *traj,
 	struct replay_opts o = { .traj = traj };
 
 	return replay(trace_path, zcheck_pool(zc), zc, &o, res, err, errlen);
+}
+
+uint64_t replay_estimate(const char *trace_path)
+{
+	struct trace_reader r;
+	char buf[65536];
+	uint64_t lines = 0;
+	struct stat st;
+	ssize_t got;
+	int fd;
+
+	if (!strcmp(trace_path, "-") || stat(trace_path, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	/* a binary trace's header has the count; a text trace has a line per operation */
+	if (!trace_open(&r, trace_path, buf, sizeof(buf))) {
+		bool binary = r.format == TRACE_BINARY;
+
+		lines = trace_header_ops(&r);
+		trace_close(&r);
+		if (binary)
+			return lines;
+	}
+	fd = open(trace_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while ((got = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < got; i++)
+			lines += buf[i] == '\n';
+	close(fd);
+	return lines;
 }
 
 int replay_spec_for_trace(const char *trace_path, const char *spec, char *out, size_t outlen,

@@ -142,6 +142,8 @@ void trace_set_strict(struct trace_reader *r);
 /* 1 with the next op, 0 at the end, -1 with "FILE:LINE: problem" in @err. */
 int trace_next(struct trace_reader *r, struct trace_op *op, char *err, size_t errlen);
 void trace_close(struct trace_reader *r);
+/* A binary trace's operation count from its header (0: not filled in, or a text trace). */
+uint64_t trace_header_ops(const struct trace_reader *r);
 
 static inline struct trace_slot *trace_slot(struct trace_reader *r, uint64_t slot)
 {

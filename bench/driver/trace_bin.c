@@ -262,6 +262,13 @@ int trace_bin_open(struct trace_reader *r, char *err, size_t errlen)
 	return 0;
 }
 
+uint64_t trace_header_ops(const struct trace_reader *r)
+{
+	if (r->format != TRACE_BINARY || !r->bin || !(r->bin->h.flags & BIN_F_COUNTS))
+		return 0;
+	return r->bin->h.ops;
+}
+
 void trace_bin_close(struct trace_reader *r)
 {
 	struct trace_bin *b = r->bin;

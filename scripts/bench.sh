@@ -10,20 +10,22 @@
 #   3. replay at scale: a synthetic binary trace of $BENCH_OPS operations,
 #      decoded and replayed --sizes-only through every preset (trace bench);
 #   4. $BENCH_OBJECTS objects in one pool (run --objects), against a run of
-#      $BENCH_SMALL: time per object, peak RSS, pool, metadata, overhead.
+#      $BENCH_SMALL: time per object, peak RSS, pool, metadata, overhead;
+#   5. the timer: source, resolution and overhead, against ideal's load p50
+#      in run (a copy of about 1.5 KB), which must be well above both.
 #
-# Knobs (environment or make variables): BENCH_PARTS (default "1 2 3 4"),
+# Knobs (environment or make variables): BENCH_PARTS (default "1 2 3 4 5"),
 # BENCH_ARGS (more options for part 1), BENCH_OPS (100000000), BENCH_LIVE
 # (1000000 IDs live), BENCH_OBJECTS (10000000), BENCH_SMALL (100000),
 # BENCH_SCALE_ALLOCS (z3fold,zsmalloc,zblock: zbud cannot hold 10 million
 # objects in less than 20 GB, two to a page), BENCH_SCALE_CODEC (zstd:3:
 # the smaller objects keep a 10-million-object pool near 10 GB),
-# BENCH_REPEAT (5), BENCH_DIR (build/bench: the trace, kept between runs).
+# BENCH_REPEAT (5), BENCH_DIR (build-bench: the trace, kept between runs).
 # BENCH_SIZE=small shrinks everything for a quick look.  Parts 3 and 4 are
 # long: minutes to an hour on 2 CPUs, and part 4 needs the memory.
 set -u
 ZPB=${ZPB:-build/zpoolbench}
-PARTS=${BENCH_PARTS:-1 2 3 4}
+PARTS=${BENCH_PARTS:-1 2 3 4 5}
 OPS=${BENCH_OPS:-100000000}
 LIVE=${BENCH_LIVE:-1000000}
 OBJECTS=${BENCH_OBJECTS:-10000000}
@@ -31,7 +33,7 @@ SMALL=${BENCH_SMALL:-100000}
 SCALE_ALLOCS=${BENCH_SCALE_ALLOCS:-z3fold,zsmalloc,zblock}
 SCALE_CODEC=${BENCH_SCALE_CODEC:-zstd:3}
 REPEAT=${BENCH_REPEAT:-5}
-DIR=${BENCH_DIR:-build/bench}
+DIR=${BENCH_DIR:-build-bench}
 CORPUS=corpora/default.pages.zst
 if [ "${BENCH_SIZE:-}" = small ]; then
 	OPS=${BENCH_OPS:-1000000}
@@ -156,6 +158,39 @@ part4() {
 	echo "pool page), the front end's slot records (12 B an object) and the rest of the process count in it."
 	echo "ideal reports the packing bound as its pool, not the memory it holds: its overhead is no figure."
 	grep -h '^# host' "$tmp/small/results.csv" "$tmp/big/results.csv" | sed 's/^# /run: /'
+}
+
+# ideal's load p50 in run against the timer: at least TIMER_TIMES times the
+# overhead taken off each timed region and the resolution, so the figure
+# measures the copy, not the clock.
+TIMER_TIMES=5
+part5() {
+	say "5. the timer against ideal's load ($REPEAT runs of run --workload fill,load)"
+	: > "$tmp/p50.txt"
+	i=0
+	while [ $i -lt "$REPEAT" ]; do
+		"$ZPB" run --corpus "$CORPUS" --alloc ideal --codec lz4:1 --workload fill,load \
+			--format csv 2> /dev/null > "$tmp/t.csv" || { echo "run failed"; return 1; }
+		csvcol load_ns_p50 < "$tmp/t.csv" | grep -v '^$' >> "$tmp/p50.txt"
+		i=$((i + 1))
+	done
+	timer=$(sed -n 's/^# timer: //p' "$tmp/t.csv")
+	echo "timer     $timer"
+	sort -n "$tmp/p50.txt" | awk -v times=$TIMER_TIMES -v timer="$timer" '
+		{ v[NR] = $1 }
+		END { if (!NR) { print "no load p50 measured"; exit 1 }
+			p = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+			ov = ""; res = ""
+			if (match(timer, /overhead [0-9.]+ ns/)) ov = substr(timer, RSTART + 9, RLENGTH - 12) + 0
+			if (match(timer, /resolution [0-9.]+ ns/)) res = substr(timer, RSTART + 11, RLENGTH - 14) + 0
+			printf "ideal     load p50 %.0f ns (median of %d runs, %.0f-%.0f)\n", p, NR, v[1], v[NR]
+			if (ov == "") { print "target    overhead: not stated by the timer, NOT met"; exit 1 }
+			printf "target    ideal load p50 >= %d x the timer overhead (%.1f ns): %.1f x, %s\n", times, ov,
+				p / ov, (p >= times * ov) ? "met" : "NOT met"
+			if (res != "")
+				printf "target    ideal load p50 >= %d x the resolution (%.1f ns): %.1f x, %s\n", times, res,
+					p / res, (p >= times * res) ? "met" : "NOT met"
+			exit !(p >= times * ov && (res == "" || p >= times * res)) }'
 }
 
 status=0

@@ -230,8 +230,6 @@ static void print_table(const char *trace, const struct trace_counts *tc, struct
 			int n, int ideal, const struct tb_row *dec, int reps)
 {
 	double id_dec = ratio_med(rows[ideal].cpu_s, dec->cpu_s, reps);
-	int worst = -1;
-	double worst_r = 0;
 
 	printf("trace        %s (%s): %" PRIu64 " operations, at most %" PRIu64 " IDs live, "
 	       "page size %u\n", trace, trace_format_name(tc->format), tc->ops, tc->max_live,
@@ -251,10 +249,6 @@ static void print_table(const char *trace, const struct trace_counts *tc, struct
 		printf("%-26s %9.2f %9.2f %9.1f %10.2f %10.2f %11.0f\n", rows[i].spec, c,
 		       tc->ops / c / 1e6, c * 1e9 / tc->ops,
 		       ratio_med(rows[i].cpu_s, dec->cpu_s, reps), r, rows[i].rss[0] / 1048576.0);
-		if (i != ideal && r > worst_r) {
-			worst_r = r;
-			worst = i;
-		}
 	}
 	printf("\nmemory       peak RSS of the process of each replay (the pool, its metadata, "
 	       "the trace's slot table: bounded by the live set)\n");
@@ -268,7 +262,6 @@ static void print_table(const char *trace, const struct trace_counts *tc, struct
 		printf("target       %-24s within %.0f x of ideal: %.2f x, %s\n", rows[i].spec,
 		       TARGET_ALLOC_VS_IDEAL, r, r <= TARGET_ALLOC_VS_IDEAL ? "met" : "NOT met");
 	}
-	(void)worst;
 }
 
 static void print_csv(const char *trace, const struct trace_counts *tc, struct tb_row *rows,

@@ -24,6 +24,7 @@
 #include "csv.h"
 #include "driver/metrics.h"
 #include "driver/replay.h"
+#include "runcli.h"
 #include "util.h"
 #include "zpool.h"
 
@@ -32,7 +33,6 @@
 #define TARGET_IDEAL_VS_DECODE 3.0
 #define TARGET_ALLOC_VS_IDEAL 2.0
 
-enum { FMT_TABLE, FMT_CSV };
 
 struct tb_args {
 	const char *trace, *alloc;
@@ -300,13 +300,12 @@ static int tb_main(void *opts, int argc, char **argv)
 		return 2;
 	}
 	if (a->alloc) {
-		char specs[MAX_SPECS][ZPOOL_SPEC_MAX];
-		int k = zpool_split_specs(a->alloc, specs, MAX_SPECS - 1, err, sizeof(err));
+		/* one row per setting: the option layer's list, grids and same-setting check */
+		static char specs[MAX_SPECS][ZPOOL_SPEC_MAX];
+		int k = 0, ret = alloc_list_add("trace bench", specs, &k, MAX_SPECS - 1, a->alloc);
 
-		if (k < 0) {
-			opt_err("trace bench", "--alloc", "%s", err);
-			return 2;
-		}
+		if (ret)
+			return ret;
 		for (int i = 0; i < k; i++)
 			snprintf(rows[n++].spec, ZPOOL_SPEC_MAX, "%.*s", ZPOOL_SPEC_MAX - 1, specs[i]);
 	} else {

@@ -46,7 +46,7 @@ help:
 	@echo "zpoolbench targets:"
 	@echo "  make            build $(ZPB) and the test binary (-O2 -g -Wall -Wextra)"
 	@echo "  make test       build and run the whole test suite (installs missing packages as root)"
-	@echo "  make bench      allocator micro-benchmarks: ns/op and ratios to 'ideal'"
+	@echo "  make bench      the performance figures and their targets (scripts/bench.sh; long)"
 	@echo "  make asan       the test suite under AddressSanitizer + UBSan (build-asan/)"
 	@echo "  make tsan       the test suite under ThreadSanitizer (build-tsan/)"
 	@echo "  make fuzz       libFuzzer targets, 60 s each (clang)"
@@ -166,11 +166,12 @@ test: all
 	@scripts/deps.sh test
 	@BUILD=$(BUILD) tests/run.sh
 
-# The default corpus when it is there, else the sizes of the example trace.
-# BENCH_ARGS adds options, e.g. BENCH_ARGS="--kernel --repeat 11"
-BENCH_INPUT ?= $(if $(wildcard corpora/default.pages.zst),--corpus corpora/default.pages.zst,--trace corpora/example.trace)
+# scripts/bench.sh: the figures of docs/performance.md with their targets.
+# BENCH_ARGS adds options to its first part (zpoolbench bench), e.g.
+# BENCH_ARGS="--kernel --repeat 11"; BENCH_PARTS="1 2" runs only those
+# parts; BENCH_SIZE=small shrinks the long ones (the script lists the knobs).
 bench: all
-	$(ZPB) bench $(BENCH_INPUT) $(BENCH_ARGS)
+	@ZPB=$(ZPB) scripts/bench.sh
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \

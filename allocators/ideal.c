@@ -2,54 +2,93 @@
 /*
  * ideal.c - the space and speed limit every allocator is measured against.
  *
- * Objects are packed back to back with no header, no alignment and no
- * per-object overhead; a store is a lock, a pop (or a bump) and the caller's
- * memcpy.  Its pool size is the packing bound:
+ * Its pool size is the packing bound, objects back to back with no header,
+ * no alignment and no per-object overhead:
  *
  *	pool_pages = ceil(live bytes / page size)
  *
  * i.e. what a perfect allocator with free, instant compaction would hold.
- * The bytes really live in one contiguous reserved arena (objects may cross
- * page boundaries there, map always returns a direct pointer), and a freed
- * slot is reused only by an object of exactly the same size (one free stack
- * per size), which keeps churn bounded without any search.  The arena and the
- * free stacks are not counted: this is a bound, not an allocator to deploy.
+ * The memory it really uses is not counted: this is a bound, not an
+ * allocator to deploy.
  *
- * Handle: (arena offset << 17) | size, never 0 since size >= 1.
+ * Its speed must be a limit too, so it runs on the same terms as the ports:
+ * its pages come from the same page provider (page.h: huge pages, pages
+ * handed out again cache-hot, the same first touch a warm-up takes away),
+ * and an operation costs the least any allocator can:
  *
+ *	page N (the current one)
+ *	+--------+--------+-----+--------+--------------------+
+ *	| obj a  | obj b  | ... | obj k  |  free: next stores |
+ *	+--------+--------+-----+--------+--------------------+
+ *	^ page start                      ^ bump offset
+ *
+ *	free slots: one stack per size, of object addresses
+ *
+ * a store takes the slot of the same size freed last, or bumps an offset
+ * in the current page (a new page from the provider when the object does
+ * not fit: objects never cross pages, so map() returns them in place); a
+ * free pushes the slot on its size's stack.  Nothing in pool memory is
+ * read or written but the object itself; the stacks' tops are hot.  When
+ * the last object goes, every page goes back to the provider and the stacks
+ * are emptied, so a pool filled again (after a warm-up, or a benchmark's
+ * repetition) bumps through pages as a fresh one does.  (An earlier design
+ * kept the stacks across that, in a reservation without huge pages: a
+ * fill after the warm-up then wrote all over it, and zbud's stores
+ * measured faster than this "limit".)  Memory held: per size, the most
+ * objects of that size live at once.
+ *
+ * Handle: (object address << 16) | (size - 1); addresses are below 2^48.
  * "page=4096|16384|65536": the largest object and the unit of pool_pages.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "lock.h"
+#include "page.h"
 #include "zpool.h"
 
-#define IDEAL_ARENA (1ULL << 37) /* 128 GiB of address space, touched as used */
-#define SIZE_BITS 17 /* sizes up to ZPOOL_PAGE_SIZE_MAX */
+#define SIZE_BITS 16 /* size - 1 of objects up to 64 KiB */
+#define IDEAL_ALIGN 64 /* slots start on a cache line (not counted: the bound is the bytes) */
 
-struct free_stack {
-	uint64_t *off;
-	uint32_t n, cap;
+struct addr_stack {
+	uintptr_t *v;
+	uint64_t n, cap;
 };
 
 struct ideal_pool {
 	zlock_t lock;
-	char *arena;
-	uint64_t bump;
+	struct page_provider *pp;
+	char *cur;	     /* the page stores bump into, or NULL */
+	size_t cur_off;	     /* its bump offset */
+	struct addr_stack pages;   /* every page held */
+	struct addr_stack *free;   /* one per size, 1..page_size */
 	uint64_t live_bytes;
 	uint64_t objects;
 	uint64_t peak_pages;
 	size_t page_size;
 	unsigned int page_shift;
-	struct free_stack *free; /* one per size, 0..page_size */
 };
 
 static inline uint64_t bound_pages(const struct ideal_pool *pool, uint64_t bytes)
 {
 	return (bytes + pool->page_size - 1) >> pool->page_shift;
+}
+
+static int push(struct addr_stack *st, uintptr_t a)
+{
+	if (st->n == st->cap) {
+		uint64_t cap = st->cap ? st->cap * 2 : 16;
+		uintptr_t *v = realloc(st->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		st->v = v;
+		st->cap = cap;
+	}
+	st->v[st->n++] = a;
+	return 0;
 }
 
 static void *ideal_create(const struct zpool_config *cfg, const struct zpool_evict_ops *ops,
@@ -65,40 +104,73 @@ static void *ideal_create(const struct zpool_config *cfg, const struct zpool_evi
 	pool->page_size = zpool_cfg_page_size(cfg);
 	pool->page_shift = (unsigned int)__builtin_ctzl(pool->page_size);
 	pool->free = calloc(pool->page_size + 1, sizeof(*pool->free));
-	if (!pool->free) {
-		free(pool);
-		snprintf(err, errlen, "ideal: out of memory");
-		return NULL;
-	}
-	pool->arena = mmap(NULL, IDEAL_ARENA, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (pool->arena == MAP_FAILED) {
+	pool->pp = pp_create_sized(0, pool->page_shift);
+	if (!pool->pp || !pool->free) {
+		pp_destroy(pool->pp);
 		free(pool->free);
 		free(pool);
-		snprintf(err, errlen, "ideal: cannot reserve the arena");
+		snprintf(err, errlen, "ideal: cannot reserve the pool's pages");
 		return NULL;
 	}
 	zlock_init(&pool->lock);
 	return pool;
 }
 
+/* Every page back to the provider, the stacks emptied (their memory kept). */
+static void reset(struct ideal_pool *pool)
+{
+	for (uint64_t i = 0; i < pool->pages.n; i++)
+		pp_free(pool->pp, (void *)pool->pages.v[i]);
+	pool->pages.n = 0;
+	for (size_t s = 1; s <= pool->page_size; s++)
+		pool->free[s].n = 0;
+	pool->cur = NULL;
+	pool->cur_off = 0;
+}
+
 static void ideal_destroy(void *p)
 {
 	struct ideal_pool *pool = p;
 
-	for (size_t i = 0; i <= pool->page_size; i++)
-		free(pool->free[i].off);
+	reset(pool);
+	for (size_t s = 0; s <= pool->page_size; s++)
+		free(pool->free[s].v);
 	free(pool->free);
-	munmap(pool->arena, IDEAL_ARENA);
+	free(pool->pages.v);
+	pp_destroy(pool->pp);
 	zlock_destroy(&pool->lock);
 	free(pool);
+}
+
+/* A slot of @size bytes by bumping, or NULL (-ENOMEM). */
+static char *bump(struct ideal_pool *pool, size_t size)
+{
+	char *obj;
+
+	if (!pool->cur || pool->cur_off + size > pool->page_size) {
+		char *page = pp_alloc(pool->pp);
+
+		if (!page)
+			return NULL;
+		if ((uintptr_t)page >> (64 - SIZE_BITS) || push(&pool->pages, (uintptr_t)page)) {
+			pp_free(pool->pp, page); /* an address a handle cannot hold, or no room */
+			return NULL;
+		}
+		pool->cur = page;
+		pool->cur_off = 0;
+	}
+	obj = pool->cur + pool->cur_off;
+	/* the next slot on a cache line of its own: a copy into it starts aligned */
+	pool->cur_off += (size + IDEAL_ALIGN - 1) & ~(size_t)(IDEAL_ALIGN - 1);
+	return obj;
 }
 
 static int ideal_malloc(void *p, size_t size, unsigned long *handle)
 {
 	struct ideal_pool *pool = p;
-	struct free_stack *fs;
-	uint64_t off, pages;
+	struct addr_stack *fs;
+	uint64_t pages;
+	char *obj;
 
 	if (!size)
 		return -EINVAL;
@@ -106,57 +178,41 @@ static int ideal_malloc(void *p, size_t size, unsigned long *handle)
 		return -ENOSPC;
 	fs = &pool->free[size];
 	zlock(&pool->lock);
-	if (fs->n) {
-		off = fs->off[--fs->n];
-	} else {
-		if (pool->bump + size > IDEAL_ARENA) {
-			zunlock(&pool->lock);
-			return -ENOMEM;
-		}
-		off = pool->bump;
-		pool->bump += size;
+	obj = fs->n ? (char *)fs->v[--fs->n] : bump(pool, size);
+	if (!obj) {
+		zunlock(&pool->lock);
+		return -ENOMEM;
 	}
-	pool->live_bytes += size;
+	/* read without the lock by total_pages() */
+	__atomic_store_n(&pool->live_bytes, pool->live_bytes + size, __ATOMIC_RELAXED);
 	pool->objects++;
 	pages = bound_pages(pool, pool->live_bytes);
 	if (pages > pool->peak_pages)
 		pool->peak_pages = pages;
 	zunlock(&pool->lock);
-	*handle = (unsigned long)(off << SIZE_BITS | size);
+	*handle = (unsigned long)((uintptr_t)obj << SIZE_BITS | (size - 1));
 	return 0;
 }
 
 static void ideal_free(void *p, unsigned long handle)
 {
 	struct ideal_pool *pool = p;
-	size_t size = handle & ((1UL << SIZE_BITS) - 1);
-	struct free_stack *fs = &pool->free[size];
+	size_t size = (handle & ((1UL << SIZE_BITS) - 1)) + 1;
 
 	zlock(&pool->lock);
-	if (fs->n == fs->cap) {
-		uint32_t cap = fs->cap ? fs->cap * 2 : 64;
-		uint64_t *n = realloc(fs->off, cap * sizeof(*n));
-
-		if (!n) {
-			/* cannot remember the slot: leak it, the bound is unaffected */
-			goto out;
-		}
-		fs->off = n;
-		fs->cap = cap;
-	}
-	fs->off[fs->n++] = handle >> SIZE_BITS;
-out:
-	pool->live_bytes -= size;
-	pool->objects--;
+	/* no room to remember the slot: it is lost, the bound is not affected */
+	push(&pool->free[size], (uintptr_t)(handle >> SIZE_BITS));
+	__atomic_store_n(&pool->live_bytes, pool->live_bytes - size, __ATOMIC_RELAXED);
+	if (!--pool->objects)
+		reset(pool);
 	zunlock(&pool->lock);
 }
 
 static void *ideal_map(void *p, unsigned long handle, enum zpool_mapmode mm)
 {
-	struct ideal_pool *pool = p;
-
+	(void)p;
 	(void)mm;
-	return pool->arena + (handle >> SIZE_BITS);
+	return (void *)(uintptr_t)(handle >> SIZE_BITS);
 }
 
 static void ideal_unmap(void *p, unsigned long handle)
@@ -168,12 +224,8 @@ static void ideal_unmap(void *p, unsigned long handle)
 static uint64_t ideal_total_pages(void *p)
 {
 	struct ideal_pool *pool = p;
-	uint64_t pages;
 
-	zlock(&pool->lock);
-	pages = bound_pages(pool, pool->live_bytes);
-	zunlock(&pool->lock);
-	return pages;
+	return bound_pages(pool, __atomic_load_n(&pool->live_bytes, __ATOMIC_RELAXED));
 }
 
 static void ideal_stats(void *p, struct zpool_stats *st)

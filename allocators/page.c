@@ -307,6 +307,16 @@ struct zpage *pp_desc(struct page_provider *pp, const void *addr)
 	return &pp->desc[((const char *)addr - pp->base) >> pp->shift];
 }
 
+uint64_t pp_page_nr(const struct page_provider *pp, const void *addr)
+{
+	return (uint64_t)((const char *)addr - pp->base) >> pp->shift;
+}
+
+uint64_t pp_capacity(const struct page_provider *pp)
+{
+	return pp->capacity;
+}
+
 void *pp_page_addr(struct page_provider *pp, const struct zpage *desc)
 {
 	return pp->base + ((uint64_t)(desc - pp->desc) << pp->shift);

@@ -81,6 +81,9 @@ unsigned int pp_page_shift(const struct page_provider *pp);
 
 /* Descriptor of the page containing @addr; @addr must be inside the region. */
 struct zpage *pp_desc(struct page_provider *pp, const void *addr);
+/* Number (0 .. pp_capacity() - 1) of the page containing @addr, inside the region. */
+uint64_t pp_page_nr(const struct page_provider *pp, const void *addr);
+uint64_t pp_capacity(const struct page_provider *pp);
 void *pp_page_addr(struct page_provider *pp, const struct zpage *desc);
 /* True if @addr lies in a page of this provider that is handed out now. */
 bool pp_owns(struct page_provider *pp, const void *addr);

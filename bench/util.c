@@ -241,6 +241,40 @@ int pwrite_full(int fd, const void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+void zpb_perm_init(struct zpb_perm *p, uint64_t n, uint64_t *rng)
+{
+	unsigned int bits = 2;
+
+	while (bits < 64 && (1ULL << bits) < n)
+		bits += 2;
+	p->n = n;
+	p->half = bits / 2;
+	p->half_mask = p->half == 32 ? UINT32_MAX : (1ULL << p->half) - 1;
+	for (int i = 0; i < 4; i++)
+		p->key[i] = rng_next(rng);
+}
+
+static uint64_t feistel(const struct zpb_perm *p, uint64_t x)
+{
+	uint64_t l = x >> p->half, r = x & p->half_mask;
+
+	for (int i = 0; i < 4; i++) {
+		uint64_t k = r ^ p->key[i], f = rng_next(&k) & p->half_mask, nl = r;
+
+		r = l ^ f;
+		l = nl;
+	}
+	return l << p->half | r;
+}
+
+uint64_t zpb_perm_at(const struct zpb_perm *p, uint64_t i)
+{
+	do
+		i = feistel(p, i);
+	while (i >= p->n);
+	return i;
+}
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;

@@ -63,6 +63,22 @@ static inline uint64_t rng_below(uint64_t *s, uint64_t n)
 	return n ? (uint64_t)(((unsigned __int128)rng_next(s) * n) >> 64) : 0;
 }
 
+/*
+ * A seeded random permutation of [0, n), computed, not stored: a balanced
+ * Feistel network of four rounds (splitmix64 as the round function) over
+ * the smallest even number of bits that covers n, walked in cycles until
+ * it lands inside [0, n) (fewer than four steps on average: the domain is
+ * below 4 n).  zpb_perm_at(p, i) for i = 0 .. n-1 visits every value once.
+ */
+struct zpb_perm {
+	uint64_t n, half_mask;
+	unsigned int half;
+	uint64_t key[4];
+};
+
+void zpb_perm_init(struct zpb_perm *p, uint64_t n, uint64_t *rng);
+uint64_t zpb_perm_at(const struct zpb_perm *p, uint64_t i);
+
 uint64_t now_ns(void);
 
 /* All of @len bytes at @off, retrying short transfers; 0, or -1 (EOF or error). */

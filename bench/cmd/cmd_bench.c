@@ -21,6 +21,7 @@
 #include "json.h"
 #include "csv.h"
 #include "progress.h"
+#include "timer.h"
 #include "util.h"
 #include "zpool.h"
 
@@ -62,7 +63,7 @@ enum { FMT_TABLE, FMT_CSV, FMT_JSON };
 struct bench_args {
 	const char *trace, *corpus, *codec, *alloc;
 	uint64_t objects, repeat, seed;
-	int clock, quick, kernel, format, progress;
+	int clock, quick, kernel, format, timing, progress;
 };
 
 #define O(f) offsetof(struct bench_args, f)
@@ -87,9 +88,14 @@ static const struct zpb_opt bench_opts[] = {
 	  .off = O(repeat), .old_name = "reps", .help = "repetitions" },
 	{ .name = "seed", .type = OPT_INT, .min = 0, .max = UINT64_MAX, .def = "1", .off = O(seed),
 	  .help = "seed of the sample, the synthetic pages and the orders" },
+	{ .name = "timing", .type = OPT_ENUM, .values = "op|batch", .def = "op", .off = O(timing),
+	  .help = "op: each operation timed on its own with the TSC, its overhead taken off, "
+		  "the mean up to p99.9 (as run times them); batch: a whole phase between two "
+		  "clock reads (throughput, operations overlapping; means below the timer's "
+		  "resolution)" },
 	{ .name = "clock", .type = OPT_ENUM, .values = "cpu|wall", .def = "cpu", .off = O(clock),
-	  .help = "cpu: the thread's CPU time, user + kernel, so that other processes on the "
-		  "machine do not count; wall: CLOCK_MONOTONIC" },
+	  .help = "the clock of --timing batch: cpu, the thread's CPU time, user + kernel, so "
+		  "that other processes on the machine do not count; wall: CLOCK_MONOTONIC" },
 	{ .name = "quick", .type = OPT_FLAG, .off = O(quick),
 	  .help = "a tiny run: 1000 objects, 3 repetitions unless given (for tests)" },
 	{ .name = "kernel", .type = OPT_FLAG, .off = O(kernel),
@@ -250,6 +256,8 @@ static int kernel_rep(struct kernel_run *k, const struct mb_set *s, int r)
 	return 0;
 }
 
+static char timer_line[512];
+
 static void print_table(const struct bench_alloc *a, int n, int ideal, const struct mb_set *s,
 			const char *cname, int reps, const struct kernel_run *k, int peer)
 {
@@ -264,9 +272,9 @@ static void print_table(const struct bench_alloc *a, int n, int ideal, const str
 		printf("left out     %u same-filled pages, %u objects larger than every allocator "
 		       "takes\n",
 		       s->skipped_same, s->skipped_large);
-	printf("timing       ns per operation (%s, batches), median (min-max) of %d repetitions, "
-	       "round robin; ratios: median of per-repetition ratios\n\n",
-	       mb_clock_name(), reps);
+	printf("timing       ns per operation (%s), median (min-max) of %d repetitions, "
+	       "round robin; ratios: median of per-repetition ratios\n", mb_clock_name(), reps);
+	printf("timer        %s\n\n", timer_line);
 	printf("%-26s %-17s %-17s %-17s %-17s %-17s %11s %10s %11s %10s%s\n", "allocator", "store",
 	       "load", "free", hs, hl, "store/ideal", "load/ideal", "cstore/ideal", "cload/ideal",
 	       k->on ? "  cstore/kernel" : "");
@@ -365,6 +373,19 @@ static void print_json(const struct bench_alloc *a, int n, int ideal, const stru
 	jw_str(&w, s->source);
 	jw_key(&w, "clock");
 	jw_str(&w, mb_clock_name());
+	jw_key(&w, "timer");
+	jw_obj(&w);
+	jw_key(&w, "source");
+	jw_str(&w, timer_info()->source);
+	jw_key(&w, "ghz");
+	jw_fixed(&w, timer_info()->ghz, 6);
+	jw_key(&w, "resolution_ns");
+	jw_fixed(&w, timer_info()->resolution_ns, 2);
+	jw_key(&w, "overhead_ns");
+	jw_fixed(&w, timer_info()->overhead_ns, 2);
+	jw_key(&w, "description");
+	jw_str(&w, timer_line);
+	jw_end(&w);
 	jw_key(&w, "repeat");
 	jw_u64(&w, (uint64_t)reps);
 	jw_key(&w, "allocators");
@@ -423,6 +444,8 @@ static int bench_main(void *opts, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	mb_set_clock(args->clock == 1);
+	mb_set_timing(args->timing == 0);
+	timer_describe(timer_line, sizeof(timer_line));
 	if (!trace && !corpus && !zpb_data_dir("corpora", "corpora", DEFAULT_CORPUS, bundled,
 						 sizeof(bundled))) {
 		/* what `make bench` uses */

@@ -10,7 +10,8 @@
  * again with the next corpus pages (zs_malloc), then the pool is compacted.
  * Without churn, one compaction ends the run.
  *
- * Outputs: the kernel's size trace (format v1: 'a ID SIZE' with the
+ * Outputs: the kernel's size trace (text v1, or binary with --trace-format binary:
+ * 'a ID SIZE' with the
  * kernel's compressed length from the compr_data_size delta, 4096 for a page
  * stored raw as huge; 'f ID'; 'c'; same-filled pages, which take no pool
  * memory, only as comments) and the kernel's trajectory (mem_used_total/4096
@@ -29,6 +30,7 @@
 #include "driver/trace.h"
 #include "util.h"
 #include "kernel/zram.h"
+#include "version.h"
 
 enum slot_state { SLOT_EMPTY, SLOT_SAME, SLOT_OBJ };
 
@@ -48,7 +50,8 @@ struct oracle {
 	uint32_t *size;
 	uint64_t next_id;
 	/* outputs */
-	FILE *trace, *traj;
+	struct trace_writer tw; /* the trace, text or binary */
+	FILE *traj;
 	uint64_t ops, stores, same, huge, frees, compactions, compacted, peak;
 	bool progress;
 	char err[1024];
@@ -57,7 +60,7 @@ struct oracle {
 struct oz_args {
 	const char *corpus, *trace, *trajectory, *codec, *device;
 	uint64_t pages, churn, seed;
-	int force;
+	int force, trace_format;
 };
 
 #define O(f) offsetof(struct oz_args, f)
@@ -72,7 +75,11 @@ static const struct zpb_opt oz_opts[] = {
 	  .flags = OPT_REQUIRED | OPT_IN | OPT_CORPUS,
 	  .help = "a corpus: NAME.pages or NAME.pages.zst (4096-byte pages)" },
 	{ .name = "trace", .type = OPT_STRING, .arg = "OUT", .off = O(trace),
-	  .flags = OPT_REQUIRED | OPT_OUT, .help = "the kernel's size trace (format v1)" },
+	  .flags = OPT_REQUIRED | OPT_OUT, .help = "the kernel's size trace" },
+	{ .name = "trace-format", .type = OPT_ENUM, .values = "text|binary", .def = "text",
+	  .off = O(trace_format),
+	  .help = "the trace's encoding: text (format v1) or binary (see 'zpoolbench trace "
+		  "convert')" },
 	{ .name = "trajectory", .type = OPT_STRING, .arg = "OUT", .off = O(trajectory),
 	  .flags = OPT_REQUIRED | OPT_OUT, .help = "'OPINDEX POOL_PAGES' after every a/f/c op" },
 	{ .name = "force", .type = OPT_FLAG, .off = O(force),
@@ -121,6 +128,14 @@ static int observe(struct oracle *o, struct zram_mm_stat *now, bool compaction)
 	return 0;
 }
 
+/* An operation into the trace (a write error shows when the trace is closed). */
+static void emit_op(struct oracle *o, char op, uint64_t id, uint32_t size)
+{
+	struct trace_op t = { .op = op, .id = id, .size = size };
+
+	trace_writer_op(&o->tw, &t);
+}
+
 static void emit_traj(struct oracle *o, const struct zram_mm_stat *now)
 {
 	uint64_t pages = now->mem_used_total / ZRAM_PAGE;
@@ -150,7 +165,8 @@ static int store_slot(struct oracle *o, uint64_t slot)
 				    " pool bytes", slot,
 				    now.compr_data_size - o->last.compr_data_size,
 				    now.mem_used_total - o->last.mem_used_total);
-		fprintf(o->trace, "# same-filled page in slot %" PRIu64 ": no allocation\n", slot);
+		trace_writer_commentf(&o->tw, " same-filled page in slot %" PRIu64 ": no allocation",
+				      slot);
 		o->state[slot] = SLOT_SAME;
 		o->same++;
 	} else {
@@ -165,7 +181,7 @@ static int store_slot(struct oracle *o, uint64_t slot)
 		o->state[slot] = SLOT_OBJ;
 		o->id[slot] = o->next_id++;
 		o->size[slot] = size;
-		fprintf(o->trace, "a %" PRIu64 " %" PRIu64 "\n", o->id[slot], size);
+		emit_op(o, 'a', o->id[slot], (uint32_t)size);
 		emit_traj(o, &now);
 	}
 	o->stores++;
@@ -186,13 +202,13 @@ static int discard_slot(struct oracle *o, uint64_t slot)
 		if (now.same_pages + 1 != o->last.same_pages)
 			return fail(o, "same_pages changed by %" PRId64 " (expected %" PRId64 ")",
 				    slot, now.same_pages - o->last.same_pages, -1);
-		fprintf(o->trace, "# discard of same-filled slot %" PRIu64 "\n", slot);
+		trace_writer_commentf(&o->tw, " discard of same-filled slot %" PRIu64, slot);
 	} else {
 		if (now.compr_data_size + o->size[slot] != o->last.compr_data_size)
 			return fail(o, "compr_data_size changed by %" PRId64 " (expected -%" PRId64
 				    ")", slot, now.compr_data_size - o->last.compr_data_size,
 				    o->size[slot]);
-		fprintf(o->trace, "f %" PRIu64 "\n", o->id[slot]);
+		emit_op(o, 'f', o->id[slot], 0);
 		emit_traj(o, &now);
 		o->frees++;
 	}
@@ -207,8 +223,9 @@ static int compact(struct oracle *o)
 
 	if (zram_compact(&o->z, o->err, sizeof(o->err)) || observe(o, &now, true))
 		return -1;
-	fprintf(o->trace, "c\n# kernel compaction freed %" PRIu64 " pages\n",
-		now.pages_compacted - o->last.pages_compacted);
+	emit_op(o, 'c', 0, 0);
+	trace_writer_commentf(&o->tw, " kernel compaction freed %" PRIu64 " pages",
+			      now.pages_compacted - o->last.pages_compacted);
 	emit_traj(o, &now);
 	o->compactions++;
 	o->compacted += now.pages_compacted - o->last.pages_compacted;
@@ -236,8 +253,8 @@ static int run(struct oracle *o, uint64_t churn, uint64_t seed)
 	for (uint64_t r = 0; r < churn; r++) {
 		char phase[64];
 
-		fprintf(o->trace, "# churn round %" PRIu64 ": discard %" PRIu64
-			" random slots, rewrite them, compact\n", r + 1, half);
+		trace_writer_commentf(&o->tw, " churn round %" PRIu64 ": discard %" PRIu64
+				      " random slots, rewrite them, compact", r + 1, half);
 		/* every slot is live after a fill or a round: shuffle all, take half */
 		for (uint64_t i = 0; i < o->nslots; i++)
 			order[i] = i;
@@ -279,7 +296,7 @@ static int oracle_main(void *opts, int argc, char **argv)
 	static struct oracle o; /* large, and reachable from nothing but here */
 	struct afile ftrace, ftraj;
 	struct utsname u;
-	char err[512];
+	char err[512], prov[512];
 	int ret = 1;
 
 	(void)argc;
@@ -313,17 +330,21 @@ static int oracle_main(void *opts, int argc, char **argv)
 		afile_abort(&ftrace);
 		goto out_mem;
 	}
-	o.trace = ftrace.f;
 	o.traj = ftraj.f;
 	o.progress = progress_enabled();
 	uname(&u);
-	trace_write_header(o.trace);
-	fprintf(o.trace,
-		"# kernel zsmalloc via zram (zpoolbench oracle zram): Linux %s, %s, codec %s\n"
-		"# corpus %s (%" PRIu64 " pages), %" PRIu64 " slots, churn %" PRIu64
-		", seed %" PRIu64 "\n"
-		"# sizes are the kernel's compressed lengths; 4096 = stored raw (huge)\n",
-		u.release, dev, codec, o.corpus.name, o.corpus.pages, o.nslots, churn, seed);
+	/* a binary trace says where it comes from in its header; the text keeps its comments */
+	snprintf(prov, sizeof(prov), "zpoolbench %s (%s) oracle zram: Linux %s, %s, codec %s",
+		 ZPB_VERSION, ZPB_GIT, u.release, dev, codec);
+	trace_writer_open(&o.tw, ftrace.f, a->trace_format ? TRACE_BINARY : TRACE_TEXT, ZRAM_PAGE,
+			  a->trace_format ? prov : NULL);
+	trace_writer_commentf(&o.tw, " kernel zsmalloc via zram (zpoolbench oracle zram): Linux "
+			      "%s, %s, codec %s", u.release, dev, codec);
+	trace_writer_commentf(&o.tw, " corpus %s (%" PRIu64 " pages), %" PRIu64 " slots, churn %"
+			      PRIu64 ", seed %" PRIu64, o.corpus.name, o.corpus.pages, o.nslots,
+			      churn, seed);
+	trace_writer_comment(&o.tw, " sizes are the kernel's compressed lengths; 4096 = stored "
+			     "raw (huge)");
 
 	/* the device's clean-up hook is the newest: it runs first on a signal */
 	if (zram_setup(&o.z, dev, codec, o.nslots * ZRAM_PAGE, err, sizeof(err))) {
@@ -341,13 +362,16 @@ static int oracle_main(void *opts, int argc, char **argv)
 	}
 	if (o.progress)
 		fputc('\n', stderr);
-	fprintf(o.trace,
-		"# end: pool pages %" PRIu64 ", compr_data_size %" PRIu64 ", same_pages %" PRIu64
-		", huge_pages %" PRIu64 ", pages_compacted %" PRIu64 "\n",
-		o.last.mem_used_total / ZRAM_PAGE, o.last.compr_data_size, o.last.same_pages,
-		o.last.huge_pages, o.last.pages_compacted);
+	trace_writer_commentf(&o.tw, " end: pool pages %" PRIu64 ", compr_data_size %" PRIu64
+			      ", same_pages %" PRIu64 ", huge_pages %" PRIu64 ", pages_compacted %"
+			      PRIu64, o.last.mem_used_total / ZRAM_PAGE, o.last.compr_data_size,
+			      o.last.same_pages, o.last.huge_pages, o.last.pages_compacted);
 	if (zram_release(&o.z, err, sizeof(err))) {
 		zpb_err("oracle zram: %s", err);
+		goto out_files;
+	}
+	if (trace_writer_close(&o.tw)) {
+		zpb_err("oracle zram: --trace %s: %s", trace, o.tw.err);
 		goto out_files;
 	}
 	/* newest first: the hooks are a stack */
@@ -370,6 +394,7 @@ static int oracle_main(void *opts, int argc, char **argv)
 	ret = 0;
 	goto out_mem;
 out_files:
+	trace_writer_abort(&o.tw);
 	afile_abort(&ftraj);
 	afile_abort(&ftrace);
 out_mem:

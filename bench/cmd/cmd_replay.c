@@ -18,7 +18,7 @@ enum { FMT_TABLE, FMT_CSV, FMT_JSON };
 
 struct replay_args {
 	const char *trace, *alloc, *trajectory;
-	int format, class_stats, verify, force, progress;
+	int format, class_stats, verify, force, sizes_only, traj_format, progress;
 };
 
 #define O(f) offsetof(struct replay_args, f)
@@ -26,13 +26,22 @@ struct replay_args {
 static const struct zpb_opt replay_opts[] = {
 	{ .name = "trace", .type = OPT_STRING, .arg = "FILE", .off = O(trace),
 	  .flags = OPT_REQUIRED | OPT_IN,
-	  .help = "the trace ('# zpoolbench-trace v1', 'a ID SIZE', 'f ID', 'c')" },
+	  .help = "the trace: text ('# zpoolbench-trace v1', 'a ID SIZE', 'f ID', 'c') or binary "
+		  "(see 'zpoolbench trace convert'), told apart by their first bytes" },
 	{ .name = "alloc", .type = OPT_STRING, .arg = "SPEC", .off = O(alloc),
 	  .flags = OPT_REQUIRED, .help = "allocator spec, e.g. zbud, z3fold:compaction=extra" },
 	{ .name = "trajectory", .type = OPT_STRING, .arg = "OUT", .off = O(trajectory),
 	  .flags = OPT_OUT, .help = "write 'OPINDEX POOL_PAGES' after every operation" },
+	{ .name = "trajectory-format", .type = OPT_ENUM, .values = "every|changes", .def = "every",
+	  .off = O(traj_format),
+	  .help = "every: a line after every operation; changes: the same lines only where the "
+		  "pool's size changed (and for the first and the last operation), after a "
+		  "'#' line saying so" },
 	{ .name = "force", .type = OPT_FLAG, .off = O(force),
 	  .help = "replace an existing --trajectory file" },
+	{ .name = "sizes-only", .type = OPT_FLAG, .off = O(sizes_only),
+	  .help = "allocate and free only: no object is written or read, so the replay costs "
+		  "what the allocator costs; pool pages are exactly the same" },
 	{ .name = "format", .type = OPT_ENUM, .values = "table|csv|json;text=table",
 	  .def = "table", .off = O(format),
 	  .help = "the summary on stdout as a table, or the results document of 'zpoolbench "
@@ -111,6 +120,7 @@ static int replay_main(void *opts, int argc, char **argv)
 	char *cstats = NULL;
 	size_t cstats_len = 0;
 	struct replay_result res;
+	struct replay_opts o = { 0 };
 	struct afile traj;
 	struct zpool *zp;
 	char err[1024], spec_buf[ZPOOL_SPEC_MAX];
@@ -120,6 +130,13 @@ static int replay_main(void *opts, int argc, char **argv)
 		zpb_err("replay: --class-stats prints a table; use it with --format table");
 		return 2;
 	}
+	if (a->sizes_only && checked) {
+		opt_err("replay", "--sizes-only", "the checker writes and reads every object; "
+			"give --verify or --sizes-only, not both");
+		return 2;
+	}
+	o.sizes_only = a->sizes_only;
+	o.traj_mode = a->traj_format ? REPLAY_TRAJ_CHANGES : REPLAY_TRAJ_EVERY;
 
 	/* the trace's page size decides the pool's (page= added, or checked) */
 	ret = replay_spec_for_trace(trace, spec, spec_buf, sizeof(spec_buf), err, sizeof(err));
@@ -145,12 +162,12 @@ static int replay_main(void *opts, int argc, char **argv)
 	}
 	if (trajectory && afile_create(&traj, "replay: --trajectory", trajectory, a->force))
 		goto fail;
+	o.traj = trajectory ? traj.f : NULL;
 	progress_setup("replay", a->progress);
-	progress_start(replay_estimate(trace)); /* lines of the trace; 0 for a pipe */
+	progress_start(replay_estimate(trace)); /* operations of the trace; 0 for a pipe */
 	progress_what("%s", zp->cfg.spec);
-	ret = checked ? replay_trace_checked(trace, zc, trajectory ? traj.f : NULL, &res, err,
-					     sizeof(err))
-		      : replay_trace(trace, zp, trajectory ? traj.f : NULL, &res, err, sizeof(err));
+	ret = checked ? replay_trace_checked_opts(trace, zc, &o, &res, err, sizeof(err))
+		      : replay_trace_opts(trace, zp, &o, &res, err, sizeof(err));
 	progress_stop();
 	if (ret) {
 		zpb_err("%s", err);
@@ -203,8 +220,9 @@ out:
 static const struct zpb_cmd replay_cmd = {
 	.name = "replay",
 	.summary = "replay a size trace through one allocator (pool pages per operation)",
-	.about = "Replays a size trace (format v1) through one allocator; every object is\n"
-		 "filled with a pattern derived from its ID and verified when freed.\n",
+	.about = "Replays a size trace (text v1 or binary) through one allocator; every object\n"
+		 "is filled with a pattern derived from its ID and verified when freed (not with\n"
+		 "--sizes-only).\n",
 	.opts = replay_opts,
 	.size = sizeof(struct replay_args),
 	.run = replay_main,

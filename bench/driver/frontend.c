@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "driver/frontend.h"
+#include "timer.h"
 #include "util.h"
 
 /* the calling thread's counter shard */
@@ -16,6 +17,8 @@ static __thread struct codec_ctx *fe_cx;
 
 /* per-thread buffer: the staged compressed bytes (or the raw page), of any page size */
 static __thread uint8_t fe_stage[CODEC_BOUND_MAX] __attribute__((aligned(64)));
+/* per-thread buffer: what a load copies out of the pool */
+static __thread uint8_t fe_copy[CODEC_BOUND_MAX] __attribute__((aligned(64)));
 
 #define ADD(fe, field, v) __atomic_add_fetch(&(fe)->cs[fe_shard].c.field, (v), __ATOMIC_RELAXED)
 #define SUB(fe, field, v) __atomic_sub_fetch(&(fe)->cs[fe_shard].c.field, (v), __ATOMIC_RELAXED)
@@ -176,10 +179,16 @@ static uint32_t codec_bytes(const struct frontend *fe, uint32_t page)
 	return len < fe->page ? len : (uint32_t)fe->page;
 }
 
-/* The bytes a slot's object holds: header, then the compressed or the raw page. */
-static size_t slot_len(const struct frontend *fe, const struct fe_slot *s)
+/* Was page @page stored raw (zram's huge rule)?  The same every time it is stored. */
+static bool fe_raw(const struct frontend *fe, uint32_t page)
 {
-	return fe->hlen + (s->raw ? fe->page : fe->ps->pg[s->page].len);
+	return fe->cfg.kind == FE_ZRAM && fe->ps->pg[page].len >= fe->huge;
+}
+
+/* The bytes handed to the allocator for page @page: raw page or compressed bytes, + header. */
+static size_t fe_len(const struct frontend *fe, uint32_t page)
+{
+	return (fe_raw(fe, page) ? fe->page : fe->ps->pg[page].len) + fe->hlen;
 }
 
 static pthread_mutex_t *slot_lock(struct frontend *fe, uint64_t slot)
@@ -207,11 +216,13 @@ static void fe_fail(struct frontend *fe, const char *fmt, ...)
 /* The stored bytes of a slot read back right? @src is the mapped object. */
 static bool content_ok(const struct frontend *fe, const struct fe_slot *s, const uint8_t *src)
 {
-	const struct cpage *cp = &fe->ps->pg[s->page];
+	uint32_t page = fe_slot_page(s);
+	const struct cpage *cp = &fe->ps->pg[page];
 
-	if (s->raw)
-		return pageset_is_page(fe->ps, s->page, src + fe->hlen);
-	return !pageset_data(fe->ps, s->page, fe_stage) && !memcmp(src + fe->hlen, fe_stage, cp->len);
+	if (fe_raw(fe, page))
+		return pageset_is_page(fe->ps, page, src + fe->hlen);
+	return !pageset_data(fe->ps, page, fe_stage) &&
+	       !memcmp(src + fe->hlen, fe_stage, cp->len);
 }
 
 /*
@@ -238,7 +249,7 @@ static int fe_evict(void *ctx, unsigned long handle)
 	}
 	pthread_mutex_lock(slot_lock(fe, id));
 	s = &fe->slots[id];
-	if (s->state != SLOT_OBJ || s->handle != handle) {
+	if (fe_slot_state(s) != SLOT_OBJ || s->handle != handle) {
 		pthread_mutex_unlock(slot_lock(fe, id));
 		zpool_unmap(fe->zp, handle);
 		return -ENOENT;
@@ -247,12 +258,12 @@ static int fe_evict(void *ctx, unsigned long handle)
 	zpool_unmap(fe->zp, handle);
 	if (!ok)
 		fe_fail(fe, "data mismatch: slot %llu (corpus page %u) read back wrong at writeback",
-			(unsigned long long)id, s->page);
+			(unsigned long long)id, fe_slot_page(s));
 	zpool_free(fe->zp, handle);
-	s->state = SLOT_WRITTEN_BACK;
+	fe_slot_set(s, fe_slot_page(s), SLOT_WRITTEN_BACK);
 	s->handle = 0;
 	SUB(fe, stored, 1);
-	SUB(fe, compressed_bytes, codec_bytes(fe, s->page));
+	SUB(fe, compressed_bytes, codec_bytes(fe, fe_slot_page(s)));
 	ADD(fe, written_back, 1);
 	pthread_mutex_unlock(slot_lock(fe, id));
 	return 0;
@@ -267,6 +278,12 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 
 	if (fe)
 		memset(fe, 0, size);
+	if (ps->n > FE_MAX_PAGES) {
+		free(fe);
+		snprintf(err, errlen, "%s: %llu pages; a slot names at most %u", ps->corpus->name,
+			 (unsigned long long)ps->n, FE_MAX_PAGES);
+		return NULL;
+	}
 	if (!fe || !(fe->slots = table_alloc(nslots * sizeof(*fe->slots)))) {
 		free(fe);
 		snprintf(err, errlen, "out of memory");
@@ -276,6 +293,7 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 	fe->model_clock = getenv("ZPB_TEST_MODEL_CLOCK") != NULL;
 	fe->ps = ps;
 	fe->nslots = nslots;
+	timer_init(); /* before any thread takes a timestamp */
 	for (int i = 0; i < FE_STRIPES; i++)
 		pthread_mutex_init(&fe->stripe[i].m, NULL);
 	pthread_mutex_init(&fe->shrink_lock, NULL);
@@ -316,7 +334,7 @@ void fe_destroy(struct frontend *fe)
 	if (!fe)
 		return;
 	for (uint64_t i = 0; i < fe->nslots; i++)
-		if (fe->slots[i].state == SLOT_OBJ)
+		if (fe_slot_state(&fe->slots[i]) == SLOT_OBJ)
 			zpool_free(fe->zp, fe->slots[i].handle);
 	zpool_destroy(fe->zp);
 	for (int i = 0; i < FE_STRIPES; i++)
@@ -392,7 +410,7 @@ static int reject(struct frontend *fe, struct fe_slot *s, int why)
 		ADD(fe, rej_limit, 1);
 	else
 		ADD(fe, rej_alloc, 1);
-	s->state = SLOT_REJECTED;
+	fe_slot_set(s, fe_slot_page(s), SLOT_REJECTED);
 	return SLOT_REJECTED;
 }
 
@@ -440,17 +458,18 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 	int ret;
 
 	lat->alloc_ns = lat->e2e_ns = 0;
+	lat->timed = false;
 	if (stage(fe, cp, page, &word)) {
 		fe_fail(fe, "cannot read page %u of %s (%s) back from %s: %s", page,
 			fe->ps->corpus->name, fe->ps->codec.name,
 			fe->ps->cache_path[0] ? fe->ps->cache_path : "the temporary file",
 			strerror(errno));
-		s->state = SLOT_EMPTY;
+		fe_slot_set(s, page, SLOT_EMPTY);
 		return SLOT_EMPTY;
 	}
-	t0 = now_ns();
+	t0 = timer_ticks();
 	ADD(fe, pages, 1);
-	s->page = page;
+	fe_slot_set(s, page, SLOT_EMPTY);
 	s->handle = 0;
 	if (fe->cfg.kind == FE_ZSWAP && !zswap_gate(fe))
 		return reject(fe, s, -EBUSY);
@@ -458,20 +477,19 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 		ADD(fe, same_filled, 1);
 		pthread_mutex_lock(slot_lock(fe, slot));
 		s->handle = (unsigned long)word;
-		s->state = SLOT_SAME;
+		fe_slot_set(s, page, SLOT_SAME);
 		pthread_mutex_unlock(slot_lock(fe, slot));
 		return SLOT_SAME;
 	}
-	if (fe->cfg.kind == FE_ZRAM && len >= fe->huge) {
-		raw = true;
+	raw = fe_raw(fe, page); /* the same rule fe_len() applies */
+	if (raw)
 		len = fe->page;
-	} else if (len > fe->page) {
+	else if (len > fe->page)
 		return reject(fe, s, -ENOSPC);
-	}
 
 	if (fe->model_clock)
 		pages0 = zpool_total_pages(fe->zp);
-	t1 = now_ns();
+	t1 = timer_ticks();
 	ret = zpool_malloc(fe->zp, len + fe->hlen, &handle);
 	if (ret)
 		return reject(fe, s, ret == -ENOSPC ? -ENOSPC : -ENOMEM);
@@ -480,7 +498,7 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 		memcpy(dst, &slot, sizeof(slot));
 	memcpy(dst + fe->hlen, fe_stage, len);
 	zpool_unmap(fe->zp, handle);
-	t2 = now_ns();
+	t2 = timer_ticks();
 
 	if (fe->cfg.kind == FE_ZRAM && fe->cfg.mem_limit_pages &&
 	    zpool_total_pages(fe->zp) > fe->cfg.mem_limit_pages) {
@@ -490,15 +508,15 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 	}
 	pthread_mutex_lock(slot_lock(fe, slot));
 	s->handle = handle;
-	s->raw = raw;
-	s->state = SLOT_OBJ;
+	fe_slot_set(s, page, SLOT_OBJ);
 	pthread_mutex_unlock(slot_lock(fe, slot));
 	ADD(fe, stored, 1);
 	ADD(fe, compressed_bytes, codec_bytes(fe, page));
 	if (raw)
 		ADD(fe, huge, 1);
-	lat->alloc_ns = t2 - t1;
-	lat->e2e_ns = now_ns() - t0 + cp->comp_ns;
+	lat->alloc_ns = timer_sample_ns(t1, t2);
+	lat->e2e_ns = timer_sample_ns(t0, timer_ticks()) + cp->comp_ns;
+	lat->timed = true;
 	if (fe->model_clock) {
 		lat->alloc_ns = model_ns(len, pages0, zpool_total_pages(fe->zp));
 		lat->e2e_ns = lat->alloc_ns + len;
@@ -511,45 +529,52 @@ int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *b
 {
 	struct fe_slot *s = &fe->slots[slot];
 	const uint8_t *src;
-	uint64_t t0, t1, t2, t3;
+	uint64_t t0, t1, t2;
 	uint64_t hdr = slot, word;
 	uint32_t page;
+	size_t len;
 	int dret = 0;
 
 	lat->alloc_ns = lat->e2e_ns = 0;
+	lat->timed = false;
 	pthread_mutex_lock(slot_lock(fe, slot));
-	page = s->page;
-	if (s->state == SLOT_SAME) {
+	page = fe_slot_page(s);
+	if (fe_slot_state(s) == SLOT_SAME) {
 		word = s->handle;
 		pthread_mutex_unlock(slot_lock(fe, slot));
 		if (word != fe->ps->pg[page].sum)
 			goto mismatch;
 		return 0;
 	}
-	if (s->state != SLOT_OBJ) {
+	if (fe_slot_state(s) != SLOT_OBJ) {
 		/* rejected or written back: the page lives on the backing device */
 		pthread_mutex_unlock(slot_lock(fe, slot));
 		return 0;
 	}
-	t0 = now_ns();
+	len = fe_len(fe, page);
+	/*
+	 * The allocator path, as `bench` times it: map RO, copy the object
+	 * out, unmap; then the page comes back from the copy (decompressed,
+	 * or the raw page as it is), which the end-to-end figure adds.
+	 */
+	t0 = timer_ticks();
 	src = zpool_map(fe->zp, s->handle, ZPOOL_MM_RO);
-	t1 = now_ns();
-	if (fe->hlen)
-		memcpy(&hdr, src, sizeof(hdr));
-	if (s->raw)
-		memcpy(buf, src + fe->hlen, fe->page);
-	else
-		dret = codec_decompress_buf(cx, src + fe->hlen, slot_len(fe, s) - fe->hlen, buf,
-					    fe->page);
-	t2 = now_ns();
+	memcpy(fe_copy, src, len);
 	zpool_unmap(fe->zp, s->handle);
-	t3 = now_ns();
+	t1 = timer_ticks();
 	pthread_mutex_unlock(slot_lock(fe, slot));
-	lat->alloc_ns = (t1 - t0) + (t3 - t2);
-	lat->e2e_ns = t3 - t0;
+	if (fe->hlen)
+		memcpy(&hdr, fe_copy, sizeof(hdr));
+	if (fe_raw(fe, page))
+		memcpy(buf, fe_copy + fe->hlen, fe->page);
+	else
+		dret = codec_decompress_buf(cx, fe_copy + fe->hlen, len - fe->hlen, buf,
+					    fe->page);
+	t2 = timer_ticks();
+	lat->alloc_ns = timer_sample_ns(t0, t1);
+	lat->e2e_ns = timer_sample_ns(t0, t2);
+	lat->timed = true;
 	if (fe->model_clock) {
-		size_t len = slot_len(fe, s);
-
 		lat->alloc_ns = model_ns(len / 4, 0, 0);
 		lat->e2e_ns = lat->alloc_ns + len;
 	}
@@ -572,29 +597,31 @@ void fe_free(struct frontend *fe, uint64_t slot, struct fe_lat *lat)
 	uint64_t t0;
 
 	lat->alloc_ns = lat->e2e_ns = 0;
+	lat->timed = false;
 	pthread_mutex_lock(slot_lock(fe, slot));
-	if (s->state == SLOT_OBJ) {
+	if (fe_slot_state(s) == SLOT_OBJ) {
 		handle = s->handle;
-		len = codec_bytes(fe, s->page);
-		if (s->raw)
+		len = codec_bytes(fe, fe_slot_page(s));
+		if (fe_raw(fe, fe_slot_page(s)))
 			SUB(fe, huge, 1);
-	} else if (s->state == SLOT_SAME) {
+	} else if (fe_slot_state(s) == SLOT_SAME) {
 		SUB(fe, same_filled, 1);
 	}
-	s->state = SLOT_EMPTY;
+	fe_slot_set(s, fe_slot_page(s), SLOT_EMPTY);
 	s->handle = 0;
 	pthread_mutex_unlock(slot_lock(fe, slot));
 	if (!handle)
 		return;
+	lat->timed = true;
 	if (fe->model_clock) {
 		uint64_t pages0 = zpool_total_pages(fe->zp);
 
 		zpool_free(fe->zp, handle);
 		lat->alloc_ns = lat->e2e_ns = model_ns(0, pages0, zpool_total_pages(fe->zp));
 	} else {
-		t0 = now_ns();
+		t0 = timer_ticks();
 		zpool_free(fe->zp, handle);
-		lat->alloc_ns = lat->e2e_ns = now_ns() - t0;
+		lat->alloc_ns = lat->e2e_ns = timer_sample_ns(t0, timer_ticks());
 	}
 	SUB(fe, stored, 1);
 	SUB(fe, compressed_bytes, len);

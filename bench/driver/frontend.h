@@ -72,16 +72,35 @@ int fe_parse(const char *spec, struct fe_config *cfg, char *err, size_t errlen);
 enum slot_state { SLOT_EMPTY, SLOT_SAME, SLOT_OBJ, SLOT_WRITTEN_BACK, SLOT_REJECTED };
 
 /*
- * 16 bytes a slot: a million-page run keeps 16 MiB of them.  The bytes
- * handed to the allocator follow from the page and @raw (slot_len() in
- * frontend.c), whatever the page size.
+ * 12 bytes a slot (10 million slots: 114 MiB), as zram keeps a handle and
+ * flags per slot: the handle, and the corpus page with the state in its
+ * low 3 bits.  What else a slot's object is follows from the page's record
+ * and the front end: stored raw when zram's huge rule says so, and then
+ * a page long (4 or 16 KiB), else the page's compressed length; zswap's header added
+ * either way (fe_slot_len(), fe_slot_raw()).
  */
 struct fe_slot {
 	unsigned long handle; /* the object; the word of a same-filled page (as zram keeps it) */
-	uint32_t page;	/* corpus page stored here */
-	uint8_t state;
-	bool raw;	/* stored uncompressed */
-};
+	uint32_t page_state;  /* corpus page << FE_STATE_BITS | enum slot_state */
+} __attribute__((packed));
+
+#define FE_STATE_BITS 3
+#define FE_MAX_PAGES (1u << (32 - FE_STATE_BITS)) /* corpus pages a slot can name */
+
+static inline uint32_t fe_slot_page(const struct fe_slot *s)
+{
+	return s->page_state >> FE_STATE_BITS;
+}
+
+static inline enum slot_state fe_slot_state(const struct fe_slot *s)
+{
+	return (enum slot_state)(s->page_state & ((1u << FE_STATE_BITS) - 1));
+}
+
+static inline void fe_slot_set(struct fe_slot *s, uint32_t page, enum slot_state st)
+{
+	s->page_state = page << FE_STATE_BITS | st;
+}
 
 #define FE_STRIPES 256
 #define FE_SHARDS 16
@@ -155,11 +174,13 @@ struct codec_ctx;
 void fe_bind_codec(struct codec_ctx *cx);
 
 /*
- * Operation timings of one call, 0 when the allocator was not involved:
- * alloc_ns is the allocator path, e2e_ns the path with compression.
+ * Operation timings of one call (timer.h: overhead off, dithered): alloc_ns
+ * is the allocator path, e2e_ns the path with compression; @timed is false
+ * when the allocator was not involved (a sample may be 0 ns).
  */
 struct fe_lat {
 	uint64_t alloc_ns, e2e_ns;
+	bool timed;
 };
 
 /*

@@ -39,7 +39,7 @@
 enum lat_kind {
 	LAT_STORE,     /* allocator path: malloc + map WO + memcpy + unmap */
 	LAT_STORE_E2E, /* + compression (timed once per page, cached) and the front end */
-	LAT_LOAD,      /* allocator path: map RO + unmap */
+	LAT_LOAD,      /* allocator path: map RO + copy out + unmap */
 	LAT_LOAD_E2E,  /* + decompression */
 	LAT_FREE,      /* zpool_free */
 	LAT_NKINDS

@@ -6,10 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <xxhash.h>
 
 #include "driver/microbench.h"
+#include "driver/metrics.h"
 #include "driver/trace.h"
 #include "progress.h"
+#include "timer.h"
 #include "util.h"
 
 const char *const mb_phase_names[MB_NPHASES] = { "store", "load", "free", "cstore", "cload" };
@@ -65,12 +68,21 @@ static int set_add(struct mb_set *s, uint64_t *cap, const void *cbuf, uint32_t l
 	return 0;
 }
 
+/*
+ * Stores go in the objects' own order (a corpus's pages as the corpus has
+ * them, a trace's stores as the trace does), as `run` fills slot i with
+ * page i: the sequence of sizes an allocator sees decides how it packs
+ * (z3fold's and zbud's pairing, zsmalloc's classes), and `run` and
+ * `bench` must time the same thing.  Loads and frees go in random orders.
+ */
 static void set_orders(struct mb_set *s, uint64_t seed)
 {
 	uint64_t rng = seed ^ 0x6a09e667f3bcc909ULL;
 
 	for (int k = 0; k < 3; k++)
 		shuffle(s->order[k], s->n, &rng);
+	for (uint32_t i = 0; i < s->n; i++)
+		s->order[0][i] = i;
 }
 
 /* A page of @k random bytes (the first one non-zero) followed by zeros. */
@@ -287,6 +299,11 @@ int mb_set_from_corpus(struct mb_set *s, const char *path, struct codec_ctx *cx,
 		else
 			m.obj[pick[j]] = chosen++;
 	}
+	/* the sample, numbered in corpus order */
+	chosen = 0;
+	for (uint64_t j = 0; j < npages; j++)
+		if (m.obj[j] != UINT32_MAX)
+			m.obj[j] = chosen++;
 	if (!chosen) {
 		snprintf(err, errlen, "%s: no page that compresses to at most %u bytes", path, cap);
 		goto out;
@@ -362,15 +379,24 @@ uint32_t mb_max_size(const char *spec, char *err, size_t errlen)
 /* ---- the measurement ---- */
 
 static clockid_t mb_clock = CLOCK_THREAD_CPUTIME_ID;
+static bool mb_per_op = true;
 
 void mb_set_clock(bool wall)
 {
 	mb_clock = wall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID;
 }
 
+void mb_set_timing(bool per_op)
+{
+	mb_per_op = per_op;
+	timer_init();
+}
+
 const char *mb_clock_name(void)
 {
-	return mb_clock == CLOCK_MONOTONIC ? "wall time" : "thread CPU time";
+	if (mb_per_op)
+		return "each operation on its own, timer below; mean up to p99.9";
+	return mb_clock == CLOCK_MONOTONIC ? "batches, wall time" : "batches, thread CPU time";
 }
 
 uint64_t mb_now(void)
@@ -430,12 +456,27 @@ static int free_all(struct mb_pool *p, const struct mb_set *s)
 	return 0;
 }
 
-static int verify_objects(struct mb_pool *p, const struct mb_set *s, const char *after,
-			  char *err, size_t errlen)
+/*
+ * What the store phase copies into every object in batches: one buffer,
+ * hot in the cache, as the front ends copy from the per-CPU buffer the page
+ * was just compressed into.  Copying each object's own compressed bytes
+ * from where they lie would time a cache miss on the source per store, the
+ * same for every allocator, which dilutes the ratios.  The objects then
+ * hold the buffer's first clen bytes, which the checks expect.
+ */
+static _Alignas(64) uint8_t mb_src[MB_PAGE];
+
+static const uint8_t *stored_bytes(const struct mb_set *s, uint32_t i, bool hot)
+{
+	return hot ? mb_src : s->cdata + s->coff[i];
+}
+
+static int verify_objects_as(struct mb_pool *p, const struct mb_set *s, bool hot,
+			     const char *after, char *err, size_t errlen)
 {
 	for (uint32_t i = 0; i < s->n; i++) {
 		const void *src = zpool_map(p->zp, p->h[i], ZPOOL_MM_RO);
-		int bad = memcmp(src, s->cdata + s->coff[i], s->clen[i]);
+		int bad = memcmp(src, stored_bytes(s, i, hot), s->clen[i]);
 
 		zpool_unmap(p->zp, p->h[i]);
 		if (bad) {
@@ -445,6 +486,12 @@ static int verify_objects(struct mb_pool *p, const struct mb_set *s, const char 
 		}
 	}
 	return 0;
+}
+
+static int verify_objects(struct mb_pool *p, const struct mb_set *s, const char *after,
+			  char *err, size_t errlen)
+{
+	return verify_objects_as(p, s, false, after, err, errlen);
 }
 
 int mb_warm(struct mb_pool *p, const struct mb_set *s, char *err, size_t errlen)
@@ -468,55 +515,134 @@ int mb_warm(struct mb_pool *p, const struct mb_set *s, char *err, size_t errlen)
 	return free_all(p, s);
 }
 
+/*
+ * The timing of a phase: each operation on its own with the TSC (timer.h:
+ * fenced, its overhead off), the mean taken over the samples up to p99.9
+ * as run does; or the whole phase as one batch on mb_clock.
+ */
+struct phase_clock {
+	uint64_t t0;
+	struct lat_samples lat;
+	bool oom;
+};
+
+static void clock_start(struct phase_clock *c)
+{
+	lat_reset(&c->lat);
+	c->oom = false;
+	c->t0 = mb_now();
+}
+
+static inline uint64_t op_start(void)
+{
+	return mb_per_op ? timer_ticks() : 0;
+}
+
+static inline void op_end(struct phase_clock *c, uint64_t t)
+{
+	if (mb_per_op && lat_add(&c->lat, timer_sample_ns(t, timer_ticks())))
+		c->oom = true;
+}
+
+/* ns per operation of the phase; -1 if the samples could not be kept. */
+static int clock_end(struct phase_clock *c, uint32_t n, double *ns)
+{
+	struct lat_pct pct;
+
+	if (!mb_per_op) {
+		*ns = (double)(mb_now() - c->t0) / n;
+		return 0;
+	}
+	if (c->oom)
+		return -1;
+	lat_percentiles(&c->lat, &pct);
+	*ns = pct.n_trim ? (double)pct.sum_trim_ns / (double)pct.n_trim : 0;
+	return 0;
+}
+
+static struct phase_clock pclock;
+
+/*
+ * Per operation, the work `run` does around the allocator path is done here
+ * too, untimed, so that both see the same caches: before a store the
+ * object's compressed bytes are staged into a hot buffer (run reads them
+ * from the compression cache into one; zram compresses into one), after a
+ * load the page is decompressed from the copy and hashed (run checks every
+ * load against the page's XXH3-64 so).
+ * In batches there is no room for untimed work: stores copy from one hot
+ * buffer (mb_src) and loads only copy.
+ */
+static _Alignas(64) uint8_t mb_stage[MB_CBOUND];
+static volatile uint64_t mb_sink;
+
 static int phase_store(struct mb_pool *p, const struct mb_set *s, double *ns, char *err,
 		       size_t errlen)
 {
 	const uint32_t *ord = s->order[0];
-	uint64_t t0 = mb_now();
 
+	clock_start(&pclock);
 	for (uint32_t j = 0; j < s->n; j++) {
 		uint32_t i = ord[j];
-		int ret = zpool_malloc(p->zp, s->clen[i], &p->h[i]);
+		const uint8_t *src = mb_src;
+		uint64_t t;
+		int ret;
 		void *dst;
 
+		if (mb_per_op) {
+			memcpy(mb_stage, s->cdata + s->coff[i], s->clen[i]);
+			src = mb_stage;
+		}
+		t = op_start();
+		ret = zpool_malloc(p->zp, s->clen[i], &p->h[i]);
 		if (ret)
 			return refused(p, s, i, ret, err, errlen);
 		dst = zpool_map(p->zp, p->h[i], ZPOOL_MM_WO);
-		memcpy(dst, s->cdata + s->coff[i], s->clen[i]);
+		memcpy(dst, src, s->clen[i]);
 		zpool_unmap(p->zp, p->h[i]);
+		op_end(&pclock, t);
 	}
-	*ns = (double)(mb_now() - t0) / s->n;
+	if (clock_end(&pclock, s->n, ns)) {
+		snprintf(err, errlen, "out of memory for the latencies");
+		return -1;
+	}
 	return 0;
 }
 
-static void phase_load(struct mb_pool *p, const struct mb_set *s, uint8_t *buf, double *ns)
+static int phase_load(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx,
+		      uint8_t *buf, uint8_t *page, double *ns)
 {
 	const uint32_t *ord = s->order[1];
-	uint64_t t0 = mb_now();
 
+	clock_start(&pclock);
 	for (uint32_t j = 0; j < s->n; j++) {
 		uint32_t i = ord[j];
+		uint64_t t = op_start();
 		const void *src = zpool_map(p->zp, p->h[i], ZPOOL_MM_RO);
 
 		memcpy(buf, src, s->clen[i]);
 		zpool_unmap(p->zp, p->h[i]);
 		consume(buf);
+		op_end(&pclock, t);
+		if (mb_per_op && !codec_decompress(cx, buf, s->clen[i], page))
+			mb_sink ^= XXH3_64bits(page, MB_PAGE); /* run checks each page so */
 	}
-	*ns = (double)(mb_now() - t0) / s->n;
+	return clock_end(&pclock, s->n, ns);
 }
 
-static void phase_free(struct mb_pool *p, const struct mb_set *s, double *ns)
+static int phase_free(struct mb_pool *p, const struct mb_set *s, double *ns)
 {
 	const uint32_t *ord = s->order[2];
-	uint64_t t0 = mb_now();
 
+	clock_start(&pclock);
 	for (uint32_t j = 0; j < s->n; j++) {
 		uint32_t i = ord[j];
+		uint64_t t = op_start();
 
 		zpool_free(p->zp, p->h[i]);
+		op_end(&pclock, t);
 		p->h[i] = 0;
 	}
-	*ns = (double)(mb_now() - t0) / s->n;
+	return clock_end(&pclock, s->n, ns);
 }
 
 static int phase_cstore(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx,
@@ -524,10 +650,11 @@ static int phase_cstore(struct mb_pool *p, const struct mb_set *s, struct codec_
 {
 	const uint32_t *ord = s->order[0];
 	uint32_t bad = 0, badi = 0;
-	uint64_t t0 = mb_now();
 
+	clock_start(&pclock);
 	for (uint32_t j = 0; j < s->n; j++) {
 		uint32_t i = ord[j];
+		uint64_t t = op_start();
 		int c = codec_compress(cx, s->page[i], cbuf), ret;
 		void *dst;
 
@@ -543,8 +670,12 @@ static int phase_cstore(struct mb_pool *p, const struct mb_set *s, struct codec_
 		dst = zpool_map(p->zp, p->h[i], ZPOOL_MM_WO);
 		memcpy(dst, cbuf, c);
 		zpool_unmap(p->zp, p->h[i]);
+		op_end(&pclock, t);
 	}
-	*ns = (double)(mb_now() - t0) / s->n;
+	if (clock_end(&pclock, s->n, ns)) {
+		snprintf(err, errlen, "out of memory for the latencies");
+		return -1;
+	}
 	if (bad) {
 		snprintf(err, errlen, "%s compressed object %u to another length than before",
 			 codec_ctx_codec(cx)->name, badi);
@@ -558,10 +689,11 @@ static int phase_cload(struct mb_pool *p, const struct mb_set *s, struct codec_c
 {
 	const uint32_t *ord = s->order[1];
 	uint32_t bad = 0, badi = 0;
-	uint64_t t0 = mb_now();
 
+	clock_start(&pclock);
 	for (uint32_t j = 0; j < s->n; j++) {
 		uint32_t i = ord[j];
+		uint64_t t = op_start();
 		const void *src = zpool_map(p->zp, p->h[i], ZPOOL_MM_RO);
 
 		if (codec_decompress(cx, src, s->clen[i], page)) {
@@ -570,8 +702,12 @@ static int phase_cload(struct mb_pool *p, const struct mb_set *s, struct codec_c
 		}
 		zpool_unmap(p->zp, p->h[i]);
 		consume(page);
+		op_end(&pclock, t);
 	}
-	*ns = (double)(mb_now() - t0) / s->n;
+	if (clock_end(&pclock, s->n, ns)) {
+		snprintf(err, errlen, "out of memory for the latencies");
+		return -1;
+	}
 	if (bad) {
 		snprintf(err, errlen, "data corruption in %s: object %u does not decompress",
 			 p->zp->cfg.spec, badi);
@@ -597,19 +733,35 @@ static int phase_cload(struct mb_pool *p, const struct mb_set *s, struct codec_c
 int mb_run(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx,
 	   double ns[MB_NPHASES], char *err, size_t errlen)
 {
-	static _Alignas(64) uint8_t buf[MB_CBOUND];
+	static _Alignas(64) uint8_t buf[MB_CBOUND], page[MB_PAGE];
+	static bool src_filled;
 	int ret = -1;
 
+	if (!src_filled) {
+		pattern_fill(mb_src, MB_PAGE, 0x5eed);
+		src_filled = true;
+	}
+	/*
+	 * As run's pool: filled and emptied just before the measured fill, so
+	 * that its pages are where the previous allocator's phases left them
+	 * for no allocator (interleaving would otherwise hand each pool caches
+	 * the others had just filled).
+	 */
+	if (mb_warm(p, s, err, errlen))
+		return -1;
 	/* the progress display counts each phase when it is over, outside the timing */
 	if (phase_store(p, s, &ns[MB_STORE], err, errlen) ||
-	    verify_objects(p, s, "the store phase", err, errlen))
+	    verify_objects_as(p, s, !mb_per_op, "the store phase", err, errlen))
 		goto out;
 	progress_add(s->n);
-	phase_load(p, s, buf, &ns[MB_LOAD]);
-	if (verify_objects(p, s, "the load phase", err, errlen))
+	if (phase_load(p, s, cx, buf, page, &ns[MB_LOAD]) ||
+	    verify_objects_as(p, s, !mb_per_op, "the load phase", err, errlen))
 		goto out;
 	progress_add(s->n);
-	phase_free(p, s, &ns[MB_FREE]);
+	if (phase_free(p, s, &ns[MB_FREE])) {
+		snprintf(err, errlen, "out of memory for the latencies");
+		goto out;
+	}
 	progress_add(s->n);
 	if (phase_cstore(p, s, cx, buf, &ns[MB_CSTORE], err, errlen) ||
 	    verify_objects(p, s, "the compress+store phase", err, errlen))

@@ -11,9 +11,9 @@
  * followed by zeros, the random part chosen so that the page compresses to
  * the trace's size).
  *
- * Per allocator and repetition (ns per operation, each phase timed as one
- * batch with clock_gettime around it, objects visited in pre-generated
- * random orders):
+ * Per allocator and repetition (ns per operation, timed as mb_set_timing()
+ * says; stores in the objects' own order, as `run` fills, loads and frees in
+ * pre-generated random orders):
  *   store	malloc + map(WO) + memcpy of the compressed bytes + unmap
  *   load	map(RO) + memcpy out + unmap
  *   free	free
@@ -96,10 +96,18 @@ int mb_run(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx,
 	   double ns[MB_NPHASES], char *err, size_t errlen);
 
 /*
- * The clock of the timed batches: CLOCK_THREAD_CPUTIME_ID (default: time the
- * thread spent running, user and kernel, so other processes on a shared
- * machine do not count) or CLOCK_MONOTONIC (wall time).
+ * How phases are timed.  Per operation (the default): each operation on its
+ * own with the TSC (timer.h: fenced, so that it pays for its own stores and
+ * misses as an operation between two compressions does, its overhead
+ * taken off), the mean over the samples up to p99.9, exactly as `run`
+ * times its operations.  In batches: the phase between two reads of the
+ * clock, divided by the count: throughput, with consecutive operations
+ * overlapping, and means below the timer's resolution; the clock is
+ * CLOCK_THREAD_CPUTIME_ID (default: time the thread spent running, user
+ * and kernel, so other processes on a shared machine do not count) or
+ * CLOCK_MONOTONIC (wall time).
  */
+void mb_set_timing(bool per_op);
 void mb_set_clock(bool wall);
 const char *mb_clock_name(void);
 uint64_t mb_now(void);

@@ -11,41 +11,45 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "driver/idmap.h"
 #include "driver/replay.h"
 #include "driver/trace.h"
 #include "progress.h"
 #include "sha256.h"
 #include "util.h"
 
-static int store(struct zpool *zp, struct zcheck *zc, struct idmap *live,
-		 const struct trace_op *op, struct replay_result *res, const char *name, char *err,
-		 size_t errlen)
+struct rp {
+	struct zpool *zp;
+	struct zcheck *zc;
+	const struct replay_opts *o;
+	struct trace_reader r;
+	struct replay_result *res;
+	uint64_t last_pages; /* trajectory of changes: the size after the last op */
+	uint64_t last_line;  /* and the last op written */
+	struct progress_local pl;
+	char *err;
+	size_t errlen;
+};
+
+static int store(struct rp *p, const struct trace_op *op)
 {
-	struct idmap_entry *e = idmap_get(live, op->id);
+	struct trace_slot *t = trace_slot(&p->r, op->slot);
+	struct replay_result *res = p->res;
 	unsigned long handle;
 	int ret;
-	void *dst;
 
-	if (e && e->handle) {
-		snprintf(err, errlen, "%s:%lu: store of ID %" PRIu64 ", which is already stored",
-			 name, op->line, op->id);
+	if (!op->fresh && t->handle) {
+		snprintf(p->err, p->errlen, "%s:%lu: store of ID %" PRIu64 ", which is already stored",
+			 p->r.name, op->line, op->id);
 		return -1;
-	}
-	if (!e) {
-		e = idmap_put(live, op->id);
-		if (!e) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
 	}
 	res->stores++;
 	/* the checker fills the object with its own pattern and checks it */
-	ret = zc ? zcheck_malloc(zc, op->size, &handle) : zpool_malloc(zp, op->size, &handle);
+	ret = p->zc ? zcheck_malloc(p->zc, op->size, &handle)
+		    : zpool_malloc(p->zp, op->size, &handle);
 	if (ret) {
-		/* refused: remembered, so that a later free of the ID is a no-op */
-		e->handle = 0;
-		e->size = 0;
+		/* refused: the ID stays live without an object, a later free is a no-op */
+		t->handle = 0;
+		t->size = 0;
 		res->rejected++;
 		if (ret == -ENOSPC)
 			res->rejected_enospc++;
@@ -53,185 +57,244 @@ static int store(struct zpool *zp, struct zcheck *zc, struct idmap *live,
 			res->rejected_enomem++;
 		return 0;
 	}
-	if (!zc) {
-		dst = zpool_map(zp, handle, ZPOOL_MM_WO);
+	if (!p->zc && !p->o->sizes_only) {
+		void *dst = zpool_map(p->zp, handle, ZPOOL_MM_WO);
+
 		pattern_fill(dst, op->size, op->id);
-		zpool_unmap(zp, handle);
+		zpool_unmap(p->zp, handle);
 	}
-	e->handle = handle;
-	e->size = op->size;
+	t->handle = handle;
+	t->size = op->size;
 	res->objects++;
 	res->bytes += op->size;
 	return 0;
 }
 
 /* Check the content of a live object; -1 with a message on mismatch. */
-static int verify(struct zpool *zp, const struct idmap_entry *e, char *err, size_t errlen,
-		  const char *when)
+static int verify(struct rp *p, const struct trace_slot *t, const char *when)
 {
-	const void *src = zpool_map(zp, e->handle, ZPOOL_MM_RO);
-	bool ok = pattern_check(src, e->size, e->id);
+	const void *src;
+	bool ok;
 
-	zpool_unmap(zp, e->handle);
+	if (p->o->sizes_only)
+		return 0;
+	src = zpool_map(p->zp, t->handle, ZPOOL_MM_RO);
+	ok = pattern_check(src, t->size, t->id);
+	zpool_unmap(p->zp, t->handle);
 	if (!ok) {
-		snprintf(err, errlen, "data corruption: object ID %" PRIu64 " (%u bytes) %s",
-			 e->id, e->size, when);
+		snprintf(p->err, p->errlen, "data corruption: object ID %" PRIu64 " (%u bytes) %s",
+			 t->id, t->size, when);
 		return -1;
 	}
 	return 0;
 }
 
-static int release(struct zpool *zp, struct zcheck *zc, struct idmap *live,
-		   const struct trace_op *op, struct replay_result *res, const char *name, char *err,
-		   size_t errlen)
+static int release(struct rp *p, const struct trace_op *op)
 {
-	struct idmap_entry *e = idmap_get(live, op->id);
+	struct replay_result *res = p->res;
+	struct trace_slot *t;
 	char when[64];
 
-	if (!e) {
-		snprintf(err, errlen,
+	if (op->slot == TRACE_NO_SLOT) {
+		snprintf(p->err, p->errlen,
 			 "%s:%lu: free of ID %" PRIu64 ", which was never stored or is already freed",
-			 name, op->line, op->id);
+			 p->r.name, op->line, op->id);
 		return -1;
 	}
+	/* the reader has given the slot back; its words stay until the next op */
+	t = trace_slot(&p->r, op->slot);
 	res->frees++;
-	if (e->handle) {
-		if (zc) {
-			zcheck_free(zc, e->handle);
-		} else {
+	if (!t->handle)
+		return 0;
+	if (p->zc) {
+		zcheck_free(p->zc, t->handle);
+	} else {
+		if (!p->o->sizes_only) {
 			snprintf(when, sizeof(when), "read back wrong when freed at line %lu",
 				 op->line);
-			if (verify(zp, e, err, errlen, when))
+			if (verify(p, t, when))
 				return -1;
-			zpool_free(zp, e->handle);
 		}
-		res->objects--;
-		res->bytes -= e->size;
+		zpool_free(p->zp, t->handle);
 	}
-	idmap_del(live, e);
+	t->handle = 0;
+	res->objects--;
+	res->bytes -= t->size;
 	return 0;
 }
 
 /* One line for a violation the checker found after the operation at @line. */
-static int check_failed(struct zcheck *zc, const char *name, unsigned long line, char *err,
-			size_t errlen)
+static int check_failed(struct rp *p, unsigned long line)
 {
-	if (!zc || !zcheck_failed(zc))
+	if (!p->zc || !zcheck_failed(p->zc))
 		return 0;
-	snprintf(err, errlen, "verify: %s:%lu: %s", name, line, zcheck_error(zc));
+	snprintf(p->err, p->errlen, "verify: %s:%lu: %s", p->r.name, line, zcheck_error(p->zc));
 	return -1;
 }
 
-static int replay(const char *trace_path, struct zpool *zp, struct zcheck *zc, FILE *traj,
-		  struct replay_result *res, char *err, size_t errlen)
+static void trajectory(struct rp *p, uint64_t pages)
 {
-	struct trace_reader r;
-	struct trace_op op;
-	struct idmap live;
-	struct idmap_entry *e;
-	struct progress_local pl = { 0 };
-	int ret = -1, n;
+	uint64_t i = p->res->ops;
 
-	memset(res, 0, sizeof(*res));
-	if (trace_open(&r, trace_path, err, errlen))
-		return -1;
-	if (idmap_init(&live, 1 << 16)) {
-		snprintf(err, errlen, "out of memory");
-		trace_close(&r);
-		return -1;
+	if (p->o->traj_mode == REPLAY_TRAJ_EVERY) {
+		fprintf(p->o->traj, "%" PRIu64 " %" PRIu64 "\n", i, pages);
+		return;
 	}
+	if (i == 0)
+		fputs("# changes only: POOL_PAGES holds from OPINDEX up to the next line's "
+		      "OPINDEX; the last line is the last operation\n", p->o->traj);
+	if (i == 0 || pages != p->last_pages) {
+		fprintf(p->o->traj, "%" PRIu64 " %" PRIu64 "\n", i, pages);
+		p->last_line = i;
+	}
+	p->last_pages = pages;
+}
 
-	res->page_size = zpool_page_size(zp);
-	while ((n = trace_next(&r, &op, err, errlen)) == 1) {
+/* The trajectory of changes ends with the last operation, changed or not. */
+static void trajectory_end(struct rp *p)
+{
+	if (p->o->traj && p->o->traj_mode == REPLAY_TRAJ_CHANGES && p->res->ops &&
+	    p->last_line != p->res->ops - 1)
+		fprintf(p->o->traj, "%" PRIu64 " %" PRIu64 "\n", p->res->ops - 1, p->last_pages);
+}
+
+static int one_op(struct rp *p, const struct trace_op *op)
+{
+	switch (op->op) {
+	case 'a':
+		return store(p, op);
+	case 'f':
+		return release(p, op);
+	case 'c':
+		p->res->compactions++;
+		p->res->compact_pages_freed +=
+			p->zc ? zcheck_compact(p->zc) : zpool_compact(p->zp);
+		return 0;
+	}
+	return 0;
+}
+
+static int ops_loop(struct rp *p)
+{
+	struct replay_result *res = p->res;
+	struct trace_op op;
+	int n;
+
+	while ((n = trace_next(&p->r, &op, p->err, p->errlen)) == 1) {
 		uint64_t pages;
 
-		if (r.page_size != res->page_size) {
-			snprintf(err, errlen, "%s: a trace of %u-byte pages, but %s has %" PRIu64
-				 "-byte pages (give page=%u)",
-				 r.name, r.page_size, zp->cfg.spec, res->page_size, r.page_size);
-			goto out;
+		if (p->r.page_size != res->page_size) {
+			snprintf(p->err, p->errlen, "%s: a trace of %u-byte pages, but %s has %" PRIu64
+				 "-byte pages (give page=%u)", p->r.name, p->r.page_size,
+				 p->zp->cfg.spec, res->page_size, p->r.page_size);
+			return -1;
 		}
-
-		switch (op.op) {
-		case 'a':
-			if (store(zp, zc, &live, &op, res, r.name, err, errlen))
-				goto out;
-			break;
-		case 'f':
-			if (release(zp, zc, &live, &op, res, r.name, err, errlen))
-				goto out;
-			break;
-		case 'c':
-			res->compactions++;
-			res->compact_pages_freed += zc ? zcheck_compact(zc) : zpool_compact(zp);
-			break;
-		}
-		if (check_failed(zc, r.name, op.line, err, errlen))
-			goto out;
-		pages = zpool_total_pages(zp);
+		if (one_op(p, &op) || check_failed(p, op.line))
+			return -1;
+		pages = zpool_total_pages(p->zp);
 		if (pages > res->peak_pages)
 			res->peak_pages = pages;
-		if (traj)
-			fprintf(traj, "%" PRIu64 " %" PRIu64 "\n", res->ops, pages);
+		if (p->o->traj)
+			trajectory(p, pages);
 		res->ops++;
-		progress_step(&pl);
+		progress_step(&p->pl);
 		if (zpb_interrupted)
-			goto out;
+			return -1;
 	}
-	if (n < 0)
-		goto out;
+	trajectory_end(p);
+	return n;
+}
 
+/* Every object still live must read back (not under the checker: it does that itself). */
+static int verify_live(struct rp *p)
+{
+	for (uint64_t s = 0; s < p->r.ss.n; s++) {
+		const struct trace_slot *t = trace_slot(&p->r, s);
+
+		if (t->live && t->handle &&
+		    verify(p, t, "read back wrong at the end of the trace"))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Free what is left so the pool is torn down empty, as a front end would
+ * (a checked pool: zcheck_destroy() does it, checking).
+ */
+static void free_live(struct rp *p)
+{
+	for (uint64_t s = 0; s < p->r.ss.n; s++) {
+		struct trace_slot *t = trace_slot(&p->r, s);
+
+		if (t->live && t->handle)
+			zpool_free(p->zp, t->handle);
+		t->handle = 0;
+	}
+}
+
+static int replay(const char *trace_path, struct zpool *zp, struct zcheck *zc,
+		  const struct replay_opts *o, struct replay_result *res, char *err, size_t errlen)
+{
+	struct rp p = { .zp = zp, .zc = zc, .o = o, .res = res, .err = err, .errlen = errlen };
+	int ret = -1;
+
+	memset(res, 0, sizeof(*res));
+	if (trace_open(&p.r, trace_path, err, errlen))
+		return -1;
+	/* under the checker a binary trace's IDs are checked as a text reader does */
+	if (zc)
+		trace_set_strict(&p.r);
+	res->page_size = zpool_page_size(zp);
+	if (ops_loop(&p))
+		goto out;
 	res->pool_pages = zpool_total_pages(zp);
 	zpool_get_stats(zp, &res->stats);
 	if (res->stats.peak_pages > res->peak_pages)
 		res->peak_pages = res->stats.peak_pages;
-
-	if (zc) {
-		/* zcheck_drain() or zcheck_destroy() checks every live object */
-		ret = 0;
-		goto out;
-	}
-	/* every object still live must read back before the pool goes */
-	idmap_for_each(&live, e)
-	{
-		if (!e->handle)
-			continue;
-		if (verify(zp, e, err, errlen, "read back wrong at the end of the trace"))
-			goto out;
-	}
-	ret = 0;
+	if (zc || !verify_live(&p))
+		ret = 0; /* zcheck_drain() or zcheck_destroy() checks every live object */
 out:
-	/*
-	 * free what is left so the pool is torn down empty, as a front end
-	 * would (a checked pool: zcheck_destroy() does it, checking)
-	 */
-	if (!zc) {
-		idmap_for_each(&live, e)
-		{
-			if (e->handle)
-				zpool_free(zp, e->handle);
-		}
-	}
-	idmap_free(&live);
-	trace_close(&r);
-	progress_flush(&pl);
+	res->max_live = p.r.ss.peak_live;
+	if (!zc)
+		free_live(&p);
+	trace_close(&p.r);
+	progress_flush(&p.pl);
 	return ret;
+}
+
+int replay_trace_opts(const char *trace_path, struct zpool *zp, const struct replay_opts *o,
+		      struct replay_result *res, char *err, size_t errlen)
+{
+	return replay(trace_path, zp, NULL, o, res, err, errlen);
 }
 
 int replay_trace(const char *trace_path, struct zpool *zp, FILE *traj, struct replay_result *res,
 		 char *err, size_t errlen)
 {
-	return replay(trace_path, zp, NULL, traj, res, err, errlen);
+	struct replay_opts o = { .traj = traj };
+
+	return replay(trace_path, zp, NULL, &o, res, err, errlen);
+}
+
+int replay_trace_checked_opts(const char *trace_path, struct zcheck *zc,
+			      const struct replay_opts *o, struct replay_result *res, char *err,
+			      size_t errlen)
+{
+	return replay(trace_path, zcheck_pool(zc), zc, o, res, err, errlen);
 }
 
 int replay_trace_checked(const char *trace_path, struct zcheck *zc, FILE *traj,
 			 struct replay_result *res, char *err, size_t errlen)
 {
-	return replay(trace_path, zcheck_pool(zc), zc, traj, res, err, errlen);
+	struct replay_opts o = { .traj = traj };
+
+	return replay(trace_path, zcheck_pool(zc), zc, &o, res, err, errlen);
 }
 
 uint64_t replay_estimate(const char *trace_path)
 {
+	struct trace_reader r;
 	char buf[65536];
 	uint64_t lines = 0;
 	struct stat st;
@@ -240,6 +303,15 @@ uint64_t replay_estimate(const char *trace_path)
 
 	if (!strcmp(trace_path, "-") || stat(trace_path, &st) || !S_ISREG(st.st_mode))
 		return 0;
+	/* a binary trace's header has the count; a text trace has a line per operation */
+	if (!trace_open(&r, trace_path, buf, sizeof(buf))) {
+		bool binary = r.format == TRACE_BINARY;
+
+		lines = trace_header_ops(&r);
+		trace_close(&r);
+		if (binary)
+			return lines;
+	}
 	fd = open(trace_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
@@ -282,6 +354,45 @@ int replay_spec_for_trace(const char *trace_path, const char *spec, char *out, s
 		return -2;
 	}
 	return 0;
+}
+
+int replay_decode(const char *trace_path, struct trace_counts *c, char *err, size_t errlen)
+{
+	struct trace_reader r;
+	struct trace_op op;
+	int n;
+
+	memset(c, 0, sizeof(*c));
+	if (trace_open(&r, trace_path, err, errlen))
+		return -1;
+	while ((n = trace_next(&r, &op, err, errlen)) == 1) {
+		c->ops++;
+		switch (op.op) {
+		case 'a':
+			c->stores++;
+			if (op.fresh)
+				c->bytes_end += op.size;
+			else /* a store the trace repeats replaces the size */
+				c->bytes_end += op.size - trace_slot(&r, op.slot)->size;
+			trace_slot(&r, op.slot)->size = op.size;
+			break;
+		case 'f':
+			c->frees++;
+			if (op.slot != TRACE_NO_SLOT)
+				c->bytes_end -= trace_slot(&r, op.slot)->size;
+			break;
+		case 'c':
+			c->compactions++;
+			break;
+		}
+	}
+	c->max_live = r.ss.peak_live;
+	c->live_end = r.ss.live;
+	c->page_size = r.page_size;
+	c->format = r.format;
+	snprintf(c->provenance, sizeof(c->provenance), "%s", r.provenance);
+	trace_close(&r);
+	return n < 0 ? -1 : 0;
 }
 
 double replay_density(const struct replay_result *res)

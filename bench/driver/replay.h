@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "driver/metrics.h"
+#include "driver/trace.h"
 #include "zpool.h"
 
 struct replay_result {
@@ -26,16 +27,42 @@ struct replay_result {
 	uint64_t peak_pages;
 	uint64_t compact_pages_freed;
 	uint64_t page_size;   /* bytes per pool page */
+	uint64_t max_live;    /* most IDs live at once (the replay's table) */
 	struct zpool_stats stats; /* allocator's own figures at the end */
 };
 
 /*
- * Replay @trace_path into @zp.  With @traj, one "OPINDEX POOL_PAGES" line per
- * operation.  0 on success; -1 with one line in @err on a trace error (file,
- * line and problem) or a data mismatch.
+ * The trajectory: pool pages as the trace goes.
+ *   REPLAY_TRAJ_EVERY	 "OPINDEX POOL_PAGES" after every operation (the
+ *			 stable format oracles write and tests compare);
+ *   REPLAY_TRAJ_CHANGES the same lines, only for the first operation, each
+ *			 operation after which the pool's size changed, and the
+ *			 last operation, after a comment line saying so: the
+ *			 pool holds POOL_PAGES from OPINDEX up to the next line.
+ */
+enum replay_traj { REPLAY_TRAJ_EVERY, REPLAY_TRAJ_CHANGES };
+
+struct replay_opts {
+	FILE *traj;		/* NULL: none */
+	enum replay_traj traj_mode;
+	/*
+	 * Sizes only: objects are allocated and freed, never written nor
+	 * read (no copy, no pattern, no check), so a replay costs what the
+	 * allocator costs.  Pool pages are the same: what an allocator does
+	 * never depends on the bytes stored.
+	 */
+	bool sizes_only;
+};
+
+/*
+ * Replay @trace_path (text or binary) into @zp.  With @traj, one
+ * "OPINDEX POOL_PAGES" line per operation.  0 on success; -1 with one line
+ * in @err on a trace error (file, line and problem) or a data mismatch.
  */
 int replay_trace(const char *trace_path, struct zpool *zp, FILE *traj, struct replay_result *res,
 		 char *err, size_t errlen);
+int replay_trace_opts(const char *trace_path, struct zpool *zp, const struct replay_opts *o,
+		      struct replay_result *res, char *err, size_t errlen);
 
 /*
  * The same through the overlap and integrity checker (check.h; create it
@@ -47,10 +74,14 @@ int replay_trace(const char *trace_path, struct zpool *zp, FILE *traj, struct re
 struct zcheck;
 int replay_trace_checked(const char *trace_path, struct zcheck *zc, FILE *traj,
 			 struct replay_result *res, char *err, size_t errlen);
+int replay_trace_checked_opts(const char *trace_path, struct zcheck *zc,
+			      const struct replay_opts *o, struct replay_result *res, char *err,
+			      size_t errlen);
 
 /*
- * About how many operations @trace_path holds (its lines), for a progress
- * display: 0 when that is unknown (standard input, a pipe).
+ * About how many operations @trace_path holds (a binary header's count, a
+ * text trace's lines), for a progress display: 0 when that is unknown
+ * (standard input, a pipe).
  */
 uint64_t replay_estimate(const char *trace_path);
 
@@ -65,6 +96,21 @@ uint64_t replay_estimate(const char *trace_path);
  */
 int replay_spec_for_trace(const char *trace_path, const char *spec, char *out, size_t outlen,
 			  char *err, size_t errlen);
+
+/*
+ * Decoding alone, the baseline of a replay's speed: every operation read
+ * and checked as replay reads it, nothing allocated.  0, or -1 with one
+ * line in @err.
+ */
+struct trace_counts {
+	uint64_t ops, stores, frees, compactions;
+	uint64_t max_live;    /* most IDs live at once */
+	uint64_t live_end, bytes_end; /* IDs live at the end, and their sizes */
+	uint32_t page_size;
+	enum trace_format format;
+	char provenance[TRACE_LINE_MAX];
+};
+int replay_decode(const char *trace_path, struct trace_counts *c, char *err, size_t errlen);
 
 /* density = live bytes / (pool bytes + metadata bytes); 0 for an empty pool */
 double replay_density(const struct replay_result *res);

@@ -2,16 +2,21 @@
 /*
  * trace.c - reader and writer of size traces (see trace.h).
  */
+#define _GNU_SOURCE /* mremap */
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "driver/trace.h"
+
+#define TRACE_BIN_FIRST 0x89 /* the first byte of a binary trace (trace_bin.c) */
 
 /*
  * The next line into r->buf without its newline (and a CR before it): its
@@ -78,6 +83,21 @@ static int check_header(struct trace_reader *r, char *err, size_t errlen)
 	return 0;
 }
 
+/* Text or binary, by the first byte: a text trace starts with '#', a binary one never does. */
+static int check_format(struct trace_reader *r, char *err, size_t errlen)
+{
+	int c = getc(r->f);
+
+	if (c != EOF)
+		ungetc(c, r->f);
+	if (c == TRACE_BIN_FIRST) {
+		r->format = TRACE_BINARY;
+		return trace_bin_open(r, err, errlen);
+	}
+	r->format = TRACE_TEXT;
+	return check_header(r, err, errlen);
+}
+
 static int open_file(struct trace_reader *r, const char *path, char *err, size_t errlen)
 {
 	struct stat st;
@@ -99,7 +119,7 @@ static int open_file(struct trace_reader *r, const char *path, char *err, size_t
 		snprintf(r->name, sizeof(r->name), "stdin");
 		r->f = stdin;
 		r->own = 0;
-		return check_header(r, err, errlen);
+		return check_format(r, err, errlen);
 	}
 	/* never blocks: a FIFO opens at once with O_NONBLOCK, and is refused below */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -128,7 +148,7 @@ static int open_file(struct trace_reader *r, const char *path, char *err, size_t
 		return -1;
 	}
 	r->own = 1;
-	if (check_header(r, err, errlen)) {
+	if (check_format(r, err, errlen)) {
 		trace_close(r);
 		return -1;
 	}
@@ -153,7 +173,7 @@ static int open_mem(struct trace_reader *r, const void *data, size_t len, const 
 		return -1;
 	}
 	r->own = 1;
-	if (check_header(r, err, errlen)) {
+	if (check_format(r, err, errlen)) {
 		trace_close(r);
 		return -1;
 	}
@@ -162,10 +182,100 @@ static int open_mem(struct trace_reader *r, const void *data, size_t len, const 
 
 void trace_close(struct trace_reader *r)
 {
+	trace_bin_close(r);
 	if (r->own && r->f)
 		fclose(r->f);
 	free(r->buf);
+	trace_slots_free(&r->ss);
+	if (r->have_ids)
+		idmap_free(&r->ids);
 	memset(r, 0, sizeof(*r));
+}
+
+void trace_want_comments(struct trace_reader *r)
+{
+	r->comments = true;
+}
+
+void trace_set_strict(struct trace_reader *r)
+{
+	r->strict = true;
+}
+
+const char *trace_format_name(enum trace_format f)
+{
+	return f == TRACE_BINARY ? "binary" : "text";
+}
+
+/* ---- slots ---- */
+
+/*
+ * The slot table grows by doubling in an anonymous mapping with transparent
+ * huge pages: frees touch it at random, and over millions of live IDs a
+ * TLB miss per access would cost more than the rest of decoding.
+ */
+static void *table_grow(void *p, size_t old, size_t bytes)
+{
+	void *n = p ? mremap(p, old, bytes, MREMAP_MAYMOVE)
+		    : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (n == MAP_FAILED)
+		return NULL;
+	madvise(n, bytes, MADV_HUGEPAGE);
+	return n;
+}
+
+int trace_slots_take(struct trace_slotset *ss, uint64_t id, uint64_t *slot)
+{
+	struct trace_slot *t;
+	uint64_t s;
+
+	if (ss->nfree) {
+		s = ss->free[--ss->nfree];
+	} else {
+		if (ss->n == ss->cap) {
+			/* the free stack grows with the table: it never holds more slots */
+			uint64_t cap = ss->cap ? ss->cap * 2 : 1024;
+			struct trace_slot *n = table_grow(ss->slots, ss->cap * sizeof(*n),
+							  cap * sizeof(*n));
+			uint64_t *f;
+
+			if (!n)
+				return -1;
+			ss->slots = n;
+			f = realloc(ss->free, cap * sizeof(*f));
+			if (!f)
+				return -1;
+			ss->free = f;
+			ss->cap = cap;
+		}
+		s = ss->n++;
+	}
+	t = &ss->slots[s];
+	t->id = id;
+	t->handle = 0;
+	t->size = 0;
+	t->live = 1;
+	if (++ss->live > ss->peak_live)
+		ss->peak_live = ss->live;
+	*slot = s;
+	return 0;
+}
+
+void trace_slots_release(struct trace_slotset *ss, uint64_t slot)
+{
+	/* room: the stack is as long as the table */
+	ss->slots[slot].live = 0;
+	ss->free[ss->nfree++] = slot;
+	ss->live--;
+}
+
+void trace_slots_free(struct trace_slotset *ss)
+{
+	if (ss->slots)
+		munmap(ss->slots, ss->cap * sizeof(*ss->slots));
+	free(ss->free);
+	memset(ss, 0, sizeof(*ss));
 }
 
 /* A decimal number of at most 20 digits with no sign; advances *s past it. */
@@ -229,6 +339,46 @@ static int page_size_line(struct trace_reader *r, const char *s, char *err, size
 	return 0;
 }
 
+/*
+ * The slot of a text op, from the reader's hash of live IDs: a store of an
+ * ID that is not live takes a slot, a free of a live one gives it back.
+ * 1, or -1 (out of memory).
+ */
+static int text_slot(struct trace_reader *r, struct trace_op *op, char *err, size_t errlen)
+{
+	struct idmap_entry *e;
+
+	if (!r->have_ids) {
+		if (idmap_init(&r->ids, 1024))
+			goto oom;
+		r->have_ids = true;
+	}
+	e = idmap_get(&r->ids, op->id);
+	if (op->op == 'a') {
+		if (e) {
+			op->slot = e->handle;
+			return 1;
+		}
+		e = idmap_put(&r->ids, op->id);
+		if (!e || trace_slots_take(&r->ss, op->id, &op->slot))
+			goto oom;
+		e->handle = (unsigned long)op->slot;
+		op->fresh = true;
+		return 1;
+	}
+	if (!e) {
+		op->slot = TRACE_NO_SLOT;
+		return 1;
+	}
+	op->slot = e->handle;
+	trace_slots_release(&r->ss, op->slot);
+	idmap_del(&r->ids, e);
+	return 1;
+oom:
+	snprintf(err, errlen, "%s:%lu: out of memory for the live IDs", r->name, r->line);
+	return -1;
+}
+
 static int next_op(struct trace_reader *r, struct trace_op *op, char *err, size_t errlen)
 {
 	for (;;) {
@@ -256,8 +406,18 @@ static int next_op(struct trace_reader *r, struct trace_op *op, char *err, size_
 				return -1;
 			continue;
 		}
-		if (*s == '\0' || *s == '#')
+		if (*s == '\0')
 			continue;
+		if (*s == '#') {
+			if (!r->comments)
+				continue;
+			memset(op, 0, sizeof(*op));
+			op->op = '#';
+			op->line = r->line;
+			op->slot = TRACE_NO_SLOT;
+			r->comment = s + 1;
+			return 1;
+		}
 
 		memset(op, 0, sizeof(*op));
 		op->line = r->line;
@@ -283,7 +443,7 @@ static int next_op(struct trace_reader *r, struct trace_op *op, char *err, size_
 				return -1;
 			}
 			op->size = (uint32_t)size;
-			return 1;
+			return text_slot(r, op, err, errlen);
 		case 'f':
 			if (s[1] != ' ' && s[1] != '\t')
 				goto malformed;
@@ -293,11 +453,12 @@ static int next_op(struct trace_reader *r, struct trace_op *op, char *err, size_
 			s = skip_blank(s);
 			if (*s)
 				goto malformed;
-			return 1;
+			return text_slot(r, op, err, errlen);
 		case 'c':
 			s = skip_blank(s + 1);
 			if (*s)
 				goto malformed;
+			op->slot = TRACE_NO_SLOT;
 			return 1;
 		default:
 			snprintf(err, errlen,
@@ -346,9 +507,10 @@ int trace_open_mem(struct trace_reader *r, const void *data, size_t len, const c
 
 int trace_next(struct trace_reader *r, struct trace_op *op, char *err, size_t errlen)
 {
-	int ret = next_op(r, op, err, errlen);
+	int ret = r->format == TRACE_BINARY ? trace_bin_next(r, op, err, errlen)
+					    : next_op(r, op, err, errlen);
 
-	if (ret == 1)
+	if (ret == 1 && op->op != '#')
 		r->ops_read = 1;
 	return one_line(ret, err);
 }
@@ -395,4 +557,124 @@ void trace_write_op(FILE *f, const struct trace_op *op)
 		fputs("c\n", f);
 		break;
 	}
+}
+
+/* ---- writing either encoding ---- */
+
+static int writer_fail(struct trace_writer *w, const char *what)
+{
+	if (!w->failed)
+		snprintf(w->err, sizeof(w->err), "%s", what);
+	w->failed = 1;
+	return -1;
+}
+
+static int text_checked(struct trace_writer *w)
+{
+	if (ferror(w->f))
+		return writer_fail(w, strerror(errno ? errno : EIO));
+	return 0;
+}
+
+/* A provenance or comment line must stay one line of the text form. */
+static bool one_text_line(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '\n' || s[i] == '\r' || s[i] == '\0')
+			return false;
+	return true;
+}
+
+int trace_writer_open(struct trace_writer *w, FILE *f, enum trace_format format,
+		      uint32_t page_size, const char *provenance)
+{
+	memset(w, 0, sizeof(*w));
+	w->f = f;
+	w->format = format;
+	w->page_size = page_size;
+	if (!provenance)
+		provenance = "";
+	if (strlen(provenance) + strlen(TRACE_PROVENANCE) >= TRACE_LINE_MAX ||
+	    !one_text_line(provenance, strlen(provenance)))
+		return writer_fail(w, "the provenance must be one line of at most 4000 bytes");
+	if (format == TRACE_BINARY) {
+		w->enc = trace_benc_new(f, page_size, provenance, w->err, sizeof(w->err));
+		if (!w->enc)
+			w->failed = 1;
+		return w->enc ? 0 : -1;
+	}
+	trace_write_header(f);
+	trace_write_page_size(f, page_size);
+	if (*provenance)
+		fprintf(f, "%s%s\n", TRACE_PROVENANCE, provenance);
+	return text_checked(w);
+}
+
+int trace_writer_op(struct trace_writer *w, const struct trace_op *op)
+{
+	if (w->failed)
+		return -1;
+	if (op->op == 'a' && (op->size < 1 || op->size > w->page_size))
+		return writer_fail(w, "a store's size out of range");
+	if (w->format == TRACE_BINARY) {
+		if (trace_benc_op(w->enc, op, w->err, sizeof(w->err)))
+			w->failed = 1;
+		return w->failed ? -1 : 0;
+	}
+	trace_write_op(w->f, op);
+	return 0;
+}
+
+int trace_writer_comment(struct trace_writer *w, const char *text)
+{
+	size_t len = strlen(text);
+
+	if (w->failed)
+		return -1;
+	if (len >= TRACE_LINE_MAX || !one_text_line(text, len))
+		return writer_fail(w, "a comment must be one line of at most 4095 bytes");
+	if (w->format == TRACE_BINARY) {
+		if (trace_benc_comment(w->enc, text, len, w->err, sizeof(w->err)))
+			w->failed = 1;
+		return w->failed ? -1 : 0;
+	}
+	fprintf(w->f, "#%s\n", text);
+	return 0;
+}
+
+int trace_writer_commentf(struct trace_writer *w, const char *fmt, ...)
+{
+	char line[TRACE_LINE_MAX + 1];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= TRACE_LINE_MAX)
+		return writer_fail(w, "a comment must be one line of at most 4095 bytes");
+	return trace_writer_comment(w, line);
+}
+
+int trace_writer_close(struct trace_writer *w)
+{
+	int ret = w->failed ? -1 : 0;
+
+	if (!ret && w->format == TRACE_BINARY &&
+	    trace_benc_finish(w->enc, w->err, sizeof(w->err))) {
+		w->failed = 1;
+		ret = -1;
+	}
+	if (!ret && w->format == TRACE_TEXT && (fflush(w->f) || text_checked(w)))
+		ret = writer_fail(w, strerror(errno ? errno : EIO));
+	trace_benc_free(w->enc);
+	w->enc = NULL;
+	return ret;
+}
+
+void trace_writer_abort(struct trace_writer *w)
+{
+	trace_benc_free(w->enc);
+	w->enc = NULL;
+	w->failed = 1;
 }

@@ -29,7 +29,6 @@ struct wl_thread {
 	struct lat_samples lat[LAT_NKINDS];
 	struct codec_ctx *cx;
 	uint8_t *buf;
-	uint32_t *tmp;	      /* scratch list of slots */
 	struct curve *curve;  /* thread 0 of a churn only */
 	uint64_t curve_every, ops;
 	bool oom, stopped;
@@ -103,7 +102,7 @@ static void overlap_check(struct wl_thread *t)
 static void record(struct wl_thread *t, enum lat_kind alloc, enum lat_kind e2e,
 		   const struct fe_lat *l)
 {
-	if (!t->record || !l->alloc_ns)
+	if (!t->record || !l->timed)
 		return;
 	if (lat_add(&t->lat[alloc], l->alloc_ns) || lat_add(&t->lat[e2e], l->e2e_ns))
 		t->oom = true;
@@ -159,27 +158,16 @@ static int do_empty(struct wl_thread *t)
 	return 0;
 }
 
-static void shuffle(uint32_t *v, uint64_t n, uint64_t *rng)
-{
-	for (uint64_t i = n; i > 1; i--) {
-		uint64_t j = rng_below(rng, i);
-		uint32_t x = v[i - 1];
-
-		v[i - 1] = v[j];
-		v[j] = x;
-	}
-}
-
 static int do_load(struct wl_thread *t)
 {
 	uint64_t n = t->last - t->first;
+	struct zpb_perm pm;
 	struct fe_lat l;
 
-	for (uint64_t i = 0; i < n; i++)
-		t->tmp[i] = (uint32_t)(t->first + i);
-	shuffle(t->tmp, n, &t->rng);
+	/* a random order, computed: 10 million slots would take 40 MB as a shuffled array */
+	zpb_perm_init(&pm, n, &t->rng);
 	for (uint64_t i = 0; i < n && !must_stop(t); i++) {
-		if (fe_load(t->fe, t->tmp[i], t->cx, t->buf, &l))
+		if (fe_load(t->fe, t->first + zpb_perm_at(&pm, i), t->cx, t->buf, &l))
 			return -1;
 		record(t, LAT_LOAD, LAT_LOAD_E2E, &l);
 		progress_step(&t->progress);
@@ -200,29 +188,34 @@ static uint64_t churn_draw(uint64_t seed, unsigned int round, uint64_t slot, uin
 	return rng_next(&x);
 }
 
+/* Is slot @s freed and stored again in round @r? */
+static bool churn_chosen(const struct wl_thread *t, uint64_t seed, unsigned int r, uint64_t s)
+{
+	uint64_t x = churn_draw(seed, r, s, 1);
+
+	return rng_below(&x, 100) < t->p->churn_percent;
+}
+
 static int do_churn(struct wl_thread *t)
 {
 	uint64_t npages = t->fe->ps->n, seed = t->p->seed * 0x9e3779b97f4a7c15ULL;
 	struct fe_lat l;
 
+	/* the slots a round frees are drawn again for its stores: nothing is stored per slot */
 	for (unsigned int r = 0; r < t->p->churn_rounds; r++) {
-		uint64_t k = 0;
-
-		for (uint64_t s = t->first; s < t->last; s++) {
-			uint64_t x = churn_draw(seed, r, s, 1);
-
-			if (rng_below(&x, 100) < t->p->churn_percent)
-				t->tmp[k++] = (uint32_t)s;
-		}
-		for (uint64_t i = 0; i < k && !must_stop(t); i++) {
-			fe_free(t->fe, t->tmp[i], &l);
+		for (uint64_t s = t->first; s < t->last && !must_stop(t); s++) {
+			if (!churn_chosen(t, seed, r, s))
+				continue;
+			fe_free(t->fe, s, &l);
 			record(t, LAT_FREE, LAT_FREE, &l);
 			tick(t);
 		}
-		for (uint64_t i = 0; i < k && !must_stop(t); i++) {
-			uint64_t x = churn_draw(seed, r, t->tmp[i], 2);
+		for (uint64_t s = t->first; s < t->last && !must_stop(t); s++) {
+			uint64_t x = churn_draw(seed, r, s, 2);
 
-			fe_store(t->fe, t->tmp[i], (uint32_t)rng_below(&x, npages), &l);
+			if (!churn_chosen(t, seed, r, s))
+				continue;
+			fe_store(t->fe, s, (uint32_t)rng_below(&x, npages), &l);
 			record(t, LAT_STORE, LAT_STORE_E2E, &l);
 			tick(t);
 		}
@@ -301,8 +294,7 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 		t->rng = p->seed ^ (salt * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)i << 32);
 		t->cx = codec_ctx_new(&fe->ps->codec);
 		t->buf = malloc(codec_bound(fe->ps->page));
-		t->tmp = malloc((t->last - t->first + 1) * sizeof(*t->tmp));
-		if (!t->cx || !t->buf || !t->tmp)
+		if (!t->cx || !t->buf)
 			oom = true;
 		if (i == 0 && curve) {
 			uint64_t total = (uint64_t)p->churn_rounds * fe->nslots *
@@ -373,7 +365,6 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 		if (ts[i].cx)
 			codec_ctx_free(ts[i].cx);
 		free(ts[i].buf);
-		free(ts[i].tmp);
 	}
 	free(ts);
 	free(tid);

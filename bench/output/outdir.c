@@ -24,6 +24,7 @@ const char *const outdir_files[] = {
 	"sweep.csv",	"report.md",	"gnuplot.log",	"tradeoff.png", "tradeoff.svg",
 	"sizes.png",	"sizes.svg",	"churn.png",	"churn.svg",	"latency.png",
 	"latency.svg",	"sweep.png",	"sweep.svg",	"compare.csv",	"compare.json",
+	"latency.csv",	"latency_cdf.png", "latency_cdf.svg",
 	"compare_settings.csv",		"compare.png",	"compare.svg",	NULL,
 };
 

@@ -18,6 +18,7 @@
 #include "json.h"
 #include "output/provenance.h"
 #include "util.h"
+#include "timer.h"
 #include "version.h"
 
 static void cpu_model(char *out, size_t len)
@@ -41,28 +42,6 @@ static void cpu_model(char *out, size_t len)
 		}
 	}
 	fclose(f);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* What a latency sample costs by itself: the median of back-to-back clock-read pairs. */
-static double timer_overhead(void)
-{
-	enum { N = 20001 };
-	static uint64_t d[N];
-
-	for (int i = 0; i < N; i++) {
-		uint64_t t0 = now_ns();
-
-		d[i] = now_ns() - t0;
-	}
-	qsort(d, N, sizeof(*d), cmp_u64);
-	return (double)d[N / 2];
 }
 
 /* The 1, 5 and 15 minute load averages (NAN if /proc/loadavg cannot be read). */
@@ -109,7 +88,11 @@ void provenance_collect(struct provenance *p, int argc, char **argv)
 	load_average(p->load_end);
 	gmtime_r(&now, &tm);
 	strftime(p->date, sizeof(p->date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	p->timer_ns = timer_overhead();
+	timer_describe(p->timer, sizeof(p->timer));
+	snprintf(p->timer_source, sizeof(p->timer_source), "%s", timer_info()->source);
+	p->timer_ghz = timer_info()->ghz;
+	p->timer_resolution_ns = timer_info()->resolution_ns;
+	p->timer_overhead_ns = timer_info()->overhead_ns;
 	for (int i = 0; i < argc && off < sizeof(p->command); i++)
 		off += snprintf(p->command + off, sizeof(p->command) - off, "%s%s", i ? " " : "",
 				argv[i]);
@@ -160,8 +143,17 @@ void provenance_json(struct jw *w, const struct provenance *p)
 	json_load(w, "load_end", p->load_end);
 	S("date", p->date);
 	S("command", p->command);
-	jw_key(w, "timer_ns");
-	jw_fixed(w, p->timer_ns, 1);
+	jw_key(w, "timer");
+	jw_obj(w);
+	S("source", p->timer_source);
+	jw_key(w, "ghz");
+	jw_fixed(w, p->timer_ghz, 6);
+	jw_key(w, "resolution_ns");
+	jw_fixed(w, p->timer_resolution_ns, 2);
+	jw_key(w, "overhead_ns");
+	jw_fixed(w, p->timer_overhead_ns, 2);
+	S("description", p->timer);
+	jw_end(w);
 	if (!p->has_run)
 		return;
 	S("kind", p->kind);
@@ -206,6 +198,8 @@ void provenance_csv(FILE *f, const struct provenance *p)
 		    provenance_load_text(p->load_end, b, sizeof(b)));
 	csv_comment(f, "date: %s", p->date);
 	csv_comment(f, "command: %s", p->command);
+	if (p->timer[0])
+		csv_comment(f, "timer: %s", p->timer);
 	if (!p->has_run)
 		return;
 	csv_comment(f, "frontend: %s; threads: %d; repeat: %d; seed: %" PRIu64

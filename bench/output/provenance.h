@@ -31,7 +31,15 @@ struct provenance {
 	double load_start[PROV_NLOAD], load_end[PROV_NLOAD]; /* /proc/loadavg; NAN: unknown */
 	char date[32];	   /* UTC, ISO 8601 */
 	char command[4096];
-	double timer_ns;   /* two clock reads back to back (now_ns), median */
+	/*
+	 * The latency timer (timer.h): source, rate, resolution and the
+	 * overhead subtracted from every sample; @timer is the one-line
+	 * description.  Results of older versions give timer_ns, the median
+	 * of back-to-back clock reads, not subtracted (@timer then says so).
+	 */
+	char timer[512];
+	char timer_source[64];
+	double timer_ghz, timer_resolution_ns, timer_overhead_ns;
 	/* what was run: set by run and sweep (has_run), or read from a results folder */
 	bool has_run;
 	char kind[16];	   /* "run", "sweep" */

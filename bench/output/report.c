@@ -673,6 +673,10 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 			   "and marker." },
 		{ "latency", "Allocator-path latency percentiles per allocator, store (fill) and "
 			     "load, one row of panels per corpus and codec." },
+		{ "latency_cdf", "Allocator-path latency distributions (the fraction of operations "
+				 "at or below each latency, repeats merged), store (fill) and "
+				 "load, one line per allocator; the timer's overhead is taken off "
+				 "and samples are dithered within its resolution (see Timer)." },
 		{ "sweep", "Space gained vs throughput lost relative to the baseline setting, one "
 			   "marker per setting (named in the key)." },
 	};
@@ -706,13 +710,10 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 	fprintf(f, "\n## Results\n\n");
 	report_table(f, res, true);
 	fprintf(f, "\nLatencies are nanoseconds on the allocator path (store: malloc + map + copy + "
-		   "unmap; load: map + unmap, the decompression is not included), Mop/s is "
-		   "operations per second of allocator time. ");
-	if (p->timer_ns > 0)
-		fprintf(f, "Each latency includes the clock reads around it: a pair costs about %.0f "
-			   "ns here (one pair per store, two per load), so a load p50 near %.0f ns "
-			   "is mostly the timer. ",
-			p->timer_ns, 2 * p->timer_ns);
+		   "unmap; load: map + copy out + unmap, the decompression is not included), Mop/s "
+		   "is operations per second of allocator time. ");
+	if (p->timer[0])
+		fprintf(f, "Timer: %s. ", p->timer);
 	fprintf(f, "*dens fill* and *dens churn* are compressed bytes / (pool + metadata bytes) "
 		   "after the fill and after churn and compaction. *vs ideal* is pool + metadata "
 		   "bytes over the packing bound ceil(compressed bytes / page size) pages (4096 "
@@ -780,6 +781,8 @@ static void run_figures(const struct run_results *res, const char **names)
 		names[n++] = "churn";
 	if (pool_rows)
 		names[n++] = "latency";
+	if (pool_rows)
+		names[n++] = "latency_cdf";
 	names[n] = NULL;
 }
 
@@ -823,7 +826,7 @@ void report_folder_meta(const struct report_folder *rf, struct results_meta *m)
 int report_folder(const struct report_folder *rf)
 {
 	static const char *const sweep_names[] = { "sweep", "tradeoff", NULL };
-	const char *figs[8] = { NULL }, *names[6];
+	const char *figs[8] = { NULL }, *names[8];
 	struct report_skip skipped[8] = { { NULL, "" } };
 	int plot_failed = 0;
 

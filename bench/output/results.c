@@ -111,6 +111,20 @@ static double rss_excess(const struct raw_counts *r, const struct derived *d)
 	       (double)r->metadata_bytes;
 }
 
+/*
+ * Peak RSS above the pool's pages and the allocator's metadata: the page
+ * descriptors count as the driver's here (issue 17), with the front end's
+ * slot records, the histograms, buffers and the process itself.
+ */
+static double rss_overhead(const struct raw_counts *r, const struct derived *d)
+{
+	(void)d;
+	if (!r->peak_rss_bytes)
+		return NAN;
+	return (double)r->peak_rss_bytes - (double)r->peak_pages * metrics_page(r) -
+	       (double)r->metadata_bytes;
+}
+
 static const struct col cols[] = {
 	/* the stable interface, in this order */
 	{ "pages", 0, false, RAW(pages) },
@@ -174,6 +188,7 @@ static const struct col cols[] = {
 	{ "cpu_ms", 3, false, GET(cpu_ms) },
 	{ "concurrency", 3, false, GET(concurrency) },
 	{ "rss_excess_bytes", 0, false, GET(rss_excess) },
+	{ "rss_overhead_bytes", 0, false, GET(rss_overhead) },
 };
 
 #define NCOLS ((int)(sizeof(cols) / sizeof(cols[0])))
@@ -801,6 +816,53 @@ static void churn_csv(FILE *f, const struct run_results *res)
 	}
 }
 
+/*
+ * latency.csv: the distribution of every allocator-path latency series the
+ * figures show (stores of the fill, loads), the repeats merged bucket for
+ * bucket: one line per non-empty bucket, its mean and the fraction of the
+ * samples at or below it, so that a plot draws the whole distribution.
+ */
+static void latency_series(FILE *f, const struct run_row *row, enum lat_kind k, const char *kind)
+{
+	struct lat_hist h = { 0 };
+	char label[ZPOOL_SPEC_MAX];
+	uint64_t total = 0, seen = 0;
+
+	for (int r = 0; r < row->nrep; r++)
+		if (lat_hist_merge(&h, &row->rep[r].hist[k]))
+			goto out;
+	for (uint32_t b = 0; b < h.nb; b++)
+		total += h.cnt[b];
+	results_label(row->alloc, label, sizeof(label));
+	for (uint32_t b = 0; b < h.nb && total; b++) {
+		seen += h.cnt[b];
+		csv_field(f, row->corpus);
+		fputc(',', f);
+		csv_field(f, row->codec);
+		fputc(',', f);
+		csv_field(f, label);
+		fprintf(f, ",%s,%s,%.1f,%.6f\n", workload_name[row->wl], kind,
+			(double)h.sum[b] / (double)h.cnt[b], (double)seen / (double)total);
+	}
+out:
+	lat_hist_free(&h);
+}
+
+static void latency_csv(FILE *f, const struct run_results *res)
+{
+	fputs("# allocator-path latency distributions, the repeats merged: ns is the mean of\n"
+	      "# a histogram bucket, cdf the fraction of samples at or below it\n", f);
+	fputs("corpus,codec,label,workload,kind,ns,cdf\n", f);
+	for (int i = 0; i < res->nrows; i++) {
+		const struct run_row *row = &res->rows[i];
+
+		if (row->wl == WL_FILL)
+			latency_series(f, row, LAT_STORE, "store");
+		else if (row->wl == WL_LOAD)
+			latency_series(f, row, LAT_LOAD, "load");
+	}
+}
+
 static int write_one(const char *dir, const char *name, const struct run_results *res,
 		     const struct results_meta *m,
 		     void (*fn)(FILE *, const struct run_results *, const struct results_meta *))
@@ -833,6 +895,21 @@ static void w_churn(FILE *f, const struct run_results *res, const struct results
 	churn_csv(f, res);
 }
 
+static void w_latency(FILE *f, const struct run_results *res, const struct results_meta *m)
+{
+	(void)m;
+	latency_csv(f, res);
+}
+
+/* Any fill or load rows (latency.csv has something to say)? */
+static bool has_latency(const struct run_results *res)
+{
+	for (int i = 0; i < res->nrows; i++)
+		if (res->rows[i].wl == WL_FILL || res->rows[i].wl == WL_LOAD)
+			return true;
+	return false;
+}
+
 int results_write(const char *dir, const struct run_results *res, const struct results_meta *m)
 {
 	if (write_one(dir, "results.csv", res, m, results_csv) ||
@@ -843,6 +920,8 @@ int results_write(const char *dir, const struct run_results *res, const struct r
 	if (res->nbounds && write_one(dir, "bounds.csv", res, m, w_bounds))
 		return -1;
 	if (res->ncurves && write_one(dir, "churn.csv", res, m, w_churn))
+		return -1;
+	if (has_latency(res) && write_one(dir, "latency.csv", res, m, w_latency))
 		return -1;
 	return 0;
 }

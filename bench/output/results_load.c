@@ -97,6 +97,32 @@ static void get_load(const json_t *o, const char *key, double *load)
 	}
 }
 
+static double num(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : 0;
+}
+
+/* The timer (timer.h); older folders have only timer_ns, a pair of clock reads. */
+static void read_timer(struct ctx *c, const json_t *o, struct provenance *p)
+{
+	const json_t *t = json_object_get(o, "timer");
+
+	if (json_is_object(t)) {
+		get_str(c, t, "source", p->timer_source, sizeof(p->timer_source), false);
+		get_str(c, t, "description", p->timer, sizeof(p->timer), false);
+		p->timer_ghz = num(t, "ghz");
+		p->timer_resolution_ns = num(t, "resolution_ns");
+		p->timer_overhead_ns = num(t, "overhead_ns");
+	} else if (num(o, "timer_ns") > 0) {
+		p->timer_overhead_ns = num(o, "timer_ns");
+		snprintf(p->timer_source, sizeof(p->timer_source), "CLOCK_MONOTONIC");
+		snprintf(p->timer, sizeof(p->timer), "CLOCK_MONOTONIC; a pair of reads took %.0f ns, "
+			 "not subtracted (a folder of an older zpoolbench)", p->timer_overhead_ns);
+	}
+}
+
 static int read_prov(struct ctx *c, const json_t *o, struct provenance *p)
 {
 	const json_t *sh = json_object_get(o, "shard");
@@ -119,8 +145,7 @@ static int read_prov(struct ctx *c, const json_t *o, struct provenance *p)
 		return -1;
 	get_load(o, "load_start", p->load_start);
 	get_load(o, "load_end", p->load_end);
-	p->timer_ns = json_is_number(json_object_get(o, "timer_ns"))
-			      ? json_number_value(json_object_get(o, "timer_ns")) : 0;
+	read_timer(c, o, p);
 	if (!json_object_get(o, "kind"))
 		return 0;
 	p->has_run = true;

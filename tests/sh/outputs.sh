@@ -29,6 +29,8 @@ echo "$d/c.pages" > "$d/list"
 base() {
 	case $1 in
 	replay) echo "--trace $d/t.trace --alloc zbud" ;;
+	"trace convert") echo "--in $d/t.trace --to binary" ;;
+	"trace synth") echo "--ops 10" ;;
 	scale) echo "--corpus $d/c.pages --alloc zbud --repeat 1" ;;
 	"corpus sample") echo "--from $d/c.pages --pages 1 --seed 1" ;;
 	"corpus regroup") echo "--from $d/c.pages --page 4096" ;;
@@ -54,7 +56,7 @@ others() {
 input_of() {
 	prev=
 	for w in $(base "$1"); do
-		case $prev in --trace | --corpus | --from) echo "$w"; return ;; esac
+		case $prev in --trace | --corpus | --from | --in) echo "$w"; return ;; esac
 		prev=$w
 	done
 }

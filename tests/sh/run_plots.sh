@@ -11,7 +11,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 command -v gnuplot > /dev/null || { echo "gnuplot is not installed (scripts/deps.sh plot)"; exit 77; }
 
 cp tests/data/plots/*.csv "$d/"
-for fig in tradeoff sizes churn latency sweep; do
+for fig in tradeoff sizes churn latency latency_cdf sweep; do
 	gnuplot -e "dir='$d'" "plots/$fig.gp" > "$d/$fig.log" 2>&1 || { cat "$d/$fig.log"; fail "$fig.gp failed"; }
 	[ "$(head -c 8 "$d/$fig.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "$fig.png is no PNG"
 	[ "$(wc -c < "$d/$fig.png")" -gt 20000 ] || fail "$fig.png is suspiciously small"
@@ -32,6 +32,9 @@ has latency "latency (ns, log scale)"
 has latency "p99.9"
 has latency "default, lz4:1: store"
 has latency "default, zstd:3: load"
+has latency_cdf "fraction of operations at or below"
+has latency_cdf "default, lz4:1: load"
+has latency_cdf "zsmalloc"
 has sweep "space gained vs baseline"
 has sweep "2016 claim"
 has sweep "z3fold:compaction=gated;gap=2"
@@ -40,7 +43,7 @@ has sweep "z3fold:compaction=gated;gap=2"
 zstd -qdc corpora/default.pages.zst | head -c 65536 > "$d/c.pages"
 head -c 8192 /dev/zero >> "$d/c.pages"
 "$ZPB" run --corpus "$d/c.pages" --alloc zbud --codec lz4 --out "$d/r" --quiet || fail "run failed"
-for fig in tradeoff sizes churn latency; do
+for fig in tradeoff sizes churn latency latency_cdf; do
 	[ -s "$d/r/$fig.png" ] && [ -s "$d/r/$fig.svg" ] || fail "run drew no $fig"
 	grep -q "($fig.png)" "$d/r/report.md" || fail "report.md does not embed $fig.png"
 done

@@ -24,7 +24,7 @@ for i in range(16):
 grep -q "Caveat: small pool" "$d/r/report.md" || fail "no small-pool caveat"
 grep -q '^- c, lz4:1, `zsmalloc:chain=16`: [0-9]* classes in use, up to [0-9]* pages' "$d/r/report.md" \
 	|| fail "the caveat does not name the setting: $(grep -A3 Caveat "$d/r/report.md")"
-grep -q "a pair costs about [0-9]* ns here" "$d/r/report.md" || fail "no timer cost"
+grep -q "Timer: .*resolution [0-9.]* ns; overhead [0-9.]* ns per timed region, subtracted" "$d/r/report.md" || fail "no timer figures"
 grep -q "Caveat.*ideal\|\`ideal\`: .* classes in use" "$d/r/report.md" && fail "a caveat for the ideal bound"
 # the same allocator on a pool 40 times larger: no caveat for it
 i=0; while [ $i -lt 40 ]; do cat "$d/c.pages"; i=$((i + 1)); done > "$d/big.pages"

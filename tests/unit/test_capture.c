@@ -10,16 +10,24 @@
 #include "kernel/trace/zscapture.h"
 #include "kernel/trace/zstrace.h"
 
+/* The operations @ops leads to, as a text trace without its header line. */
 static char *run(void (*ops)(struct zs_capture *), struct zs_capture *c)
 {
-	char *buf = NULL;
+	static struct trace_writer w;
+	char *buf = NULL, *body;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	zs_capture_init(c, f);
+	trace_writer_open(&w, f, TRACE_TEXT, ZS_PAGE_SIZE, NULL);
+	zs_capture_init(c, &w);
 	ops(c);
+	trace_writer_close(&w);
 	fclose(f);
-	return buf;
+	if (strncmp(buf, TRACE_HEADER "\n", strlen(TRACE_HEADER) + 1))
+		return buf;
+	body = strdup(buf + strlen(TRACE_HEADER) + 1);
+	free(buf);
+	return body;
 }
 
 static void ops_rewrite(struct zs_capture *c)

@@ -132,7 +132,7 @@ static void one(const struct pageset *ps, const char *fe_spec, const char *spec,
 	for (uint32_t i = 0; i < 6; i++)
 		CHECK(!fe_load(fe, i, cx, buf, &l));
 	/* a corrupted object is caught on load (the text page 5, stored compressed) */
-	CHECK(fe->slots[5].state == SLOT_OBJ);
+	CHECK(fe_slot_state(&fe->slots[5]) == SLOT_OBJ);
 	((uint8_t *)zpool_map(fe->zp, fe->slots[5].handle, ZPOOL_MM_RW))[fe->hlen + 7] ^= 0x40;
 	zpool_unmap(fe->zp, fe->slots[5].handle);
 	CHECK(fe_load(fe, 5, cx, buf, &l) == -1);

@@ -157,7 +157,7 @@ TEST(trace_page_size_write_read)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	struct trace_op in = { 'a', 3, 16000, 0 }, out[1];
+	struct trace_op in = { .op = 'a', .id = 3, .size = 16000 }, out[1];
 	char err[256];
 
 	CHECK(f);
@@ -197,7 +197,8 @@ TEST(trace_write_read_roundtrip)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	struct trace_op in[3] = { { 'a', 7, 321, 0 }, { 'f', 7, 0, 0 }, { 'c', 0, 0, 0 } }, out[3];
+	struct trace_op in[3] = { { .op = 'a', .id = 7, .size = 321 }, { .op = 'f', .id = 7 },
+				  { .op = 'c' } }, out[3];
 	char err[256];
 
 	CHECK(f);

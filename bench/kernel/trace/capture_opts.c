@@ -42,7 +42,11 @@ const struct zpb_opt capture_opt_table[] = {
 	  .flags = OPT_REQUIRED, .check = check_device, .help = "the zram device, e.g. zram0" },
 	{ .name = "trace", .type = OPT_STRING, .arg = "OUT.trace", .off = O(trace),
 	  .flags = OPT_OUT,
-	  .help = "size trace v1 of what the pool stored (ID = slot = sector/8)" },
+	  .help = "size trace of what the pool stored (ID = slot = sector/8)" },
+	{ .name = "trace-format", .type = OPT_ENUM, .values = "text|binary", .def = "text",
+	  .off = O(trace_format),
+	  .help = "the --trace encoding: text (format v1) or binary (see 'zpoolbench trace "
+		  "convert')" },
 	{ .name = "pages", .type = OPT_STRING, .arg = "OUT.pages", .off = O(pages),
 	  .flags = OPT_OUT, .help = "every page written, 4096 bytes each, in write order" },
 	{ .name = "addresses", .type = OPT_STRING, .arg = "OUT.tsv", .off = O(addresses),

@@ -18,6 +18,7 @@ struct capture_opts {
 	const char *device, *trace, *pages, *addresses, *pool, *ready, *memcg;
 	double duration; /* 0: until a signal */
 	int sizes;
+	int trace_format; /* 0 text, 1 binary */
 	uint64_t ring_mb;
 	int verbose, force;
 };

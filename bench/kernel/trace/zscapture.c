@@ -9,7 +9,7 @@
 #include "zscapture.h"
 #include "zstrace.h"
 
-int zs_capture_init(struct zs_capture *c, FILE *trace)
+int zs_capture_init(struct zs_capture *c, struct trace_writer *trace)
 {
 	memset(c, 0, sizeof(*c));
 	c->trace = trace;
@@ -55,7 +55,7 @@ static void emit(struct zs_capture *c, char op, uint64_t id, uint32_t size)
 	struct trace_op o = { .op = op, .id = id, .size = size };
 
 	if (c->trace)
-		trace_write_op(c->trace, &o);
+		trace_writer_op(c->trace, &o);
 }
 
 static void drop(struct zs_capture *c, uint64_t slot)
@@ -80,14 +80,15 @@ int zs_capture_write(struct zs_capture *c, uint64_t slot, unsigned int v)
 	if (v & ZS_SLOT_EMPTY || (!(v & ZS_SLOT_SAME) && (size == 0 || size > ZS_PAGE_SIZE))) {
 		c->failed++;
 		if (c->trace)
-			fprintf(c->trace, "# nothing stored %llu\n", (unsigned long long)slot);
+			trace_writer_commentf(c->trace, " nothing stored %llu",
+					      (unsigned long long)slot);
 		return 0;
 	}
 	if (v & ZS_SLOT_SAME) {
 		c->same++;
 		c->state[slot] = ZS_ST_SAME;
 		if (c->trace)
-			fprintf(c->trace, "# same %llu\n", (unsigned long long)slot);
+			trace_writer_commentf(c->trace, " same %llu", (unsigned long long)slot);
 		return 0;
 	}
 	emit(c, 'a', slot, size);

@@ -23,10 +23,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "driver/trace.h"
+
 enum zs_slot_state { ZS_ST_EMPTY, ZS_ST_OBJECT, ZS_ST_SAME };
 
 struct zs_capture {
-	FILE *trace; /* NULL: keep state and counts only */
+	struct trace_writer *trace; /* text or binary; NULL: keep state and counts only */
 	unsigned char *state;
 	uint16_t *size;
 	uint64_t nslots;
@@ -42,7 +44,7 @@ struct zs_capture {
 	uint64_t live_bytes; /* their sizes summed */
 };
 
-int zs_capture_init(struct zs_capture *c, FILE *trace);
+int zs_capture_init(struct zs_capture *c, struct trace_writer *trace);
 void zs_capture_release(struct zs_capture *c);
 /* @v: size (1..4096), or ZS_SLOT_SAME, or ZS_SLOT_EMPTY.  0, or -1 (no memory). */
 int zs_capture_write(struct zs_capture *c, uint64_t slot, unsigned int v);

@@ -54,6 +54,7 @@
 struct state {
 	struct capture_opts o;
 	struct afile trace, pages, addrs, pool;
+	struct trace_writer tw; /* the trace, into trace.f */
 	int have_trace, have_pages, have_addrs, have_pool;
 	struct zs_capture cap;
 	int lz4_sizes;		/* sizes from liblz4 rather than zram's table */
@@ -486,7 +487,7 @@ static void sweep(struct state *st, struct zstrace_bpf *skel, struct ring_buffer
 	for (uint64_t s = 0; s < n; s++)
 		if (st->cap.state[s] != ZS_ST_EMPTY && !(st->occ[s / 64] >> (s % 64) & 1)) {
 			if (st->cap.vanished == before && st->have_trace)
-				fprintf(st->trace.f, "# freed without I/O (sweep at %.3f s)\n",
+				trace_writer_commentf(&st->tw, " freed without I/O (sweep at %.3f s)",
 					(ktime_ns() - st->t0) / 1e9);
 			zs_capture_vanish(&st->cap, s);
 		}
@@ -558,20 +559,26 @@ static int open_outputs(struct state *st)
 	return 0;
 }
 
+/* The trace's header: a binary one carries the first line as its provenance too. */
 static void write_trace_header(struct state *st, const char *majmin, const char *comp)
 {
-	FILE *f = st->trace.f;
+	struct trace_writer *w = &st->tw;
+	char prov[512];
 
-	trace_write_header(f);
-	fprintf(f, "# captured by zpoolbench capture %s from %s (%s), compressor %s\n", ZPB_VERSION,
-		st->o.device, majmin, comp);
+	snprintf(prov, sizeof(prov), "captured by zpoolbench capture %s from %s (%s), "
+		 "compressor %s", ZPB_VERSION, st->o.device, majmin, comp);
+	trace_writer_open(w, st->trace.f, st->o.trace_format ? TRACE_BINARY : TRACE_TEXT,
+			  ZS_PAGE_SIZE, st->o.trace_format ? prov : NULL);
+	trace_writer_commentf(w, " %s", prov);
 	if (st->lz4_sizes)
-		fprintf(f, "# sizes: liblz4 %d.%d.%d LZ4_compress_default of each captured page "
-			   "(userspace; not zram's huge rule)\n",
-			LZ4_VERSION_MAJOR, LZ4_VERSION_MINOR, LZ4_VERSION_RELEASE);
+		trace_writer_commentf(w, " sizes: liblz4 %d.%d.%d LZ4_compress_default of each "
+				      "captured page (userspace; not zram's huge rule)",
+				      LZ4_VERSION_MAJOR, LZ4_VERSION_MINOR, LZ4_VERSION_RELEASE);
 	else
-		fprintf(f, "# sizes: as zram stored them (slot table; 4096 = page kept uncompressed)\n");
-	fprintf(f, "# ID = zram slot = sector/8; '# same ID' = same-filled page, no allocation\n");
+		trace_writer_comment(w, " sizes: as zram stored them (slot table; 4096 = page "
+				     "kept uncompressed)");
+	trace_writer_comment(w, " ID = zram slot = sector/8; '# same ID' = same-filled page, "
+			     "no allocation");
 }
 
 int main(int argc, char **argv)
@@ -675,8 +682,8 @@ int main(int argc, char **argv)
 	if (zs_capture_init(&st.cap, NULL) || open_outputs(&st))
 		goto out;
 	if (st.have_trace) {
-		st.cap.trace = st.trace.f;
 		write_trace_header(&st, majmin, comp);
+		st.cap.trace = &st.tw;
 	}
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.rb), on_event, &st, NULL);
 	if (!rb) {
@@ -781,8 +788,12 @@ int main(int argc, char **argv)
 	fflush(stdout);
 
 	rc = 0;
-	if (st.have_trace && afile_commit(&st.trace))
+	if (st.have_trace && trace_writer_close(&st.tw)) {
+		zpb_err("capture: --trace %s: %s", st.o.trace, st.tw.err);
 		rc = 1;
+	} else if (st.have_trace && afile_commit(&st.trace)) {
+		rc = 1;
+	}
 	st.have_trace = 0;
 	if (st.have_pages && afile_commit(&st.pages))
 		rc = 1;
@@ -800,8 +811,10 @@ out:
 		afile_abort(&st.pages);
 	if (st.have_addrs)
 		afile_abort(&st.addrs);
-	if (st.have_trace)
+	if (st.have_trace) {
+		trace_writer_abort(&st.tw);
 		afile_abort(&st.trace);
+	}
 	ring_buffer__free(rb);
 	zstrace_bpf__destroy(skel);
 	if (occ != MAP_FAILED)

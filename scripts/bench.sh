@@ -1,0 +1,200 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# bench.sh - what `make bench` runs: the figures of docs/performance.md with
+# their targets, each measured in one run.
+#
+#   1. bench: ns per store, load and free of every allocator, ratios to ideal,
+#      and the timer (source, resolution, overhead subtracted);
+#   2. run and bench on the same objects: the store/ideal and load/ideal
+#      ratios of both, which must agree within their spreads;
+#   3. replay at scale: a synthetic binary trace of $BENCH_OPS operations,
+#      decoded and replayed --sizes-only through every preset (trace bench);
+#   4. $BENCH_OBJECTS objects in one pool (run --objects), against a run of
+#      $BENCH_SMALL: time per object, peak RSS, pool, metadata, overhead;
+#   5. the timer: source, resolution and overhead, against ideal's load p50
+#      in run (a copy of about 1.5 KB), which must be well above both.
+#
+# Knobs (environment or make variables): BENCH_PARTS (default "1 2 3 4 5"),
+# BENCH_ARGS (more options for part 1), BENCH_OPS (100000000), BENCH_LIVE
+# (1000000 IDs live), BENCH_OBJECTS (10000000), BENCH_SMALL (100000),
+# BENCH_SCALE_ALLOCS (z3fold,zsmalloc,zblock: zbud cannot hold 10 million
+# objects in less than 20 GB, two to a page), BENCH_SCALE_CODEC (zstd:3:
+# the smaller objects keep a 10-million-object pool near 10 GB),
+# BENCH_REPEAT (5), BENCH_DIR (build-bench: the trace, kept between runs).
+# BENCH_SIZE=small shrinks everything for a quick look.  Parts 3 and 4 are
+# long: minutes to an hour on 2 CPUs, and part 4 needs the memory.
+set -u
+ZPB=${ZPB:-build/zpoolbench}
+PARTS=${BENCH_PARTS:-1 2 3 4 5}
+OPS=${BENCH_OPS:-100000000}
+LIVE=${BENCH_LIVE:-1000000}
+OBJECTS=${BENCH_OBJECTS:-10000000}
+SMALL=${BENCH_SMALL:-100000}
+SCALE_ALLOCS=${BENCH_SCALE_ALLOCS:-z3fold,zsmalloc,zblock}
+SCALE_CODEC=${BENCH_SCALE_CODEC:-zstd:3}
+REPEAT=${BENCH_REPEAT:-5}
+DIR=${BENCH_DIR:-build-bench}
+CORPUS=corpora/default.pages.zst
+if [ "${BENCH_SIZE:-}" = small ]; then
+	OPS=${BENCH_OPS:-1000000}
+	LIVE=${BENCH_LIVE:-20000}
+	OBJECTS=${BENCH_OBJECTS:-200000}
+	SMALL=${BENCH_SMALL:-20000}
+	REPEAT=${BENCH_REPEAT:-3}
+fi
+mkdir -p "$DIR" || exit 1
+tmp=$(mktemp -d /tmp/zpb-bench.XXXXXX) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+[ -r "$CORPUS" ] || { echo "bench: no $CORPUS"; exit 1; }
+
+say() { printf '\n== %s (load average %s)\n\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg)"; }
+
+# The value of column @2 in CSV lines on stdin (the first non-comment line is the header).
+csvcol() {
+	awk -F, -v want="$1" '/^#/ { next } !h { for (i = 1; i <= NF; i++) c[$i] = i; h = 1; next }
+		{ print $c[want] }'
+}
+
+part1() {
+	say "1. allocator operations: bench (ns per operation, ratios to ideal)"
+	# shellcheck disable=SC2086
+	"$ZPB" bench --corpus "$CORPUS" --repeat "$REPEAT" ${BENCH_ARGS:-}
+}
+
+# Ratios to ideal of the fill's stores and the loads, from run (mean ns up to
+# p99.9: 1e3 / Mop/s) and from bench (the same mean, each operation timed the
+# same way), over $REPEAT runs each, taken in turn; agreement = the ranges
+# of the two overlap, or the medians are within 10 %.
+part2() {
+	allocs=zbud,z3fold,zsmalloc,zblock
+	say "2. run and bench: the same ratios to ideal ($REPEAT runs of each, in turn)"
+	: > "$tmp/run.txt"
+	: > "$tmp/bench.txt"
+	i=0
+	while [ $i -lt "$REPEAT" ]; do
+		"$ZPB" run --corpus "$CORPUS" --alloc $allocs --codec lz4:1 --workload fill,load \
+			--format csv 2> /dev/null > "$tmp/r.csv" || { echo "run failed"; return 1; }
+		awk -F, '/^#/ { next } !h { for (i = 1; i <= NF; i++) c[$i] = i; h = 1; next }
+			$c["workload"] == "fill" { s[$c["allocator"]] = 1e3 / $c["store_mops"] }
+			$c["workload"] == "load" { l[$c["allocator"]] = 1e3 / $c["load_mops"] }
+			END { for (a in s) if (a != "ideal") print a, s[a] / s["ideal"], l[a] / l["ideal"] }' \
+			"$tmp/r.csv" >> "$tmp/run.txt"
+		"$ZPB" bench --corpus "$CORPUS" --alloc $allocs --repeat 3 --format csv 2> /dev/null |
+			awk -F, '!h { for (i = 1; i <= NF; i++) c[$i] = i; h = 1; next }
+				$c["allocator"] != "ideal" { print $c["allocator"], $c["store_vs_ideal"],
+					$c["load_vs_ideal"] }' >> "$tmp/bench.txt"
+		i=$((i + 1))
+	done
+	awk 'FNR == 1 { f++ } { a = $1; n[f, a]++; s[f, a, n[f, a]] = $2; l[f, a, n[f, a]] = $3; names[a] = 1 }
+	function med(f, a, x,    k, i, j, t, v) { k = n[f, a]; for (i = 1; i <= k; i++) v[i] = (x == "s" ? s[f, a, i] : l[f, a, i]);
+		for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+		lo = v[1]; hi = v[k]; return k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2 }
+	function show(what, x, a,    rm, rl, rh, bm, bl, bh, ok) {
+		rm = med(1, a, x); rl = lo; rh = hi; bm = med(2, a, x); bl = lo; bh = hi
+		ok = (rl <= bh && bl <= rh) || (rm / bm < 1.1 && bm / rm < 1.1)
+		printf "%-10s %-6s run %.2f (%.2f-%.2f)   bench %.2f (%.2f-%.2f)   %s\n", a, what, rm, rl, rh, bm, bl, bh,
+			ok ? "agree" : "DISAGREE" }
+	END { printf "%-10s %-6s %-27s %-27s\n", "allocator", "ratio", "run: median (min-max)", "bench: median (min-max)"
+		for (a in names) { show("store", "s", a); show("load", "l", a) } }' "$tmp/run.txt" "$tmp/bench.txt"
+	echo
+	echo "run: --workload fill,load, each operation timed with the TSC (overhead off), ratio of means up to p99.9"
+	echo "bench: --timing op (the same timer, run's untimed work around each operation), 3 repetitions per run"
+	echo "target: agree (ranges overlap, or medians within 10 %)"
+}
+
+part3() {
+	say "3. replay at scale: $OPS operations, $LIVE IDs live, --sizes-only (trace bench)"
+	t="$DIR/synth-$OPS-$LIVE.zpbt"
+	if [ ! -s "$t" ]; then
+		"$ZPB" trace synth --ops "$OPS" --live "$LIVE" --out "$t" || return 1
+	fi
+	"$ZPB" trace info "$t" | sed -n '1,5p'
+	echo
+	"$ZPB" trace bench --trace "$t"
+}
+
+# One scale run: @1 objects, @2 repeats, into folder @3.
+scale_run() {
+	"$ZPB" run --corpus "$CORPUS" --alloc "$SCALE_ALLOCS" --codec "$SCALE_CODEC" \
+		--objects "$1" --repeat "$2" --no-plots --quiet --force --out "$3"
+}
+
+part4() {
+	say "4. $OBJECTS objects in one pool (run --objects, $SCALE_CODEC), against $SMALL"
+	scale_run "$SMALL" 3 "$tmp/small" || return 1
+	scale_run "$OBJECTS" 1 "$tmp/big" || return 1
+	for f in small big; do
+		grep -v '^#' "$tmp/$f/results.csv" > "$tmp/$f.csv"
+	done
+	awk -F, 'FNR == 1 { f++; delete c; for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ a = $c["allocator"]; names[a] = 1; if ($c["workload"] == "fill") o[f, a] = $c["pages"]
+		  w[f, a] += $c["phase_ms"] / 1e3; u[f, a] += $c["cpu_ms"] / 1e3
+		  if ($c["peak_rss_bytes"] > r[f, a]) r[f, a] = $c["peak_rss_bytes"]
+		  if ($c["peak_pages"] * 4096 > p[f, a]) p[f, a] = $c["peak_pages"] * 4096
+		  if ($c["metadata_bytes"] > m[f, a]) m[f, a] = $c["metadata_bytes"]
+		  if ($c["peak_pages"] > pg[f, a]) pg[f, a] = $c["peak_pages"] }
+	END { MB = 1048576
+		printf "%-9s %10s %8s %8s %9s %9s %8s %9s %8s %8s %9s %9s\n", "allocator", "objects", "wall s", "CPU s",
+			"RSS MB", "pool MB", "meta MB", "overh MB", "desc MB", "slots MB", "rest MB", "us/obj"
+		for (a in names) for (f = 1; f <= 2; f++) {
+			ov = r[f, a] - p[f, a] - m[f, a]; d = pg[f, a] * 64; sl = o[f, a] * 12
+			printf "%-9s %10d %8.1f %8.1f %9.0f %9.0f %8.1f %9.1f %8.1f %8.1f %9.1f %9.2f\n", a, o[f, a], w[f, a], u[f, a],
+				r[f, a] / MB, p[f, a] / MB, m[f, a] / MB, ov / MB, d / MB, sl / MB, (ov - d - sl) / MB, w[f, a] * 1e6 / o[f, a] }
+		print ""
+		for (a in names) {
+			if (a == "ideal") continue
+			tw = (w[2, a] / o[2, a]) / (w[1, a] / o[1, a]); tc = (u[2, a] / o[2, a]) / (u[1, a] / o[1, a])
+			ov = (r[2, a] - p[2, a] - m[2, a]) / MB; d = pg[2, a] * 64 / MB; sl = o[2, a] * 12 / MB
+			printf "target    %-9s time per object within 1.2 x of %d objects: wall %.2f x, CPU %.2f x, %s\n", a,
+				o[1, a], tw, tc, tc <= 1.2 ? "met (CPU)" : "NOT met"
+			printf "target    %-9s peak RSS <= pool + metadata + 64 MiB: overhead %.0f MiB, %s", a, ov,
+				ov <= 64 ? "met\n" : "NOT met"
+			if (ov > 64)
+				printf " (page descriptors %.0f, slot records %.0f, the rest %.0f MiB)\n", d, sl, ov - d - sl
+		}
+	}' "$tmp/small.csv" "$tmp/big.csv"
+	echo
+	echo "overhead = peak RSS - peak pool pages x 4096 - allocator metadata: the page descriptors (64 B a"
+	echo "pool page), the front end's slot records (12 B an object) and the rest of the process count in it."
+	echo "ideal reports the packing bound as its pool, not the memory it holds: its overhead is no figure."
+	grep -h '^# host' "$tmp/small/results.csv" "$tmp/big/results.csv" | sed 's/^# /run: /'
+}
+
+# ideal's load p50 in run against the timer: at least TIMER_TIMES times the
+# overhead taken off each timed region and the resolution, so the figure
+# measures the copy, not the clock.
+TIMER_TIMES=5
+part5() {
+	say "5. the timer against ideal's load ($REPEAT runs of run --workload fill,load)"
+	: > "$tmp/p50.txt"
+	i=0
+	while [ $i -lt "$REPEAT" ]; do
+		"$ZPB" run --corpus "$CORPUS" --alloc ideal --codec lz4:1 --workload fill,load \
+			--format csv 2> /dev/null > "$tmp/t.csv" || { echo "run failed"; return 1; }
+		csvcol load_ns_p50 < "$tmp/t.csv" | grep -v '^$' >> "$tmp/p50.txt"
+		i=$((i + 1))
+	done
+	timer=$(sed -n 's/^# timer: //p' "$tmp/t.csv")
+	echo "timer     $timer"
+	sort -n "$tmp/p50.txt" | awk -v times=$TIMER_TIMES -v timer="$timer" '
+		{ v[NR] = $1 }
+		END { if (!NR) { print "no load p50 measured"; exit 1 }
+			p = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+			ov = ""; res = ""
+			if (match(timer, /overhead [0-9.]+ ns/)) ov = substr(timer, RSTART + 9, RLENGTH - 12) + 0
+			if (match(timer, /resolution [0-9.]+ ns/)) res = substr(timer, RSTART + 11, RLENGTH - 14) + 0
+			printf "ideal     load p50 %.0f ns (median of %d runs, %.0f-%.0f)\n", p, NR, v[1], v[NR]
+			if (ov == "") { print "target    overhead: not stated by the timer, NOT met"; exit 1 }
+			printf "target    ideal load p50 >= %d x the timer overhead (%.1f ns): %.1f x, %s\n", times, ov,
+				p / ov, (p >= times * ov) ? "met" : "NOT met"
+			if (res != "")
+				printf "target    ideal load p50 >= %d x the resolution (%.1f ns): %.1f x, %s\n", times, res,
+					p / res, (p >= times * res) ? "met" : "NOT met"
+			exit !(p >= times * ov && (res == "" || p >= times * res)) }'
+}
+
+status=0
+for p in $PARTS; do
+	part$p || status=1
+done
+exit $status

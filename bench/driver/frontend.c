@@ -15,10 +15,10 @@ static __thread unsigned int fe_shard;
 /* the calling thread's codec context (for the original of a raw page), or NULL */
 static __thread struct codec_ctx *fe_cx;
 
-/* per-thread buffer: the staged compressed bytes (or the raw page) */
-static __thread uint8_t fe_stage[CODEC_BOUND] __attribute__((aligned(64)));
+/* per-thread buffer: the staged compressed bytes (or the raw page), of any page size */
+static __thread uint8_t fe_stage[CODEC_BOUND_MAX] __attribute__((aligned(64)));
 /* per-thread buffer: what a load copies out of the pool */
-static __thread uint8_t fe_copy[CODEC_BOUND] __attribute__((aligned(64)));
+static __thread uint8_t fe_copy[CODEC_BOUND_MAX] __attribute__((aligned(64)));
 
 #define ADD(fe, field, v) __atomic_add_fetch(&(fe)->cs[fe_shard].c.field, (v), __ATOMIC_RELAXED)
 #define SUB(fe, field, v) __atomic_sub_fetch(&(fe)->cs[fe_shard].c.field, (v), __ATOMIC_RELAXED)
@@ -75,12 +75,14 @@ static int fe_param(struct fe_config *cfg, const char *key, const char *val, cha
 	if (cfg->kind == FE_ZRAM && !strcmp(key, "mem_limit")) {
 		if (parse_bytes(val, &v))
 			goto bad;
+		cfg->mem_limit_bytes = v;
 		cfg->mem_limit_pages = (v + METRICS_PAGE - 1) / METRICS_PAGE;
 		return 0;
 	}
 	if (cfg->kind == FE_ZSWAP && !strcmp(key, "ram")) {
 		if (parse_bytes(val, &v) || v < METRICS_PAGE)
 			goto bad;
+		cfg->ram_bytes = v;
 		cfg->ram_pages = v / METRICS_PAGE;
 		return 0;
 	}
@@ -174,7 +176,7 @@ static uint32_t codec_bytes(const struct frontend *fe, uint32_t page)
 {
 	uint32_t len = fe->ps->pg[page].len;
 
-	return len < METRICS_PAGE ? len : METRICS_PAGE;
+	return len < fe->page ? len : (uint32_t)fe->page;
 }
 
 /* Was page @page stored raw (zram's huge rule)?  The same every time it is stored. */
@@ -186,7 +188,7 @@ static bool fe_raw(const struct frontend *fe, uint32_t page)
 /* The bytes handed to the allocator for page @page: raw page or compressed bytes, + header. */
 static size_t fe_len(const struct frontend *fe, uint32_t page)
 {
-	return (fe_raw(fe, page) ? METRICS_PAGE : fe->ps->pg[page].len) + fe->hlen;
+	return (fe_raw(fe, page) ? fe->page : fe->ps->pg[page].len) + fe->hlen;
 }
 
 static pthread_mutex_t *slot_lock(struct frontend *fe, uint64_t slot)
@@ -299,11 +301,10 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 	ops.evict = fe_evict;
 	ops.ctx = fe;
 	fe->zp = zpool_create(alloc_spec, cfg->kind == FE_ZSWAP ? &ops : NULL, err, errlen);
-	/* corpus pages are 4 KiB; a pool of other pages needs a corpus of those */
-	if (fe->zp && zpool_page_size(fe->zp) != METRICS_PAGE) {
-		snprintf(err, errlen, "%s: a pool of %zu-byte pages, but the corpus pages are %d "
-			 "bytes (16 KiB corpora are not read yet; replay takes '# page_size' traces)",
-			 fe->zp->cfg.spec, zpool_page_size(fe->zp), METRICS_PAGE);
+	/* a pool stores the pages of its own size: a page set of other pages is refused */
+	if (fe->zp && zpool_page_size(fe->zp) != ps->page) {
+		snprintf(err, errlen, "%s: a pool of %zu-byte pages, but the pages of %s are %u bytes",
+			 fe->zp->cfg.spec, zpool_page_size(fe->zp), ps->corpus->name, ps->page);
 		zpool_destroy(fe->zp);
 		fe->zp = NULL;
 	}
@@ -312,10 +313,15 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 		free(fe);
 		return NULL;
 	}
+	fe->page = zpool_page_size(fe->zp);
+	fe->cfg.mem_limit_pages = (cfg->mem_limit_bytes + fe->page - 1) / fe->page;
+	fe->cfg.ram_pages = cfg->ram_bytes / fe->page;
+	if (cfg->ram_bytes && !fe->cfg.ram_pages)
+		fe->cfg.ram_pages = 1; /* less RAM than a page: a limit of one page, not none */
 	if (cfg->kind == FE_ZRAM) {
 		fe->huge = zpool_huge_size(fe->zp);
-		if (!fe->huge || fe->huge > METRICS_PAGE)
-			fe->huge = METRICS_PAGE;
+		if (!fe->huge || fe->huge > fe->page)
+			fe->huge = fe->page;
 	}
 	/* 6.1: the header only for pools that can evict (zpool_evictable) */
 	if (cfg->kind == FE_ZSWAP && zpool_can_shrink(fe->zp))
@@ -427,7 +433,7 @@ static int stage(struct frontend *fe, const struct cpage *cp, uint32_t page, uin
 		}
 		return 0;
 	}
-	if (cp->len > METRICS_PAGE)
+	if (cp->len > fe->page)
 		return 0; /* refused below, never copied */
 	return pageset_data(fe->ps, page, fe_stage);
 }
@@ -477,8 +483,8 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 	}
 	raw = fe_raw(fe, page); /* the same rule fe_len() applies */
 	if (raw)
-		len = METRICS_PAGE;
-	else if (len > METRICS_PAGE)
+		len = fe->page;
+	else if (len > fe->page)
 		return reject(fe, s, -ENOSPC);
 
 	if (fe->model_clock)
@@ -560,9 +566,10 @@ int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *b
 	if (fe->hlen)
 		memcpy(&hdr, fe_copy, sizeof(hdr));
 	if (fe_raw(fe, page))
-		memcpy(buf, fe_copy + fe->hlen, METRICS_PAGE);
+		memcpy(buf, fe_copy + fe->hlen, fe->page);
 	else
-		dret = codec_decompress(cx, fe_copy + fe->hlen, len - fe->hlen, buf);
+		dret = codec_decompress_buf(cx, fe_copy + fe->hlen, len - fe->hlen, buf,
+					    fe->page);
 	t2 = timer_ticks();
 	lat->alloc_ns = timer_sample_ns(t0, t1);
 	lat->e2e_ns = timer_sample_ns(t0, t2);

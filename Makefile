@@ -49,7 +49,7 @@ help:
 	@echo "  make tsan       the test suite under ThreadSanitizer (build-tsan/)"
 	@echo "  make fuzz       libFuzzer targets, 60 s each (clang)"
 	@echo "  make soak       100,000,000 verified random operations over all allocators (long)"
-	@echo "  make oracle-qemu  fetch Debian's Linux 6.1 and build the qemu oracle ahead of use"
+	@echo "  make oracle-qemu  fetch Debian's Linux 6.1 and 6.12 (x86, arm64 16K) and build the qemu oracle ahead"
 	@echo "  make deps       install the Debian packages the build and tests need"
 	@echo "  make clean      remove build directories"
 

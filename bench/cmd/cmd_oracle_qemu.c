@@ -36,7 +36,7 @@ static int check_kernel(const char *val, char *why, size_t len)
 {
 	if (qo_kernel(val))
 		return 0;
-	snprintf(why, len, "is not a kernel of the oracle (%s)", QO_KERNEL_NAMES);
+	snprintf(why, len, "'%.40s' is not a kernel of the oracle (%s)", val, QO_KERNEL_NAMES);
 	return -1;
 }
 

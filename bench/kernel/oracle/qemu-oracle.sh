@@ -504,7 +504,9 @@ zram)
 	kernel_setup "$2"
 	need_612 zram
 	prepare "$2"
-	boot zram "CODEC=$3" "$5" "$6" "$7" "$4"
+	# a device of the slots written
+	slots=$(awk '$1 == "w" && $2 + 1 > m { m = $2 + 1 } END { print m + 0 }' "$5")
+	boot zram "$(printf 'CODEC=%s\nDISKSIZE=%s' "$3" $((slots * page + page)))" "$5" "$6" "$7" "$4"
 	;;
 zswap)
 	[ $# = 7 ] || die "usage: qemu-oracle.sh zswap KERNEL ZPOOL PAGES OPS MEM_MB OUT"

@@ -425,6 +425,7 @@ static int oq_main(void *opts, int argc, char **argv)
 	       run.release, k->page_size);
 	printf("rejected     %" PRIu64 " (enospc %" PRIu64 ")\n", ans.rejected, ans.enospc);
 	printf("pool pages   %" PRIu64 " (peak %" PRIu64 ")\n", last, peak);
+	printf("qemu         %s s (boot and replay, TCG, one CPU)\n", run.qemu_seconds);
 	if (!strcmp(name, "z3fold"))
 		printf("quiescence   %" PRIu64 " z3fold work items waited for (%" PRIu64
 		       " sleeps)\n",

@@ -483,6 +483,7 @@ static int oqz_main(void *opts, int argc, char **argv)
 	       d.stores - d.same, d.frees, d.compactions);
 	printf("pool pages   %" PRIu64 " at the end (peak %" PRIu64 "), %" PRIu64
 	       " freed by compaction\n", d.last.used / d.page, d.peak, d.compacted);
+	printf("qemu         %s s (boot and run, TCG, one CPU)\n", run.qemu_seconds);
 	printf("trace        %s\ntrajectory   %s\n", a->trace, a->trajectory);
 	ret = 0;
 out_mem:

@@ -136,13 +136,15 @@ static void read_release(struct qo_run *r)
 	char line[256];
 
 	snprintf(r->release, sizeof(r->release), "?");
+	snprintf(r->qemu_seconds, sizeof(r->qemu_seconds), "?");
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "kernel ", 7)) {
-			line[strcspn(line, "\n")] = '\0';
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "kernel ", 7))
 			snprintf(r->release, sizeof(r->release), "%.60s", line + 7);
-		}
+		else if (!strncmp(line, "qemu_seconds ", 13))
+			snprintf(r->qemu_seconds, sizeof(r->qemu_seconds), "%.20s", line + 13);
 	}
 	fclose(f);
 }

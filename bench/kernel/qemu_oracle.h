@@ -32,6 +32,7 @@ struct qo_run {
 	char dir[PATH_MAX];
 	char info[PATH_MAX + 16]; /* the script's stdout: "kernel VERSION" */
 	char release[64];	  /* from it, after qo_script() */
+	char qemu_seconds[32];	  /* qemu's wall time, once any ZPB_QEMU_LOCK was held */
 	volatile int child;
 };
 

@@ -6,7 +6,7 @@
 #	qemu-oracle.sh prepare [KERNEL...]
 #	qemu-oracle.sh run KERNEL ALLOC OPS SLOTS MEM_MB OUT
 #	qemu-oracle.sh zram KERNEL CODEC PAGES OPS MEM_MB OUT
-#	qemu-oracle.sh zswap KERNEL ZPOOL PAGES OPS MEM_MB OUT
+#	qemu-oracle.sh zswap KERNEL ZPOOLS PAGES OPS MEM_MB OUT
 #
 # KERNEL is one of Debian's kernels, fetched with apt-get download and
 # unpacked with dpkg-deb -x (never installed):
@@ -33,9 +33,11 @@
 # zram: PAGES (raw pages of the kernel's page size) is a second virtio disk;
 # the guest writes them into zram0 (compressor CODEC) as OPS says ("w SLOT
 # PAGE", "d SLOT" = discard, "c" = compact) and records mm_stat after every op.
-# zswap: the guest turns zswap on (lz4, zpool ZPOOL; swap device zram1) and
-# pushes pages of PAGES out one at a time ("s SLOT PAGE", "f SLOT"), recording
-# zswap's debugfs counters and the swap vmstat counters after every op.
+# zswap: the guest turns zswap on (lz4; swap device zram1) and, for each
+# zpool of ZPOOLS ("zbud zsmalloc") in turn, pushes pages of PAGES out one at
+# a time ("s SLOT PAGE", "f SLOT"), recording zswap's debugfs counters and the
+# swap vmstat counters after every op (the zswap rule check of
+# tests/sh/qemu612_zswap_*.sh; see guest/zswap_probe.c).
 #
 # Errors: one line "zpoolbench: ..." on stderr and exit 1.  Environment:
 # ZPB_CACHE_DIR (default ${XDG_CACHE_HOME:-$HOME/.cache}/zpoolbench),
@@ -440,8 +442,8 @@ boot() {
 	(cd "$tmp" && printf 'oracle.conf\nops\n' | cpio -o -H newc --quiet | gzip -1) >"$tmp/input.cpio" ||
 		die "cannot build the initramfs (cpio)"
 	cat "$initrd" "$tmp/input.cpio" >"$tmp/boot.cpio.gz" || die "cannot write $tmp/boot.cpio.gz"
-	# room for every answer line (zram and zswap lines are long), in MiB
-	size=$(((nops * 400 + 65536) / 1048576 + 1))
+	# room for every answer line (zswap's are long, one set per zpool), in MiB
+	size=$(((nops * 1024 + 65536) / 1048576 + 1))
 	truncate -s "${size}M" "$tmp/out.img" || die "cannot create the output disk"
 	set -- -drive "file=$tmp/out.img,format=raw,if=none,id=out,cache=writeback" \
 		-device virtio-blk-pci,drive=out,serial=zpbout
@@ -450,12 +452,15 @@ boot() {
 	timeout=${ZPB_ORACLE_TIMEOUT:-$((120 + nops / 100))}
 	lock=""
 	[ -n "${ZPB_QEMU_LOCK:-}" ] && lock="flock ${ZPB_QEMU_LOCK}"
-	$lock timeout --foreground "$timeout" "$QEMU" $qemu_machine -nodefaults -no-reboot \
+	# the clock starts once the lock is held
+	$lock sh -c 'date +%s.%N >"$0"; exec "$@"' "$tmp/t0" \
+		timeout --foreground "$timeout" "$QEMU" $qemu_machine -nodefaults -no-reboot \
 		-display none -monitor none -smp 1 -m "$mem" \
 		-kernel "$kdir/root/boot/vmlinuz-$kver" -initrd "$tmp/boot.cpio.gz" \
 		-append "console=$console panic=-1 oops=panic loglevel=4 rdinit=/init" \
 		-serial "file:$tmp/console.log" "$@" >"$tmp/qemu.log" 2>&1
 	rc=$?
+	t1=$(date +%s.%N)
 	cp "$tmp/console.log" "$cache/last-console.log" 2>/dev/null
 	status=$(grep -a '^ZPB-ORACLE: ' "$tmp/console.log" 2>/dev/null | tail -n 1 | tr -d '\r')
 	if [ "$status" != "ZPB-ORACLE: OK" ]; then
@@ -467,6 +472,7 @@ boot() {
 	cp "$tmp/out.img" "$out" || die "cannot write $out"
 	echo "kernel $kver"
 	echo "page_size $page"
+	awk -v a="$(cat "$tmp/t0")" -v b="$t1" 'BEGIN { printf "qemu_seconds %.1f\n", b - a }'
 }
 
 run() {
@@ -509,11 +515,11 @@ zram)
 	boot zram "$(printf 'CODEC=%s\nDISKSIZE=%s' "$3" $((slots * page + page)))" "$5" "$6" "$7" "$4"
 	;;
 zswap)
-	[ $# = 7 ] || die "usage: qemu-oracle.sh zswap KERNEL ZPOOL PAGES OPS MEM_MB OUT"
+	[ $# = 7 ] || die "usage: qemu-oracle.sh zswap KERNEL ZPOOLS PAGES OPS MEM_MB OUT"
 	kernel_setup "$2"
 	need_612 zswap
 	prepare "$2"
-	boot zswap "ZPOOL=$3" "$5" "$6" "$7" "$4"
+	boot zswap "ZPOOL='$3'" "$5" "$6" "$7" "$4"
 	;;
 *)
 	die "usage: qemu-oracle.sh prepare [KERNEL...] | run KERNEL ALLOC OPS SLOTS MEM_MB OUT | zram KERNEL CODEC PAGES OPS MEM_MB OUT | zswap KERNEL ZPOOL PAGES OPS MEM_MB OUT"

@@ -10,7 +10,10 @@
  *	type		what the value is, and so where it goes (below)
  *	arg		the value's name in --help ("FILE", "N", "SPEC,...")
  *	min, max	the range of INT, SIZE, DURATION (ms) and INTLIST items
- *	values		ENUM: "a|b|c", optionally ";old=new" hidden aliases
+ *	rmin, rmax	the range of REAL
+ *	values		ENUM: "a|b|c", optionally ";old=new" hidden aliases;
+ *			LIST: the items a list may hold, "a|b|c" (not checked
+ *			here: for `help --options`, the completion)
  *	def		the default, written as a user would type it; it goes
  *			through the same conversion as a typed value, and
  *			--help shows it
@@ -32,6 +35,7 @@
  *	OPT_LIST	as OPT_STRING: one comma-separated word the command splits
  *	OPT_ENUM	int: the index of the value in values
  *	OPT_INTLIST	struct opt_intv: comma-separated numbers, each in min..max
+ *	OPT_REAL	double: a decimal number (2, 0.05, 12.5), in rmin..rmax
  *
  * Words that are not options are operands (struct zpb_operand): how many
  * are allowed and where they go (a struct opt_strv; it may be the one of a
@@ -69,6 +73,7 @@ enum opt_type {
 	OPT_LIST,
 	OPT_ENUM,
 	OPT_INTLIST,
+	OPT_REAL,
 };
 
 enum {
@@ -100,6 +105,7 @@ struct zpb_opt {
 	enum opt_type type;
 	const char *arg;
 	uint64_t min, max;
+	double rmin, rmax;
 	const char *values;
 	const char *def;
 	const char *help;
@@ -139,6 +145,14 @@ int opt_parse(const struct zpb_optset *set, int argc, char **argv, void *dest);
 /* The generated --help text; the usage line alone ("zpoolbench run --corpus ..."). */
 void opt_help(FILE *f, const struct zpb_optset *set);
 void opt_usage(const struct zpb_optset *set, char *buf, size_t len);
+/*
+ * The options of a table as man(7) paragraphs (.TP per option, the same
+ * text and facts as --help), for `zpoolbench help --man`; opt_roff() writes
+ * @text escaped for roff (backslashes, hyphens as \-, no line that starts
+ * like a request).
+ */
+void opt_man(FILE *f, const struct zpb_optset *set);
+void opt_roff(FILE *f, const char *text);
 
 /*
  * The rules every table keeps, checked by `zpoolbench help --options` and
@@ -165,6 +179,7 @@ int opt_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out, cha
 		   size_t len);
 int opt_parse_duration(const char *s, uint64_t min_ms, uint64_t max_ms, double *out, char *why,
 		       size_t len);
+int opt_parse_real(const char *s, double min, double max, double *out, char *why, size_t len);
 
 struct io_check;
 /*

@@ -72,11 +72,28 @@ int pwrite_full(int fd, const void *buf, size_t len, uint64_t off);
 /* Parse a whole decimal number into [min, max]; -1 on anything else. */
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/* The CPUs this process may run on: online CPUs, or fewer under an affinity mask (a Slurm task). */
+int online_cpus(void);
+
 /* True if stderr is a terminal (progress bars go there only then). */
 bool progress_enabled(void);
 
 /* The directory this program's binary is in (from /proc/self/exe); 0 or -1. */
 int zpb_exe_dir(char *buf, size_t len);
+
+/*
+ * Where the files zpoolbench reads at run time are: an installed binary,
+ * PREFIX/bin/zpoolbench, finds them in PREFIX/share/zpoolbench/@installed
+ * (helpers in PREFIX/libexec/zpoolbench), a binary in a build tree,
+ * TOP/build/zpoolbench, in TOP/@tree.  Both are found from the binary's own
+ * place, so a staged (DESTDIR) or moved tree works without any setting.
+ * zpb_data_dir(): the first of the two folders holding @marker, into @out:
+ * 0, or -1 with the folders looked in ("A or B") in @out.
+ */
+int zpb_data_dir(const char *installed, const char *tree, const char *marker, char *out,
+		 size_t len);
+/* A helper program: beside this binary (build tree) or in ../libexec/zpoolbench; as above. */
+int zpb_helper(const char *name, char *out, size_t len);
 
 /*
  * Run @fn(@arg) on @threads threads, the caller's included, and wait for

@@ -36,12 +36,13 @@
 #include "cmd/runcli.h"
 #include "cmd/speccheck.h"
 #include "json.h"
-#include "output/results.h"
+#include "csv.h"
 #include "corpus/corpus.h"
 #include "driver/frontend.h"
 #include "driver/metrics.h"
 #include "driver/pageset.h"
 #include "driver/run.h"
+#include "progress.h"
 #include "util.h"
 #include "driver/workload.h"
 
@@ -55,7 +56,7 @@ struct scale_args {
 	struct opt_strv alloc;
 	struct opt_intv threads;
 	uint64_t repeat, seed;
-	int format, force;
+	int format, force, progress;
 };
 
 #define O(f) offsetof(struct scale_args, f)
@@ -86,6 +87,9 @@ static const struct zpb_opt scale_opts[] = {
 	{ .name = "force", .type = OPT_FLAG, .off = O(force), .help = "replace an existing --out file" },
 	{ .name = "format", .type = OPT_ENUM, .values = "table|csv|json", .def = "table",
 	  .off = O(format), .help = "the figures on stdout as a table, CSV or JSON" },
+	{ .name = "progress", .type = OPT_FLAG, .off = O(progress),
+	  .help = "when standard error is not a terminal, a progress line every few seconds "
+		  "(on a terminal a progress bar is always drawn)" },
 	{ .name = NULL },
 };
 
@@ -114,7 +118,7 @@ static int one(const struct fe_config *fec, const char *spec, const struct pages
 {
 	struct wl_params p = { .seed = seed, .warmup = true, .threads = nt };
 	struct frontend *fe = fe_create(fec, spec, ps, ps->n, err, errlen);
-	struct raw_counts fill, load;
+	struct raw_counts fill = { 0 }, load = { 0 };
 	struct derived d;
 	int ret = -1;
 
@@ -145,20 +149,22 @@ static int one(const struct fe_config *fec, const char *spec, const struct pages
 	out->bytes = fill.compressed_bytes;
 	ret = 0;
 out:
+	raw_counts_release(&fill);
+	raw_counts_release(&load);
 	fe_destroy(fe);
 	return ret;
 }
 
-static double median_of(double *v, int n)
+static double median_of(const double *v, int n)
 {
-	return spread_of(v, n).median;
+	return figure_of(v, n).med;
 }
 
 #define MIN_OVERLAP 0.05 /* a repetition counts for the overlap figures above this share */
 
 /* The figures of one allocator and thread count, medians over the repetitions. */
 struct scale_row {
-	struct spread store;
+	struct figure store;
 	double speedup, wall, conc, load, ovl_share, ovl_mops, ovl_speedup;
 	int ovl_reps;
 };
@@ -190,7 +196,7 @@ static void row_of(struct scale *sc, int a, int t, struct scale_row *row)
 		row->ovl_speedup = median_of(ro, no);
 	}
 	row->ovl_reps = no;
-	row->store = spread_of(v[0], sc->repeat);
+	row->store = figure_of(v[0], sc->repeat);
 	row->speedup = median_of(r, sc->repeat);
 	row->wall = median_of(v[1], sc->repeat);
 	row->conc = median_of(v[2], sc->repeat);
@@ -210,7 +216,7 @@ static void report_csv(FILE *f, struct scale *sc)
 			row_of(sc, a, t, &w);
 			csv_field(f, sc->allocs[a]);
 			fprintf(f, ",%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%d\n",
-				sc->threads[t], w.store.median, w.store.min, w.store.max, w.speedup,
+				sc->threads[t], w.store.med, w.store.min, w.store.max, w.speedup,
 				w.wall, w.conc, w.load, w.ovl_share, w.ovl_mops, w.ovl_speedup,
 				w.ovl_reps);
 		}
@@ -229,7 +235,7 @@ static void report_table(FILE *f, struct scale *sc)
 			row_of(sc, a, t, &w);
 			fprintf(f, "%-20.20s %3d  %5.2f (%5.2f-%5.2f)    %6.2fx %6.2f %5.2f %9.2f  "
 				   "%5.0f%% %9.2f %6.2fx (%d)\n",
-				sc->allocs[a], sc->threads[t], w.store.median, w.store.min,
+				sc->allocs[a], sc->threads[t], w.store.med, w.store.min,
 				w.store.max, w.speedup, w.wall, w.conc, w.load, 100 * w.ovl_share,
 				w.ovl_mops, w.ovl_speedup, w.ovl_reps);
 		}
@@ -269,7 +275,7 @@ static void report_json(FILE *f, struct scale *sc, const char *corpus, const cha
 #define F(key, v, d)             \
 	jw_key(&j, key);         \
 	jw_fixed(&j, v, d);
-			F("store_mops", w.store.median, 3);
+			F("store_mops", w.store.med, 3);
 			F("store_mops_min", w.store.min, 3);
 			F("store_mops_max", w.store.max, 3);
 			F("speedup", w.speedup, 3);
@@ -348,6 +354,11 @@ static int scale_main(void *opts, int argc, char **argv)
 		free(sc.s);
 		return 1;
 	}
+	/* a page compressed, then per pool: warm-up (fill, empty), fill, load */
+	progress_setup("scale", args->progress);
+	progress_start(corpus.pages + (uint64_t)sc.repeat * sc.nallocs * sc.nthreads * 4 *
+					      corpus.pages);
+	progress_what("compressing %s with %s", corpus.name, codec.name);
 	if (pageset_open(&ps, &corpus, &codec, online_cpus(), args->ccache, err, sizeof(err))) {
 		zpb_err("scale: %s", err);
 		goto out_corpus;
@@ -359,6 +370,9 @@ static int scale_main(void *opts, int argc, char **argv)
 			for (int j = 0; j < sc.nthreads; j++) {
 				int t = rep % 2 ? sc.nthreads - 1 - j : j;
 
+				progress_what("%s, %d thread%s (repeat %d of %d)", sc.allocs[a],
+					      sc.threads[t], sc.threads[t] == 1 ? "" : "s", rep + 1,
+					      sc.repeat);
 				if (one(&fec, sc.allocs[a], &ps, sc.threads[t], seed + rep,
 					at(&sc, a, t, rep), err, sizeof(err))) {
 					zpb_err("scale: %s with %d threads: %s", sc.allocs[a],
@@ -386,6 +400,7 @@ static int scale_main(void *opts, int argc, char **argv)
 			}
 		}
 	}
+	progress_stop();
 	if (args->out) {
 		if (afile_create(&af, "scale: --out", args->out, args->force))
 			goto out_ps;
@@ -405,6 +420,7 @@ static int scale_main(void *opts, int argc, char **argv)
 	}
 	ret = 0;
 out_ps:
+	progress_stop();
 	pageset_free(&ps);
 out_corpus:
 	corpus_close(&corpus);

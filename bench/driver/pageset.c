@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "driver/pageset.h"
+#include "progress.h"
 #include "util.h"
 
 #define BATCH 64 /* pages a worker takes at a time */
@@ -40,13 +42,6 @@ void table_free(void *p, size_t bytes)
 {
 	if (p)
 		munmap(p, bytes ? bytes : 1);
-}
-
-int online_cpus(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n > 0 ? (int)n : 1;
 }
 
 int pageset_data(const struct pageset *ps, uint64_t i, uint8_t *buf)
@@ -228,6 +223,7 @@ static void *pass_worker(void *arg)
 		if (p->verify ? verify_batch(p, cx, first, n, in, out)
 			      : build_batch(p, cx, first, n, in, out))
 			break;
+		progress_add(n);
 	}
 out:
 	if (cx)

@@ -3,14 +3,19 @@
  * replay.c - see replay.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "driver/idmap.h"
 #include "driver/replay.h"
 #include "driver/trace.h"
+#include "progress.h"
+#include "sha256.h"
 #include "util.h"
 
 static int store(struct zpool *zp, struct zcheck *zc, struct idmap *live,
@@ -124,6 +129,7 @@ static int replay(const char *trace_path, struct zpool *zp, struct zcheck *zc, F
 	struct trace_op op;
 	struct idmap live;
 	struct idmap_entry *e;
+	struct progress_local pl = { 0 };
 	int ret = -1, n;
 
 	memset(res, 0, sizeof(*res));
@@ -168,6 +174,7 @@ static int replay(const char *trace_path, struct zpool *zp, struct zcheck *zc, F
 		if (traj)
 			fprintf(traj, "%" PRIu64 " %" PRIu64 "\n", res->ops, pages);
 		res->ops++;
+		progress_step(&pl);
 		if (zpb_interrupted)
 			goto out;
 	}
@@ -207,6 +214,7 @@ out:
 	}
 	idmap_free(&live);
 	trace_close(&r);
+	progress_flush(&pl);
 	return ret;
 }
 
@@ -220,6 +228,26 @@ int replay_trace_checked(const char *trace_path, struct zcheck *zc, FILE *traj,
 			 struct replay_result *res, char *err, size_t errlen)
 {
 	return replay(trace_path, zcheck_pool(zc), zc, traj, res, err, errlen);
+}
+
+uint64_t replay_estimate(const char *trace_path)
+{
+	char buf[65536];
+	uint64_t lines = 0;
+	struct stat st;
+	ssize_t got;
+	int fd;
+
+	if (!strcmp(trace_path, "-") || stat(trace_path, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	fd = open(trace_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while ((got = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < got; i++)
+			lines += buf[i] == '\n';
+	close(fd);
+	return lines;
 }
 
 int replay_spec_for_trace(const char *trace_path, const char *spec, char *out, size_t outlen,
@@ -262,4 +290,47 @@ double replay_density(const struct replay_result *res)
 		       res->stats.metadata_bytes;
 
 	return denom > 0 ? res->bytes / denom : 0.0;
+}
+
+void replay_counts(const struct replay_result *res, struct raw_counts *rc)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->threads = 1;
+	rc->pages = res->stores;
+	rc->stored = res->objects;
+	rc->compressed_bytes = res->bytes;
+	rc->rejected = res->rejected;
+	rc->rej_poor = res->rejected_enospc;
+	rc->rej_alloc = res->rejected - res->rejected_enospc;
+	rc->pool_pages = res->pool_pages;
+	rc->page_size = res->page_size ? res->page_size : ZPOOL_PAGE_SIZE;
+	rc->peak_pages = res->peak_pages;
+	rc->metadata_bytes = res->stats.metadata_bytes;
+	rc->straddling = res->stats.straddling;
+	rc->copy_bytes = res->stats.copy_bytes;
+	rc->moves = res->stats.moves;
+	rc->compactions = res->compactions;
+	rc->compact_pages_freed = res->compact_pages_freed;
+}
+
+void replay_trace_sha256(const char *path, char hex[65])
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : NULL;
+	struct sha256 s;
+	uint8_t d[32], buf[65536];
+	size_t n;
+
+	hex[0] = '\0';
+	if (!f)
+		return;
+	sha256_init(&s);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sha256_update(&s, buf, n);
+	if (ferror(f)) {
+		sha256_abort(&s);
+	} else {
+		sha256_final(&s, d);
+		sha256_hex(d, hex);
+	}
+	fclose(f);
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "driver/metrics.h"
 #include "zpool.h"
 
 struct replay_result {
@@ -48,6 +49,12 @@ int replay_trace_checked(const char *trace_path, struct zcheck *zc, FILE *traj,
 			 struct replay_result *res, char *err, size_t errlen);
 
 /*
+ * About how many operations @trace_path holds (its lines), for a progress
+ * display: 0 when that is unknown (standard input, a pipe).
+ */
+uint64_t replay_estimate(const char *trace_path);
+
+/*
  * The spec to replay @trace_path with, into @out: @spec itself when the
  * trace's page size (its '# page_size' line; 4096 without one) is the one
  * @spec asks for, @spec with page=N added when it does not set page=; @spec
@@ -61,5 +68,16 @@ int replay_spec_for_trace(const char *trace_path, const char *spec, char *out, s
 
 /* density = live bytes / (pool bytes + metadata bytes); 0 for an empty pool */
 double replay_density(const struct replay_result *res);
+
+/*
+ * The result as the raw counts of a results row (metrics.h): stores offered
+ * as pages, live objects as stored, their requested bytes as compressed
+ * bytes, the trace's compactions; no latencies and no phase time (@rc is
+ * zeroed first).
+ */
+void replay_counts(const struct replay_result *res, struct raw_counts *rc);
+
+/* The sha256 of a trace file, its identity in results ("" for "-" or a read error). */
+void replay_trace_sha256(const char *path, char hex[65]);
 
 #endif /* ZPB_REPLAY_H */

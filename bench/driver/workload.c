@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "progress.h"
 #include "util.h"
 #include "driver/workload.h"
 
@@ -42,6 +43,7 @@ struct wl_thread {
 	uint32_t pend[OVERLAP_BATCH];
 	int npend;
 	struct lat_samples overlap;
+	struct progress_local progress; /* operations not yet added to the display's count */
 } __attribute__((aligned(64))); /* threads write their own: no shared cache line */
 
 void curve_release(struct curve *c)
@@ -126,6 +128,7 @@ static bool must_stop(struct wl_thread *t)
 
 static void tick(struct wl_thread *t)
 {
+	progress_step(&t->progress);
 	t->ops++;
 	if (t->curve && t->ops % t->curve_every == 0 &&
 	    curve_add(t->curve, t->ops * t->nthreads, zpool_total_pages(t->fe->zp)))
@@ -140,6 +143,7 @@ static int do_fill(struct wl_thread *t)
 		/* slot s holds corpus page s, cycling through the corpus for more objects */
 		fe_store(t->fe, s, (uint32_t)(s % t->fe->ps->n), &l);
 		record(t, LAT_STORE, LAT_STORE_E2E, &l);
+		progress_step(&t->progress);
 	}
 	return 0;
 }
@@ -148,8 +152,10 @@ static int do_empty(struct wl_thread *t)
 {
 	struct fe_lat l;
 
-	for (uint64_t s = t->first; s < t->last; s++)
+	for (uint64_t s = t->first; s < t->last; s++) {
 		fe_free(t->fe, s, &l);
+		progress_step(&t->progress);
+	}
 	return 0;
 }
 
@@ -176,6 +182,7 @@ static int do_load(struct wl_thread *t)
 		if (fe_load(t->fe, t->tmp[i], t->cx, t->buf, &l))
 			return -1;
 		record(t, LAT_LOAD, LAT_LOAD_E2E, &l);
+		progress_step(&t->progress);
 	}
 	return 0;
 }
@@ -253,6 +260,7 @@ static void *thread_main(void *arg)
 	t->t_start = now_ns();
 	t->fn(t);
 	t->t_end = now_ns();
+	progress_flush(&t->progress);
 	t->cpu_ns = thread_cpu_ns() - c0;
 	fe_bind_codec(NULL); /* t->cx is freed with t; the main thread runs here too */
 	return NULL;
@@ -339,12 +347,16 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 		r->phase_ns = last > first ? last - first : 0;
 	}
 
+	/* the pool's figures first: the histograms below go on the heap */
+	fe_snapshot(fe, r);
 	for (int k = 0; !oom && k < LAT_NKINDS; k++) {
 		lat_reset(&all);
 		for (int i = 0; i < n; i++)
 			if (lat_append(&all, &ts[i].lat[k]))
 				oom = true;
-		lat_percentiles(&all, &r->lat[k]);
+		if (!oom && lat_hist_of(&r->hist[k], &all))
+			oom = true;
+		lat_hist_pct(&r->hist[k], &r->lat[k]);
 	}
 	lat_reset(&all);
 	for (int i = 0; !oom && i < n; i++)
@@ -366,7 +378,8 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 	free(ts);
 	free(tid);
 	free(go);
-	fe_snapshot(fe, r);
+	if (ret || oom)
+		raw_counts_release(r);
 	if (ret)
 		return ret;
 	if (oom) {
@@ -388,9 +401,14 @@ int wl_warmup(struct frontend *fe, const struct wl_params *p, char *err, size_t 
 {
 	struct raw_counts r;
 
-	if (run_threads(fe, p, do_fill, 5, false, NULL, &r, err, errlen) ||
-	    run_threads(fe, p, do_empty, 6, false, NULL, &r, err, errlen))
+	memset(&r, 0, sizeof(r));
+	if (run_threads(fe, p, do_fill, 5, false, NULL, &r, err, errlen))
 		return -1;
+	raw_counts_release(&r);
+	memset(&r, 0, sizeof(r));
+	if (run_threads(fe, p, do_empty, 6, false, NULL, &r, err, errlen))
+		return -1;
+	raw_counts_release(&r);
 	fe_reset_counters(fe);
 	return 0;
 }
@@ -428,6 +446,7 @@ int wl_churn(struct frontend *fe, const struct wl_params *p, struct raw_counts *
 	t0 = now_ns();
 	r->compact_pages_freed = zpool_compact(fe->zp);
 	r->compact_ns = now_ns() - t0;
+	r->compactions = 1;
 	if (curve_add(curve, last_op, zpool_total_pages(fe->zp)))
 		goto oom;
 	{
@@ -439,11 +458,17 @@ int wl_churn(struct frontend *fe, const struct wl_params *p, struct raw_counts *
 		r->metadata_bytes = after.metadata_bytes;
 		r->straddling = after.straddling;
 		r->copy_bytes = after.copy_bytes;
+		r->moves = after.moves;
 	}
 	/* every object must still read back after churn and compaction */
 	memset(&verify, 0, sizeof(verify));
-	return run_threads(fe, p, do_load, 4, false, NULL, &verify, err, errlen);
+	ret = run_threads(fe, p, do_load, 4, false, NULL, &verify, err, errlen);
+	raw_counts_release(&verify);
+	if (ret)
+		raw_counts_release(r);
+	return ret;
 oom:
+	raw_counts_release(r);
 	snprintf(err, errlen, "out of memory in the churn workload");
 	return -1;
 }

@@ -54,7 +54,10 @@ set -u
 umask 022
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../../.." && pwd)
+# deps.sh: TOP/scripts from TOP/bench/kernel/oracle in the source tree,
+# share/zpoolbench/scripts from share/zpoolbench/oracle when installed
+deps=$here/../scripts/deps.sh
+[ -f "$deps" ] || deps=$here/../../../scripts/deps.sh
 base=${ZPB_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/zpoolbench}
 cache=$base/oracle-qemu
 KERNELS="6.1 6.12 6.12-arm64-16k"
@@ -116,8 +119,8 @@ kernel_setup() {
 
 need_tools() {
 	if [ "$(id -u)" = 0 ]; then
-		"$top/scripts/deps.sh" qemu || exit 1
-		if [ $arch = arm64 ]; then "$top/scripts/deps.sh" qemu-arm64 || exit 1; fi
+		sh "$deps" qemu || exit 1
+		if [ $arch = arm64 ]; then sh "$deps" qemu-arm64 || exit 1; fi
 	fi
 	want="$QEMU cpio gzip dpkg-deb apt-get apt-cache make gcc-12 sha256sum flock modinfo"
 	[ $fam = 6.12 ] && want="$want xz"

@@ -410,11 +410,18 @@ static int oqz_main(void *opts, int argc, char **argv)
 	qo_path(&run, "pages", pages_path, sizeof(pages_path));
 	qo_path(&run, "out.img", out, sizeof(out));
 	ops = fopen(ops_path, "w");
-	if (!ops || plan_ops(&plan, ops, nslots, a->churn, a->seed, avail) | ferror(ops) ||
-	    fclose(ops)) {
+	if (!ops) {
 		zpb_err(CMD ": cannot write the op list %s: %s", ops_path, strerror(errno));
 		goto out_run;
 	}
+	ret = plan_ops(&plan, ops, nslots, a->churn, a->seed, avail) || ferror(ops);
+	if (fclose(ops) || ret) {
+		zpb_err(CMD ": cannot write the op list %s: %s", ops_path,
+			ret ? "out of memory or a write error" : strerror(errno));
+		ret = 1;
+		goto out_run;
+	}
+	ret = 1;
 	inpages = plan.writes < avail ? plan.writes : avail;
 	if (write_pages(&c, pages_path, inpages, group))
 		goto out_run;

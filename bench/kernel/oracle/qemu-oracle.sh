@@ -118,9 +118,10 @@ kernel_setup() {
 }
 
 need_tools() {
+	# -q: one stderr line on error, whatever was installed before
 	if [ "$(id -u)" = 0 ]; then
-		sh "$deps" qemu || exit 1
-		if [ $arch = arm64 ]; then sh "$deps" qemu-arm64 || exit 1; fi
+		sh "$deps" -q qemu || exit 1
+		if [ $arch = arm64 ]; then sh "$deps" -q qemu-arm64 || exit 1; fi
 	fi
 	want="$QEMU cpio gzip dpkg-deb apt-get apt-cache make gcc-12 sha256sum flock modinfo"
 	[ $fam = 6.12 ] && want="$want xz"

@@ -51,7 +51,7 @@ help:
 	@echo "  make tsan       the test suite under ThreadSanitizer (build-tsan/)"
 	@echo "  make fuzz       libFuzzer targets, 60 s each (clang)"
 	@echo "  make soak       100,000,000 verified random operations over all allocators (long)"
-	@echo "  make oracle-qemu  fetch Debian's Linux 6.1 and build the qemu oracle ahead of use"
+	@echo "  make oracle-qemu  fetch Debian's Linux 6.1 and 6.12 (x86, arm64 16K) and build the qemu oracle ahead"
 	@echo "  make deps       install the Debian packages the build and tests need"
 	@echo "  make install    install under PREFIX (/usr/local), staged under DESTDIR if given"
 	@echo "  make uninstall  remove exactly what make install put there (same PREFIX, DESTDIR)"
@@ -122,6 +122,8 @@ INSTALL_FILES := \
 	bench/kernel/oracle/qemu-oracle.sh:$(ZPB_DATA)/oracle/qemu-oracle.sh:755 \
 	bench/kernel/oracle/guest/init:$(ZPB_DATA)/oracle/guest/init:755 \
 	bench/kernel/oracle/guest/zpbo_run.c:$(ZPB_DATA)/oracle/guest/zpbo_run.c:644 \
+	bench/kernel/oracle/guest/zram_run.c:$(ZPB_DATA)/oracle/guest/zram_run.c:644 \
+	bench/kernel/oracle/guest/zswap_probe.c:$(ZPB_DATA)/oracle/guest/zswap_probe.c:644 \
 	bench/kernel/oracle/kmod/Kbuild:$(ZPB_DATA)/oracle/kmod/Kbuild:644 \
 	bench/kernel/oracle/kmod/zpb_oracle.c:$(ZPB_DATA)/oracle/kmod/zpb_oracle.c:644 \
 	scripts/deps.sh:$(ZPB_DATA)/scripts/deps.sh:755 \

@@ -11,7 +11,8 @@
 # installed before.  Without -q a note names the packages being installed.
 #
 # Groups: build (compile), plot (gnuplot), test (everything `make test` runs),
-#         qemu (the Linux 6.1 oracle), bpf (the libbpf tracer), fuzz (clang),
+#         qemu (the qemu oracle: Linux 6.1 and 6.12 on x86), qemu-arm64 (its
+#         arm64 16 KiB kernel), bpf (the libbpf tracer), fuzz (clang),
 #         parallel (GNU parallel, for shards of a run), slurm (munge and Slurm,
 #         for the single-node cluster of tests/sh/shard_slurm.sh), fresh
 #         (`make fresh`: debootstrap and a verified Debian archive).
@@ -31,7 +32,8 @@ pkgs_for() {
 	case "$1" in
 	build) echo "gcc libc6-dev make pkg-config git liblz4-dev libzstd-dev liblzo2-dev libssl-dev libxxhash-dev libjansson-dev" ;;
 	plot) echo "gnuplot-nox" ;;
-	qemu) echo "qemu-system-x86 busybox-static cpio kmod gcc-12 make libc6-dev libelf1 libssl3" ;;
+	qemu) echo "qemu-system-x86 busybox-static cpio kmod xz-utils gcc-12 make libc6-dev libelf1 libssl3" ;;
+	qemu-arm64) echo "qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;;
 	bpf) echo "clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev" ;;
 	fuzz) echo "clang libclang-rt-14-dev" ;;
 	corpus) echo "zstd" ;;

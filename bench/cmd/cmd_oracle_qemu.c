@@ -1,45 +1,56 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * cmd_oracle_qemu.c - `zpoolbench oracle qemu`: replays a size trace through
- * the real zbud, z3fold or zsmalloc of Debian's Linux 6.1, booted under qemu,
- * and writes the kernel's pool size after every operation (trajectory
- * format, as `zpoolbench replay --trajectory` does for the ports).
+ * the real zbud, z3fold or zsmalloc of one of Debian's kernels (Linux 6.1,
+ * 6.12, or 6.12 for arm64 with 16 KiB pages), booted under qemu, and writes
+ * the kernel's pool size after every operation (trajectory format, as
+ * `zpoolbench replay --trajectory` does for the ports).
  *
  * This file checks the trace, turns it into the guest's op list (IDs mapped
- * to dense handle slots), runs bench/kernel/oracle/qemu-oracle.sh (kernel download,
- * module build, boot; all cached) and checks and writes what the guest
- * answered.  See docs/oracle-qemu.md.
+ * to dense handle slots), runs bench/kernel/oracle/qemu-oracle.sh (kernel
+ * download, module build, boot; all cached) and checks and writes what the
+ * guest answered.  See docs/oracle-qemu.md.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "cmd.h"
 #include "driver/idmap.h"
 #include "driver/trace.h"
+#include "kernel/qemu_oracle.h"
 #include "util.h"
 
-#define SCRIPT "qemu-oracle.sh"
+#define CMD "oracle qemu"
 
 struct oq_args {
-	const char *trace, *alloc, *trajectory;
+	const char *trace, *alloc, *trajectory, *kernel;
 	int force;
 };
 
 #define O(f) offsetof(struct oq_args, f)
+
+static int check_kernel(const char *val, char *why, size_t len)
+{
+	if (qo_kernel(val))
+		return 0;
+	snprintf(why, len, "'%.40s' is not a kernel of the oracle (%s)", val, QO_KERNEL_NAMES);
+	return -1;
+}
 
 static const struct zpb_opt oq_opts[] = {
 	{ .name = "trace", .type = OPT_STRING, .arg = "FILE", .off = O(trace),
 	  .flags = OPT_REQUIRED | OPT_IN,
 	  .help = "the trace ('# zpoolbench-trace v1', 'a ID SIZE', 'f ID', 'c')" },
 	{ .name = "alloc", .type = OPT_STRING, .arg = "NAME", .off = O(alloc), .flags = OPT_REQUIRED,
-	  .help = "zbud, z3fold or zsmalloc (':kernel=6.1' may follow)" },
+	  .help = "zbud, z3fold (Linux 6.1 only) or zsmalloc; a port's 'kernel=V' and 'page=N' "
+		  "may follow (zsmalloc:kernel=6.12,page=16384)" },
+	{ .name = "kernel", .type = OPT_STRING, .arg = "K", .off = O(kernel), .check = check_kernel,
+	  .help = "the kernel to boot: 6.1, 6.12 or 6.12-arm64-16k (default: the one --alloc's "
+		  "kernel= and the trace's page size name; without kernel=, 6.1 or, for a "
+		  "16 KiB trace, 6.12-arm64-16k)" },
 	{ .name = "trajectory", .type = OPT_STRING, .arg = "OUT", .off = O(trajectory),
 	  .flags = OPT_OUT, .help = "write 'OPINDEX POOL_PAGES' after every operation" },
 	{ .name = "force", .type = OPT_FLAG, .off = O(force),
@@ -47,44 +58,7 @@ static const struct zpb_opt oq_opts[] = {
 	{ .name = NULL },
 };
 
-/* ---- the temporary directory ------------------------------------------- */
-
-static struct {
-	char dir[PATH_MAX];
-	char ops[PATH_MAX + 16];
-	char out[PATH_MAX + 16];
-	char info[PATH_MAX + 16];
-	volatile pid_t child;
-} tmp;
-
-/* async-signal-safe: runs from the signal handler too */
-static void tmp_cleanup(void *arg)
-{
-	(void)arg;
-	if (tmp.child > 0)
-		kill(-tmp.child, SIGTERM);
-	unlink(tmp.ops);
-	unlink(tmp.out);
-	unlink(tmp.info);
-	rmdir(tmp.dir);
-}
-
-static int tmp_create(void)
-{
-	const char *t = getenv("TMPDIR");
-
-	snprintf(tmp.dir, sizeof(tmp.dir), "%s/zpb-oracle.XXXXXX", t && *t ? t : "/tmp");
-	if (!mkdtemp(tmp.dir)) {
-		zpb_err("oracle qemu: cannot create a temporary directory in %s: %s",
-			t && *t ? t : "/tmp", strerror(errno));
-		return -1;
-	}
-	snprintf(tmp.ops, sizeof(tmp.ops), "%s/ops", tmp.dir);
-	snprintf(tmp.out, sizeof(tmp.out), "%s/out.img", tmp.dir);
-	snprintf(tmp.info, sizeof(tmp.info), "%s/info", tmp.dir);
-	zpb_cleanup_push(tmp_cleanup, NULL);
-	return 0;
-}
+static struct qo_run run;
 
 /* ---- trace -> op list ---------------------------------------------------- */
 
@@ -196,83 +170,6 @@ out:
 	return ret;
 }
 
-/* ---- running the guest ------------------------------------------------- */
-
-static int exists(const char *path)
-{
-	struct stat st;
-
-	return !stat(path, &st) && S_ISREG(st.st_mode);
-}
-
-/*
- * qemu-oracle.sh and the sources it builds: $ZPB_ORACLE_DIR, else
- * PREFIX/share/zpoolbench/oracle beside an installed binary or
- * bench/kernel/oracle beside a built one (util.h: zpb_data_dir).  0, or -1
- * with the places looked in, in @buf.
- */
-static int find_script(char *buf, size_t len)
-{
-	const char *env = getenv("ZPB_ORACLE_DIR");
-	char dir[PATH_MAX];
-
-	if (env && *env) {
-		snprintf(buf, len, "%s/" SCRIPT, env);
-		if (exists(buf))
-			return 0;
-		snprintf(buf, len, "%s (from $ZPB_ORACLE_DIR)", env);
-		return -1;
-	}
-	if (zpb_data_dir("oracle", "bench/kernel/oracle", SCRIPT, dir, sizeof(dir))) {
-		snprintf(buf, len, "%s", dir);
-		return -1;
-	}
-	snprintf(buf, len, "%s/" SCRIPT, dir);
-	return 0;
-}
-
-static int run_guest(const char *script, const char *alloc, uint64_t slots, uint64_t mem_mb)
-{
-	char s_slots[32], s_mem[32];
-	pid_t pid;
-	int status;
-
-	snprintf(s_slots, sizeof(s_slots), "%" PRIu64, slots ? slots : 1);
-	snprintf(s_mem, sizeof(s_mem), "%" PRIu64, mem_mb);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		zpb_err("oracle qemu: fork: %s", strerror(errno));
-		return -1;
-	}
-	if (!pid) {
-		FILE *info = freopen(tmp.info, "w", stdout);
-
-		/* own process group, so that a signal to us can stop qemu too */
-		setpgid(0, 0);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		if (info)
-			execl("/bin/sh", "sh", script, "run", alloc, tmp.ops, s_slots, s_mem, tmp.out,
-			      (char *)NULL);
-		fprintf(stderr, "zpoolbench: oracle qemu: cannot run %s: %s\n", script,
-			strerror(errno));
-		_exit(127);
-	}
-	setpgid(pid, pid);
-	tmp.child = pid;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			zpb_err("oracle qemu: waitpid: %s", strerror(errno));
-			return -1;
-		}
-	}
-	tmp.child = 0;
-	/* the script has printed its one-line reason */
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-}
-
 /* ---- the guest's answers ----------------------------------------------- */
 
 struct answers {
@@ -280,7 +177,6 @@ struct answers {
 	uint64_t rejected, enospc, enomem, waits, work, unsettled;
 	uint64_t error_op; /* with error: the store into a live ID */
 	int error;
-	char kernel[64];
 };
 
 /* The module stopped at operation @n, a store of a live ID: say where. */
@@ -308,13 +204,15 @@ static void report_store_error(const char *path, uint64_t n)
 /* Parse the output disk: "I PAGES" lines for I = 0..ops-1, then "# end ...", then NUL. */
 static int parse_answers(const char *trace, const struct conv *cv, struct answers *a)
 {
-	FILE *f = fopen(tmp.out, "r");
-	char line[256];
+	char line[256], path[PATH_MAX + 16];
+	FILE *f;
 	uint64_t i = 0, idx, pages, ops;
 	int ended = 0;
 
+	qo_path(&run, "out.img", path, sizeof(path));
+	f = fopen(path, "r");
 	if (!f) {
-		zpb_err("oracle qemu: the guest wrote no results (%s)", strerror(errno));
+		zpb_err(CMD ": the guest wrote no results (%s)", strerror(errno));
 		return -1;
 	}
 	a->pages = calloc(cv->ops ? cv->ops : 1, sizeof(*a->pages));
@@ -346,29 +244,20 @@ static int parse_answers(const char *trace, const struct conv *cv, struct answer
 		return -1;
 	}
 	if (!ended || i != cv->ops || ops != cv->ops) {
-		zpb_err("oracle qemu: the guest's results are incomplete (%" PRIu64 " of %" PRIu64
+		zpb_err(CMD ": the guest's results are incomplete (%" PRIu64 " of %" PRIu64
 			" operations)", i, cv->ops);
 		return -1;
 	}
 	if (a->enomem) {
-		zpb_err("oracle qemu: the kernel allocator ran out of memory %" PRIu64
+		zpb_err(CMD ": the kernel allocator ran out of memory %" PRIu64
 			" times; the result would depend on it, so there is none", a->enomem);
 		return -1;
 	}
 	if (a->unsettled) {
-		zpb_err("oracle qemu: z3fold's compaction work did not finish after %" PRIu64
+		zpb_err(CMD ": z3fold's compaction work did not finish after %" PRIu64
 			" operations; those sizes would depend on timing, so there is no result",
 			a->unsettled);
 		return -1;
-	}
-	f = fopen(tmp.info, "r");
-	snprintf(a->kernel, sizeof(a->kernel), "6.1");
-	if (f) {
-		if (fgets(line, sizeof(line), f) && !strncmp(line, "kernel ", 7)) {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(a->kernel, sizeof(a->kernel), "%.60s", line + 7);
-		}
-		fclose(f);
 	}
 	return 0;
 }
@@ -378,68 +267,123 @@ static int write_trajectory(const char *path, bool force, const struct conv *cv,
 {
 	struct afile af;
 
-	if (afile_create(&af, "oracle qemu: --trajectory", path, force))
+	if (afile_create(&af, CMD ": --trajectory", path, force))
 		return -1;
 	for (uint64_t i = 0; i < cv->ops; i++)
 		fprintf(af.f, "%" PRIu64 " %" PRIu64 "\n", i, a->pages[i]);
 	return afile_commit(&af);
 }
 
-/* "zbud", "z3fold", "zsmalloc", optionally with ":kernel=6.1"; the bare name or NULL. */
-static const char *parse_alloc(const char *spec, char *buf, size_t len)
+/*
+ * --alloc NAME[:kernel=V][,page=N] and --kernel: the kernel's allocator
+ * name into @name and the kernel into *@k.  The keys are those of the ports'
+ * specs, so that the spec of the port compared works here too; they must
+ * agree with --kernel and with the trace's page size.  0, or 2 after a
+ * message (a usage error).
+ */
+static int choose(const struct oq_args *a, uint32_t trace_page, char *name, size_t len,
+		  const struct qo_kernel **k)
 {
 	static const char *const names[] = { "zbud", "z3fold", "zsmalloc" };
-	const char *colon = strchr(spec, ':');
+	const char *spec = a->alloc, *colon = strchr(spec, ':');
 	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+	char version[16] = "", keys[128];
+	uint64_t page = 0;
+	bool known = false;
 
-	if (colon && strcmp(colon, ":kernel=6.1"))
-		return NULL;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (n == strlen(names[i]) && !strncmp(spec, names[i], n)) {
-			snprintf(buf, len, "%s", names[i]);
-			return buf;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (n == strlen(names[i]) && !strncmp(spec, names[i], n))
+			known = true;
+	if (!known) {
+		opt_err(CMD, "--alloc", "unknown allocator '%.*s' (the kernels have: zbud, z3fold "
+			"(Linux 6.1 only), zsmalloc)", (int)n, spec);
+		return 2;
+	}
+	snprintf(name, len, "%.*s", (int)n, spec);
+	if (colon && snprintf(keys, sizeof(keys), "%s", colon + 1) < (int)sizeof(keys)) {
+		char *save, *tok;
+
+		for (tok = strtok_r(keys, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			if (!strncmp(tok, "kernel=", 7) && qo_kernel_for(tok + 7, 4096) && !*version)
+				snprintf(version, sizeof(version), "%s", tok + 7);
+			else if (!strncmp(tok, "page=", 5) && !parse_u64(tok + 5, 4096, 65536, &page) &&
+				 page)
+				;
+			else
+				goto bad_keys;
+		}
+	} else if (colon) {
+		goto bad_keys;
+	}
+	if (a->kernel) {
+		*k = qo_kernel(a->kernel);
+	} else {
+		uint32_t p = page ? (uint32_t)page : trace_page;
+
+		*k = qo_kernel_for(*version ? version : p == 4096 ? "6.1" : "6.12", p);
+		if (!*k) {
+			opt_err(CMD, "--alloc", "'%s': no kernel of the oracle has Linux %s with "
+				"%" PRIu32 "-byte pages (%s)", spec, *version ? version : "6.12", p,
+				QO_KERNEL_NAMES);
+			return 2;
 		}
 	}
-	return NULL;
+	if ((*version && strcmp(version, (*k)->version)) || (page && page != (*k)->page_size)) {
+		opt_err(CMD, "--alloc", "'%s' is not the allocator of --kernel %s (kernel=%s, "
+			"page=%" PRIu32 ")", spec, (*k)->name, (*k)->version, (*k)->page_size);
+		return 2;
+	}
+	if (!strstr((*k)->allocs, name)) {
+		opt_err(CMD, "--alloc", "%s has no %s (it has: %s)", (*k)->desc, name,
+			(*k)->allocs);
+		return 2;
+	}
+	return 0;
+bad_keys:
+	opt_err(CMD, "--alloc", "'%s': the kernel's allocator runs as the kernel built it; only "
+		"the kernel= (6.1, 6.12) and page= (4096, 16384) of a port's spec may follow "
+		"the name", spec);
+	return 2;
 }
 
 static int oq_main(void *opts, int argc, char **argv)
 {
 	const struct oq_args *args = opts;
-	const char *trace = args->trace, *spec = args->alloc, *trajectory = args->trajectory;
-	const char *alloc;
-	char name[16], script[PATH_MAX + 64];
+	const char *trace = args->trace, *trajectory = args->trajectory;
+	const struct qo_kernel *k = NULL;
+	char name[16], path[PATH_MAX + 16], s_slots[32], s_mem[32], err[1024];
 	struct conv cv = { 0 };
 	struct answers ans = { 0 };
 	uint64_t mem_mb, last = 0, peak = 0;
+	uint32_t trace_page;
 	long ops_bytes;
 	FILE *ops;
-	int ret = 1;
+	int ret;
 
 	(void)argc;
 	(void)argv;
-	alloc = parse_alloc(spec, name, sizeof(name));
-	if (!alloc && strchr(spec, ':')) {
-		opt_err("oracle qemu", "--alloc", "'%s': the kernel's allocator runs as Linux 6.1 "
-			"built it; only ':kernel=6.1' may follow the name (zbud, z3fold, zsmalloc)",
-			spec);
-		return 2;
-	}
-	if (!alloc) {
-		opt_err("oracle qemu", "--alloc", "unknown allocator '%s' (Linux 6.1 has: zbud, "
-			"z3fold, zsmalloc)", spec);
-		return 2;
-	}
-	if (find_script(script, sizeof(script))) {
-		zpb_err("oracle qemu: " SCRIPT " is not in %s; reinstall zpoolbench, or set "
-			"ZPB_ORACLE_DIR to the folder holding it", script);
+	if (trace_peek_page_size(trace, &trace_page, err, sizeof(err))) {
+		zpb_err("%s", err);
 		return 1;
 	}
-	if (tmp_create())
+	if (!trace_page)
+		trace_page = TRACE_MAX_SIZE;
+	ret = choose(args, trace_page, name, sizeof(name), &k);
+	if (ret)
+		return ret;
+	if (trace_page != k->page_size) {
+		zpb_err(CMD ": %s: a trace of %" PRIu32 "-byte pages, but %s has %" PRIu32
+			"-byte pages (a trace declares its page size with '" TRACE_PAGE_SIZE " N')",
+			trace, trace_page, k->desc, k->page_size);
 		return 1;
-	ops = fopen(tmp.ops, "w");
+	}
+	ret = 1;
+	if (qo_begin(&run, CMD))
+		return 1;
+	qo_path(&run, "ops", path, sizeof(path));
+	ops = fopen(path, "w");
 	if (!ops) {
-		zpb_err("oracle qemu: cannot write %s: %s", tmp.ops, strerror(errno));
+		zpb_err(CMD ": cannot write %s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (convert(trace, ops, &cv)) {
@@ -448,16 +392,26 @@ static int oq_main(void *opts, int argc, char **argv)
 	}
 	ops_bytes = ftell(ops);
 	if (fclose(ops) || ops_bytes < 0) {
-		zpb_err("oracle qemu: cannot write %s: %s", tmp.ops, strerror(errno));
+		zpb_err(CMD ": cannot write %s: %s", path, strerror(errno));
 		goto out;
 	}
 	/* room for the kernel, one page per live object, the op list (three copies) */
-	mem_mb = 256 + cv.slots * 4096 * 5 / 4 / (1 << 20) + 3 * (uint64_t)ops_bytes / (1 << 20);
+	mem_mb = 256 + cv.slots * k->page_size * 5 / 4 / (1 << 20) +
+		 3 * (uint64_t)ops_bytes / (1 << 20);
 	if (progress_enabled())
-		fprintf(stderr, "zpoolbench: oracle qemu: booting Linux 6.1 under qemu for %s, %" PRIu64
-			" operations (the first run also fetches and builds)...\n", alloc, cv.ops);
-	if (run_guest(script, alloc, cv.slots, mem_mb) || parse_answers(trace, &cv, &ans))
-		goto out;
+		fprintf(stderr, "zpoolbench: " CMD ": booting %s under qemu for %s, %" PRIu64
+			" operations (the first run also fetches and builds)...\n", k->desc, name,
+			cv.ops);
+	snprintf(s_slots, sizeof(s_slots), "%" PRIu64, cv.slots ? cv.slots : 1);
+	snprintf(s_mem, sizeof(s_mem), "%" PRIu64, mem_mb);
+	{
+		char out[PATH_MAX + 16];
+		const char *sa[] = { "run", k->name, name, path, s_slots, s_mem, out, NULL };
+
+		qo_path(&run, "out.img", out, sizeof(out));
+		if (qo_script(&run, CMD, sa) || parse_answers(trace, &cv, &ans))
+			goto out;
+	}
 	if (trajectory && write_trajectory(trajectory, args->force, &cv, &ans))
 		goto out;
 
@@ -467,28 +421,33 @@ static int oq_main(void *opts, int argc, char **argv)
 	printf("trace        %s (%" PRIu64 " ops: %" PRIu64 " stores, %" PRIu64 " frees, %" PRIu64
 	       " compactions)\n",
 	       trace, cv.ops, cv.stores, cv.frees, cv.compactions);
-	printf("allocator    %s, Linux %s under qemu\n", alloc, ans.kernel);
+	printf("allocator    %s, Linux %s under qemu (%" PRIu32 "-byte pages)\n", name,
+	       run.release, k->page_size);
 	printf("rejected     %" PRIu64 " (enospc %" PRIu64 ")\n", ans.rejected, ans.enospc);
 	printf("pool pages   %" PRIu64 " (peak %" PRIu64 ")\n", last, peak);
-	if (!strcmp(alloc, "z3fold"))
+	printf("qemu         %s s (boot and replay, TCG, one CPU)\n", run.qemu_seconds);
+	if (!strcmp(name, "z3fold"))
 		printf("quiescence   %" PRIu64 " z3fold work items waited for (%" PRIu64
 		       " sleeps)\n",
 		       ans.work, ans.waits);
 	ret = 0;
 out:
 	free(ans.pages);
-	zpb_cleanup_pop(true);
+	qo_end(&run);
 	return ret;
 }
 
 static const struct zpb_cmd oq_cmd = {
 	.name = "oracle qemu",
-	.summary = "the real Linux 6.1 zbud/z3fold/zsmalloc under qemu: pool pages per operation",
-	.about = "Boots Debian's Linux 6.1 under qemu (TCG, one CPU) and replays the size trace\n"
-		 "through the kernel's own allocator with a small kernel module, reading the\n"
-		 "pool size after every operation.  The kernel packages are fetched with\n"
-		 "apt-get download and, like the module build, cached under\n"
-		 "${ZPB_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/zpoolbench}/oracle-qemu.\n\n"
+	.summary = "the real zbud/z3fold/zsmalloc of Linux 6.1 or 6.12 under qemu: pool pages per op",
+	.about = "Boots one of Debian's kernels under qemu (TCG, one CPU) and replays the size\n"
+		 "trace through the kernel's own allocator with a small kernel module, reading\n"
+		 "the pool size after every operation.  Kernels: 6.1 (x86-64: zbud, z3fold,\n"
+		 "zsmalloc with chains of 4), 6.12 (x86-64: zbud, zsmalloc with chains of 8) and\n"
+		 "6.12-arm64-16k (arm64 with 16 KiB pages, for traces with '# page_size 16384').\n"
+		 "The kernel packages are fetched with apt-get download and, like the module\n"
+		 "build, cached under ${ZPB_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/zpoolbench}/\n"
+		 "oracle-qemu.\n\n"
 		 "z3fold: every size is read once the z3fold compaction work queued by a free\n"
 		 "has run.  'c' compacts zsmalloc (zs_compact); for zbud and z3fold it only\n"
 		 "reads the size.\n",

@@ -79,6 +79,15 @@ static int fe_param(struct fe_config *cfg, const char *key, const char *val, cha
 		cfg->mem_limit_pages = (v + METRICS_PAGE - 1) / METRICS_PAGE;
 		return 0;
 	}
+	if (cfg->kind == FE_ZSWAP && !strcmp(key, "kernel")) {
+		if (!strcmp(val, "6.1"))
+			cfg->zswap_kernel = FE_ZSWAP_61;
+		else if (!strcmp(val, "6.12"))
+			cfg->zswap_kernel = FE_ZSWAP_612;
+		else
+			goto bad;
+		return 0;
+	}
 	if (cfg->kind == FE_ZSWAP && !strcmp(key, "ram")) {
 		if (parse_bytes(val, &v) || v < METRICS_PAGE)
 			goto bad;
@@ -269,6 +278,213 @@ static int fe_evict(void *ctx, unsigned long handle)
 	return 0;
 }
 
+/* ---- zswap as in Linux 6.12 ------------------------------------------------ */
+
+static int reject(struct frontend *fe, struct fe_slot *s, int why);
+
+/*
+ * The rules this block implements are in frontend.h; each was measured in
+ * a 6.12 guest (docs/oracle-qemu.md, "zswap in 6.12").  With a pool limit
+ * the stored slots sit on an LRU list (the kernel's zswap_list_lru): a
+ * store goes to the head with its referenced bit set; the shrink worker
+ * looks at the tail: a referenced page loses the bit and moves to the head
+ * (its second chance), any other is written back.
+ */
+#define Z612_NIL UINT64_MAX
+#define Z612_RETRIES 16 /* the kernel's MAX_RECLAIM_RETRIES */
+
+struct fe_lru {
+	uint64_t prev, next; /* towards the head / the tail */
+	bool linked, referenced;
+};
+
+static bool z612(const struct frontend *fe)
+{
+	return fe->cfg.kind == FE_ZSWAP && fe->cfg.zswap_kernel == FE_ZSWAP_612;
+}
+
+static bool z612_zero_page(const struct cpage *cp)
+{
+	return cp->same && cp->sum == 0; /* a same-filled page's record holds its word */
+}
+
+/* Under lru_lock. */
+static void z612_unlink(struct frontend *fe, uint64_t slot)
+{
+	struct fe_lru *e = &fe->lru[slot];
+
+	if (!e->linked)
+		return;
+	if (e->prev != Z612_NIL)
+		fe->lru[e->prev].next = e->next;
+	else
+		fe->lru_head = e->next;
+	if (e->next != Z612_NIL)
+		fe->lru[e->next].prev = e->prev;
+	else
+		fe->lru_tail = e->prev;
+	e->linked = false;
+}
+
+/* Under lru_lock. */
+static void z612_push_head(struct frontend *fe, uint64_t slot, bool referenced)
+{
+	struct fe_lru *e = &fe->lru[slot];
+
+	e->prev = Z612_NIL;
+	e->next = fe->lru_head;
+	if (fe->lru_head != Z612_NIL)
+		fe->lru[fe->lru_head].prev = slot;
+	else
+		fe->lru_tail = slot;
+	fe->lru_head = slot;
+	e->linked = true;
+	e->referenced = referenced;
+}
+
+static uint64_t z612_max_pages(const struct frontend *fe)
+{
+	return fe->cfg.ram_pages * fe->cfg.max_pool_percent / 100;
+}
+
+static uint64_t z612_accept_pages(const struct frontend *fe)
+{
+	return z612_max_pages(fe) * fe->cfg.accept_threshold_percent / 100;
+}
+
+/* zswap_check_limits(): true if the pool is full (stores are refused). */
+static bool z612_full(struct frontend *fe)
+{
+	uint64_t cur = zpool_total_pages(fe->zp);
+
+	if (cur >= z612_max_pages(fe)) {
+		ADD(fe, pool_limit_hit, 1);
+		__atomic_store_n(&fe->reached_full, 1, __ATOMIC_RELAXED);
+	} else if (__atomic_load_n(&fe->reached_full, __ATOMIC_RELAXED) &&
+		   cur <= z612_accept_pages(fe)) {
+		__atomic_store_n(&fe->reached_full, 0, __ATOMIC_RELAXED);
+	}
+	return __atomic_load_n(&fe->reached_full, __ATOMIC_RELAXED);
+}
+
+/*
+ * Write back the object of @slot, just taken off the LRU, unless it was
+ * freed (and maybe stored again) meanwhile: 0, or -1 if there was none.
+ */
+static int z612_writeback(struct frontend *fe, uint64_t slot)
+{
+	struct fe_slot *s = &fe->slots[slot];
+	const uint8_t *src;
+	bool ok, gone;
+
+	pthread_mutex_lock(slot_lock(fe, slot));
+	pthread_mutex_lock(&fe->lru_lock);
+	gone = fe_slot_state(s) != SLOT_OBJ || fe->lru[slot].linked;
+	pthread_mutex_unlock(&fe->lru_lock);
+	if (gone) {
+		pthread_mutex_unlock(slot_lock(fe, slot));
+		return -1;
+	}
+	/* "written to swap": its bytes are checked against what was stored */
+	src = zpool_map(fe->zp, s->handle, ZPOOL_MM_RO);
+	ok = content_ok(fe, s, src);
+	zpool_unmap(fe->zp, s->handle);
+	if (!ok)
+		fe_fail(fe, "data mismatch: slot %llu (corpus page %u) read back wrong at writeback",
+			(unsigned long long)slot, fe_slot_page(s));
+	zpool_free(fe->zp, s->handle);
+	fe_slot_set(s, fe_slot_page(s), SLOT_WRITTEN_BACK);
+	s->handle = 0;
+	SUB(fe, stored, 1);
+	SUB(fe, compressed_bytes, codec_bytes(fe, fe_slot_page(s)));
+	ADD(fe, written_back, 1);
+	pthread_mutex_unlock(slot_lock(fe, slot));
+	return 0;
+}
+
+/*
+ * shrink_worker(): until the pool is at or below the accept threshold, look
+ * at the LRU's tail; a look that writes nothing back (a second chance, an
+ * empty list) is a failure, and Z612_RETRIES of them end the work.
+ */
+static void z612_shrink(struct frontend *fe)
+{
+	int failures = 0;
+
+	if (pthread_mutex_trylock(&fe->shrink_lock))
+		return; /* the kernel runs one worker at a time */
+	while (zpool_total_pages(fe->zp) > z612_accept_pages(fe) && !zpb_interrupted) {
+		uint64_t slot;
+		bool second_chance;
+
+		pthread_mutex_lock(&fe->lru_lock);
+		slot = fe->lru_tail;
+		second_chance = slot != Z612_NIL && fe->lru[slot].referenced;
+		if (slot != Z612_NIL) {
+			z612_unlink(fe, slot);
+			if (second_chance)
+				z612_push_head(fe, slot, false);
+		}
+		pthread_mutex_unlock(&fe->lru_lock);
+		if (slot == Z612_NIL || second_chance || z612_writeback(fe, slot)) {
+			ADD(fe, reclaim_fail, 1);
+			if (++failures == Z612_RETRIES)
+				break;
+		}
+	}
+	pthread_mutex_unlock(&fe->shrink_lock);
+}
+
+/*
+ * The part of a store the 6.12 rules decide before the allocator: the
+ * slot's state when they decide it (a zero page, a refusal), or -1 when the
+ * page goes on to the allocator.
+ */
+static int z612_admit(struct frontend *fe, uint64_t slot, const struct cpage *cp)
+{
+	struct fe_slot *s = &fe->slots[slot];
+
+	if (z612_zero_page(cp)) {
+		ADD(fe, same_filled, 1);
+		pthread_mutex_lock(slot_lock(fe, slot));
+		s->handle = 0; /* the word */
+		fe_slot_set(s, fe_slot_page(s), SLOT_SAME);
+		pthread_mutex_unlock(slot_lock(fe, slot));
+		return SLOT_SAME;
+	}
+	if (fe->cfg.ram_pages && z612_full(fe)) {
+		z612_shrink(fe);
+		return reject(fe, s, -EBUSY);
+	}
+	if (cp->len > zpool_page_size(fe->zp)) {
+		ADD(fe, rej_fail, 1);
+		return reject(fe, s, -ENOSPC);
+	}
+	return -1;
+}
+
+/* A stored object joins the LRU (with a pool limit only). */
+static void z612_stored(struct frontend *fe, uint64_t slot)
+{
+	if (!fe->lru)
+		return;
+	pthread_mutex_lock(&fe->lru_lock);
+	z612_push_head(fe, slot, true);
+	pthread_mutex_unlock(&fe->lru_lock);
+}
+
+/* An object leaves the pool other than by writeback. */
+static void z612_gone(struct frontend *fe, uint64_t slot)
+{
+	if (!fe->lru)
+		return;
+	pthread_mutex_lock(&fe->lru_lock);
+	z612_unlink(fe, slot);
+	pthread_mutex_unlock(&fe->lru_lock);
+}
+
+/* ---- creating and using a front end ----------------------------------------- */
+
 struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 			   const struct pageset *ps, uint64_t nslots, char *err, size_t errlen)
 {
@@ -298,15 +514,27 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 		pthread_mutex_init(&fe->stripe[i].m, NULL);
 	pthread_mutex_init(&fe->shrink_lock, NULL);
 	pthread_mutex_init(&fe->err_lock, NULL);
+	pthread_mutex_init(&fe->lru_lock, NULL);
+	fe->lru_head = fe->lru_tail = Z612_NIL;
 	ops.evict = fe_evict;
 	ops.ctx = fe;
-	fe->zp = zpool_create(alloc_spec, cfg->kind == FE_ZSWAP ? &ops : NULL, err, errlen);
+	/* 6.12's zswap writes back from its own LRU: no allocator reclaim */
+	fe->zp = zpool_create(alloc_spec, cfg->kind == FE_ZSWAP && !z612(fe) ? &ops : NULL, err,
+			      errlen);
 	/* a pool stores the pages of its own size: a page set of other pages is refused */
 	if (fe->zp && zpool_page_size(fe->zp) != ps->page) {
 		snprintf(err, errlen, "%s: a pool of %zu-byte pages, but the pages of %s are %u bytes",
 			 fe->zp->cfg.spec, zpool_page_size(fe->zp), ps->corpus->name, ps->page);
 		zpool_destroy(fe->zp);
 		fe->zp = NULL;
+	}
+	if (fe->zp && z612(fe) && cfg->ram_pages) {
+		fe->lru = table_alloc(nslots * sizeof(*fe->lru));
+		if (!fe->lru) {
+			snprintf(err, errlen, "out of memory");
+			zpool_destroy(fe->zp);
+			fe->zp = NULL;
+		}
 	}
 	if (!fe->zp) {
 		table_free(fe->slots, fe->nslots * sizeof(*fe->slots));
@@ -323,8 +551,8 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 		if (!fe->huge || fe->huge > fe->page)
 			fe->huge = fe->page;
 	}
-	/* 6.1: the header only for pools that can evict (zpool_evictable) */
-	if (cfg->kind == FE_ZSWAP && zpool_can_shrink(fe->zp))
+	/* 6.1: the header only for pools that can evict (zpool_evictable); 6.12: none */
+	if (cfg->kind == FE_ZSWAP && !z612(fe) && zpool_can_shrink(fe->zp))
 		fe->hlen = ZSWAP_HEADER;
 	return fe;
 }
@@ -340,7 +568,10 @@ void fe_destroy(struct frontend *fe)
 	for (int i = 0; i < FE_STRIPES; i++)
 		pthread_mutex_destroy(&fe->stripe[i].m);
 	pthread_mutex_destroy(&fe->shrink_lock);
+	pthread_mutex_destroy(&fe->lru_lock);
 	pthread_mutex_destroy(&fe->err_lock);
+	if (fe->lru)
+		table_free(fe->lru, fe->nslots * sizeof(*fe->lru));
 	table_free(fe->slots, fe->nslots * sizeof(*fe->slots));
 	free(fe);
 }
@@ -421,7 +652,8 @@ static int reject(struct frontend *fe, struct fe_slot *s, int why)
  */
 static int stage(struct frontend *fe, const struct cpage *cp, uint32_t page, uint64_t *word)
 {
-	if (fe->cfg.kind != FE_NONE && cp->same) {
+	/* 6.12's zswap compresses same-filled pages; only zero pages stay out */
+	if (fe->cfg.kind != FE_NONE && cp->same && (!z612(fe) || z612_zero_page(cp))) {
 		*word = cp->sum; /* a same-filled page's record holds its word */
 		return 0;
 	}
@@ -471,9 +703,15 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 	ADD(fe, pages, 1);
 	fe_slot_set(s, page, SLOT_EMPTY);
 	s->handle = 0;
-	if (fe->cfg.kind == FE_ZSWAP && !zswap_gate(fe))
+	if (z612(fe)) {
+		int st = z612_admit(fe, slot, cp);
+
+		if (st >= 0)
+			return st;
+	} else if (fe->cfg.kind == FE_ZSWAP && !zswap_gate(fe)) {
 		return reject(fe, s, -EBUSY);
-	if (fe->cfg.kind != FE_NONE && cp->same) {
+	}
+	if (fe->cfg.kind != FE_NONE && cp->same && !z612(fe)) {
 		ADD(fe, same_filled, 1);
 		pthread_mutex_lock(slot_lock(fe, slot));
 		s->handle = (unsigned long)word;
@@ -510,6 +748,8 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 	s->handle = handle;
 	fe_slot_set(s, page, SLOT_OBJ);
 	pthread_mutex_unlock(slot_lock(fe, slot));
+	if (z612(fe))
+		z612_stored(fe, slot);
 	ADD(fe, stored, 1);
 	ADD(fe, compressed_bytes, codec_bytes(fe, page));
 	if (raw)
@@ -604,6 +844,7 @@ void fe_free(struct frontend *fe, uint64_t slot, struct fe_lat *lat)
 		len = codec_bytes(fe, fe_slot_page(s));
 		if (fe_raw(fe, fe_slot_page(s)))
 			SUB(fe, huge, 1);
+		z612_gone(fe, slot);
 	} else if (fe_slot_state(s) == SLOT_SAME) {
 		SUB(fe, same_filled, 1);
 	}
@@ -625,6 +866,23 @@ void fe_free(struct frontend *fe, uint64_t slot, struct fe_lat *lat)
 	}
 	SUB(fe, stored, 1);
 	SUB(fe, compressed_bytes, len);
+}
+
+void fe_counters_sum(struct frontend *fe, struct fe_counters *c)
+{
+	c->pages = GET(fe, pages);
+	c->same_filled = GET(fe, same_filled);
+	c->stored = GET(fe, stored);
+	c->huge = GET(fe, huge);
+	c->compressed_bytes = GET(fe, compressed_bytes);
+	c->rejected = GET(fe, rejected);
+	c->rej_poor = GET(fe, rej_poor);
+	c->rej_limit = GET(fe, rej_limit);
+	c->rej_alloc = GET(fe, rej_alloc);
+	c->written_back = GET(fe, written_back);
+	c->pool_limit_hit = GET(fe, pool_limit_hit);
+	c->reclaim_fail = GET(fe, reclaim_fail);
+	c->rej_fail = GET(fe, rej_fail);
 }
 
 void fe_reset_counters(struct frontend *fe)

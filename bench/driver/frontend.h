@@ -19,8 +19,9 @@
  *	the pool above the limit is undone and refused (-ENOMEM, as zram's
  *	write fails).
  *
- *  zswap (spec "zswap[:ram=BYTES,max_pool_percent=P,accept_threshold_percent=A]"),
- *	as in Linux 6.1: the pool-limit check comes first (full when the pool
+ *  zswap (spec "zswap[:kernel=6.1|6.12,ram=BYTES,max_pool_percent=P,
+ *	accept_threshold_percent=A]"); kernel=6.1 (the default) is zswap as in
+ *	Linux 6.1: the pool-limit check comes first (full when the pool
  *	exceeds ram * P / 100 pages; once full, stores are refused until it is
  *	below ram * P/100 * A/100; each refusal runs the shrink worker, which
  *	calls zpool_shrink(1) until the pool is below that threshold, when the
@@ -30,6 +31,22 @@
  *	entry, read back by the evict callback); -ENOSPC from the allocator
  *	is compress_poor, any other error alloc_fail.  Without ram= there is
  *	no pool limit.  Defaults P=20, A=90.
+ *
+ *  zswap:kernel=6.12, zswap as in Linux 6.12 (each rule measured in a 6.12
+ *	guest, docs/oracle-qemu.md): a zero page never reaches zswap (the swap
+ *	core keeps a bit for it: no allocation, counted as same-filled); every
+ *	other page, same-filled or not, is compressed; then the pool limit
+ *	(full when the pool has at least ram * P / 100 pages, once full until it
+ *	has at most that * A / 100; a refusal while full runs the shrink worker);
+ *	a compressed length above the page size is the compressor's failure
+ *	(compress_fail); the object is the compressed length with no header;
+ *	-ENOSPC from the allocator is compress_poor, any other error
+ *	alloc_fail.  The shrink worker writes back the oldest stored pages of
+ *	zswap's own LRU (any allocator: no allocator reclaim is used), giving a
+ *	page stored since it was last looked at a second chance, until the pool
+ *	is at or below the accept threshold or 16 looks found nothing to write
+ *	back.  The kernel runs it asynchronously; here it runs at once, in the
+ *	storing thread, so when writeback happens is not the kernel's.
  *
  *  none  every page compressed and handed to the allocator; over a page refused.
  *
@@ -52,8 +69,11 @@
 
 enum fe_kind { FE_ZRAM, FE_ZSWAP, FE_NONE };
 
+enum fe_zswap_kernel { FE_ZSWAP_61, FE_ZSWAP_612 };
+
 struct fe_config {
 	enum fe_kind kind;
+	enum fe_zswap_kernel zswap_kernel; /* zswap: the kernel's rules */
 	char spec[128];		   /* normalised: "zswap:ram=67108864,max_pool_percent=20" */
 	uint64_t mem_limit_bytes;  /* zram; 0 = none */
 	uint64_t ram_bytes;	   /* zswap; 0 = no pool limit */
@@ -63,8 +83,8 @@ struct fe_config {
 	unsigned int max_pool_percent, accept_threshold_percent;
 };
 
-#define FE_VALID "zram[:mem_limit=BYTES], zswap[:ram=BYTES,max_pool_percent=1..100," \
-		 "accept_threshold_percent=1..100], none"
+#define FE_VALID "zram[:mem_limit=BYTES], zswap[:kernel=6.1|6.12,ram=BYTES," \
+		 "max_pool_percent=1..100,accept_threshold_percent=1..100], none"
 
 /* 0, or -1 with one line in @err.  BYTES take K, M, G suffixes. */
 int fe_parse(const char *spec, struct fe_config *cfg, char *err, size_t errlen);
@@ -102,6 +122,8 @@ static inline void fe_slot_set(struct fe_slot *s, uint32_t page, enum slot_state
 	s->page_state = page << FE_STATE_BITS | st;
 }
 
+struct fe_lru; /* frontend.c */
+
 #define FE_STRIPES 256
 #define FE_SHARDS 16
 
@@ -114,6 +136,7 @@ struct fe_counters {
 	uint64_t pages, same_filled, stored, huge, compressed_bytes;
 	uint64_t rejected, rej_poor, rej_limit, rej_alloc;
 	uint64_t written_back, pool_limit_hit, reclaim_fail;
+	uint64_t rej_fail; /* zswap 6.12: the compressor failed (output over a page); in rej_poor too */
 };
 
 struct fe_shard {
@@ -136,6 +159,10 @@ struct frontend {
 	struct fe_stripe stripe[FE_STRIPES];
 	pthread_mutex_t shrink_lock;
 	int reached_full;     /* zswap hysteresis */
+	/* zswap 6.12 with a pool limit: its LRU of stored slots, oldest at the tail */
+	pthread_mutex_t lru_lock;
+	struct fe_lru *lru;   /* one per slot, or NULL */
+	uint64_t lru_head, lru_tail;
 	struct fe_shard cs[FE_SHARDS];
 	uint64_t copy_base;   /* zpool copy_bytes at the last counter reset */
 	uint64_t moves_base;  /* zpool moves at the last counter reset */
@@ -200,6 +227,9 @@ int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *b
 	    struct fe_lat *lat);
 /* Empty @slot (zswap invalidate / zram discard). */
 void fe_free(struct frontend *fe, uint64_t slot, struct fe_lat *lat);
+
+/* The front end's counters, summed over the threads' shards. */
+void fe_counters_sum(struct frontend *fe, struct fe_counters *sum);
 
 /* Zero the counters (after a warm-up); the pool's cumulative copy_bytes count from here. */
 void fe_reset_counters(struct frontend *fe);

@@ -65,7 +65,7 @@ expect() {
 cd "$WORK"
 expect "zpoolbench ru" "run"
 expect "zpoolbench corpus " "--help info pack regroup sample snapshot"
-expect "zpoolbench oracle q" "qemu"
+expect "zpoolbench oracle q" "qemu qemu-zram"
 expect "zpoolbench help --m" "--man"
 expect "zpoolbench run --fo" "--force --format"
 expect "zpoolbench run --format " "csv json table"

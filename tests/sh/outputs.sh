@@ -38,6 +38,7 @@ base() {
 	"corpus snapshot") echo "--pid $$" ;;
 	"oracle zram") echo "--corpus $d/c.pages" ;;
 	"oracle qemu") echo "--trace $d/t.trace --alloc zbud" ;;
+	"oracle qemu-zram") echo "--corpus $d/c.pages" ;;
 	capture) echo "--device zram0" ;;
 	run | sweep) echo "--corpus $d/c.pages --alloc zbud --no-plots" ;;
 	compare) echo "$d/r0 $d/r0 --no-plots" ;;

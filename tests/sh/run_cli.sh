@@ -99,6 +99,6 @@ if [ -x "$(dirname "$ZPB")/zpb-capture" ]; then
 		grep -q -- "^  $o" "$d/help" || fail "capture --help does not explain $o"
 	done
 fi
-expect_err "oracle qemu options" "only ':kernel=6.1' may follow" oracle qemu --trace corpora/example.trace \
+expect_err "oracle qemu options" "of a port's spec may follow the name" oracle qemu --trace corpora/example.trace \
 	--alloc z3fold:compaction=none
 echo "all run/sweep CLI errors are one line"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * zpb_oracle.c - replays a size trace through a real Linux 6.1 allocator
- * (zbud, z3fold or zsmalloc) inside a qemu guest and reports the pool size
- * in pages after every operation.
+ * zpb_oracle.c - replays a size trace through a real Linux 6.1 or 6.12
+ * allocator (zbud, z3fold (6.1 only: 6.12 builds no z3fold) or zsmalloc)
+ * inside a qemu guest and reports the pool size in pages after every
+ * operation.  The same source builds against Debian's 6.1 and 6.12 headers.
  *
  * Interface: /proc/zpb_oracle.  The guest program writes whole lines
  *	a SLOT SIZE	store SIZE bytes, remember the handle in SLOT (if SLOT
@@ -15,8 +16,8 @@
  * the end "# end ops=.. rejected=.. enospc=.. enomem=.. waits=..".
  *
  * zbud and z3fold are reached through the zpool API, whose functions 6.1
- * does not export to modules: their addresses come from kallsyms (found
- * through a kprobe on kallsyms_lookup_name).  zsmalloc is called through its
+ * and 6.12 do not export to modules: their addresses come from kallsyms
+ * (found through a kprobe on kallsyms_lookup_name).  zsmalloc is called through its
  * exported zs_* API, which is what its zpool driver does too.
  *
  * z3fold compacts pages from a work queue after a free.  To report sizes at
@@ -36,6 +37,7 @@
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <linux/zpool.h>
@@ -58,7 +60,7 @@ MODULE_PARM_DESC(settle_us, "extra sleep after every free and compaction (to val
 #define LINE_MAX_LEN 64
 #define QUIESCE_MAX_WAITS 100000
 
-/* the same flags zswap passes to zpool_malloc in 6.1 */
+/* the same flags zswap passes to zpool_malloc in 6.1 and 6.12 */
 #define ORACLE_GFP (__GFP_NORETRY | __GFP_NOWARN | __GFP_KSWAPD_RECLAIM)
 
 /* zpool functions, looked up by name */
@@ -66,7 +68,18 @@ static typeof(zpool_create_pool) *p_create;
 static typeof(zpool_destroy_pool) *p_destroy;
 static typeof(zpool_malloc) *p_malloc;
 static typeof(zpool_free) *p_free;
+/*
+ * Between 6.1 and 6.12 (checked on Debian's headers of those two only)
+ * zpool_create_pool() lost its zpool_ops argument, the evict callback, and
+ * zpool_get_total_size() (bytes) became zpool_get_total_pages() (pages).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define ZPOOL_TOTAL "zpool_get_total_pages"
+static typeof(zpool_get_total_pages) *p_total;
+#else
+#define ZPOOL_TOTAL "zpool_get_total_size"
 static typeof(zpool_get_total_size) *p_total;
+#endif
 
 static struct zpool *zp;		/* zbud, z3fold */
 static struct zs_pool *zs;		/* zsmalloc */
@@ -104,7 +117,7 @@ static int find_zpool_api(void)
 	p_destroy = (void *)lookup("zpool_destroy_pool");
 	p_malloc = (void *)lookup("zpool_malloc");
 	p_free = (void *)lookup("zpool_free");
-	p_total = (void *)lookup("zpool_get_total_size");
+	p_total = (void *)lookup(ZPOOL_TOTAL);
 	if (!p_create || !p_destroy || !p_malloc || !p_free || !p_total) {
 		pr_err("zpb_oracle: zpool functions not found in kallsyms\n");
 		return -ENOENT;
@@ -232,7 +245,11 @@ static u64 pool_pages(void)
 {
 	if (zs)
 		return zs_get_total_pages(zs);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	return p_total(zp);
+#else
 	return p_total(zp) >> PAGE_SHIFT;
+#endif
 }
 
 static void do_store(unsigned int slot, size_t size)
@@ -427,7 +444,11 @@ static int create_pool(void)
 		if (ret)
 			return ret;
 	}
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	zp = p_create(alloc, "zpb_oracle", ORACLE_GFP);
+#else
 	zp = p_create(alloc, "zpb_oracle", ORACLE_GFP, NULL);
+#endif
 	if (!zp) {
 		pr_err("zpb_oracle: zpool_create_pool(%s) failed (module not loaded?)\n", alloc);
 		if (is_z3fold)
@@ -459,7 +480,7 @@ static int __init oracle_init(void)
 		ret = -ENOMEM;
 		goto fail;
 	}
-	pr_info("zpb_oracle: %s pool ready, %u slots\n", alloc, slots);
+	pr_info("zpb_oracle: %s pool ready, %u slots, %lu-byte pages\n", alloc, slots, PAGE_SIZE);
 	return 0;
 fail:
 	vfree(handles);

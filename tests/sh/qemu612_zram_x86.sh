@@ -1,0 +1,11 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# qemu612_zram_x86.sh - the zsmalloc of Linux 6.12 on x86-64 (4 KiB pages), booted under
+# qemu, through zram: the default corpus with churn (discards, rewrites,
+# compactions).  The kernel must give the recorded size trace and trajectory
+# (tests/data/qemu612/6.12), the port zsmalloc:kernel=6.12 the same pool pages
+# after every operation, and chain=4 must not (the check has teeth).
+# Skips (77) with the reason when qemu cannot run or a package cannot be
+# fetched (the port is still compared with the recorded trajectory).
+. bench/kernel/oracle/testlib.sh
+qt612_zram 6.12 6000

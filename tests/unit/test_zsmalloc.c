@@ -1258,6 +1258,28 @@ TEST(zsmalloc_mp_pool)
 	CHECK_EQ(zpool_total_pages(zp), 0);
 	zpool_destroy(zp);
 
+	/*
+	 * 16 KiB pages: the page range's last slot, 32 + 256 * 64 = 16,416 B,
+	 * is not clamped to the page (ZS_MAX_ALLOC_SIZE is the unit) and is a
+	 * multi-page class: 8 blocks of 4 pages, 31 objects.  A raw page lands
+	 * there; the page range's huge class is 16,352 B.
+	 */
+	zp = mk("zsmalloc:mp=2,page=16384");
+	CHECK(zp);
+	CHECK_EQ(zpool_huge_size(zp), 14553);
+	CHECK_EQ(zpool_malloc(zp, 14553, &h[0]), 0);
+	CHECK_EQ(zpool_malloc(zp, 16344, &h[1]), 0);
+	CHECK_EQ(zpool_total_pages(zp), 2);
+	CHECK_EQ(zpool_malloc(zp, 16345, &h[2]), 0);
+	CHECK_EQ(zpool_malloc(zp, 16384, &h[3]), 0);
+	CHECK_EQ(zpool_total_pages(zp), 2 + 32);
+	zpool_get_stats(zp, &st);
+	CHECK_EQ(st.alloc_bytes, 2 * 16352 + 2 * 16416);
+	for (int i = 0; i < 4; i++)
+		zpool_free(zp, h[i]);
+	CHECK_EQ(zpool_total_pages(zp), 0);
+	zpool_destroy(zp);
+
 	/* 64 KiB units */
 	zp = mk("zsmalloc:mp=4");
 	CHECK(zp);

@@ -70,6 +70,10 @@ static int alloc_nonempty(const char *val, char *why, size_t len)
 	{ .name = "churn-percent", .type = OPT_INT, .arg = "P", .min = 1, .max = 100,           \
 	  .def = "30", .off = O(churn_percent),                                                 \
 	  .help = "slots freed and refilled per round" },                                       \
+	{ .name = "compact-every", .type = OPT_INT, .arg = "N", .min = 0, .max = 100000,        \
+	  .def = "0", .off = O(compact_every),                                                  \
+	  .help = "compact the pool after every N churn rounds, as a shrinker would (0: only "  \
+		  "once, after the churn)" },                                                    \
 	{ .name = "out", .type = OPT_STRING, .arg = "DIR", .off = O(out),                       \
 	  .flags = OPT_USAGE | OPT_OUTDIR,                                                      \
 	  .help = "results folder, written whole or not at all; needed with --format table" }, \
@@ -172,6 +176,7 @@ static void defaults(struct runcli *c, const struct runcli_args *a, bool sweep)
 	c->o.wl.seed = a->seed;
 	c->o.wl.churn_rounds = (unsigned int)a->churn_rounds;
 	c->o.wl.churn_percent = (unsigned int)a->churn_percent;
+	c->o.wl.compact_every = (unsigned int)a->compact_every;
 	c->o.wl.warmup = !a->no_warmup;
 	c->o.objects = a->objects;
 	c->o.boundaries = true;

@@ -53,6 +53,8 @@ int lat_add(struct lat_samples *s, uint64_t ns)
 		return -1;
 	/* a sample above 4 s is a stall, not an allocator figure: clamp */
 	v = ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
+	if (v > s->max)
+		s->max = v;
 	if (v < LAT_EXACT) {
 		s->cnt[v]++;
 	} else {
@@ -76,6 +78,8 @@ int lat_append(struct lat_samples *dst, const struct lat_samples *src)
 	for (uint64_t i = 0; i < LAT_NOVER; i++)
 		dst->over_sum[i] += src->over_sum[i];
 	dst->n += src->n;
+	if (src->max > dst->max)
+		dst->max = src->max;
 	return 0;
 }
 
@@ -86,6 +90,7 @@ void lat_reset(struct lat_samples *s)
 		memset(s->over_sum, 0, LAT_NOVER * sizeof(*s->over_sum));
 	}
 	s->n = 0;
+	s->max = 0;
 }
 
 void lat_release(struct lat_samples *s)
@@ -154,6 +159,7 @@ void lat_percentiles(struct lat_samples *s, struct lat_pct *out)
 	out->p99 = bucket_value(s, rank_bucket(s, 0.99));
 	b999 = rank_bucket(s, 0.999);
 	out->p999 = bucket_value(s, b999);
+	out->max = (double)s->max;
 	for (uint64_t b = 0; b < LAT_NBUCKETS; b++) {
 		if (!s->cnt[b])
 			continue;

@@ -59,6 +59,7 @@ struct lat_samples {
 	uint32_t *cnt;	     /* LAT_EXACT exact buckets, then LAT_NOVER log buckets */
 	uint64_t *over_sum;  /* sum of the samples in each log bucket */
 	uint64_t n;
+	uint64_t max;	     /* the largest sample (clamped to 2^32 - 1 ns, as all are) */
 };
 
 int lat_add(struct lat_samples *s, uint64_t ns); /* 0, or -1 if out of memory */
@@ -81,6 +82,7 @@ struct lat_pct {
 	 */
 	uint64_t n_trim, sum_trim_ns;
 	double p50, p90, p99, p999;
+	double max; /* exact: the largest sample */
 };
 void lat_percentiles(struct lat_samples *s, struct lat_pct *out);
 /* The nearest-rank percentile @q (0 < q <= 1) of @n sorted values. */

@@ -676,7 +676,7 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 			   "marker per setting (named in the key)." },
 	};
 	const struct provenance *p = m->prov;
-	char path[4096];
+	char path[4096], every[64] = "";
 	struct afile af;
 	FILE *f;
 
@@ -688,13 +688,17 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 	fprintf(f, "`%s`\n\n", p->command);
 	fprintf(f, "zpoolbench %s (git %s), %s; %s, %d cores; %s; %s; %s.\n\n", p->version, p->git,
 		p->compiler, p->cpu, p->cores, p->kernel, p->codecs, p->date);
+	if (m->opts && m->opts->wl.compact_every)
+		snprintf(every, sizeof(every), ", compacted every %u rounds",
+			 m->opts->wl.compact_every);
 	if (m->opts)
 		fprintf(f, "Front end `%s`, %d thread(s), %s, seed %" PRIu64
-			   ", churn %u rounds of %u%%.\n\n",
+			   ", churn %u rounds of %u%%%s.\n\n",
 			m->opts->fe.spec, m->opts->wl.threads,
 			m->opts->repeat > 1 ? "figures are the median (min-max) of the repeats"
 					    : "1 run per setting (no spread known)",
-			m->opts->wl.seed, m->opts->wl.churn_rounds, m->opts->wl.churn_percent);
+			m->opts->wl.seed, m->opts->wl.churn_rounds, m->opts->wl.churn_percent,
+			every);
 	if (m->opts && m->opts->objects)
 		fprintf(f, "Each pool stores %" PRIu64 " objects, cycling through the corpus pages "
 			   "(object i is page i modulo the corpus size).\n\n", m->opts->objects);

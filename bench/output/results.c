@@ -63,6 +63,8 @@ LATP(LAT_STORE_E2E, p999)
 LATP(LAT_LOAD, p50) LATP(LAT_LOAD, p90) LATP(LAT_LOAD, p99) LATP(LAT_LOAD, p999)
 LATP(LAT_LOAD_E2E, p50) LATP(LAT_LOAD_E2E, p90) LATP(LAT_LOAD_E2E, p99) LATP(LAT_LOAD_E2E, p999)
 LATP(LAT_FREE, p50) LATP(LAT_FREE, p90) LATP(LAT_FREE, p99) LATP(LAT_FREE, p999)
+LATP(LAT_STORE, max) LATP(LAT_STORE_E2E, max) LATP(LAT_LOAD, max) LATP(LAT_LOAD_E2E, max)
+LATP(LAT_FREE, max)
 LATN(LAT_STORE) LATN(LAT_LOAD) LATN(LAT_FREE)
 
 static double phase_ms(const struct raw_counts *r, const struct derived *d)
@@ -167,6 +169,11 @@ static const struct col cols[] = {
 	{ "cpu_ms", 3, false, cpu_ms },
 	{ "concurrency", 3, false, concurrency },
 	{ "rss_excess_bytes", 0, false, rss_excess },
+	{ "store_ns_max", 0, false, lat_LAT_STORE_max },
+	{ "store_e2e_ns_max", 0, false, lat_LAT_STORE_E2E_max },
+	{ "load_ns_max", 0, false, lat_LAT_LOAD_max },
+	{ "load_e2e_ns_max", 0, false, lat_LAT_LOAD_E2E_max },
+	{ "free_ns_max", 0, false, lat_LAT_FREE_max },
 };
 
 #define NCOLS ((int)(sizeof(cols) / sizeof(cols[0])))
@@ -378,9 +385,9 @@ static void csv_provenance(FILE *f, const struct run_results *res, const struct 
 	comment(f, "command: %s", p->command);
 	if (m->opts)
 		comment(f, "frontend: %s; threads: %d; repeat: %d; seed: %" PRIu64
-			   "; churn: %u rounds of %u%%",
+			   "; churn: %u rounds of %u%%, compaction every %u rounds (0: at the end)",
 			m->opts->fe.spec, m->opts->wl.threads, m->opts->repeat, m->opts->wl.seed,
-			m->opts->wl.churn_rounds, m->opts->wl.churn_percent);
+			m->opts->wl.churn_rounds, m->opts->wl.churn_percent, m->opts->wl.compact_every);
 	for (int i = 0; i < res->ncorpora; i++)
 		comment(f, "corpus %s: %" PRIu64 " pages, sha256 %s", res->corpora[i].name,
 			res->corpora[i].pages, res->corpora[i].sha256);
@@ -498,6 +505,7 @@ void results_json(FILE *f, const struct run_results *res, const struct results_m
 		jw_key(&w, "seed"); jw_u64(&w, m->opts->wl.seed);
 		jw_key(&w, "churn_rounds"); jw_u64(&w, m->opts->wl.churn_rounds);
 		jw_key(&w, "churn_percent"); jw_u64(&w, m->opts->wl.churn_percent);
+		jw_key(&w, "compact_every"); jw_u64(&w, m->opts->wl.compact_every);
 	}
 	jw_key(&w, "corpora");
 	jw_arr(&w);

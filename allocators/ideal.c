@@ -17,7 +17,9 @@
  *
  * Handle: (arena offset << 17) | size, never 0 since size >= 1.
  *
- * "page=4096|16384|65536": the largest object and the unit of pool_pages.
+ * "page=4096|16384|65536": the unit of pool_pages.  Objects may be as large
+ * as ZPOOL_OBJ_SIZE_MAX (64 KiB) whatever the page size: a unit compressed
+ * from several pages (run --unit) has a bound too.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,7 +30,7 @@
 #include "zpool.h"
 
 #define IDEAL_ARENA (1ULL << 37) /* 128 GiB of address space, touched as used */
-#define SIZE_BITS 17 /* sizes up to ZPOOL_PAGE_SIZE_MAX */
+#define SIZE_BITS 17 /* sizes up to ZPOOL_OBJ_SIZE_MAX */
 
 struct free_stack {
 	uint64_t *off;
@@ -44,7 +46,7 @@ struct ideal_pool {
 	uint64_t peak_pages;
 	size_t page_size;
 	unsigned int page_shift;
-	struct free_stack *free; /* one per size, 0..page_size */
+	struct free_stack *free; /* one per size, 0..ZPOOL_OBJ_SIZE_MAX */
 };
 
 static inline uint64_t bound_pages(const struct ideal_pool *pool, uint64_t bytes)
@@ -64,7 +66,7 @@ static void *ideal_create(const struct zpool_config *cfg, const struct zpool_evi
 	}
 	pool->page_size = zpool_cfg_page_size(cfg);
 	pool->page_shift = (unsigned int)__builtin_ctzl(pool->page_size);
-	pool->free = calloc(pool->page_size + 1, sizeof(*pool->free));
+	pool->free = calloc(ZPOOL_OBJ_SIZE_MAX + 1, sizeof(*pool->free));
 	if (!pool->free) {
 		free(pool);
 		snprintf(err, errlen, "ideal: out of memory");
@@ -86,7 +88,7 @@ static void ideal_destroy(void *p)
 {
 	struct ideal_pool *pool = p;
 
-	for (size_t i = 0; i <= pool->page_size; i++)
+	for (size_t i = 0; i <= ZPOOL_OBJ_SIZE_MAX; i++)
 		free(pool->free[i].off);
 	free(pool->free);
 	munmap(pool->arena, IDEAL_ARENA);
@@ -102,7 +104,7 @@ static int ideal_malloc(void *p, size_t size, unsigned long *handle)
 
 	if (!size)
 		return -EINVAL;
-	if (size > pool->page_size)
+	if (size > ZPOOL_OBJ_SIZE_MAX)
 		return -ENOSPC;
 	fs = &pool->free[size];
 	zlock(&pool->lock);
@@ -192,13 +194,20 @@ static void ideal_size_table(void *p, FILE *out)
 {
 	struct ideal_pool *pool = p;
 
-	fprintf(out, "page %zu B: objects 1..%zu B packed back to back, pool pages = "
-		"ceil(live bytes / %zu)\n", pool->page_size, pool->page_size, pool->page_size);
+	fprintf(out, "page %zu B: objects 1..%lu B packed back to back, pool pages = "
+		"ceil(live bytes / %zu)\n", pool->page_size, ZPOOL_OBJ_SIZE_MAX, pool->page_size);
+}
+
+static size_t ideal_max_size(void *p)
+{
+	(void)p;
+	return ZPOOL_OBJ_SIZE_MAX;
 }
 
 static const struct zpool_param ideal_params[] = {
 	{ "page", "4096|16384|65536", 0, 0, "4096",
-	  "page size in bytes: the largest object, and the unit pool pages are counted in" },
+	  "page size in bytes: the unit pool pages are counted in (objects up to 64 KiB at any "
+	  "page size, for multi-page units)" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -216,6 +225,7 @@ static const struct zpool_driver ideal_driver = {
 	.total_pages = ideal_total_pages,
 	.stats = ideal_stats,
 	.size_table = ideal_size_table,
+	.max_size = ideal_max_size,
 };
 
 ZPOOL_DRIVER_REGISTER(ideal_driver)

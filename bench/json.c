@@ -87,7 +87,7 @@ void jw_init(struct jw *w, FILE *f, bool pretty)
 
 static void newline(struct jw *w)
 {
-	if (!w->pretty)
+	if (!w->pretty || w->flat[w->depth])
 		return;
 	putc('\n', w->f);
 	for (int i = 0; i < w->depth; i++)
@@ -104,7 +104,7 @@ static void before_value(struct jw *w)
 	if (w->depth == 0)
 		return;
 	if (w->need_comma[w->depth])
-		putc(',', w->f);
+		fputs(w->pretty && w->flat[w->depth] ? ", " : ",", w->f);
 	newline(w);
 	w->need_comma[w->depth] = true;
 }
@@ -117,6 +117,7 @@ static void jw_open(struct jw *w, char c, bool obj)
 		w->depth++;
 	w->need_comma[w->depth] = false;
 	w->in_obj[w->depth] = obj;
+	w->flat[w->depth] = w->flat[w->depth - 1];
 }
 
 void jw_obj(struct jw *w)
@@ -129,13 +130,20 @@ void jw_arr(struct jw *w)
 	jw_open(w, '[', false);
 }
 
+void jw_arr_flat(struct jw *w)
+{
+	jw_open(w, '[', false);
+	w->flat[w->depth] = true;
+}
+
 void jw_end(struct jw *w)
 {
 	bool obj = w->in_obj[w->depth], had = w->need_comma[w->depth];
+	bool flat = w->flat[w->depth];
 
 	if (w->depth > 0)
 		w->depth--;
-	if (had)
+	if (had && !flat)
 		newline(w);
 	putc(obj ? '}' : ']', w->f);
 }

@@ -36,11 +36,13 @@ struct jw {
 	bool need_comma[JSON_MAX_DEPTH + 1];
 	bool in_obj[JSON_MAX_DEPTH + 1];
 	bool after_key;
+	bool flat[JSON_MAX_DEPTH + 1]; /* on one line, even when pretty */
 };
 
 void jw_init(struct jw *w, FILE *f, bool pretty);
 void jw_obj(struct jw *w);		 /* { */
 void jw_arr(struct jw *w);		 /* [ */
+void jw_arr_flat(struct jw *w);		 /* [ whose values stay on one line (long number lists) */
 void jw_end(struct jw *w);		 /* } or ] */
 void jw_key(struct jw *w, const char *key);
 void jw_str(struct jw *w, const char *s);

@@ -69,7 +69,7 @@ static void usage(FILE *f)
 static const char *type_name(enum opt_type t)
 {
 	static const char *const names[] = { "flag", "int",  "size", "duration",
-					     "string", "list", "enum", "intlist" };
+					     "string", "list", "enum", "intlist", "real" };
 
 	return names[t];
 }
@@ -107,6 +107,8 @@ static int dump_options(void)
 			    o->type == OPT_DURATION)
 				snprintf(range, sizeof(range), "%llu..%llu",
 					 (unsigned long long)o->min, (unsigned long long)o->max);
+			if (o->type == OPT_REAL)
+				snprintf(range, sizeof(range), "%g..%g", o->rmin, o->rmax);
 			if (o->alias)
 				snprintf(alias, sizeof(alias), "-%c", o->alias);
 			printf("%s\t--%s\t%s\t%s\t%s\t%s\t%s\t%s\n", set.cmd, o->name, alias,

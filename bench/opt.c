@@ -61,6 +61,7 @@ static const char *arg_of(const struct zpb_opt *o)
 	case OPT_SIZE: return "SIZE";
 	case OPT_DURATION: return "SECONDS";
 	case OPT_INTLIST: return "N,...";
+	case OPT_REAL: return "X";
 	case OPT_LIST: return "LIST";
 	default: return "VALUE";
 	}
@@ -206,6 +207,23 @@ bad:
 	return -1;
 }
 
+int opt_parse_real(const char *s, double min, double max, double *out, char *why, size_t len)
+{
+	const char *rest;
+	double v;
+
+	if (decimal(s, &v, &rest) || *rest) {
+		snprintf(why, len, "is not a number (expected %g..%g)", min, max);
+		return -1;
+	}
+	if (v < min || v > max) {
+		snprintf(why, len, "is out of range (expected %g..%g)", min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 /* The index of @s among "a|b|c;old=new", or -1. */
 static int enum_index(const char *values, const char *s)
 {
@@ -324,6 +342,8 @@ static int convert(const struct zpb_opt *o, const char *val, void *dest, char *w
 	}
 	case OPT_INTLIST:
 		return intlist(o, val, (struct opt_intv *)at, why, len);
+	case OPT_REAL:
+		return opt_parse_real(val, o->rmin, o->rmax, (double *)at, why, len);
 	}
 	return -1;
 }
@@ -515,6 +535,8 @@ static int finish(const struct zpb_optset *set, const void *dest)
 	if (op && ((const struct opt_strv *)((const char *)dest + op->off))->n < op->min) {
 		if (op->min == 1 && op->max == 1)
 			syntax_err(set, "give one %s", op->arg);
+		else if (op->min == op->max)
+			syntax_err(set, "give %s", op->arg);
 		else
 			syntax_err(set, "give at least %d %s", op->min, op->arg);
 		return 2;
@@ -687,7 +709,7 @@ static void wrap(FILE *f, const char *text, int col, int at)
 		fputc('\n', f);
 		return;
 	}
-	if (at > col) {
+	if (at >= col) { /* no room for a space: the text goes on the next line */
 		fputc('\n', f);
 		at = 0;
 	}
@@ -726,6 +748,8 @@ static void facts(const struct zpb_opt *o, char *buf, size_t len)
 	}
 	if (o->type == OPT_DURATION)
 		ADD("%g..%g s", o->min / 1000.0, o->max / 1000.0);
+	if (o->type == OPT_REAL)
+		ADD("%g..%g", o->rmin, o->rmax);
 	if (o->def)
 		ADD("%sdefault %s", off ? "; " : "", o->def);
 	if (o->flags & OPT_REPEAT && o->type != OPT_FLAG)
@@ -775,7 +799,7 @@ void opt_usage(const struct zpb_optset *set, char *buf, size_t len)
 		if (op->min == 0)
 			ADD(" [%s]%s", op->arg, op->max > 1 ? "..." : "");
 		else
-			ADD(" %s%s", op->arg, op->max > 1 ? "..." : "");
+			ADD(" %s%s", op->arg, op->max > op->min ? "..." : "");
 	}
 #undef ADD
 }

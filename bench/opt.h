@@ -10,6 +10,7 @@
  *	type		what the value is, and so where it goes (below)
  *	arg		the value's name in --help ("FILE", "N", "SPEC,...")
  *	min, max	the range of INT, SIZE, DURATION (ms) and INTLIST items
+ *	rmin, rmax	the range of REAL
  *	values		ENUM: "a|b|c", optionally ";old=new" hidden aliases
  *	def		the default, written as a user would type it; it goes
  *			through the same conversion as a typed value, and
@@ -32,6 +33,7 @@
  *	OPT_LIST	as OPT_STRING: one comma-separated word the command splits
  *	OPT_ENUM	int: the index of the value in values
  *	OPT_INTLIST	struct opt_intv: comma-separated numbers, each in min..max
+ *	OPT_REAL	double: a decimal number (2, 0.05, 12.5), in rmin..rmax
  *
  * Words that are not options are operands (struct zpb_operand): how many
  * are allowed and where they go (a struct opt_strv; it may be the one of a
@@ -69,6 +71,7 @@ enum opt_type {
 	OPT_LIST,
 	OPT_ENUM,
 	OPT_INTLIST,
+	OPT_REAL,
 };
 
 enum {
@@ -100,6 +103,7 @@ struct zpb_opt {
 	enum opt_type type;
 	const char *arg;
 	uint64_t min, max;
+	double rmin, rmax;
 	const char *values;
 	const char *def;
 	const char *help;
@@ -165,6 +169,7 @@ int opt_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out, cha
 		   size_t len);
 int opt_parse_duration(const char *s, uint64_t min_ms, uint64_t max_ms, double *out, char *why,
 		       size_t len);
+int opt_parse_real(const char *s, double min, double max, double *out, char *why, size_t len);
 
 struct io_check;
 /*

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -299,4 +300,16 @@ int zpb_run_workers(int threads, void *(*fn)(void *), void *arg)
 		pthread_join(tid[t], NULL);
 	free(tid);
 	return 0;
+}
+
+int online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+
+	/* the CPUs this process may run on (a Slurm task, taskset), if fewer */
+	if (!sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) > 0 &&
+	    (n <= 0 || CPU_COUNT(&set) < n))
+		n = CPU_COUNT(&set);
+	return n > 0 ? (int)n : 1;
 }

@@ -72,6 +72,9 @@ int pwrite_full(int fd, const void *buf, size_t len, uint64_t off);
 /* Parse a whole decimal number into [min, max]; -1 on anything else. */
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/* The CPUs this process may run on: online CPUs, or fewer under an affinity mask (a Slurm task). */
+int online_cpus(void);
+
 /* True if stderr is a terminal (progress bars go there only then). */
 bool progress_enabled(void);
 

@@ -7,8 +7,8 @@
 # coincide) still show as several.  Reads churn.csv.
 load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
 cc = dir."/churn.csv"
-pairs = csvlist(cc, "1", "$1 \"|\" $2")
-labels = csvlist(cc, "1", "$(NF-2)")
+pairs = csvlist(cc, "", "corpus,codec")
+labels = csvlist(cc, "", "label")
 n = words(pairs)
 if (n == 0) { print "skip: no churn curves"; exit }
 nl = words(labels)

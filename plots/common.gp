@@ -13,8 +13,15 @@ set datafile missing "nan"
 set grid lc rgb "#dddddd"
 set key outside right top box opaque samplen 2 font ",9"
 set style line 1 lc rgb "#1b9e77" pt 7 ps 1.2
-# fields of a CSV column that hold neither commas nor quotes, for lists
-csvlist(file, cond, field) = system(sprintf("test -f '%s' && grep -v '^#' '%s' | awk -F, 'NR>1 && %s {print %s}' | awk '!seen[$0]++' | tr '\\n' ' '", file, file, cond, field))
+# the distinct values of columns of a CSV file, by name, as a list of words:
+# csvlist(file, "workload=fill", "corpus,codec") gives "CORPUS|CODEC ..." for
+# the fill rows (where: COLUMN=VALUE conditions joined by commas, all of which
+# must hold; want: columns joined by commas).  Lines starting with '#' are
+# comments; fields may be quoted (RFC 4180: a quoted field may hold commas).
+# Values hold no spaces.  The awk program is here, not in a file of its own,
+# so that the scripts work wherever they are installed.
+csvawk = 'function split_csv(line, out,    n, i, c, q, cur, len) { n = 0; cur = ""; q = 0; len = length(line); for (i = 1; i <= len; i++) { c = substr(line, i, 1); if (q) { if (c == "\"") { if (substr(line, i + 1, 1) == "\"") { cur = cur "\""; i++ } else q = 0 } else cur = cur c } else if (c == "\"") q = 1; else if (c == ",") { out[++n] = cur; cur = "" } else if (c != "\r") cur = cur c } out[++n] = cur; return n } BEGIN { if (sep == "") sep = "|"; nw = split(want, wl, ","); nc = split(where, wc, ",") } /^#/ { next } !hdr { n = split_csv($0, h); for (i = 1; i <= n; i++) col[h[i]] = i; hdr = 1; next } { split_csv($0, v); for (i = 1; i <= nc; i++) { eq = index(wc[i], "="); k = substr(wc[i], 1, eq - 1); if (!(k in col) || v[col[k]] != substr(wc[i], eq + 1)) next } s = ""; for (i = 1; i <= nw; i++) s = s (i > 1 ? sep : "") ((wl[i] in col) ? v[col[wl[i]]] : ""); if (!(s in seen)) { seen[s] = 1; print s } }'
+csvlist(file, where, want) = system(sprintf("test -f '%s' && awk -v where='%s' -v want='%s' '%s' '%s' | tr '\\n' ' '", file, where, want, csvawk, file))
 # series styles: colours that stay apart (no yellow next to light green),
 # and with them a dash type and a point type, so that any two series differ
 # in two ways and overlapping ones stay visible

@@ -5,16 +5,22 @@
 # results.csv.
 load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
 csv = dir."/results.csv"
-hasfill = words(csvlist(csv, "$4==\"fill\"", "$4")) > 0
-hasload = words(csvlist(csv, "$4==\"load\"", "$4")) > 0
+hasfill = words(csvlist(csv, "workload=fill", "workload")) > 0
+hasload = words(csvlist(csv, "workload=load", "workload")) > 0
 if (!hasfill && !hasload) { print "skip: neither fill nor load ran"; exit }
 hw = hasfill ? "fill" : "load"
-pairs = csvlist(csv, sprintf("$4==\"%s\"", hw), "$1 \"|\" $2")
-# the label is the next-to-last field; the last is the front end
-labels = csvlist(csv, sprintf("$4==\"%s\"", hw), "$(NF-1)")
+pairs = csvlist(csv, "workload=".hw, "corpus,codec")
+labels = csvlist(csv, "workload=".hw, "label")
 n = words(pairs)
 na = words(labels)
 ncol = hasfill + hasload
+# the top of the axis above the largest p99.9 (log scale: a factor), so that
+# no point sits on the border or under the key
+ymax = 1
+do for [w in "store_ns_p999 load_ns_p999"] {
+	vals = csvlist(csv, "", w)
+	do for [k = 1:words(vals)] { v = word(vals, k) + 0; if (v > ymax) { ymax = v } }
+}
 corp(p) = p[1:strstrt(p, "|") - 1]
 codec(p) = p[strstrt(p, "|") + 1:]
 pcts = "p50 p90 p99 p999"
@@ -29,11 +35,12 @@ do for [fmt in "png svg"] {
 	set output out."/latency.".fmt
 	set multiplot layout n, ncol title "Allocator-path latency percentiles; lower is better"
 	set logscale y
+	set yrange [*:ymax * 4]
 	set xrange [0.5:na + 0.5]
 	set xtics () rotate by -30 font ",8"
 	do for [k = 1:na] { set xtics add (word(labels, k) k) }
 	set ylabel "latency (ns, log scale)"
-	set key inside top left font ",9"
+	set key inside top left horizontal font ",9"
 	set bmargin 7
 	do for [i = 1:n] {
 		p = word(pairs, i)

@@ -8,13 +8,13 @@
 load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
 sz = dir."/sizes.csv"
 bd = dir."/bounds.csv"
-corpora = csvlist(sz, "1", "$1")
-codecs = csvlist(sz, "1", "$2")
+corpora = csvlist(sz, "", "corpus")
+codecs = csvlist(sz, "", "codec")
 n = words(corpora)
 if (n == 0) { print "skip: no compressed sizes"; exit }
-nb = system(sprintf("test -f '%s' && grep -v '^#' '%s' | awk -F, 'NR>1 {print $(NF-2)}' | sort -n | tail -1 || echo 0", bd, bd)) + 0
-labels = (nb > 0) ? csvlist(bd, "1", "$(NF-3)") : ""
-fe = system(sprintf("test -f '%s/results.csv' && grep -v '^#' '%s/results.csv' | awk -F, 'NR==2 {print $NF}'", dir, dir))
+nb = words(csvlist(bd, "", "index"))
+labels = (nb > 0) ? csvlist(bd, "", "label") : ""
+fe = word(csvlist(dir."/results.csv", "", "frontend")." none", 1)
 zram = (strstrt(fe, "zram") == 1)
 # pixel heights: histogram panel, strip (one row per allocator), key
 hh = 360

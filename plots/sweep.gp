@@ -3,16 +3,17 @@
 # each setting relative to the baseline, one panel per corpus and codec, on
 # the trade-off basis (space: pool + metadata bytes after churn when churn
 # ran; throughput: harmonic mean of the store, load and free rates).  Each
-# setting has its own colour and point type, named in the key; rings mark
-# the Pareto set, a square the recommendation.  For z3fold compaction
+# setting has its own colour and point type, named in the key (with more
+# than 10 settings also beside the point); rings mark the Pareto set, a
+# square the recommendation; bars span the min and max over repeats.  For z3fold compaction
 # sweeps the shaded box is the 2016 claim for its extra compaction: 5-10 %
 # space for 10-30 % throughput.  Reads sweep.csv.
 load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
 sw = dir."/sweep.csv"
-pairs = csvlist(sw, "1", "$1 \"|\" $2")
+pairs = csvlist(sw, "", "corpus,codec")
 n = words(pairs)
 if (n == 0) { print "skip: no sweep rows"; exit }
-base = word(csvlist(sw, "$(NF-1)==1", "$4"), 1)
+base = word(csvlist(sw, "baseline=1", "label"), 1)
 z3comp = system(sprintf("grep -v '^#' '%s' | grep -c 'z3fold:[^,]*compaction=' || true", sw)) + 0
 settings = " "
 addset(l) = (strstrt(settings, " ".l." ") ? 0 : (settings = settings.l." ", 0))
@@ -51,8 +52,10 @@ do for [fmt in "png svg"] {
 		set offsets graph 0.08, graph 0.08, graph 0.08, graph 0.08
 		set key below horizontal maxcols 3 font ",8" samplen 1 spacing 1.6
 		set bmargin 4 + keyrows
-		plot for [k = 1:nset] sw using (sel(p) && strcol("label") eq word(settings, k) ? column("tput_loss_pct") : NaN):(column("space_gain_pct")) \
-			with points pt ptype(k) ps 1.5 lc rgb color(k) title word(settings, k), \
+		plot for [k = 1:nset] sw using (sel(p) && strcol("label") eq word(settings, k) ? column("tput_loss_pct") : NaN):(column("space_gain_pct")):(column("tput_loss_min")):(column("tput_loss_max")):(column("space_gain_min")):(column("space_gain_max")) \
+			with xyerrorbars pt ptype(k) ps 1.5 lc rgb color(k) title word(settings, k), \
+		     sw using (nset > 10 && sel(p) ? column("tput_loss_pct") : NaN):(column("space_gain_pct")):(strcol("point_label")) \
+			with labels offset char 0.7, char 0.7 left font ",7" tc rgb "#333333" notitle, \
 		     sw using (sel(p) && column("pareto") == 1 ? column("tput_loss_pct") : NaN):(column("space_gain_pct")) \
 			with points pt 6 ps 2.6 lw 2 lc rgb "#1b9e77" title "Pareto set", \
 		     sw using (sel(p) && column("recommended") == 1 ? column("tput_loss_pct") : NaN):(column("space_gain_pct")) \

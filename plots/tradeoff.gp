@@ -4,14 +4,16 @@
 # store, load and free rates; columns tradeoff_density and tput_mops, the
 # same on every row of a setting), one point per allocator setting, the
 # Pareto front drawn, one panel per corpus and codec.  Each setting has its
-# own colour and point type, named in the key.  Reads results.csv.
+# own colour and point type, named in the key; with more than 10 settings
+# each point is named beside it too (point_label).  The bars span the min
+# and max over repeats.  Reads results.csv.
 load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
 csv = dir."/results.csv"
 # one row per setting: of the fill workload, else of load or churn
 hw = "fill"
-pairs = csvlist(csv, "$4==\"fill\"", "$1 \"|\" $2")
-if (words(pairs) == 0) { hw = "load"; pairs = csvlist(csv, "$4==\"load\"", "$1 \"|\" $2") }
-if (words(pairs) == 0) { hw = "churn"; pairs = csvlist(csv, "$4==\"churn\"", "$1 \"|\" $2") }
+pairs = csvlist(csv, "workload=fill", "corpus,codec")
+if (words(pairs) == 0) { hw = "load"; pairs = csvlist(csv, "workload=load", "corpus,codec") }
+if (words(pairs) == 0) { hw = "churn"; pairs = csvlist(csv, "workload=churn", "corpus,codec") }
 n = words(pairs)
 if (n == 0) { print "skip: no fill, load or churn rows (a replay-only run)"; exit }
 cols = (n < 3) ? n : 3
@@ -51,8 +53,10 @@ do for [fmt in "png svg"] {
 		unset table
 		set offsets graph 0.05, graph 0.25, graph 0.05, graph 0.05
 		plot $front using 1:2 smooth unique with lines lw 2 lc rgb "#1b9e77" title "Pareto front", \
-		     for [k = 1:nset] csv using (isrow(corp(p), codec(p)) && strcol("label") eq word(settings, k) ? column("tput_mops") : NaN):(column("tradeoff_density")) \
-			with points pt ptype(k) ps 1.5 lc rgb color(k) title word(settings, k), \
+		     for [k = 1:nset] csv using (isrow(corp(p), codec(p)) && strcol("label") eq word(settings, k) ? column("tput_mops") : NaN):(column("tradeoff_density")):(column("tput_min")):(column("tput_max")):(column("tradeoff_density_min")):(column("tradeoff_density_max")) \
+			with xyerrorbars pt ptype(k) ps 1.5 lc rgb color(k) title word(settings, k), \
+		     csv using (nset > 10 && isrow(corp(p), codec(p)) && strcol("allocator") ne "ideal" ? column("tput_mops") : NaN):(column("tradeoff_density")):(strcol("point_label")) \
+			with labels offset char 0.7, char 0.7 left font ",7" tc rgb "#333333" notitle, \
 		     csv using (isrow(corp(p), codec(p)) && column("pareto") == 1 ? column("tput_mops") : NaN):(column("tradeoff_density")) \
 			with points pt 6 ps 2.6 lw 2 lc rgb "#1b9e77" title "in the Pareto set", \
 		     csv using (isrow(corp(p), codec(p)) && strcol("allocator") eq "ideal" ? column("tput_mops") : NaN):(column("tradeoff_density")) \

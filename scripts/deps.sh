@@ -6,7 +6,10 @@
 # command is printed and the script fails.
 #
 # Groups: build (compile), plot (gnuplot), test (everything `make test` runs),
-#         qemu (the Linux 6.1 oracle), bpf (the libbpf tracer), fuzz (clang).
+#         qemu (the Linux 6.1 oracle), bpf (the libbpf tracer), fuzz (clang),
+#         parallel (GNU parallel, for shards of a run), slurm (munge and Slurm,
+#         for the single-node cluster of tests/sh/shard_slurm.sh).
+# A failure prints the reason (apt's last error line) and exits 1.
 set -u
 
 pkgs_for() {
@@ -17,7 +20,9 @@ pkgs_for() {
 	bpf) echo "clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev" ;;
 	fuzz) echo "clang libclang-rt-14-dev" ;;
 	corpus) echo "zstd" ;;
-	test) echo "gnuplot-nox zstd python3" ;;
+	test) echo "gnuplot-nox zstd python3 parallel" ;;
+	parallel) echo "parallel" ;;
+	slurm) echo "munge slurmctld slurmd slurm-client" ;;
 	*) echo "deps.sh: unknown group '$1'" >&2; exit 2 ;;
 	esac
 }
@@ -44,10 +49,13 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "zpoolbench: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-if ! $cmd >/tmp/zpb-apt.log 2>&1; then
-	apt-get update -qq >/tmp/zpb-apt-update.log 2>&1
-	if ! $cmd >/tmp/zpb-apt.log 2>&1; then
-		echo "zpoolbench: '$cmd' failed; see /tmp/zpb-apt.log" >&2
+# wait for another apt or dpkg (up to 5 minutes) instead of failing at once
+lock="-o DPkg::Lock::Timeout=300"
+if ! apt-get $lock install -y --no-install-recommends $missing >/tmp/zpb-apt.log 2>&1; then
+	apt-get $lock update -qq >/tmp/zpb-apt-update.log 2>&1
+	if ! apt-get $lock install -y --no-install-recommends $missing >/tmp/zpb-apt.log 2>&1; then
+		why=$(grep -E '^(E|W):' /tmp/zpb-apt.log | tail -n 1)
+		echo "zpoolbench: '$cmd' failed: ${why:-see /tmp/zpb-apt.log}" >&2
 		exit 1
 	fi
 fi

@@ -15,9 +15,10 @@
 
 #include "cmd.h"
 #include "kernel/kernel_cost.h"
+#include "driver/metrics.h"
 #include "driver/microbench.h"
 #include "json.h"
-#include "output/results.h"
+#include "csv.h"
 #include "util.h"
 #include "zpool.h"
 
@@ -196,20 +197,17 @@ static double ratio_med(const double *a, const double *b, int reps)
 
 	for (int r = 0; r < reps; r++)
 		v[r] = b[r] > 0 ? a[r] / b[r] : 0;
-	return mb_stat_of(v, reps).med;
+	return figure_of(v, reps).med;
 }
 
-static struct mb_stat stat_of(const double *x, int reps)
+static struct figure stat_of(const double *x, int reps)
 {
-	double v[MAX_REPS];
-
-	memcpy(v, x, reps * sizeof(*v));
-	return mb_stat_of(v, reps);
+	return figure_of(x, reps);
 }
 
 static void cell(const double *x, int reps)
 {
-	struct mb_stat st = stat_of(x, reps);
+	struct figure st = stat_of(x, reps);
 	char buf[48];
 
 	snprintf(buf, sizeof(buf), "%.0f (%.0f-%.0f)", st.med, st.min, st.max);
@@ -282,8 +280,8 @@ static void print_table(const struct bench_alloc *a, int n, int ideal, const str
 	if (!k->on)
 		return;
 	{
-		struct mb_stat m = stat_of(k->mean, reps), md = stat_of(k->median, reps);
-		struct mb_stat u = stat_of(a[peer].ns[MB_CSTORE], reps);
+		struct figure m = stat_of(k->mean, reps), md = stat_of(k->median, reps);
+		struct figure u = stat_of(a[peer].ns[MB_CSTORE], reps);
 		bool standin = strncmp(a[peer].spec, "zsmalloc", 8) != 0;
 
 		printf("\nkernel       /dev/zram0 (%.*s, zsmalloc), one O_DIRECT pwrite per page: "
@@ -315,7 +313,7 @@ static void print_csv(const struct bench_alloc *a, int n, int ideal, const char 
 		putchar(',');
 		csv_field(stdout, a[i].spec);
 		for (int ph = 0; ph < MB_NPHASES; ph++) {
-			struct mb_stat st = stat_of(a[i].ns[ph], reps);
+			struct figure st = stat_of(a[i].ns[ph], reps);
 
 			printf(",%.1f,%.1f,%.1f", st.med, st.min, st.max);
 		}
@@ -331,7 +329,7 @@ static void print_csv(const struct bench_alloc *a, int n, int ideal, const char 
 
 static void json_stat(struct jw *w, const char *key, const double *x, int reps)
 {
-	struct mb_stat st = stat_of(x, reps);
+	struct figure st = stat_of(x, reps);
 
 	jw_key(w, key);
 	jw_obj(w);

@@ -10,7 +10,7 @@
 
 #include "cmd.h"
 #include "driver/corpus_stats.h"
-#include "output/results.h"
+#include "csv.h"
 #include "util.h"
 
 #define DEFAULT_CODECS "lz4,zstd:1,zstd:3,lzo"

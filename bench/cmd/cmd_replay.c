@@ -9,7 +9,6 @@
 #include "check.h"
 #include "cmd.h"
 #include "driver/replay.h"
-#include "json.h"
 #include "output/results.h"
 #include "util.h"
 #include "zpool.h"
@@ -35,8 +34,9 @@ static const struct zpb_opt replay_opts[] = {
 	  .help = "replace an existing --trajectory file" },
 	{ .name = "format", .type = OPT_ENUM, .values = "table|csv|json;text=table",
 	  .def = "table", .off = O(format),
-	  .help = "the summary on stdout as a table, one CSV row under a header, or JSON "
-		  "(text is the same as table, for one release)" },
+	  .help = "the summary on stdout as a table, or the results document of 'zpoolbench "
+		  "run --workload replay' (results.csv or results.json, one row; text is the "
+		  "same as table, for one release)" },
 	{ .name = "class-stats", .type = OPT_FLAG, .off = O(class_stats),
 	  .help = "print the allocator's per-class table at the end (with --format table)" },
 	{ .name = "verify", .type = OPT_FLAG, .off = O(verify),
@@ -62,58 +62,40 @@ static void print_text(const char *trace, const struct zpool *zp, const struct r
 	printf("compaction   %" PRIu64 " pages freed\n", r->compact_pages_freed);
 }
 
-/* The summary's fields, in one order for CSV and JSON. */
-#define REPLAY_FIELDS(X)                                      \
-	X(ops, r->ops)                                        \
-	X(stores, r->stores)                                  \
-	X(frees, r->frees)                                    \
-	X(compactions, r->compactions)                        \
-	X(objects, r->objects)                                \
-	X(bytes, r->bytes)                                    \
-	X(rejected, r->rejected)                              \
-	X(rejected_enospc, r->rejected_enospc)                \
-	X(rejected_enomem, r->rejected_enomem)                \
-	X(pool_pages, r->pool_pages)                          \
-	X(peak_pool_pages, r->peak_pages)                     \
-	X(metadata_bytes, r->stats.metadata_bytes)
-
-static void print_json(const char *trace, const struct zpool *zp, const struct replay_result *r)
+/*
+ * CSV and JSON: the results document of `zpoolbench run --workload
+ * replay`, one row, through the one results writer (results.h).
+ */
+static int print_results(const char *trace, const struct zpool *zp,
+			 const struct replay_result *r, int format, int argc, char **argv)
 {
-	struct jw w;
+	const char *base = strrchr(trace, '/');
+	struct run_results res = { 0 };
+	struct provenance prov;
+	struct results_meta meta = { .prov = &prov };
+	struct run_row *row;
+	char *pargv[256];
+	int pargc = 0;
 
-	jw_init(&w, stdout, false);
-	jw_obj(&w);
-	jw_key(&w, "trace");
-	jw_str(&w, trace);
-	jw_key(&w, "allocator");
-	jw_str(&w, zp->cfg.spec);
-#define X(name, val)          \
-	jw_key(&w, #name);    \
-	jw_u64(&w, val);
-	REPLAY_FIELDS(X)
-#undef X
-	jw_key(&w, "density");
-	jw_fixed(&w, replay_density(r), 6);
-	jw_key(&w, "compact_pages_freed");
-	jw_u64(&w, r->compact_pages_freed);
-	jw_end(&w);
-	jw_finish(&w);
-}
-
-static void print_csv(const char *trace, const struct zpool *zp, const struct replay_result *r)
-{
-	fputs("trace,allocator", stdout);
-#define X(name, val) fputs("," #name, stdout);
-	REPLAY_FIELDS(X)
-#undef X
-	fputs(",density,compact_pages_freed\n", stdout);
-	csv_field(stdout, trace);
-	putchar(',');
-	csv_field(stdout, zp->cfg.spec);
-#define X(name, val) printf(",%" PRIu64, (uint64_t)(val));
-	REPLAY_FIELDS(X)
-#undef X
-	printf(",%.6f,%" PRIu64 "\n", replay_density(r), r->compact_pages_freed);
+	pargv[pargc++] = "zpoolbench";
+	for (int i = 0; i < argc && pargc < 255; i++)
+		pargv[pargc++] = argv[i];
+	provenance_collect(&prov, pargc, pargv);
+	row = run_add_row(&res, base ? base + 1 : trace, "trace", zp->cfg.spec, WL_REPLAY, 1);
+	if (!row) {
+		zpb_err("replay: out of memory");
+		return 1;
+	}
+	replay_trace_sha256(trace, row->sha256);
+	snprintf(row->frontend, sizeof(row->frontend), "none");
+	replay_counts(r, &row->rep[0]);
+	results_tradeoff(&res);
+	if (format == FMT_JSON)
+		results_json(stdout, &res, &meta);
+	else
+		results_csv(stdout, &res, &meta);
+	run_results_free(&res);
+	return 0;
 }
 
 static int replay_main(void *opts, int argc, char **argv)
@@ -130,8 +112,6 @@ static int replay_main(void *opts, int argc, char **argv)
 	char err[1024], spec_buf[ZPOOL_SPEC_MAX];
 	int ret;
 
-	(void)argc;
-	(void)argv;
 	if (a->class_stats && a->format != FMT_TABLE) {
 		zpb_err("replay: --class-stats prints a table; use it with --format table");
 		return 2;
@@ -189,12 +169,10 @@ static int replay_main(void *opts, int argc, char **argv)
 	}
 	if (trajectory && afile_commit(&traj))
 		goto fail;
-	if (a->format == FMT_JSON)
-		print_json(trace, zp, &res);
-	else if (a->format == FMT_CSV)
-		print_csv(trace, zp, &res);
-	else
+	if (a->format == FMT_TABLE)
 		print_text(trace, zp, &res);
+	else if (print_results(trace, zp, &res, a->format, argc, argv))
+		goto fail;
 	if (cstats)
 		fputs(cstats, stdout);
 	ret = 0;

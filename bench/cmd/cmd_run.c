@@ -15,44 +15,6 @@
 #include "output/results.h"
 #include "util.h"
 
-/* The figures that have data, into @names (NULL-terminated). */
-static void figure_names(const struct run_results *res, const char **names)
-{
-	bool pool_rows = false;
-	int n = 0;
-
-	for (int i = 0; i < res->nrows; i++)
-		pool_rows |= res->rows[i].wl != WL_REPLAY;
-	if (pool_rows)
-		names[n++] = "tradeoff";
-	if (res->nsizes)
-		names[n++] = "sizes";
-	if (res->ncurves)
-		names[n++] = "churn";
-	if (pool_rows)
-		names[n++] = "latency";
-	names[n] = NULL;
-}
-
-/* Results, figures and report into the temporary folder, then in place: 0, 1 plot failure, -1. */
-static int write_folder(struct runcli *c, const struct run_results *res,
-			const struct results_meta *meta)
-{
-	const char *dir = runcli_dir(c), *figs[8] = { NULL }, *names[5];
-	struct report_skip skipped[8] = { { NULL, "" } };
-	int plot_failed = 0;
-
-	if (results_write(dir, res, meta))
-		return -1;
-	if (!c->no_plots) {
-		figure_names(res, names);
-		plot_failed = report_draw(dir, c->out, names, figs, skipped, 8);
-	}
-	if (report_markdown(dir, res, meta, figs, skipped, NULL, NULL) || runcli_commit(c))
-		return -1;
-	return plot_failed ? 1 : 0;
-}
-
 static void print_stdout(const struct runcli *c, const struct run_results *res,
 			 const struct results_meta *meta)
 {
@@ -72,7 +34,7 @@ static int run_main(void *opts, int argc, char **argv)
 	static struct runcli c;
 	struct run_results res;
 	struct provenance prov;
-	struct results_meta meta = { &prov, &c.o };
+	struct results_meta meta = { .prov = &prov };
 	char err[1024];
 	int ret;
 
@@ -88,18 +50,12 @@ static int run_main(void *opts, int argc, char **argv)
 		runcli_abort(&c);
 		return 1;
 	}
+	provenance_finish(&prov);
 	results_tradeoff(&res);
-	ret = 0;
-	if (c.out) {
-		ret = write_folder(&c, &res, &meta);
-		if (ret < 0) {
-			runcli_abort(&c);
-			run_results_free(&res);
-			return 1;
-		}
-	} else {
-		fprintf(stderr, "zpoolbench: run: no --out: the results are on stdout only; no "
-				"folder, no plots, no report\n");
+	ret = runcli_write(&c, &res, &meta, NULL);
+	if (ret < 0) {
+		run_results_free(&res);
+		return 1;
 	}
 	print_stdout(&c, &res, &meta);
 	run_results_free(&res);

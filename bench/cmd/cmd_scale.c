@@ -36,7 +36,7 @@
 #include "cmd/runcli.h"
 #include "cmd/speccheck.h"
 #include "json.h"
-#include "output/results.h"
+#include "csv.h"
 #include "corpus/corpus.h"
 #include "driver/frontend.h"
 #include "driver/metrics.h"
@@ -114,7 +114,7 @@ static int one(const struct fe_config *fec, const char *spec, const struct pages
 {
 	struct wl_params p = { .seed = seed, .warmup = true, .threads = nt };
 	struct frontend *fe = fe_create(fec, spec, ps, ps->n, err, errlen);
-	struct raw_counts fill, load;
+	struct raw_counts fill = { 0 }, load = { 0 };
 	struct derived d;
 	int ret = -1;
 
@@ -145,20 +145,22 @@ static int one(const struct fe_config *fec, const char *spec, const struct pages
 	out->bytes = fill.compressed_bytes;
 	ret = 0;
 out:
+	raw_counts_release(&fill);
+	raw_counts_release(&load);
 	fe_destroy(fe);
 	return ret;
 }
 
-static double median_of(double *v, int n)
+static double median_of(const double *v, int n)
 {
-	return spread_of(v, n).median;
+	return figure_of(v, n).med;
 }
 
 #define MIN_OVERLAP 0.05 /* a repetition counts for the overlap figures above this share */
 
 /* The figures of one allocator and thread count, medians over the repetitions. */
 struct scale_row {
-	struct spread store;
+	struct figure store;
 	double speedup, wall, conc, load, ovl_share, ovl_mops, ovl_speedup;
 	int ovl_reps;
 };
@@ -190,7 +192,7 @@ static void row_of(struct scale *sc, int a, int t, struct scale_row *row)
 		row->ovl_speedup = median_of(ro, no);
 	}
 	row->ovl_reps = no;
-	row->store = spread_of(v[0], sc->repeat);
+	row->store = figure_of(v[0], sc->repeat);
 	row->speedup = median_of(r, sc->repeat);
 	row->wall = median_of(v[1], sc->repeat);
 	row->conc = median_of(v[2], sc->repeat);
@@ -210,7 +212,7 @@ static void report_csv(FILE *f, struct scale *sc)
 			row_of(sc, a, t, &w);
 			csv_field(f, sc->allocs[a]);
 			fprintf(f, ",%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%d\n",
-				sc->threads[t], w.store.median, w.store.min, w.store.max, w.speedup,
+				sc->threads[t], w.store.med, w.store.min, w.store.max, w.speedup,
 				w.wall, w.conc, w.load, w.ovl_share, w.ovl_mops, w.ovl_speedup,
 				w.ovl_reps);
 		}
@@ -229,7 +231,7 @@ static void report_table(FILE *f, struct scale *sc)
 			row_of(sc, a, t, &w);
 			fprintf(f, "%-20.20s %3d  %5.2f (%5.2f-%5.2f)    %6.2fx %6.2f %5.2f %9.2f  "
 				   "%5.0f%% %9.2f %6.2fx (%d)\n",
-				sc->allocs[a], sc->threads[t], w.store.median, w.store.min,
+				sc->allocs[a], sc->threads[t], w.store.med, w.store.min,
 				w.store.max, w.speedup, w.wall, w.conc, w.load, 100 * w.ovl_share,
 				w.ovl_mops, w.ovl_speedup, w.ovl_reps);
 		}
@@ -269,7 +271,7 @@ static void report_json(FILE *f, struct scale *sc, const char *corpus, const cha
 #define F(key, v, d)             \
 	jw_key(&j, key);         \
 	jw_fixed(&j, v, d);
-			F("store_mops", w.store.median, 3);
+			F("store_mops", w.store.med, 3);
 			F("store_mops_min", w.store.min, 3);
 			F("store_mops_max", w.store.max, 3);
 			F("speedup", w.speedup, 3);

@@ -2,8 +2,12 @@
 /*
  * cmd_sweep.c - `zpoolbench sweep`: a grid of allocator settings (brace
  * lists and ranges), fill + load on each, the Pareto set, each setting
- * against a baseline, and a recommendation for the stated goal.
+ * against a baseline, and a recommendation for the stated goal.  Exit
+ * status 1 when a constraint (--max-ns-p99) leaves no setting to
+ * recommend for some corpus and codec: the results are written all the
+ * same.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,49 +19,33 @@
 #include "output/sweep.h"
 #include "util.h"
 
-struct sweep_md {
-	const struct sweep *sw;
-	const struct runcli *c;
-};
-
-static void sweep_section(FILE *f, void *arg)
+/* Check --baseline against the settings and settle the default: 0 or 2. */
+static int baseline(struct runcli *c)
 {
-	const struct sweep_md *m = arg;
+	bool found = false;
 
-	fprintf(f, "\n## Sweep\n\nGoal %s.\n", sweep_goal_text(m->c->prefer));
-	sweep_print(f, m->sw, m->c->prefer, m->c->max_ns_p99, true);
+	if (!c->baseline[0]) {
+		snprintf(c->baseline, sizeof(c->baseline), "%s", sweep_default_baseline(&c->o));
+		return 0;
+	}
+	for (int i = 0; i < c->o.nallocs; i++)
+		found |= !strcmp(c->o.allocs[i], c->baseline) && strcmp(c->baseline, "ideal");
+	if (!found) {
+		opt_err("sweep", "--baseline", "%s is not one of the swept settings", c->baseline);
+		return 2;
+	}
+	return 0;
 }
 
-static int write_sweep_csv(const char *dir, const struct sweep *sw)
+/* Each corpus and codec without a setting within the bound: one line each. */
+static bool unsatisfied(const struct runcli *c, const struct sweep *sw)
 {
-	char path[4200];
-	struct afile af;
-
-	snprintf(path, sizeof(path), "%s/sweep.csv", dir);
-	if (afile_open(&af, path))
-		return -1;
-	sweep_csv(af.f, sw);
-	return afile_commit(&af);
-}
-
-/* Every file into the temporary folder, then in place: 0, 1 a plot failure, -1. */
-static int write_folder(struct runcli *c, const struct run_results *res,
-			const struct results_meta *meta, const struct sweep *sw,
-			struct sweep_md *md)
-{
-	static const char *const names[] = { "sweep", "tradeoff", NULL };
-	const char *dir = runcli_dir(c), *figs[4] = { NULL };
-	struct report_skip skipped[4] = { { NULL, "" } };
-	int plot_failed = 0;
-
-	if (results_write(dir, res, meta) || write_sweep_csv(dir, sw))
-		return -1;
-	if (!c->no_plots)
-		plot_failed = report_draw(dir, c->out, names, figs, skipped, 4);
-	if (report_markdown(dir, res, meta, figs, skipped, sweep_section, md) ||
-	    runcli_commit(c))
-		return -1;
-	return plot_failed ? 1 : 0;
+	for (int gi = 0; gi < sw->ng; gi++)
+		if (sw->g[gi].best < 0)
+			zpb_err("sweep: %s, %s: no setting has store and load p99 within "
+				"--max-ns-p99 %" PRIu64 " ns", sw->g[gi].corpus, sw->g[gi].codec,
+				c->max_ns_p99);
+	return sweep_unsatisfied(sw);
 }
 
 static int sweep_main(void *opts, int argc, char **argv)
@@ -65,10 +53,8 @@ static int sweep_main(void *opts, int argc, char **argv)
 	static struct runcli c;
 	struct run_results res;
 	struct provenance prov;
-	struct results_meta meta = { &prov, &c.o };
+	struct results_meta meta = { .prov = &prov };
 	struct sweep sw;
-	struct sweep_md md = { &sw, &c };
-	const char *baseline;
 	char err[1024];
 	int ret;
 
@@ -80,18 +66,9 @@ static int sweep_main(void *opts, int argc, char **argv)
 		return 2;
 	}
 	c.o.workloads |= (1u << WL_FILL) | (1u << WL_LOAD);
-	baseline = c.baseline[0] ? c.baseline : sweep_default_baseline(&c.o);
-	if (c.baseline[0]) {
-		bool found = false;
-
-		for (int i = 0; i < c.o.nallocs; i++)
-			found |= !strcmp(c.o.allocs[i], c.baseline) && strcmp(c.baseline, "ideal");
-		if (!found) {
-			opt_err("sweep", "--baseline", "%s is not one of the swept settings",
-				c.baseline);
-			return 2;
-		}
-	}
+	ret = baseline(&c);
+	if (ret)
+		return ret;
 	ret = runcli_setup(&c, argc, argv, &prov);
 	if (ret)
 		return ret;
@@ -102,34 +79,35 @@ static int sweep_main(void *opts, int argc, char **argv)
 		runcli_abort(&c);
 		return 1;
 	}
+	provenance_finish(&prov);
 	results_tradeoff(&res);
-	if (sweep_evaluate(&res, baseline, c.prefer, c.max_ns_p99, &sw)) {
+	if (sweep_evaluate(&res, c.baseline, c.prefer, c.max_ns_p99, &sw)) {
 		zpb_err("out of memory");
 		run_results_free(&res);
 		runcli_abort(&c);
 		return 1;
 	}
-	ret = 0;
-	if (c.out) {
-		ret = write_folder(&c, &res, &meta, &sw, &md);
-		if (ret < 0) {
-			runcli_abort(&c);
-			ret = 1;
-			goto out;
-		}
-	} else {
-		fprintf(stderr, "zpoolbench: sweep: no --out: the results are on stdout only; no "
-				"folder, no plots, no report\n");
+	ret = runcli_write(&c, &res, &meta, &sw);
+	if (ret < 0) {
+		ret = 1;
+		goto out;
 	}
 	if (c.format == FMT_CSV) {
 		results_csv(stdout, &res, &meta);
 	} else if (c.format == FMT_JSON) {
-		results_json(stdout, &res, &meta);
+		struct report_folder rf = { .res = &res, .meta = &meta, .sw = &sw,
+					    .prefer = c.prefer, .max_ns_p99 = c.max_ns_p99 };
+		struct results_meta with_sweep;
+
+		report_folder_meta(&rf, &with_sweep);
+		results_json(stdout, &res, &with_sweep);
 	} else if (!c.quiet) {
 		report_table(stdout, &res, false);
 		sweep_print(stdout, &sw, c.prefer, c.max_ns_p99, false);
 		printf("results: %s (%.1f s)\n", c.out, res.wall_ns / 1e9);
 	}
+	if (unsatisfied(&c, &sw))
+		ret = 1;
 	ret = ret ? 1 : 0;
 out:
 	sweep_free(&sw);
@@ -142,7 +120,8 @@ static const struct zpb_cmd sweep_cmd = {
 	.summary = "sweep a grid of allocator settings: Pareto set and a recommendation",
 	.about = "Expands a grid of allocator settings (brace lists {a,b} and ranges {1..6}),\n"
 		 "runs fill + load + churn on each, marks the Pareto set of density vs throughput\n"
-		 "and recommends a setting for the stated goal.\n",
+		 "and recommends a setting for the stated goal.  Exit status 1 when --max-ns-p99\n"
+		 "leaves no setting for some corpus and codec (the results are still written).\n",
 	.opts = runcli_sweep_opts,
 	.operand = &runcli_operand,
 	.help_extra = runcli_help_extra,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "cmd/grid.h"
 #include "cmd/optcheck.h"
@@ -13,6 +14,7 @@
 #include "cmd/speccheck.h"
 #include "corpus/corpus.h"
 #include "output/provenance.h"
+#include "output/report.h"
 #include "util.h"
 
 #define O(f) offsetof(struct runcli_args, f)
@@ -34,6 +36,38 @@ static int alloc_nonempty(const char *val, char *why, size_t len)
 	snprintf(why, len, "is empty; name at least one allocator, e.g. --alloc zbud (see "
 			   "'zpoolbench list')");
 	return -1;
+}
+
+int runcli_parse_shard(const char *val, int *shard, int *nshards, char *why, size_t len)
+{
+	uint64_t i, n;
+	char a[32], b[32], r[256];
+	const char *slash = strchr(val, '/');
+
+	if (!slash || slash - val >= (long)sizeof(a) || strlen(slash + 1) >= sizeof(b)) {
+		snprintf(why, len, "'%.60s' is not I/N (shard I of N, 0 <= I < N, e.g. 0/4)", val);
+		return -1;
+	}
+	snprintf(a, sizeof(a), "%.*s", (int)(slash - val), val);
+	snprintf(b, sizeof(b), "%s", slash + 1);
+	if (opt_parse_uint(b, 1, 100000, &n, r, sizeof(r))) {
+		snprintf(why, len, "'%.60s': the shard count N %s", val, r);
+		return -1;
+	}
+	if (opt_parse_uint(a, 0, n - 1, &i, r, sizeof(r))) {
+		snprintf(why, len, "'%.60s': the shard I %s (shards are numbered from 0)", val, r);
+		return -1;
+	}
+	*shard = (int)i;
+	*nshards = (int)n;
+	return 0;
+}
+
+static int shard_check(const char *val, char *why, size_t len)
+{
+	int i, n;
+
+	return runcli_parse_shard(val, &i, &n, why, len);
 }
 
 #define RUNCLI_OPTS                                                                              \
@@ -92,7 +126,12 @@ static int alloc_nonempty(const char *val, char *why, size_t len)
 	  .help = "compression cache folder (default $ZPB_CCACHE_DIR, else "                    \
 		  "$XDG_CACHE_HOME/zpoolbench, else ~/.cache/zpoolbench)" },                     \
 	{ .name = "quiet", .type = OPT_FLAG, .off = O(quiet),                                   \
-	  .help = "no summary table on stdout" }
+	  .help = "no summary table on stdout" },                                               \
+	{ .name = "shard", .type = OPT_STRING, .arg = "I/N", .off = O(shard),                   \
+	  .check = shard_check,                                                                  \
+	  .help = "run only shard I (0-based) of N: a deterministic 1/N of the (corpus, codec, " \
+		  "setting) cells, in a results folder marked as that shard; 'zpoolbench "     \
+		  "report' merges the folders of all N" }
 
 const struct zpb_opt runcli_run_opts[] = {
 	RUNCLI_OPTS,
@@ -189,6 +228,11 @@ static void defaults(struct runcli *c, const struct runcli_args *a, bool sweep)
 	c->prefer = a->prefer == 1 ? PREFER_DENSITY : a->prefer == 2 ? PREFER_SPEED
 							      : PREFER_BALANCED;
 	c->max_ns_p99 = a->max_ns_p99;
+	if (a->shard) {
+		char why[256];
+
+		runcli_parse_shard(a->shard, &c->o.shard, &c->o.nshards, why, sizeof(why));
+	}
 }
 
 static int workloads(struct runcli *c, const struct runcli_args *a)
@@ -288,6 +332,68 @@ static int check_corpora(struct runcli *c)
 	return 0;
 }
 
+/*
+ * The plan's identity: a hash of everything that decides the cells and what
+ * is done in them (corpora by sha256, codecs, settings, workloads, front end,
+ * repeats, seed, objects, churn, threads), so that the shards of one run
+ * share it and the folders of other runs do not.
+ */
+static void plan_id(const struct runcli *c, char *out, size_t len)
+{
+	XXH3_state_t *st = XXH3_createState();
+	char buf[512];
+
+	if (!st) {
+		snprintf(out, len, "unknown");
+		return;
+	}
+	XXH3_64bits_reset(st);
+#define ADD(...)                                                          \
+	do {                                                              \
+		int n_ = snprintf(buf, sizeof(buf), __VA_ARGS__);         \
+		XXH3_64bits_update(st, buf, (size_t)n_ + 1);              \
+	} while (0)
+	for (int i = 0; i < c->o.ncorpora; i++)
+		ADD("corpus %s", c->o.opened[i] ? c->o.opened[i]->sha256 : c->o.corpora[i]);
+	for (int i = 0; i < c->o.ncodecs; i++)
+		ADD("codec %s", c->o.codecs[i].name);
+	for (int i = 0; i < c->o.nallocs; i++)
+		ADD("alloc %s", c->o.allocs[i]);
+	ADD("wl %u fe %s rep %d seed %llu obj %llu churn %u/%u thr %d warm %d trace %s",
+	    c->o.workloads, c->o.fe.spec, c->o.repeat, (unsigned long long)c->o.wl.seed,
+	    (unsigned long long)c->o.objects, c->o.wl.churn_rounds, c->o.wl.churn_percent,
+	    c->o.wl.threads, c->o.wl.warmup, c->o.trace ? c->o.trace : "");
+	if (c->o.wl.compact_every)
+		ADD("compact every %u", c->o.wl.compact_every);
+#undef ADD
+	snprintf(out, len, "%016llx", (unsigned long long)XXH3_64bits_digest(st));
+	XXH3_freeState(st);
+}
+
+/* What was run, into the provenance. */
+static void run_provenance(const struct runcli *c, struct provenance *p)
+{
+	p->has_run = true;
+	snprintf(p->kind, sizeof(p->kind), "%s", c->cmd);
+	snprintf(p->frontend, sizeof(p->frontend), "%s", c->o.fe.spec);
+	p->threads = c->o.wl.threads;
+	p->repeat = c->o.repeat;
+	p->seed = c->o.wl.seed;
+	p->objects = c->o.objects;
+	p->churn_rounds = c->o.wl.churn_rounds;
+	p->churn_percent = c->o.wl.churn_percent;
+	p->compact_every = c->o.wl.compact_every;
+	p->shard = c->o.nshards > 1 ? c->o.shard : 0;
+	p->nshards = c->o.nshards > 1 ? c->o.nshards : 0;
+	p->cells = run_cells(&c->o);
+	plan_id(c, p->plan, sizeof(p->plan));
+	if (c->sweep) {
+		snprintf(p->prefer, sizeof(p->prefer), "%s", sweep_prefer_name(c->prefer));
+		p->max_ns_p99 = c->max_ns_p99;
+		snprintf(p->baseline, sizeof(p->baseline), "%s", c->baseline);
+	}
+}
+
 int runcli_setup(struct runcli *c, int argc, char **argv, struct provenance *prov)
 {
 	char err[1024], label[64];
@@ -313,6 +419,7 @@ int runcli_setup(struct runcli *c, int argc, char **argv, struct provenance *pro
 	for (int i = 0; i < argc && pargc < 255; i++)
 		pargv[pargc++] = argv[i];
 	provenance_collect(prov, pargc, pargv);
+	run_provenance(c, prov);
 	return 0;
 }
 
@@ -330,4 +437,26 @@ void runcli_abort(struct runcli *c)
 {
 	if (c->out)
 		outdir_abort(&c->dir);
+}
+
+int runcli_write(struct runcli *c, const struct run_results *res,
+		 const struct results_meta *meta, const struct sweep *sw)
+{
+	struct report_folder rf = {
+		.dir = runcli_dir(c), .shown = c->out, .res = res, .meta = meta, .sw = sw,
+		.prefer = c->prefer, .max_ns_p99 = c->max_ns_p99, .no_plots = c->no_plots,
+	};
+	int ret;
+
+	if (!c->out) {
+		fprintf(stderr, "zpoolbench: %s: no --out: the results are on stdout only; no "
+				"folder, no plots, no report\n", c->cmd);
+		return 0;
+	}
+	ret = report_folder(&rf);
+	if (ret < 0 || runcli_commit(c)) {
+		runcli_abort(c);
+		return -1;
+	}
+	return ret;
 }

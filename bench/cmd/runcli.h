@@ -22,7 +22,7 @@ enum runcli_format { FMT_TABLE, FMT_CSV, FMT_JSON };
 /* What the option parser fills in (the tables below). */
 struct runcli_args {
 	struct opt_strv corpus, alloc;
-	const char *codec, *workload, *trace, *frontend, *out, *ccache, *baseline;
+	const char *codec, *workload, *trace, *frontend, *out, *ccache, *baseline, *shard;
 	struct opt_intv threads;
 	uint64_t repeat, objects, seed, churn_rounds, churn_percent, compact_every, max_ns_p99;
 	int force, no_plots, quiet, no_warmup, prefer, format;
@@ -61,6 +61,19 @@ struct provenance;
  * message printed.
  */
 int runcli_setup(struct runcli *c, int argc, char **argv, struct provenance *prov);
+
+/* "I/N" into the shard and their number: 0, or -1 with the reason (an option check). */
+int runcli_parse_shard(const char *val, int *shard, int *nshards, char *why, size_t len);
+
+struct run_results;
+struct results_meta;
+/*
+ * Write the results folder (with --out; the sweep's verdict with @sw) and
+ * put it in place, or say on stderr that there is none: 0, 1 when a figure
+ * failed (the folder is complete), -1 after a message (nothing is left).
+ */
+int runcli_write(struct runcli *c, const struct run_results *res,
+		 const struct results_meta *meta, const struct sweep *sw);
 
 /* Where the results files go while the run writes them (NULL without --out). */
 const char *runcli_dir(const struct runcli *c);

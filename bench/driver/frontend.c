@@ -266,6 +266,7 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 		return NULL;
 	}
 	fe->cfg = *cfg;
+	fe->model_clock = getenv("ZPB_TEST_MODEL_CLOCK") != NULL;
 	fe->ps = ps;
 	fe->nslots = nslots;
 	for (int i = 0; i < FE_STRIPES; i++)
@@ -408,11 +409,19 @@ static int stage(struct frontend *fe, const struct cpage *cp, uint32_t page, uin
 	return pageset_data(fe->ps, page, fe_stage);
 }
 
+/* The model clock's cost of an operation on @len bytes that changed the pool by @dpages. */
+static uint64_t model_ns(size_t len, uint64_t before, uint64_t after)
+{
+	uint64_t d = after > before ? after - before : before - after;
+
+	return 60 + len / 16 + 900 * d;
+}
+
 int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *lat)
 {
 	const struct cpage *cp = &fe->ps->pg[page];
 	struct fe_slot *s = &fe->slots[slot];
-	uint64_t t0, t1, t2, word = 0;
+	uint64_t t0, t1, t2, word = 0, pages0 = 0;
 	size_t len = cp->len;
 	unsigned long handle;
 	uint8_t *dst;
@@ -449,6 +458,8 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 		return reject(fe, s, -ENOSPC);
 	}
 
+	if (fe->model_clock)
+		pages0 = zpool_total_pages(fe->zp);
 	t1 = now_ns();
 	ret = zpool_malloc(fe->zp, len + fe->hlen, &handle);
 	if (ret)
@@ -478,6 +489,10 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 		ADD(fe, huge, 1);
 	lat->alloc_ns = t2 - t1;
 	lat->e2e_ns = now_ns() - t0 + cp->comp_ns;
+	if (fe->model_clock) {
+		lat->alloc_ns = model_ns(len, pages0, zpool_total_pages(fe->zp));
+		lat->e2e_ns = lat->alloc_ns + len;
+	}
 	return SLOT_OBJ;
 }
 
@@ -521,6 +536,10 @@ int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *b
 	pthread_mutex_unlock(slot_lock(fe, slot));
 	lat->alloc_ns = (t1 - t0) + (t3 - t2);
 	lat->e2e_ns = t3 - t0;
+	if (fe->model_clock) {
+		lat->alloc_ns = model_ns(s->len / 4, 0, 0);
+		lat->e2e_ns = lat->alloc_ns + s->len;
+	}
 	/* the check, off the clock: the original page's record (its XXH3-64) */
 	if (dret || hdr != slot || !pageset_is_page(fe->ps, page, buf))
 		goto mismatch;
@@ -554,9 +573,16 @@ void fe_free(struct frontend *fe, uint64_t slot, struct fe_lat *lat)
 	pthread_mutex_unlock(slot_lock(fe, slot));
 	if (!handle)
 		return;
-	t0 = now_ns();
-	zpool_free(fe->zp, handle);
-	lat->alloc_ns = lat->e2e_ns = now_ns() - t0;
+	if (fe->model_clock) {
+		uint64_t pages0 = zpool_total_pages(fe->zp);
+
+		zpool_free(fe->zp, handle);
+		lat->alloc_ns = lat->e2e_ns = model_ns(0, pages0, zpool_total_pages(fe->zp));
+	} else {
+		t0 = now_ns();
+		zpool_free(fe->zp, handle);
+		lat->alloc_ns = lat->e2e_ns = now_ns() - t0;
+	}
 	SUB(fe, stored, 1);
 	SUB(fe, compressed_bytes, len);
 }
@@ -569,6 +595,7 @@ void fe_reset_counters(struct frontend *fe)
 	__atomic_store_n(&fe->reached_full, 0, __ATOMIC_RELAXED);
 	zpool_get_stats(fe->zp, &st);
 	fe->copy_base = st.copy_bytes;
+	fe->moves_base = st.moves;
 }
 
 void fe_snapshot(struct frontend *fe, struct raw_counts *r)
@@ -588,8 +615,10 @@ void fe_snapshot(struct frontend *fe, struct raw_counts *r)
 	r->pool_limit_hit = GET(fe, pool_limit_hit);
 	zpool_get_stats(fe->zp, &st);
 	r->pool_pages = zpool_total_pages(fe->zp);
+	r->page_size = zpool_page_size(fe->zp);
 	r->peak_pages = st.peak_pages > r->pool_pages ? st.peak_pages : r->pool_pages;
 	r->metadata_bytes = st.metadata_bytes;
 	r->straddling = st.straddling;
 	r->copy_bytes = st.copy_bytes - fe->copy_base;
+	r->moves = st.moves - fe->moves_base;
 }

@@ -106,6 +106,15 @@ struct frontend {
 	int reached_full;     /* zswap hysteresis */
 	struct fe_shard cs[FE_SHARDS];
 	uint64_t copy_base;   /* zpool copy_bytes at the last counter reset */
+	uint64_t moves_base;  /* zpool moves at the last counter reset */
+	/*
+	 * A test seam: $ZPB_TEST_MODEL_CLOCK set makes every latency a cost
+	 * computed from the operation (bytes, pool pages taken or given back)
+	 * instead of a clock reading, so that two runs of one thread get equal
+	 * figures and a test can compare what is derived from them (Pareto
+	 * sets, recommendations) across runs.  Never for measurements.
+	 */
+	bool model_clock;
 	/* first data mismatch seen (by a load or by writeback) */
 	pthread_mutex_t err_lock;
 	char err[512];

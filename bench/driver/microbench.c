@@ -615,23 +615,3 @@ out:
 	free_all(p, s);
 	return ret;
 }
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-struct mb_stat mb_stat_of(double *v, int n)
-{
-	struct mb_stat st = { 0, 0, 0 };
-
-	if (n <= 0)
-		return st;
-	qsort(v, n, sizeof(*v), cmp_double);
-	st.min = v[0];
-	st.max = v[n - 1];
-	st.med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-	return st;
-}

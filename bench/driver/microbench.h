@@ -104,10 +104,4 @@ void mb_set_clock(bool wall);
 const char *mb_clock_name(void);
 uint64_t mb_now(void);
 
-/* Median, min and max of @n values (@v is reordered). */
-struct mb_stat {
-	double med, min, max;
-};
-struct mb_stat mb_stat_of(double *v, int n);
-
 #endif /* ZPB_MICROBENCH_H */

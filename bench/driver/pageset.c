@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -40,13 +41,6 @@ void table_free(void *p, size_t bytes)
 {
 	if (p)
 		munmap(p, bytes ? bytes : 1);
-}
-
-int online_cpus(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	return n > 0 ? (int)n : 1;
 }
 
 int pageset_data(const struct pageset *ps, uint64_t i, uint8_t *buf)

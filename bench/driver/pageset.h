@@ -85,7 +85,4 @@ bool pageset_is_page(const struct pageset *ps, uint64_t i, const uint8_t *page);
 void *table_alloc(size_t bytes);
 void table_free(void *p, size_t bytes);
 
-/* Number of online CPUs (at least 1). */
-int online_cpus(void);
-
 #endif /* ZPB_PAGESET_H */

@@ -11,6 +11,7 @@
 #include "driver/idmap.h"
 #include "driver/replay.h"
 #include "driver/trace.h"
+#include "sha256.h"
 #include "util.h"
 
 static int store(struct zpool *zp, struct zcheck *zc, struct idmap *live,
@@ -262,4 +263,47 @@ double replay_density(const struct replay_result *res)
 		       res->stats.metadata_bytes;
 
 	return denom > 0 ? res->bytes / denom : 0.0;
+}
+
+void replay_counts(const struct replay_result *res, struct raw_counts *rc)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->threads = 1;
+	rc->pages = res->stores;
+	rc->stored = res->objects;
+	rc->compressed_bytes = res->bytes;
+	rc->rejected = res->rejected;
+	rc->rej_poor = res->rejected_enospc;
+	rc->rej_alloc = res->rejected - res->rejected_enospc;
+	rc->pool_pages = res->pool_pages;
+	rc->page_size = res->page_size ? res->page_size : ZPOOL_PAGE_SIZE;
+	rc->peak_pages = res->peak_pages;
+	rc->metadata_bytes = res->stats.metadata_bytes;
+	rc->straddling = res->stats.straddling;
+	rc->copy_bytes = res->stats.copy_bytes;
+	rc->moves = res->stats.moves;
+	rc->compactions = res->compactions;
+	rc->compact_pages_freed = res->compact_pages_freed;
+}
+
+void replay_trace_sha256(const char *path, char hex[65])
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : NULL;
+	struct sha256 s;
+	uint8_t d[32], buf[65536];
+	size_t n;
+
+	hex[0] = '\0';
+	if (!f)
+		return;
+	sha256_init(&s);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sha256_update(&s, buf, n);
+	if (ferror(f)) {
+		sha256_abort(&s);
+	} else {
+		sha256_final(&s, d);
+		sha256_hex(d, hex);
+	}
+	fclose(f);
 }

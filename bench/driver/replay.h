@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "driver/metrics.h"
 #include "zpool.h"
 
 struct replay_result {
@@ -61,5 +62,16 @@ int replay_spec_for_trace(const char *trace_path, const char *spec, char *out, s
 
 /* density = live bytes / (pool bytes + metadata bytes); 0 for an empty pool */
 double replay_density(const struct replay_result *res);
+
+/*
+ * The result as the raw counts of a results row (metrics.h): stores offered
+ * as pages, live objects as stored, their requested bytes as compressed
+ * bytes, the trace's compactions; no latencies and no phase time (@rc is
+ * zeroed first).
+ */
+void replay_counts(const struct replay_result *res, struct raw_counts *rc);
+
+/* The sha256 of a trace file, its identity in results ("" for "-" or a read error). */
+void replay_trace_sha256(const char *path, char hex[65]);
 
 #endif /* ZPB_REPLAY_H */

@@ -57,13 +57,25 @@ int run_add_ideal(struct run_opts *o)
 	return 0;
 }
 
-void run_label(const char *spec, char *out, size_t len)
+int run_cells(const struct run_opts *o)
 {
-	size_t i;
+	const unsigned int pool_wl = (1u << WL_FILL) | (1u << WL_LOAD) | (1u << WL_CHURN);
+	int n = 0;
 
-	for (i = 0; spec[i] && i + 1 < len; i++)
-		out[i] = spec[i] == ',' ? ';' : spec[i];
-	out[i] = '\0';
+	if (o->workloads & pool_wl)
+		n += o->ncorpora * o->ncodecs * o->nallocs;
+	if (o->workloads & (1u << WL_REPLAY))
+		n += o->nallocs;
+	return n;
+}
+
+bool run_cell_mine(const struct run_opts *o, int cell)
+{
+	long total = run_cells(o);
+
+	if (o->nshards <= 1)
+		return true;
+	return cell >= total * o->shard / o->nshards && cell < total * (o->shard + 1) / o->nshards;
 }
 
 /* ---- progress on a terminal ---- */
@@ -109,8 +121,8 @@ static void between_codecs(bool more)
 
 /* ---- results storage ---- */
 
-static struct run_row *add_row(struct run_results *res, const char *corpus, const char *codec,
-			       const char *alloc, enum workload_kind wl, int nrep)
+struct run_row *run_add_row(struct run_results *res, const char *corpus, const char *codec,
+			    const char *alloc, enum workload_kind wl, int nrep)
 {
 	struct run_row *r;
 
@@ -125,7 +137,7 @@ static struct run_row *add_row(struct run_results *res, const char *corpus, cons
 	}
 	r = &res->rows[res->nrows];
 	memset(r, 0, sizeof(*r));
-	r->rep = calloc(nrep, sizeof(*r->rep));
+	r->rep = calloc(nrep ? nrep : 1, sizeof(*r->rep));
 	if (!r->rep)
 		return NULL;
 	snprintf(r->corpus, sizeof(r->corpus), "%s", corpus);
@@ -137,7 +149,7 @@ static struct run_row *add_row(struct run_results *res, const char *corpus, cons
 	return r;
 }
 
-static int add_bound(struct run_results *res, const char *alloc, const char *kind, uint32_t size)
+int run_add_bound(struct run_results *res, const char *alloc, const char *kind, uint32_t size)
 {
 	struct run_bound *b;
 
@@ -157,12 +169,40 @@ static int add_bound(struct run_results *res, const char *alloc, const char *kin
 	return 0;
 }
 
+struct run_sizes *run_add_sizes(struct run_results *res)
+{
+	struct run_sizes *n = realloc(res->sizes, (res->nsizes + 1) * sizeof(*n)), *s;
+
+	if (!n)
+		return NULL;
+	res->sizes = n;
+	s = &res->sizes[res->nsizes++];
+	memset(s, 0, sizeof(*s));
+	return s;
+}
+
+struct curve *run_add_curve(struct run_results *res, const char *corpus, const char *codec,
+			    const char *alloc)
+{
+	struct run_curve *n = realloc(res->curves, (res->ncurves + 1) * sizeof(*n)), *c;
+
+	if (!n)
+		return NULL;
+	res->curves = n;
+	c = &res->curves[res->ncurves++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->corpus, sizeof(c->corpus), "%s", corpus);
+	snprintf(c->codec, sizeof(c->codec), "%s", codec);
+	snprintf(c->alloc, sizeof(c->alloc), "%s", alloc);
+	return &c->c;
+}
+
 /*
  * The sizes at which an allocator's reservation changes, learnt through
  * the interface alone: allocate each size once in an empty pool and read
  * how many bytes the allocator reserved for it (zpool_stats.alloc_bytes).
  */
-int run_probe_bounds(const char *spec, struct run_results *res, char *err, size_t errlen)
+static int probe_bounds(const char *spec, struct run_results *res, char *err, size_t errlen)
 {
 	struct zpool *zp = zpool_create(spec, NULL, err, errlen);
 	uint64_t prev = 0;
@@ -181,18 +221,18 @@ int run_probe_bounds(const char *spec, struct run_results *res, char *err, size_
 			break;
 		zpool_get_stats(zp, &st);
 		zpool_free(zp, h);
-		if (prev && st.alloc_bytes != prev && add_bound(res, zp->cfg.spec, "class", s - 1))
+		if (prev && st.alloc_bytes != prev && run_add_bound(res, zp->cfg.spec, "class", s - 1))
 			goto oom;
 		prev = st.alloc_bytes;
 	}
-	if (prev && add_bound(res, zp->cfg.spec, "class", s - 1))
+	if (prev && run_add_bound(res, zp->cfg.spec, "class", s - 1))
 		goto oom;
 	/* no classes worth drawing: a granule under 8 bytes (the ideal bound) */
 	if (res->nbounds - first > 512)
 		res->nbounds = first;
-	if (s <= ZPOOL_PAGE_SIZE && add_bound(res, zp->cfg.spec, "max", s - 1))
+	if (s <= ZPOOL_PAGE_SIZE && run_add_bound(res, zp->cfg.spec, "max", s - 1))
 		goto oom;
-	if (huge && add_bound(res, zp->cfg.spec, "huge", (uint32_t)huge))
+	if (huge && run_add_bound(res, zp->cfg.spec, "huge", (uint32_t)huge))
 		goto oom;
 	zpool_destroy(zp);
 	return 0;
@@ -204,13 +244,10 @@ oom:
 
 static int record_sizes(struct run_results *res, const struct pageset *ps)
 {
-	struct run_sizes *n = realloc(res->sizes, (res->nsizes + 1) * sizeof(*n)), *s;
+	struct run_sizes *s = run_add_sizes(res);
 
-	if (!n)
+	if (!s)
 		return -1;
-	res->sizes = n;
-	s = &res->sizes[res->nsizes++];
-	memset(s, 0, sizeof(*s));
 	snprintf(s->corpus, sizeof(s->corpus), "%s", ps->corpus->name);
 	snprintf(s->codec, sizeof(s->codec), "%s", ps->codec.name);
 	s->compress_ns = ps->wall_ns;
@@ -229,22 +266,6 @@ static int record_sizes(struct run_results *res, const struct pageset *ps)
 		s->count[b < SIZE_NBUCKETS ? b : SIZE_NBUCKETS - 1]++;
 	}
 	return 0;
-}
-
-static struct curve *new_curve(struct run_results *res, const char *corpus, const char *codec,
-			       const char *alloc)
-{
-	struct run_curve *n = realloc(res->curves, (res->ncurves + 1) * sizeof(*n)), *c;
-
-	if (!n)
-		return NULL;
-	res->curves = n;
-	c = &res->curves[res->ncurves++];
-	memset(c, 0, sizeof(*c));
-	snprintf(c->corpus, sizeof(c->corpus), "%s", corpus);
-	snprintf(c->codec, sizeof(c->codec), "%s", codec);
-	snprintf(c->alloc, sizeof(c->alloc), "%s", alloc);
-	return &c->c;
 }
 
 /* ---- peak resident memory per pool ---- */
@@ -307,8 +328,11 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 	if (wl_fill(fe, &o->wl, &rc, err, errlen))
 		goto out;
 	rc.peak_rss_bytes = rss_peak();
+	/* the row owns the counts (and their histograms) from here */
 	if (rows[WL_FILL] >= 0)
 		res->rows[rows[WL_FILL]].rep[rep] = rc;
+	else
+		raw_counts_release(&rc);
 	if (o->workloads & (1u << WL_LOAD)) {
 		if (wl_load(fe, &o->wl, &rc, err, errlen))
 			goto out;
@@ -319,7 +343,7 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 		struct curve scratch = { 0 }, *c = &scratch;
 
 		if (rep == 0) {
-			c = new_curve(res, ps->corpus->name, ps->codec.name, fe->zp->cfg.spec);
+			c = run_add_curve(res, ps->corpus->name, ps->codec.name, fe->zp->cfg.spec);
 			if (!c) {
 				snprintf(err, errlen, "out of memory");
 				goto out;
@@ -340,20 +364,27 @@ out:
 }
 
 static int run_replay(const struct run_opts *o, struct run_results *res, struct progress *pg,
-		      char *err, size_t errlen)
+		      int cell0, char *err, size_t errlen)
 {
 	const char *base = strrchr(o->trace, '/');
+	char sha[65];
 
 	base = base ? base + 1 : o->trace;
+	replay_trace_sha256(o->trace, sha);
 	for (int a = 0; a < o->nallocs; a++) {
 		struct run_row *row;
 		struct zpool_config cfg;
 
+		if (!run_cell_mine(o, cell0 + a))
+			continue;
 		if (zpool_parse_spec(o->allocs[a], &cfg, err, errlen))
 			return -1;
-		row = add_row(res, base, "trace", cfg.spec, WL_REPLAY, o->repeat);
+		row = run_add_row(res, base, "trace", cfg.spec, WL_REPLAY, o->repeat);
 		if (!row)
 			goto oom;
+		snprintf(row->sha256, sizeof(row->sha256), "%s", sha);
+		snprintf(row->frontend, sizeof(row->frontend), "none");
+		row->cell = cell0 + a;
 		for (int rep = 0; rep < o->repeat; rep++) {
 			struct zpool *zp = zpool_create(o->allocs[a], NULL, err, errlen);
 			struct replay_result rr;
@@ -368,20 +399,8 @@ static int run_replay(const struct run_opts *o, struct run_results *res, struct 
 				zpool_destroy(zp);
 				return -1;
 			}
+			replay_counts(&rr, rc);
 			rc->phase_ns = now_ns() - t0;
-			rc->threads = 1;
-			rc->pages = rr.stores;
-			rc->stored = rr.objects;
-			rc->compressed_bytes = rr.bytes;
-			rc->rejected = rr.rejected;
-			rc->rej_poor = rr.rejected_enospc;
-			rc->rej_alloc = rr.rejected - rr.rejected_enospc;
-			rc->pool_pages = rr.pool_pages;
-			rc->peak_pages = rr.peak_pages;
-			rc->metadata_bytes = rr.stats.metadata_bytes;
-			rc->straddling = rr.stats.straddling;
-			rc->copy_bytes = rr.stats.copy_bytes;
-			rc->compact_pages_freed = rr.compact_pages_freed;
 			zpool_destroy(zp);
 			pg->done++;
 		}
@@ -392,23 +411,74 @@ oom:
 	return -1;
 }
 
+/* Does this shard run any cell of corpus @ci (codec @k, or any codec if -1)? */
+static bool pair_mine(const struct run_opts *o, int ci, int k)
+{
+	for (int kk = k < 0 ? 0 : k; kk < (k < 0 ? o->ncodecs : k + 1); kk++)
+		for (int a = 0; a < o->nallocs; a++)
+			if (run_cell_mine(o, (ci * o->ncodecs + kk) * o->nallocs + a))
+				return true;
+	return false;
+}
+
+/* Does this shard run setting @a in any cell? */
+static bool setting_mine(const struct run_opts *o, int a, int replay0)
+{
+	for (int ci = 0; ci < o->ncorpora && replay0; ci++)
+		for (int k = 0; k < o->ncodecs; k++)
+			if (run_cell_mine(o, (ci * o->ncodecs + k) * o->nallocs + a))
+				return true;
+	return (o->workloads & (1u << WL_REPLAY)) && run_cell_mine(o, replay0 + a);
+}
+
+/* The rows of one cell (one per pool workload asked for) into @rows. */
+static int cell_rows(const struct run_opts *o, struct run_results *res, const struct corpus *c,
+		     const struct pageset *ps, const char *spec, int cell, int *rows)
+{
+	for (int w = 0; w < WL_NKINDS; w++) {
+		struct run_row *r;
+
+		rows[w] = -1;
+		if (w == WL_REPLAY || !(o->workloads & (1u << w)))
+			continue;
+		r = run_add_row(res, c->name, ps->codec.name, spec, w, o->repeat);
+		if (!r)
+			return -1;
+		snprintf(r->sha256, sizeof(r->sha256), "%s", c->sha256);
+		snprintf(r->frontend, sizeof(r->frontend), "%s", o->fe.spec);
+		r->objects = o->objects ? o->objects : ps->n;
+		r->cell = cell;
+		rows[w] = res->nrows - 1;
+	}
+	return 0;
+}
+
+/* The first row of a setting's rows (cell_rows). */
+static int first_row(const int *rows)
+{
+	for (int w = 0; w < WL_NKINDS; w++)
+		if (rows[w] >= 0)
+			return rows[w];
+	return 0;
+}
+
 int run_execute(const struct run_opts *o, struct run_results *res, char *err, size_t errlen)
 {
 	const unsigned int pool_wl = (1u << WL_FILL) | (1u << WL_LOAD) | (1u << WL_CHURN);
+	static int rowsof[RUN_MAX_ALLOCS][WL_NKINDS];
 	struct progress pg = { .on = progress_enabled() };
 	int cthreads = o->compress_threads > 0 ? o->compress_threads : online_cpus();
+	int replay0 = (o->workloads & pool_wl) ? o->ncorpora * o->ncodecs * o->nallocs : 0;
 	uint64_t t0 = now_ns();
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
-	if (o->workloads & pool_wl)
-		pg.total += (uint64_t)o->ncorpora * o->ncodecs * o->nallocs * o->repeat;
-	if (o->workloads & (1u << WL_REPLAY))
-		pg.total += (uint64_t)o->nallocs * o->repeat;
+	for (int cell = 0; cell < run_cells(o); cell++)
+		pg.total += run_cell_mine(o, cell) ? (uint64_t)o->repeat : 0;
 
 	if (o->boundaries) {
 		for (int a = 0; a < o->nallocs; a++)
-			if (run_probe_bounds(o->allocs[a], res, err, errlen))
+			if (setting_mine(o, a, replay0) && probe_bounds(o->allocs[a], res, err, errlen))
 				return -1;
 	}
 
@@ -422,6 +492,10 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 		} else if (corpus_open(&corpus, o->corpora[ci], err, errlen)) {
 			goto out;
 		}
+		if (!pair_mine(o, ci, -1)) {
+			corpus_close(&corpus);
+			continue;
+		}
 		snprintf(info->name, sizeof(info->name), "%s", corpus.name);
 		snprintf(info->path, sizeof(info->path), "%s", corpus.path);
 		snprintf(info->sha256, sizeof(info->sha256), "%s", corpus.sha256);
@@ -432,6 +506,8 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 			struct pageset ps;
 			char what[128];
 
+			if (!pair_mine(o, ci, k))
+				continue;
 			snprintf(what, sizeof(what), "compressing %.60s with %.30s", corpus.name,
 				 o->codecs[k].name);
 			progress_show(&pg, what);
@@ -442,26 +518,34 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 			}
 			if (record_sizes(res, &ps))
 				goto oom_ps;
+			/* the rows of every setting first, then the repeats round robin */
 			for (int a = 0; a < o->nallocs; a++) {
-				int rows[WL_NKINDS];
+				int cell = (ci * o->ncodecs + k) * o->nallocs + a;
 				struct zpool_config cfg;
 
+				rowsof[a][WL_FILL] = -2; /* not this shard's */
+				if (!run_cell_mine(o, cell))
+					continue;
 				if (zpool_parse_spec(o->allocs[a], &cfg, err, errlen))
 					goto fail_ps;
-				for (int w = 0; w < WL_NKINDS; w++) {
-					rows[w] = -1;
-					if (w == WL_REPLAY || !(o->workloads & (1u << w)))
+				if (cell_rows(o, res, &corpus, &ps, cfg.spec, cell, rowsof[a]))
+					goto oom_ps;
+			}
+			/*
+			 * Repeat after repeat over all settings, each starting one further:
+			 * the drift of a shared machine spreads over the repeats of every
+			 * setting alike, and the spread over repeats shows it.
+			 */
+			for (int rep = 0; rep < o->repeat; rep++) {
+				for (int j = 0; j < o->nallocs; j++) {
+					int a = (j + rep) % o->nallocs;
+
+					if (rowsof[a][WL_FILL] == -2)
 						continue;
-					if (!add_row(res, corpus.name, ps.codec.name, cfg.spec, w,
-						     o->repeat))
-						goto oom_ps;
-					rows[w] = res->nrows - 1;
-				}
-				for (int rep = 0; rep < o->repeat; rep++) {
 					snprintf(what, sizeof(what), "%.40s %.20s %.60s", corpus.name,
-						 ps.codec.name, cfg.spec);
+						 ps.codec.name, res->rows[first_row(rowsof[a])].alloc);
 					progress_show(&pg, what);
-					if (run_pool(o, res, &ps, o->allocs[a], rows, rep, err,
+					if (run_pool(o, res, &ps, o->allocs[a], rowsof[a], rep, err,
 						     errlen))
 						goto fail_ps;
 					pg.done++;
@@ -479,7 +563,7 @@ fail_ps:
 		}
 		corpus_close(&corpus);
 	}
-	if ((o->workloads & (1u << WL_REPLAY)) && run_replay(o, res, &pg, err, errlen))
+	if ((o->workloads & (1u << WL_REPLAY)) && run_replay(o, res, &pg, replay0, err, errlen))
 		goto out;
 	ret = 0;
 out:
@@ -490,8 +574,12 @@ out:
 
 void run_results_free(struct run_results *res)
 {
-	for (int i = 0; i < res->nrows; i++)
+	for (int i = 0; i < res->nrows; i++) {
+		for (int k = 0; res->rows[i].rep && k < res->rows[i].nrep; k++)
+			raw_counts_release(&res->rows[i].rep[k]);
 		free(res->rows[i].rep);
+		free(res->rows[i].values);
+	}
 	free(res->rows);
 	for (int i = 0; i < res->ncurves; i++)
 		curve_release(&res->curves[i].c);

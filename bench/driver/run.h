@@ -49,15 +49,36 @@ struct run_opts {
 	 */
 	struct corpus *opened[RUN_MAX_CORPORA];
 	bool boundaries;	/* probe each allocator's size classes */
+	/*
+	 * Run only shard @shard of @nshards (0 <= shard < nshards; nshards 0 or
+	 * 1: everything): the cells of the plan (run_cells()) from
+	 * shard * ncells / nshards up to (shard + 1) * ncells / nshards.
+	 */
+	int shard, nshards;
 };
+
+/*
+ * The plan of a run is its list of cells: (corpus, codec, setting) for the
+ * pool workloads, corpora outermost, then (trace, setting) for replay, in
+ * the order given.  A cell's index is the same in every shard of a run, so
+ * that results folders of shards merge back into the order of the whole.
+ */
+int run_cells(const struct run_opts *o);
+/* Is cell @cell in this run's shard? */
+bool run_cell_mine(const struct run_opts *o, int cell);
 
 struct run_row {
 	char corpus[256];
+	char sha256[65];	/* of the corpus (of the trace for replay; "" if unknown) */
 	char codec[32];
 	char alloc[ZPOOL_SPEC_MAX];
+	char frontend[128];	/* the front end's spec ("none" for replay) */
+	uint64_t objects;	/* objects the fill stores (0 for replay) */
 	enum workload_kind wl;
+	int cell;		/* its cell in the plan (run_cells) */
 	int nrep;
 	struct raw_counts *rep;
+	double *values;		/* read from a results.csv: the medians of every column, no counts */
 	/* set by results_tradeoff() on the basis of tradeoff.h (medians over repeats) */
 	double tput_mops;
 	double tradeoff_density;
@@ -122,10 +143,16 @@ int run_add_ideal(struct run_opts *o);
 int run_execute(const struct run_opts *o, struct run_results *res, char *err, size_t errlen);
 void run_results_free(struct run_results *res);
 
-/* Probe an allocator's size classes by allocating 1..4096 bytes (exposed for tests). */
-int run_probe_bounds(const char *spec, struct run_results *res, char *err, size_t errlen);
-
-/* Human name of an allocator spec without commas or spaces (plot labels): "z3fold:compaction=extra;gap=2". */
-void run_label(const char *spec, char *out, size_t len);
+/*
+ * Room for @n more rows (a loader adds rows itself): 0, or -1 out of
+ * memory.  A row added gets @nrep zeroed repeats.
+ */
+struct run_row *run_add_row(struct run_results *res, const char *corpus, const char *codec,
+			    const char *alloc, enum workload_kind wl, int nrep);
+/* The same for a size-class boundary and a size histogram. */
+int run_add_bound(struct run_results *res, const char *alloc, const char *kind, uint32_t size);
+struct run_sizes *run_add_sizes(struct run_results *res);
+struct curve *run_add_curve(struct run_results *res, const char *corpus, const char *codec,
+			    const char *alloc);
 
 #endif /* ZPB_RUN_H */

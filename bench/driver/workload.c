@@ -31,7 +31,7 @@ struct wl_thread {
 	uint32_t *tmp;	      /* scratch list of slots */
 	struct curve *curve;  /* thread 0 of a churn only */
 	uint64_t curve_every, ops;
-	uint64_t compact_freed, compact_ns; /* churn: compactions between rounds (thread 0) */
+	uint64_t compact_freed, compact_ns, compactions; /* churn: between rounds (thread 0) */
 	bool oom, stopped;
 	int (*fn)(struct wl_thread *t);
 	const int *go;	      /* start flag: all threads begin together */
@@ -228,6 +228,7 @@ static int do_churn(struct wl_thread *t)
 
 			t->compact_freed += zpool_compact(t->fe->zp);
 			t->compact_ns += now_ns() - t0;
+			t->compactions++;
 			if (t->curve && curve_add(t->curve, t->ops * t->nthreads,
 						  zpool_total_pages(t->fe->zp)))
 				t->oom = true;
@@ -350,14 +351,19 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 		r->phase_ns = last > first ? last - first : 0;
 		r->compact_pages_freed += ts[0].compact_freed;
 		r->compact_ns += ts[0].compact_ns;
+		r->compactions += ts[0].compactions;
 	}
 
+	/* the pool's figures first: the histograms below go on the heap */
+	fe_snapshot(fe, r);
 	for (int k = 0; !oom && k < LAT_NKINDS; k++) {
 		lat_reset(&all);
 		for (int i = 0; i < n; i++)
 			if (lat_append(&all, &ts[i].lat[k]))
 				oom = true;
-		lat_percentiles(&all, &r->lat[k]);
+		if (!oom && lat_hist_of(&r->hist[k], &all))
+			oom = true;
+		lat_hist_pct(&r->hist[k], &r->lat[k]);
 	}
 	lat_reset(&all);
 	for (int i = 0; !oom && i < n; i++)
@@ -379,7 +385,8 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 	free(ts);
 	free(tid);
 	free(go);
-	fe_snapshot(fe, r);
+	if (ret || oom)
+		raw_counts_release(r);
 	if (ret)
 		return ret;
 	if (oom) {
@@ -401,9 +408,14 @@ int wl_warmup(struct frontend *fe, const struct wl_params *p, char *err, size_t 
 {
 	struct raw_counts r;
 
-	if (run_threads(fe, p, do_fill, 5, false, NULL, &r, err, errlen) ||
-	    run_threads(fe, p, do_empty, 6, false, NULL, &r, err, errlen))
+	memset(&r, 0, sizeof(r));
+	if (run_threads(fe, p, do_fill, 5, false, NULL, &r, err, errlen))
 		return -1;
+	raw_counts_release(&r);
+	memset(&r, 0, sizeof(r));
+	if (run_threads(fe, p, do_empty, 6, false, NULL, &r, err, errlen))
+		return -1;
+	raw_counts_release(&r);
 	fe_reset_counters(fe);
 	return 0;
 }
@@ -441,6 +453,7 @@ int wl_churn(struct frontend *fe, const struct wl_params *p, struct raw_counts *
 	t0 = now_ns();
 	r->compact_pages_freed += zpool_compact(fe->zp);
 	r->compact_ns += now_ns() - t0;
+	r->compactions++;
 	if (curve_add(curve, last_op, zpool_total_pages(fe->zp)))
 		goto oom;
 	{
@@ -452,11 +465,17 @@ int wl_churn(struct frontend *fe, const struct wl_params *p, struct raw_counts *
 		r->metadata_bytes = after.metadata_bytes;
 		r->straddling = after.straddling;
 		r->copy_bytes = after.copy_bytes;
+		r->moves = after.moves;
 	}
 	/* every object must still read back after churn and compaction */
 	memset(&verify, 0, sizeof(verify));
-	return run_threads(fe, p, do_load, 4, false, NULL, &verify, err, errlen);
+	ret = run_threads(fe, p, do_load, 4, false, NULL, &verify, err, errlen);
+	raw_counts_release(&verify);
+	if (ret)
+		raw_counts_release(r);
+	return ret;
 oom:
+	raw_counts_release(r);
 	snprintf(err, errlen, "out of memory in the churn workload");
 	return -1;
 }

@@ -23,7 +23,8 @@ const char *const outdir_files[] = {
 	"results.csv",	"results.json", "sizes.csv",	"bounds.csv",	"churn.csv",
 	"sweep.csv",	"report.md",	"gnuplot.log",	"tradeoff.png", "tradeoff.svg",
 	"sizes.png",	"sizes.svg",	"churn.png",	"churn.svg",	"latency.png",
-	"latency.svg",	"sweep.png",	"sweep.svg",	NULL,
+	"latency.svg",	"sweep.png",	"sweep.svg",	"compare.csv",	"compare.json",
+	"compare_settings.csv",		"compare.png",	"compare.svg",	NULL,
 };
 
 /* The one active folder, for the signal-time hook; and its message. */

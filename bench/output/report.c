@@ -27,15 +27,9 @@ extern char **environ;
 /* The first row of each corpus x codec x allocator group (the fill row if any). */
 static bool group_head(const struct run_results *res, int i)
 {
-	const struct run_row *r = &res->rows[i];
-
-	for (int j = 0; j < i; j++) {
-		const struct run_row *o = &res->rows[j];
-
-		if (!strcmp(r->corpus, o->corpus) && !strcmp(r->codec, o->codec) &&
-		    !strcmp(r->alloc, o->alloc))
+	for (int j = 0; j < i; j++)
+		if (tradeoff_same_setting(&res->rows[i], &res->rows[j]))
 			return false;
-	}
 	return true;
 }
 
@@ -49,7 +43,7 @@ static bool pair_head(const struct run_results *res, int i)
 	for (int j = 0; j < i; j++) {
 		const struct run_row *o = &res->rows[j];
 
-		if (o->wl != WL_REPLAY && !strcmp(r->corpus, o->corpus) && !strcmp(r->codec, o->codec))
+		if (o->wl != WL_REPLAY && tradeoff_same_pair(r, o))
 			return false;
 	}
 	return true;
@@ -63,7 +57,7 @@ static double get(const struct run_row *r, const char *col)
 /* A column of @r as a figure over repeats. */
 static struct figure col_fig(const struct run_row *r, const char *name)
 {
-	struct figure f = { NAN, NAN, NAN, 0 };
+	struct figure f = { NAN, NAN, NAN, NAN, 0 };
 	int c = results_col_find(name);
 
 	if (!r || c < 0)
@@ -237,7 +231,7 @@ static int pair_collect(const struct run_results *res, const struct run_row *hea
 		const struct run_row *o = &res->rows[j];
 
 		if (o->wl == WL_REPLAY || !group_head(res, j) || !strcmp(o->alloc, "ideal") ||
-		    strcmp(o->corpus, head->corpus) || strcmp(o->codec, head->codec))
+		    !tradeoff_same_pair(o, head))
 			continue;
 		tradeoff_point_of(res, o, &ps->pt[ps->n++]);
 	}
@@ -358,7 +352,7 @@ void report_winners(FILE *f, const struct run_results *res, bool md)
 			const struct run_row *o = &res->rows[j];
 
 			if (o->pareto && group_head(res, j) && o->wl != WL_REPLAY &&
-			    !strcmp(o->corpus, r->corpus) && !strcmp(o->codec, r->codec))
+			    tradeoff_same_pair(o, r))
 				fprintf(f, "%s%s", k++ ? ", " : "", o->alloc);
 		}
 		fprintf(f, " (density %s vs throughput)\n",
@@ -617,9 +611,8 @@ static void rejected_note(FILE *f, const struct run_results *res)
 }
 
 /* The caveat of a pool small against the allocators' partly filled units. */
-static void small_pool_caveat(FILE *f, const struct run_results *res, const struct results_meta *m)
+static void small_pool_caveat(FILE *f, const struct run_results *res)
 {
-	bool zram = m->opts && m->opts->fe.kind == FE_ZRAM;
 	int said = 0;
 
 	for (int i = 0; i < res->nsizes; i++) {
@@ -629,6 +622,8 @@ static void small_pool_caveat(FILE *f, const struct run_results *res, const stru
 			const struct run_row *r = &res->rows[j];
 			struct slack sl;
 			double pool;
+
+			bool zram = !strncmp(r->frontend, "zram", 4);
 
 			if (r->wl == WL_REPLAY || !group_head(res, j) || strcmp(r->corpus, sz->corpus) ||
 			    strcmp(r->codec, sz->codec))
@@ -676,8 +671,11 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 			   "marker per setting (named in the key)." },
 	};
 	const struct provenance *p = m->prov;
-	char path[4096], every[64] = "";
+	char path[4096];
 	struct afile af;
+
+	if (m->nsources)
+		p = &m->sources[0]; /* the timer of the first folder merged */
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/report.md", dir);
@@ -685,23 +683,17 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 		return -1;
 	f = af.f;
 	fprintf(f, "# zpoolbench report\n\n");
-	fprintf(f, "`%s`\n\n", p->command);
-	fprintf(f, "zpoolbench %s (git %s), %s; %s, %d cores; %s; %s; %s.\n\n", p->version, p->git,
-		p->compiler, p->cpu, p->cores, p->kernel, p->codecs, p->date);
-	if (m->opts && m->opts->wl.compact_every)
-		snprintf(every, sizeof(every), ", compacted every %u rounds",
-			 m->opts->wl.compact_every);
-	if (m->opts)
-		fprintf(f, "Front end `%s`, %d thread(s), %s, seed %" PRIu64
-			   ", churn %u rounds of %u%%%s.\n\n",
-			m->opts->fe.spec, m->opts->wl.threads,
-			m->opts->repeat > 1 ? "figures are the median (min-max) of the repeats"
-					    : "1 run per setting (no spread known)",
-			m->opts->wl.seed, m->opts->wl.churn_rounds, m->opts->wl.churn_percent,
-			every);
-	if (m->opts && m->opts->objects)
-		fprintf(f, "Each pool stores %" PRIu64 " objects, cycling through the corpus pages "
-			   "(object i is page i modulo the corpus size).\n\n", m->opts->objects);
+	provenance_md(f, m->prov);
+	if (m->nsources) {
+		fprintf(f, "Merged from %d results folders:\n\n", m->nsources);
+		for (int i = 0; i < m->nsources; i++) {
+			fprintf(f, "%d. ", i + 1);
+			provenance_md(f, &m->sources[i]);
+		}
+	}
+	for (int i = 0; i < m->nnotes; i++)
+		fprintf(f, "%s- %s\n%s", i ? "" : "**Merge notes.**\n\n", m->notes[i],
+			i + 1 == m->nnotes ? "\n" : "");
 	for (int i = 0; i < res->ncorpora; i++)
 		fprintf(f, "- corpus `%s`: %" PRIu64 " pages, sha256 `%s`\n", res->corpora[i].name,
 			res->corpora[i].pages, res->corpora[i].sha256);
@@ -720,7 +712,7 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 		   "bytes over the packing bound ceil(compressed bytes / 4096) pages; the `ideal` "
 		   "row is that bound as an allocator. *tput* and the Pareto column use the "
 		   "trade-off basis below. All figures: `results.csv` / `results.json`.\n");
-	small_pool_caveat(f, res, m);
+	small_pool_caveat(f, res);
 	rejected_note(f, res);
 	fprintf(f, "\n## Winners\n\nOne basis for the Pareto column, the winners, the trade-off "
 		   "figure and a sweep: %s; %s. ",
@@ -751,4 +743,89 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 			fprintf(f, "\n*%s: not drawn (%s).*\n", skipped[i].name, skipped[i].why);
 	}
 	return afile_commit(&af);
+}
+
+/* ---- a whole results folder ------------------------------------------------ */
+
+/* The figures of a run that have data, into @names (NULL-terminated). */
+static void run_figures(const struct run_results *res, const char **names)
+{
+	bool pool_rows = false;
+	int n = 0;
+
+	for (int i = 0; i < res->nrows; i++)
+		pool_rows |= res->rows[i].wl != WL_REPLAY;
+	if (pool_rows)
+		names[n++] = "tradeoff";
+	if (res->nsizes)
+		names[n++] = "sizes";
+	if (res->ncurves)
+		names[n++] = "churn";
+	if (pool_rows)
+		names[n++] = "latency";
+	names[n] = NULL;
+}
+
+static void sweep_section(FILE *f, void *arg)
+{
+	const struct report_folder *rf = arg;
+
+	fprintf(f, "\n## Sweep\n\nGoal %s.\n", sweep_goal_text(rf->prefer));
+	sweep_print(f, rf->sw, rf->prefer, rf->max_ns_p99, true);
+}
+
+static int write_sweep_csv(const struct report_folder *rf)
+{
+	char path[4200];
+	struct afile af;
+
+	snprintf(path, sizeof(path), "%s/sweep.csv", rf->dir);
+	if (afile_open(&af, path))
+		return -1;
+	sweep_csv(af.f, rf->res, rf->sw);
+	return afile_commit(&af);
+}
+
+static void sweep_json_extra(struct jw *w, void *arg)
+{
+	const struct report_folder *rf = arg;
+
+	sweep_json(w, rf->sw, rf->prefer, rf->max_ns_p99);
+}
+
+/* The results metadata, with the sweep's verdict in results.json. */
+void report_folder_meta(const struct report_folder *rf, struct results_meta *m)
+{
+	*m = *rf->meta;
+	if (rf->sw) {
+		m->json_extra = sweep_json_extra;
+		m->arg = (void *)rf;
+	}
+}
+
+int report_folder(const struct report_folder *rf)
+{
+	static const char *const sweep_names[] = { "sweep", "tradeoff", NULL };
+	const char *figs[8] = { NULL }, *names[6];
+	struct report_skip skipped[8] = { { NULL, "" } };
+	int plot_failed = 0;
+
+	struct results_meta meta;
+
+	report_folder_meta(rf, &meta);
+	if (results_write(rf->dir, rf->res, &meta))
+		return -1;
+	if (rf->sw && write_sweep_csv(rf))
+		return -1;
+	if (!rf->no_plots) {
+		if (rf->sw)
+			memcpy(names, sweep_names, sizeof(sweep_names));
+		else
+			run_figures(rf->res, names);
+		plot_failed = report_draw(rf->dir, rf->shown, names, figs, skipped, 8);
+	}
+	if (report_markdown(rf->dir, rf->res, rf->meta, figs, skipped,
+			    rf->sw ? sweep_section : NULL, (void *)rf))
+		return -1;
+	return plot_failed ? 1 : 0;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "output/results.h"
+#include "output/sweep.h"
 #include "driver/run.h"
 
 /*
@@ -51,5 +52,26 @@ int report_draw(const char *dir, const char *shown, const char *const *names, co
 int report_markdown(const char *dir, const struct run_results *res, const struct results_meta *m,
 		    const char *const *figures, const struct report_skip *skipped,
 		    void (*extra)(FILE *f, void *arg), void *arg);
+
+/* What a results folder holds: what report_folder() writes. */
+struct report_folder {
+	const char *dir;	/* where the files go (the temporary sibling, outdir.h) */
+	const char *shown;	/* the folder's name in messages */
+	const struct run_results *res;
+	const struct results_meta *meta;
+	const struct sweep *sw;	/* a sweep's verdict, or NULL */
+	enum prefer prefer;
+	uint64_t max_ns_p99;
+	bool no_plots;
+};
+
+/*
+ * Every file of a results folder into @f->dir: the results files, a
+ * sweep's sweep.csv, the figures (unless no_plots) and report.md.  0, 1 if
+ * a figure failed (the rest is written), -1 with a message.
+ */
+int report_folder(const struct report_folder *f);
+/* @f's results metadata with what the folder adds (a sweep's verdict), for stdout too. */
+void report_folder_meta(const struct report_folder *f, struct results_meta *m);
 
 #endif /* ZPB_REPORT_H */

@@ -2,10 +2,7 @@
 /*
  * results.c - see results.h.
  */
-#define _GNU_SOURCE /* vasprintf */
-#include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,30 +15,36 @@
 
 typedef double (*col_get)(const struct raw_counts *r, const struct derived *d);
 
+/*
+ * One numeric column: a raw counter (@raw, by its field) or a function of
+ * the raw counts and what is derived from them (@get; NAN where it does
+ * not apply).  @na_unless: a raw counter's value does not apply where this
+ * counter is 0 (compact_pages_freed of a phase without a compaction).
+ */
 struct col {
 	const char *name;
 	int decimals; /* 0 = a count */
 	bool spread;  /* also NAME_min, NAME_max */
 	col_get get;
+	size_t raw;   /* with get NULL: offsetof() the counter in struct raw_counts */
+	size_t na_unless;
 };
 
-#define RAW(f)                                                                  \
-	static double raw_##f(const struct raw_counts *r, const struct derived *d) \
-	{                                                                       \
-		(void)d;                                                        \
-		return (double)r->f;                                            \
-	}
+#define RAW(f) .raw = offsetof(struct raw_counts, f)
+#define RAW_IF(f, g) .raw = offsetof(struct raw_counts, f), .na_unless = offsetof(struct raw_counts, g) + 1
+#define GET(fn) .get = fn
 #define DER(f)                                                                  \
 	static double der_##f(const struct raw_counts *r, const struct derived *d) \
 	{                                                                       \
 		(void)r;                                                        \
 		return (double)d->f;                                            \
 	}
+/* A percentile of a latency series, which applies when it has samples. */
 #define LATP(k, p)                                                                  \
 	static double lat_##k##_##p(const struct raw_counts *r, const struct derived *d) \
 	{                                                                           \
 		(void)d;                                                            \
-		return r->lat[k].p;                                                 \
+		return r->lat[k].n ? r->lat[k].p : NAN;                             \
 	}
 #define LATN(k)                                                                 \
 	static double latn_##k(const struct raw_counts *r, const struct derived *d) \
@@ -50,10 +53,6 @@ struct col {
 		return (double)r->lat[k].n;                                     \
 	}
 
-RAW(pages) RAW(same_filled) RAW(stored) RAW(rejected) RAW(compressed_bytes) RAW(pool_pages)
-RAW(metadata_bytes) RAW(compact_pages_freed) RAW(huge) RAW(rej_poor) RAW(rej_limit)
-RAW(rej_alloc) RAW(written_back) RAW(pool_limit_hit) RAW(peak_pages) RAW(straddling)
-RAW(copy_bytes) RAW(threads) RAW(peak_rss_bytes)
 DER(density) DER(effective_ratio) DER(ideal_pages) DER(ideal_gap_pages) DER(ideal_fraction)
 DER(store_mops) DER(load_mops) DER(free_mops) DER(e2e_store_mops) DER(e2e_load_mops)
 DER(wall_mops)
@@ -70,26 +69,32 @@ LATN(LAT_STORE) LATN(LAT_LOAD) LATN(LAT_FREE)
 static double phase_ms(const struct raw_counts *r, const struct derived *d)
 {
 	(void)d;
-	return r->phase_ns / 1e6;
+	return r->phase_ns ? r->phase_ns / 1e6 : NAN;
 }
 
 static double compact_ms(const struct raw_counts *r, const struct derived *d)
 {
 	(void)d;
-	return r->compact_ns / 1e6;
+	return r->compactions ? r->compact_ns / 1e6 : NAN;
 }
 
 static double cpu_ms(const struct raw_counts *r, const struct derived *d)
 {
 	(void)d;
-	return r->cpu_ns / 1e6;
+	return r->phase_ns ? r->cpu_ns / 1e6 : NAN;
 }
 
 /* Threads that ran at once on average: CPU time of the threads / wall time. */
 static double concurrency(const struct raw_counts *r, const struct derived *d)
 {
 	(void)d;
-	return r->phase_ns ? (double)r->cpu_ns / r->phase_ns : 0;
+	return r->phase_ns ? (double)r->cpu_ns / r->phase_ns : NAN;
+}
+
+static double peak_rss(const struct raw_counts *r, const struct derived *d)
+{
+	(void)d;
+	return r->peak_rss_bytes ? (double)r->peak_rss_bytes : NAN;
 }
 
 /*
@@ -102,7 +107,7 @@ static double rss_excess(const struct raw_counts *r, const struct derived *d)
 {
 	(void)d;
 	if (!r->peak_rss_bytes)
-		return 0;
+		return NAN;
 	return (double)r->peak_rss_bytes -
 	       (double)r->peak_pages * (METRICS_PAGE + sizeof(struct zpage)) -
 	       (double)r->metadata_bytes;
@@ -110,70 +115,72 @@ static double rss_excess(const struct raw_counts *r, const struct derived *d)
 
 static const struct col cols[] = {
 	/* the stable interface, in this order */
-	{ "pages", 0, false, raw_pages },
-	{ "same_filled", 0, false, raw_same_filled },
-	{ "stored", 0, false, raw_stored },
-	{ "rejected", 0, false, raw_rejected },
-	{ "compressed_bytes", 0, false, raw_compressed_bytes },
-	{ "pool_pages", 0, true, raw_pool_pages },
-	{ "metadata_bytes", 0, false, raw_metadata_bytes },
-	{ "density", 4, true, der_density },
-	{ "effective_ratio", 4, false, der_effective_ratio },
-	{ "ideal_pages", 0, false, der_ideal_pages },
-	{ "store_ns_p50", 0, true, lat_LAT_STORE_p50 },
-	{ "store_ns_p99", 0, true, lat_LAT_STORE_p99 },
-	{ "load_ns_p50", 0, true, lat_LAT_LOAD_p50 },
-	{ "load_ns_p99", 0, true, lat_LAT_LOAD_p99 },
-	{ "store_mops", 3, true, der_store_mops },
-	{ "load_mops", 3, true, der_load_mops },
-	{ "compact_pages_freed", 0, false, raw_compact_pages_freed },
+	{ "pages", 0, false, RAW(pages) },
+	{ "same_filled", 0, false, RAW(same_filled) },
+	{ "stored", 0, false, RAW(stored) },
+	{ "rejected", 0, false, RAW(rejected) },
+	{ "compressed_bytes", 0, false, RAW(compressed_bytes) },
+	{ "pool_pages", 0, true, RAW(pool_pages) },
+	{ "metadata_bytes", 0, false, RAW(metadata_bytes) },
+	{ "density", 4, true, GET(der_density) },
+	{ "effective_ratio", 4, false, GET(der_effective_ratio) },
+	{ "ideal_pages", 0, false, GET(der_ideal_pages) },
+	{ "store_ns_p50", 0, true, GET(lat_LAT_STORE_p50) },
+	{ "store_ns_p99", 0, true, GET(lat_LAT_STORE_p99) },
+	{ "load_ns_p50", 0, true, GET(lat_LAT_LOAD_p50) },
+	{ "load_ns_p99", 0, true, GET(lat_LAT_LOAD_p99) },
+	{ "store_mops", 3, true, GET(der_store_mops) },
+	{ "load_mops", 3, true, GET(der_load_mops) },
+	{ "compact_pages_freed", 0, false, RAW_IF(compact_pages_freed, compactions) },
 	/* more */
-	{ "huge", 0, false, raw_huge },
-	{ "rejected_poor", 0, false, raw_rej_poor },
-	{ "rejected_limit", 0, false, raw_rej_limit },
-	{ "rejected_alloc", 0, false, raw_rej_alloc },
-	{ "written_back", 0, false, raw_written_back },
-	{ "pool_limit_hit", 0, false, raw_pool_limit_hit },
-	{ "peak_pages", 0, false, raw_peak_pages },
-	{ "ideal_gap_pages", 0, false, der_ideal_gap_pages },
-	{ "ideal_fraction", 4, false, der_ideal_fraction },
-	{ "straddling", 0, false, raw_straddling },
-	{ "copy_bytes", 0, false, raw_copy_bytes },
-	{ "store_ns_p90", 0, false, lat_LAT_STORE_p90 },
-	{ "store_ns_p999", 0, false, lat_LAT_STORE_p999 },
-	{ "store_e2e_ns_p50", 0, false, lat_LAT_STORE_E2E_p50 },
-	{ "store_e2e_ns_p90", 0, false, lat_LAT_STORE_E2E_p90 },
-	{ "store_e2e_ns_p99", 0, false, lat_LAT_STORE_E2E_p99 },
-	{ "store_e2e_ns_p999", 0, false, lat_LAT_STORE_E2E_p999 },
-	{ "load_ns_p90", 0, false, lat_LAT_LOAD_p90 },
-	{ "load_ns_p999", 0, false, lat_LAT_LOAD_p999 },
-	{ "load_e2e_ns_p50", 0, false, lat_LAT_LOAD_E2E_p50 },
-	{ "load_e2e_ns_p90", 0, false, lat_LAT_LOAD_E2E_p90 },
-	{ "load_e2e_ns_p99", 0, false, lat_LAT_LOAD_E2E_p99 },
-	{ "load_e2e_ns_p999", 0, false, lat_LAT_LOAD_E2E_p999 },
-	{ "free_ns_p50", 0, false, lat_LAT_FREE_p50 },
-	{ "free_ns_p90", 0, false, lat_LAT_FREE_p90 },
-	{ "free_ns_p99", 0, false, lat_LAT_FREE_p99 },
-	{ "free_ns_p999", 0, false, lat_LAT_FREE_p999 },
-	{ "free_mops", 3, false, der_free_mops },
-	{ "store_e2e_mops", 3, false, der_e2e_store_mops },
-	{ "load_e2e_mops", 3, false, der_e2e_load_mops },
-	{ "wall_mops", 3, false, der_wall_mops },
-	{ "stores", 0, false, latn_LAT_STORE },
-	{ "loads", 0, false, latn_LAT_LOAD },
-	{ "frees", 0, false, latn_LAT_FREE },
-	{ "phase_ms", 3, false, phase_ms },
-	{ "compact_ms", 3, false, compact_ms },
-	{ "threads", 0, false, raw_threads },
-	{ "peak_rss_bytes", 0, false, raw_peak_rss_bytes },
-	{ "cpu_ms", 3, false, cpu_ms },
-	{ "concurrency", 3, false, concurrency },
-	{ "rss_excess_bytes", 0, false, rss_excess },
-	{ "store_ns_max", 0, false, lat_LAT_STORE_max },
-	{ "store_e2e_ns_max", 0, false, lat_LAT_STORE_E2E_max },
-	{ "load_ns_max", 0, false, lat_LAT_LOAD_max },
-	{ "load_e2e_ns_max", 0, false, lat_LAT_LOAD_E2E_max },
-	{ "free_ns_max", 0, false, lat_LAT_FREE_max },
+	{ "huge", 0, false, RAW(huge) },
+	{ "rejected_poor", 0, false, RAW(rej_poor) },
+	{ "rejected_limit", 0, false, RAW(rej_limit) },
+	{ "rejected_alloc", 0, false, RAW(rej_alloc) },
+	{ "written_back", 0, false, RAW(written_back) },
+	{ "pool_limit_hit", 0, false, RAW(pool_limit_hit) },
+	{ "peak_pages", 0, false, RAW(peak_pages) },
+	{ "ideal_gap_pages", 0, false, GET(der_ideal_gap_pages) },
+	{ "ideal_fraction", 4, false, GET(der_ideal_fraction) },
+	{ "straddling", 0, false, RAW(straddling) },
+	{ "copy_bytes", 0, false, RAW(copy_bytes) },
+	{ "moves", 0, false, RAW(moves) },
+	{ "store_ns_p90", 0, false, GET(lat_LAT_STORE_p90) },
+	{ "store_ns_p999", 0, true, GET(lat_LAT_STORE_p999) },
+	{ "store_e2e_ns_p50", 0, false, GET(lat_LAT_STORE_E2E_p50) },
+	{ "store_e2e_ns_p90", 0, false, GET(lat_LAT_STORE_E2E_p90) },
+	{ "store_e2e_ns_p99", 0, false, GET(lat_LAT_STORE_E2E_p99) },
+	{ "store_e2e_ns_p999", 0, false, GET(lat_LAT_STORE_E2E_p999) },
+	{ "load_ns_p90", 0, false, GET(lat_LAT_LOAD_p90) },
+	{ "load_ns_p999", 0, true, GET(lat_LAT_LOAD_p999) },
+	{ "load_e2e_ns_p50", 0, false, GET(lat_LAT_LOAD_E2E_p50) },
+	{ "load_e2e_ns_p90", 0, false, GET(lat_LAT_LOAD_E2E_p90) },
+	{ "load_e2e_ns_p99", 0, false, GET(lat_LAT_LOAD_E2E_p99) },
+	{ "load_e2e_ns_p999", 0, false, GET(lat_LAT_LOAD_E2E_p999) },
+	{ "free_ns_p50", 0, false, GET(lat_LAT_FREE_p50) },
+	{ "free_ns_p90", 0, false, GET(lat_LAT_FREE_p90) },
+	{ "free_ns_p99", 0, false, GET(lat_LAT_FREE_p99) },
+	{ "free_ns_p999", 0, false, GET(lat_LAT_FREE_p999) },
+	{ "free_mops", 3, true, GET(der_free_mops) },
+	{ "store_e2e_mops", 3, false, GET(der_e2e_store_mops) },
+	{ "load_e2e_mops", 3, false, GET(der_e2e_load_mops) },
+	{ "wall_mops", 3, false, GET(der_wall_mops) },
+	{ "stores", 0, false, GET(latn_LAT_STORE) },
+	{ "loads", 0, false, GET(latn_LAT_LOAD) },
+	{ "frees", 0, false, GET(latn_LAT_FREE) },
+	{ "phase_ms", 3, false, GET(phase_ms) },
+	{ "compactions", 0, false, RAW(compactions) },
+	{ "compact_ms", 3, false, GET(compact_ms) },
+	{ "threads", 0, false, RAW(threads) },
+	{ "peak_rss_bytes", 0, false, GET(peak_rss) },
+	{ "cpu_ms", 3, false, GET(cpu_ms) },
+	{ "concurrency", 3, false, GET(concurrency) },
+	{ "rss_excess_bytes", 0, false, GET(rss_excess) },
+	{ "store_ns_max", 0, false, GET(lat_LAT_STORE_max) },
+	{ "store_e2e_ns_max", 0, false, GET(lat_LAT_STORE_E2E_max) },
+	{ "load_ns_max", 0, false, GET(lat_LAT_LOAD_max) },
+	{ "load_e2e_ns_max", 0, false, GET(lat_LAT_LOAD_E2E_max) },
+	{ "free_ns_max", 0, false, GET(lat_LAT_FREE_max) },
 };
 
 #define NCOLS ((int)(sizeof(cols) / sizeof(cols[0])))
@@ -189,6 +196,11 @@ const char *results_col_name(int col)
 	return col >= 0 && col < NCOLS ? cols[col].name : NULL;
 }
 
+int results_col_decimals(int col)
+{
+	return col >= 0 && col < NCOLS ? cols[col].decimals : 0;
+}
+
 int results_col_find(const char *name)
 {
 	for (int i = 0; i < NCOLS; i++)
@@ -197,27 +209,46 @@ int results_col_find(const char *name)
 	return -1;
 }
 
+static uint64_t counter(const struct raw_counts *r, size_t off)
+{
+	return *(const uint64_t *)((const char *)r + off);
+}
+
+double results_rep_value(const struct run_row *row, int col, int rep)
+{
+	const struct col *c = &cols[col];
+	const struct raw_counts *r;
+	struct derived d;
+
+	if (rep < 0 || rep >= row->nrep)
+		return NAN;
+	if (row->values) /* read from a CSV: the medians */
+		return row->values[col];
+	r = &row->rep[rep];
+	if (!c->get) {
+		if (c->na_unless && !counter(r, c->na_unless - 1))
+			return NAN;
+		return (double)counter(r, c->raw);
+	}
+	metrics_derive(r, &d);
+	return c->get(r, &d);
+}
+
 double results_value(const struct run_row *row, int col, enum col_stat stat)
 {
 	double v[MAX_REPEAT];
-	struct spread s;
+	struct figure f;
 	int n = row->nrep < MAX_REPEAT ? row->nrep : MAX_REPEAT;
 
-	for (int i = 0; i < n; i++) {
-		struct derived d;
-
-		metrics_derive(&row->rep[i], &d);
-		v[i] = cols[col].get(&row->rep[i], &d);
-	}
-	s = spread_of(v, n);
+	for (int i = 0; i < n; i++)
+		v[i] = results_rep_value(row, col, i);
+	f = figure_of(v, n);
 	if (stat == COL_MIN)
-		return s.min;
+		return f.min;
 	if (stat == COL_MAX)
-		return s.max;
+		return f.max;
 	/* a count reports an observed value: the lower median */
-	if (cols[col].decimals == 0 && n > 0)
-		return v[(n - 1) / 2];
-	return s.median;
+	return cols[col].decimals == 0 ? f.lower : f.med;
 }
 
 double results_get(const struct run_row *row, const char *name)
@@ -227,18 +258,14 @@ double results_get(const struct run_row *row, const char *name)
 	return c < 0 ? NAN : results_value(row, c, COL_MEDIAN);
 }
 
+/* ---- the trade-off -------------------------------------------------------- */
+
 static bool is_ideal(const char *spec)
 {
 	return !strcmp(spec, "ideal");
 }
 
-static bool same_group(const struct run_row *a, const struct run_row *b)
-{
-	return !strcmp(a->corpus, b->corpus) && !strcmp(a->codec, b->codec) &&
-	       !strcmp(a->alloc, b->alloc);
-}
-
-/* The first row of a pool workload's group, not the ideal bound. */
+/* The first row of a pool workload's setting, not the ideal bound. */
 static bool pareto_candidate(const struct run_results *res, int i)
 {
 	const struct run_row *r = &res->rows[i];
@@ -246,7 +273,7 @@ static bool pareto_candidate(const struct run_results *res, int i)
 	if (r->wl == WL_REPLAY || is_ideal(r->alloc))
 		return false;
 	for (int j = 0; j < i; j++)
-		if (same_group(r, &res->rows[j]))
+		if (tradeoff_same_setting(r, &res->rows[j]))
 			return false;
 	return true;
 }
@@ -260,7 +287,7 @@ void results_tradeoff(struct run_results *res)
 
 	if (!x || !y || !par || !fill)
 		goto out;
-	/* the figures of each group (tradeoff.h), onto every row of the group */
+	/* the figures of each setting (tradeoff.h), onto every row of it */
 	for (int i = 0; i < n; i++) {
 		struct run_row *r = &res->rows[i];
 		struct tradeoff_point tp;
@@ -270,7 +297,7 @@ void results_tradeoff(struct run_results *res)
 		r->tradeoff_density = tp.dens.med;
 		r->pareto = false;
 	}
-	/* Pareto among the groups of one corpus and codec (their first rows) */
+	/* Pareto among the settings of one corpus and codec (their first rows) */
 	for (int i = 0; i < n; i++) {
 		struct run_row *r = &res->rows[i];
 		int k = 0;
@@ -280,8 +307,7 @@ void results_tradeoff(struct run_results *res)
 		for (int j = 0; j < n; j++) {
 			struct run_row *o = &res->rows[j];
 
-			if (!pareto_candidate(res, j) || strcmp(o->corpus, r->corpus) ||
-			    strcmp(o->codec, r->codec))
+			if (!pareto_candidate(res, j) || !tradeoff_same_pair(o, r))
 				continue;
 			x[k] = o->tput_mops;
 			y[k] = o->tradeoff_density;
@@ -294,7 +320,7 @@ void results_tradeoff(struct run_results *res)
 	}
 	for (int i = 0; i < n; i++)
 		for (int j = 0; j < n; j++)
-			if (pareto_candidate(res, j) && same_group(&res->rows[i], &res->rows[j]))
+			if (pareto_candidate(res, j) && tradeoff_same_setting(&res->rows[i], &res->rows[j]))
 				res->rows[i].pareto = res->rows[j].pareto;
 out:
 	free(x);
@@ -303,111 +329,105 @@ out:
 	free(fill);
 }
 
-/*
- * User text (file names, specs, the command line) in the results files:
- * bytes that are not UTF-8 become U+FFFD, as in results.json, so both files
- * name a corpus the same way; in a '#' line (@comment) a control character
- * becomes '?', so the line stays one line.
- */
-static void put_text(FILE *f, const char *s, bool comment, bool quoted)
+/* ---- labels ----------------------------------------------------------------- */
+
+void results_label(const char *spec, char *out, size_t len)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t len = strlen(s);
+	size_t i;
 
-	for (size_t i = 0; i < len;) {
-		size_t n = utf8_valid_prefix(u + i, len - i);
+	for (i = 0; spec[i] && i + 1 < len; i++)
+		out[i] = spec[i] == ',' ? ';' : spec[i];
+	out[i] = '\0';
+}
 
-		if (n == 0) {
-			fputs("\xef\xbf\xbd", f);
-			i++;
-			continue;
-		}
-		if (n == 1 && comment && (u[i] < 0x20 || u[i] == 0x7f))
-			fputc('?', f);
-		else if (n == 1 && quoted && u[i] == '"')
-			fputs("\"\"", f);
-		else
-			fwrite(u + i, 1, n, f);
-		i += n;
+/* Is "key=value" (@kv, @n bytes) one of the keys of @spec? */
+static bool spec_has(const char *spec, const char *kv, size_t n)
+{
+	const char *p = strchr(spec, ':');
+
+	while (p) {
+		p++;
+		if (strlen(p) >= n && !strncmp(p, kv, n) && (p[n] == ',' || !p[n]))
+			return true;
+		p = strchr(p, ',');
 	}
+	return false;
 }
 
-/* A field per RFC 4180: quoted when it holds a comma, a quote, CR or LF. */
-void csv_field(FILE *f, const char *s)
+/* The allocator settings of a run, each once (the rows of a setting are adjacent). */
+static bool first_of_setting(const struct run_results *res, int i)
 {
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-
-	if (quote)
-		fputc('"', f);
-	put_text(f, s, false, quote);
-	if (quote)
-		fputc('"', f);
+	return !is_ideal(res->rows[i].alloc) &&
+	       (i == 0 || strcmp(res->rows[i].alloc, res->rows[i - 1].alloc));
 }
 
-/* One '#' line of the provenance header, whatever user text it quotes. */
-static void comment(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void comment(FILE *f, const char *fmt, ...)
+void results_point_label(const struct run_results *res, const char *spec, char *out, size_t len)
 {
-	va_list ap;
-	char *line = NULL;
+	const char *colon = strchr(spec, ':');
+	int nlen = colon ? (int)(colon - spec) : (int)strlen(spec);
+	bool names_differ = false;
+	size_t off = 0;
 
-	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) < 0)
-		line = NULL;
-	va_end(ap);
-	fputs("# ", f);
-	if (line)
-		put_text(f, line, true, false);
-	fputc('\n', f);
-	free(line);
+	if (is_ideal(spec)) {
+		snprintf(out, len, "ideal");
+		return;
+	}
+	for (int i = 0; i < res->nrows; i++) {
+		const char *o = res->rows[i].alloc;
+
+		if (first_of_setting(res, i) &&
+		    (strncmp(o, spec, nlen) || (o[nlen] && o[nlen] != ':')))
+			names_differ = true;
+	}
+	out[0] = '\0';
+	if (names_differ)
+		off = snprintf(out, len, "%.*s", nlen, spec);
+	/* the keys of @spec that some other setting does not have */
+	for (const char *p = colon; p && off < len; p = strchr(p + 1, ',')) {
+		const char *kv = p + 1;
+		size_t n = strcspn(kv, ",");
+		bool common = true;
+
+		for (int i = 0; i < res->nrows && common; i++)
+			if (first_of_setting(res, i) && !spec_has(res->rows[i].alloc, kv, n))
+				common = false;
+		if (common)
+			continue;
+		off += snprintf(out + off, len - off, "%s%.*s",
+				!off ? "" : (names_differ && off == (size_t)nlen ? ":" : ";"), (int)n, kv);
+	}
+	if (!out[0])
+		snprintf(out, len, "%.*s", nlen, spec);
 }
 
-static void put_num(FILE *f, double v, int decimals)
-{
-	if (isnan(v))
-		fputs("nan", f);
-	else
-		fprintf(f, "%.*f", decimals, v);
-}
+/* ---- results.csv ------------------------------------------------------------ */
 
-static void csv_provenance(FILE *f, const struct run_results *res, const struct results_meta *m)
+static void csv_head(FILE *f, const struct run_results *res, const struct results_meta *m)
 {
-	const struct provenance *p = m->prov;
-
-	comment(f, "zpoolbench results (one row per corpus x codec x allocator x workload)");
-	comment(f, "zpoolbench %s, git %s", p->version, p->git);
-	comment(f, "compiler: %s", p->compiler);
-	comment(f, "cpu: %s (%d cores)", p->cpu, p->cores);
-	comment(f, "kernel: %s", p->kernel);
-	comment(f, "codecs: %s", p->codecs);
-	comment(f, "date: %s", p->date);
-	comment(f, "command: %s", p->command);
-	if (m->opts)
-		comment(f, "frontend: %s; threads: %d; repeat: %d; seed: %" PRIu64
-			   "; churn: %u rounds of %u%%, compaction every %u rounds (0: at the end)",
-			m->opts->fe.spec, m->opts->wl.threads, m->opts->repeat, m->opts->wl.seed,
-			m->opts->wl.churn_rounds, m->opts->wl.churn_percent, m->opts->wl.compact_every);
+	csv_comment(f, "zpoolbench results (one row per corpus x codec x allocator x workload)");
+	provenance_csv(f, m->prov);
+	for (int i = 0; i < m->nsources; i++)
+		provenance_csv(f, &m->sources[i]);
 	for (int i = 0; i < res->ncorpora; i++)
-		comment(f, "corpus %s: %" PRIu64 " pages, sha256 %s", res->corpora[i].name,
-			res->corpora[i].pages, res->corpora[i].sha256);
+		csv_comment(f, "corpus %s: %" PRIu64 " pages, sha256 %s", res->corpora[i].name,
+			    res->corpora[i].pages, res->corpora[i].sha256);
 	for (int i = 0; i < res->nsizes; i++) {
 		const struct run_sizes *z = &res->sizes[i];
 
-		comment(f, "compression of %s with %s: %s %.1f ms%s%s", z->corpus, z->codec,
-			z->cached ? "from the cache, built in" : "done in", z->compress_ns / 1e6,
-			z->cache_path[0] ? (z->cached ? ", " : ", cached in ") : " (no cache)",
-			z->cache_path);
+		csv_comment(f, "compression of %s with %s: %s %.1f ms%s%s", z->corpus, z->codec,
+			    z->cached ? "from the cache, built in" : "done in", z->compress_ns / 1e6,
+			    z->cache_path[0] ? (z->cached ? ", " : ", cached in ") : " (no cache)",
+			    z->cache_path);
 	}
-	comment(f, "values are medians over repeats; *_min/*_max the spread; latencies in ns, "
-		   "throughput in Mops/s of allocator time");
+	csv_comment(f, "values are medians over repeats; *_min/*_max the spread; latencies in ns, "
+		       "throughput in Mops/s of allocator time; an empty field does not apply");
 }
 
 void results_csv(FILE *f, const struct run_results *res, const struct results_meta *m)
 {
-	char label[ZPOOL_SPEC_MAX];
+	char label[ZPOOL_SPEC_MAX], point[ZPOOL_SPEC_MAX];
 
-	csv_provenance(f, res, m);
+	csv_head(f, res, m);
 	fputs("corpus,codec,allocator,workload", f);
 	for (int c = 0; c < NCOLS; c++)
 		fprintf(f, ",%s", cols[c].name);
@@ -415,11 +435,14 @@ void results_csv(FILE *f, const struct run_results *res, const struct results_me
 	for (int c = 0; c < NCOLS; c++)
 		if (cols[c].spread)
 			fprintf(f, ",%s_min,%s_max", cols[c].name, cols[c].name);
-	fputs(",label,frontend\n", f);
+	fputs(",label,frontend,corpus_sha256,objects,point_label,tput_min,tput_max,"
+	      "tradeoff_density_min,tradeoff_density_max\n", f);
 
 	for (int i = 0; i < res->nrows; i++) {
 		const struct run_row *r = &res->rows[i];
+		struct tradeoff_point tp;
 
+		tradeoff_point_of(res, r, &tp);
 		csv_field(f, r->corpus);
 		fputc(',', f);
 		csv_field(f, r->codec);
@@ -428,96 +451,245 @@ void results_csv(FILE *f, const struct run_results *res, const struct results_me
 		fprintf(f, ",%s", workload_name[r->wl]);
 		for (int c = 0; c < NCOLS; c++) {
 			fputc(',', f);
-			put_num(f, results_value(r, c, COL_MEDIAN), cols[c].decimals);
+			csv_num(f, results_value(r, c, COL_MEDIAN), cols[c].decimals);
 		}
-		fprintf(f, ",%.3f,%d,%.4f", r->tput_mops, r->pareto, r->tradeoff_density);
+		fputc(',', f);
+		csv_num(f, r->tput_mops, 3);
+		fprintf(f, ",%d,", r->pareto);
+		csv_num(f, r->tradeoff_density, 4);
 		for (int c = 0; c < NCOLS; c++) {
 			if (!cols[c].spread)
 				continue;
 			fputc(',', f);
-			put_num(f, results_value(r, c, COL_MIN), cols[c].decimals);
+			csv_num(f, results_value(r, c, COL_MIN), cols[c].decimals);
 			fputc(',', f);
-			put_num(f, results_value(r, c, COL_MAX), cols[c].decimals);
+			csv_num(f, results_value(r, c, COL_MAX), cols[c].decimals);
 		}
-		run_label(r->alloc, label, sizeof(label));
+		results_label(r->alloc, label, sizeof(label));
+		results_point_label(res, r->alloc, point, sizeof(point));
 		fputc(',', f);
 		csv_field(f, label);
 		fputc(',', f);
-		csv_field(f, r->wl == WL_REPLAY ? "none" : (m->opts ? m->opts->fe.spec : ""));
+		csv_field(f, r->frontend);
+		fputc(',', f);
+		csv_field(f, r->sha256);
+		fputc(',', f);
+		if (r->wl != WL_REPLAY)
+			fprintf(f, "%" PRIu64, r->objects);
+		fputc(',', f);
+		csv_field(f, point);
+		fputc(',', f);
+		csv_num(f, r->wl == WL_REPLAY ? NAN : tp.tput.min, 3);
+		fputc(',', f);
+		csv_num(f, r->wl == WL_REPLAY ? NAN : tp.tput.max, 3);
+		fputc(',', f);
+		csv_num(f, tp.dens.min, 4);
+		fputc(',', f);
+		csv_num(f, tp.dens.max, 4);
 		fputc('\n', f);
 	}
 }
 
+/* ---- results.json ----------------------------------------------------------- */
+
+static void json_num(struct jw *w, double v, int decimals)
+{
+	if (isnan(v))
+		jw_null(w);
+	else if (decimals == 0 && v >= 0)
+		jw_u64(w, (uint64_t)llround(v));
+	else if (decimals == 0)
+		jw_i64(w, (int64_t)llround(v));
+	else
+		jw_fixed(w, v, decimals);
+}
+
+/* A histogram: its buckets as three arrays (metrics.h). */
+static void json_hist(struct jw *w, const struct lat_hist *h)
+{
+	uint64_t n = 0;
+
+	jw_obj(w);
+	for (uint32_t k = 0; k < h->nb; k++)
+		n += h->cnt[k];
+	jw_key(w, "n");
+	jw_u64(w, n);
+	jw_key(w, "bucket");
+	jw_arr_flat(w);
+	for (uint32_t k = 0; k < h->nb; k++)
+		jw_u64(w, h->idx[k]);
+	jw_end(w);
+	jw_key(w, "count");
+	jw_arr_flat(w);
+	for (uint32_t k = 0; k < h->nb; k++)
+		jw_u64(w, h->cnt[k]);
+	jw_end(w);
+	jw_key(w, "sum");
+	jw_arr_flat(w);
+	for (uint32_t k = 0; k < h->nb; k++)
+		jw_u64(w, h->sum[k]);
+	jw_end(w);
+	jw_end(w);
+}
+
+/* One repeat: every raw counter of the list, and the latency histograms. */
 static void json_raw(struct jw *w, const struct raw_counts *r)
 {
-#define U(f)              \
-	jw_key(w, #f);    \
-	jw_u64(w, r->f)
 	jw_obj(w);
-	U(pages); U(same_filled); U(stored); U(huge); U(compressed_bytes);
-	U(rejected); U(rej_poor); U(rej_limit); U(rej_alloc); U(written_back); U(pool_limit_hit);
-	U(pool_pages); U(peak_pages); U(metadata_bytes); U(straddling); U(copy_bytes);
-	U(compact_pages_freed); U(compact_ns); U(phase_ns); U(cpu_ns); U(threads); U(peak_rss_bytes);
-#undef U
+	for (int i = 0; i < raw_ncounters; i++) {
+		jw_key(w, raw_counter_name[i]);
+		jw_u64(w, raw_counter_at(r, i));
+	}
 	jw_key(w, "latency_ns");
 	jw_obj(w);
 	for (int k = 0; k < LAT_NKINDS; k++) {
+		if (!r->hist[k].nb)
+			continue;
 		jw_key(w, lat_kind_name[k]);
+		json_hist(w, &r->hist[k]);
+	}
+	jw_end(w);
+	jw_end(w);
+}
+
+static void json_row(struct jw *w, const struct run_results *res, const struct run_row *r)
+{
+	char point[ZPOOL_SPEC_MAX];
+
+	jw_obj(w);
+	jw_key(w, "corpus"); jw_str(w, r->corpus);
+	jw_key(w, "corpus_sha256"); jw_str(w, r->sha256);
+	jw_key(w, "codec"); jw_str(w, r->codec);
+	jw_key(w, "allocator"); jw_str(w, r->alloc);
+	jw_key(w, "workload"); jw_str(w, workload_name[r->wl]);
+	jw_key(w, "frontend"); jw_str(w, r->frontend);
+	jw_key(w, "objects"); jw_u64(w, r->objects);
+	jw_key(w, "cell"); jw_u64(w, (uint64_t)r->cell);
+	results_point_label(res, r->alloc, point, sizeof(point));
+	jw_key(w, "point_label"); jw_str(w, point);
+	for (int c = 0; c < NCOLS; c++) {
+		jw_key(w, cols[c].name);
+		json_num(w, results_value(r, c, COL_MEDIAN), cols[c].decimals);
+	}
+	jw_key(w, "tput_mops"); json_num(w, r->tput_mops, 3);
+	jw_key(w, "pareto"); jw_bool(w, r->pareto);
+	jw_key(w, "tradeoff_density"); json_num(w, r->tradeoff_density, 4);
+	jw_key(w, "spread");
+	jw_obj(w);
+	for (int c = 0; c < NCOLS; c++) {
+		if (!cols[c].spread)
+			continue;
+		jw_key(w, cols[c].name);
 		jw_obj(w);
-		jw_key(w, "n"); jw_u64(w, r->lat[k].n);
-		jw_key(w, "sum"); jw_u64(w, r->lat[k].sum_ns);
-		jw_key(w, "n_trim"); jw_u64(w, r->lat[k].n_trim);
-		jw_key(w, "sum_trim"); jw_u64(w, r->lat[k].sum_trim_ns);
-		jw_key(w, "p50"); jw_double(w, r->lat[k].p50);
-		jw_key(w, "p90"); jw_double(w, r->lat[k].p90);
-		jw_key(w, "p99"); jw_double(w, r->lat[k].p99);
-		jw_key(w, "p999"); jw_double(w, r->lat[k].p999);
+		jw_key(w, "min"); json_num(w, results_value(r, c, COL_MIN), cols[c].decimals);
+		jw_key(w, "max"); json_num(w, results_value(r, c, COL_MAX), cols[c].decimals);
 		jw_end(w);
 	}
 	jw_end(w);
+	if (!r->values) {
+		jw_key(w, "repeats");
+		jw_arr(w);
+		for (int k = 0; k < r->nrep; k++)
+			json_raw(w, &r->rep[k]);
+		jw_end(w);
+	}
+	jw_end(w);
+}
+
+static void json_sizes(struct jw *w, const struct run_results *res)
+{
+	jw_key(w, "sizes");
+	jw_arr(w);
+	for (int i = 0; i < res->nsizes; i++) {
+		const struct run_sizes *s = &res->sizes[i];
+
+		jw_obj(w);
+		jw_key(w, "corpus"); jw_str(w, s->corpus);
+		jw_key(w, "codec"); jw_str(w, s->codec);
+		jw_key(w, "pages"); jw_u64(w, s->pages);
+		jw_key(w, "same_filled"); jw_u64(w, s->same);
+		jw_key(w, "compressed_bytes"); jw_u64(w, s->compressed_bytes);
+		jw_key(w, "compress_ns"); jw_u64(w, s->compress_ns);
+		jw_key(w, "cached"); jw_bool(w, s->cached);
+		jw_key(w, "cache_path"); jw_str(w, s->cache_path);
+		jw_key(w, "bucket_bytes"); jw_u64(w, SIZE_BUCKET);
+		jw_key(w, "count");
+		jw_arr_flat(w);
+		for (int b = 0; b < SIZE_NBUCKETS; b++)
+			jw_u64(w, s->count[b]);
+		jw_end(w);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_key(w, "bounds");
+	jw_arr(w);
+	for (int i = 0; i < res->nbounds; i++) {
+		jw_obj(w);
+		jw_key(w, "allocator"); jw_str(w, res->bounds[i].alloc);
+		jw_key(w, "kind"); jw_str(w, res->bounds[i].kind);
+		jw_key(w, "size"); jw_u64(w, res->bounds[i].size);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_key(w, "churn");
+	jw_arr(w);
+	for (int i = 0; i < res->ncurves; i++) {
+		const struct run_curve *c = &res->curves[i];
+
+		jw_obj(w);
+		jw_key(w, "corpus"); jw_str(w, c->corpus);
+		jw_key(w, "codec"); jw_str(w, c->codec);
+		jw_key(w, "allocator"); jw_str(w, c->alloc);
+		jw_key(w, "op");
+		jw_arr_flat(w);
+		for (uint64_t k = 0; k < c->c.n; k++)
+			jw_u64(w, c->c.p[k].op);
+		jw_end(w);
+		jw_key(w, "pool_pages");
+		jw_arr_flat(w);
+		for (uint64_t k = 0; k < c->c.n; k++)
+			jw_u64(w, c->c.p[k].pool_pages);
+		jw_end(w);
+		jw_end(w);
+	}
 	jw_end(w);
 }
 
 void results_json(FILE *f, const struct run_results *res, const struct results_meta *m)
 {
-	const struct provenance *p = m->prov;
 	struct jw w;
 
 	jw_init(&w, f, true);
 	jw_obj(&w);
-	jw_key(&w, "format"); jw_str(&w, "zpoolbench-results");
-	jw_key(&w, "format_version"); jw_u64(&w, 1);
+	jw_key(&w, "format"); jw_str(&w, RESULTS_FORMAT);
+	jw_key(&w, "format_version"); jw_u64(&w, RESULTS_FORMAT_VERSION);
 	jw_key(&w, "provenance");
 	jw_obj(&w);
-	jw_key(&w, "zpoolbench"); jw_str(&w, p->version);
-	jw_key(&w, "git"); jw_str(&w, p->git);
-	jw_key(&w, "compiler"); jw_str(&w, p->compiler);
-	jw_key(&w, "cpu"); jw_str(&w, p->cpu);
-	jw_key(&w, "cores"); jw_u64(&w, p->cores);
-	jw_key(&w, "kernel"); jw_str(&w, p->kernel);
-	jw_key(&w, "codecs"); jw_str(&w, p->codecs);
-	jw_key(&w, "date"); jw_str(&w, p->date);
-	jw_key(&w, "command"); jw_str(&w, p->command);
-	if (m->opts) {
-		jw_key(&w, "frontend"); jw_str(&w, m->opts->fe.spec);
-		jw_key(&w, "threads"); jw_u64(&w, m->opts->wl.threads);
-		jw_key(&w, "repeat"); jw_u64(&w, m->opts->repeat);
-		jw_key(&w, "seed"); jw_u64(&w, m->opts->wl.seed);
-		jw_key(&w, "churn_rounds"); jw_u64(&w, m->opts->wl.churn_rounds);
-		jw_key(&w, "churn_percent"); jw_u64(&w, m->opts->wl.churn_percent);
-		jw_key(&w, "compact_every"); jw_u64(&w, m->opts->wl.compact_every);
-	}
+	provenance_json(&w, m->prov);
 	jw_key(&w, "corpora");
 	jw_arr(&w);
 	for (int i = 0; i < res->ncorpora; i++) {
 		jw_obj(&w);
 		jw_key(&w, "name"); jw_str(&w, res->corpora[i].name);
+		jw_key(&w, "path"); jw_str(&w, res->corpora[i].path);
 		jw_key(&w, "pages"); jw_u64(&w, res->corpora[i].pages);
 		jw_key(&w, "sha256"); jw_str(&w, res->corpora[i].sha256);
 		jw_end(&w);
 	}
 	jw_end(&w);
 	jw_end(&w);
+	if (m->nsources) {
+		jw_key(&w, "sources");
+		jw_arr(&w);
+		for (int i = 0; i < m->nsources; i++) {
+			jw_obj(&w);
+			provenance_json(&w, &m->sources[i]);
+			jw_end(&w);
+		}
+		jw_end(&w);
+	}
+	if (m->json_extra)
+		m->json_extra(&w, m->arg);
 
 	jw_key(&w, "columns");
 	jw_arr(&w);
@@ -529,51 +701,15 @@ void results_json(FILE *f, const struct run_results *res, const struct results_m
 
 	jw_key(&w, "rows");
 	jw_arr(&w);
-	for (int i = 0; i < res->nrows; i++) {
-		const struct run_row *r = &res->rows[i];
-
-		jw_obj(&w);
-		jw_key(&w, "corpus"); jw_str(&w, r->corpus);
-		jw_key(&w, "codec"); jw_str(&w, r->codec);
-		jw_key(&w, "allocator"); jw_str(&w, r->alloc);
-		jw_key(&w, "workload"); jw_str(&w, workload_name[r->wl]);
-		for (int c = 0; c < NCOLS; c++) {
-			double v = results_value(r, c, COL_MEDIAN);
-
-			jw_key(&w, cols[c].name);
-			if (cols[c].decimals == 0 && v >= 0)
-				jw_u64(&w, (uint64_t)llround(v));
-			else if (cols[c].decimals == 0)
-				jw_i64(&w, (int64_t)llround(v));
-			else
-				jw_fixed(&w, v, cols[c].decimals);
-		}
-		jw_key(&w, "tput_mops"); jw_fixed(&w, r->tput_mops, 3);
-		jw_key(&w, "pareto"); jw_bool(&w, r->pareto);
-		jw_key(&w, "tradeoff_density"); jw_fixed(&w, r->tradeoff_density, 4);
-		jw_key(&w, "spread");
-		jw_obj(&w);
-		for (int c = 0; c < NCOLS; c++) {
-			if (!cols[c].spread)
-				continue;
-			jw_key(&w, cols[c].name);
-			jw_obj(&w);
-			jw_key(&w, "min"); jw_fixed(&w, results_value(r, c, COL_MIN), cols[c].decimals);
-			jw_key(&w, "max"); jw_fixed(&w, results_value(r, c, COL_MAX), cols[c].decimals);
-			jw_end(&w);
-		}
-		jw_end(&w);
-		jw_key(&w, "repeats");
-		jw_arr(&w);
-		for (int k = 0; k < r->nrep; k++)
-			json_raw(&w, &r->rep[k]);
-		jw_end(&w);
-		jw_end(&w);
-	}
+	for (int i = 0; i < res->nrows; i++)
+		json_row(&w, res, &res->rows[i]);
 	jw_end(&w);
+	json_sizes(&w, res);
 	jw_end(&w);
 	jw_finish(&w);
 }
+
+/* ---- sizes.csv, bounds.csv, churn.csv ----------------------------------------- */
 
 static void sizes_csv(FILE *f, const struct run_results *res)
 {
@@ -608,7 +744,7 @@ static void bounds_csv(FILE *f, const struct run_results *res)
 		if (i == 0 || strcmp(res->bounds[i].alloc, res->bounds[i - 1].alloc))
 			idx++;
 		csv_field(f, res->bounds[i].alloc);
-		run_label(res->bounds[i].alloc, label, sizeof(label));
+		results_label(res->bounds[i].alloc, label, sizeof(label));
 		fputc(',', f);
 		csv_field(f, label);
 		fprintf(f, ",%d,%s,%u\n", idx, res->bounds[i].kind, res->bounds[i].size);
@@ -626,7 +762,7 @@ static void churn_csv(FILE *f, const struct run_results *res)
 	for (int i = 0; i < res->ncurves; i++) {
 		const struct run_curve *c = &res->curves[i];
 
-		run_label(c->alloc, label, sizeof(label));
+		results_label(c->alloc, label, sizeof(label));
 		for (uint64_t k = 0; k < c->c.n; k++) {
 			csv_field(f, c->corpus);
 			fputc(',', f);

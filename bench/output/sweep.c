@@ -7,11 +7,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "output/sweep.h"
 
 static const char *const prefer_name[] = {
 	[PREFER_BALANCED] = "balanced", [PREFER_DENSITY] = "density", [PREFER_SPEED] = "speed",
 };
+
+int sweep_prefer_of(const char *name)
+{
+	for (int i = 0; i < (int)(sizeof(prefer_name) / sizeof(prefer_name[0])); i++)
+		if (!strcmp(prefer_name[i], name))
+			return i;
+	return -1;
+}
+
+const char *sweep_prefer_name(enum prefer prefer)
+{
+	return prefer_name[prefer];
+}
 
 const char *sweep_default_baseline(const struct run_opts *o)
 {
@@ -29,13 +43,14 @@ static int group_of(struct sweep *sw, const struct run_row *r)
 	struct sweep_group *n;
 
 	for (int i = 0; i < sw->ng; i++)
-		if (!strcmp(sw->g[i].corpus, r->corpus) && !strcmp(sw->g[i].codec, r->codec))
+		if (tradeoff_same_pair(sw->g[i].head, r))
 			return i;
 	n = realloc(sw->g, (sw->ng + 1) * sizeof(*n));
 	if (!n)
 		return -1;
 	sw->g = n;
 	memset(&sw->g[sw->ng], 0, sizeof(sw->g[0]));
+	sw->g[sw->ng].head = r;
 	snprintf(sw->g[sw->ng].corpus, sizeof(sw->g[0].corpus), "%s", r->corpus);
 	snprintf(sw->g[sw->ng].codec, sizeof(sw->g[0].codec), "%s", r->codec);
 	return sw->ng++;
@@ -108,8 +123,7 @@ int sweep_evaluate(const struct run_results *res, const char *baseline, enum pre
 		if (r->wl == WL_REPLAY || !strcmp(r->alloc, "ideal"))
 			continue;
 		for (int j = 0; j < i && head; j++)
-			head = strcmp(res->rows[j].corpus, r->corpus) ||
-			       strcmp(res->rows[j].codec, r->codec) || strcmp(res->rows[j].alloc, r->alloc);
+			head = !tradeoff_same_setting(&res->rows[j], r);
 		if (!head)
 			continue;
 		gi = group_of(sw, r);
@@ -145,8 +159,13 @@ int sweep_evaluate(const struct run_results *res, const char *baseline, enum pre
 		for (int i = 0; i < g->n; i++) {
 			struct sweep_point *p = &g->pt[i];
 
-			p->space_gain_pct = b->bytes > 0 ? (b->bytes - p->bytes) * 100 / b->bytes : 0;
-			p->tput_loss_pct = b->tput > 0 ? (b->tput - p->tput) * 100 / b->tput : 0;
+			p->space_gain_pct = b->bytes > 0 ? (b->bytes - p->bytes) * 100 / b->bytes : NAN;
+			p->tput_loss_pct = b->tput > 0 ? (b->tput - p->tput) * 100 / b->tput : NAN;
+			/* the ranges over repeats, against the baseline's median */
+			p->space_gain_min = b->bytes > 0 ? (b->bytes - p->tp.bytes.max) * 100 / b->bytes : NAN;
+			p->space_gain_max = b->bytes > 0 ? (b->bytes - p->tp.bytes.min) * 100 / b->bytes : NAN;
+			p->tput_loss_min = b->tput > 0 ? (b->tput - p->tp.tput.max) * 100 / b->tput : NAN;
+			p->tput_loss_max = b->tput > 0 ? (b->tput - p->tp.tput.min) * 100 / b->tput : NAN;
 		}
 		{
 			double *x = calloc(g->n, sizeof(*x)), *y = calloc(g->n, sizeof(*y));
@@ -182,17 +201,18 @@ void sweep_free(struct sweep *sw)
 	memset(sw, 0, sizeof(*sw));
 }
 
-void sweep_csv(FILE *f, const struct sweep *sw)
+void sweep_csv(FILE *f, const struct run_results *res, const struct sweep *sw)
 {
-	char label[ZPOOL_SPEC_MAX];
+	char label[ZPOOL_SPEC_MAX], point[ZPOOL_SPEC_MAX];
 
 	fprintf(f, "# sweep: each setting against the baseline; space_gain_pct = (base bytes - bytes) / "
 		   "base bytes * 100, bytes = pool + metadata bytes where the density is taken;\n"
 		   "# tput_loss_pct = (base tput - tput) / base tput * 100\n# %s\n# %s\n"
-		   "# values are medians over repeats, tput_min/tput_max their spread\n",
+		   "# values are medians over repeats, *_min/*_max their spread\n",
 		tradeoff_density_basis, tradeoff_tput_basis);
 	fputs("corpus,codec,allocator,label,density,bytes,tput_mops,store_ns_p99,load_ns_p99,"
-	      "space_gain_pct,tput_loss_pct,pareto,feasible,tput_min,tput_max,baseline,recommended\n", f);
+	      "space_gain_pct,tput_loss_pct,pareto,feasible,tput_min,tput_max,baseline,recommended,"
+	      "point_label,space_gain_min,space_gain_max,tput_loss_min,tput_loss_max\n", f);
 	for (int gi = 0; gi < sw->ng; gi++) {
 		const struct sweep_group *g = &sw->g[gi];
 
@@ -204,15 +224,49 @@ void sweep_csv(FILE *f, const struct sweep *sw)
 			csv_field(f, g->codec);
 			fputc(',', f);
 			csv_field(f, p->fill->alloc);
-			run_label(p->fill->alloc, label, sizeof(label));
+			results_label(p->fill->alloc, label, sizeof(label));
 			fputc(',', f);
 			csv_field(f, label);
-			fprintf(f, ",%.4f,%.0f,%.3f,%.0f,%.0f,%.2f,%.2f,%d,%d,%.3f,%.3f,%d,%d\n",
-				p->density, p->bytes, p->tput, p->store_p99, p->load_p99,
-				p->space_gain_pct, p->tput_loss_pct, p->pareto, p->feasible,
-				p->tp.tput.min, p->tp.tput.max, p->baseline, p->recommended);
+			fputc(',', f);
+			csv_num(f, p->density, 4);
+			fputc(',', f);
+			csv_num(f, p->bytes, 0);
+			fputc(',', f);
+			csv_num(f, p->tput, 3);
+			fputc(',', f);
+			csv_num(f, p->store_p99, 0);
+			fputc(',', f);
+			csv_num(f, p->load_p99, 0);
+			fputc(',', f);
+			csv_num(f, p->space_gain_pct, 2);
+			fputc(',', f);
+			csv_num(f, p->tput_loss_pct, 2);
+			fprintf(f, ",%d,%d,", p->pareto, p->feasible);
+			csv_num(f, p->tp.tput.min, 3);
+			fputc(',', f);
+			csv_num(f, p->tp.tput.max, 3);
+			fprintf(f, ",%d,%d,", p->baseline, p->recommended);
+			results_point_label(res, p->fill->alloc, point, sizeof(point));
+			csv_field(f, point);
+			fputc(',', f);
+			csv_num(f, p->space_gain_min, 2);
+			fputc(',', f);
+			csv_num(f, p->space_gain_max, 2);
+			fputc(',', f);
+			csv_num(f, p->tput_loss_min, 2);
+			fputc(',', f);
+			csv_num(f, p->tput_loss_max, 2);
+			fputc('\n', f);
 		}
 	}
+}
+
+bool sweep_unsatisfied(const struct sweep *sw)
+{
+	for (int gi = 0; gi < sw->ng; gi++)
+		if (sw->g[gi].best < 0)
+			return true;
+	return false;
 }
 
 /* "" if @p's throughput differs from @q's, else why it cannot be told apart */
@@ -295,4 +349,46 @@ void sweep_print(FILE *f, const struct sweep *sw, enum prefer prefer, uint64_t m
 					md ? "-" : " ");
 		}
 	}
+}
+
+void sweep_json(struct jw *w, const struct sweep *sw, enum prefer prefer, uint64_t max_ns_p99)
+{
+	jw_key(w, "sweep");
+	jw_obj(w);
+	jw_key(w, "prefer"); jw_str(w, prefer_name[prefer]);
+	jw_key(w, "max_ns_p99"); jw_u64(w, max_ns_p99);
+	jw_key(w, "groups");
+	jw_arr(w);
+	for (int gi = 0; gi < sw->ng; gi++) {
+		const struct sweep_group *g = &sw->g[gi];
+
+		jw_obj(w);
+		jw_key(w, "corpus"); jw_str(w, g->corpus);
+		jw_key(w, "codec"); jw_str(w, g->codec);
+		jw_key(w, "baseline"); jw_str(w, g->pt[g->base].fill->alloc);
+		jw_key(w, "recommended");
+		if (g->best >= 0)
+			jw_str(w, g->pt[g->best].fill->alloc);
+		else
+			jw_null(w);
+		jw_key(w, "settings");
+		jw_arr(w);
+		for (int i = 0; i < g->n; i++) {
+			const struct sweep_point *p = &g->pt[i];
+
+			jw_obj(w);
+			jw_key(w, "allocator"); jw_str(w, p->fill->alloc);
+			jw_key(w, "density"); jw_fixed(w, p->density, 4);
+			jw_key(w, "tput_mops"); jw_fixed(w, p->tput, 3);
+			jw_key(w, "space_gain_pct"); jw_fixed(w, p->space_gain_pct, 2);
+			jw_key(w, "tput_loss_pct"); jw_fixed(w, p->tput_loss_pct, 2);
+			jw_key(w, "pareto"); jw_bool(w, p->pareto);
+			jw_key(w, "feasible"); jw_bool(w, p->feasible);
+			jw_end(w);
+		}
+		jw_end(w);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_end(w);
 }

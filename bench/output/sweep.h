@@ -38,11 +38,13 @@ struct sweep_point {
 	struct tradeoff_point tp;
 	double density, bytes, tput, store_p99, load_p99; /* medians on the trade-off basis */
 	double space_gain_pct, tput_loss_pct;
+	double space_gain_min, space_gain_max, tput_loss_min, tput_loss_max; /* over repeats */
 	bool pareto;	/* over (tput, density) of the sweep's own figures */
 	bool feasible, recommended, baseline;
 };
 
 struct sweep_group {
+	const struct run_row *head; /* its first row: the corpus, codec, front end, objects */
 	char corpus[256];
 	char codec[32];
 	struct sweep_point *pt;
@@ -65,7 +67,16 @@ void sweep_free(struct sweep *sw);
 /* The default baseline: the first spec with "compaction=middle", else the first. */
 const char *sweep_default_baseline(const struct run_opts *o);
 
-void sweep_csv(FILE *f, const struct sweep *sw);
+void sweep_csv(FILE *f, const struct run_results *res, const struct sweep *sw);
+/* True if some corpus and codec has no setting that meets the bound (none recommended). */
+bool sweep_unsatisfied(const struct sweep *sw);
+/* PREFER_* of "balanced", "density", "speed"; -1 if none; and the name of one. */
+int sweep_prefer_of(const char *name);
+const char *sweep_prefer_name(enum prefer prefer);
+struct jw;
+/* The verdict as a member "sweep" of a JSON object (results.json of a sweep). */
+void sweep_json(struct jw *w, const struct sweep *sw, enum prefer prefer, uint64_t max_ns_p99);
+
 /* What the goal means, one line: "balanced: the densest setting ..." */
 const char *sweep_goal_text(enum prefer prefer);
 /* The recommendation, one paragraph per corpus and codec. */

@@ -16,42 +16,41 @@ const char tradeoff_tput_basis[] =
 	"throughput = harmonic mean of the allocator-path Mop/s of store (during churn when "
 	"churn ran, else the fill), load (when run) and free (during churn)";
 
+bool tradeoff_same_pair(const struct run_row *a, const struct run_row *b)
+{
+	return !strcmp(a->corpus, b->corpus) && !strcmp(a->sha256, b->sha256) &&
+	       !strcmp(a->codec, b->codec) && !strcmp(a->frontend, b->frontend) &&
+	       a->objects == b->objects;
+}
+
+bool tradeoff_same_setting(const struct run_row *a, const struct run_row *b)
+{
+	return tradeoff_same_pair(a, b) && !strcmp(a->alloc, b->alloc);
+}
+
+void pareto_mark(const double *x, const double *y, int n, bool *out)
+{
+	for (int i = 0; i < n; i++) {
+		out[i] = !isnan(x[i]) && !isnan(y[i]);
+		for (int j = 0; j < n && out[i]; j++) {
+			if (j == i || isnan(x[j]) || isnan(y[j]))
+				continue;
+			if (x[j] >= x[i] && y[j] >= y[i] && (x[j] > x[i] || y[j] > y[i]))
+				out[i] = false;
+		}
+	}
+}
+
 static const struct run_row *group_row(const struct run_results *res, const struct run_row *g,
 				       enum workload_kind wl)
 {
 	for (int i = 0; i < res->nrows; i++) {
 		const struct run_row *r = &res->rows[i];
 
-		if (r->wl == wl && !strcmp(r->corpus, g->corpus) && !strcmp(r->codec, g->codec) &&
-		    !strcmp(r->alloc, g->alloc))
+		if (r->wl == wl && tradeoff_same_setting(r, g))
 			return r;
 	}
 	return NULL;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static struct figure figure_of(double *v, int n)
-{
-	struct figure f = { NAN, NAN, NAN, 0 };
-	int k = 0;
-
-	for (int i = 0; i < n; i++)
-		if (!isnan(v[i]))
-			v[k++] = v[i];
-	if (!k)
-		return f;
-	qsort(v, k, sizeof(*v), cmp_double);
-	f.n = k;
-	f.min = v[0];
-	f.max = v[k - 1];
-	f.med = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
-	return f;
 }
 
 static double rep_density(const struct run_row *r, int rep, double *bytes)
@@ -78,7 +77,7 @@ static double harmonic(const double *v, int n)
 			k++;
 		}
 	}
-	return k ? k / inv : 0;
+	return k ? k / inv : NAN;
 }
 
 static double rep_tput(const struct tradeoff_point *p, int rep)
@@ -119,7 +118,7 @@ void tradeoff_point_of(const struct run_results *res, const struct run_row *row,
 	basis = p->churn ? p->churn : after_fill ? after_fill : row;
 	if (!df || !dc || !t || !b) {
 		p->dens_fill = p->dens_churn = p->dens = p->tput = p->bytes =
-			(struct figure){ NAN, NAN, NAN, 0 };
+			(struct figure){ NAN, NAN, NAN, NAN, 0 };
 		goto out;
 	}
 	for (int r = 0; r < nrep; r++) {
@@ -180,4 +179,16 @@ const char *tradeoff_tput_label(const struct tradeoff_point *p, char *buf, size_
 	else
 		snprintf(buf, len, "no timed operations");
 	return buf;
+}
+
+double tradeoff_rep_density(const struct tradeoff_point *p, int rep)
+{
+	const struct run_row *basis = p->churn ? p->churn : p->fill ? p->fill : p->load;
+
+	return rep_density(basis, rep, NULL);
+}
+
+double tradeoff_rep_tput(const struct tradeoff_point *p, int rep)
+{
+	return rep_tput(p, rep);
 }

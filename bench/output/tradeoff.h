@@ -25,12 +25,6 @@
 
 #include "driver/run.h"
 
-/* A figure over repeats. */
-struct figure {
-	double med, min, max;
-	int n;
-};
-
 struct tradeoff_point {
 	const struct run_row *fill, *load, *churn;
 	struct figure dens_fill;  /* density after fill (NAN without a fill row) */
@@ -40,9 +34,28 @@ struct tradeoff_point {
 	struct figure bytes;	  /* pool + metadata bytes where dens is taken */
 };
 
+/*
+ * Rows compared with each other: the same corpus (name and sha256), codec,
+ * front end and object count (a "pair" of a corpus and a codec, the panel
+ * of a figure); with the same allocator setting too, the rows of one pool.
+ */
+bool tradeoff_same_pair(const struct run_row *a, const struct run_row *b);
+bool tradeoff_same_setting(const struct run_row *a, const struct run_row *b);
+
+/*
+ * Pareto set of points (x, y), both to be maximised: out[i] is true unless
+ * some point is at least as good in both and better in one.  Equal points
+ * are all kept; a point with a NAN coordinate is never in the set.
+ */
+void pareto_mark(const double *x, const double *y, int n, bool *out);
+
 /* The rows of @row's corpus x codec x allocator group and their figures. */
 void tradeoff_point_of(const struct run_results *res, const struct run_row *row,
 		       struct tradeoff_point *p);
+
+/* The figures of one repeat of @p's setting on the basis above (NAN: none). */
+double tradeoff_rep_density(const struct tradeoff_point *p, int rep);
+double tradeoff_rep_tput(const struct tradeoff_point *p, int rep);
 
 /* True if @a and @b are significantly different (see above). */
 bool figure_differs(const struct figure *a, const struct figure *b);

@@ -35,8 +35,10 @@ assert int(r1[("zblock", "churn")]["compact_pages_freed"]) == 0
 assert len(curve(sys.argv[2], "zsmalloc")) == len(curve(sys.argv[1], "zsmalloc")) + 5
 # fills do not depend on it
 assert r0[("zsmalloc", "fill")]["pool_pages"] == r1[("zsmalloc", "fill")]["pool_pages"]
-for k in ("store_ns_max", "load_ns_max", "free_ns_max"):
-    assert float(z1[k]) >= float(z1[k.replace("max", "p999")]) > 0 or k == "load_ns_max", (k, z1)
+# the largest latency is at least p99.9 (a churn has stores and frees, no loads)
+for k in ("store_ns_max", "free_ns_max"):
+    assert float(z1[k]) >= float(z1[k.replace("max", "p999")]) > 0, (k, z1)
+assert z1["load_ns_max"] == "", z1
 assert json.load(open(sys.argv[2] + "/results.json"))["provenance"]["compact_every"] == 1
 PY
 grep -q "compacted every 1 rounds" "$d/r1/report.md" || fail "report.md does not say it"

@@ -20,6 +20,9 @@ page() { awk 'BEGIN { for (i = 0; i < 64; i++) printf "%063d\n", i }'; }
 { page; page; page; } > "$d/c.pages"
 printf '# zpoolbench-trace v1\na 1 100\nf 1\n' > "$d/t.trace"
 echo "$d/c.pages" > "$d/list"
+# a results folder, the input of compare and report
+"$ZPB" run --corpus "$d/c.pages" --alloc zbud --codec lz4 --workload fill --no-plots --quiet \
+	--out "$d/r0" || fail "no results folder for compare and report"
 
 # A command line that passes the option parser, for each command that writes
 # files; every output option is then replaced by the case under test.
@@ -34,6 +37,8 @@ base() {
 	"oracle qemu") echo "--trace $d/t.trace --alloc zbud" ;;
 	capture) echo "--device zram0" ;;
 	run | sweep) echo "--corpus $d/c.pages --alloc zbud --no-plots" ;;
+	compare) echo "$d/r0 $d/r0 --no-plots" ;;
+	report) echo "$d/r0 --no-plots" ;;
 	*) return 1 ;;
 	esac
 }
@@ -165,5 +170,5 @@ done
 expect "oracle zram" "one path twice" "--trajectory $d/same: is also --trace; give each output its own path" \
 	--corpus "$d/c.pages" --trace "$d/same" --trajectory "$d/same"
 [ ! -e "$d/same" ] || fail "oracle zram: wrote $d/same"
-[ $n -ge 11 ] || fail "only $n outputs in the table; expected every command's"
+[ $n -ge 13 ] || fail "only $n outputs in the table; expected every command's"
 echo "all $n outputs of every command refuse to clobber"

@@ -95,4 +95,17 @@ rc=$?
 [ $rc -eq 1 ] || fail "stdin without page=: exit $rc"
 grep -q "stdin: a trace of 16384-byte pages, but zbud has 4096-byte pages (give page=16384)" "$d/e" ||
 	fail "stdin without page=: $(cat "$d/e")"
+
+# the results document of a 16 KiB replay counts its pool in 16 KiB pages, as the summary does
+printf '# zpoolbench-trace v1\n# page_size 16384\na 1 9000\na 2 5000\na 3 7000\n' > "$d/r.trace"
+"$ZPB" replay --trace "$d/r.trace" --alloc zbud > "$d/r.txt" || fail "16 KiB replay"
+"$ZPB" replay --trace "$d/r.trace" --alloc zbud --format json > "$d/r.json" || fail "16 KiB replay, json"
+python3 - "$d/r.txt" "$d/r.json" <<'PY' || fail "16 KiB replay: the JSON's density is not the summary's"
+import json, re, sys
+txt = open(sys.argv[1]).read()
+row = json.load(open(sys.argv[2]))["rows"][0]
+dens = float(re.search(r"^density +([0-9.]+)", txt, re.M).group(1))
+assert abs(row["density"] - dens) < 1e-4 and row["repeats"][0]["page_size"] == 16384, (row["density"], dens)
+assert row["ideal_pages"] == 2, row["ideal_pages"]  # 21000 bytes in 16 KiB pages
+PY
 exit 0

@@ -90,8 +90,16 @@ import csv, sys
 rows = list(csv.DictReader(l for l in open(sys.argv[1] + "/results.csv") if not l.startswith("#")))
 for r in rows:
     for k in ("density", "store_mops", "load_mops", "pool_pages"):
+        if r[k] == "":  # does not apply (the store rate of a load row): no spread either
+            assert r[k + "_min"] == r[k + "_max"] == "", (k, r)
+            continue
         assert float(r[k + "_min"]) <= float(r[k]) <= float(r[k + "_max"]), (k, r)
     assert r["threads"] == "2"
+    # not applicable is empty, not 0
+    if r["workload"] == "load":
+        assert r["store_ns_p50"] == "" and r["store_mops"] == "" and r["compact_pages_freed"] == "", r
+    if r["workload"] == "fill":
+        assert r["load_ns_p99"] == "" and float(r["store_ns_p50"]) > 0, r
 PY
 grep -q '"repeat": 3' "$d/r2/results.json" || fail "repeat not in the provenance"
 

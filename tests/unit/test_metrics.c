@@ -17,6 +17,7 @@
 #include "driver/metrics.h"
 #include "driver/pageset.h"
 #include "output/results.h"
+#include "output/tradeoff.h"
 #include "driver/run.h"
 #include "util.h"
 
@@ -27,14 +28,20 @@ TEST(metrics_percentiles_nearest_rank)
 	struct lat_samples s = { 0 };
 	struct lat_pct p;
 
-	/* 1..1000 shuffled: nearest rank gives exactly 500, 900, 990, 999 */
+	/*
+	 * 1..1000 shuffled.  Below 256 ns a bucket is one value; 256..511 are
+	 * 2 ns wide, 512..1023 4 ns: nearest rank 500 falls in [500, 501]
+	 * (mean 500.5), 900 in [900, 903] (901.5), 990 in [988, 991] (989.5),
+	 * 999 in [996, 999] (997.5).
+	 */
 	for (int i = 0; i < 1000; i++)
 		CHECK(!lat_add(&s, (uint64_t)((i * 7919) % 1000) + 1));
 	lat_percentiles(&s, &p);
 	CHECK_EQ(p.n, 1000);
-	CHECK(NEAR(p.p50, 500) && NEAR(p.p90, 900) && NEAR(p.p99, 990) && NEAR(p.p999, 999));
+	CHECK(NEAR(p.p50, 500.5) && NEAR(p.p90, 901.5) && NEAR(p.p99, 989.5) &&
+	      NEAR(p.p999, 997.5));
 	CHECK_EQ(p.sum_ns, 500500);
-	/* the trimmed series keeps samples up to p99.9: all but the 1000 */
+	/* the trimmed series keeps the buckets up to p99.9's: all but the 1000 */
 	CHECK_EQ(p.n_trim, 999);
 	CHECK_EQ(p.sum_trim_ns, 500500 - 1000);
 	lat_release(&s);
@@ -69,6 +76,81 @@ TEST(metrics_percentiles_nearest_rank)
 	CHECK(NEAR(p.p99, 0));
 }
 
+TEST(metrics_histogram_buckets)
+{
+	/* one bucket per ns below 256, then 128 per power of two */
+	CHECK_EQ(lat_bucket(0), 0);
+	CHECK_EQ(lat_bucket(255), 255);
+	CHECK_EQ(lat_bucket(256), 256);
+	CHECK_EQ(lat_bucket(257), 256);
+	CHECK_EQ(lat_bucket(258), 257);
+	CHECK_EQ(lat_bucket(511), 383);
+	CHECK_EQ(lat_bucket(512), 384);
+	CHECK_EQ(lat_bucket(4096), 256 + 4 * 128);
+	CHECK_EQ(lat_bucket(UINT32_MAX), LAT_NBUCKETS - 1);
+	CHECK_EQ(lat_bucket(1ULL << 40), LAT_NBUCKETS - 1);
+	/* every bucket's low end maps back to it, and the one below to the bucket below */
+	for (unsigned int b = 1; b < LAT_NBUCKETS; b++) {
+		CHECK_EQ(lat_bucket(lat_bucket_low(b)), b);
+		CHECK_EQ(lat_bucket(lat_bucket_low(b) - 1), b - 1);
+	}
+	/* at most 1/128 of its values wide */
+	for (unsigned int b = LAT_LINEAR; b + 1 < LAT_NBUCKETS; b++)
+		CHECK((lat_bucket_low(b + 1) - lat_bucket_low(b)) * 128 <= lat_bucket_low(b));
+}
+
+TEST(metrics_histogram_merge_is_exact)
+{
+	struct lat_samples a = { 0 }, b = { 0 }, all = { 0 };
+	struct lat_hist ha, hb, hall;
+	struct lat_pct pm, pa;
+	uint64_t rng = 7;
+
+	/* two series with different ranges; merged sparse == sparse of all samples */
+	for (int i = 0; i < 5000; i++) {
+		uint64_t x = 100 + rng_below(&rng, 3000), y = 2000 + rng_below(&rng, 90000);
+
+		CHECK(!lat_add(&a, x) && !lat_add(&all, x));
+		CHECK(!lat_add(&b, y) && !lat_add(&all, y));
+	}
+	CHECK(!lat_hist_of(&ha, &a) && !lat_hist_of(&hb, &b) && !lat_hist_of(&hall, &all));
+	CHECK(!lat_hist_merge(&ha, &hb));
+	CHECK_EQ(ha.nb, hall.nb);
+	for (uint32_t k = 0; k < ha.nb; k++)
+		CHECK(ha.idx[k] == hall.idx[k] && ha.cnt[k] == hall.cnt[k] && ha.sum[k] == hall.sum[k]);
+	lat_hist_pct(&ha, &pm);
+	lat_hist_pct(&hall, &pa);
+	CHECK(pm.p50 == pa.p50 && pm.p99 == pa.p99 && pm.p999 == pa.p999);
+	CHECK(pm.sum_trim_ns == pa.sum_trim_ns && pm.n == 10000);
+	lat_hist_free(&ha);
+	lat_hist_free(&hb);
+	lat_hist_free(&hall);
+	lat_release(&a);
+	lat_release(&b);
+	lat_release(&all);
+}
+
+TEST(metrics_histogram_set_refuses_nonsense)
+{
+	uint64_t idx[] = { 10, 300 }, cnt[] = { 2, 1 }, sum[] = { 20, 345 };
+	struct lat_hist h;
+	struct lat_pct p;
+	char err[256];
+
+	CHECK(!lat_hist_set(&h, 2, idx, cnt, sum, err, sizeof(err)));
+	lat_hist_pct(&h, &p);
+	CHECK(p.n == 3 && NEAR(p.p50, 10) && NEAR(p.p999, 345));
+	lat_hist_free(&h);
+	sum[1] = 400; /* bucket 300 holds 344..345 ns */
+	CHECK(lat_hist_set(&h, 2, idx, cnt, sum, err, sizeof(err)) < 0);
+	CHECK(strstr(err, "outside"));
+	sum[1] = 344;
+	idx[1] = 10; /* not ascending */
+	CHECK(lat_hist_set(&h, 2, idx, cnt, sum, err, sizeof(err)) < 0);
+	idx[1] = LAT_NBUCKETS;
+	CHECK(lat_hist_set(&h, 2, idx, cnt, sum, err, sizeof(err)) < 0);
+}
+
 TEST(metrics_derive_hand_case)
 {
 	struct raw_counts r;
@@ -97,7 +179,7 @@ TEST(metrics_derive_hand_case)
 	CHECK(NEAR(d.store_mops, 2.0));
 	CHECK(NEAR(d.load_mops, 10.0));
 	CHECK(NEAR(d.wall_mops, 1.0));
-	CHECK(NEAR(d.free_mops, 0.0));
+	CHECK(isnan(d.free_mops)); /* no frees: does not apply */
 
 	/* exactly one page of bytes: the bound is one page */
 	r.compressed_bytes = 4096;
@@ -110,17 +192,23 @@ TEST(metrics_derive_hand_case)
 	/* an empty pool: no division by zero */
 	memset(&r, 0, sizeof(r));
 	metrics_derive(&r, &d);
-	CHECK(NEAR(d.density, 0) && NEAR(d.effective_ratio, 0) && NEAR(d.store_mops, 0));
+	CHECK(isnan(d.density) && isnan(d.effective_ratio) && isnan(d.store_mops));
 }
 
-TEST(metrics_spread_and_mops)
+TEST(metrics_figure_of_and_mops)
 {
-	double odd[] = { 5, 1, 3 }, even[] = { 4, 1, 3, 2 };
-	struct spread s = spread_of(odd, 3);
+	double odd[] = { 5, 1, 3 }, even[] = { 4, 1, 3, 2 }, na[] = { NAN, 2, NAN, 4 };
+	struct figure f = figure_of(odd, 3);
 
-	CHECK(NEAR(s.median, 3) && NEAR(s.min, 1) && NEAR(s.max, 5));
-	s = spread_of(even, 4);
-	CHECK(NEAR(s.median, 2.5) && NEAR(s.min, 1) && NEAR(s.max, 4));
+	CHECK(NEAR(f.med, 3) && NEAR(f.min, 1) && NEAR(f.max, 5) && f.n == 3);
+	CHECK(odd[0] == 5); /* the input is left as it was */
+	f = figure_of(even, 4);
+	CHECK(NEAR(f.med, 2.5) && NEAR(f.lower, 2) && NEAR(f.min, 1) && NEAR(f.max, 4));
+	/* values that do not apply are left out; none at all is NAN */
+	f = figure_of(na, 4);
+	CHECK(f.n == 2 && NEAR(f.med, 3) && NEAR(f.min, 2));
+	f = figure_of(na, 1);
+	CHECK(f.n == 0 && isnan(f.med) && isnan(f.min) && isnan(f.max));
 	CHECK(NEAR(mops(1000, 1000000), 1.0)); /* 1000 ops in 1 ms */
 	CHECK(NEAR(mops(5, 0), 0.0));
 }
@@ -409,6 +497,7 @@ TEST(metrics_zswap_writeback)
 	/* the written-back and the live objects all verified on the way */
 	CHECK_EQ(fe->failed, 0);
 	CHECK(!wl_load(fe, &p, &r, err, sizeof(err)));
+	raw_counts_release(&r);
 	fe_destroy(fe);
 
 	/* ideal has no reclaim: a pool limit of 0 pages lets one page in, then refuses */

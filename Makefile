@@ -34,11 +34,13 @@ DEPS      := $(LIB_OBJS:.o=.d) $(CMD_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
 
 ZPB       := $(BUILD)/zpoolbench
 ZPB_TESTS := $(BUILD)/zpb-tests
+ZPB_MAN   := $(BUILD)/zpoolbench.1
+ZPB_BASH  := $(BUILD)/zpoolbench.bash
 
-.PHONY: all test bench asan tsan fuzz soak deps clean help check-deps
+.PHONY: all test bench asan tsan fuzz soak deps clean help check-deps install uninstall
 .DEFAULT_GOAL := all
 
-all: check-deps $(ZPB) $(ZPB_TESTS)
+all: check-deps $(ZPB) $(ZPB_TESTS) $(ZPB_MAN) $(ZPB_BASH)
 
 help:
 	@echo "zpoolbench targets:"
@@ -51,6 +53,8 @@ help:
 	@echo "  make soak       100,000,000 verified random operations over all allocators (long)"
 	@echo "  make oracle-qemu  fetch Debian's Linux 6.1 and build the qemu oracle ahead of use"
 	@echo "  make deps       install the Debian packages the build and tests need"
+	@echo "  make install    install under PREFIX (/usr/local), staged under DESTDIR if given"
+	@echo "  make uninstall  remove exactly what make install put there (same PREFIX, DESTDIR)"
 	@echo "  make clean      remove build directories"
 
 # Packages are installed by name when missing (as root), else the exact
@@ -83,6 +87,74 @@ $(ZPB): $(CMD_OBJS) $(BUILD)/libzpb.a
 
 $(ZPB_TESTS): $(TEST_OBJS) $(BUILD)/libzpb.a
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJS) -Wl,--whole-archive $(BUILD)/libzpb.a -Wl,--no-whole-archive $(LDLIBS)
+
+# The manual page and the bash completion come from the program's own tables.
+$(ZPB_MAN): $(ZPB)
+	$(ZPB) help --man > $@.tmp && mv $@.tmp $@
+
+$(ZPB_BASH): $(ZPB) scripts/gen-completion.sh
+	scripts/gen-completion.sh $(ZPB) > $@.tmp && mv $@.tmp $@
+
+# make install [PREFIX=/usr/local] [DESTDIR=/staging]: the layout under
+# PREFIX is fixed, because the installed binary finds its data from its own
+# place (bin/../share/zpoolbench, bin/../libexec/zpoolbench): a staged or
+# moved tree works as a whole.  INSTALL_FILES is the one list install and
+# uninstall share, "SOURCE:DESTINATION:MODE" relative to the tree and PREFIX;
+# zpb-capture is installed when it was built (clang, bpftool, libbpf).
+# corpora/build.sh and swap-capture.sh are not installed: they rebuild
+# corpora from this source tree (its workloads, its git commit in the
+# manifests) and need cgroup v1 and root; an installed tool makes corpora
+# with `corpus snapshot`, `corpus sample`, `corpus pack` and `capture`.
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+ZPB_DATA := share/zpoolbench
+INSTALL_FILES := \
+	$(ZPB):bin/zpoolbench:755 \
+	$(ZPB_MAN):share/man/man1/zpoolbench.1:644 \
+	$(ZPB_BASH):share/bash-completion/completions/zpoolbench:644 \
+	$(foreach f,$(wildcard plots/*.gp),$(f):$(ZPB_DATA)/$(f):644) \
+	bench/kernel/oracle/qemu-oracle.sh:$(ZPB_DATA)/oracle/qemu-oracle.sh:755 \
+	bench/kernel/oracle/guest/init:$(ZPB_DATA)/oracle/guest/init:755 \
+	bench/kernel/oracle/guest/zpbo_run.c:$(ZPB_DATA)/oracle/guest/zpbo_run.c:644 \
+	bench/kernel/oracle/kmod/Kbuild:$(ZPB_DATA)/oracle/kmod/Kbuild:644 \
+	bench/kernel/oracle/kmod/zpb_oracle.c:$(ZPB_DATA)/oracle/kmod/zpb_oracle.c:644 \
+	scripts/deps.sh:$(ZPB_DATA)/scripts/deps.sh:755 \
+	corpora/default.pages.zst:$(ZPB_DATA)/corpora/default.pages.zst:644 \
+	corpora/default.json:$(ZPB_DATA)/corpora/default.json:644 \
+	corpora/example.trace:$(ZPB_DATA)/corpora/example.trace:644 \
+	$(foreach f,README.md LICENSE $(wildcard docs/*.md),$(f):share/doc/zpoolbench/$(f):644)
+# Folders that are zpoolbench's own, removed by uninstall when empty, deepest first.
+INSTALL_DIRS := $(ZPB_DATA)/oracle/guest $(ZPB_DATA)/oracle/kmod $(ZPB_DATA)/oracle \
+	$(ZPB_DATA)/plots $(ZPB_DATA)/scripts $(ZPB_DATA)/corpora $(ZPB_DATA) \
+	libexec/zpoolbench share/doc/zpoolbench/docs share/doc/zpoolbench
+INSTALL_ROOT = $(DESTDIR)$(PREFIX)
+
+install: $(ZPB) $(ZPB_MAN) $(ZPB_BASH)
+	@case "$(PREFIX)" in /*) ;; *) echo "make install: PREFIX must be an absolute path, not '$(PREFIX)'" >&2; exit 1 ;; esac
+	@set -e; for e in $(INSTALL_FILES); do \
+		src=$${e%%:*}; rest=$${e#*:}; dst=$${rest%:*}; mode=$${rest##*:}; \
+		echo "  INSTALL $(INSTALL_ROOT)/$$dst"; \
+		install -D -m $$mode "$$src" "$(INSTALL_ROOT)/$$dst"; \
+	done
+	@if [ -x $(BUILD)/zpb-capture ]; then \
+		echo "  INSTALL $(INSTALL_ROOT)/libexec/zpoolbench/zpb-capture"; \
+		install -D -m 755 $(BUILD)/zpb-capture "$(INSTALL_ROOT)/libexec/zpoolbench/zpb-capture"; \
+	else \
+		echo "  (zpb-capture not built: 'zpoolbench capture' will say so; scripts/deps.sh bpf, then make)"; \
+	fi
+
+uninstall:
+	@case "$(PREFIX)" in /*) ;; *) echo "make uninstall: PREFIX must be an absolute path, not '$(PREFIX)'" >&2; exit 1 ;; esac
+	@for e in $(INSTALL_FILES) :libexec/zpoolbench/zpb-capture:; do \
+		rest=$${e#*:}; dst=$${rest%:*}; \
+		if [ -e "$(INSTALL_ROOT)/$$dst" ] || [ -L "$(INSTALL_ROOT)/$$dst" ]; then \
+			echo "  RM      $(INSTALL_ROOT)/$$dst"; rm -f "$(INSTALL_ROOT)/$$dst"; \
+		fi; \
+	done
+	@for d in $(INSTALL_DIRS); do \
+		[ ! -d "$(INSTALL_ROOT)/$$d" ] || rmdir "$(INSTALL_ROOT)/$$d" 2>/dev/null || \
+			echo "  kept $(INSTALL_ROOT)/$$d: it holds files zpoolbench did not install"; \
+	done
 
 test: all
 	@scripts/deps.sh test

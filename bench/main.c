@@ -12,6 +12,7 @@
 
 #include "afile.h"
 #include "cmd.h"
+#include "cmd/manpage.h"
 #include "corpus/corpus.h"
 #include "opt.h"
 #include "util.h"
@@ -43,17 +44,6 @@ const struct zpb_cmd *const *zpb_cmds(int *n)
 	return cmds;
 }
 
-struct zpb_optset zpb_cmd_optset(const struct zpb_cmd *cmd)
-{
-	static const struct zpb_opt none[] = { { .name = NULL } };
-
-	return (struct zpb_optset){ .cmd = cmd->name,
-				    .about = cmd->about,
-				    .opts = cmd->opts ? cmd->opts : none,
-				    .operand = cmd->operand,
-				    .help_extra = cmd->help_extra };
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: zpoolbench COMMAND [OPTION]...\n\n"
@@ -63,6 +53,7 @@ static void usage(FILE *f)
 		fprintf(f, "  %-18s %s\n", cmds[i]->name, cmds[i]->summary);
 	fprintf(f, "\n  zpoolbench COMMAND --help   options of one command\n"
 		   "  zpoolbench help --options  every option of every command, one per line\n"
+		   "  zpoolbench help --man      the manual page zpoolbench(1), in roff\n"
 		   "  zpoolbench -V, --version\n");
 }
 
@@ -76,7 +67,9 @@ static const char *type_name(enum opt_type t)
 
 /*
  * One line per option, tab-separated: command, --name, -alias or "",
- * type, value name, flags (comma-separated), values or range, default.
+ * type, value name, flags (comma-separated), values ("a|b|c": the choices
+ * of an enum, the items of a list) or range, default; and a line per
+ * command with operands: command, NAME, "", "operand", NAME, flags, count.
  * The table for generated man pages and completions.  Every table is
  * checked first (opt_table_check): a broken one is exit status 1.
  */
@@ -114,12 +107,14 @@ static int dump_options(void)
 			printf("%s\t--%s\t%s\t%s\t%s\t%s\t%s\t%s\n", set.cmd, o->name, alias,
 			       type_name(o->type),
 			       o->arg ? o->arg : "", flags,
-			       o->type == OPT_ENUM ? o->values : range, o->def ? o->def : "");
+			       o->values ? o->values : range, o->def ? o->def : "");
 		}
 		if (set.operand)
-			printf("%s\t%s\t\toperand\t%s\t%s\t%d..%d\t\n", set.cmd, set.operand->arg,
-			       set.operand->arg, set.operand->flags & OPT_IN ? "in" : "",
-			       set.operand->min, set.operand->max);
+			printf("%s\t%s\t\toperand\t%s\t%s%s\t%d..%d\t\n", set.cmd,
+			       set.operand->arg, set.operand->arg,
+			       set.operand->flags & OPT_IN ? "in" : "",
+			       set.operand->flags & OPT_CORPUS ? ",corpus" : "", set.operand->min,
+			       set.operand->max);
 	}
 	return 0;
 }
@@ -221,6 +216,10 @@ static int help_main(int argc, char **argv)
 	}
 	if (!strcmp(argv[2], "--options"))
 		return dump_options();
+	if (!strcmp(argv[2], "--man")) {
+		manpage_write(stdout, cmds, ncmds);
+		return 0;
+	}
 	/* `zpoolbench help run` is `zpoolbench run --help` */
 	cmd = find_cmd(argc - 2, argv + 2, &words);
 	if (cmd) {
@@ -293,6 +292,10 @@ int main(int argc, char **argv)
 
 			if (argc > 2 && is_help(argv[2])) {
 				group_usage(argv[1]);
+				return stdout_status(NULL, 0);
+			}
+			if (argc > 2 && (!strcmp(argv[2], "--version") || !strcmp(argv[2], "-V"))) {
+				print_version();
 				return stdout_status(NULL, 0);
 			}
 			group_members(argv[1], members, sizeof(members));

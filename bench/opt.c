@@ -836,3 +836,69 @@ void opt_help(FILE *f, const struct zpb_optset *set)
 	if (set->help_extra)
 		set->help_extra(f);
 }
+
+/* ---- the manual page ----------------------------------------------------- */
+
+void opt_roff(FILE *f, const char *text)
+{
+	bool bol = true; /* at the beginning of an output line */
+
+	for (const char *p = text; *p; p++) {
+		if (bol && (*p == '.' || *p == '\''))
+			fputs("\\&", f); /* not a request */
+		bol = false;
+		switch (*p) {
+		case '\\': fputs("\\e", f); break;
+		case '-': fputs("\\-", f); break; /* options stay typeable: ASCII hyphen-minus */
+		case ',': fputs(",\\:", f); break; /* a line may break after a comma of a long list */
+		case '\n': fputc('\n', f); bol = true; break;
+		default: fputc(*p, f);
+		}
+	}
+}
+
+/* "\fB\-v\fR, \fB\-\-verbose\fR \fIN\fR" */
+static void man_left(FILE *f, const struct zpb_opt *o)
+{
+	char name[160];
+
+	if (o->alias)
+		fprintf(f, "\\fB\\-%c\\fR, ", o->alias);
+	snprintf(name, sizeof(name), "--%s", o->name);
+	fputs("\\fB", f);
+	opt_roff(f, name);
+	fputs("\\fR", f);
+	if (o->type != OPT_FLAG) {
+		fputs(" \\fI", f);
+		opt_roff(f, arg_of(o));
+		fputs("\\fR", f);
+	}
+	fputc('\n', f);
+}
+
+void opt_man(FILE *f, const struct zpb_optset *set)
+{
+	char fx[512];
+
+	if (set->operand && set->operand->help) {
+		fputs(".TP\n\\fI", f);
+		opt_roff(f, set->operand->arg);
+		fputs("\\fR\n", f);
+		opt_roff(f, set->operand->help);
+		fputc('\n', f);
+	}
+	for (const struct zpb_opt *o = set->opts; o->name; o++) {
+		if (o->flags & OPT_HIDDEN)
+			continue;
+		facts(o, fx, sizeof(fx));
+		fputs(".TP\n", f);
+		man_left(f, o);
+		opt_roff(f, o->help ? o->help : "");
+		if (fx[0]) {
+			fputs(" (", f);
+			opt_roff(f, fx);
+			fputc(')', f);
+		}
+		fputc('\n', f);
+	}
+}

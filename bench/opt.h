@@ -11,7 +11,9 @@
  *	arg		the value's name in --help ("FILE", "N", "SPEC,...")
  *	min, max	the range of INT, SIZE, DURATION (ms) and INTLIST items
  *	rmin, rmax	the range of REAL
- *	values		ENUM: "a|b|c", optionally ";old=new" hidden aliases
+ *	values		ENUM: "a|b|c", optionally ";old=new" hidden aliases;
+ *			LIST: the items a list may hold, "a|b|c" (not checked
+ *			here: for `help --options`, the completion)
  *	def		the default, written as a user would type it; it goes
  *			through the same conversion as a typed value, and
  *			--help shows it
@@ -143,6 +145,14 @@ int opt_parse(const struct zpb_optset *set, int argc, char **argv, void *dest);
 /* The generated --help text; the usage line alone ("zpoolbench run --corpus ..."). */
 void opt_help(FILE *f, const struct zpb_optset *set);
 void opt_usage(const struct zpb_optset *set, char *buf, size_t len);
+/*
+ * The options of a table as man(7) paragraphs (.TP per option, the same
+ * text and facts as --help), for `zpoolbench help --man`; opt_roff() writes
+ * @text escaped for roff (backslashes, hyphens as \-, no line that starts
+ * like a request).
+ */
+void opt_man(FILE *f, const struct zpb_optset *set);
+void opt_roff(FILE *f, const char *text);
 
 /*
  * The rules every table keeps, checked by `zpoolbench help --options` and

@@ -12,9 +12,11 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "util.h"
 
 volatile int zpb_interrupted;
@@ -31,6 +33,7 @@ void zpb_err(const char *fmt, ...)
 	for (char *c = buf; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';
+	progress_clear_line(); /* the message does not run into a progress bar */
 	fprintf(stderr, "zpoolbench: %s\n", buf);
 }
 
@@ -281,6 +284,80 @@ int zpb_exe_dir(char *buf, size_t len)
 	*slash = '\0';
 	snprintf(buf, len, "%s", exe);
 	return 0;
+}
+
+/* 0 if @dir/@file exists (a regular file, or anything when @file is NULL). */
+static int has_file(const char *dir, const char *file)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	if (snprintf(p, sizeof(p), "%s%s%s", dir, file ? "/" : "", file ? file : "") >=
+	    (int)sizeof(p))
+		return -1;
+	return stat(p, &st) || (file && !S_ISREG(st.st_mode)) ? -1 : 0;
+}
+
+/* @out = the first of @a, @b holding @marker; else "@a or @b". */
+static int first_of(const char *a, const char *b, const char *marker, char *out, size_t len)
+{
+	for (int i = 0; i < 2; i++) {
+		char real[PATH_MAX];
+
+		if (has_file(i ? b : a, marker))
+			continue;
+		snprintf(out, len, "%s", realpath(i ? b : a, real) ? real : i ? b : a);
+		return 0;
+	}
+	snprintf(out, len, "%s or %s", a, b);
+	return -1;
+}
+
+/* The binary's folder (PREFIX/bin, TOP/build) and the one above it (PREFIX, TOP). */
+static int exe_dirs(char *dir, char *up, size_t len, char *out, size_t outlen)
+{
+	char *slash;
+
+	if (zpb_exe_dir(dir, len)) {
+		snprintf(out, outlen, "(the program's own folder is unknown: no /proc/self/exe)");
+		return -1;
+	}
+	snprintf(up, len, "%s", dir);
+	slash = strrchr(up, '/');
+	if (slash)
+		*slash = '\0';
+	if (!*up)
+		snprintf(up, len, "/");
+	return 0;
+}
+
+int zpb_data_dir(const char *installed, const char *tree, const char *marker, char *out,
+		 size_t len)
+{
+	char dir[PATH_MAX], up[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
+
+	if (exe_dirs(dir, up, sizeof(dir), out, len))
+		return -1;
+	if (snprintf(a, sizeof(a), "%s/share/zpoolbench/%s", up, installed) >= (int)sizeof(a) ||
+	    snprintf(b, sizeof(b), "%s/%s", up, tree) >= (int)sizeof(b)) {
+		snprintf(out, len, "(a path longer than PATH_MAX)");
+		return -1;
+	}
+	return first_of(a, b, marker, out, len);
+}
+
+int zpb_helper(const char *name, char *out, size_t len)
+{
+	char dir[PATH_MAX], up[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
+
+	if (exe_dirs(dir, up, sizeof(dir), out, len))
+		return -1;
+	if (snprintf(a, sizeof(a), "%s/%s", dir, name) >= (int)sizeof(a) ||
+	    snprintf(b, sizeof(b), "%s/libexec/zpoolbench/%s", up, name) >= (int)sizeof(b)) {
+		snprintf(out, len, "(a path longer than PATH_MAX)");
+		return -1;
+	}
+	return first_of(a, b, NULL, out, len);
 }
 
 int zpb_run_workers(int threads, void *(*fn)(void *), void *arg)

@@ -82,6 +82,20 @@ bool progress_enabled(void);
 int zpb_exe_dir(char *buf, size_t len);
 
 /*
+ * Where the files zpoolbench reads at run time are: an installed binary,
+ * PREFIX/bin/zpoolbench, finds them in PREFIX/share/zpoolbench/@installed
+ * (helpers in PREFIX/libexec/zpoolbench), a binary in a build tree,
+ * TOP/build/zpoolbench, in TOP/@tree.  Both are found from the binary's own
+ * place, so a staged (DESTDIR) or moved tree works without any setting.
+ * zpb_data_dir(): the first of the two folders holding @marker, into @out:
+ * 0, or -1 with the folders looked in ("A or B") in @out.
+ */
+int zpb_data_dir(const char *installed, const char *tree, const char *marker, char *out,
+		 size_t len);
+/* A helper program: beside this binary (build tree) or in ../libexec/zpoolbench; as above. */
+int zpb_helper(const char *name, char *out, size_t len);
+
+/*
  * Run @fn(@arg) on @threads threads, the caller's included, and wait for
  * them all: a helper thread that cannot be created leaves its share to the
  * others (every worker takes its work from @arg until there is none).  0, or

@@ -20,7 +20,7 @@ pkgs_for() {
 	bpf) echo "clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev" ;;
 	fuzz) echo "clang libclang-rt-14-dev" ;;
 	corpus) echo "zstd" ;;
-	test) echo "gnuplot-nox zstd python3 parallel" ;;
+	test) echo "gnuplot-nox zstd python3 parallel groff-base" ;;
 	parallel) echo "parallel" ;;
 	slurm) echo "munge slurmctld slurmd slurm-client" ;;
 	*) echo "deps.sh: unknown group '$1'" >&2; exit 2 ;;

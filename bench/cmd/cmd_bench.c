@@ -6,6 +6,7 @@
  * ratios to 'ideal' and (--kernel) to the kernel's zram write path.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +20,12 @@
 #include "driver/microbench.h"
 #include "json.h"
 #include "csv.h"
+#include "progress.h"
 #include "util.h"
 #include "zpool.h"
 
 #define MAX_SPECS 32
-#define DEFAULT_CORPUS "corpora/default.pages.zst"
+#define DEFAULT_CORPUS "default.pages.zst" /* in corpora/ (share/zpoolbench/corpora installed) */
 #define MAX_REPS 1000
 
 /*
@@ -60,7 +62,7 @@ enum { FMT_TABLE, FMT_CSV, FMT_JSON };
 struct bench_args {
 	const char *trace, *corpus, *codec, *alloc;
 	uint64_t objects, repeat, seed;
-	int clock, quick, kernel, format;
+	int clock, quick, kernel, format, progress;
 };
 
 #define O(f) offsetof(struct bench_args, f)
@@ -72,8 +74,8 @@ static const struct zpb_opt bench_opts[] = {
 	{ .name = "corpus", .type = OPT_STRING, .arg = "FILE", .off = O(corpus),
 	  .flags = OPT_IN | OPT_CORPUS,
 	  .help = "a page corpus (NAME.pages or NAME.pages.zst, with its manifest if there is "
-		  "one); same-filled pages are left out.  Without --trace or --corpus: "
-		  DEFAULT_CORPUS " when present" },
+		  "one); same-filled pages are left out.  Without --trace or --corpus: the bundled "
+		  "corpus, corpora/" DEFAULT_CORPUS " (share/zpoolbench/corpora when installed)" },
 	{ .name = "codec", .type = OPT_STRING, .arg = "SPEC", .def = "lz4", .off = O(codec),
 	  .help = "the codec (see 'zpoolbench run --help')" },
 	{ .name = "alloc", .type = OPT_LIST, .arg = "SPEC,...", .off = O(alloc),
@@ -95,6 +97,9 @@ static const struct zpb_opt bench_opts[] = {
 		  "unused; the device is reset afterwards)" },
 	{ .name = "format", .type = OPT_ENUM, .values = "table|csv|json", .def = "table",
 	  .off = O(format), .help = "the results on stdout as a table, CSV or JSON" },
+	{ .name = "progress", .type = OPT_FLAG, .off = O(progress),
+	  .help = "when standard error is not a terminal, a progress line every few seconds "
+		  "(on a terminal a progress bar is always drawn)" },
 	{ .name = NULL },
 };
 
@@ -411,15 +416,20 @@ static int bench_main(void *opts, int argc, char **argv)
 	struct codec codec;
 	struct codec_ctx *cx = NULL;
 	struct mb_set set = { 0 };
-	char err[1024];
+	char err[1024], bundled[PATH_MAX + 32];
 	uint32_t cap = MB_PAGE;
 	int n, ideal, peer = -1, ret = 1;
 
 	(void)argc;
 	(void)argv;
 	mb_set_clock(args->clock == 1);
-	if (!trace && !corpus && !access(DEFAULT_CORPUS, R_OK))
-		corpus = DEFAULT_CORPUS; /* what `make bench` uses */
+	if (!trace && !corpus && !zpb_data_dir("corpora", "corpora", DEFAULT_CORPUS, bundled,
+						 sizeof(bundled))) {
+		/* what `make bench` uses */
+		snprintf(bundled + strlen(bundled), sizeof(bundled) - strlen(bundled),
+			 "/" DEFAULT_CORPUS);
+		corpus = bundled;
+	}
 	if (!trace == !corpus) {
 		zpb_err("bench: give one of --trace FILE or --corpus FILE; see 'zpoolbench bench "
 			"--help'");
@@ -536,6 +546,8 @@ static int bench_main(void *opts, int argc, char **argv)
 		}
 	}
 
+	progress_setup("bench", args->progress);
+	progress_start(reps * ((uint64_t)n * MB_NPHASES + (k.on ? 1 : 0)) * set.n);
 	for (uint64_t r = 0; r < reps; r++) {
 		int slots = n + (k.on ? 1 : 0);
 
@@ -544,12 +556,12 @@ static int bench_main(void *opts, int argc, char **argv)
 			int i = (int)((j + r) % slots);
 			double ns[MB_NPHASES];
 
-			if (progress_enabled())
-				fprintf(stderr, "\rrepetition %" PRIu64 "/%" PRIu64 " %-30s", r + 1,
-					reps, i < n ? a[i].spec : "kernel zram0");
+			progress_what("repetition %" PRIu64 " of %" PRIu64 ": %s", r + 1, reps,
+				      i < n ? a[i].spec : "kernel zram0");
 			if (i == n) {
 				if (kernel_rep(&k, &set, (int)r))
 					goto out;
+				progress_add(set.n);
 				continue;
 			}
 			if (mb_run(&a[i].pool, &set, cx, ns, err, sizeof(err))) {
@@ -562,8 +574,7 @@ static int bench_main(void *opts, int argc, char **argv)
 				goto out;
 		}
 	}
-	if (progress_enabled())
-		fprintf(stderr, "\r%60s\r", "");
+	progress_stop();
 	/* zram0 is reset before anything is printed: a reader that stops early cannot keep it */
 	if (k.on)
 		kc_zram_close();
@@ -575,6 +586,7 @@ static int bench_main(void *opts, int argc, char **argv)
 		print_table(a, n, ideal, &set, codec.name, (int)reps, &k, peer);
 	ret = 0;
 out:
+	progress_stop();
 	if (k.on)
 		kc_zram_close();
 	for (int i = 0; i < n; i++) {

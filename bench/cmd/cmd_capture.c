@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * cmd_capture.c - `zpoolbench capture`: runs zpb-capture, the BPF tracer of
- * a zram device (bench/kernel/trace/), which lives beside this program.  It is a
+ * a zram device (bench/kernel/trace/), which lives beside this program in a
+ * build tree and in PREFIX/libexec/zpoolbench when installed.  It is a
  * separate binary so that zpoolbench itself never needs libbpf: the tracer
  * is built only where clang, bpftool and libbpf are present.  Both read the
  * one option table of kernel/trace/capture_opts.c: here the options are
@@ -20,18 +21,14 @@
 
 static int capture_run(void *opts, int argc, char **argv)
 {
-	char self[PATH_MAX], tool[PATH_MAX + 32];
+	char tool[2 * PATH_MAX];
 
 	(void)opts;
 	(void)argc;
-	if (zpb_exe_dir(self, sizeof(self))) {
-		zpb_err("capture: cannot find this program's directory: %s", strerror(errno));
-		return 1;
-	}
-	snprintf(tool, sizeof(tool), "%s/zpb-capture", self);
-	if (access(tool, X_OK)) {
-		zpb_err("capture: %s is not built (it needs clang, bpftool, libbpf-dev, libelf-dev: "
-			"run 'scripts/deps.sh bpf' then 'make')", tool);
+	if (zpb_helper("zpb-capture", tool, sizeof(tool)) || access(tool, X_OK)) {
+		zpb_err("capture: zpb-capture is not in %s: it is built only where clang, bpftool, "
+			"libbpf-dev and libelf-dev are installed (in the source tree: "
+			"'scripts/deps.sh bpf', then 'make' and 'make install')", tool);
 		return 1;
 	}
 	argv[0] = tool;

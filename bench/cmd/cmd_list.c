@@ -6,10 +6,15 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "json.h"
+#include "output/results.h"
 #include "util.h"
 #include "zpool.h"
 
+enum { FMT_TABLE, FMT_CSV, FMT_JSON };
+
 struct list_args {
+	int format;
 	int check;
 	int table;
 	struct opt_strv specs;
@@ -18,6 +23,10 @@ struct list_args {
 #define O(f) offsetof(struct list_args, f)
 
 static const struct zpb_opt list_opts[] = {
+	{ .name = "format", .type = OPT_ENUM, .values = "table|csv|json", .def = "table",
+	  .off = O(format),
+	  .help = "the allocators as a table, or as CSV (allocator,key,values,default,help: a "
+		  "row with an empty key for each allocator, then one per key) or JSON" },
 	{ .name = "check", .type = OPT_FLAG, .off = O(check),
 	  .help = "check each SPEC as run and sweep do (parse, then create a pool) and print it "
 		  "normalised; the first bad one is a one-line error, exit 2" },
@@ -55,6 +64,115 @@ static int check_specs(const struct list_args *a)
 	return 0;
 }
 
+/* "0|1" or "1..16": the values a key takes. */
+static void valid_values(const struct zpool_param *p, char *buf, size_t len)
+{
+	if (p->values)
+		snprintf(buf, len, "%s", p->values);
+	else
+		snprintf(buf, len, "%ld..%ld", p->min, p->max);
+}
+
+static void csv_row(const char *alloc, const char *key, const char *values, const char *def,
+		    const char *help)
+{
+	csv_field(stdout, alloc);
+	putchar(',');
+	csv_field(stdout, key);
+	putchar(',');
+	csv_field(stdout, values);
+	putchar(',');
+	csv_field(stdout, def);
+	putchar(',');
+	csv_field(stdout, help);
+	putchar('\n');
+}
+
+static void json_key(struct jw *w, const struct zpool_param *p)
+{
+	jw_obj(w);
+	jw_key(w, "key");
+	jw_str(w, p->key);
+	jw_key(w, "values");
+	if (p->values) {
+		const char *v = p->values;
+
+		jw_arr(w);
+		for (;;) {
+			size_t n = strcspn(v, "|");
+
+			jw_strn(w, v, n);
+			if (!v[n])
+				break;
+			v += n + 1;
+		}
+		jw_end(w);
+	} else {
+		jw_null(w);
+	}
+	jw_key(w, "min"); /* a range, for keys without a list of values */
+	if (p->values)
+		jw_null(w);
+	else
+		jw_i64(w, p->min);
+	jw_key(w, "max");
+	if (p->values)
+		jw_null(w);
+	else
+		jw_i64(w, p->max);
+	jw_key(w, "default");
+	jw_str(w, p->def);
+	jw_key(w, "help");
+	jw_str(w, p->help);
+	jw_end(w);
+}
+
+/* The registry for programs (the bash completion is generated from the CSV). */
+static int print_machine(bool json, const struct zpool_driver *const *drv, int n)
+{
+	char valid[128];
+	struct jw w;
+
+	if (json) {
+		jw_init(&w, stdout, true);
+		jw_obj(&w);
+		jw_key(&w, "allocators");
+		jw_arr(&w);
+	} else {
+		printf("allocator,key,values,default,help\n");
+	}
+	for (int i = 0; i < n; i++) {
+		if (json) {
+			jw_obj(&w);
+			jw_key(&w, "name");
+			jw_str(&w, drv[i]->name);
+			jw_key(&w, "summary");
+			jw_str(&w, drv[i]->summary);
+			jw_key(&w, "keys");
+			jw_arr(&w);
+		} else {
+			csv_row(drv[i]->name, "", "", "", drv[i]->summary);
+		}
+		for (const struct zpool_param *p = drv[i]->params; p && p->key; p++) {
+			valid_values(p, valid, sizeof(valid));
+			if (json)
+				json_key(&w, p);
+			else
+				csv_row(drv[i]->name, p->key, valid, p->def, p->help);
+		}
+		if (json) {
+			jw_end(&w);
+			jw_end(&w);
+		}
+	}
+	if (json) {
+		jw_end(&w);
+		jw_end(&w);
+		jw_finish(&w);
+	}
+	return 0;
+}
+
 static int list_main(void *opts, int argc, char **argv)
 {
 	const struct list_args *a = opts;
@@ -75,6 +193,8 @@ static int list_main(void *opts, int argc, char **argv)
 			"'zpoolbench list --help'", a->specs.v[0]);
 		return 2;
 	}
+	if (a->format != FMT_TABLE)
+		return print_machine(a->format == FMT_JSON, drv, n);
 	printf("allocator specs: NAME[:key=value,...]\n\n");
 	for (int i = 0; i < n; i++) {
 		printf("%-10s %s\n", drv[i]->name, drv[i]->summary);

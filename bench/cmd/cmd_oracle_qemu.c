@@ -25,10 +25,6 @@
 #include "driver/trace.h"
 #include "util.h"
 
-#ifndef ZPB_SRCDIR
-#define ZPB_SRCDIR ""
-#endif
-
 #define SCRIPT "qemu-oracle.sh"
 
 struct oq_args {
@@ -209,28 +205,30 @@ static int exists(const char *path)
 	return !stat(path, &st) && S_ISREG(st.st_mode);
 }
 
-/* bench/oracle: $ZPB_ORACLE_DIR, the source tree the binary was built in, or ../bench/oracle
- * next to the binary. */
+/*
+ * qemu-oracle.sh and the sources it builds: $ZPB_ORACLE_DIR, else
+ * PREFIX/share/zpoolbench/oracle beside an installed binary or
+ * bench/kernel/oracle beside a built one (util.h: zpb_data_dir).  0, or -1
+ * with the places looked in, in @buf.
+ */
 static int find_script(char *buf, size_t len)
 {
 	const char *env = getenv("ZPB_ORACLE_DIR");
-	char exe[PATH_MAX];
+	char dir[PATH_MAX];
 
 	if (env && *env) {
 		snprintf(buf, len, "%s/" SCRIPT, env);
-		return exists(buf) ? 0 : -1;
-	}
-	if (*ZPB_SRCDIR) {
-		snprintf(buf, len, "%s/bench/kernel/oracle/" SCRIPT, ZPB_SRCDIR);
 		if (exists(buf))
 			return 0;
+		snprintf(buf, len, "%s (from $ZPB_ORACLE_DIR)", env);
+		return -1;
 	}
-	if (!zpb_exe_dir(exe, sizeof(exe))) {
-		snprintf(buf, len, "%s/../bench/kernel/oracle/" SCRIPT, exe);
-		if (exists(buf))
-			return 0;
+	if (zpb_data_dir("oracle", "bench/kernel/oracle", SCRIPT, dir, sizeof(dir))) {
+		snprintf(buf, len, "%s", dir);
+		return -1;
 	}
-	return -1;
+	snprintf(buf, len, "%s/" SCRIPT, dir);
+	return 0;
 }
 
 static int run_guest(const char *script, const char *alloc, uint64_t slots, uint64_t mem_mb)
@@ -433,8 +431,8 @@ static int oq_main(void *opts, int argc, char **argv)
 		return 2;
 	}
 	if (find_script(script, sizeof(script))) {
-		zpb_err("oracle qemu: cannot find bench/kernel/oracle/" SCRIPT
-			" (run from the source tree, or set ZPB_ORACLE_DIR)");
+		zpb_err("oracle qemu: " SCRIPT " is not in %s; reinstall zpoolbench, or set "
+			"ZPB_ORACLE_DIR to the folder holding it", script);
 		return 1;
 	}
 	if (tmp_create())

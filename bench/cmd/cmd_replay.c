@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "driver/replay.h"
 #include "output/results.h"
+#include "progress.h"
 #include "util.h"
 #include "zpool.h"
 
@@ -17,7 +18,7 @@ enum { FMT_TABLE, FMT_CSV, FMT_JSON };
 
 struct replay_args {
 	const char *trace, *alloc, *trajectory;
-	int format, class_stats, verify, force;
+	int format, class_stats, verify, force, progress;
 };
 
 #define O(f) offsetof(struct replay_args, f)
@@ -44,6 +45,9 @@ static const struct zpb_opt replay_opts[] = {
 		  "overlap, objects stay in pages the pool owns, freed pages are unmapped "
 		  "(guard mode), every live object is checked after each compaction or move, "
 		  "and the pool is empty after the last free (slow)" },
+	{ .name = "progress", .type = OPT_FLAG, .off = O(progress),
+	  .help = "when standard error is not a terminal, a progress line every few seconds "
+		  "(on a terminal a progress bar is always drawn)" },
 	{ .name = NULL },
 };
 
@@ -141,9 +145,13 @@ static int replay_main(void *opts, int argc, char **argv)
 	}
 	if (trajectory && afile_create(&traj, "replay: --trajectory", trajectory, a->force))
 		goto fail;
+	progress_setup("replay", a->progress);
+	progress_start(replay_estimate(trace)); /* lines of the trace; 0 for a pipe */
+	progress_what("%s", zp->cfg.spec);
 	ret = checked ? replay_trace_checked(trace, zc, trajectory ? traj.f : NULL, &res, err,
 					     sizeof(err))
 		      : replay_trace(trace, zp, trajectory ? traj.f : NULL, &res, err, sizeof(err));
+	progress_stop();
 	if (ret) {
 		zpb_err("%s", err);
 		goto fail_traj;

@@ -42,6 +42,7 @@
 #include "driver/metrics.h"
 #include "driver/pageset.h"
 #include "driver/run.h"
+#include "progress.h"
 #include "util.h"
 #include "driver/workload.h"
 
@@ -55,7 +56,7 @@ struct scale_args {
 	struct opt_strv alloc;
 	struct opt_intv threads;
 	uint64_t repeat, seed;
-	int format, force;
+	int format, force, progress;
 };
 
 #define O(f) offsetof(struct scale_args, f)
@@ -86,6 +87,9 @@ static const struct zpb_opt scale_opts[] = {
 	{ .name = "force", .type = OPT_FLAG, .off = O(force), .help = "replace an existing --out file" },
 	{ .name = "format", .type = OPT_ENUM, .values = "table|csv|json", .def = "table",
 	  .off = O(format), .help = "the figures on stdout as a table, CSV or JSON" },
+	{ .name = "progress", .type = OPT_FLAG, .off = O(progress),
+	  .help = "when standard error is not a terminal, a progress line every few seconds "
+		  "(on a terminal a progress bar is always drawn)" },
 	{ .name = NULL },
 };
 
@@ -350,6 +354,11 @@ static int scale_main(void *opts, int argc, char **argv)
 		free(sc.s);
 		return 1;
 	}
+	/* a page compressed, then per pool: warm-up (fill, empty), fill, load */
+	progress_setup("scale", args->progress);
+	progress_start(corpus.pages + (uint64_t)sc.repeat * sc.nallocs * sc.nthreads * 4 *
+					      corpus.pages);
+	progress_what("compressing %s with %s", corpus.name, codec.name);
 	if (pageset_open(&ps, &corpus, &codec, online_cpus(), args->ccache, err, sizeof(err))) {
 		zpb_err("scale: %s", err);
 		goto out_corpus;
@@ -361,6 +370,9 @@ static int scale_main(void *opts, int argc, char **argv)
 			for (int j = 0; j < sc.nthreads; j++) {
 				int t = rep % 2 ? sc.nthreads - 1 - j : j;
 
+				progress_what("%s, %d thread%s (repeat %d of %d)", sc.allocs[a],
+					      sc.threads[t], sc.threads[t] == 1 ? "" : "s", rep + 1,
+					      sc.repeat);
 				if (one(&fec, sc.allocs[a], &ps, sc.threads[t], seed + rep,
 					at(&sc, a, t, rep), err, sizeof(err))) {
 					zpb_err("scale: %s with %d threads: %s", sc.allocs[a],
@@ -388,6 +400,7 @@ static int scale_main(void *opts, int argc, char **argv)
 			}
 		}
 	}
+	progress_stop();
 	if (args->out) {
 		if (afile_create(&af, "scale: --out", args->out, args->force))
 			goto out_ps;
@@ -407,6 +420,7 @@ static int scale_main(void *opts, int argc, char **argv)
 	}
 	ret = 0;
 out_ps:
+	progress_stop();
 	pageset_free(&ps);
 out_corpus:
 	corpus_close(&corpus);

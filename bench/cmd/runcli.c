@@ -3,6 +3,7 @@
  * runcli.c - see runcli.h.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include "corpus/corpus.h"
 #include "output/provenance.h"
 #include "output/report.h"
+#include "progress.h"
 #include "util.h"
 
 #define O(f) offsetof(struct runcli_args, f)
@@ -83,6 +85,7 @@ static int shard_check(const char *val, char *why, size_t len)
 	{ .name = "codec", .type = OPT_LIST, .arg = "LIST", .def = "lz4:1,zstd:3",              \
 	  .off = O(codec), .help = "codecs (below)" },                                          \
 	{ .name = "workload", .type = OPT_LIST, .arg = "LIST", .off = O(workload),              \
+	  .values = "fill|load|churn|replay",                                                   \
 	  .help = "fill, load, churn, replay (default fill,load,churn; replay too with "        \
 		  "--trace)" },                                                                  \
 	{ .name = "trace", .type = OPT_STRING, .arg = "T", .off = O(trace), .flags = OPT_IN,    \
@@ -131,7 +134,10 @@ static int shard_check(const char *val, char *why, size_t len)
 	  .check = shard_check,                                                                  \
 	  .help = "run only shard I (0-based) of N: a deterministic 1/N of the (corpus, codec, " \
 		  "setting) cells, in a results folder marked as that shard; 'zpoolbench "     \
-		  "report' merges the folders of all N" }
+		  "report' merges the folders of all N" },                                      \
+	{ .name = "progress", .type = OPT_FLAG, .off = O(progress),                             \
+	  .help = "when standard error is not a terminal, a progress line every few seconds "    \
+		  "(on a terminal a progress bar is always drawn)" }
 
 const struct zpb_opt runcli_run_opts[] = {
 	RUNCLI_OPTS,
@@ -264,6 +270,7 @@ int runcli_parse(struct runcli *c, const struct runcli_args *a, bool sweep)
 	int ret;
 
 	defaults(c, a, sweep);
+	progress_setup(c->cmd, a->progress);
 	for (int i = 0; i < a->alloc.n; i++)
 		if ((ret = alloc_list_add(c->cmd, c->o.allocs, &c->o.nallocs, RUN_MAX_ALLOCS,
 					  a->alloc.v[i])))
@@ -271,7 +278,13 @@ int runcli_parse(struct runcli *c, const struct runcli_args *a, bool sweep)
 	if ((ret = workloads(c, a)))
 		return ret;
 	if ((c->o.workloads & ~(1u << WL_REPLAY)) && !c->o.ncorpora) {
-		zpb_err("%s: --corpus FILE is required; see 'zpoolbench %s --help'", c->cmd, c->cmd);
+		char bundled[PATH_MAX];
+
+		if (zpb_data_dir("corpora", "corpora", "default.pages.zst", bundled, sizeof(bundled)))
+			bundled[0] = '\0';
+		zpb_err("%s: --corpus FILE is required%s%s%s; see 'zpoolbench %s --help'", c->cmd,
+			*bundled ? " (the bundled one is " : "", bundled,
+			*bundled ? "/default.pages.zst)" : "", c->cmd);
 		return 2;
 	}
 	if (!c->out && c->format == FMT_TABLE) {

@@ -25,7 +25,7 @@ struct runcli_args {
 	const char *codec, *workload, *trace, *frontend, *out, *ccache, *baseline, *shard;
 	struct opt_intv threads;
 	uint64_t repeat, objects, seed, churn_rounds, churn_percent, compact_every, max_ns_p99;
-	int force, no_plots, quiet, no_warmup, prefer, format;
+	int force, no_plots, quiet, no_warmup, prefer, format, progress;
 };
 
 extern const struct zpb_opt runcli_run_opts[], runcli_sweep_opts[];

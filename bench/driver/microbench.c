@@ -9,6 +9,7 @@
 
 #include "driver/microbench.h"
 #include "driver/trace.h"
+#include "progress.h"
 #include "util.h"
 
 const char *const mb_phase_names[MB_NPHASES] = { "store", "load", "free", "cstore", "cload" };
@@ -598,18 +599,24 @@ int mb_run(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx,
 	static _Alignas(64) uint8_t buf[MB_CBOUND];
 	int ret = -1;
 
+	/* the progress display counts each phase when it is over, outside the timing */
 	if (phase_store(p, s, &ns[MB_STORE], err, errlen) ||
 	    verify_objects(p, s, "the store phase", err, errlen))
 		goto out;
+	progress_add(s->n);
 	phase_load(p, s, buf, &ns[MB_LOAD]);
 	if (verify_objects(p, s, "the load phase", err, errlen))
 		goto out;
+	progress_add(s->n);
 	phase_free(p, s, &ns[MB_FREE]);
+	progress_add(s->n);
 	if (phase_cstore(p, s, cx, buf, &ns[MB_CSTORE], err, errlen) ||
 	    verify_objects(p, s, "the compress+store phase", err, errlen))
 		goto out;
+	progress_add(s->n);
 	if (phase_cload(p, s, cx, buf, &ns[MB_CLOAD], err, errlen))
 		goto out;
+	progress_add(s->n);
 	ret = 0;
 out:
 	free_all(p, s);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "driver/pageset.h"
+#include "progress.h"
 #include "util.h"
 
 #define BATCH 64 /* pages a worker takes at a time */
@@ -222,6 +223,7 @@ static void *pass_worker(void *arg)
 		if (p->verify ? verify_batch(p, cx, first, n, in, out)
 			      : build_batch(p, cx, first, n, in, out))
 			break;
+		progress_add(n);
 	}
 out:
 	if (cx)

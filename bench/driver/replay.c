@@ -3,14 +3,18 @@
  * replay.c - see replay.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "driver/idmap.h"
 #include "driver/replay.h"
 #include "driver/trace.h"
+#include "progress.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -125,6 +129,7 @@ static int replay(const char *trace_path, struct zpool *zp, struct zcheck *zc, F
 	struct trace_op op;
 	struct idmap live;
 	struct idmap_entry *e;
+	struct progress_local pl = { 0 };
 	int ret = -1, n;
 
 	memset(res, 0, sizeof(*res));
@@ -169,6 +174,7 @@ static int replay(const char *trace_path, struct zpool *zp, struct zcheck *zc, F
 		if (traj)
 			fprintf(traj, "%" PRIu64 " %" PRIu64 "\n", res->ops, pages);
 		res->ops++;
+		progress_step(&pl);
 		if (zpb_interrupted)
 			goto out;
 	}
@@ -208,6 +214,7 @@ out:
 	}
 	idmap_free(&live);
 	trace_close(&r);
+	progress_flush(&pl);
 	return ret;
 }
 
@@ -221,6 +228,26 @@ int replay_trace_checked(const char *trace_path, struct zcheck *zc, FILE *traj,
 			 struct replay_result *res, char *err, size_t errlen)
 {
 	return replay(trace_path, zcheck_pool(zc), zc, traj, res, err, errlen);
+}
+
+uint64_t replay_estimate(const char *trace_path)
+{
+	char buf[65536];
+	uint64_t lines = 0;
+	struct stat st;
+	ssize_t got;
+	int fd;
+
+	if (!strcmp(trace_path, "-") || stat(trace_path, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	fd = open(trace_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while ((got = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < got; i++)
+			lines += buf[i] == '\n';
+	close(fd);
+	return lines;
 }
 
 int replay_spec_for_trace(const char *trace_path, const char *spec, char *out, size_t outlen,

@@ -49,6 +49,12 @@ int replay_trace_checked(const char *trace_path, struct zcheck *zc, FILE *traj,
 			 struct replay_result *res, char *err, size_t errlen);
 
 /*
+ * About how many operations @trace_path holds (its lines), for a progress
+ * display: 0 when that is unknown (standard input, a pipe).
+ */
+uint64_t replay_estimate(const char *trace_path);
+
+/*
  * The spec to replay @trace_path with, into @out: @spec itself when the
  * trace's page size (its '# page_size' line; 4096 without one) is the one
  * @spec asks for, @spec with page=N added when it does not set page=; @spec

@@ -13,6 +13,7 @@
 #include "driver/pageset.h"
 #include "driver/replay.h"
 #include "driver/run.h"
+#include "progress.h"
 #include "util.h"
 
 int run_parse_workloads(const char *list, unsigned int *mask, char *err, size_t errlen)
@@ -78,32 +79,20 @@ bool run_cell_mine(const struct run_opts *o, int cell)
 	return cell >= total * o->shard / o->nshards && cell < total * (o->shard + 1) / o->nshards;
 }
 
-/* ---- progress on a terminal ---- */
+/* ---- progress ---- */
 
-struct progress {
-	bool on;
-	uint64_t done, total, t0;
-};
-
-static void progress_show(struct progress *p, const char *what)
+/* Operations of one pool: warm-up (fill, empty), fill, load, churn (frees, stores, a check). */
+static uint64_t pool_ops(const struct run_opts *o, uint64_t slots)
 {
-	char bar[31];
-	int fill;
+	uint64_t n = slots;
 
-	if (!p->on || !p->total)
-		return;
-	fill = (int)(30 * p->done / p->total);
-	memset(bar, '#', fill);
-	memset(bar + fill, '.', 30 - fill);
-	bar[30] = '\0';
-	fprintf(stderr, "\r[%s] %3d%% %-48.48s", bar, (int)(100 * p->done / p->total), what);
-	fflush(stderr);
-}
-
-static void progress_end(struct progress *p)
-{
-	if (p->on)
-		fprintf(stderr, "\r%90s\r", "");
+	if (o->wl.warmup)
+		n += 2 * slots;
+	if (o->workloads & (1u << WL_LOAD))
+		n += slots;
+	if (o->workloads & (1u << WL_CHURN))
+		n += 2 * (uint64_t)o->wl.churn_rounds * (slots * o->wl.churn_percent / 100) + slots;
+	return n;
 }
 
 /*
@@ -307,6 +296,17 @@ static uint64_t rss_peak(void)
 	return kb * 1024;
 }
 
+/* "c lz4:1 zbud fill", "c lz4:1 zbud churn (repeat 2 of 3)" */
+static void pool_step(const struct run_opts *o, const struct pageset *ps, const char *spec,
+		      int rep, const char *phase)
+{
+	char r[48] = "";
+
+	if (o->repeat > 1)
+		snprintf(r, sizeof(r), " (repeat %d of %d)", rep + 1, o->repeat);
+	progress_what("%.40s %.20s %.60s %s%s", ps->corpus->name, ps->codec.name, spec, phase, r);
+}
+
 /*
  * One pool: fill, then load and churn as asked; the rows with indexes
  * @rows[wl] (-1: none) get repeat @rep.  Indexes, not pointers: res->rows
@@ -323,8 +323,12 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 	fe = fe_create(&o->fe, spec, ps, o->objects ? o->objects : ps->n, err, errlen);
 	if (!fe)
 		return -1;
-	if (o->wl.warmup && wl_warmup(fe, &o->wl, err, errlen))
-		goto out;
+	if (o->wl.warmup) {
+		pool_step(o, ps, fe->zp->cfg.spec, rep, "warm-up");
+		if (wl_warmup(fe, &o->wl, err, errlen))
+			goto out;
+	}
+	pool_step(o, ps, fe->zp->cfg.spec, rep, "fill");
 	if (wl_fill(fe, &o->wl, &rc, err, errlen))
 		goto out;
 	rc.peak_rss_bytes = rss_peak();
@@ -334,6 +338,7 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 	else
 		raw_counts_release(&rc);
 	if (o->workloads & (1u << WL_LOAD)) {
+		pool_step(o, ps, fe->zp->cfg.spec, rep, "load");
 		if (wl_load(fe, &o->wl, &rc, err, errlen))
 			goto out;
 		rc.peak_rss_bytes = rss_peak();
@@ -349,6 +354,7 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 				goto out;
 			}
 		}
+		pool_step(o, ps, fe->zp->cfg.spec, rep, "churn");
 		ret = wl_churn(fe, &o->wl, &rc, c, err, errlen);
 		curve_release(&scratch);
 		if (ret)
@@ -363,8 +369,8 @@ out:
 	return ret;
 }
 
-static int run_replay(const struct run_opts *o, struct run_results *res, struct progress *pg,
-		      int cell0, char *err, size_t errlen)
+static int run_replay(const struct run_opts *o, struct run_results *res, int cell0, char *err,
+		      size_t errlen)
 {
 	const char *base = strrchr(o->trace, '/');
 	char sha[65];
@@ -393,7 +399,7 @@ static int run_replay(const struct run_opts *o, struct run_results *res, struct 
 
 			if (!zp)
 				return -1;
-			progress_show(pg, cfg.spec);
+			progress_what("%s replay %s", base, cfg.spec);
 			t0 = now_ns();
 			if (replay_trace(o->trace, zp, NULL, &rr, err, errlen)) {
 				zpool_destroy(zp);
@@ -402,7 +408,6 @@ static int run_replay(const struct run_opts *o, struct run_results *res, struct 
 			replay_counts(&rr, rc);
 			rc->phase_ns = now_ns() - t0;
 			zpool_destroy(zp);
-			pg->done++;
 		}
 	}
 	return 0;
@@ -431,6 +436,36 @@ static bool setting_mine(const struct run_opts *o, int a, int replay0)
 	return (o->workloads & (1u << WL_REPLAY)) && run_cell_mine(o, replay0 + a);
 }
 
+/*
+ * The operations of this shard of the run, compressing included, as far
+ * as they are known before it (a corpus's pages, a trace's lines).
+ */
+static uint64_t run_ops(const struct run_opts *o, int replay0)
+{
+	const unsigned int pool_wl = (1u << WL_FILL) | (1u << WL_LOAD) | (1u << WL_CHURN);
+	uint64_t n = 0, lines = 0;
+
+	for (int ci = 0; ci < o->ncorpora && (o->workloads & pool_wl); ci++) {
+		uint64_t pages = o->opened[ci] ? o->opened[ci]->pages : 0;
+		uint64_t pool = (uint64_t)o->repeat * pool_ops(o, o->objects ? o->objects : pages);
+
+		for (int k = 0; k < o->ncodecs; k++) {
+			if (!pair_mine(o, ci, k))
+				continue;
+			n += pages;
+			for (int a = 0; a < o->nallocs; a++)
+				if (run_cell_mine(o, (ci * o->ncodecs + k) * o->nallocs + a))
+					n += pool;
+		}
+	}
+	if (o->workloads & (1u << WL_REPLAY))
+		lines = replay_estimate(o->trace);
+	for (int a = 0; lines && a < o->nallocs; a++)
+		if (run_cell_mine(o, replay0 + a))
+			n += (uint64_t)o->repeat * lines;
+	return n;
+}
+
 /* The rows of one cell (one per pool workload asked for) into @rows. */
 static int cell_rows(const struct run_opts *o, struct run_results *res, const struct corpus *c,
 		     const struct pageset *ps, const char *spec, int cell, int *rows)
@@ -453,28 +488,17 @@ static int cell_rows(const struct run_opts *o, struct run_results *res, const st
 	return 0;
 }
 
-/* The first row of a setting's rows (cell_rows). */
-static int first_row(const int *rows)
-{
-	for (int w = 0; w < WL_NKINDS; w++)
-		if (rows[w] >= 0)
-			return rows[w];
-	return 0;
-}
-
 int run_execute(const struct run_opts *o, struct run_results *res, char *err, size_t errlen)
 {
 	const unsigned int pool_wl = (1u << WL_FILL) | (1u << WL_LOAD) | (1u << WL_CHURN);
 	static int rowsof[RUN_MAX_ALLOCS][WL_NKINDS];
-	struct progress pg = { .on = progress_enabled() };
 	int cthreads = o->compress_threads > 0 ? o->compress_threads : online_cpus();
 	int replay0 = (o->workloads & pool_wl) ? o->ncorpora * o->ncodecs * o->nallocs : 0;
 	uint64_t t0 = now_ns();
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
-	for (int cell = 0; cell < run_cells(o); cell++)
-		pg.total += run_cell_mine(o, cell) ? (uint64_t)o->repeat : 0;
+	progress_start(run_ops(o, replay0));
 
 	if (o->boundaries) {
 		for (int a = 0; a < o->nallocs; a++)
@@ -504,13 +528,10 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 
 		for (int k = 0; k < o->ncodecs; k++) {
 			struct pageset ps;
-			char what[128];
 
 			if (!pair_mine(o, ci, k))
 				continue;
-			snprintf(what, sizeof(what), "compressing %.60s with %.30s", corpus.name,
-				 o->codecs[k].name);
-			progress_show(&pg, what);
+			progress_what("compressing %.60s with %.30s", corpus.name, o->codecs[k].name);
 			if (pageset_open(&ps, &corpus, &o->codecs[k], cthreads, o->ccache, err,
 					 errlen)) {
 				corpus_close(&corpus);
@@ -542,13 +563,9 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 
 					if (rowsof[a][WL_FILL] == -2)
 						continue;
-					snprintf(what, sizeof(what), "%.40s %.20s %.60s", corpus.name,
-						 ps.codec.name, res->rows[first_row(rowsof[a])].alloc);
-					progress_show(&pg, what);
 					if (run_pool(o, res, &ps, o->allocs[a], rowsof[a], rep, err,
 						     errlen))
 						goto fail_ps;
-					pg.done++;
 				}
 			}
 			pageset_free(&ps);
@@ -563,11 +580,11 @@ fail_ps:
 		}
 		corpus_close(&corpus);
 	}
-	if ((o->workloads & (1u << WL_REPLAY)) && run_replay(o, res, &pg, replay0, err, errlen))
+	if ((o->workloads & (1u << WL_REPLAY)) && run_replay(o, res, replay0, err, errlen))
 		goto out;
 	ret = 0;
 out:
-	progress_end(&pg);
+	progress_stop();
 	res->wall_ns = now_ns() - t0;
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "progress.h"
 #include "util.h"
 #include "driver/workload.h"
 
@@ -43,6 +44,7 @@ struct wl_thread {
 	uint32_t pend[OVERLAP_BATCH];
 	int npend;
 	struct lat_samples overlap;
+	struct progress_local progress; /* operations not yet added to the display's count */
 } __attribute__((aligned(64))); /* threads write their own: no shared cache line */
 
 void curve_release(struct curve *c)
@@ -127,6 +129,7 @@ static bool must_stop(struct wl_thread *t)
 
 static void tick(struct wl_thread *t)
 {
+	progress_step(&t->progress);
 	t->ops++;
 	if (t->curve && t->ops % t->curve_every == 0 &&
 	    curve_add(t->curve, t->ops * t->nthreads, zpool_total_pages(t->fe->zp)))
@@ -141,6 +144,7 @@ static int do_fill(struct wl_thread *t)
 		/* slot s holds corpus page s, cycling through the corpus for more objects */
 		fe_store(t->fe, s, (uint32_t)(s % t->fe->ps->n), &l);
 		record(t, LAT_STORE, LAT_STORE_E2E, &l);
+		progress_step(&t->progress);
 	}
 	return 0;
 }
@@ -149,8 +153,10 @@ static int do_empty(struct wl_thread *t)
 {
 	struct fe_lat l;
 
-	for (uint64_t s = t->first; s < t->last; s++)
+	for (uint64_t s = t->first; s < t->last; s++) {
 		fe_free(t->fe, s, &l);
+		progress_step(&t->progress);
+	}
 	return 0;
 }
 
@@ -177,6 +183,7 @@ static int do_load(struct wl_thread *t)
 		if (fe_load(t->fe, t->tmp[i], t->cx, t->buf, &l))
 			return -1;
 		record(t, LAT_LOAD, LAT_LOAD_E2E, &l);
+		progress_step(&t->progress);
 	}
 	return 0;
 }
@@ -265,6 +272,7 @@ static void *thread_main(void *arg)
 	t->t_start = now_ns();
 	t->fn(t);
 	t->t_end = now_ns();
+	progress_flush(&t->progress);
 	t->cpu_ns = thread_cpu_ns() - c0;
 	fe_bind_codec(NULL); /* t->cx is freed with t; the main thread runs here too */
 	return NULL;

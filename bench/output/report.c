@@ -361,30 +361,21 @@ void report_winners(FILE *f, const struct run_results *res, bool md)
 	}
 }
 
-static bool has_script(const char *dir)
-{
-	char p[PATH_MAX + 32];
-
-	snprintf(p, sizeof(p), "%s/tradeoff.gp", dir);
-	return !access(p, R_OK);
-}
-
 int report_plots_dir(char *out, size_t len)
 {
 	const char *env = getenv("ZPB_PLOTS");
-	char exe[PATH_MAX];
 
-	if (env && has_script(env)) {
+	if (env && *env) {
+		char p[PATH_MAX + 32];
+
 		snprintf(out, len, "%s", env);
-		return 0;
-	}
-	if (!zpb_exe_dir(exe, sizeof(exe))) {
-		snprintf(out, len, "%s/../plots", exe);
-		if (has_script(out))
+		snprintf(p, sizeof(p), "%s/tradeoff.gp", env);
+		if (!access(p, R_OK))
 			return 0;
+		snprintf(out, len, "%s (from $ZPB_PLOTS)", env);
+		return -1;
 	}
-	snprintf(out, len, "plots");
-	return has_script(out) ? 0 : -1;
+	return zpb_data_dir("plots", "plots", "tradeoff.gp", out, len);
 }
 
 /*
@@ -462,8 +453,8 @@ static int plot_one(const char *dir, const char *plots, const char *name, char *
 	ret = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (ret) {
-		snprintf(why, len, "cannot run gnuplot (%s); install it with scripts/deps.sh plot",
-			 strerror(ret));
+		snprintf(why, len, "cannot run gnuplot (%s); install it (Debian: apt-get install "
+			 "gnuplot-nox), or give --no-plots", strerror(ret));
 		return -2;
 	}
 	plot.child = pid;
@@ -497,12 +488,14 @@ int report_draw(const char *dir, const char *shown, const char *const *names, co
 	if (maxskip > 0)
 		skipped[0].name = NULL;
 	if (strchr(dir, '\'')) {
-		zpb_err("plots skipped: the folder name holds a quote");
-		return 0;
+		zpb_err("plots not drawn: the folder name %s holds a quote, which gnuplot cannot "
+			"take; choose another --out, or give --no-plots", shown);
+		return -1;
 	}
 	if (report_plots_dir(plots, sizeof(plots))) {
-		zpb_err("plots skipped: plots/*.gp not found (set ZPB_PLOTS)");
-		return 0;
+		zpb_err("plots not drawn: the gnuplot scripts (tradeoff.gp ...) are not in %s; "
+			"reinstall zpoolbench, or give --no-plots", plots);
+		return -1;
 	}
 	snprintf(plot.tmp, sizeof(plot.tmp), "%s/.plots.XXXXXX", dir);
 	if (!mkdtemp(plot.tmp)) {
@@ -524,7 +517,8 @@ int report_draw(const char *dir, const char *shown, const char *const *names, co
 				ns++;
 			}
 		} else if (r == -2) {
-			zpb_err("plots skipped: %s", why);
+			zpb_err("plots not drawn: %s", why);
+			ret = -1;
 			break;
 		} else if (why[0]) {
 			zpb_err("figure %s: %s", names[i], why);

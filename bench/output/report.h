@@ -24,7 +24,12 @@ void report_table(FILE *f, const struct run_results *res, bool md);
 /* Winners per corpus and codec (density, speed, Pareto set) as text lines. */
 void report_winners(FILE *f, const struct run_results *res, bool md);
 
-/* The folder holding the gnuplot scripts: $ZPB_PLOTS, <binary>/../../plots, ./plots. */
+/*
+ * The folder holding the gnuplot scripts: $ZPB_PLOTS if set, else
+ * PREFIX/share/zpoolbench/plots beside an installed binary, or TOP/plots
+ * beside TOP/build/zpoolbench (util.h: zpb_data_dir).  0, or -1 with the
+ * places looked in, in @out.
+ */
 int report_plots_dir(char *out, size_t len);
 
 /* A figure that was not drawn, and why. */
@@ -37,8 +42,10 @@ struct report_skip {
  * Draw the figures @names (NULL-terminated) with plots/NAME.gp into @dir:
  * each is drawn into a temporary folder and renamed when complete.  Those
  * drawn go to @out, those a script skipped (no data for it) to @skipped
- * (both NULL-terminated).  Without gnuplot: a note and no figures, 0.  A
- * gnuplot failure: -1, with a message and DIR/gnuplot.log kept.  Messages
+ * (both NULL-terminated).  Figures that cannot be drawn (no gnuplot, no
+ * scripts, a folder name gnuplot cannot take): -1 with the reason and the
+ * fix (--no-plots).  A gnuplot failure: -1, with a message and
+ * DIR/gnuplot.log kept.  Messages
  * name @shown for @dir (the results folder a run writes in a temporary
  * sibling, see outdir.h).
  */

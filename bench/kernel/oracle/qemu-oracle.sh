@@ -28,7 +28,10 @@ set -u
 umask 022
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../../.." && pwd)
+# deps.sh: TOP/scripts from TOP/bench/kernel/oracle in the source tree,
+# share/zpoolbench/scripts from share/zpoolbench/oracle when installed
+deps=$here/../scripts/deps.sh
+[ -f "$deps" ] || deps=$here/../../../scripts/deps.sh
 base=${ZPB_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/zpoolbench}
 cache=$base/oracle-qemu
 QEMU=${ZPB_QEMU:-qemu-system-x86_64}
@@ -56,7 +59,7 @@ hash_of() {
 
 need_tools() {
 	if [ "$(id -u)" = 0 ]; then
-		"$top/scripts/deps.sh" qemu || exit 1
+		sh "$deps" qemu || exit 1
 	fi
 	for t in "$QEMU" cpio gzip dpkg-deb apt-get make gcc-12 sha256sum flock; do
 		command -v "$t" >/dev/null 2>&1 ||

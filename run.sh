@@ -1,20 +1,27 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# run.sh [CORPUS...] - the main job: build what is missing, run the standard
-# matrix on the given corpora (default: the bundled corpora/default.pages.zst),
-# write results/<corpus>-<timestamp>/ (CSV, JSON, figures, report.md), print
-# the summary table and the folder.
+# run.sh [--page 4k|16k|both] [CORPUS...] - the main job: build what is
+# missing, run the standard matrix on the given corpora (default: the bundled
+# corpora/default.pages.zst), write results/<corpus>-<timestamp>/ (CSV, JSON,
+# figures, report.md), print the summary table and the folder.
 #
 # The standard matrix: zbud; z3fold at every compaction level and as in
-# Linux 6.1; zsmalloc with zspage chains of 4, 8 and 16 pages; the ideal bound;
-# codecs lz4 (acceleration 1), lz4hc (level 9), zstd (levels 1, 3, 9);
-# workloads fill, load and churn through the zram front end.  Allocators the
-# binary does not have (yet) are skipped with a note; a setting its parser
-# refuses is an error (exit 2).
+# Linux 6.1; zsmalloc with zspage chains of 4, 8 and 16 pages; zblock with
+# both block tables; the ideal bound; codecs lz4 (acceleration 1), lz4hc
+# (level 9), zstd (levels 1, 3, 9); workloads fill, load and churn through the
+# zram front end.  Allocators the binary does not have (yet) are skipped with
+# a note; a setting its parser refuses is an error (exit 2).
+#
+# Page sizes: --page 4k (the default) runs 4 KiB pages; --page 16k runs the
+# 16 KiB companion corpora/default16k.pages.zst (or the 16 KiB corpora given)
+# with every allocator at page=16384; --page both runs that 16 KiB corpus at
+# 16 KiB and read as 4 KiB pages, the same bytes, and report.md compares the
+# two.  Given corpora must then have 16 KiB pages (corpus regroup makes them).
 #
 # Environment: ZPB_CODECS, ZPB_ALLOCS (comma/space separated) override the
 # matrix; ZPB_RUN_ARGS adds options to `zpoolbench run`; ZPB_RESULTS is the
-# parent folder (default results); ZPB_OBJECTS the objects per pool (24000);
+# parent folder (default results); ZPB_OBJECTS the data per pool, in 4 KiB
+# pages (24000: 24,000 objects of 4 KiB pages, 6,000 of 16 KiB pages);
 # ZPB names a built binary to use as is.
 set -eu
 cd "$(dirname "$0")"
@@ -29,7 +36,24 @@ else
 	make -s all >&2
 	ZPB=build/zpoolbench
 fi
-[ $# -gt 0 ] || set -- corpora/default.pages.zst
+page=4k
+case "${1:-}" in
+--page=*) page=${1#--page=}; shift ;;
+--page) [ $# -ge 2 ] || { say "--page needs a value: 4k, 16k or both"; exit 2; }; page=$2; shift 2 ;;
+esac
+case "$page" in
+4k | 4K | 4096) page=4k; pageargs=""; scale=1 ;;
+16k | 16K | 16384) page=16k; pageargs="--page 16K"; scale=4 ;;
+both) pageargs="--page 4K,16K"; scale=4 ;;
+*) say "--page: '$page' is not 4k, 16k or both"; exit 2 ;;
+esac
+if [ $# -eq 0 ]; then
+	if [ "$page" = 4k ]; then
+		set -- corpora/default.pages.zst
+	else
+		set -- corpora/default16k.pages.zst
+	fi
+fi
 for c in "$@"; do
 	if [ ! -r "$c" ]; then
 		say "cannot read corpus '$c'; give NAME.pages or NAME.pages.zst files"
@@ -43,11 +67,17 @@ codecs=${ZPB_CODECS:-lz4:1,lz4hc:9,zstd:1,zstd:3,zstd:9}
 # 24,000 objects chain 8 leads as on large pools, and the full matrix still
 # takes about a minute; 60,000 (about two minutes) also puts chain 16 ahead
 # of chain 4, as 81,000 real pages do.
+# Counted in 4 KiB pages of data: a corpus of 16 KiB pages stores a quarter as
+# many objects (read as 4 KiB pages too, four times that: the same bytes).
 objects=${ZPB_OBJECTS:-24000}
+case "$objects" in ''|*[!0-9]*) say "ZPB_OBJECTS wants a number, not '$objects'"; exit 2 ;; esac
+objects=$((objects / scale))
+[ "$objects" -gt 0 ] || objects=1
 allocs=${ZPB_ALLOCS:-"zbud
 z3fold:compaction=none z3fold:compaction=middle z3fold:compaction=extra z3fold:compaction=gated
 z3fold:kernel=6.1
-zsmalloc:chain=4 zsmalloc:chain=8 zsmalloc:chain=16"}
+zsmalloc:chain=4 zsmalloc:chain=8 zsmalloc:chain=16
+zblock zblock:table=pow2"}
 
 # An allocator this build does not have (a whole allocator not built yet) is
 # skipped with a note; a spec of a known allocator that its parser refuses
@@ -80,6 +110,9 @@ for c in "$@"; do
 	b=$(basename "$c"); b=${b%.zst}; b=${b%.pages}
 	name="$name${name:++}$b"
 done
+if [ "$page" = both ]; then
+	name="$name-4k+16k"
+fi
 name=$(echo "$name" | cut -c1-60)
 results=${ZPB_RESULTS:-results}
 out="$results/$name-$(date +%Y%m%d-%H%M%S)"
@@ -88,5 +121,5 @@ mkdir -p "$results"
 # the corpora last: every word after --corpus is a corpus (spaces in paths kept)
 # shellcheck disable=SC2086
 $ZPB run --alloc "$use" --codec "$codecs" --workload fill,load,churn \
-	--frontend zram --objects "$objects" --out "$out" ${ZPB_RUN_ARGS:-} --corpus "$@"
+	--frontend zram --objects "$objects" $pageargs --out "$out" ${ZPB_RUN_ARGS:-} --corpus "$@"
 echo "results folder: $out"

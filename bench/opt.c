@@ -650,12 +650,22 @@ static void io_add(struct io_check *io, unsigned int flags, const char *label, c
 	else
 		io_input(io, label, path);
 	if ((flags & OPT_CORPUS) && manifest) {
+		size_t n;
+
 		manifest(path, m, sizeof(m));
 		snprintf(ml, sizeof(ml), "%s (manifest)", label);
 		if (flags & OPT_OUT)
 			io_output(io, ml, m);
 		else
 			io_input(io, ml, m);
+		/* a corpus written may have its address extents in NAME.extents beside NAME.json */
+		n = strlen(m);
+		if ((flags & OPT_OUT) && n > 5 && !strcmp(m + n - 5, ".json") &&
+		    n + 3 < sizeof(m)) {
+			strcpy(m + n - 5, ".extents");
+			snprintf(ml, sizeof(ml), "%s (address extents)", label);
+			io_output(io, ml, m);
+		}
 	}
 }
 

@@ -8,6 +8,10 @@
 #   all                                            every one of the above
 #   default        the shipped corpus: 6000 pages sampled (seed 42) from the seven
 #                  program dumps (built first if missing) -> corpora/default.pages.zst
+#   default16k     its 16 KiB companion: each of the seven dumps regrouped into 16 KiB
+#                  pages (corpus regroup: four address-contiguous 4 KiB pages, aligned),
+#                  1500 of them sampled (seed 42) -> corpora/default16k.pages.zst; dumps
+#                  without addresses (older snapshots) are built again first
 #
 # Each program runs from Debian packages with fixed inputs (files of named
 # packages, in sorted order), a scrubbed environment (env -i with a fixed
@@ -342,16 +346,40 @@ build_default() {
 	done
 	"$ZPB" corpus sample --force $from --pages 6000 --seed 42 --workload default-mix \
 		--out "$ROOT/corpora/default.pages"
-	leak_check_default
+	leak_check_default "$ROOT/corpora/default.pages"
 	rm -f "$ROOT/corpora/default.pages.zst"
 	zstd -q -19 --rm "$ROOT/corpora/default.pages" -o "$ROOT/corpora/default.pages.zst"
 	"$ZPB" corpus info "$ROOT/corpora/default.pages.zst" >&2
 }
 
-leak_check_default() {
+leak_check_default() { # CORPUS
 	workdir default
-	leak_check "$ROOT/corpora/default.pages"
+	leak_check "$1"
 	cleanup
+}
+
+# The 16 KiB companion of the default corpus: the same seven programs, each
+# dump regrouped into 16 KiB pages (which needs the addresses a snapshot
+# records), 1500 pages (the bytes of 6000 4 KiB pages) sampled with seed 42.
+build_default16k() {
+	need zstd
+	for w in $PROGRAMS; do
+		if [ ! -f "$OUT/$w.pages" ] || ! grep -q '"address_extents"' "$OUT/$w.json"; then
+			build_one "$w"
+		fi
+	done
+	from=""
+	for w in $PROGRAMS; do
+		"$ZPB" corpus regroup --force --from "$OUT/$w.pages" --page 16384 \
+			--out "$OUT/$w-16k.pages"
+		from="$from --from $OUT/$w-16k.pages"
+	done
+	"$ZPB" corpus sample --force $from --pages 1500 --seed 42 --workload default-mix-16k \
+		--out "$ROOT/corpora/default16k.pages"
+	leak_check_default "$ROOT/corpora/default16k.pages"
+	rm -f "$ROOT/corpora/default16k.pages.zst"
+	zstd -q -19 --rm "$ROOT/corpora/default16k.pages" -o "$ROOT/corpora/default16k.pages.zst"
+	"$ZPB" corpus info "$ROOT/corpora/default16k.pages.zst" >&2
 }
 
 build_one() {
@@ -366,12 +394,13 @@ build_one() {
 	files-elf) build_files_elf ;;
 	files-text) build_files_text ;;
 	default) build_default ;;
+	default16k) build_default16k ;;
 	all) for w in $PROGRAMS files-elf files-text; do build_one "$w"; done ;;
-	*) die "unknown workload '$1'; one of: $PROGRAMS files-elf files-text all default" ;;
+	*) die "unknown workload '$1'; one of: $PROGRAMS files-elf files-text all default default16k" ;;
 	esac
 }
 
-[ $# -ge 1 ] || die "usage: corpora/build.sh WORKLOAD... (one of: $PROGRAMS files-elf files-text all default)"
+[ $# -ge 1 ] || die "usage: corpora/build.sh WORKLOAD... (one of: $PROGRAMS files-elf files-text all default default16k)"
 for w in "$@"; do
 	build_one "$w"
 done

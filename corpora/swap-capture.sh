@@ -8,10 +8,13 @@
 # Runs the named workload (corpora/workloads/NAME.*) with a scrubbed, fixed
 # environment in a cgroup-v1 memory cgroup whose limit is far below its
 # footprint, with /dev/zram0 as the only swap, while `zpoolbench capture`
-# (BPF) records every page written to zram0.  Writes, only on success:
+# (BPF) records every page written to zram0 and where it was (the folio's
+# anon_vma and index: the region of the process and the virtual page).
+# Writes, only on success:
 #   DIR/NAME.pages   the pages, 4096 bytes each, in the order they were swapped
 #   DIR/NAME.trace   the size trace of what zram stored (kernel sizes)
-#   DIR/NAME.json    the manifest
+#   DIR/NAME.json    the manifest, with the pages' address extents (16 KiB
+#                    pages: zpoolbench corpus regroup --page 16K)
 # It refuses to run if zram0 is in use, and restores the machine on every
 # exit path (SIGINT/SIGTERM included): workload killed, cgroup removed,
 # swapoff, zram0 reset, zswap's setting restored, tracer detached.  A run
@@ -138,9 +141,10 @@ attempt() {
 		echo "$limit" > "$cg/memory.memsw.limit_in_bytes" || die "cannot set memory+swap limit $limit"
 	fi
 
-	rm -f "$work/ready" "$work/cap.pages" "$work/cap.trace" "$work/cap.pool"
-	"$CAPTURE" --device zram0 --pages "$work/cap.pages" --trace "$work/cap.trace" \
-		--pool "$work/cap.pool" --ready "$work/ready" --memcg "$cg" > "$work/cap.out" 2> "$work/cap.err" &
+	rm -f "$work/ready" "$work/cap.pages" "$work/cap.addr" "$work/cap.trace" "$work/cap.pool"
+	"$CAPTURE" --device zram0 --pages "$work/cap.pages" --addresses "$work/cap.addr" \
+		--trace "$work/cap.trace" --pool "$work/cap.pool" --ready "$work/ready" --memcg "$cg" \
+		> "$work/cap.out" 2> "$work/cap.err" &
 	cap_pid=$!
 	i=0
 	while [ ! -e "$work/ready" ]; do
@@ -197,6 +201,39 @@ tsha=$(sha256sum "$work/cap.trace" | cut -d' ' -f1)
 wsha=$(sha256sum "$wl_file" | cut -d' ' -f1)
 pkgs=$(dpkg-query -W -f='"${Package}": "${Version}", ' $wl_pkgs libbpf1 2>/dev/null | sed 's/, $//')
 pyver=$(/usr/bin/python3 -c 'import platform; print(platform.python_version())')
+# Where the pages were, as address extents: each mapping (an anon_vma: one
+# region of the process, kernel pointers never written out) is an address
+# space, numbered in order of first appearance, the address its index times
+# 4096; a page whose place is not known gets a space of its own.
+extents=$(/usr/bin/python3 - "$work/cap.addr" "$npages" "$work/extents" "$name.extents" <<'PY'
+import hashlib, sys
+spaces, ext, nid, known = {}, [], 0, 0
+for line in open(sys.argv[1]):
+    if line.startswith("#"):
+        continue
+    m, off = line.split()
+    if m == "0":
+        sp, addr, nid = nid, 0, nid + 1
+    else:
+        if m not in spaces:
+            spaces[m], nid = nid, nid + 1
+        sp, addr, known = spaces[m], int(off) * 4096, known + 1
+    if ext and ext[-1][0] == sp and ext[-1][1] + ext[-1][2] * 4096 == addr:
+        ext[-1][2] += 1
+    else:
+        ext.append([sp, addr, 1])
+if sum(e[2] for e in ext) != int(sys.argv[2]):
+    sys.exit("the addresses do not cover the pages")
+print('"addresses_known": %d, "address_spaces": %d,' % (known, len(spaces)))
+if len(ext) <= 16384:  # EXTENTS_INLINE_MAX: in the manifest
+    print('"address_extents": [\n    ' + ",\n    ".join("[%d, %d, %d]" % tuple(e) for e in ext) + "\n  ]")
+else:  # a file beside it (bench/corpus/extents.h)
+    text = "# zpoolbench address extents v1\n" + "".join("%d %d %d\n" % tuple(e) for e in ext)
+    open(sys.argv[3], "w").write(text)
+    print('"address_extents_file": "%s", "address_extents_sha256": "%s", "address_extents_count": %d'
+          % (sys.argv[4], hashlib.sha256(text.encode()).hexdigest(), len(ext)))
+PY
+) || die "cannot turn the captured addresses into extents"
 json_str() { printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'; }
 
 cat > "$work/manifest.json" <<JSON
@@ -227,11 +264,17 @@ cat > "$work/manifest.json" <<JSON
   "attempts": $n,
   "trace": "$name.trace",
   "trace_sha256": "$tsha",
-  "trace_sizes": "kernel: the lengths zram passed to zs_malloc (slot table), 4096 = stored uncompressed"
+  "trace_sizes": "kernel: the lengths zram passed to zs_malloc (slot table), 4096 = stored uncompressed",
+  "addresses": "each page's folio mapping (an anon_vma: one region of the process) is an address space, numbered in order of first appearance; the address is the folio index (plus the page's place in the folio) times 4096, the virtual address of an anonymous page unless its region was moved with mremap; a page whose place was not known has a space of its own",
+  $extents
 }
 JSON
 mv "$work/cap.pages" "$out/$name.pages.tmp.$$" && mv "$work/cap.trace" "$out/$name.trace.tmp.$$" &&
 	mv "$work/manifest.json" "$out/$name.json.tmp.$$" || die "cannot write to $out"
+if [ -f "$work/extents" ]; then
+	mv "$work/extents" "$out/$name.extents.tmp.$$" || die "cannot write to $out"
+	mv "$out/$name.extents.tmp.$$" "$out/$name.extents"
+fi
 mv "$out/$name.pages.tmp.$$" "$out/$name.pages"
 mv "$out/$name.trace.tmp.$$" "$out/$name.trace"
 mv "$out/$name.json.tmp.$$" "$out/$name.json"

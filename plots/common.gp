@@ -28,3 +28,17 @@ csvlist(file, where, want) = system(sprintf("test -f '%s' && awk -v where='%s' -
 color(i) = word("#1f77b4 #d62728 #2ca02c #ff7f0e #9467bd #8c564b #e377c2 #17becf #7f7f7f #bcbd22 #393b79 #843c39 #637939 #7b4173 #3182bd #000000", (int(i) - 1) % 16 + 1)
 dash(i) = (int(i) - 1) % 5 + 1
 ptype(i) = int(word("7 5 9 11 13 15 6 4 8 10 12 14 1 2 3", (int(i) - 1) % 15 + 1))
+# Page sizes: results files since the 16 KiB driver end in a page_size
+# column (results.csv, sizes.csv, bounds.csv, churn.csv); older ones hold
+# 4 KiB pages only.  A panel is one corpus, codec and page size, named
+# "CORPUS|CODEC|PAGE" in the lists below.
+haspage(file) = words(csvlist(file, "", "page_size")) > 0
+fld1(p) = substr(p, 1, strstrt(p, "|") - 1)
+fldr(p) = substr(p, strstrt(p, "|") + 1, strlen(p))
+corp(p) = fld1(p)
+codec(p) = (strstrt(fldr(p), "|") ? fld1(fldr(p)) : fldr(p))
+pz(x) = (x > 0 ? x : 4096)
+num(s) = (strlen(s) > 0 ? s + 0 : 0)
+pagesz(p) = pz(strstrt(fldr(p), "|") ? num(fldr(fldr(p))) : 0)
+pagenote(pg) = (pg == 4096 ? "" : sprintf(", %d KiB pages", pg / 1024))
+kib(pg) = sprintf("%d KiB", pg / 1024)

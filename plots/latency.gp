@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # latency.gp - allocator-path latency percentiles (p50, p90, p99, p99.9) per
-# allocator setting (log scale): one row of panels per corpus and codec, a
+# allocator setting (log scale): one row of panels per corpus, codec and page size, a
 # store panel (fill) and a load panel when those workloads ran.  Reads
 # results.csv.
 load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
@@ -9,7 +9,9 @@ hasfill = words(csvlist(csv, "workload=fill", "workload")) > 0
 hasload = words(csvlist(csv, "workload=load", "workload")) > 0
 if (!hasfill && !hasload) { print "skip: neither fill nor load ran"; exit }
 hw = hasfill ? "fill" : "load"
-pairs = csvlist(csv, "workload=".hw, "corpus,codec")
+pg = haspage(csv)
+pgcol(x) = pg ? column("page_size") : 4096
+pairs = csvlist(csv, "workload=".hw, "corpus,codec,page_size")
 labels = csvlist(csv, "workload=".hw, "label")
 n = words(pairs)
 na = words(labels)
@@ -21,11 +23,9 @@ do for [w in "store_ns_p999 load_ns_p999"] {
 	vals = csvlist(csv, "", w)
 	do for [k = 1:words(vals)] { v = word(vals, k) + 0; if (v > ymax) { ymax = v } }
 }
-corp(p) = p[1:strstrt(p, "|") - 1]
-codec(p) = p[strstrt(p, "|") + 1:]
 pcts = "p50 p90 p99 p999"
 pname(j) = word("p50 p90 p99 p99.9", j)
-sel(wl, p, k) = strcol("workload") eq wl && strcol("corpus") eq corp(p) && strcol("codec") eq codec(p) && strcol("label") eq word(labels, k)
+sel(wl, p, k) = strcol("workload") eq wl && strcol("corpus") eq corp(p) && strcol("codec") eq codec(p) && pgcol(0) == pagesz(p) && strcol("label") eq word(labels, k)
 do for [fmt in "png svg"] {
 	if (fmt eq "png") {
 		set terminal pngcairo size 650 * ncol + 100, 440 * n + 60 font "sans,10"
@@ -47,7 +47,7 @@ do for [fmt in "png svg"] {
 		do for [w in "store load"] {
 			wl = (w eq "store") ? "fill" : "load"
 			if ((w eq "store" && hasfill) || (w eq "load" && hasload)) {
-				set title sprintf("%s, %s: %s", corp(p), codec(p), (w eq "store" ? "store (malloc + map WO + copy + unmap)" : "load (map RO + unmap)"))
+				set title sprintf("%s, %s%s: %s", corp(p), codec(p), pagenote(pagesz(p)), (w eq "store" ? "store (malloc + map WO + copy + unmap)" : "load (map RO + unmap)"))
 				plot for [j = 1:4] for [k = 1:na] csv using \
 					(sel(wl, p, k) ? k + (j - 2.5) * 0.12 : NaN):(column(w."_ns_".word(pcts, j)) > 0 ? column(w."_ns_".word(pcts, j)) : NaN) \
 					with points pt (4 + 2 * j) ps 1.4 lc rgb color(j) title (k == 1 ? pname(j) : "")

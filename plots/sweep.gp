@@ -22,8 +22,6 @@ nset = words(settings)
 cols = (n < 2) ? n : 2
 rows = int((n + cols - 1) / cols)
 keyrows = int((nset + 2 + 2) / 3) * 1.6
-corp(p) = p[1:strstrt(p, "|") - 1]
-codec(p) = p[strstrt(p, "|") + 1:]
 sel(p) = strcol("corpus") eq corp(p) && strcol("codec") eq codec(p)
 do for [fmt in "png svg"] {
 	if (fmt eq "png") {

@@ -10,10 +10,13 @@
 load sprintf("%s/common.gp", system("dirname '".ARG0."'"))
 csv = dir."/results.csv"
 # one row per setting: of the fill workload, else of load or churn
+# one panel per corpus, codec and page size
+pg = haspage(csv)
+pgcol(x) = pg ? column("page_size") : 4096
 hw = "fill"
-pairs = csvlist(csv, "workload=fill", "corpus,codec")
-if (words(pairs) == 0) { hw = "load"; pairs = csvlist(csv, "workload=load", "corpus,codec") }
-if (words(pairs) == 0) { hw = "churn"; pairs = csvlist(csv, "workload=churn", "corpus,codec") }
+pairs = csvlist(csv, "workload=fill", "corpus,codec,page_size")
+if (words(pairs) == 0) { hw = "load"; pairs = csvlist(csv, "workload=load", "corpus,codec,page_size") }
+if (words(pairs) == 0) { hw = "churn"; pairs = csvlist(csv, "workload=churn", "corpus,codec,page_size") }
 n = words(pairs)
 if (n == 0) { print "skip: no fill, load or churn rows (a replay-only run)"; exit }
 cols = (n < 3) ? n : 3
@@ -22,11 +25,10 @@ rows = int((n + cols - 1) / cols)
 # allocator column may hold quoted commas; the label column never does)
 settings = " "
 addset(l) = (strstrt(settings, " ".l." ") ? 0 : (settings = settings.l." ", 0))
-stats csv using (strcol("workload") eq hw && strcol("allocator") ne "ideal" ? addset(strcol("label")) : 0) nooutput
+isideal(a) = (a eq "ideal" || strstrt(a, "ideal:") == 1)
+stats csv using (strcol("workload") eq hw && !isideal(strcol("allocator")) ? addset(strcol("label")) : 0) nooutput
 nset = words(settings)
-isrow(c, k) = strcol("workload") eq hw && strcol("corpus") eq c && strcol("codec") eq k
-corp(p) = p[1:strstrt(p, "|") - 1]
-codec(p) = p[strstrt(p, "|") + 1:]
+isrow(c, k) = strcol("workload") eq hw && strcol("corpus") eq c && strcol("codec") eq k && pgcol(0) == P
 keyrows = int((nset + 3 + 2) / 3) * 1.6
 do for [fmt in "png svg"] {
 	if (fmt eq "png") {
@@ -38,7 +40,8 @@ do for [fmt in "png svg"] {
 	set multiplot layout rows, cols title "Density vs throughput (allocator path): up and right is better; line = Pareto front"
 	do for [i = 1:n] {
 		p = word(pairs, i)
-		set title sprintf("%s, %s", corp(p), codec(p))
+		P = pagesz(p)
+		set title sprintf("%s, %s%s", corp(p), codec(p), pagenote(P))
 		set xlabel "throughput (Mop/s; harmonic mean of store, load and free rates)"
 		set ylabel "density (bytes / (pool + metadata); after churn if run)"
 		set key below horizontal maxcols 3 font ",8" samplen 1 spacing 1.6
@@ -55,11 +58,11 @@ do for [fmt in "png svg"] {
 		plot $front using 1:2 smooth unique with lines lw 2 lc rgb "#1b9e77" title "Pareto front", \
 		     for [k = 1:nset] csv using (isrow(corp(p), codec(p)) && strcol("label") eq word(settings, k) ? column("tput_mops") : NaN):(column("tradeoff_density")):(column("tput_min")):(column("tput_max")):(column("tradeoff_density_min")):(column("tradeoff_density_max")) \
 			with xyerrorbars pt ptype(k) ps 1.5 lc rgb color(k) title word(settings, k), \
-		     csv using (nset > 10 && isrow(corp(p), codec(p)) && strcol("allocator") ne "ideal" ? column("tput_mops") : NaN):(column("tradeoff_density")):(strcol("point_label")) \
+		     csv using (nset > 10 && isrow(corp(p), codec(p)) && !isideal(strcol("allocator")) ? column("tput_mops") : NaN):(column("tradeoff_density")):(strcol("point_label")) \
 			with labels offset char 0.7, char 0.7 left font ",7" tc rgb "#333333" notitle, \
 		     csv using (isrow(corp(p), codec(p)) && column("pareto") == 1 ? column("tput_mops") : NaN):(column("tradeoff_density")) \
 			with points pt 6 ps 2.6 lw 2 lc rgb "#1b9e77" title "in the Pareto set", \
-		     csv using (isrow(corp(p), codec(p)) && strcol("allocator") eq "ideal" ? column("tput_mops") : NaN):(column("tradeoff_density")) \
+		     csv using (isrow(corp(p), codec(p)) && isideal(strcol("allocator")) ? column("tput_mops") : NaN):(column("tradeoff_density")) \
 			with points pt 3 ps 2 lw 2 lc rgb "#7570b3" title "ideal (the bound)"
 	}
 	unset multiplot

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd/optcheck.h"
 #include "driver/corpus_stats.h"
 #include "csv.h"
 #include "util.h"
@@ -23,16 +24,26 @@ static double pct(uint64_t part, uint64_t whole)
 
 static void print_text(const struct corpus *c, const struct corpus_stats *st)
 {
+	char c2990[16], chuge[16], cpage[16];
+
+	snprintf(c2990, sizeof(c2990), ">%uB", st->cut_2990);
+	snprintf(chuge, sizeof(chuge), ">=%u", st->cut_huge);
+	snprintf(cpage, sizeof(cpage), ">%uB", st->page_size);
 	printf("corpus       %s (%s)\n", c->name, c->path);
 	printf("sha256       %s\n", c->sha256);
 	printf("source       %s, workload %s%s\n", c->source, c->workload,
 	       c->manifest ? "" : " (no manifest)");
-	printf("pages        %llu (%.1f MiB)\n", (unsigned long long)st->pages,
-	       st->pages * 4096.0 / (1 << 20));
+	if (st->page_size == 4096)
+		printf("pages        %llu (%.1f MiB)\n", (unsigned long long)st->pages,
+		       st->pages * 4096.0 / (1 << 20));
+	else
+		printf("pages        %llu of %u bytes (%.1f MiB)%s\n", (unsigned long long)st->pages,
+		       st->page_size, st->pages * (double)st->page_size / (1 << 20),
+		       st->page_size != c->page_size ? ", the corpus's pages cut up" : "");
 	printf("zero         %6.2f %%\n", pct(st->zero, st->pages));
 	printf("same-filled  %6.2f %% (zero included)\n\n", pct(st->same_filled, st->pages));
 	printf("%-9s %6s %6s %6s %6s %6s %6s %7s %7s %7s %7s %7s\n", "codec", "ratio", "zram",
-	       "mean", "p10", "p50", "p90", ">70%pg", ">2990B", ">=3625", ">4096B", "MB/s");
+	       "mean", "p10", "p50", "p90", ">70%pg", c2990, chuge, cpage, "MB/s");
 	for (int k = 0; k < st->ncodecs; k++) {
 		const struct codec_stats *cs = &st->codecs[k];
 
@@ -40,11 +51,12 @@ static void print_text(const struct corpus *c, const struct corpus_stats *st)
 		       cs->codec.name, cs->ratio, cs->zram_ratio, cs->mean, cs->p10, cs->p50,
 		       cs->p90, pct(cs->over_70pct, cs->pages), pct(cs->over_2990, cs->pages),
 		       pct(cs->huge, cs->pages), pct(cs->expanded, cs->pages),
-		       cs->seconds > 0 ? cs->pages * 4096.0 / cs->seconds / 1e6 : 0);
+		       cs->seconds > 0 ? cs->pages * (double)st->page_size / cs->seconds / 1e6 : 0);
 	}
 	printf("\nratio: raw / compressed bytes, every page compressed; zram: as mm_stat counts\n"
-	       "(same-filled pages 0 bytes, pages compressing to >= 3625 B stored as 4096 B);\n"
-	       "sizes in bytes over all pages (nearest-rank percentiles); shares of all pages.\n");
+	       "(same-filled pages 0 bytes, pages compressing to >= %u B stored as %u B);\n"
+	       "sizes in bytes over all pages (nearest-rank percentiles); shares of all pages.\n",
+	       st->cut_huge, st->page_size);
 }
 
 static void print_json(const struct corpus *c, const struct corpus_stats *st)
@@ -65,6 +77,8 @@ static void print_json(const struct corpus *c, const struct corpus_stats *st)
 	jw_str(&w, c->workload);
 	jw_key(&w, "pages");
 	jw_u64(&w, st->pages);
+	jw_key(&w, "page_size");
+	jw_u64(&w, st->page_size);
 	jw_key(&w, "zero_pages");
 	jw_u64(&w, st->zero);
 	jw_key(&w, "same_filled_pages");
@@ -107,6 +121,10 @@ static void print_json(const struct corpus *c, const struct corpus_stats *st)
 		jw_u64(&w, cs->expanded);
 		jw_key(&w, "compress_seconds");
 		jw_fixed(&w, cs->seconds, 6);
+		jw_key(&w, "cut_2990");
+		jw_u64(&w, st->cut_2990);
+		jw_key(&w, "cut_huge");
+		jw_u64(&w, st->cut_huge);
 		jw_end(&w);
 	}
 	jw_end(&w);
@@ -118,7 +136,7 @@ static void print_csv(const struct corpus *c, const struct corpus_stats *st)
 {
 	printf("corpus,codec,pages,zero_pages,same_filled_pages,compressed_bytes,"
 	       "zram_compr_bytes,ratio,zram_ratio,mean,min,p10,p50,p90,max,pages_over_70pct,"
-	       "pages_over_2990,pages_huge_3625,pages_over_4096,compress_seconds\n");
+	       "pages_over_2990,pages_huge_3625,pages_over_4096,compress_seconds,page_size\n");
 	for (int k = 0; k < st->ncodecs; k++) {
 		const struct codec_stats *cs = &st->codecs[k];
 
@@ -126,14 +144,14 @@ static void print_csv(const struct corpus *c, const struct corpus_stats *st)
 		putchar(',');
 		csv_field(stdout, cs->codec.name);
 		printf(",%llu,%llu,%llu,%llu,%llu,%.4f,%.4f,%.1f,%u,%u,%u,%u,%u,%llu,%llu,%llu,%llu,"
-		       "%.6f\n",
+		       "%.6f,%u\n",
 		       (unsigned long long)st->pages, (unsigned long long)st->zero,
 		       (unsigned long long)st->same_filled, (unsigned long long)cs->total_bytes,
 		       (unsigned long long)cs->zram_bytes, cs->ratio, cs->zram_ratio, cs->mean,
 		       (unsigned)cs->min, (unsigned)cs->p10, (unsigned)cs->p50, (unsigned)cs->p90,
 		       (unsigned)cs->max, (unsigned long long)cs->over_70pct,
 		       (unsigned long long)cs->over_2990, (unsigned long long)cs->huge,
-		       (unsigned long long)cs->expanded, cs->seconds);
+		       (unsigned long long)cs->expanded, cs->seconds, st->page_size);
 	}
 }
 
@@ -142,6 +160,7 @@ enum { FMT_TABLE, FMT_CSV, FMT_JSON };
 struct info_args {
 	const char *codec;
 	int format;
+	uint64_t page;
 	struct opt_strv file;
 };
 
@@ -154,6 +173,10 @@ static const struct zpb_opt info_opts[] = {
 	  .def = "table", .off = O(format),
 	  .help = "on stdout: a table, one CSV row per codec, or JSON (text is the same as "
 		  "table, for one release)" },
+	{ .name = "page", .type = OPT_SIZE, .arg = "BYTES", .min = 4096, .max = 65536,
+	  .off = O(page), .check = optcheck_page_size,
+	  .help = "read the corpus as pages of this size (its own by default; a smaller one "
+		  "cuts its pages up)" },
 	{ .name = NULL },
 };
 
@@ -183,7 +206,8 @@ static int run(void *opts, int argc, char **argv)
 		zpb_err("%s", err);
 		return 1;
 	}
-	if (corpus_stats_compute(&c, list, n, &st, err, sizeof(err))) {
+	if (corpus_stats_compute_view(&c, a->page ? (uint32_t)a->page : c.page_size, list, n, &st,
+				      err, sizeof(err))) {
 		zpb_err("%s", err);
 		corpus_close(&c);
 		return 1;

@@ -3,8 +3,9 @@
  * cmd_corpus_pack.c - `zpoolbench corpus pack --out F.pages --workload NAME
  * [--command STR] [--package NAME=VER]... < LIST`: file data cut into pages,
  * for contrast corpora (ELF binaries, text).  Each file listed on stdin (one
- * path a line, in the given order) is cut into 4096-byte pages on its own,
- * its last partial page padded with zeros, as the page cache would hold it.
+ * path a line, in the given order) is cut into pages of --page bytes (4096
+ * by default) on its own, its last partial page padded with zeros, as the
+ * page cache of a kernel with that page size would hold it.
  * Empty files add nothing.  Paths are not recorded, only their count.
  */
 #include <errno.h>
@@ -25,6 +26,7 @@ struct pack_meta {
 	const char *pkgs[MAX_PKGS];
 	int npkgs;
 	uint64_t files, bytes;
+	uint32_t page;
 };
 
 static void pack_extra(struct jw *w, void *arg)
@@ -45,13 +47,20 @@ static void pack_extra(struct jw *w, void *arg)
 	jw_key(w, "file_bytes");
 	jw_u64(w, m->bytes);
 	jw_key(w, "selection");
-	jw_str(w, "every listed file cut into 4096-byte pages, the last partial page of each "
-		  "file padded with zeros, files in the order listed");
+	jw_str(w, m->page == 4096 ? "every listed file cut into 4096-byte pages, the last partial "
+				    "page of each file padded with zeros, files in the order listed"
+		  : m->page == 16384 ? "every listed file cut into 16384-byte pages, the last "
+				       "partial page of each file padded with zeros, files in the "
+				       "order listed"
+				     : "every listed file cut into 65536-byte pages, the last "
+				       "partial page of each file padded with zeros, files in the "
+				       "order listed");
 }
 
 struct pack_args {
 	const char *out, *workload, *command;
 	struct opt_strv package;
+	uint64_t page;
 	int force;
 };
 
@@ -68,6 +77,9 @@ static const struct zpb_opt pack_opts[] = {
 	{ .name = "package", .type = OPT_STRING, .arg = "NAME=VERSION", .off = O(package),
 	  .maxn = MAX_PKGS, .flags = OPT_REPEAT, .check = optcheck_package,
 	  .help = "a package the files come from, for the manifest" },
+	{ .name = "page", .type = OPT_SIZE, .arg = "BYTES", .min = 4096, .max = 65536,
+	  .def = "4096", .off = O(page), .check = optcheck_page_size,
+	  .help = "the page size: 4096, 16384 or 65536 (4K, 16K, 64K)" },
 	{ .name = "force", .type = OPT_FLAG, .off = O(force),
 	  .help = "replace an existing F.pages and F.json" },
 	{ .name = NULL },
@@ -76,7 +88,8 @@ static const struct zpb_opt pack_opts[] = {
 static int pack_file(const char *path, FILE *out, struct sha256 *s, struct pack_meta *m,
 		     uint64_t *pages)
 {
-	uint8_t page[CORPUS_PAGE_SIZE];
+	static uint8_t page[CORPUS_PAGE_MAX];
+	size_t pg = m->page;
 	struct stat st;
 	FILE *f;
 	size_t n;
@@ -95,10 +108,10 @@ static int pack_file(const char *path, FILE *out, struct sha256 *s, struct pack_
 		zpb_err("corpus pack: %s: %s", path, strerror(errno));
 		return -1;
 	}
-	while ((n = fread(page, 1, sizeof(page), f)) > 0) {
-		memset(page + n, 0, sizeof(page) - n);
-		fwrite(page, 1, sizeof(page), out);
-		sha256_update(s, page, sizeof(page));
+	while ((n = fread(page, 1, pg, f)) > 0) {
+		memset(page + n, 0, pg - n);
+		fwrite(page, 1, pg, out);
+		sha256_update(s, page, pg);
 		m->bytes += n;
 		(*pages)++;
 	}
@@ -115,7 +128,8 @@ static int pack_file(const char *path, FILE *out, struct sha256 *s, struct pack_
 static int run(void *opts, int argc, char **argv)
 {
 	const struct pack_args *a = opts;
-	struct pack_meta m = { .workload = a->workload, .command = a->command };
+	struct pack_meta m = { .workload = a->workload, .command = a->command,
+			       .page = (uint32_t)a->page };
 	const char *out = a->out;
 	char line[4096], sha[65], mpath[4096];
 	uint64_t pages = 0;
@@ -149,7 +163,7 @@ static int run(void *opts, int argc, char **argv)
 	sha256_final(&s, d);
 	sha256_hex(d, sha);
 	corpus_manifest_path(out, mpath, sizeof(mpath));
-	if (corpus_write_manifest(mpath, pages, sha, true, pack_extra, &m)) {
+	if (corpus_write_manifest(mpath, m.page, pages, sha, true, pack_extra, &m)) {
 		afile_abort(&af);
 		return 1;
 	}
@@ -163,8 +177,8 @@ static int run(void *opts, int argc, char **argv)
 static const struct zpb_cmd corpus_pack_cmd = {
 	.name = "corpus pack",
 	.summary = "cut files into pages as a contrast corpus",
-	.about = "Cuts each file listed on stdin (one path a line) into 4096-byte pages (the\n"
-		 "last one padded with zeros) into F.pages and writes the manifest F.json.\n",
+	.about = "Cuts each file listed on stdin (one path a line) into pages of --page bytes\n"
+		 "(the last one padded with zeros) into F.pages and writes the manifest F.json.\n",
 	.opts = pack_opts,
 	.size = sizeof(struct pack_args),
 	.run = run,

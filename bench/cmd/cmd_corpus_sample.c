@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "cmd/optcheck.h"
 #include "corpus/corpus_sample.h"
+#include "corpus/extents.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -22,7 +23,10 @@ struct sample_meta {
 	int n;
 	uint64_t seed, pages;
 	const char *workload;
+	bool addrs;		   /* every source knows its addresses */
+	struct corpus_extents ext; /* the sample's: space i = source i */
 };
+
 
 static void sample_extra(struct jw *w, void *arg)
 {
@@ -37,7 +41,9 @@ static void sample_extra(struct jw *w, void *arg)
 	jw_key(w, "selection");
 	jw_str(w, "per source an equal share (N / sources, the first N % sources one more), "
 		  "uniform without replacement, generator seeded by sha256(\"SEED:SOURCE-SHA256\"), "
-		  "pages kept in source order; sources concatenated in the order given");
+		  "pages kept in source order; sources concatenated in the order given; in "
+		  "address_extents the spaces of each source follow those of the sources before "
+		  "it (the index of the source when each source is one process)");
 	jw_key(w, "sources");
 	jw_arr(w);
 	for (int i = 0; i < m->n; i++) {
@@ -56,11 +62,13 @@ static void sample_extra(struct jw *w, void *arg)
 		jw_u64(w, m->take[i]);
 		if (c->manifest) {
 			jw_key(w, "manifest");
-			jw_value(w, c->manifest);
+			extents_write_manifest_without(w, c->manifest);
 		}
 		jw_end(w);
 	}
 	jw_end(w);
+	if (m->addrs)
+		extents_write(w, &m->ext);
 }
 
 struct sample_args {
@@ -107,12 +115,29 @@ static int write_sample(struct sample_meta *m, const char *out, bool force)
 		return 1;
 	}
 	sha256_init(&s);
-	for (int i = 0; i < m->n; i++) {
+	for (int i = 0, base = 0; i < m->n; i++) {
+		struct corpus_extents src;
+		uint32_t spaces = 0;
+		int r;
+
 		if (corpus_sample_pick(m->seed, m->src[i].sha256, m->src[i].pages, m->take[i], idx)) {
 			zpb_err("corpus sample: out of memory");
 			goto fail;
 		}
-		if (corpus_sample_write(&m->src[i], idx, m->take[i], af.f, &s, err, sizeof(err))) {
+		if (m->addrs && extents_from_manifest(m->src[i].manifest, m->src[i].manifest_path,
+						      m->src[i].page_size, m->src[i].pages, &src,
+						      err, sizeof(err))) {
+			zpb_err("corpus sample: %s", err);
+			goto fail;
+		}
+		/* the spaces of source i after those of the sources before it */
+		for (size_t k = 0; m->addrs && k < src.n; k++)
+			spaces = src.v[k].space + 1 > spaces ? src.v[k].space + 1 : spaces;
+		r = corpus_sample_write(&m->src[i], idx, m->take[i], af.f, &s, m->addrs ? &src : NULL,
+					(uint32_t)base, m->addrs ? &m->ext : NULL, err, sizeof(err));
+		base += spaces;
+		extents_free(&src);
+		if (r) {
 			zpb_err("corpus sample: %s", err);
 			goto fail;
 		}
@@ -120,7 +145,8 @@ static int write_sample(struct sample_meta *m, const char *out, bool force)
 	sha256_final(&s, d);
 	sha256_hex(d, sha);
 	corpus_manifest_path(out, mpath, sizeof(mpath));
-	if (corpus_write_manifest(mpath, m->pages, sha, false, sample_extra, m))
+	if ((m->addrs && extents_save(&m->ext, mpath)) ||
+	    corpus_write_manifest(mpath, m->src[0].page_size, m->pages, sha, false, sample_extra, m))
 		goto fail;
 	free(idx);
 	if (afile_commit(&af))
@@ -149,12 +175,20 @@ static int run(void *opts, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	m.n = nfrom;
+	m.addrs = true;
 	for (int i = 0; i < nfrom; i++) {
 		if (corpus_open(&src[i], from[i], err, sizeof(err))) {
 			zpb_err("%s", err);
 			goto out;
 		}
 		opened++;
+		if (src[i].page_size != src[0].page_size) {
+			zpb_err("corpus sample: %s has %u-byte pages, %s %u-byte pages; a sample draws "
+				"from corpora of one page size", from[i], src[i].page_size, from[0],
+				src[0].page_size);
+			goto out;
+		}
+		m.addrs = m.addrs && extents_present(src[i].manifest);
 		take[i] = m.pages / nfrom + ((uint64_t)i < m.pages % nfrom);
 		if (take[i] > src[i].pages) {
 			zpb_err("corpus sample: %s has %llu pages, fewer than the %llu asked of it; "
@@ -163,7 +197,9 @@ static int run(void *opts, int argc, char **argv)
 			goto out;
 		}
 	}
+	extents_init(&m.ext, src[0].page_size);
 	ret = write_sample(&m, a->out, a->force);
+	extents_free(&m.ext);
 out:
 	for (int i = 0; i < opened; i++)
 		corpus_close(&src[i]);

@@ -2,7 +2,8 @@
 /*
  * cmd_corpus_snapshot.c - `zpoolbench corpus snapshot --pid PID --out F.pages`:
  * dump a running process's anonymous pages (see snapshot.h) and write the
- * manifest F.json beside them.  Provenance the builder knows (workload,
+ * manifest F.json beside them, with the address of every page
+ * (address_extents, extents.h).  Provenance the builder knows (workload,
  * exact command, package versions) comes in through options.
  */
 #include <stdlib.h>
@@ -43,10 +44,12 @@ static void snap_extra(struct jw *w, void *arg)
 	jw_str(w, m->shared ? "resident anonymous pages of private writable mappings (pagemap "
 			      "present, not file, not KPF_ZERO_PAGE) plus resident pages of "
 			      "shared writable shmem mappings (map_files + mincore), in address "
-			      "order, read through /proc/PID/mem while the process was stopped"
+			      "order, read through /proc/PID/mem while the process was stopped; "
+			      "their addresses in address_extents"
 			    : "resident anonymous pages of private writable mappings (pagemap "
 			      "present, not file, not KPF_ZERO_PAGE), in address order, read "
-			      "through /proc/PID/mem while the process was stopped");
+			      "through /proc/PID/mem while the process was stopped; their "
+			      "addresses in address_extents");
 	jw_key(w, "shared_pages");
 	jw_u64(w, m->res->shared_pages);
 	jw_key(w, "zero_page_mappings_skipped");
@@ -55,6 +58,7 @@ static void snap_extra(struct jw *w, void *arg)
 		jw_key(w, "note");
 		jw_str(w, m->note);
 	}
+	extents_write(w, &m->res->ext);
 }
 
 struct snap_args {
@@ -111,10 +115,14 @@ static int run(void *opts, int argc, char **argv)
 		return 1;
 	}
 	corpus_manifest_path(out, mpath, sizeof(mpath));
-	if (corpus_write_manifest(mpath, res.pages, res.sha256, true, snap_extra, &meta)) {
+	if (extents_save(&res.ext, mpath) ||
+	    corpus_write_manifest(mpath, res.page_size, res.pages, res.sha256, true, snap_extra,
+				  &meta)) {
+		extents_free(&res.ext);
 		afile_abort(&af);
 		return 1;
 	}
+	extents_free(&res.ext);
 	if (afile_commit(&af))
 		return 1;
 	fprintf(stderr, "zpoolbench: %s: %llu pages (%llu shared) from %llu mappings of %s, "

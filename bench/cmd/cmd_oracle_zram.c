@@ -288,6 +288,12 @@ static int oracle_main(void *opts, int argc, char **argv)
 		zpb_err("oracle zram: %s", err);
 		return 1;
 	}
+	if (o.corpus.page_size != ZRAM_PAGE) {
+		zpb_err("oracle zram: %s has %u-byte pages; this oracle writes %d-byte pages to "
+			"the host's zram", corpus, o.corpus.page_size, ZRAM_PAGE);
+		corpus_close(&o.corpus);
+		return 1;
+	}
 	o.nslots = pages ? pages : o.corpus.pages;
 	if (zram_check_unused(dev, err, sizeof(err))) {
 		zpb_err("oracle zram: %s", err);

@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "cmd/runcli.h"
 #include "driver/run.h"
+#include "output/pagesizes.h"
 #include "output/report.h"
 #include "output/results.h"
 #include "util.h"
@@ -25,6 +26,7 @@ static void print_stdout(const struct runcli *c, const struct run_results *res,
 	} else if (!c->quiet) {
 		report_table(stdout, res, false);
 		report_winners(stdout, res, false);
+		report_pagesizes(stdout, res, false);
 		printf("results: %s (%.1f s)\n", c->out, res->wall_ns / 1e9);
 	}
 }

@@ -99,7 +99,13 @@ static int shard_check(const char *val, char *why, size_t len)
 	  .help = "repeats per cell; medians and min/max are reported" },                       \
 	{ .name = "objects", .type = OPT_INT, .min = 1, .max = 100000000, .off = O(objects),    \
 	  .help = "objects the fill stores (default: one per corpus page); more cycle through " \
-		  "the corpus, each load checked against its page" },                            \
+		  "the corpus, each load checked against its page; counted in pages of the "    \
+		  "corpus's size (read as smaller pages, the same bytes are stored)" },         \
+	{ .name = "page", .type = OPT_LIST, .arg = "SIZE,...", .off = O(page),                 \
+	  .check = optcheck_page_sizes,                                                         \
+	  .help = "read every corpus as pages of these sizes (4096, 16384, 65536; 4K, 16K, "    \
+		  "64K): its own, or smaller ones that divide it (a 16 KiB corpus at "          \
+		  "4K,16K compares the two on the same bytes); default: each at its own" },     \
 	{ .name = "seed", .type = OPT_INT, .min = 0, .max = UINT64_MAX, .def = "1",             \
 	  .off = O(seed), .help = "seed of the random choices" },                               \
 	{ .name = "churn-rounds", .type = OPT_INT, .min = 0, .max = 100000, .def = "8",         \
@@ -230,6 +236,9 @@ static void defaults(struct runcli *c, const struct runcli_args *a, bool sweep)
 	c->o.ncorpora = a->corpus.n;
 	for (int i = 0; i < a->corpus.n; i++)
 		c->o.corpora[i] = a->corpus.v[i];
+	if (a->page)
+		c->o.npage_sizes = optcheck_page_sizes_parse(a->page, c->o.page_sizes,
+							     RUN_MAX_PAGE_SIZES);
 	/* the table's order is balanced, density, speed */
 	c->prefer = a->prefer == 1 ? PREFER_DENSITY : a->prefer == 2 ? PREFER_SPEED
 							      : PREFER_BALANCED;
@@ -346,6 +355,40 @@ static int check_corpora(struct runcli *c)
 }
 
 /*
+ * Every corpus can be read at the run's page sizes, and no spec asks for
+ * pages of another size than one it is given: 0, or 2 after one line.
+ */
+static int check_page_sizes(struct runcli *c)
+{
+	char err[1024], spec[ZPOOL_SPEC_MAX];
+
+	if (!(c->o.workloads & ~(1u << WL_REPLAY)))
+		return 0;
+	for (int i = 0; i < c->o.ncorpora; i++) {
+		const struct corpus *corpus = c->o.opened[i];
+		uint32_t own = corpus->page_size;
+		const uint32_t *v = c->o.npage_sizes ? c->o.page_sizes : &own;
+		int nv = c->o.npage_sizes ? c->o.npage_sizes : 1;
+
+		for (int k = 0; k < nv; k++) {
+			if (corpus_check_view(corpus, v[k], err, sizeof(err))) {
+				zpb_err("%s: --page %u: %s", c->cmd, v[k], err);
+				return 2;
+			}
+			for (int a = 0; a < c->o.nallocs; a++) {
+				if (!run_spec_for_page(c->o.allocs[a], v[k], spec, sizeof(spec), err,
+						       sizeof(err)))
+					continue;
+				zpb_err("%s: %s is read as %u-byte pages, but %s", c->cmd,
+					corpus->path, v[k], err);
+				return 2;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
  * The plan's identity: a hash of everything that decides the cells and what
  * is done in them (corpora by sha256, codecs, settings, workloads, front end,
  * repeats, seed, objects, churn, threads), so that the shards of one run
@@ -372,6 +415,8 @@ static void plan_id(const struct runcli *c, char *out, size_t len)
 		ADD("codec %s", c->o.codecs[i].name);
 	for (int i = 0; i < c->o.nallocs; i++)
 		ADD("alloc %s", c->o.allocs[i]);
+	for (int i = 0; i < c->o.npage_sizes; i++)
+		ADD("page %u", c->o.page_sizes[i]);
 	ADD("wl %u fe %s rep %d seed %llu obj %llu churn %u/%u thr %d warm %d trace %s",
 	    c->o.workloads, c->o.fe.spec, c->o.repeat, (unsigned long long)c->o.wl.seed,
 	    (unsigned long long)c->o.objects, c->o.wl.churn_rounds, c->o.wl.churn_percent,
@@ -427,6 +472,10 @@ int runcli_setup(struct runcli *c, int argc, char **argv, struct provenance *pro
 	if (check_corpora(c)) {
 		runcli_abort(c);
 		return 1;
+	}
+	if (check_page_sizes(c)) {
+		runcli_abort(c);
+		return 2;
 	}
 	pargv[pargc++] = "zpoolbench";
 	for (int i = 0; i < argc && pargc < 255; i++)

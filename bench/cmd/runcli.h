@@ -22,7 +22,7 @@ enum runcli_format { FMT_TABLE, FMT_CSV, FMT_JSON };
 /* What the option parser fills in (the tables below). */
 struct runcli_args {
 	struct opt_strv corpus, alloc;
-	const char *codec, *workload, *trace, *frontend, *out, *ccache, *baseline, *shard;
+	const char *codec, *workload, *trace, *frontend, *out, *ccache, *baseline, *page, *shard;
 	struct opt_intv threads;
 	uint64_t repeat, objects, seed, churn_rounds, churn_percent, compact_every, max_ns_p99;
 	int force, no_plots, quiet, no_warmup, prefer, format, progress;
@@ -57,7 +57,9 @@ struct provenance;
 /*
  * What run and sweep do between parsing and work: check every spec and the
  * corpus names (exit 2), open the corpora and begin the results folder
- * (exit 1), and collect the provenance.  0, or the exit status with the
+ * (exit 1), check that every corpus can be read at the run's page sizes and
+ * that no spec asks for pages of another size (exit 2), and collect the
+ * provenance.  0, or the exit status with the
  * message printed.
  */
 int runcli_setup(struct runcli *c, int argc, char **argv, struct provenance *prov);

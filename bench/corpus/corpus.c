@@ -15,10 +15,35 @@
 #include <zstd.h>
 
 #include "corpus/corpus.h"
+#include "corpus/extents.h"
 #include "util.h"
 
-#define PG CORPUS_PAGE_SIZE
 #define STREAM_BATCH 64 /* pages per buffer of corpus_for_each() */
+
+bool corpus_page_size_valid(uint64_t page)
+{
+	return page == 4096 || page == 16384 || page == 65536;
+}
+
+int corpus_check_view(const struct corpus *c, uint32_t page, char *err, size_t errlen)
+{
+	if (page == c->page_size)
+		return 0;
+	if (!corpus_page_size_valid(page)) {
+		snprintf(err, errlen, "%s: %u-byte pages: a page size is 4096, 16384 or 65536",
+			 c->path, page);
+		return -1;
+	}
+	if (page > c->page_size) {
+		snprintf(err, errlen,
+			 "%s: has %u-byte pages, not %u; larger pages are address-contiguous "
+			 "groups of its pages: build them with 'zpoolbench corpus regroup --page %u' "
+			 "from a snapshot that kept addresses",
+			 c->path, c->page_size, page, page);
+		return -1;
+	}
+	return 0;
+}
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -128,10 +153,11 @@ static bool get_u64(const json_t *m, const char *key, uint64_t *out)
 
 /*
  * Everything a manifest says that can be checked before the pages are read:
- * the format, its version, the page size; the page count into @pages.
+ * the format, its version, the page size (into *@page_size); the page count
+ * into @pages.
  */
-static int check_fields(const json_t *m, const char *mpath, uint64_t *pages, char *err,
-			size_t errlen)
+static int check_fields(const json_t *m, const char *mpath, uint64_t *pages, uint32_t *page_size,
+			char *err, size_t errlen)
 {
 	const char *s;
 	uint64_t u;
@@ -158,14 +184,16 @@ static int check_fields(const json_t *m, const char *mpath, uint64_t *pages, cha
 		return -1;
 	}
 	if (!get_u64(m, "page_size", &u)) {
-		snprintf(err, errlen, "%s: no integer \"page_size\" (expected %d)", mpath, PG);
+		snprintf(err, errlen, "%s: no integer \"page_size\" (4096, 16384 or 65536)", mpath);
 		return -1;
 	}
-	if (u != PG) {
-		snprintf(err, errlen, "%s: page_size is %llu, but corpora have %d-byte pages",
-			 mpath, (unsigned long long)u, PG);
+	if (!corpus_page_size_valid(u)) {
+		snprintf(err, errlen,
+			 "%s: page_size is %llu, but corpora have pages of 4096, 16384 or 65536 bytes",
+			 mpath, (unsigned long long)u);
 		return -1;
 	}
+	*page_size = (uint32_t)u;
 	if (!get_u64(m, "pages", pages)) {
 		snprintf(err, errlen, "%s: no integer \"pages\" (the page count)", mpath);
 		return -1;
@@ -190,10 +218,12 @@ static int pages_differ(const char *mpath, uint64_t said, uint64_t pages, char *
 static int check_manifest(const json_t *m, const char *mpath, uint64_t pages, const char *sha256,
 			  char *err, size_t errlen)
 {
+	struct corpus_extents ext;
+	uint32_t page_size;
 	uint64_t said;
 	const char *s;
 
-	if (check_fields(m, mpath, &said, err, errlen))
+	if (check_fields(m, mpath, &said, &page_size, err, errlen))
 		return -1;
 	if (said != pages)
 		return pages_differ(mpath, said, pages, err, errlen);
@@ -205,6 +235,9 @@ static int check_manifest(const json_t *m, const char *mpath, uint64_t pages, co
 			 mpath, s, sha256);
 		return -1;
 	}
+	if (extents_from_manifest(m, mpath, page_size, pages, &ext, err, errlen) < 0)
+		return -1;
+	extents_free(&ext);
 	return 0;
 }
 
@@ -274,9 +307,18 @@ json_t *corpus_read_manifest(const char *mpath, char *err, size_t errlen)
 int corpus_stream_open(struct corpus_stream *s, const struct corpus *c, char *err,
 		       size_t errlen)
 {
+	return corpus_stream_open_view(s, c, c->page_size, err, errlen);
+}
+
+int corpus_stream_open_view(struct corpus_stream *s, const struct corpus *c, uint32_t page,
+			    char *err, size_t errlen)
+{
 	memset(s, 0, sizeof(*s));
+	if (corpus_check_view(c, page, err, errlen))
+		return one_line(-1, err);
 	s->c = c;
-	s->max_pages = c->pages;
+	s->page = page;
+	s->max_pages = corpus_view_pages(c, page);
 	sha256_init(&s->sha);
 	if (!c->compressed)
 		return 0;
@@ -313,11 +355,11 @@ static int64_t read_raw(struct corpus_stream *s, uint8_t *buf, uint64_t n, char 
 			size_t errlen)
 {
 	const struct corpus *c = s->c;
-	uint64_t left = c->pages - s->pages;
+	uint64_t left = corpus_view_pages(c, s->page) - s->pages;
 
 	if (n > left)
 		n = left;
-	if (n && pread_full(c->fd, buf, n * PG, s->pages * PG)) {
+	if (n && pread_full(c->fd, buf, n * s->page, s->pages * s->page)) {
 		if (errno && errno != EIO)
 			snprintf(err, errlen, "%s: read error: %s", c->path, strerror(errno));
 		else
@@ -337,7 +379,7 @@ static int64_t read_zstd(struct corpus_stream *s, uint8_t *buf, uint64_t n, char
 	/* with a limit, one page more than it allows is enough to know */
 	if (s->max_pages && n > s->max_pages + 1 - s->pages)
 		n = s->max_pages + 1 - s->pages;
-	out = (ZSTD_outBuffer){ buf, n * PG, 0 };
+	out = (ZSTD_outBuffer){ buf, n * s->page, 0 };
 	while (out.pos < out.size) {
 		ZSTD_inBuffer in;
 		size_t ret, before_out = out.pos;
@@ -380,17 +422,20 @@ static int64_t read_zstd(struct corpus_stream *s, uint8_t *buf, uint64_t n, char
 			 c->path, (unsigned long long)s->in_off);
 		return -1;
 	}
-	if (out.pos % PG) {
-		uint64_t len = s->pages * PG + out.pos;
+	/* a whole number of pages, and at the end of the data of the corpus's own pages */
+	if (out.pos % s->page ||
+	    (out.pos < out.size && (s->pages * s->page + out.pos) % c->page_size)) {
+		uint64_t len = s->pages * s->page + out.pos;
 
 		snprintf(err, errlen,
-			 "%s: decompresses to %llu bytes, not a whole number of %d-byte "
+			 "%s: decompresses to %llu bytes, not a whole number of %u-byte "
 			 "pages (%llu pages + %llu bytes); not a page file",
-			 c->path, (unsigned long long)len, PG, (unsigned long long)(len / PG),
-			 (unsigned long long)(len % PG));
+			 c->path, (unsigned long long)len, c->page_size,
+			 (unsigned long long)(len / c->page_size),
+			 (unsigned long long)(len % c->page_size));
 		return -1;
 	}
-	return (int64_t)(out.pos / PG);
+	return (int64_t)(out.pos / s->page);
 }
 
 int64_t corpus_stream_read(struct corpus_stream *s, uint8_t *buf, uint64_t n, char *err,
@@ -411,7 +456,7 @@ int64_t corpus_stream_read(struct corpus_stream *s, uint8_t *buf, uint64_t n, ch
 			changed(s, "it holds more pages than when it was opened", err, errlen);
 		return one_line(-1, err);
 	}
-	sha256_update(&s->sha, buf, (size_t)got * PG);
+	sha256_update(&s->sha, buf, (size_t)got * s->page);
 	s->pages += got;
 	return got;
 }
@@ -422,11 +467,12 @@ int corpus_stream_finish(struct corpus_stream *s, char *err, size_t errlen)
 
 	sha256_final(&s->sha, s->digest);
 	sha256_hex(s->digest, hex);
-	if (s->pages != s->c->pages) {
+	if (s->pages != corpus_view_pages(s->c, s->page)) {
 		char what[96];
 
 		snprintf(what, sizeof(what), "%llu pages now, %llu before",
-			 (unsigned long long)s->pages, (unsigned long long)s->c->pages);
+			 (unsigned long long)s->pages,
+			 (unsigned long long)corpus_view_pages(s->c, s->page));
 		return one_line(changed(s, what, err, errlen), err);
 	}
 	if (strcmp(hex, s->c->sha256)) {
@@ -443,16 +489,26 @@ int corpus_for_each(const struct corpus *c,
 		    int (*fn)(void *arg, uint64_t first, const uint8_t *pages, uint64_t n),
 		    void *arg, char *err, size_t errlen)
 {
+	return corpus_for_each_view(c, c->page_size, fn, arg, err, errlen);
+}
+
+int corpus_for_each_view(const struct corpus *c, uint32_t page,
+			 int (*fn)(void *arg, uint64_t first, const uint8_t *pages, uint64_t n),
+			 void *arg, char *err, size_t errlen)
+{
 	struct corpus_stream s;
-	uint8_t *buf = mmap(NULL, STREAM_BATCH * PG, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t len = (size_t)STREAM_BATCH * page;
+	uint8_t *buf;
 	int ret = -1;
 
+	if (corpus_check_view(c, page, err, errlen))
+		return one_line(-1, err);
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED) {
 		snprintf(err, errlen, "%s: out of memory", c->path);
 		return -1;
 	}
-	if (corpus_stream_open(&s, c, err, errlen))
+	if (corpus_stream_open_view(&s, c, page, err, errlen))
 		goto out;
 	for (;;) {
 		uint64_t first = s.pages;
@@ -471,7 +527,7 @@ int corpus_for_each(const struct corpus *c,
 close:
 	corpus_stream_close(&s);
 out:
-	munmap(buf, STREAM_BATCH * PG);
+	munmap(buf, len);
 	return ret;
 }
 
@@ -534,38 +590,41 @@ static int open_file(struct corpus *c, const char *path, char *err, size_t errle
 	}
 	c->file_size = st.st_size;
 	if (st.st_size == 0) {
-		snprintf(err, errlen, "%s: empty file; a corpus holds at least one %d-byte page",
-			 path, PG);
+		snprintf(err, errlen, "%s: empty file; a corpus holds at least one %u-byte page",
+			 path, c->page_size);
 		return -1;
 	}
-	if (c->compressed)
-		return 0;
-	if (c->file_size % PG) {
-		uint8_t magic[4] = { 0 };
-
-		if (pread(c->fd, magic, 4, 0) != 4)
-			magic[0] = 0;
-		snprintf(err, errlen,
-			 "%s: %llu bytes is not a whole number of %d-byte pages "
-			 "(%llu pages + %llu bytes); truncated, or not a page file%s",
-			 path, (unsigned long long)c->file_size, PG,
-			 (unsigned long long)(c->file_size / PG),
-			 (unsigned long long)(c->file_size % PG),
-			 !memcmp(magic, "\x28\xb5\x2f\xfd", 4)
-				 ? " (it looks like zstd: name it NAME.pages.zst)"
-				 : "");
-		return -1;
-	}
-	c->pages = c->file_size / PG;
 	return 0;
+}
+
+/* A raw corpus: a whole number of pages of the page size its manifest gives. */
+static int count_raw_pages(struct corpus *c, char *err, size_t errlen)
+{
+	uint32_t pg = c->page_size;
+	uint8_t magic[4] = { 0 };
+
+	if (c->file_size % pg == 0) {
+		c->pages = c->file_size / pg;
+		return 0;
+	}
+	if (pread(c->fd, magic, 4, 0) != 4)
+		magic[0] = 0;
+	snprintf(err, errlen,
+		 "%s: %llu bytes is not a whole number of %u-byte pages "
+		 "(%llu pages + %llu bytes); truncated, or not a page file%s",
+		 c->path, (unsigned long long)c->file_size, pg,
+		 (unsigned long long)(c->file_size / pg), (unsigned long long)(c->file_size % pg),
+		 !memcmp(magic, "\x28\xb5\x2f\xfd", 4) ? " (it looks like zstd: name it NAME.pages.zst)"
+						       : "");
+	return -1;
 }
 
 /* The first pass: count (zstd) and hash the pages, bounded by the manifest's count. */
 static int hash_pass(struct corpus *c, uint64_t limit, char *err, size_t errlen)
 {
 	struct corpus_stream s;
-	uint8_t *buf = mmap(NULL, STREAM_BATCH * PG, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t len = (size_t)STREAM_BATCH * c->page_size;
+	uint8_t *buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int ret = -1;
 
 	if (buf == MAP_FAILED) {
@@ -594,17 +653,43 @@ static int hash_pass(struct corpus *c, uint64_t limit, char *err, size_t errlen)
 close:
 	corpus_stream_close(&s);
 out:
-	munmap(buf, STREAM_BATCH * PG);
+	munmap(buf, len);
 	return ret;
+}
+
+/* The manifest beside the corpus, if there is one: its fields checked, its page count in *said. */
+static int read_manifest(struct corpus *c, uint64_t *said, char *err, size_t errlen)
+{
+	char merr[1024];
+	struct stat st;
+
+	corpus_manifest_path(c->path, c->manifest_path, sizeof(c->manifest_path));
+	if (lstat(c->manifest_path, &st) != 0 && errno == ENOENT) {
+		c->manifest_path[0] = 0; /* a user corpus: accepted as it is */
+		return 0;
+	}
+	c->manifest = corpus_read_manifest(c->manifest_path, merr, sizeof(merr));
+	if (!c->manifest) {
+		snprintf(err, errlen, "%s (the manifest of %s)", merr, c->path);
+		return -1;
+	}
+	if (check_fields(c->manifest, c->manifest_path, said, &c->page_size, err, errlen))
+		return -1;
+	if (*said == 0) {
+		snprintf(err, errlen, "%s: says 0 pages; a corpus holds at least one page",
+			 c->manifest_path);
+		return -1;
+	}
+	return 0;
 }
 
 int corpus_open(struct corpus *c, const char *path, char *err, size_t errlen)
 {
 	uint64_t said = 0;
-	struct stat st;
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
+	c->page_size = CORPUS_PAGE_SIZE;
 	if (strlen(path) >= sizeof(c->path)) {
 		snprintf(err, errlen, "%.64s...: path too long", path);
 		return one_line(-1, err);
@@ -614,26 +699,13 @@ int corpus_open(struct corpus *c, const char *path, char *err, size_t errlen)
 	c->compressed = ends_with(path, ".zst");
 	if (open_file(c, path, err, errlen))
 		goto fail;
-	/* the manifest first: its page count bounds what a .zst may expand to */
-	corpus_manifest_path(path, c->manifest_path, sizeof(c->manifest_path));
-	if (lstat(c->manifest_path, &st) != 0 && errno == ENOENT) {
-		c->manifest_path[0] = 0; /* a user corpus: accepted as it is */
-	} else {
-		char merr[1024];
-
-		c->manifest = corpus_read_manifest(c->manifest_path, merr, sizeof(merr));
-		if (!c->manifest) {
-			snprintf(err, errlen, "%s (the manifest of %s)", merr, path);
+	/* the manifest first: its page size cuts the file, its count bounds a .zst */
+	if (read_manifest(c, &said, err, errlen))
+		goto fail;
+	if (!c->compressed) {
+		if (count_raw_pages(c, err, errlen))
 			goto fail;
-		}
-		if (check_fields(c->manifest, c->manifest_path, &said, err, errlen))
-			goto fail;
-		if (said == 0) {
-			snprintf(err, errlen, "%s: says 0 pages; a corpus holds at least one page",
-				 c->manifest_path);
-			goto fail;
-		}
-		if (!c->compressed && said != c->pages) {
+		if (c->manifest && said != c->pages) {
 			pages_differ(c->manifest_path, said, c->pages, err, errlen);
 			goto fail;
 		}

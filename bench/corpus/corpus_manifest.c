@@ -4,6 +4,7 @@
  * The host facts (kernel, arch, date, THP mode) are taken here so every
  * builder records them the same way.
  */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -29,8 +30,9 @@ static void thp_mode(char *out, size_t outlen)
 	fclose(f);
 }
 
-int corpus_write_manifest(const char *mpath, uint64_t pages, const char *sha256,
-			  bool fill_host, void (*extra)(struct jw *w, void *arg), void *arg)
+int corpus_write_manifest(const char *mpath, uint32_t page_size, uint64_t pages,
+			  const char *sha256, bool fill_host,
+			  void (*extra)(struct jw *w, void *arg), void *arg)
 {
 	struct afile af;
 	struct jw w;
@@ -44,7 +46,7 @@ int corpus_write_manifest(const char *mpath, uint64_t pages, const char *sha256,
 	jw_key(&w, "format_version");
 	jw_u64(&w, CORPUS_FORMAT_VERSION);
 	jw_key(&w, "page_size");
-	jw_u64(&w, CORPUS_PAGE_SIZE);
+	jw_u64(&w, page_size);
 	jw_key(&w, "pages");
 	jw_u64(&w, pages);
 	jw_key(&w, "sha256");
@@ -88,4 +90,26 @@ void corpus_manifest_packages(struct jw *w, const char *const *pkgs, int n)
 		jw_str(w, eq + 1);
 	}
 	jw_end(w);
+}
+
+void corpus_manifest_copy(struct jw *w, const json_t *m, const char *const *skip)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)m, key, v) {
+		bool drop = false;
+
+		for (int i = 0; skip[i] && !drop; i++)
+			drop = !strcmp(skip[i], key);
+		if (drop)
+			continue;
+		jw_key(w, key);
+		jw_value(w, v);
+	}
+}
+
+const char *corpus_manifest_string(const struct corpus *c, const char *key)
+{
+	return c->manifest ? json_string_value(json_object_get(c->manifest, key)) : NULL;
 }

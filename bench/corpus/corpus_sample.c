@@ -58,26 +58,51 @@ struct sample_write {
 	uint64_t k, next;
 	FILE *out;
 	struct sha256 *s;
+	uint32_t page;
+	struct extents_cursor cur; /* the source's addresses, or none */
+	bool addrs;
+	uint32_t space_base;
+	struct corpus_extents *dst;
 };
 
 static int sample_pages(void *arg, uint64_t first, const uint8_t *pages, uint64_t n)
 {
 	struct sample_write *w = arg;
 
-	while (w->next < w->k && w->idx[w->next] < first + n) {
-		const uint8_t *pg = pages + (w->idx[w->next] - first) * CORPUS_PAGE_SIZE;
+	for (uint64_t i = first; i < first + n; i++) {
+		uint32_t space;
+		uint64_t addr = 0;
+		const uint8_t *pg = pages + (i - first) * w->page;
 
-		fwrite(pg, 1, CORPUS_PAGE_SIZE, w->out);
-		sha256_update(w->s, pg, CORPUS_PAGE_SIZE);
+		if (w->addrs && !extents_next(&w->cur, &space, &addr))
+			return 1; /* cannot happen: the extents cover every page */
+		if (w->next == w->k || w->idx[w->next] != i)
+			continue;
+		if (fwrite(pg, 1, w->page, w->out) != w->page)
+			return 1;
+		sha256_update(w->s, pg, w->page);
+		if (w->addrs && extents_add(w->dst, w->space_base + space, addr, 1))
+			return 1;
 		w->next++;
 	}
 	return 0;
 }
 
 int corpus_sample_write(const struct corpus *c, const uint64_t *idx, uint64_t k, FILE *out,
-			struct sha256 *s, char *err, size_t errlen)
+			struct sha256 *s, const struct corpus_extents *src, uint32_t space_base,
+			struct corpus_extents *dst, char *err, size_t errlen)
 {
-	struct sample_write w = { .idx = idx, .k = k, .out = out, .s = s };
+	struct sample_write w = { .idx = idx, .k = k, .out = out, .s = s, .page = c->page_size,
+				  .addrs = src && dst, .space_base = space_base, .dst = dst };
+	int ret;
 
-	return corpus_for_each(c, sample_pages, &w, err, errlen);
+	if (w.addrs)
+		extents_cursor_init(&w.cur, src);
+	ret = corpus_for_each(c, sample_pages, &w, err, errlen);
+	if (ret > 0 || (ret == 0 && w.next != k)) {
+		snprintf(err, errlen, "%s: cannot write the sample: %s", c->path,
+			 ferror(out) ? "write error" : "out of memory");
+		return -1;
+	}
+	return ret;
 }

@@ -19,7 +19,6 @@
 #include "corpus/snapshot.h"
 #include "util.h"
 
-#define PG 4096
 #define PM_PRESENT (1ULL << 63)
 #define PM_FILE (1ULL << 61) /* file page or shared anonymous */
 #define PM_PFN_MASK ((1ULL << 55) - 1)
@@ -39,6 +38,7 @@ struct dumper {
 	FILE *out;
 	struct sha256 sha;
 	struct snapshot_result *res;
+	size_t pg;    /* the kernel's page size */
 	uint8_t *buf; /* BATCH pages */
 	char *err;
 	size_t errlen;
@@ -119,7 +119,7 @@ static bool is_shmem_like(const struct mapping *m)
 
 static int emit(struct dumper *d, uint64_t addr, size_t npages)
 {
-	size_t len = npages * PG;
+	size_t len = npages * d->pg;
 	ssize_t n = pread(d->mem, d->buf, len, (off_t)addr);
 
 	if (n != (ssize_t)len) {
@@ -132,6 +132,10 @@ static int emit(struct dumper *d, uint64_t addr, size_t npages)
 		return -1;
 	}
 	sha256_update(&d->sha, d->buf, len);
+	if (extents_add(&d->res->ext, 0, addr, npages)) {
+		snprintf(d->err, d->errlen, "out of memory");
+		return -1;
+	}
 	d->res->pages += npages;
 	return 0;
 }
@@ -151,8 +155,8 @@ static int dump_private(struct dumper *d, const struct mapping *m, bool *used)
 	uint64_t pm[BATCH];
 
 	for (uint64_t a = m->start; a < m->end;) {
-		size_t n = (m->end - a) / PG < BATCH ? (m->end - a) / PG : BATCH;
-		ssize_t got = pread(d->pagemap, pm, n * 8, (off_t)(a / PG * 8));
+		size_t n = (m->end - a) / d->pg < BATCH ? (m->end - a) / d->pg : BATCH;
+		ssize_t got = pread(d->pagemap, pm, n * 8, (off_t)(a / d->pg * 8));
 		size_t run = 0;
 
 		if (got != (ssize_t)(n * 8)) {
@@ -183,13 +187,13 @@ static int dump_private(struct dumper *d, const struct mapping *m, bool *used)
 				continue;
 			}
 			if (run) {
-				if (emit(d, a + (i - run) * PG, run))
+				if (emit(d, a + (i - run) * d->pg, run))
 					return -1;
 				*used = true;
 				run = 0;
 			}
 		}
-		a += n * PG;
+		a += n * d->pg;
 	}
 	return 0;
 }
@@ -198,7 +202,7 @@ static int dump_private(struct dumper *d, const struct mapping *m, bool *used)
 static int dump_shared(struct dumper *d, const struct mapping *m, bool *used)
 {
 	char path[128];
-	size_t len = m->end - m->start, npg = len / PG;
+	size_t len = m->end - m->start, npg = len / d->pg;
 	unsigned char *vec = NULL;
 	void *map = MAP_FAILED;
 	int fd, ret = -1;
@@ -225,7 +229,7 @@ static int dump_shared(struct dumper *d, const struct mapping *m, bool *used)
 		if (run) {
 			uint64_t before = d->res->pages;
 
-			if (emit(d, m->start + (i - run) * PG, run))
+			if (emit(d, m->start + (i - run) * d->pg, run))
 				goto out;
 			d->res->shared_pages += d->res->pages - before;
 			*used = true;
@@ -291,10 +295,14 @@ int snapshot_dump(pid_t pid, bool shared, FILE *out, struct snapshot_result *res
 {
 	struct dumper d = { .pid = pid, .mem = -1, .pagemap = -1, .kflags = -1, .out = out,
 			    .res = res, .err = err, .errlen = errlen };
+	long pg = sysconf(_SC_PAGESIZE);
 	uint8_t digest[32];
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
+	d.pg = pg > 0 ? (size_t)pg : 4096;
+	res->page_size = (uint32_t)d.pg;
+	extents_init(&res->ext, res->page_size);
 	if (pid <= 1 || pid == getpid()) {
 		snprintf(err, errlen, "pid %d: not a process that can be snapshotted", (int)pid);
 		return -1;
@@ -308,7 +316,7 @@ int snapshot_dump(pid_t pid, bool shared, FILE *out, struct snapshot_result *res
 		snprintf(err, errlen, "/proc/kpageflags: %s (snapshots need root)", strerror(errno));
 		return -1;
 	}
-	d.buf = malloc(BATCH * PG);
+	d.buf = malloc(BATCH * d.pg);
 	if (!d.buf) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
@@ -348,5 +356,7 @@ out:
 		close(d.pagemap);
 	close(d.kflags);
 	free(d.buf);
+	if (ret)
+		extents_free(&res->ext);
 	return ret;
 }

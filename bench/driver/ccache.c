@@ -14,6 +14,7 @@
 #include <xxhash.h>
 
 #include "driver/ccache.h"
+#include "driver/codec.h"
 #include "util.h"
 
 _Static_assert(sizeof(struct cpage) == 20, "index records are 20 bytes");
@@ -63,8 +64,10 @@ int ccache_dir(const char *opt, char *out, size_t len)
 	return 0;
 }
 
-int ccache_path(const char *dir, const char *sha256, const char *codec, char *out, size_t len)
+int ccache_path(const char *dir, const char *sha256, const char *codec, uint32_t page, char *out,
+		size_t len)
 {
+	char ps[16] = "";
 	char c[32];
 	size_t i;
 	int n;
@@ -72,7 +75,9 @@ int ccache_path(const char *dir, const char *sha256, const char *codec, char *ou
 	for (i = 0; codec[i] && i + 1 < sizeof(c); i++)
 		c[i] = (codec[i] == ':' || codec[i] == '/') ? '_' : codec[i];
 	c[i] = '\0';
-	n = snprintf(out, len, "%s/%s-%s.zpbcc", dir, sha256, c);
+	if (page != 4096)
+		snprintf(ps, sizeof(ps), "-p%u", page);
+	n = snprintf(out, len, "%s/%s-%s%s.zpbcc", dir, sha256, c, ps);
 	if (n < 0 || (size_t)n + 32 >= len) { /* room for the temporary name's suffix too */
 		out[0] = '\0';
 		return -1;
@@ -157,7 +162,7 @@ static uint64_t header_sum(const struct ccache_header *h)
 #define WHY(...) (snprintf(why, whylen, __VA_ARGS__), -1)
 
 static int check_header(const struct ccache_header *h, uint64_t fsize, const char *sha256,
-			const char *codec, uint64_t pages, char *why, size_t whylen)
+			const char *codec, uint32_t page, uint64_t pages, char *why, size_t whylen)
 {
 	if (memcmp(h->magic, CCACHE_MAGIC, 8))
 		return WHY("not a zpoolbench compression cache (bad magic)");
@@ -175,6 +180,8 @@ static int check_header(const struct ccache_header *h, uint64_t fsize, const cha
 		return WHY("made with codec '%.31s', not '%s'", h->codec, codec);
 	if (memchr(h->sha256, 0, sizeof(h->sha256)) == NULL || strcmp(h->sha256, sha256))
 		return WHY("made from another corpus (sha256 differs)");
+	if (h->page_size != page)
+		return WHY("made of %u-byte pages, not %u", h->page_size, page);
 	if (h->pages != pages)
 		return WHY("holds %llu pages, the corpus %llu", (unsigned long long)h->pages,
 			   (unsigned long long)pages);
@@ -186,9 +193,9 @@ static int check_header(const struct ccache_header *h, uint64_t fsize, const cha
 	return 0;
 }
 
-int ccache_open(const char *path, const char *sha256, const char *codec, uint64_t pages,
-		struct ccache_header *hdr, struct cpage *index, int threads, char *why,
-		size_t whylen)
+int ccache_open(const char *path, const char *sha256, const char *codec, uint32_t page,
+		uint64_t pages, struct ccache_header *hdr, struct cpage *index, int threads,
+		char *why, size_t whylen)
 {
 	struct stat st;
 	uint64_t sum;
@@ -214,7 +221,7 @@ int ccache_open(const char *path, const char *sha256, const char *codec, uint64_
 			 (unsigned long long)st.st_size);
 		goto bad;
 	}
-	if (check_header(hdr, st.st_size, sha256, codec, pages, why, whylen))
+	if (check_header(hdr, st.st_size, sha256, codec, page, pages, why, whylen))
 		goto bad;
 	if (pread_full(fd, index, pages * sizeof(*index), hdr->index_off)) {
 		snprintf(why, whylen, "cannot read the index");
@@ -225,7 +232,7 @@ int ccache_open(const char *path, const char *sha256, const char *codec, uint64_
 		goto bad;
 	}
 	for (uint64_t i = 0; i < pages; i++) {
-		if (index[i].len == 0 || index[i].len > 8192 ||
+		if (index[i].len == 0 || index[i].len > codec_bound(page) ||
 		    index[i].off + index[i].len > hdr->data_bytes) {
 			snprintf(why, whylen, "corrupt index (page %llu out of the data)",
 				 (unsigned long long)i);

@@ -5,17 +5,20 @@
  * page at a time (pread) so that a run never holds all compressed pages in
  * memory.
  *
- * One file per corpus and codec, named by the corpus sha256 and the codec
- * spec: DIR/<sha256>-<codec>.zpbcc (':' in the codec becomes '_').  DIR is
+ * One file per corpus, codec and page size, named by the corpus sha256, the
+ * codec spec and, for pages other than 4096 bytes, the page size:
+ * DIR/<sha256>-<codec>.zpbcc, DIR/<sha256>-<codec>-p16384.zpbcc (':' in the
+ * codec becomes '_'; a corpus read as 4 KiB pages of its 16 KiB ones has the
+ * same sha256, but other compressed pages).  DIR is
  * --ccache DIR, else $ZPB_CCACHE_DIR, else $XDG_CACHE_HOME/zpoolbench, else
  * $HOME/.cache/zpoolbench; "off" disables the cache (the compressed pages
  * then go to an unlinked temporary file, still streamed).
  *
- * File format version 2, host byte order (the header's byte-order mark
+ * File format version 3, host byte order (the header's byte-order mark
  * refuses a file from a machine of the other order):
  *
  *	header (192 bytes, 256 reserved): magic "ZPBCCACH", version, header size, the
- *	    byte-order mark 0x01020304, pages, index and data offsets, data
+ *	    byte-order mark 0x01020304, the page size, pages, index and data offsets, data
  *	    bytes, the build's compression wall time, codec spec, corpus
  *	    sha256, XXH3-64 checksums of the index and of the data, and one of
  *	    the header itself;
@@ -44,7 +47,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CCACHE_VERSION 2
+#define CCACHE_VERSION 3 /* 3: page sizes other than 4096, lengths up to 2^18 - 1 */
 #define CCACHE_MAGIC "ZPBCCACH"
 #define CCACHE_BOM 0x01020304u
 #define CCACHE_BLOCK (1u << 20) /* data checksum block */
@@ -55,9 +58,9 @@
  */
 struct cpage {
 	uint64_t off : 40;	/* offset of the compressed bytes in the data area (< 1 TiB) */
-	uint64_t len : 14;	/* compressed length (may exceed 4096; at most CODEC_BOUND) */
+	uint64_t len : 18;	/* compressed length (may exceed the page; at most codec_bound()) */
 	uint64_t same : 1;	/* every 8-byte word equal */
-	uint64_t unused : 9;
+	uint64_t unused : 5;
 	uint32_t comp_ns;	/* time codec_compress took for this page */
 	uint64_t sum;		/* XXH3-64 of the page; a same-filled page: its word */
 } __attribute__((packed));
@@ -67,7 +70,7 @@ struct ccache_header {
 	uint32_t version;
 	uint32_t header_size;
 	uint32_t bom;
-	uint32_t pad0;
+	uint32_t page_size;	/* bytes per page compressed */
 	uint64_t pages;
 	uint64_t index_off;
 	uint64_t data_off;
@@ -95,18 +98,23 @@ uint64_t ccache_page_sum(const void *page, size_t len, bool same, uint64_t word)
  * name does not fit in @len: the caller runs without the cache.
  */
 int ccache_dir(const char *opt, char *out, size_t len);
-/* DIR/<sha256>-<codec>.zpbcc: 0, or -1 if it does not fit in @len (never shortened). */
-int ccache_path(const char *dir, const char *sha256, const char *codec, char *out, size_t len);
+/*
+ * DIR/<sha256>-<codec>.zpbcc (pages of @page bytes: -p@page before .zpbcc
+ * unless 4096): 0, or -1 if it does not fit in @len (never shortened).
+ */
+int ccache_path(const char *dir, const char *sha256, const char *codec, uint32_t page, char *out,
+		size_t len);
 
 /*
- * Open and check a cache file for @pages pages of the corpus @sha256 with
- * @codec.  Returns the open descriptor and fills @hdr and @index (@pages
- * entries, allocated by the caller); -1 with the reason in @why when the file
- * is missing (why = "") or unusable (truncated, corrupt, another version).
+ * Open and check a cache file for @pages pages of @page bytes of the corpus
+ * @sha256 with @codec.  Returns the open descriptor and fills @hdr and @index
+ * (@pages entries, allocated by the caller); -1 with the reason in @why when
+ * the file is missing (why = "") or unusable (truncated, corrupt, another
+ * version or page size).
  */
-int ccache_open(const char *path, const char *sha256, const char *codec, uint64_t pages,
-		struct ccache_header *hdr, struct cpage *index, int threads, char *why,
-		size_t whylen);
+int ccache_open(const char *path, const char *sha256, const char *codec, uint32_t page,
+		uint64_t pages, struct ccache_header *hdr, struct cpage *index, int threads,
+		char *why, size_t whylen);
 
 /* Checksum of @len bytes at @off of @fd, read in CCACHE_BLOCK blocks on @threads threads. */
 int ccache_data_sum(int fd, uint64_t off, uint64_t len, int threads, uint64_t *sum);
@@ -129,7 +137,7 @@ struct ccache_writer {
 int ccache_create(struct ccache_writer *w, const char *path);
 /*
  * Complete the file: data checksum, index, header; give it its name.
- * @hdr has pages, data_bytes, wall_ns, codec and sha256 set.  0, or -1 with
+ * @hdr has page_size, pages, data_bytes, wall_ns, codec and sha256 set.  0, or -1 with
  * errno (the file is removed).
  */
 int ccache_commit(struct ccache_writer *w, struct ccache_header *hdr, const struct cpage *index,

@@ -15,6 +15,9 @@
 
 #include "driver/codec.h"
 
+_Static_assert(CODEC_BOUND == codec_bound(CODEC_PAGE), "CODEC_BOUND");
+_Static_assert(CODEC_BOUND_MAX == codec_bound(CODEC_PAGE_MAX), "CODEC_BOUND_MAX");
+
 /* lz4.c clamps larger accelerations to this (not exported by lz4.h) */
 #define LZ4_ACCELERATION_MAX 65537
 
@@ -202,28 +205,32 @@ const struct codec *codec_ctx_codec(const struct codec_ctx *x)
 	return &x->c;
 }
 
-int codec_compress(struct codec_ctx *x, const void *page, void *out)
+int codec_compress_buf(struct codec_ctx *x, const void *in, size_t len, void *out, size_t cap)
 {
+	if (len > CODEC_PAGE_MAX || cap > INT32_MAX)
+		return -1;
 	switch (x->c.kind) {
 	case CODEC_LZ4: {
-		int n = LZ4_compress_fast_extState(x->state, page, out, CODEC_PAGE, CODEC_BOUND,
+		int n = LZ4_compress_fast_extState(x->state, in, out, (int)len, (int)cap,
 						   x->c.level);
 		return n > 0 ? n : -1;
 	}
 	case CODEC_LZ4HC: {
-		int n = LZ4_compress_HC_extStateHC(x->state, page, out, CODEC_PAGE, CODEC_BOUND,
+		int n = LZ4_compress_HC_extStateHC(x->state, in, out, (int)len, (int)cap,
 						   x->c.level);
 		return n > 0 ? n : -1;
 	}
 	case CODEC_ZSTD: {
-		size_t n = ZSTD_compressCCtx(x->cctx, out, CODEC_BOUND, page, CODEC_PAGE,
-					     x->c.level);
+		size_t n = ZSTD_compressCCtx(x->cctx, out, cap, in, len, x->c.level);
+
 		return ZSTD_isError(n) ? -1 : (int)n;
 	}
 	case CODEC_LZO: {
-		lzo_uint n = CODEC_BOUND;
+		lzo_uint n = cap;
 
-		if (lzo1x_1_compress(page, CODEC_PAGE, out, &n, x->state) != LZO_E_OK)
+		/* lzo checks no bound: the caller's buffer must hold its worst case */
+		if (cap < len + len / 16 + 67 ||
+		    lzo1x_1_compress(in, len, out, &n, x->state) != LZO_E_OK)
 			return -1;
 		return (int)n;
 	}
@@ -231,33 +238,40 @@ int codec_compress(struct codec_ctx *x, const void *page, void *out)
 	return -1;
 }
 
-int codec_decompress(struct codec_ctx *x, const void *in, size_t len, void *page)
+int codec_decompress_buf(struct codec_ctx *x, const void *in, size_t len, void *out,
+			 size_t outlen)
 {
+	if (outlen > CODEC_PAGE_MAX)
+		return -1;
 	switch (x->c.kind) {
 	case CODEC_LZ4:
 	case CODEC_LZ4HC:
-		return LZ4_decompress_safe(in, page, (int)len, CODEC_PAGE) == CODEC_PAGE ? 0 : -1;
+		return LZ4_decompress_safe(in, out, (int)len, (int)outlen) == (int)outlen ? 0 : -1;
 	case CODEC_ZSTD: {
-		size_t n = ZSTD_decompressDCtx(x->dctx, page, CODEC_PAGE, in, len);
+		size_t n = ZSTD_decompressDCtx(x->dctx, out, outlen, in, len);
 
-		return !ZSTD_isError(n) && n == CODEC_PAGE ? 0 : -1;
+		return !ZSTD_isError(n) && n == outlen ? 0 : -1;
 	}
 	case CODEC_LZO: {
-		lzo_uint n = CODEC_PAGE;
+		lzo_uint n = outlen;
 
-		if (lzo1x_decompress_safe(in, len, page, &n, NULL) != LZO_E_OK)
+		if (lzo1x_decompress_safe(in, len, out, &n, NULL) != LZO_E_OK)
 			return -1;
-		return n == CODEC_PAGE ? 0 : -1;
+		return n == outlen ? 0 : -1;
 	}
 	}
 	return -1;
 }
 
-bool codec_verify(struct codec_ctx *x, const void *in, size_t len, const void *orig)
+bool codec_verify_buf(struct codec_ctx *x, const void *in, size_t len, const void *orig,
+		      size_t origlen)
 {
-	unsigned char page[CODEC_PAGE];
+	unsigned char *page = malloc(origlen ? origlen : 1);
+	bool ok = page && codec_decompress_buf(x, in, len, page, origlen) == 0 &&
+		  !memcmp(page, orig, origlen);
 
-	return codec_decompress(x, in, len, page) == 0 && !memcmp(page, orig, CODEC_PAGE);
+	free(page);
+	return ok;
 }
 
 static inline uint64_t word_at(const unsigned char *p, size_t i)
@@ -268,10 +282,10 @@ static inline uint64_t word_at(const unsigned char *p, size_t i)
 	return v;
 }
 
-bool page_same_filled(const void *page, uint64_t *word)
+bool same_filled(const void *page, size_t len, uint64_t *word)
 {
 	const unsigned char *p = page;
-	size_t i, n = CODEC_PAGE / sizeof(uint64_t);
+	size_t i, n = len / sizeof(uint64_t);
 	uint64_t first = word_at(p, 0);
 
 	/* the last word first: most pages that are not same-filled fail here */

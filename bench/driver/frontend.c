@@ -14,8 +14,8 @@ static __thread unsigned int fe_shard;
 /* the calling thread's codec context (for the original of a raw page), or NULL */
 static __thread struct codec_ctx *fe_cx;
 
-/* per-thread buffer: the staged compressed bytes (or the raw page) */
-static __thread uint8_t fe_stage[CODEC_BOUND] __attribute__((aligned(64)));
+/* per-thread buffer: the staged compressed bytes (or the raw page), of any page size */
+static __thread uint8_t fe_stage[CODEC_BOUND_MAX] __attribute__((aligned(64)));
 
 #define ADD(fe, field, v) __atomic_add_fetch(&(fe)->cs[fe_shard].c.field, (v), __ATOMIC_RELAXED)
 #define SUB(fe, field, v) __atomic_sub_fetch(&(fe)->cs[fe_shard].c.field, (v), __ATOMIC_RELAXED)
@@ -72,12 +72,14 @@ static int fe_param(struct fe_config *cfg, const char *key, const char *val, cha
 	if (cfg->kind == FE_ZRAM && !strcmp(key, "mem_limit")) {
 		if (parse_bytes(val, &v))
 			goto bad;
+		cfg->mem_limit_bytes = v;
 		cfg->mem_limit_pages = (v + METRICS_PAGE - 1) / METRICS_PAGE;
 		return 0;
 	}
 	if (cfg->kind == FE_ZSWAP && !strcmp(key, "ram")) {
 		if (parse_bytes(val, &v) || v < METRICS_PAGE)
 			goto bad;
+		cfg->ram_bytes = v;
 		cfg->ram_pages = v / METRICS_PAGE;
 		return 0;
 	}
@@ -171,7 +173,13 @@ static uint32_t codec_bytes(const struct frontend *fe, uint32_t page)
 {
 	uint32_t len = fe->ps->pg[page].len;
 
-	return len < METRICS_PAGE ? len : METRICS_PAGE;
+	return len < fe->page ? len : (uint32_t)fe->page;
+}
+
+/* The bytes a slot's object holds: header, then the compressed or the raw page. */
+static size_t slot_len(const struct frontend *fe, const struct fe_slot *s)
+{
+	return fe->hlen + (s->raw ? fe->page : fe->ps->pg[s->page].len);
 }
 
 static pthread_mutex_t *slot_lock(struct frontend *fe, uint64_t slot)
@@ -203,8 +211,7 @@ static bool content_ok(const struct frontend *fe, const struct fe_slot *s, const
 
 	if (s->raw)
 		return pageset_is_page(fe->ps, s->page, src + fe->hlen);
-	return s->len - fe->hlen == cp->len && !pageset_data(fe->ps, s->page, fe_stage) &&
-	       !memcmp(src + fe->hlen, fe_stage, cp->len);
+	return !pageset_data(fe->ps, s->page, fe_stage) && !memcmp(src + fe->hlen, fe_stage, cp->len);
 }
 
 /*
@@ -276,11 +283,10 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 	ops.evict = fe_evict;
 	ops.ctx = fe;
 	fe->zp = zpool_create(alloc_spec, cfg->kind == FE_ZSWAP ? &ops : NULL, err, errlen);
-	/* corpus pages are 4 KiB; a pool of other pages needs a corpus of those */
-	if (fe->zp && zpool_page_size(fe->zp) != METRICS_PAGE) {
-		snprintf(err, errlen, "%s: a pool of %zu-byte pages, but the corpus pages are %d "
-			 "bytes (16 KiB corpora are not read yet; replay takes '# page_size' traces)",
-			 fe->zp->cfg.spec, zpool_page_size(fe->zp), METRICS_PAGE);
+	/* a pool stores the pages of its own size: a page set of other pages is refused */
+	if (fe->zp && zpool_page_size(fe->zp) != ps->page) {
+		snprintf(err, errlen, "%s: a pool of %zu-byte pages, but the pages of %s are %u bytes",
+			 fe->zp->cfg.spec, zpool_page_size(fe->zp), ps->corpus->name, ps->page);
 		zpool_destroy(fe->zp);
 		fe->zp = NULL;
 	}
@@ -289,10 +295,15 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 		free(fe);
 		return NULL;
 	}
+	fe->page = zpool_page_size(fe->zp);
+	fe->cfg.mem_limit_pages = (cfg->mem_limit_bytes + fe->page - 1) / fe->page;
+	fe->cfg.ram_pages = cfg->ram_bytes / fe->page;
+	if (cfg->ram_bytes && !fe->cfg.ram_pages)
+		fe->cfg.ram_pages = 1; /* less RAM than a page: a limit of one page, not none */
 	if (cfg->kind == FE_ZRAM) {
 		fe->huge = zpool_huge_size(fe->zp);
-		if (!fe->huge || fe->huge > METRICS_PAGE)
-			fe->huge = METRICS_PAGE;
+		if (!fe->huge || fe->huge > fe->page)
+			fe->huge = fe->page;
 	}
 	/* 6.1: the header only for pools that can evict (zpool_evictable) */
 	if (cfg->kind == FE_ZSWAP && zpool_can_shrink(fe->zp))
@@ -404,7 +415,7 @@ static int stage(struct frontend *fe, const struct cpage *cp, uint32_t page, uin
 		}
 		return 0;
 	}
-	if (cp->len > METRICS_PAGE)
+	if (cp->len > fe->page)
 		return 0; /* refused below, never copied */
 	return pageset_data(fe->ps, page, fe_stage);
 }
@@ -453,8 +464,8 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 	}
 	if (fe->cfg.kind == FE_ZRAM && len >= fe->huge) {
 		raw = true;
-		len = METRICS_PAGE;
-	} else if (len > METRICS_PAGE) {
+		len = fe->page;
+	} else if (len > fe->page) {
 		return reject(fe, s, -ENOSPC);
 	}
 
@@ -479,7 +490,6 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 	}
 	pthread_mutex_lock(slot_lock(fe, slot));
 	s->handle = handle;
-	s->len = (uint16_t)(len + fe->hlen);
 	s->raw = raw;
 	s->state = SLOT_OBJ;
 	pthread_mutex_unlock(slot_lock(fe, slot));
@@ -527,9 +537,10 @@ int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *b
 	if (fe->hlen)
 		memcpy(&hdr, src, sizeof(hdr));
 	if (s->raw)
-		memcpy(buf, src + fe->hlen, METRICS_PAGE);
+		memcpy(buf, src + fe->hlen, fe->page);
 	else
-		dret = codec_decompress(cx, src + fe->hlen, s->len - fe->hlen, buf);
+		dret = codec_decompress_buf(cx, src + fe->hlen, slot_len(fe, s) - fe->hlen, buf,
+					    fe->page);
 	t2 = now_ns();
 	zpool_unmap(fe->zp, s->handle);
 	t3 = now_ns();
@@ -537,8 +548,10 @@ int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *b
 	lat->alloc_ns = (t1 - t0) + (t3 - t2);
 	lat->e2e_ns = t3 - t0;
 	if (fe->model_clock) {
-		lat->alloc_ns = model_ns(s->len / 4, 0, 0);
-		lat->e2e_ns = lat->alloc_ns + s->len;
+		size_t len = slot_len(fe, s);
+
+		lat->alloc_ns = model_ns(len / 4, 0, 0);
+		lat->e2e_ns = lat->alloc_ns + len;
 	}
 	/* the check, off the clock: the original page's record (its XXH3-64) */
 	if (dret || hdr != slot || !pageset_is_page(fe->ps, page, buf))

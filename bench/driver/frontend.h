@@ -7,11 +7,17 @@
  * and in which form.  They use only the zpool interface (zpool_huge_size,
  * zpool_can_shrink, zpool_shrink), never an allocator's name.
  *
+ * Pages are the pool's pages: a pool of 16 KiB pages (page=16384) takes a
+ * page set of 16 KiB pages (pageset.h), and every rule below is about that
+ * page: the same-filled test covers the whole page, a raw page is 16 KiB,
+ * the huge threshold is the allocator's at that page size.
+ *
  *  zram  (spec "zram[:mem_limit=BYTES]")
  *	same-filled pages take no allocation; a compressed length >=
- *	zpool_huge_size() (or >= 4096 when the allocator has no such size) is
- *	stored raw at 4096 bytes; with mem_limit, a store that leaves the pool
- *	above the limit is undone and refused (-ENOMEM, as zram's write fails).
+ *	zpool_huge_size() (or >= the page size when the allocator has no such
+ *	size) is stored raw, a whole page; with mem_limit, a store that leaves
+ *	the pool above the limit is undone and refused (-ENOMEM, as zram's
+ *	write fails).
  *
  *  zswap (spec "zswap[:ram=BYTES,max_pool_percent=P,accept_threshold_percent=A]"),
  *	as in Linux 6.1: the pool-limit check comes first (full when the pool
@@ -25,7 +31,7 @@
  *	is compress_poor, any other error alloc_fail.  Without ram= there is
  *	no pool limit.  Defaults P=20, A=90.
  *
- *  none  every page compressed and handed to the allocator; > 4096 refused.
+ *  none  every page compressed and handed to the allocator; over a page refused.
  *
  * Slots are the swap offsets / zram indices: each holds at most one page.
  * Operations on different slots may run on different threads; one slot is
@@ -49,8 +55,11 @@ enum fe_kind { FE_ZRAM, FE_ZSWAP, FE_NONE };
 struct fe_config {
 	enum fe_kind kind;
 	char spec[128];		   /* normalised: "zswap:ram=67108864,max_pool_percent=20" */
-	uint64_t mem_limit_pages;  /* zram; 0 = none */
-	uint64_t ram_pages;	   /* zswap; 0 = no pool limit */
+	uint64_t mem_limit_bytes;  /* zram; 0 = none */
+	uint64_t ram_bytes;	   /* zswap; 0 = no pool limit */
+	/* the same in pages of the pool (fe_create() sets them in its copy) */
+	uint64_t mem_limit_pages;
+	uint64_t ram_pages;
 	unsigned int max_pool_percent, accept_threshold_percent;
 };
 
@@ -62,11 +71,14 @@ int fe_parse(const char *spec, struct fe_config *cfg, char *err, size_t errlen);
 
 enum slot_state { SLOT_EMPTY, SLOT_SAME, SLOT_OBJ, SLOT_WRITTEN_BACK, SLOT_REJECTED };
 
-/* 16 bytes a slot: a million-page run keeps 16 MiB of them. */
+/*
+ * 16 bytes a slot: a million-page run keeps 16 MiB of them.  The bytes
+ * handed to the allocator follow from the page and @raw (slot_len() in
+ * frontend.c), whatever the page size.
+ */
 struct fe_slot {
 	unsigned long handle; /* the object; the word of a same-filled page (as zram keeps it) */
 	uint32_t page;	/* corpus page stored here */
-	uint16_t len;	/* bytes handed to the allocator (header and raw pages included) */
 	uint8_t state;
 	bool raw;	/* stored uncompressed */
 };
@@ -97,6 +109,7 @@ struct frontend {
 	struct fe_config cfg;
 	struct zpool *zp;
 	const struct pageset *ps;
+	size_t page;	      /* bytes per page: the pool's and the page set's */
 	size_t huge;	      /* raw-storage threshold (zram) */
 	size_t hlen;	      /* zswap header bytes */
 	struct fe_slot *slots;
@@ -123,7 +136,8 @@ struct frontend {
 
 /*
  * A front end over a new pool of @alloc_spec with @nslots slots, for pages of
- * @ps.  NULL with a message in @err.
+ * @ps: the pool's page size must be the page set's.  NULL with a message in
+ * @err.
  */
 struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 			   const struct pageset *ps, uint64_t nslots, char *err, size_t errlen);
@@ -157,7 +171,7 @@ struct fe_lat {
 int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *lat);
 /*
  * Read @slot back and check it against the original page (decompressing
- * with @cx into @buf, CODEC_PAGE bytes): 0, or -1 after recording the
+ * with @cx into @buf, a page): 0, or -1 after recording the
  * mismatch in fe->err.  The check is done after the clock stopped.  Slots without an object in the pool read as 0
  * with zero latencies.
  */

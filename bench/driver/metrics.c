@@ -338,9 +338,9 @@ static double rate(const struct lat_pct *p)
 
 void metrics_derive(const struct raw_counts *r, struct derived *d)
 {
-	uint64_t page = r->page_size ? r->page_size : METRICS_PAGE;
+	uint64_t page = metrics_page(r);
 	double denom = (double)r->pool_pages * page + (double)r->metadata_bytes;
-	double orig = (double)(r->stored + r->same_filled) * METRICS_PAGE;
+	double orig = (double)(r->stored + r->same_filled) * page;
 	uint64_t ops = r->lat[LAT_STORE].n + r->lat[LAT_LOAD].n + r->lat[LAT_FREE].n;
 
 	memset(d, 0, sizeof(*d));

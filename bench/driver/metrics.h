@@ -20,9 +20,11 @@
  *	                   mean over the samples up to p99.9)
  *
  * "Original bytes" are the pages the front end holds: (stored objects +
- * same-filled pages) * 4096.  A figure that does not apply (the store
- * latency of a load phase, the density of an empty pool) is NAN, written
- * as an empty CSV field and JSON null.
+ * same-filled pages) * page size.  The page size is the pool's
+ * (raw_counts.page_size): 4096, or 16384 for page=16384, where pool pages,
+ * the ideal bound and the pages offered are all 16 KiB pages.  A figure
+ * that does not apply (the store latency of a load phase, the density of
+ * an empty pool) is NAN, written as an empty CSV field and JSON null.
  */
 #ifndef ZPB_METRICS_H
 #define ZPB_METRICS_H
@@ -31,7 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define METRICS_PAGE 4096 /* a corpus page; a pool's pages may be larger (page_size) */
+#define METRICS_PAGE 4096 /* the page size of counts that do not give one */
 
 /* Latency series kept per phase. */
 enum lat_kind {
@@ -147,12 +149,13 @@ void lat_percentiles(const struct lat_samples *s, struct lat_pct *out);
 	/* front end, held now */                                                                \
 	X(same_filled, "same-filled pages (no allocation)")                                      \
 	X(stored, "objects in the allocator")                                                    \
-	X(huge, "of those, pages stored raw at 4096 bytes")                                      \
-	X(compressed_bytes, "the codec's output bytes of the stored objects, each at most "     \
-			    "4096 (raw storage and zswap's header are the allocator's overhead)") \
+	X(huge, "of those, pages stored raw (a whole page each)")                                \
+	X(compressed_bytes, "the codec's output bytes of the stored objects, each at most a "   \
+			    "page (raw storage and zswap's header are the allocator's overhead)") \
 	/* allocator (zpool stats) now */                                                        \
 	X(pool_pages, "pages the pool holds")                                                    \
-	X(page_size, "bytes of one of the pool's pages (0: 4096, results before it was kept)")  \
+	X(page_size, "bytes of one of the pool's pages, and of the pages offered (0: 4096, "    \
+		     "results before it was kept)")                                              \
 	X(peak_pages, "most pages it held")                                                      \
 	X(metadata_bytes, "memory outside pool pages")                                           \
 	X(straddling, "live objects crossing a page boundary")                                   \
@@ -203,6 +206,11 @@ struct derived {
 };
 
 void metrics_derive(const struct raw_counts *r, struct derived *d);
+/* Bytes per page of @r (4096 when it does not say). */
+static inline uint64_t metrics_page(const struct raw_counts *r)
+{
+	return r->page_size ? r->page_size : METRICS_PAGE;
+}
 
 /* Million operations per second for @n operations taking @ns in total; 0 if none. */
 double mops(uint64_t n, uint64_t ns);

@@ -259,7 +259,8 @@ int mb_set_from_corpus(struct mb_set *s, const char *path, struct codec_ctx *cx,
 	if (corpus_open(&s->corpus, path, err, errlen))
 		return -1;
 	s->has_corpus = true;
-	npages = s->corpus.pages;
+	/* 4 KiB pages: a corpus of larger ones is read with its pages cut up */
+	npages = corpus_view_pages(&s->corpus, MB_PAGE);
 	if (npages > UINT32_MAX) {
 		snprintf(err, errlen, "%s: more than 2^32 pages", path);
 		goto out;
@@ -274,7 +275,7 @@ int mb_set_from_corpus(struct mb_set *s, const char *path, struct codec_ctx *cx,
 		snprintf(err, errlen, "out of memory for %u objects", n);
 		goto out;
 	}
-	if (corpus_for_each(&s->corpus, mb_classify, &m, err, errlen))
+	if (corpus_for_each_view(&s->corpus, MB_PAGE, mb_classify, &m, err, errlen))
 		goto out;
 	shuffle(pick, (uint32_t)npages, &rng);
 	memset(m.obj, 0xff, npages * sizeof(*m.obj));
@@ -295,7 +296,7 @@ int mb_set_from_corpus(struct mb_set *s, const char *path, struct codec_ctx *cx,
 		snprintf(err, errlen, "out of memory for %u objects", chosen);
 		goto out;
 	}
-	if (corpus_for_each(&s->corpus, mb_collect, &m, err, errlen))
+	if (corpus_for_each_view(&s->corpus, MB_PAGE, mb_collect, &m, err, errlen))
 		goto out;
 	for (uint32_t i = 0; i < chosen; i++) {
 		const uint8_t *page = s->synth + (uint64_t)i * MB_PAGE;

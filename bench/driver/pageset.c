@@ -24,7 +24,6 @@
 #include "util.h"
 
 #define BATCH 64 /* pages a worker takes at a time */
-#define PG CORPUS_PAGE_SIZE
 
 void *table_alloc(size_t bytes)
 {
@@ -57,34 +56,39 @@ bool pageset_is_page(const struct pageset *ps, uint64_t i, const uint8_t *page)
 	uint64_t word;
 
 	if (p->same) {
-		for (int k = 0; k < PG; k += 8) {
+		for (uint32_t k = 0; k < ps->page; k += 8) {
 			memcpy(&word, page + k, 8);
 			if (word != p->sum)
 				return false;
 		}
 		return true;
 	}
-	return ccache_page_sum(page, PG, false, 0) == p->sum;
+	return ccache_page_sum(page, ps->page, false, 0) == p->sum;
 }
 
 int pageset_page(const struct pageset *ps, uint64_t i, struct codec_ctx *cx, uint8_t *page)
 {
-	uint8_t buf[CODEC_BOUND];
+	uint8_t stackbuf[CODEC_BOUND], *buf = stackbuf;
 	struct codec_ctx *own = NULL;
 	int ret = -1;
 
 	if (ps->pg[i].same) {
-		for (int k = 0; k < PG; k += 8)
+		for (uint32_t k = 0; k < ps->page; k += 8)
 			memcpy(page + k, &ps->pg[i].sum, 8);
 		return 0;
 	}
+	if (ps->pg[i].len > sizeof(stackbuf) && !(buf = malloc(ps->pg[i].len)))
+		return -1;
 	if (!cx)
 		cx = own = codec_ctx_new(&ps->codec);
-	if (cx && !pageset_data(ps, i, buf) && !codec_decompress(cx, buf, ps->pg[i].len, page) &&
+	if (cx && !pageset_data(ps, i, buf) &&
+	    !codec_decompress_buf(cx, buf, ps->pg[i].len, page, ps->page) &&
 	    pageset_is_page(ps, i, page))
 		ret = 0;
 	if (own)
 		codec_ctx_free(own);
+	if (buf != stackbuf)
+		free(buf);
 	return ret;
 }
 
@@ -144,22 +148,23 @@ static int build_batch(struct pass *p, struct codec_ctx *cx, uint64_t first, uin
 		       const uint8_t *in, uint8_t *out)
 {
 	struct pageset *ps = p->ps;
+	size_t bound = codec_bound(ps->page);
 	uint32_t local[BATCH];
 	uint64_t used = 0, at;
 
 	for (uint64_t k = 0; k < n; k++) {
 		struct cpage *c = &ps->pg[first + k];
-		const uint8_t *page = in + k * PG;
+		const uint8_t *page = in + k * ps->page;
 		uint64_t t0, word, ns;
 		int len;
 
-		c->same = page_same_filled(page, &word);
-		c->sum = ccache_page_sum(page, PG, c->same, word);
+		c->same = same_filled(page, ps->page, &word);
+		c->sum = ccache_page_sum(page, ps->page, c->same, word);
 		t0 = now_ns();
-		len = codec_compress(cx, page, out + used);
+		len = codec_compress_buf(cx, page, ps->page, out + used, bound);
 		ns = now_ns() - t0;
 		c->comp_ns = ns < UINT32_MAX ? (uint32_t)ns : UINT32_MAX;
-		if (len <= 0 || len > CODEC_BOUND) {
+		if (len <= 0 || (size_t)len > bound) {
 			fail_page(p, first + k);
 			return -1;
 		}
@@ -182,15 +187,15 @@ static int verify_batch(struct pass *p, struct codec_ctx *cx, uint64_t first, ui
 			const uint8_t *in, uint8_t *out)
 {
 	struct pageset *ps = p->ps;
-	uint8_t *cbuf = out + PG;
+	uint8_t *cbuf = out + ps->page;
 
 	for (uint64_t k = 0; k < n; k++) {
 		const struct cpage *c = &ps->pg[first + k];
-		const uint8_t *page = in + k * PG;
+		const uint8_t *page = in + k * ps->page;
 		uint64_t word;
-		bool same = page_same_filled(page, &word);
+		bool same = same_filled(page, ps->page, &word);
 
-		if (c->same != same || c->sum != ccache_page_sum(page, PG, same, word)) {
+		if (c->same != same || c->sum != ccache_page_sum(page, ps->page, same, word)) {
 			fail_page(p, first + k);
 			return -1;
 		}
@@ -198,7 +203,8 @@ static int verify_batch(struct pass *p, struct codec_ctx *cx, uint64_t first, ui
 			__atomic_store_n(&p->io_errno, errno ? errno : EIO, __ATOMIC_RELAXED);
 			return -1;
 		}
-		if (codec_decompress(cx, cbuf, c->len, out) || memcmp(out, page, PG)) {
+		if (codec_decompress_buf(cx, cbuf, c->len, out, ps->page) ||
+		    memcmp(out, page, ps->page)) {
 			fail_page(p, first + k);
 			return -1;
 		}
@@ -210,8 +216,9 @@ static void *pass_worker(void *arg)
 {
 	struct pass *p = arg;
 	struct codec_ctx *cx = codec_ctx_new(&p->ps->codec);
+	size_t inlen = (size_t)BATCH * p->ps->page, outlen = BATCH * codec_bound(p->ps->page);
 	/* buffers mapped, not from the heap: a run leaves the heap as it found it */
-	uint8_t *in = table_alloc(BATCH * PG), *out = table_alloc(BATCH * CODEC_BOUND);
+	uint8_t *in = table_alloc(inlen), *out = table_alloc(outlen);
 	uint64_t n;
 	int64_t first;
 
@@ -228,8 +235,8 @@ static void *pass_worker(void *arg)
 out:
 	if (cx)
 		codec_ctx_free(cx);
-	table_free(in, BATCH * PG);
-	table_free(out, BATCH * CODEC_BOUND);
+	table_free(in, inlen);
+	table_free(out, outlen);
 	return NULL;
 }
 
@@ -252,7 +259,7 @@ static int run_pass(struct pageset *ps, bool verify, int threads, char *err, siz
 	if (threads < 1)
 		threads = 1;
 	pthread_mutex_init(&p.lock, NULL);
-	if (corpus_stream_open(&p.st, ps->corpus, err, errlen)) {
+	if (corpus_stream_open_view(&p.st, ps->corpus, ps->page, err, errlen)) {
 		pthread_mutex_destroy(&p.lock);
 		return PASS_FAIL;
 	}
@@ -274,12 +281,12 @@ static int run_pass(struct pageset *ps, bool verify, int threads, char *err, siz
 			 ps->codec.name, (long long)p.bad_page);
 	} else if (p.bad_page >= 0 || p.io_errno) {
 		/* finish reading first: a corpus that changed is the corpus's fault */
-		uint8_t *buf = table_alloc(BATCH * PG);
+		uint8_t *buf = table_alloc((size_t)BATCH * ps->page);
 		int64_t got = 1;
 
 		while (buf && got > 0)
 			got = corpus_stream_read(&p.st, buf, BATCH, err, errlen);
-		table_free(buf, BATCH * PG);
+		table_free(buf, (size_t)BATCH * ps->page);
 		if (got < 0 || corpus_stream_finish(&p.st, err, errlen))
 			goto out;
 		if (p.io_errno)
@@ -347,6 +354,7 @@ static int build(struct pageset *ps, const char *path, int threads, char *err, s
 		goto out;
 	}
 	memset(&hdr, 0, sizeof(hdr));
+	hdr.page_size = ps->page;
 	hdr.pages = ps->n;
 	hdr.data_bytes = ps->data_bytes;
 	hdr.wall_ns = ps->wall_ns;
@@ -377,8 +385,8 @@ static bool use_cached(struct pageset *ps, int threads, int *fatal, char *err, s
 	int r;
 
 	*fatal = 0;
-	ps->fd = ccache_open(ps->cache_path, ps->corpus->sha256, ps->codec.name, ps->n, &hdr,
-			     ps->pg, threads, why, sizeof(why));
+	ps->fd = ccache_open(ps->cache_path, ps->corpus->sha256, ps->codec.name, ps->page, ps->n,
+			     &hdr, ps->pg, threads, why, sizeof(why));
 	if (ps->fd < 0) {
 		if (why[0])
 			NOTE(ps, "%s: %s; rebuilding it", ps->cache_path, why);
@@ -417,7 +425,7 @@ static void pick_cache_path(struct pageset *ps, const char *cache_dir)
 	}
 	if (r || !dir[0])
 		return; /* "off", or no folder can be named */
-	if (ccache_path(dir, ps->corpus->sha256, ps->codec.name, ps->cache_path,
+	if (ccache_path(dir, ps->corpus->sha256, ps->codec.name, ps->page, ps->cache_path,
 			sizeof(ps->cache_path))) {
 		NOTE(ps, "folder %.64s...: the file name would be longer than %zu characters; "
 			 "running without the cache", dir, sizeof(ps->cache_path) - 33);
@@ -440,13 +448,23 @@ static void pick_cache_path(struct pageset *ps, const char *cache_dir)
 int pageset_open(struct pageset *ps, const struct corpus *c, const struct codec *codec,
 		 int threads, const char *cache_dir, char *err, size_t errlen)
 {
+	return pageset_open_view(ps, c, c->page_size, codec, threads, cache_dir, err, errlen);
+}
+
+int pageset_open_view(struct pageset *ps, const struct corpus *c, uint32_t page,
+		      const struct codec *codec, int threads, const char *cache_dir, char *err,
+		      size_t errlen)
+{
 	int r, fatal;
 
 	memset(ps, 0, sizeof(*ps));
+	ps->fd = -1;
+	if (corpus_check_view(c, page, err, errlen))
+		return -1;
 	ps->corpus = c;
 	ps->codec = *codec;
-	ps->n = c->pages;
-	ps->fd = -1;
+	ps->page = page;
+	ps->n = corpus_view_pages(c, page);
 	if (threads < 1)
 		threads = 1;
 	ps->pg = table_alloc(ps->n * sizeof(*ps->pg));

@@ -39,6 +39,7 @@
 struct pageset {
 	const struct corpus *corpus;
 	struct codec codec;
+	uint32_t page;		   /* bytes per page: the corpus's, or a view's (corpus.h) */
 	uint64_t n;
 	struct cpage *pg;
 	uint64_t same_pages;
@@ -59,21 +60,29 @@ struct pageset {
  */
 int pageset_open(struct pageset *ps, const struct corpus *c, const struct codec *codec,
 		 int threads, const char *cache_dir, char *err, size_t errlen);
+/*
+ * The same for @c read as pages of @page bytes (its own page size, or a
+ * smaller one that divides it: corpus_check_view()); each page is
+ * compressed whole.
+ */
+int pageset_open_view(struct pageset *ps, const struct corpus *c, uint32_t page,
+		      const struct codec *codec, int threads, const char *cache_dir, char *err,
+		      size_t errlen);
 /* pageset_open() with the default cache folder. */
 int pageset_build(struct pageset *ps, const struct corpus *c, const struct codec *codec,
 		  int threads, char *err, size_t errlen);
 void pageset_free(struct pageset *ps);
 
-/* Copy the compressed bytes of page @i into @buf (CODEC_BOUND bytes): 0, or -1 (I/O error). */
+/* Copy the compressed bytes of page @i into @buf (codec_bound(page)): 0, or -1 (I/O error). */
 int pageset_data(const struct pageset *ps, uint64_t i, uint8_t *buf);
 /*
- * The original page @i into @page (CORPUS_PAGE_SIZE bytes), decompressed
+ * The original page @i into @page (ps->page bytes), decompressed
  * with @cx (a context of the page set's codec; NULL: one made for the call)
  * and checked against its record.  0, or -1 (I/O error, or it does not
  * decompress to the page it was made from).
  */
 int pageset_page(const struct pageset *ps, uint64_t i, struct codec_ctx *cx, uint8_t *page);
-/* True if @page (CORPUS_PAGE_SIZE bytes) is the original page @i, by its record. */
+/* True if @page (ps->page bytes) is the original page @i, by its record. */
 bool pageset_is_page(const struct pageset *ps, uint64_t i, const uint8_t *page);
 
 /*

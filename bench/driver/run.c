@@ -47,15 +47,32 @@ bad:
 	return -1;
 }
 
+bool run_is_ideal(const char *spec)
+{
+	return !strncmp(spec, "ideal", 5) && (spec[5] == '\0' || spec[5] == ':');
+}
+
 int run_add_ideal(struct run_opts *o)
 {
 	for (int i = 0; i < o->nallocs; i++)
-		if (!strcmp(o->allocs[i], "ideal"))
+		if (run_is_ideal(o->allocs[i]))
 			return 0;
 	if (o->nallocs == RUN_MAX_ALLOCS)
 		return -1;
 	strcpy(o->allocs[o->nallocs++], "ideal");
 	return 0;
+}
+
+/* The page sizes every corpus is read at: 1 (each at its own) or --page's. */
+static int nviews(const struct run_opts *o)
+{
+	return o->npage_sizes ? o->npage_sizes : 1;
+}
+
+/* The cell of corpus @ci read at its page size @v, codec @k, setting @a. */
+static int cell_of(const struct run_opts *o, int ci, int v, int k, int a)
+{
+	return ((ci * nviews(o) + v) * o->ncodecs + k) * o->nallocs + a;
 }
 
 int run_cells(const struct run_opts *o)
@@ -64,7 +81,7 @@ int run_cells(const struct run_opts *o)
 	int n = 0;
 
 	if (o->workloads & pool_wl)
-		n += o->ncorpora * o->ncodecs * o->nallocs;
+		n += o->ncorpora * nviews(o) * o->ncodecs * o->nallocs;
 	if (o->workloads & (1u << WL_REPLAY))
 		n += o->nallocs;
 	return n;
@@ -155,6 +172,7 @@ int run_add_bound(struct run_results *res, const char *alloc, const char *kind, 
 	snprintf(b->alloc, sizeof(b->alloc), "%s", alloc);
 	b->kind = kind;
 	b->size = size;
+	b->page_size = 0; /* probe_bounds() sets it */
 	return 0;
 }
 
@@ -196,13 +214,14 @@ static int probe_bounds(const char *spec, struct run_results *res, char *err, si
 	struct zpool *zp = zpool_create(spec, NULL, err, errlen);
 	uint64_t prev = 0;
 	int first = res->nbounds;
-	size_t huge;
+	size_t huge, page;
 	uint32_t s;
 
 	if (!zp)
 		return -1;
 	huge = zpool_huge_size(zp);
-	for (s = 1; s <= ZPOOL_PAGE_SIZE; s++) {
+	page = zpool_page_size(zp);
+	for (s = 1; s <= page; s++) {
 		struct zpool_stats st;
 		unsigned long h;
 
@@ -219,10 +238,12 @@ static int probe_bounds(const char *spec, struct run_results *res, char *err, si
 	/* no classes worth drawing: a granule under 8 bytes (the ideal bound) */
 	if (res->nbounds - first > 512)
 		res->nbounds = first;
-	if (s <= ZPOOL_PAGE_SIZE && run_add_bound(res, zp->cfg.spec, "max", s - 1))
+	if (s <= page && run_add_bound(res, zp->cfg.spec, "max", s - 1))
 		goto oom;
 	if (huge && run_add_bound(res, zp->cfg.spec, "huge", (uint32_t)huge))
 		goto oom;
+	for (int i = first; i < res->nbounds; i++)
+		res->bounds[i].page_size = (uint32_t)page;
 	zpool_destroy(zp);
 	return 0;
 oom:
@@ -239,6 +260,8 @@ static int record_sizes(struct run_results *res, const struct pageset *ps)
 		return -1;
 	snprintf(s->corpus, sizeof(s->corpus), "%s", ps->corpus->name);
 	snprintf(s->codec, sizeof(s->codec), "%s", ps->codec.name);
+	s->page_size = ps->page;
+	s->bucket = ps->page / SIZE_BUCKETS_PER_PAGE;
 	s->compress_ns = ps->wall_ns;
 	s->cached = ps->cached;
 	snprintf(s->cache_path, sizeof(s->cache_path), "%s", ps->cache_path);
@@ -251,7 +274,7 @@ static int record_sizes(struct run_results *res, const struct pageset *ps)
 			s->same++;
 			continue;
 		}
-		b = ps->pg[i].len / SIZE_BUCKET;
+		b = ps->pg[i].len / s->bucket;
 		s->count[b < SIZE_NBUCKETS ? b : SIZE_NBUCKETS - 1]++;
 	}
 	return 0;
@@ -296,6 +319,22 @@ static uint64_t rss_peak(void)
 	return kb * 1024;
 }
 
+/*
+ * One pool: fill, then load and churn as asked; the rows with indexes
+ * @rows[wl] (-1: none) get repeat @rep.  Indexes, not pointers: res->rows
+ * moves when it grows (new_curve() and later add_row() calls).
+ */
+/* Objects per pool: --objects counts pages of the corpus's size, a view of smaller ones stores the same bytes. */
+static uint64_t view_objects(const struct run_opts *o, const struct corpus *c, uint32_t page)
+{
+	return o->objects ? o->objects * (c->page_size / page) : corpus_view_pages(c, page);
+}
+
+static uint64_t pool_objects(const struct run_opts *o, const struct pageset *ps)
+{
+	return view_objects(o, ps->corpus, ps->page);
+}
+
 /* "c lz4:1 zbud fill", "c lz4:1 zbud churn (repeat 2 of 3)" */
 static void pool_step(const struct run_opts *o, const struct pageset *ps, const char *spec,
 		      int rep, const char *phase)
@@ -307,11 +346,6 @@ static void pool_step(const struct run_opts *o, const struct pageset *ps, const 
 	progress_what("%.40s %.20s %.60s %s%s", ps->corpus->name, ps->codec.name, spec, phase, r);
 }
 
-/*
- * One pool: fill, then load and churn as asked; the rows with indexes
- * @rows[wl] (-1: none) get repeat @rep.  Indexes, not pointers: res->rows
- * moves when it grows (new_curve() and later add_row() calls).
- */
 static int run_pool(const struct run_opts *o, struct run_results *res, const struct pageset *ps,
 		    const char *spec, const int *rows, int rep, char *err, size_t errlen)
 {
@@ -320,7 +354,7 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 	int ret = -1;
 
 	rss_reset();
-	fe = fe_create(&o->fe, spec, ps, o->objects ? o->objects : ps->n, err, errlen);
+	fe = fe_create(&o->fe, spec, ps, pool_objects(o, ps), err, errlen);
 	if (!fe)
 		return -1;
 	if (o->wl.warmup) {
@@ -353,6 +387,7 @@ static int run_pool(const struct run_opts *o, struct run_results *res, const str
 				snprintf(err, errlen, "out of memory");
 				goto out;
 			}
+			res->curves[res->ncurves - 1].page_size = ps->page;
 		}
 		pool_step(o, ps, fe->zp->cfg.spec, rep, "churn");
 		ret = wl_churn(fe, &o->wl, &rc, c, err, errlen);
@@ -369,6 +404,69 @@ out:
 	return ret;
 }
 
+int run_spec_for_page(const char *spec, uint32_t page, char *out, size_t outlen, char *err,
+		      size_t errlen)
+{
+	struct zpool_config cfg;
+	char buf[ZPOOL_SPEC_MAX + 32];
+
+	if (zpool_parse_spec(spec, &cfg, err, errlen))
+		return -2;
+	if (zpool_cfg_page_set(&cfg) || page == ZPOOL_PAGE_SIZE) {
+		if (zpool_cfg_page_size(&cfg) != page) {
+			snprintf(err, errlen,
+				 "%s is a pool of %zu-byte pages, not %u (give the spec without "
+				 "page= to run it at every page size)",
+				 cfg.spec, zpool_cfg_page_size(&cfg), page);
+			return -2;
+		}
+		snprintf(out, outlen, "%s", cfg.spec);
+		return 0;
+	}
+	snprintf(buf, sizeof(buf), "%s%cpage=%u", cfg.spec, strchr(cfg.spec, ':') ? ',' : ':', page);
+	if (zpool_parse_spec(buf, &cfg, err, errlen))
+		return -2;
+	if ((size_t)snprintf(out, outlen, "%s", cfg.spec) >= outlen) {
+		snprintf(err, errlen, "%s: allocator spec too long to add page=%u", spec, page);
+		return -2;
+	}
+	return 0;
+}
+
+void run_spec_without_page(const char *spec, char *out, size_t len)
+{
+	const char *colon = strchr(spec, ':');
+	size_t n = 0;
+	char sep = ':';
+
+	if (!len)
+		return;
+	out[0] = '\0';
+	n = snprintf(out, len, "%.*s", colon ? (int)(colon - spec) : (int)strlen(spec), spec);
+	for (const char *p = colon; p && *p && n < len;) {
+		const char *key = p + 1, *end = strchr(key, ',');
+		size_t klen = end ? (size_t)(end - key) : strlen(key);
+
+		if (strncmp(key, "page=", 5)) {
+			n += snprintf(out + n, len - n, "%c%.*s", sep, (int)klen, key);
+			sep = ',';
+		}
+		p = end;
+	}
+}
+
+/* Probe @spec's boundaries once per run (the first time a cell of this shard uses it). */
+static int probe_once(const struct run_opts *o, struct run_results *res, const char *spec,
+		      char *err, size_t errlen)
+{
+	if (!o->boundaries)
+		return 0;
+	for (int i = 0; i < res->nbounds; i++)
+		if (!strcmp(res->bounds[i].alloc, spec))
+			return 0;
+	return probe_bounds(spec, res, err, errlen);
+}
+
 static int run_replay(const struct run_opts *o, struct run_results *res, int cell0, char *err,
 		      size_t errlen)
 {
@@ -378,12 +476,16 @@ static int run_replay(const struct run_opts *o, struct run_results *res, int cel
 	base = base ? base + 1 : o->trace;
 	replay_trace_sha256(o->trace, sha);
 	for (int a = 0; a < o->nallocs; a++) {
+		char spec[ZPOOL_SPEC_MAX];
 		struct run_row *row;
 		struct zpool_config cfg;
 
 		if (!run_cell_mine(o, cell0 + a))
 			continue;
-		if (zpool_parse_spec(o->allocs[a], &cfg, err, errlen))
+		/* the trace's page size decides the pool's, as in `replay` */
+		if (replay_spec_for_trace(o->trace, o->allocs[a], spec, sizeof(spec), err, errlen) ||
+		    zpool_parse_spec(spec, &cfg, err, errlen) ||
+		    probe_once(o, res, cfg.spec, err, errlen))
 			return -1;
 		row = run_add_row(res, base, "trace", cfg.spec, WL_REPLAY, o->repeat);
 		if (!row)
@@ -391,8 +493,9 @@ static int run_replay(const struct run_opts *o, struct run_results *res, int cel
 		snprintf(row->sha256, sizeof(row->sha256), "%s", sha);
 		snprintf(row->frontend, sizeof(row->frontend), "none");
 		row->cell = cell0 + a;
+		row->page_size = (uint32_t)zpool_cfg_page_size(&cfg);
 		for (int rep = 0; rep < o->repeat; rep++) {
-			struct zpool *zp = zpool_create(o->allocs[a], NULL, err, errlen);
+			struct zpool *zp = zpool_create(spec, NULL, err, errlen);
 			struct replay_result rr;
 			struct raw_counts *rc = &row->rep[rep];
 			uint64_t t0;
@@ -416,54 +519,15 @@ oom:
 	return -1;
 }
 
-/* Does this shard run any cell of corpus @ci (codec @k, or any codec if -1)? */
-static bool pair_mine(const struct run_opts *o, int ci, int k)
+/* Does this shard run any cell of corpus @ci (at page size @v and codec @k; -1: any)? */
+static bool pair_mine(const struct run_opts *o, int ci, int v, int k)
 {
-	for (int kk = k < 0 ? 0 : k; kk < (k < 0 ? o->ncodecs : k + 1); kk++)
-		for (int a = 0; a < o->nallocs; a++)
-			if (run_cell_mine(o, (ci * o->ncodecs + kk) * o->nallocs + a))
-				return true;
-	return false;
-}
-
-/* Does this shard run setting @a in any cell? */
-static bool setting_mine(const struct run_opts *o, int a, int replay0)
-{
-	for (int ci = 0; ci < o->ncorpora && replay0; ci++)
-		for (int k = 0; k < o->ncodecs; k++)
-			if (run_cell_mine(o, (ci * o->ncodecs + k) * o->nallocs + a))
-				return true;
-	return (o->workloads & (1u << WL_REPLAY)) && run_cell_mine(o, replay0 + a);
-}
-
-/*
- * The operations of this shard of the run, compressing included, as far
- * as they are known before it (a corpus's pages, a trace's lines).
- */
-static uint64_t run_ops(const struct run_opts *o, int replay0)
-{
-	const unsigned int pool_wl = (1u << WL_FILL) | (1u << WL_LOAD) | (1u << WL_CHURN);
-	uint64_t n = 0, lines = 0;
-
-	for (int ci = 0; ci < o->ncorpora && (o->workloads & pool_wl); ci++) {
-		uint64_t pages = o->opened[ci] ? o->opened[ci]->pages : 0;
-		uint64_t pool = (uint64_t)o->repeat * pool_ops(o, o->objects ? o->objects : pages);
-
-		for (int k = 0; k < o->ncodecs; k++) {
-			if (!pair_mine(o, ci, k))
-				continue;
-			n += pages;
+	for (int vv = v < 0 ? 0 : v; vv < (v < 0 ? nviews(o) : v + 1); vv++)
+		for (int kk = k < 0 ? 0 : k; kk < (k < 0 ? o->ncodecs : k + 1); kk++)
 			for (int a = 0; a < o->nallocs; a++)
-				if (run_cell_mine(o, (ci * o->ncodecs + k) * o->nallocs + a))
-					n += pool;
-		}
-	}
-	if (o->workloads & (1u << WL_REPLAY))
-		lines = replay_estimate(o->trace);
-	for (int a = 0; lines && a < o->nallocs; a++)
-		if (run_cell_mine(o, replay0 + a))
-			n += (uint64_t)o->repeat * lines;
-	return n;
+				if (run_cell_mine(o, cell_of(o, ci, vv, kk, a)))
+					return true;
+	return false;
 }
 
 /* The rows of one cell (one per pool workload asked for) into @rows. */
@@ -481,34 +545,135 @@ static int cell_rows(const struct run_opts *o, struct run_results *res, const st
 			return -1;
 		snprintf(r->sha256, sizeof(r->sha256), "%s", c->sha256);
 		snprintf(r->frontend, sizeof(r->frontend), "%s", o->fe.spec);
-		r->objects = o->objects ? o->objects : ps->n;
+		r->objects = pool_objects(o, ps);
+		r->page_size = ps->page;
 		r->cell = cell;
 		rows[w] = res->nrows - 1;
 	}
 	return 0;
 }
 
+/* The page sizes corpus @c is read at: its own, or the run's. */
+static int views_of(const struct run_opts *o, const struct corpus *c, uint32_t *v)
+{
+	if (!o->npage_sizes) {
+		v[0] = c->page_size;
+		return 1;
+	}
+	memcpy(v, o->page_sizes, o->npage_sizes * sizeof(*v));
+	return o->npage_sizes;
+}
+
+/*
+ * The operations of this shard of the run, compressing included, as far
+ * as they are known before it (a corpus's pages, a trace's lines).
+ */
+static uint64_t run_ops(const struct run_opts *o, int replay0)
+{
+	const unsigned int pool_wl = (1u << WL_FILL) | (1u << WL_LOAD) | (1u << WL_CHURN);
+	uint64_t n = 0, lines = 0;
+
+	for (int ci = 0; ci < o->ncorpora && (o->workloads & pool_wl); ci++) {
+		const struct corpus *c = o->opened[ci];
+		uint32_t views[RUN_MAX_PAGE_SIZES];
+		int nv;
+
+		if (!c)
+			continue;
+		nv = views_of(o, c, views);
+		for (int v = 0; v < nv; v++) {
+			uint64_t pages = corpus_view_pages(c, views[v]);
+			uint64_t pool = (uint64_t)o->repeat * pool_ops(o, view_objects(o, c, views[v]));
+
+			for (int k = 0; k < o->ncodecs; k++) {
+				if (!pair_mine(o, ci, v, k))
+					continue;
+				n += pages;
+				for (int a = 0; a < o->nallocs; a++)
+					if (run_cell_mine(o, cell_of(o, ci, v, k, a)))
+						n += pool;
+			}
+		}
+	}
+	if (o->workloads & (1u << WL_REPLAY))
+		lines = replay_estimate(o->trace);
+	for (int a = 0; lines && a < o->nallocs; a++)
+		if (run_cell_mine(o, replay0 + a))
+			n += (uint64_t)o->repeat * lines;
+	return n;
+}
+
+/*
+ * Corpus @ci read as pages of @page bytes (its view @v), compressed with
+ * codec @k, through every setting of this shard: the rows of every setting
+ * first, then the repeats round robin.
+ */
+static int run_codec(const struct run_opts *o, struct run_results *res, const struct corpus *c,
+		     int ci, int v, uint32_t page, int k, int cthreads, char *err, size_t errlen)
+{
+	static int rowsof[RUN_MAX_ALLOCS][WL_NKINDS];
+	static char specs[RUN_MAX_ALLOCS][ZPOOL_SPEC_MAX];
+	struct pageset ps;
+	int ret = -1;
+
+	progress_what("compressing %.60s with %.30s", c->name, o->codecs[k].name);
+	if (pageset_open_view(&ps, c, page, &o->codecs[k], cthreads, o->ccache, err, errlen))
+		return -1;
+	if (record_sizes(res, &ps))
+		goto oom;
+	for (int a = 0; a < o->nallocs; a++) {
+		int cell = cell_of(o, ci, v, k, a);
+
+		rowsof[a][WL_FILL] = -2; /* not this shard's */
+		if (!run_cell_mine(o, cell))
+			continue;
+		if (run_spec_for_page(o->allocs[a], page, specs[a], sizeof(specs[a]), err, errlen) ||
+		    probe_once(o, res, specs[a], err, errlen))
+			goto out;
+		if (cell_rows(o, res, c, &ps, specs[a], cell, rowsof[a]))
+			goto oom;
+	}
+	/*
+	 * Repeat after repeat over all settings, each starting one further:
+	 * the drift of a shared machine spreads over the repeats of every
+	 * setting alike, and the spread over repeats shows it.
+	 */
+	for (int rep = 0; rep < o->repeat; rep++) {
+		for (int j = 0; j < o->nallocs; j++) {
+			int a = (j + rep) % o->nallocs;
+
+			if (rowsof[a][WL_FILL] == -2)
+				continue;
+			if (run_pool(o, res, &ps, specs[a], rowsof[a], rep, err, errlen))
+				goto out;
+		}
+	}
+	ret = 0;
+	goto out;
+oom:
+	snprintf(err, errlen, "out of memory");
+out:
+	pageset_free(&ps);
+	return ret;
+}
+
 int run_execute(const struct run_opts *o, struct run_results *res, char *err, size_t errlen)
 {
 	const unsigned int pool_wl = (1u << WL_FILL) | (1u << WL_LOAD) | (1u << WL_CHURN);
-	static int rowsof[RUN_MAX_ALLOCS][WL_NKINDS];
 	int cthreads = o->compress_threads > 0 ? o->compress_threads : online_cpus();
-	int replay0 = (o->workloads & pool_wl) ? o->ncorpora * o->ncodecs * o->nallocs : 0;
+	int replay0 = (o->workloads & pool_wl) ? o->ncorpora * nviews(o) * o->ncodecs * o->nallocs
+					       : 0;
 	uint64_t t0 = now_ns();
 	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
 	progress_start(run_ops(o, replay0));
 
-	if (o->boundaries) {
-		for (int a = 0; a < o->nallocs; a++)
-			if (setting_mine(o, a, replay0) && probe_bounds(o->allocs[a], res, err, errlen))
-				return -1;
-	}
-
 	for (int ci = 0; ci < o->ncorpora && (o->workloads & pool_wl); ci++) {
 		struct corpus corpus;
 		struct run_corpus_info *info = &res->corpora[res->ncorpora];
+		uint32_t views[RUN_MAX_PAGE_SIZES];
+		int nv;
 
 		if (o->opened[ci]) {
 			corpus = *o->opened[ci]; /* ours now: closed below */
@@ -516,7 +681,7 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 		} else if (corpus_open(&corpus, o->corpora[ci], err, errlen)) {
 			goto out;
 		}
-		if (!pair_mine(o, ci, -1)) {
+		if (!pair_mine(o, ci, -1, -1)) {
 			corpus_close(&corpus);
 			continue;
 		}
@@ -524,59 +689,21 @@ int run_execute(const struct run_opts *o, struct run_results *res, char *err, si
 		snprintf(info->path, sizeof(info->path), "%s", corpus.path);
 		snprintf(info->sha256, sizeof(info->sha256), "%s", corpus.sha256);
 		info->pages = corpus.pages;
+		info->page_size = corpus.page_size;
 		res->ncorpora++;
 
-		for (int k = 0; k < o->ncodecs; k++) {
-			struct pageset ps;
-
-			if (!pair_mine(o, ci, k))
-				continue;
-			progress_what("compressing %.60s with %.30s", corpus.name, o->codecs[k].name);
-			if (pageset_open(&ps, &corpus, &o->codecs[k], cthreads, o->ccache, err,
-					 errlen)) {
-				corpus_close(&corpus);
-				goto out;
-			}
-			if (record_sizes(res, &ps))
-				goto oom_ps;
-			/* the rows of every setting first, then the repeats round robin */
-			for (int a = 0; a < o->nallocs; a++) {
-				int cell = (ci * o->ncodecs + k) * o->nallocs + a;
-				struct zpool_config cfg;
-
-				rowsof[a][WL_FILL] = -2; /* not this shard's */
-				if (!run_cell_mine(o, cell))
+		nv = views_of(o, &corpus, views);
+		for (int v = 0; v < nv; v++) {
+			for (int k = 0; k < o->ncodecs; k++) {
+				if (!pair_mine(o, ci, v, k))
 					continue;
-				if (zpool_parse_spec(o->allocs[a], &cfg, err, errlen))
-					goto fail_ps;
-				if (cell_rows(o, res, &corpus, &ps, cfg.spec, cell, rowsof[a]))
-					goto oom_ps;
-			}
-			/*
-			 * Repeat after repeat over all settings, each starting one further:
-			 * the drift of a shared machine spreads over the repeats of every
-			 * setting alike, and the spread over repeats shows it.
-			 */
-			for (int rep = 0; rep < o->repeat; rep++) {
-				for (int j = 0; j < o->nallocs; j++) {
-					int a = (j + rep) % o->nallocs;
-
-					if (rowsof[a][WL_FILL] == -2)
-						continue;
-					if (run_pool(o, res, &ps, o->allocs[a], rowsof[a], rep, err,
-						     errlen))
-						goto fail_ps;
+				if (run_codec(o, res, &corpus, ci, v, views[v], k, cthreads, err,
+					      errlen)) {
+					corpus_close(&corpus);
+					goto out;
 				}
+				between_codecs(k + 1 < o->ncodecs || v + 1 < nv);
 			}
-			pageset_free(&ps);
-			between_codecs(k + 1 < o->ncodecs);
-			continue;
-oom_ps:
-			snprintf(err, errlen, "out of memory");
-fail_ps:
-			pageset_free(&ps);
-			corpus_close(&corpus);
-			goto out;
 		}
 		corpus_close(&corpus);
 	}

@@ -312,7 +312,7 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 		t->last = fe->nslots * (i + 1) / n;
 		t->rng = p->seed ^ (salt * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)i << 32);
 		t->cx = codec_ctx_new(&fe->ps->codec);
-		t->buf = malloc(CODEC_BOUND);
+		t->buf = malloc(codec_bound(fe->ps->page));
 		t->tmp = malloc((t->last - t->first + 1) * sizeof(*t->tmp));
 		if (!t->cx || !t->buf || !t->tmp)
 			oom = true;

@@ -150,6 +150,7 @@ static int add_row(struct run_results *res, const struct run_row *r)
 	memcpy(n->sha256, r->sha256, sizeof(n->sha256));
 	memcpy(n->frontend, r->frontend, sizeof(n->frontend));
 	n->objects = r->objects;
+	n->page_size = r->page_size;
 	n->cell = r->cell;
 	return copy_reps(n, 0, r);
 }
@@ -244,7 +245,8 @@ static int merge_extras(struct merge *m, const struct results_doc *d)
 
 		for (int j = 0; j < res->nsizes; j++)
 			have |= !strcmp(res->sizes[j].corpus, s->corpus) &&
-				!strcmp(res->sizes[j].codec, s->codec);
+				!strcmp(res->sizes[j].codec, s->codec) &&
+				res->sizes[j].page_size == s->page_size;
 		if (have)
 			continue;
 		n = run_add_sizes(res);
@@ -266,6 +268,7 @@ static int merge_extras(struct merge *m, const struct results_doc *d)
 		n = run_add_curve(res, c->corpus, c->codec, c->alloc);
 		if (!n)
 			return -1;
+		res->curves[res->ncurves - 1].page_size = c->page_size;
 		if (c->c.n) {
 			n->p = malloc(c->c.n * sizeof(*n->p));
 			if (!n->p)
@@ -283,6 +286,8 @@ static int merge_extras(struct merge *m, const struct results_doc *d)
 			have = !strcmp(res->bounds[j].alloc, b->alloc);
 		if (!have && run_add_bound(res, b->alloc, b->kind, b->size))
 			return -1;
+		if (!have)
+			res->bounds[res->nbounds - 1].page_size = b->page_size;
 	}
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "output/pagesizes.h"
 #include "output/report.h"
 #include "output/slack.h"
 #include "output/tradeoff.h"
@@ -125,8 +126,9 @@ static int run_repeats(const struct run_results *res)
 /* (pool + metadata bytes) over the packing bound, in percent. */
 static double vs_ideal(const struct run_row *r)
 {
-	double pool = get(r, "pool_pages") * METRICS_PAGE + get(r, "metadata_bytes");
-	double ideal = get(r, "ideal_pages") * METRICS_PAGE;
+	double page = r ? run_row_page(r) : METRICS_PAGE;
+	double pool = get(r, "pool_pages") * page + get(r, "metadata_bytes");
+	double ideal = get(r, "ideal_pages") * page;
 
 	return ideal > 0 ? (pool - ideal) * 100 / ideal : NAN;
 }
@@ -208,7 +210,7 @@ void report_table(FILE *f, const struct run_results *res, bool md)
 	if (!md)
 		fprintf(f, "(latencies in ns, allocator path; Mop/s of allocator time%s; dens = "
 			   "compressed bytes / (pool + metadata bytes) after fill and after churn; vs "
-			   "ideal = pool + metadata bytes over ceil(compressed bytes/4096) pages; tput = "
+			   "ideal = pool + metadata bytes over ceil(compressed bytes / page size) pages; tput = "
 			   "the trade-off throughput; churn pg = pool pages after churn and compaction; "
 			   "P = Pareto set of dens churn (dens fill without churn) vs tput)\n",
 			spread ? ", median (min-max) of the repeats" : "");
@@ -230,7 +232,7 @@ static int pair_collect(const struct run_results *res, const struct run_row *hea
 	for (int j = 0; j < res->nrows; j++) {
 		const struct run_row *o = &res->rows[j];
 
-		if (o->wl == WL_REPLAY || !group_head(res, j) || !strcmp(o->alloc, "ideal") ||
+		if (o->wl == WL_REPLAY || !group_head(res, j) || run_is_ideal(o->alloc) ||
 		    !tradeoff_same_pair(o, head))
 			continue;
 		tradeoff_point_of(res, o, &ps->pt[ps->n++]);
@@ -563,6 +565,7 @@ static void identical_curves(FILE *f, const struct run_results *res)
 			const struct run_curve *b = &res->curves[j];
 
 			if (done[j] || strcmp(a->corpus, b->corpus) || strcmp(a->codec, b->codec) ||
+			    a->page_size != b->page_size ||
 			    a->c.n != b->c.n ||
 			    memcmp(a->c.p, b->c.p, a->c.n * sizeof(*a->c.p)))
 				continue;
@@ -620,7 +623,8 @@ static void small_pool_caveat(FILE *f, const struct run_results *res)
 			bool zram = !strncmp(r->frontend, "zram", 4);
 
 			if (r->wl == WL_REPLAY || !group_head(res, j) || strcmp(r->corpus, sz->corpus) ||
-			    strcmp(r->codec, sz->codec))
+			    strcmp(r->codec, sz->codec) ||
+			    run_row_page(r) != (sz->page_size ? sz->page_size : 4096))
 				continue;
 			pool = get(r, "pool_pages");
 			if (!(pool > 0) || slack_estimate(r->alloc, sz, zram, &sl) ||
@@ -703,7 +707,8 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 			p->timer_ns, 2 * p->timer_ns);
 	fprintf(f, "*dens fill* and *dens churn* are compressed bytes / (pool + metadata bytes) "
 		   "after the fill and after churn and compaction. *vs ideal* is pool + metadata "
-		   "bytes over the packing bound ceil(compressed bytes / 4096) pages; the `ideal` "
+		   "bytes over the packing bound ceil(compressed bytes / page size) pages (4096 "
+		   "bytes, or the pool's page size: page=16384 pools count 16 KiB pages); the `ideal` "
 		   "row is that bound as an allocator. *tput* and the Pareto column use the "
 		   "trade-off basis below. All figures: `results.csv` / `results.json`.\n");
 	small_pool_caveat(f, res);
@@ -718,6 +723,16 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 		fprintf(f, "From a single run the run-to-run spread is unknown, so no difference in "
 			   "throughput is called significant; use `--repeat 3` or more.\n");
 	report_winners(f, res, true);
+	if (pagesizes_present(res)) {
+		fprintf(f, "\n## 4 KiB against 16 KiB pages\n\nThe same bytes at both page sizes: "
+			   "each larger page is address-contiguous smaller pages of one process "
+			   "(`corpus regroup`). *dens* is compressed bytes / (pool + metadata bytes), "
+			   "how well the allocator packs what the codec gives it; *eff.ratio* is "
+			   "original bytes / (pool + metadata bytes) after fill, the codec's gain "
+			   "included; *tput* the trade-off throughput; *change* the larger pages "
+			   "against the smaller.\n");
+		report_pagesizes(f, res, true);
+	}
 	if (extra)
 		extra(f, arg);
 	if ((figures && figures[0]) || (skipped && skipped[0].name)) {

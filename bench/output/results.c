@@ -109,7 +109,7 @@ static double rss_excess(const struct raw_counts *r, const struct derived *d)
 	if (!r->peak_rss_bytes)
 		return NAN;
 	return (double)r->peak_rss_bytes -
-	       (double)r->peak_pages * (METRICS_PAGE + sizeof(struct zpage)) -
+	       (double)r->peak_pages * (metrics_page(r) + sizeof(struct zpage)) -
 	       (double)r->metadata_bytes;
 }
 
@@ -262,7 +262,7 @@ double results_get(const struct run_row *row, const char *name)
 
 static bool is_ideal(const char *spec)
 {
-	return !strcmp(spec, "ideal");
+	return run_is_ideal(spec);
 }
 
 /* The first row of a pool workload's setting, not the ideal bound. */
@@ -408,9 +408,16 @@ static void csv_head(FILE *f, const struct run_results *res, const struct result
 	provenance_csv(f, m->prov);
 	for (int i = 0; i < m->nsources; i++)
 		provenance_csv(f, &m->sources[i]);
-	for (int i = 0; i < res->ncorpora; i++)
-		csv_comment(f, "corpus %s: %" PRIu64 " pages, sha256 %s", res->corpora[i].name,
-			    res->corpora[i].pages, res->corpora[i].sha256);
+	for (int i = 0; i < res->ncorpora; i++) {
+		const struct run_corpus_info *c = &res->corpora[i];
+
+		if (!c->page_size || c->page_size == METRICS_PAGE)
+			csv_comment(f, "corpus %s: %" PRIu64 " pages, sha256 %s", c->name, c->pages,
+				    c->sha256);
+		else
+			csv_comment(f, "corpus %s: %" PRIu64 " pages of %u bytes, sha256 %s", c->name,
+				    c->pages, c->page_size, c->sha256);
+	}
 	for (int i = 0; i < res->nsizes; i++) {
 		const struct run_sizes *z = &res->sizes[i];
 
@@ -436,7 +443,7 @@ void results_csv(FILE *f, const struct run_results *res, const struct results_me
 		if (cols[c].spread)
 			fprintf(f, ",%s_min,%s_max", cols[c].name, cols[c].name);
 	fputs(",label,frontend,corpus_sha256,objects,point_label,tput_min,tput_max,"
-	      "tradeoff_density_min,tradeoff_density_max\n", f);
+	      "tradeoff_density_min,tradeoff_density_max,page_size\n", f);
 
 	for (int i = 0; i < res->nrows; i++) {
 		const struct run_row *r = &res->rows[i];
@@ -486,7 +493,7 @@ void results_csv(FILE *f, const struct run_results *res, const struct results_me
 		csv_num(f, tp.dens.min, 4);
 		fputc(',', f);
 		csv_num(f, tp.dens.max, 4);
-		fputc('\n', f);
+		fprintf(f, ",%u\n", run_row_page(r));
 	}
 }
 
@@ -565,6 +572,7 @@ static void json_row(struct jw *w, const struct run_results *res, const struct r
 	jw_key(w, "frontend"); jw_str(w, r->frontend);
 	jw_key(w, "objects"); jw_u64(w, r->objects);
 	jw_key(w, "cell"); jw_u64(w, (uint64_t)r->cell);
+	jw_key(w, "page_size"); jw_u64(w, run_row_page(r));
 	results_point_label(res, r->alloc, point, sizeof(point));
 	jw_key(w, "point_label"); jw_str(w, point);
 	for (int c = 0; c < NCOLS; c++) {
@@ -612,7 +620,8 @@ static void json_sizes(struct jw *w, const struct run_results *res)
 		jw_key(w, "compress_ns"); jw_u64(w, s->compress_ns);
 		jw_key(w, "cached"); jw_bool(w, s->cached);
 		jw_key(w, "cache_path"); jw_str(w, s->cache_path);
-		jw_key(w, "bucket_bytes"); jw_u64(w, SIZE_BUCKET);
+		jw_key(w, "page_size"); jw_u64(w, s->page_size ? s->page_size : METRICS_PAGE);
+		jw_key(w, "bucket_bytes"); jw_u64(w, s->bucket ? s->bucket : SIZE_BUCKET);
 		jw_key(w, "count");
 		jw_arr_flat(w);
 		for (int b = 0; b < SIZE_NBUCKETS; b++)
@@ -628,6 +637,8 @@ static void json_sizes(struct jw *w, const struct run_results *res)
 		jw_key(w, "allocator"); jw_str(w, res->bounds[i].alloc);
 		jw_key(w, "kind"); jw_str(w, res->bounds[i].kind);
 		jw_key(w, "size"); jw_u64(w, res->bounds[i].size);
+		jw_key(w, "page_size");
+		jw_u64(w, res->bounds[i].page_size ? res->bounds[i].page_size : METRICS_PAGE);
 		jw_end(w);
 	}
 	jw_end(w);
@@ -640,6 +651,7 @@ static void json_sizes(struct jw *w, const struct run_results *res)
 		jw_key(w, "corpus"); jw_str(w, c->corpus);
 		jw_key(w, "codec"); jw_str(w, c->codec);
 		jw_key(w, "allocator"); jw_str(w, c->alloc);
+		jw_key(w, "page_size"); jw_u64(w, c->page_size ? c->page_size : METRICS_PAGE);
 		jw_key(w, "op");
 		jw_arr_flat(w);
 		for (uint64_t k = 0; k < c->c.n; k++)
@@ -673,6 +685,8 @@ void results_json(FILE *f, const struct run_results *res, const struct results_m
 		jw_key(&w, "name"); jw_str(&w, res->corpora[i].name);
 		jw_key(&w, "path"); jw_str(&w, res->corpora[i].path);
 		jw_key(&w, "pages"); jw_u64(&w, res->corpora[i].pages);
+		jw_key(&w, "page_size");
+		jw_u64(&w, res->corpora[i].page_size ? res->corpora[i].page_size : METRICS_PAGE);
 		jw_key(&w, "sha256"); jw_str(&w, res->corpora[i].sha256);
 		jw_end(&w);
 	}
@@ -697,6 +711,7 @@ void results_json(FILE *f, const struct run_results *res, const struct results_m
 	for (int c = 0; c < NCOLS; c++)
 		jw_str(&w, cols[c].name);
 	jw_str(&w, "tput_mops"); jw_str(&w, "pareto"); jw_str(&w, "tradeoff_density");
+	jw_str(&w, "page_size");
 	jw_end(&w);
 
 	jw_key(&w, "rows");
@@ -713,22 +728,30 @@ void results_json(FILE *f, const struct run_results *res, const struct results_m
 
 static void sizes_csv(FILE *f, const struct run_results *res)
 {
-	fputs("# compressed page sizes per corpus and codec (same-filled pages left out);\n"
-	      "# size_lo..size_hi in bytes, the last bucket holds pages of 4096 bytes and more\n",
+	fputs("# compressed page sizes per corpus, codec and page size (same-filled pages left\n"
+	      "# out); size_lo..size_hi in bytes, 128 buckets per page, the last one holds pages\n"
+	      "# of a page and more\n",
 	      f);
-	fputs("corpus,codec,size_lo,size_hi,pages\n", f);
+	fputs("corpus,codec,size_lo,size_hi,pages,page_size\n", f);
 	for (int i = 0; i < res->nsizes; i++) {
 		const struct run_sizes *s = &res->sizes[i];
+		uint32_t page = s->page_size ? s->page_size : METRICS_PAGE;
+		uint32_t bucket = s->bucket ? s->bucket : SIZE_BUCKET;
 
 		for (int b = 0; b < SIZE_NBUCKETS; b++) {
 			csv_field(f, s->corpus);
 			fputc(',', f);
 			csv_field(f, s->codec);
-			fprintf(f, ",%d,%d,%" PRIu64 "\n", b * SIZE_BUCKET,
-				b == SIZE_NBUCKETS - 1 ? 8192 : (b + 1) * SIZE_BUCKET - 1,
-				s->count[b]);
+			fprintf(f, ",%u,%u,%" PRIu64 ",%u\n", b * bucket,
+				b == SIZE_NBUCKETS - 1 ? 2 * page : (b + 1) * bucket - 1, s->count[b],
+				page);
 		}
 	}
+}
+
+static uint32_t bound_page(const struct run_bound *b)
+{
+	return b->page_size ? b->page_size : METRICS_PAGE;
 }
 
 static void bounds_csv(FILE *f, const struct run_results *res)
@@ -737,17 +760,25 @@ static void bounds_csv(FILE *f, const struct run_results *res)
 
 	fputs("# allocator size boundaries learnt through the zpool interface:\n"
 	      "# class = largest size of a size class (or chunk count), huge = the zram raw-storage\n"
-	      "# threshold (zpool_huge_size), max = the largest object the allocator takes\n",
+	      "# threshold (zpool_huge_size), max = the largest object the allocator takes;\n"
+	      "# index = the allocator's place among the allocators of its page size\n",
 	      f);
-	fputs("allocator,label,index,kind,size\n", f);
+	fputs("allocator,label,index,kind,size,page_size\n", f);
 	for (int i = 0, idx = 0; i < res->nbounds; i++) {
-		if (i == 0 || strcmp(res->bounds[i].alloc, res->bounds[i - 1].alloc))
-			idx++;
+		/* index: the allocator's place among those of its page size (a row of the strip) */
+		if (i == 0 || strcmp(res->bounds[i].alloc, res->bounds[i - 1].alloc)) {
+			idx = 1;
+			for (int j = 0; j < i; j++)
+				if (bound_page(&res->bounds[j]) == bound_page(&res->bounds[i]) &&
+				    (j == 0 || strcmp(res->bounds[j].alloc, res->bounds[j - 1].alloc)))
+					idx++;
+		}
 		csv_field(f, res->bounds[i].alloc);
 		results_label(res->bounds[i].alloc, label, sizeof(label));
 		fputc(',', f);
 		csv_field(f, label);
-		fprintf(f, ",%d,%s,%u\n", idx, res->bounds[i].kind, res->bounds[i].size);
+		fprintf(f, ",%d,%s,%u,%u\n", idx, res->bounds[i].kind, res->bounds[i].size,
+			bound_page(&res->bounds[i]));
 	}
 }
 
@@ -758,7 +789,7 @@ static void churn_csv(FILE *f, const struct run_results *res)
 	fputs("# pool pages during churn (first repeat); op = frees + stores since churn began;\n"
 	      "# the last point of each series is after the closing compaction\n",
 	      f);
-	fputs("corpus,codec,allocator,label,op,pool_pages\n", f);
+	fputs("corpus,codec,allocator,label,op,pool_pages,page_size\n", f);
 	for (int i = 0; i < res->ncurves; i++) {
 		const struct run_curve *c = &res->curves[i];
 
@@ -771,7 +802,8 @@ static void churn_csv(FILE *f, const struct run_results *res)
 			csv_field(f, c->alloc);
 			fputc(',', f);
 			csv_field(f, label);
-			fprintf(f, ",%" PRIu64 ",%" PRIu64 "\n", c->c.p[k].op, c->c.p[k].pool_pages);
+			fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%u\n", c->c.p[k].op, c->c.p[k].pool_pages,
+				c->page_size ? c->page_size : METRICS_PAGE);
 		}
 	}
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "corpus/corpus.h"
 #include "output/results.h"
 #include "util.h"
 
@@ -242,7 +243,7 @@ static int read_row(struct ctx *c, const json_t *o, struct run_results *res, int
 	char corpus[256], codec[32], alloc[ZPOOL_SPEC_MAX], wl[16];
 	const json_t *reps = json_object_get(o, "repeats");
 	struct run_row *r;
-	uint64_t cell;
+	uint64_t cell, page;
 	int w;
 
 	snprintf(c->where, sizeof(c->where), "rows[%d]", i);
@@ -263,8 +264,12 @@ static int read_row(struct ctx *c, const json_t *o, struct run_results *res, int
 		return bad(c, "out of memory");
 	if (get_str(c, o, "corpus_sha256", r->sha256, sizeof(r->sha256), false) ||
 	    get_str(c, o, "frontend", r->frontend, sizeof(r->frontend), false) ||
-	    get_u64(c, o, "objects", &r->objects, false) || get_u64(c, o, "cell", &cell, false))
+	    get_u64(c, o, "objects", &r->objects, false) || get_u64(c, o, "cell", &cell, false) ||
+	    get_u64(c, o, "page_size", &page, false))
 		return -1;
+	if (page && !corpus_page_size_valid(page))
+		return bad(c, "page_size %llu is not 4096, 16384 or 65536", (unsigned long long)page);
+	r->page_size = (uint32_t)page;
 	r->cell = cell > 1u << 30 ? 1 << 30 : (int)cell;
 	for (int k = 0; k < r->nrep; k++) {
 		snprintf(c->where, sizeof(c->where), "rows[%d].repeats[%d]", i, k);
@@ -293,7 +298,7 @@ static int read_extras(struct ctx *c, const json_t *root, struct run_results *re
 	json_array_foreach(json_object_get(root, "sizes"), i, o) {
 		struct run_sizes *s = run_add_sizes(res);
 		const json_t *cnt = json_object_get(o, "count");
-		uint64_t b;
+		uint64_t b, page;
 
 		if (!s)
 			return bad(c, "out of memory");
@@ -303,13 +308,18 @@ static int read_extras(struct ctx *c, const json_t *root, struct run_results *re
 		    get_u64(c, o, "same_filled", &s->same, false) ||
 		    get_u64(c, o, "compressed_bytes", &s->compressed_bytes, false) ||
 		    get_u64(c, o, "compress_ns", &s->compress_ns, false) ||
-		    get_str(c, o, "cache_path", s->cache_path, sizeof(s->cache_path), false))
+		    get_str(c, o, "cache_path", s->cache_path, sizeof(s->cache_path), false) ||
+		    get_u64(c, o, "page_size", &page, false))
 			return -1;
+		if (!page)
+			page = 4096; /* results from before page sizes */
 		s->cached = json_is_true(json_object_get(o, "cached"));
-		if (get_u64(c, o, "bucket_bytes", &b, true) || b != SIZE_BUCKET ||
-		    json_array_size(cnt) != SIZE_NBUCKETS)
-			return bad(c, "a size histogram needs %d buckets of %d bytes", SIZE_NBUCKETS,
-				   SIZE_BUCKET);
+		if (!corpus_page_size_valid(page) || get_u64(c, o, "bucket_bytes", &b, true) ||
+		    b != page / SIZE_BUCKETS_PER_PAGE || json_array_size(cnt) != SIZE_NBUCKETS)
+			return bad(c, "a size histogram needs %d buckets of a 128th of a page of "
+				      "4096, 16384 or 65536 bytes", SIZE_NBUCKETS);
+		s->page_size = (uint32_t)page;
+		s->bucket = (uint32_t)b;
 		for (int k = 0; k < SIZE_NBUCKETS; k++)
 			s->count[k] = (uint64_t)json_integer_value(json_array_get(cnt, k));
 	}
@@ -317,22 +327,23 @@ static int read_extras(struct ctx *c, const json_t *root, struct run_results *re
 	json_array_foreach(json_object_get(root, "bounds"), i, o) {
 		char alloc[ZPOOL_SPEC_MAX], kind[16];
 		const char *k;
-		uint64_t size;
+		uint64_t size, page;
 
 		if (get_str(c, o, "allocator", alloc, sizeof(alloc), true) ||
 		    get_str(c, o, "kind", kind, sizeof(kind), true) ||
-		    get_u64(c, o, "size", &size, true))
+		    get_u64(c, o, "size", &size, true) || get_u64(c, o, "page_size", &page, false))
 			return -1;
 		k = bound_kind(kind);
-		if (!k || size > UINT32_MAX)
+		if (!k || size > UINT32_MAX || page > UINT32_MAX)
 			return bad(c, "unknown kind '%.40s' or size", kind);
 		if (run_add_bound(res, alloc, k, (uint32_t)size))
 			return bad(c, "out of memory");
+		res->bounds[res->nbounds - 1].page_size = (uint32_t)page;
 	}
 	snprintf(c->where, sizeof(c->where), "churn");
 	json_array_foreach(json_object_get(root, "churn"), i, o) {
 		char corpus[256], codec[32], alloc[ZPOOL_SPEC_MAX];
-		uint64_t *op = NULL, *pp = NULL;
+		uint64_t *op = NULL, *pp = NULL, page;
 		struct curve *cv;
 		size_t n;
 
@@ -341,11 +352,14 @@ static int read_extras(struct ctx *c, const json_t *root, struct run_results *re
 		if (get_str(c, o, "corpus", corpus, sizeof(corpus), true) ||
 		    get_str(c, o, "codec", codec, sizeof(codec), true) ||
 		    get_str(c, o, "allocator", alloc, sizeof(alloc), true) ||
+		    get_u64(c, o, "page_size", &page, false) || page > UINT32_MAX ||
 		    u64_array(c, o, "op", n, &op) || u64_array(c, o, "pool_pages", n, &pp)) {
 			free(op);
-			return -1;
+			return page > UINT32_MAX ? bad(c, "page_size") : -1;
 		}
 		cv = run_add_curve(res, corpus, codec, alloc);
+		if (cv)
+			res->curves[res->ncurves - 1].page_size = (uint32_t)page;
 		if (cv && n) {
 			cv->p = calloc(n, sizeof(*cv->p));
 			cv->n = cv->cap = cv->p ? n : 0;
@@ -374,11 +388,15 @@ static int read_corpora(struct ctx *c, const json_t *prov, struct run_results *r
 
 		if (res->ncorpora == RUN_MAX_CORPORA)
 			return bad(c, "more than %d corpora", RUN_MAX_CORPORA);
+		uint64_t page;
+
 		if (get_str(c, o, "name", ci->name, sizeof(ci->name), true) ||
 		    get_str(c, o, "path", ci->path, sizeof(ci->path), false) ||
 		    get_str(c, o, "sha256", ci->sha256, sizeof(ci->sha256), true) ||
-		    get_u64(c, o, "pages", &ci->pages, true))
+		    get_u64(c, o, "pages", &ci->pages, true) ||
+		    get_u64(c, o, "page_size", &page, false))
 			return -1;
+		ci->page_size = page <= UINT32_MAX ? (uint32_t)page : 0;
 		res->ncorpora++;
 	}
 	c->where[0] = '\0';
@@ -485,9 +503,9 @@ static int load_csv(struct ctx *c, struct results_doc *doc)
 {
 	FILE *in = fopen(c->path, "r");
 	struct csv_line h = { 0 }, l = { 0 };
-	int key[7], map[512], line = 1, r, ret = -1;
+	int key[8], map[512], line = 1, r, ret = -1;
 	static const char *const keys[] = { "corpus", "codec", "allocator", "workload",
-					    "frontend", "corpus_sha256", "objects" };
+					    "frontend", "corpus_sha256", "objects", "page_size" };
 
 	if (!in)
 		return bad(c, "cannot read it: %s", strerror(errno));
@@ -497,7 +515,7 @@ static int load_csv(struct ctx *c, struct results_doc *doc)
 		bad(c, "no header line");
 		goto out;
 	}
-	for (int k = 0; k < 7; k++) {
+	for (int k = 0; k < 8; k++) {
 		key[k] = col_of(&h, keys[k]);
 		if (k < 4 && key[k] < 0) {
 			bad(c, "no '%s' column: not a zpoolbench results.csv", keys[k]);
@@ -532,6 +550,8 @@ static int load_csv(struct ctx *c, struct results_doc *doc)
 			snprintf(row->sha256, sizeof(row->sha256), "%s", l.f[key[5]]);
 		if (key[6] >= 0)
 			row->objects = strtoull(l.f[key[6]], NULL, 10);
+		if (key[7] >= 0)
+			row->page_size = (uint32_t)strtoul(l.f[key[7]], NULL, 10);
 		row->cell = doc->res.nrows - 1;
 		for (int i = 0; i < results_ncols(); i++) {
 			const char *v = map[i] >= 0 ? l.f[map[i]] : "";

@@ -14,20 +14,26 @@ int slack_estimate(const char *spec, const struct run_sizes *sz, bool zram, stru
 {
 	char err[256];
 	struct zpool *zp = zpool_create(spec, NULL, err, sizeof(err));
-	static uint64_t cls[ZPOOL_PAGE_SIZE + 1], unit[ZPOOL_PAGE_SIZE + 1];
-	bool used[ZPOOL_PAGE_SIZE + 1];
+	static uint64_t cls[ZPOOL_PAGE_SIZE_MAX + 1], unit[ZPOOL_PAGE_SIZE_MAX + 1];
+	static bool used[ZPOOL_PAGE_SIZE_MAX + 1];
 	uint64_t prev = 0;
 	int nclasses = 0;
-	uint32_t huge;
+	uint32_t huge, page, bucket;
 
 	memset(out, 0, sizeof(*out));
 	if (!zp)
 		return -1;
+	page = (uint32_t)zpool_page_size(zp);
+	bucket = sz->bucket ? sz->bucket : SIZE_BUCKET;
+	if (page > ZPOOL_PAGE_SIZE_MAX || (sz->page_size && sz->page_size != page)) {
+		zpool_destroy(zp);
+		return -1;
+	}
 	memset(used, 0, sizeof(used));
 	huge = zram ? (uint32_t)zpool_huge_size(zp) : 0;
-	if (zram && (!huge || huge > ZPOOL_PAGE_SIZE))
-		huge = ZPOOL_PAGE_SIZE;
-	for (uint32_t s = 1; s <= ZPOOL_PAGE_SIZE; s++) {
+	if (zram && (!huge || huge > page))
+		huge = page;
+	for (uint32_t s = 1; s <= page; s++) {
 		struct zpool_stats st;
 		unsigned long h;
 
@@ -46,13 +52,13 @@ int slack_estimate(const char *spec, const struct run_sizes *sz, bool zram, stru
 	if (nclasses > MAX_CLASSES)
 		return -1;
 	for (int b = 0; b < SIZE_NBUCKETS; b++) {
-		uint32_t s = b == SIZE_NBUCKETS - 1 ? ZPOOL_PAGE_SIZE : (uint32_t)(b + 1) * SIZE_BUCKET - 1;
+		uint32_t s = b == SIZE_NBUCKETS - 1 ? page : (uint32_t)(b + 1) * bucket - 1;
 
 		if (!sz->count[b])
 			continue;
 		if (huge && s >= huge)
-			s = ZPOOL_PAGE_SIZE;
-		if (!cls[s] || unit[s] * ZPOOL_PAGE_SIZE < 2 * cls[s])
+			s = page;
+		if (!cls[s] || unit[s] * page < 2 * cls[s])
 			continue; /* refused, or one object per unit: nothing partly filled */
 		/* one unit per distinct class: mark the class by its first size */
 		while (s > 1 && cls[s - 1] == cls[s])

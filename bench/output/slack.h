@@ -26,8 +26,9 @@ struct slack {
 };
 
 /*
- * The estimate for @spec and the compressed sizes @sz; with @zram a size at
- * or above the allocator's huge size is stored as a 4096-byte page.
+ * The estimate for @spec and the compressed sizes @sz (of the pool's page
+ * size); with @zram a size at or above the allocator's huge size is stored
+ * as a whole page.
  * Classes whose unit holds a single object cannot be partly filled and do
  * not count.  0, or -1 when the allocator has no size classes worth the
  * name (ideal, malloc) or cannot be created.

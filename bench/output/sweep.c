@@ -53,6 +53,7 @@ static int group_of(struct sweep *sw, const struct run_row *r)
 	sw->g[sw->ng].head = r;
 	snprintf(sw->g[sw->ng].corpus, sizeof(sw->g[0].corpus), "%s", r->corpus);
 	snprintf(sw->g[sw->ng].codec, sizeof(sw->g[0].codec), "%s", r->codec);
+	sw->g[sw->ng].page_size = r->page_size;
 	return sw->ng++;
 }
 
@@ -120,7 +121,7 @@ int sweep_evaluate(const struct run_results *res, const char *baseline, enum pre
 		bool head = true;
 		int gi;
 
-		if (r->wl == WL_REPLAY || !strcmp(r->alloc, "ideal"))
+		if (r->wl == WL_REPLAY || run_is_ideal(r->alloc))
 			continue;
 		for (int j = 0; j < i && head; j++)
 			head = !tradeoff_same_setting(&res->rows[j], r);
@@ -145,6 +146,13 @@ int sweep_evaluate(const struct run_results *res, const char *baseline, enum pre
 		p->load_p99 = p->tp.load ? results_get(p->tp.load, "load_ns_p99") : 0;
 		p->feasible = !max_ns_p99 || (p->store_p99 <= max_ns_p99 && p->load_p99 <= max_ns_p99);
 		p->baseline = !strcmp(r->alloc, baseline);
+		if (!p->baseline) { /* the baseline spec at this row's page size */
+			char spec[ZPOOL_SPEC_MAX], err[256];
+
+			p->baseline = !run_spec_for_page(baseline, run_row_page(r), spec, sizeof(spec),
+							 err, sizeof(err)) &&
+				      !strcmp(r->alloc, spec);
+		}
 	}
 	for (int gi = 0; gi < sw->ng; gi++) {
 		struct sweep_group *g = &sw->g[gi];

@@ -47,6 +47,7 @@ struct sweep_group {
 	const struct run_row *head; /* its first row: the corpus, codec, front end, objects */
 	char corpus[256];
 	char codec[32];
+	uint32_t page_size;
 	struct sweep_point *pt;
 	int n;
 	int best;	/* recommended point, -1 if none is feasible */

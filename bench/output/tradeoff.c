@@ -20,7 +20,7 @@ bool tradeoff_same_pair(const struct run_row *a, const struct run_row *b)
 {
 	return !strcmp(a->corpus, b->corpus) && !strcmp(a->sha256, b->sha256) &&
 	       !strcmp(a->codec, b->codec) && !strcmp(a->frontend, b->frontend) &&
-	       a->objects == b->objects;
+	       a->objects == b->objects && run_row_page(a) == run_row_page(b);
 }
 
 bool tradeoff_same_setting(const struct run_row *a, const struct run_row *b)
@@ -61,7 +61,8 @@ static double rep_density(const struct run_row *r, int rep, double *bytes)
 		return NAN;
 	metrics_derive(&r->rep[rep], &d);
 	if (bytes)
-		*bytes = (double)r->rep[rep].pool_pages * METRICS_PAGE + r->rep[rep].metadata_bytes;
+		*bytes = (double)r->rep[rep].pool_pages * metrics_page(&r->rep[rep]) +
+			 r->rep[rep].metadata_bytes;
 	return d.density;
 }
 

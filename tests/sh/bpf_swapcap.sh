@@ -8,7 +8,9 @@
 # middle, no swap, memory cgroup or zram state is left behind.  The whole run
 # has its first attempt OOM-killed on purpose (ZPB_SWAPCAP_FORCE_OOM=1): the
 # builder must throw it away and capture again from a clean zram0 (with three
-# more attempts, as the default run has, against a real OOM kill).
+# more attempts, as the default run has, against a real OOM kill).  Every
+# page's place is captured (the manifest's address extents, in a file beside
+# it for a capture this large), and 16 KiB pages are built from them.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/sh/bpf_lib.inc
@@ -84,3 +86,24 @@ grep -q '^drops: 0 ' "$TMP/run.log" || fail "the capture dropped events"
 	{ cat "$TMP/replay.out"; fail "'zpoolbench replay' rejects the trace"; }
 grep -E '^pool pages' "$TMP/replay.out"
 echo "corpus: $pages pages; trace balanced"
+
+# where the pages were: every page placed, 16 KiB pages built from complete groups
+python3 - "$TMP/out/$n.json" <<'PY' || fail "the capture's addresses"
+import json, sys
+m = json.load(open(sys.argv[1]))
+assert m["addresses_known"] == m["pages"], (m["addresses_known"], m["pages"])
+assert m["address_extents_count"] > 16384 and m["address_extents_file"] == "swap-python-dicts.extents"
+assert 1 <= m["address_spaces"] < 100, m["address_spaces"]
+PY
+"$ZPB" corpus regroup --from "$TMP/out/$n.pages" --page 16K --out "$TMP/out/$n-16k.pages" 2> "$TMP/rg.err" ||
+	{ cat "$TMP/rg.err"; fail "the capture does not regroup into 16 KiB pages"; }
+cat "$TMP/rg.err"
+python3 - "$TMP/rg.err" "$pages" <<'PY' || fail "too few 16 KiB pages: $(cat "$TMP/rg.err")"
+import re, sys
+m = re.search(r": (\d+) pages of 16384 bytes from (\d+) of the (\d+) pages", open(sys.argv[1]).read())
+pages16, grouped, total = map(int, m.groups())
+assert total == int(sys.argv[2]) and grouped == 4 * pages16
+# most pages the workload swapped belong to complete, aligned groups of four
+assert grouped > total / 2, (grouped, total)
+PY
+"$ZPB" corpus info "$TMP/out/$n-16k.pages" --codec lz4 > /dev/null || fail "the 16 KiB swap corpus does not open"

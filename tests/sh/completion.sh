@@ -64,7 +64,7 @@ expect() {
 }
 cd "$WORK"
 expect "zpoolbench ru" "run"
-expect "zpoolbench corpus " "--help info pack sample snapshot"
+expect "zpoolbench corpus " "--help info pack regroup sample snapshot"
 expect "zpoolbench oracle q" "qemu"
 expect "zpoolbench help --m" "--man"
 expect "zpoolbench run --fo" "--force --format"

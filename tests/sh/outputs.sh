@@ -31,6 +31,7 @@ base() {
 	replay) echo "--trace $d/t.trace --alloc zbud" ;;
 	scale) echo "--corpus $d/c.pages --alloc zbud --repeat 1" ;;
 	"corpus sample") echo "--from $d/c.pages --pages 1 --seed 1" ;;
+	"corpus regroup") echo "--from $d/c.pages --page 4096" ;;
 	"corpus pack") echo "" ;;
 	"corpus snapshot") echo "--pid $$" ;;
 	"oracle zram") echo "--corpus $d/c.pages" ;;

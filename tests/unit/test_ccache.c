@@ -296,29 +296,29 @@ TEST(ccache_open_reports_why)
 	CHECK(idx);
 	CHECK(!setup(&x));
 	CHECK(!pageset_open(&a, &x.corpus, &x.codec, 2, x.cdir, err, sizeof(err)));
-	fd = ccache_open(a.cache_path, x.corpus.sha256, "lz4:1", 300, &h, idx, 2, why, sizeof(why));
+	fd = ccache_open(a.cache_path, x.corpus.sha256, "lz4:1", 4096, 300, &h, idx, 2, why, sizeof(why));
 	CHECK(fd >= 0);
 	close(fd);
 	/* the wrong codec, the wrong corpus, the wrong page count */
-	CHECK_EQ(ccache_open(a.cache_path, x.corpus.sha256, "lz4:2", 300, &h, idx, 2, why,
+	CHECK_EQ(ccache_open(a.cache_path, x.corpus.sha256, "lz4:2", 4096, 300, &h, idx, 2, why,
 			     sizeof(why)), -1);
 	CHECK(strstr(why, "codec"));
-	CHECK_EQ(ccache_open(a.cache_path, "00", "lz4:1", 300, &h, idx, 2, why, sizeof(why)), -1);
+	CHECK_EQ(ccache_open(a.cache_path, "00", "lz4:1", 4096, 300, &h, idx, 2, why, sizeof(why)), -1);
 	CHECK(strstr(why, "another corpus"));
-	CHECK_EQ(ccache_open(a.cache_path, x.corpus.sha256, "lz4:1", 299, &h, idx, 2, why,
+	CHECK_EQ(ccache_open(a.cache_path, x.corpus.sha256, "lz4:1", 4096, 299, &h, idx, 2, why,
 			     sizeof(why)), -1);
 	CHECK(strstr(why, "299") || strstr(why, "inconsistent"));
 	CHECK(!file_size(a.cache_path, &size));
 	corrupt_data(a.cache_path, size);
-	CHECK_EQ(ccache_open(a.cache_path, x.corpus.sha256, "lz4:1", 300, &h, idx, 2, why,
+	CHECK_EQ(ccache_open(a.cache_path, x.corpus.sha256, "lz4:1", 4096, 300, &h, idx, 2, why,
 			     sizeof(why)), -1);
 	CHECK(strstr(why, "corrupt data"));
 	CHECK(!truncate(a.cache_path, size - 1));
-	CHECK_EQ(ccache_open(a.cache_path, x.corpus.sha256, "lz4:1", 300, &h, idx, 2, why,
+	CHECK_EQ(ccache_open(a.cache_path, x.corpus.sha256, "lz4:1", 4096, 300, &h, idx, 2, why,
 			     sizeof(why)), -1);
 	CHECK(strstr(why, "truncated"));
 	/* missing: no reason */
-	CHECK_EQ(ccache_open("/nonexistent/x.zpbcc", x.corpus.sha256, "lz4:1", 300, &h, idx, 2, why,
+	CHECK_EQ(ccache_open("/nonexistent/x.zpbcc", x.corpus.sha256, "lz4:1", 4096, 300, &h, idx, 2, why,
 			     sizeof(why)), -1);
 	CHECK_STR(why, "");
 	pageset_free(&a);

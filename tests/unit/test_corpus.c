@@ -399,7 +399,8 @@ TEST(corpus_errors_manifest)
 	CHECK_OK();
 
 	manifest(tpath("c.json"), 4, 8192, sha);
-	snprintf(want, sizeof(want), "%s: page_size is 8192, but corpora have 4096-byte pages",
+	snprintf(want, sizeof(want),
+		 "%s: page_size is 8192, but corpora have pages of 4096, 16384 or 65536 bytes",
 		 tpath("c.json"));
 	expect_err(tpath("c.pages"), want);
 	CHECK_OK();
@@ -450,7 +451,7 @@ TEST(corpus_manifest_writer_round_trip)
 
 	sha256_buf_hex(p, 3 * PG, sha);
 	write_file(tpath("w.pages"), p, 3 * PG);
-	CHECK_EQ(corpus_write_manifest(tpath("w.json"), 3, sha, true, NULL, NULL), 0);
+	CHECK_EQ(corpus_write_manifest(tpath("w.json"), PG, 3, sha, true, NULL, NULL), 0);
 	CHECK_EQ(corpus_open(&c, tpath("w.pages"), err, sizeof(err)), 0);
 	CHECK(json_string_value(json_object_get(c.manifest, "kernel")) != NULL);
 	CHECK(json_string_value(json_object_get(c.manifest, "arch")) != NULL);

@@ -153,7 +153,7 @@ TEST(ccache_poisoned_entry_is_checked_against_the_corpus)
 	CHECK(!codec_parse("lz4", &codec, err, sizeof(err)));
 	CHECK(!pageset_open(&ps, &cb, &codec, 2, cdir, err, sizeof(err)));
 	CHECK(!ps.cached);
-	CHECK(!ccache_path(cdir, ca.sha256, codec.name, pa, sizeof(pa)));
+	CHECK(!ccache_path(cdir, ca.sha256, codec.name, 4096, pa, sizeof(pa)));
 	CHECK(!rename(ps.cache_path, pa));
 	pageset_free(&ps);
 	/* A's key in the header, the header checksum made right again */
@@ -169,7 +169,7 @@ TEST(ccache_poisoned_entry_is_checked_against_the_corpus)
 		char why[256];
 
 		/* the file itself checks out ... */
-		fd = ccache_open(pa, ca.sha256, codec.name, 64, &h, idx, 2, why, sizeof(why));
+		fd = ccache_open(pa, ca.sha256, codec.name, 4096, 64, &h, idx, 2, why, sizeof(why));
 		free(idx);
 		CHECK(fd >= 0);
 		close(fd);

@@ -4,7 +4,9 @@
  * filled: every filled page is found exactly once, untouched and
  * zero-page-mapped pages are not, shared memory only when asked for, the
  * page count equals the kernel's own count of anonymous memory in those
- * mappings, and the child runs again afterwards.
+ * mappings, the child runs again afterwards, the manifest's address extents
+ * put every filled page at its address, and the 16 KiB pages regrouped from
+ * the snapshot are the filled pages, four by four.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "../harness.h"
+#include "corpus/regroup.h"
 #include "corpus/snapshot.h"
 #include "util.h"
 
@@ -23,18 +26,21 @@
 #define SEED_FILL 0xc0ffee000ULL
 #define SEED_SHARED 0x5ea4ed000ULL
 
-static pid_t start_child(void)
+/* The child's filled pages are at *fill_addr (16 KiB aligned). */
+static pid_t start_child(uint64_t *fill_addr)
 {
 	int fd[2];
-	char c;
+	uint64_t c;
 	pid_t pid;
 
 	if (pipe(fd))
 		return -1;
 	pid = fork();
 	if (pid == 0) {
-		uint8_t *fill = mmap(NULL, NFILL * PG, PROT_READ | PROT_WRITE,
+		uint8_t *area = mmap(NULL, NFILL * PG + 16384, PROT_READ | PROT_WRITE,
 				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		uint8_t *fill = (uint8_t *)(((uintptr_t)area + 16383) & ~(uintptr_t)16383);
+		uint64_t at = (uintptr_t)fill;
 		uint8_t *untouched = mmap(NULL, 32 * PG, PROT_READ | PROT_WRITE,
 					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		volatile uint8_t *readonly = mmap(NULL, 32 * PG, PROT_READ | PROT_WRITE,
@@ -53,17 +59,18 @@ static pid_t start_child(void)
 			pattern_fill(shared + i * PG, PG, SEED_SHARED + i);
 		(void)untouched;
 		(void)sum;
-		if (write(fd[1], "r", 1) != 1)
+		if (write(fd[1], &at, sizeof(at)) != sizeof(at))
 			_exit(1);
 		for (;;)
 			pause();
 	}
 	close(fd[1]);
-	if (pid < 0 || read(fd[0], &c, 1) != 1) {
+	if (pid < 0 || read(fd[0], &c, sizeof(c)) != sizeof(c)) {
 		close(fd[0]);
 		return -1;
 	}
 	close(fd[0]);
+	*fill_addr = c;
 	return pid;
 }
 
@@ -106,6 +113,89 @@ static char child_state(pid_t pid)
 	return s;
 }
 
+/* Every filled page at its address: the extents say where file page k was. */
+static void check_addresses(const uint8_t *dump, const struct corpus_extents *e, uint64_t fill)
+{
+	struct extents_cursor cur;
+	uint32_t space;
+	uint64_t addr, k = 0;
+	int seen = 0;
+
+	extents_cursor_init(&cur, e);
+	while (extents_next(&cur, &space, &addr)) {
+		if (space != 0)
+			zt_fail(__FILE__, __LINE__, "page %llu in space %u", (unsigned long long)k,
+				space);
+		for (int i = 0; i < NFILL; i++) {
+			if (!pattern_check(dump + k * PG, PG, SEED_FILL + i))
+				continue;
+			seen++;
+			if (addr != fill + (uint64_t)i * PG)
+				zt_fail(__FILE__, __LINE__, "filled page %d at 0x%llx, not 0x%llx", i,
+					(unsigned long long)addr,
+					(unsigned long long)(fill + (uint64_t)i * PG));
+		}
+		k++;
+	}
+	if (seen != NFILL)
+		zt_fail(__FILE__, __LINE__, "%d filled pages found through the extents", seen);
+}
+
+static void write_extents(struct jw *w, void *arg)
+{
+	extents_write(w, arg);
+}
+
+/* The snapshot regrouped: the filled pages, four by four, are 16 KiB pages of it. */
+static void check_regroup(const char *dump, size_t len, struct snapshot_result *res)
+{
+	char path[64], mpath[64], err[512], *out = NULL;
+	struct regroup_result r;
+	struct corpus c;
+	size_t olen = 0;
+	FILE *f;
+	int groups = 0;
+
+	snprintf(path, sizeof(path), "/tmp/zpb-test-snap.%d.pages", (int)getpid());
+	snprintf(mpath, sizeof(mpath), "/tmp/zpb-test-snap.%d.json", (int)getpid());
+	f = fopen(path, "w");
+	fwrite(dump, 1, len, f);
+	fclose(f);
+	if (corpus_write_manifest(mpath, res->page_size, res->pages, res->sha256, true,
+				  write_extents, &res->ext) ||
+	    corpus_open(&c, path, err, sizeof(err))) {
+		zt_fail(__FILE__, __LINE__, "the snapshot as a corpus: %s", err);
+		goto out;
+	}
+	f = open_memstream(&out, &olen);
+	if (corpus_regroup(&c, 16384, f, &r, err, sizeof(err))) {
+		fclose(f);
+		corpus_close(&c);
+		zt_fail(__FILE__, __LINE__, "regroup: %s", err);
+		goto out;
+	}
+	fclose(f);
+	corpus_close(&c);
+	for (uint64_t k = 0; k < r.pages; k++) {
+		for (int g = 0; g < NFILL / 4; g++) {
+			bool all = true;
+
+			for (int j = 0; j < 4; j++)
+				all = all && pattern_check(out + k * 16384 + j * PG, PG,
+							   SEED_FILL + 4 * g + j);
+			groups += all;
+		}
+	}
+	if (groups != NFILL / 4)
+		zt_fail(__FILE__, __LINE__, "%d of the %d filled 16 KiB groups regrouped", groups,
+			NFILL / 4);
+	extents_free(&r.ext);
+out:
+	free(out);
+	unlink(path);
+	unlink(mpath);
+}
+
 static void count_found(const uint8_t *dump, uint64_t pages, uint64_t seed, int n, int *found)
 {
 	for (int i = 0; i < n; i++)
@@ -122,6 +212,7 @@ static void snap_child(bool shared)
 	char *buf = NULL, err[512];
 	size_t len = 0;
 	int found[NFILL], sfound[NSHARED];
+	uint64_t fill = 0;
 	FILE *f;
 	pid_t pid;
 	long anon;
@@ -131,7 +222,9 @@ static void snap_child(bool shared)
 		SKIP("needs root (page frame numbers in /proc/PID/pagemap, /proc/kpageflags)");
 	if (access("/proc/kpageflags", R_OK))
 		SKIP("/proc/kpageflags is not readable on this kernel");
-	pid = start_child();
+	if (sysconf(_SC_PAGESIZE) != PG)
+		SKIP("the test child's pages are laid out for a 4 KiB kernel");
+	pid = start_child(&fill);
 	CHECK(pid > 0);
 	f = open_memstream(&buf, &len);
 	r = snapshot_dump(pid, shared, f, &res, err, sizeof(err));
@@ -164,6 +257,13 @@ static void snap_child(bool shared)
 	CHECK_EQ(res.pages - res.shared_pages, anon);
 	CHECK_EQ(res.shared_pages, shared ? NSHARED : 0);
 	CHECK(res.zero_page_maps >= 32);
+	CHECK_EQ(res.page_size, PG);
+	CHECK_EQ(res.ext.pages, res.pages);
+	check_addresses((uint8_t *)buf, &res.ext, fill);
+	CHECK_OK();
+	check_regroup(buf, len, &res);
+	CHECK_OK();
+	extents_free(&res.ext);
 	free(buf);
 }
 

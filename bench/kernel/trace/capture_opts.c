@@ -45,6 +45,11 @@ const struct zpb_opt capture_opt_table[] = {
 	  .help = "size trace v1 of what the pool stored (ID = slot = sector/8)" },
 	{ .name = "pages", .type = OPT_STRING, .arg = "OUT.pages", .off = O(pages),
 	  .flags = OPT_OUT, .help = "every page written, 4096 bytes each, in write order" },
+	{ .name = "addresses", .type = OPT_STRING, .arg = "OUT.tsv", .off = O(addresses),
+	  .flags = OPT_OUT,
+	  .help = "with --pages: where each page was, 'MAPPING PGOFF' a line (the folio's "
+		  "mapping, for anonymous memory its anon_vma, and the page's index there, for "
+		  "anonymous memory its virtual page number; 0 0 if unknown)" },
 	{ .name = "pool", .type = OPT_STRING, .arg = "OUT.tsv", .off = O(pool), .flags = OPT_OUT,
 	  .help = "pool pages over time: 'SECONDS POOL_PAGES' per change" },
 	{ .name = "force", .type = OPT_FLAG, .off = O(force),

@@ -15,7 +15,7 @@
 enum { CAPTURE_SIZES_KERNEL, CAPTURE_SIZES_LZ4 };
 
 struct capture_opts {
-	const char *device, *trace, *pages, *pool, *ready, *memcg;
+	const char *device, *trace, *pages, *addresses, *pool, *ready, *memcg;
 	double duration; /* 0: until a signal */
 	int sizes;
 	uint64_t ring_mb;

@@ -226,6 +226,32 @@ static __always_inline void task_leave(void)
 }
 
 /*
+ * Where the page at byte @off of a bvec's first page was: its folio's
+ * mapping and index (a swap-out writes a folio of anonymous memory: the
+ * anon_vma and the virtual page number, unless the region was mremap()ed;
+ * a shmem page: its file and offset), the page's place in a large folio
+ * added.  Both 0 when they cannot be read.
+ */
+static __always_inline void page_place(struct bio_vec *bv, unsigned int off, struct zs_ev_page *pg)
+{
+	unsigned long long spsz = bpf_core_type_size(struct page);
+	unsigned long long page, head, ch = 0;
+	struct folio *f;
+
+	pg->mapping = 0;
+	pg->pgoff = 0;
+	if (!spsz || !bpf_core_type_exists(struct folio) || !bv->bv_page)
+		return;
+	page = (unsigned long long)bv->bv_page + (unsigned long long)((bv->bv_offset + off) >> 12) * spsz;
+	head = page;
+	if (!bpf_core_read(&ch, sizeof(ch), &((struct page *)page)->compound_head) && (ch & 1))
+		head = ch - 1;
+	f = (struct folio *)head;
+	pg->mapping = (unsigned long long)BPF_CORE_READ(f, mapping);
+	pg->pgoff = BPF_CORE_READ(f, index) + (page - head) / spsz;
+}
+
+/*
  * Walking the data of a write bio: one step copies one piece (the part of
  * a bvec that falls into the current 4 KiB device page) and sends the
  * page when it is full.  Multi-page bvecs are contiguous in the linear map,
@@ -261,6 +287,8 @@ static long walk_step(unsigned int i, struct walk *w)
 		return 0;
 	}
 	fill = w->fill & (ZS_PAGE_SIZE - 1);
+	if (fill == 0)
+		page_place(&bv, w->boff, &s->page);
 	piece = bv.bv_len - w->boff;
 	if (piece > ZS_PAGE_SIZE - fill)
 		piece = ZS_PAGE_SIZE - fill;

@@ -4,7 +4,7 @@
  * `zpoolbench capture` runs it.
  *
  *	zpb-capture --device zram0 [--trace OUT.trace] [--pages OUT.pages]
- *	            [--pool OUT.tsv] [--duration S] [--sizes kernel|lz4]
+ *	            [--addresses OUT.tsv] [--pool OUT.tsv] [--duration S] [--sizes kernel|lz4]
  *	            [--ready FILE] [--memcg DIR] [--ring-mb N] [-v]
  *
  * Steps: check the device and the kernel (root, BTF, dev_t), find zs_malloc
@@ -53,8 +53,8 @@
 
 struct state {
 	struct capture_opts o;
-	struct afile trace, pages, pool;
-	int have_trace, have_pages, have_pool;
+	struct afile trace, pages, addrs, pool;
+	int have_trace, have_pages, have_addrs, have_pool;
 	struct zs_capture cap;
 	int lz4_sizes;		/* sizes from liblz4 rather than zram's table */
 	uint16_t *lz4_size;	/* per slot: size of the last page captured for it */
@@ -397,6 +397,8 @@ static int on_event(void *ctx, void *data, size_t size)
 		st->pages_data++;
 		if (st->have_pages)
 			fwrite(e->data, ZS_PAGE_SIZE, 1, st->pages.f);
+		if (st->have_addrs)
+			fprintf(st->addrs.f, "%llu %llu\n", e->mapping, e->mapping ? e->pgoff : 0);
 		if (st->lz4_sizes && lz4_note(st, e->sector / ZS_SECTORS_PER_PAGE, e->data))
 			st->oom = 1;
 		break;
@@ -535,6 +537,17 @@ static int open_outputs(struct state *st)
 		if (afile_create(&st->pages, "capture: --pages", st->o.pages, st->o.force))
 			return -1;
 		st->have_pages = 1;
+	}
+	if (st->o.addresses) {
+		if (!st->o.pages) {
+			zpb_err("capture: --addresses says where the pages of --pages were; give --pages too");
+			return -1;
+		}
+		if (afile_create(&st->addrs, "capture: --addresses", st->o.addresses, st->o.force))
+			return -1;
+		st->have_addrs = 1;
+		fprintf(st->addrs.f, "# mapping pgoff, one line per page of %s (mapping: the folio's, "
+				     "an anon_vma for anonymous memory; 0 0: not known)\n", st->o.pages);
 	}
 	if (st->o.pool) {
 		if (afile_create(&st->pool, "capture: --pool", st->o.pool, st->o.force))
@@ -774,6 +787,9 @@ int main(int argc, char **argv)
 	if (st.have_pages && afile_commit(&st.pages))
 		rc = 1;
 	st.have_pages = 0;
+	if (st.have_addrs && afile_commit(&st.addrs))
+		rc = 1;
+	st.have_addrs = 0;
 	if (st.have_pool && afile_commit(&st.pool))
 		rc = 1;
 	st.have_pool = 0;
@@ -782,6 +798,8 @@ out:
 		afile_abort(&st.pool);
 	if (st.have_pages)
 		afile_abort(&st.pages);
+	if (st.have_addrs)
+		afile_abort(&st.addrs);
 	if (st.have_trace)
 		afile_abort(&st.trace);
 	ring_buffer__free(rb);

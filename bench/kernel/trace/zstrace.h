@@ -7,8 +7,12 @@
  * What happens for one write bio to the traced zram device:
  *
  *	block_bio_queue     one ZS_EV_PAGE per 4 KiB page written, in device
- *	                    order, carrying the page contents when asked for;
- *	                    the bio gets a sequence number and a start time
+ *	                    order, carrying the page contents when asked for,
+ *	                    and where the page was: its folio's mapping (for
+ *	                    anonymous memory the anon_vma, one per region of a
+ *	                    process) and its index there (for anonymous memory
+ *	                    the virtual page number); the bio gets a sequence
+ *	                    number and a start time
  *	mm_page_alloc/free  one ZS_EV_POOL per zspage page the pool gains or
  *	(inside the bio)    loses (allocations whose kernel stack passes
  *	                    through zs_malloc; frees of pages seen so allocated)
@@ -64,6 +68,8 @@ struct zs_ev_page {
 	unsigned long long sector;
 	unsigned int index;    /* page number within the bio */
 	unsigned int has_data; /* 1 if data[] holds the page */
+	unsigned long long mapping; /* folio->mapping of the page written, 0: not known */
+	unsigned long long pgoff;   /* folio->index + the page's place in its folio */
 	unsigned char data[ZS_PAGE_SIZE];
 };
 

@@ -37,7 +37,7 @@ ZPB_TESTS := $(BUILD)/zpb-tests
 ZPB_MAN   := $(BUILD)/zpoolbench.1
 ZPB_BASH  := $(BUILD)/zpoolbench.bash
 
-.PHONY: all test bench asan tsan fuzz soak deps clean help check-deps install uninstall
+.PHONY: all test bench asan tsan fuzz soak deps clean help check-deps install uninstall fresh
 .DEFAULT_GOAL := all
 
 all: check-deps $(ZPB) $(ZPB_TESTS) $(ZPB_MAN) $(ZPB_BASH)
@@ -55,6 +55,7 @@ help:
 	@echo "  make deps       install the Debian packages the build and tests need"
 	@echo "  make install    install under PREFIX (/usr/local), staged under DESTDIR if given"
 	@echo "  make uninstall  remove exactly what make install put there (same PREFIX, DESTDIR)"
+	@echo "  make fresh      the README's two commands in a new Debian 12 root (root; minutes)"
 	@echo "  make clean      remove build directories"
 
 # Packages are installed by name when missing (as root), else the exact
@@ -64,6 +65,11 @@ check-deps:
 
 deps:
 	@scripts/deps.sh build test
+
+# The fresh-machine proof: scripts/fresh.sh (debootstrap, cached outside the tree).
+fresh:
+	@scripts/deps.sh fresh
+	@scripts/fresh.sh
 
 $(BUILD)/version.h: FORCE
 	@mkdir -p $(BUILD)

@@ -17,13 +17,16 @@
 #                    pages: zpoolbench corpus regroup --page 16K)
 # It refuses to run if zram0 is in use, and restores the machine on every
 # exit path (SIGINT/SIGTERM included): workload killed, cgroup removed,
-# swapoff, zram0 reset, zswap's setting restored, tracer detached.  A run
+# swapoff, zram0 reset, zswap's setting restored, tracer detached; each of
+# these is checked on the machine afterwards, and a restore that failed is
+# named and makes the exit status non-zero.  A run
 # whose workload the OOM killer struck is thrown away and done again, up to
 # --attempts times (ZPB_SWAPCAP_FORCE_OOM=N, for tests, denies the first N
 # attempts any swap so that they are OOM-killed).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
+. "$top/scripts/swaps.inc"
 
 workload=python-dicts out=. name= limit=64M disksize=1G comp=lz4 attempts=3
 ZPB=${ZPB:-$top/build/zpoolbench}
@@ -72,17 +75,41 @@ CAPTURE=$(dirname "$ZPB")/zpb-capture
 [ -d $ZRAM ] || die "no /dev/zram0 (CONFIG_ZRAM, modprobe zram)"
 [ -f $MEMCG/memory.limit_in_bytes ] || die "no cgroup-v1 memory controller at $MEMCG"
 [ -d "$out" ] || die "output directory '$out' does not exist"
-if [ "$(cat $ZRAM/disksize)" != 0 ] || grep -q '^/dev/zram0 ' /proc/swaps; then
+if [ "$(cat $ZRAM/disksize)" != 0 ] || zpb_is_swap zram0; then
 	die "zram0 is in use (disksize $(cat $ZRAM/disksize)); refusing to touch it (free it with swapoff and 'echo 1 > $ZRAM/reset')"
 fi
 
 # ---- state we change, restored by cleanup() ------------------------------
-claimed=0 swapped_on=0 cg= cap_pid= wl_pid= zswap_old=
+# Each change of kernel state is recorded before it is made (a swapoff of a
+# device that is not swap, a reset of a device that is not initialised,
+# change nothing), except the claim of zram0: its disksize is written with
+# signals held, so that the record and the change cannot be split by a
+# signal, and never recorded if the write failed (the device is then
+# someone else's and must not be reset).  cleanup() restores from the
+# records and then checks the machine itself.
+claimed=0 swapped_on=0 cg= cap_pid= wl_pid= zswap_old= stopped=
 work=$(mktemp -d /tmp/zpb-swapcap.XXXXXX)
 
-# Kill what is left in the memory cgroup and remove it.
+exit_on_signals() {
+	trap 'stopped=1; exit 130' INT
+	trap 'stopped=1; exit 143' TERM
+	trap 'stopped=1; exit 129' HUP
+}
+held=
+hold_signals() {
+	held=
+	trap 'held=130' INT
+	trap 'held=143' TERM
+	trap 'held=129' HUP
+}
+unhold_signals() {
+	exit_on_signals
+	[ -z "$held" ] || { stopped=1; exit "$held"; }
+}
+
+# Kill what is left in the memory cgroup and remove it; 1 if it stays.
 remove_cg() {
-	[ -n "$cg" ] && [ -d "$cg" ] || { cg=; return; }
+	[ -n "$cg" ] && [ -d "$cg" ] || { cg=; return 0; }
 	for p in $(cat "$cg/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
 	[ -n "$wl_pid" ] && wait "$wl_pid" 2>/dev/null
 	i=0
@@ -91,36 +118,72 @@ remove_cg() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-	[ -d "$cg" ] && echo "swap-capture: could not remove $cg" >&2
+	[ -d "$cg" ] && { echo "swap-capture: could not remove the memory cgroup $cg" >&2; return 1; }
 	cg=
+	return 0
 }
 
-# Turn swap off on zram0 and reset it, as far as this script set them up.
+# Put zram0 back as this script found it, from its real state: swap off if
+# it is swap (found by device number), reset until its disksize is 0.  Only
+# a device this script claimed is touched.  1, with the reason, if zram0
+# is still swap or still initialised.
 release_zram() {
-	[ "$swapped_on" = 1 ] && swapoff /dev/zram0 2>/dev/null
+	[ "$claimed" = 1 ] || return 0
+	if [ "$swapped_on" = 1 ] || zpb_is_swap zram0; then
+		swapoff /dev/zram0 2>/dev/null
+		if zpb_is_swap zram0; then
+			echo "swap-capture: zram0 is still swap (swapoff /dev/zram0 failed)" >&2
+			return 1
+		fi
+	fi
 	swapped_on=0
-	[ "$claimed" = 1 ] && echo 1 > $ZRAM/reset 2>/dev/null
+	i=0
+	# (a device briefly opened by udev or blkid refuses the reset: EBUSY)
+	while [ "$(cat $ZRAM/disksize)" != 0 ]; do
+		echo 1 > $ZRAM/reset 2>/dev/null && continue
+		i=$((i + 1))
+		if [ $i -ge 50 ]; then
+			echo "swap-capture: zram0 could not be reset (disksize $(cat $ZRAM/disksize))" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
 	claimed=0
+	return 0
 }
 
 cleanup() {
+	rc=$?
 	trap '' INT TERM HUP
-	remove_cg
+	ok=1
+	remove_cg || ok=0
 	if [ -n "$cap_pid" ]; then
 		kill -TERM "$cap_pid" 2>/dev/null
 		wait "$cap_pid" 2>/dev/null
+		cap_pid=
 	fi
-	release_zram
-	[ -n "$zswap_old" ] && echo "$zswap_old" > /sys/module/zswap/parameters/enabled 2>/dev/null
+	release_zram || ok=0
+	if [ -n "$zswap_old" ]; then
+		echo "$zswap_old" > /sys/module/zswap/parameters/enabled 2>/dev/null
+		[ "$(cat /sys/module/zswap/parameters/enabled)" = "$zswap_old" ] ||
+			{ echo "swap-capture: zswap could not be enabled again" >&2; ok=0; }
+	fi
 	rm -rf "$work"
+	if [ $ok = 0 ]; then
+		echo "swap-capture: the machine is NOT restored (see above)" >&2
+		[ "$rc" = 0 ] && rc=1
+	elif [ -n "$stopped" ]; then
+		echo "swap-capture: interrupted; machine restored (no swap on zram0, zram0 reset, cgroup removed)" >&2
+	fi
+	exit "$rc"
 }
 trap cleanup EXIT
-trap 'echo "swap-capture: interrupted; machine restored" >&2; exit 130' INT TERM HUP
+exit_on_signals
 
 # zswap would keep the pages from zram: off for the run, restored afterwards
 if [ -w /sys/module/zswap/parameters/enabled ] &&
    [ "$(cat /sys/module/zswap/parameters/enabled)" = Y ]; then
-	zswap_old=Y
+	zswap_old=Y	# (recorded first: setting Y again changes nothing)
 	echo N > /sys/module/zswap/parameters/enabled || die "cannot disable zswap"
 fi
 
@@ -128,13 +191,15 @@ fi
 # workload.  Sets wl_rc and oom_kills; returns with the tracer stopped.
 attempt() {
 	echo "$comp" > $ZRAM/comp_algorithm 2>/dev/null || die "zram0 refused compressor '$comp' (or became busy)"
-	echo "$disksize" > $ZRAM/disksize 2>/dev/null || die "zram0 became busy"
-	claimed=1
+	hold_signals
+	echo "$disksize" > $ZRAM/disksize 2>/dev/null && claimed=1
+	unhold_signals
+	[ $claimed = 1 ] || die "zram0 became busy"
 	mkswap /dev/zram0 > /dev/null || die "mkswap /dev/zram0 failed"
-	swapon -p 32767 /dev/zram0 || die "swapon /dev/zram0 failed"
 	swapped_on=1
+	swapon -p 32767 /dev/zram0 || die "swapon /dev/zram0 failed"
 
-	cg=$MEMCG/zpb-swapcap.$$
+	cg=$MEMCG/zpb-swapcap.$$	# (recorded first: remove_cg skips one that is not there)
 	mkdir "$cg" || die "cannot create $cg"
 	echo "$limit" > "$cg/memory.limit_in_bytes" || die "cannot set memory limit $limit"
 	if [ $n -le $force_oom ]; then
@@ -185,8 +250,8 @@ while :; do
 	attempt
 	[ $wl_rc != 0 ] && [ "${oom_kills:-0}" -gt 0 ] && [ $n -lt $attempts ] || break
 	echo "swap-capture: the workload was OOM-killed (attempt $n of $attempts); starting again" >&2
-	remove_cg
-	release_zram
+	remove_cg || die "cannot start again"
+	release_zram || die "cannot start again"
 	n=$((n + 1))
 done
 [ $wl_rc = 0 ] || { cat "$work/wl.err" >&2; die "workload exited $wl_rc (oom kills: ${oom_kills:-?}, attempts: $n)"; }

@@ -1,20 +1,35 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# deps.sh GROUP... - make sure the Debian packages a part of zpoolbench needs
-# are installed.  As root, missing ones are installed with apt-get (running
-# 'apt-get update' once if a package is unknown to apt); otherwise the exact
-# command is printed and the script fails.
+# deps.sh [-q] GROUP... - make sure the Debian packages a part of zpoolbench
+# needs are installed.  As root, missing ones are installed with apt-get
+# (running 'apt-get update' once if a package is unknown to apt); otherwise
+# the exact command is printed and the script fails.
+#
+# -q: print nothing when it works, and one line when it does not.  For
+# commands whose contract is one stderr line on error (`zpoolbench oracle
+# qemu`): what they print must not depend on which packages happened to be
+# installed before.  Without -q a note names the packages being installed.
 #
 # Groups: build (compile), plot (gnuplot), test (everything `make test` runs),
 #         qemu (the Linux 6.1 oracle), bpf (the libbpf tracer), fuzz (clang),
 #         parallel (GNU parallel, for shards of a run), slurm (munge and Slurm,
-#         for the single-node cluster of tests/sh/shard_slurm.sh).
-# A failure prints the reason (apt's last error line) and exits 1.
+#         for the single-node cluster of tests/sh/shard_slurm.sh), fresh
+#         (`make fresh`: debootstrap and a verified Debian archive).
+# A failure prints the reason (apt's last error line) and the log, and exits 1.
 set -u
 
+quiet=0
+if [ "${1:-}" = -q ]; then
+	quiet=1
+	shift
+fi
+
+# build: gcc only recommends libc6-dev (the C headers and crt files), and
+# apt-get runs with --no-install-recommends; git names the commit in every
+# result's provenance (`git describe` in the Makefile).
 pkgs_for() {
 	case "$1" in
-	build) echo "gcc make pkg-config liblz4-dev libzstd-dev liblzo2-dev libssl-dev libxxhash-dev libjansson-dev" ;;
+	build) echo "gcc libc6-dev make pkg-config git liblz4-dev libzstd-dev liblzo2-dev libssl-dev libxxhash-dev libjansson-dev" ;;
 	plot) echo "gnuplot-nox" ;;
 	qemu) echo "qemu-system-x86 busybox-static cpio kmod gcc-12 make libc6-dev libelf1 libssl3" ;;
 	bpf) echo "clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev" ;;
@@ -23,6 +38,7 @@ pkgs_for() {
 	test) echo "gnuplot-nox zstd python3 parallel groff-base" ;;
 	parallel) echo "parallel" ;;
 	slurm) echo "munge slurmctld slurmd slurm-client" ;;
+	fresh) echo "debootstrap debian-archive-keyring" ;;
 	*) echo "deps.sh: unknown group '$1'" >&2; exit 2 ;;
 	esac
 }
@@ -43,20 +59,26 @@ done
 
 cmd="apt-get install -y --no-install-recommends$missing"
 if [ "$(id -u)" != 0 ]; then
-	echo "zpoolbench: missing Debian packages:$missing" >&2
-	echo "zpoolbench: install them with: sudo $cmd" >&2
+	if [ $quiet = 1 ]; then
+		echo "zpoolbench: missing Debian packages; install them with: sudo $cmd" >&2
+	else
+		echo "zpoolbench: missing Debian packages:$missing" >&2
+		echo "zpoolbench: install them with: sudo $cmd" >&2
+	fi
 	exit 1
 fi
-echo "zpoolbench: installing$missing" >&2
+[ $quiet = 1 ] || echo "zpoolbench: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
+log=$(mktemp /tmp/zpb-apt.XXXXXX) || { echo "zpoolbench: cannot create a log file in /tmp" >&2; exit 1; }
 # wait for another apt or dpkg (up to 5 minutes) instead of failing at once
 lock="-o DPkg::Lock::Timeout=300"
-if ! apt-get $lock install -y --no-install-recommends $missing >/tmp/zpb-apt.log 2>&1; then
-	apt-get $lock update -qq >/tmp/zpb-apt-update.log 2>&1
-	if ! apt-get $lock install -y --no-install-recommends $missing >/tmp/zpb-apt.log 2>&1; then
-		why=$(grep -E '^(E|W):' /tmp/zpb-apt.log | tail -n 1)
-		echo "zpoolbench: '$cmd' failed: ${why:-see /tmp/zpb-apt.log}" >&2
+if ! apt-get $lock install -y --no-install-recommends $missing >"$log" 2>&1; then
+	apt-get $lock update -qq >>"$log" 2>&1
+	if ! apt-get $lock install -y --no-install-recommends $missing >>"$log" 2>&1; then
+		why=$(grep -E '^(E|W):' "$log" | tail -n 1)
+		echo "zpoolbench: '$cmd' failed: ${why:-no error line from apt}; see $log" >&2
 		exit 1
 	fi
 fi
+rm -f "$log"
 exit 0

@@ -108,18 +108,54 @@ static int write_small(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
-static bool in_swaps(const char *dev)
+/* Three octal digits, the first at most 3: one byte written as \ooo. */
+static bool is_octal(const char *p)
 {
-	FILE *f = fopen("/proc/swaps", "r");
-	char line[512];
-	size_t n = strlen(dev);
+	return p[0] >= '0' && p[0] <= '3' && p[1] >= '0' && p[1] <= '7' && p[2] >= '0' && p[2] <= '7';
+}
+
+/*
+ * /proc/swaps names a swap by the path it was enabled with, as this process
+ * sees it: one enabled from a chroot shows as /ROOT/dev/zram0, one enabled
+ * through another node of the device under that node's name.  So a path is
+ * compared by device number, and one that does not exist here (deleted, or
+ * in another root) by its last component.  The kernel writes space, tab,
+ * newline and backslash in a path as \ooo and " (deleted)" after it.
+ */
+bool zram_in_swaps(const char *swaps, const char *name, dev_t rdev)
+{
+	FILE *f = fopen(swaps, "r");
+	char line[1024], path[1024];
 	bool found = false;
 
 	if (!f)
 		return false;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, dev, n) && (line[n] == ' ' || line[n] == '\t'))
-			found = true;
+	while (!found && fgets(line, sizeof(line), f)) {
+		size_t n = strcspn(line, " \t\n"), o = 0;
+		const char *base;
+		struct stat st;
+		bool gone;
+
+		for (size_t i = 0; i < n; i++) {
+			if (line[i] == '\\' && i + 3 < n && is_octal(line + i + 1)) {
+				path[o++] = (char)((line[i + 1] - '0') << 6 | (line[i + 2] - '0') << 3 |
+						   (line[i + 3] - '0'));
+				i += 3;
+			} else {
+				path[o++] = line[i];
+			}
+		}
+		path[o] = '\0';
+		gone = o > 10 && !strcmp(path + o - 10, " (deleted)");
+		if (gone)
+			path[o - 10] = '\0';
+		if (!gone && !stat(path, &st)) {
+			found = S_ISBLK(st.st_mode) && st.st_rdev == rdev;
+			continue;
+		}
+		base = strrchr(path, '/');
+		found = !strcmp(base ? base + 1 : path, name);
+	}
 	fclose(f);
 	return found;
 }
@@ -150,7 +186,7 @@ int zram_check_unused(const char *name, char *err, size_t errlen)
 		snprintf(err, errlen, "%s is not a block device", path);
 		return -1;
 	}
-	if (in_swaps(path)) {
+	if (zram_in_swaps("/proc/swaps", name, st.st_rdev)) {
 		snprintf(err, errlen, "%s is in use as swap; refusing to touch it", path);
 		return -1;
 	}

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define ZRAM_PAGE 4096
 
@@ -52,6 +53,13 @@ int zram_check_name(const char *name, char *err, size_t errlen);
  * reason (missing, initialised (disksize N), used as swap).
  */
 int zram_check_unused(const char *name, char *err, size_t errlen);
+
+/*
+ * Is the block device @rdev, named @name ("zram0"), listed as swap in
+ * @swaps ("/proc/swaps")?  Compared by device number, not by the path,
+ * which depends on the root the swap was enabled from.
+ */
+bool zram_in_swaps(const char *swaps, const char *name, dev_t rdev);
 
 /* Compressors the kernel offers for @name, space separated, into @buf. */
 int zram_algorithms(const char *name, char *buf, size_t len, char *err, size_t errlen);

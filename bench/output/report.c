@@ -385,6 +385,9 @@ int report_plots_dir(char *out, size_t len)
  * their final names only when gnuplot finished them; an interruption
  * kills gnuplot and removes the folder (everything here is prepared before
  * the hook can run, which only uses kill, waitpid, unlink and rmdir).
+ * gnuplot runs in a process group of its own, and the hook ends the whole
+ * group: a helper it started (or a wrapper script's children) must not
+ * outlive the run.
  */
 #define PLOT_FILES 3 /* NAME.png, NAME.svg, gnuplot.log */
 
@@ -399,7 +402,7 @@ static void plot_hook(void *arg)
 {
 	(void)arg;
 	if (plot.child > 0) {
-		kill(plot.child, SIGTERM);
+		kill(-plot.child, SIGTERM);
 		waitpid(plot.child, NULL, 0);
 		plot.child = 0;
 	}
@@ -442,6 +445,7 @@ static int plot_one(const char *dir, const char *plots, const char *name, char *
 	char script[PATH_MAX + 64], def[2 * PATH_MAX + 32], final[PATH_MAX + 32];
 	char *argv[] = { "gnuplot", "-e", def, script, NULL };
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	int status, ret;
 	pid_t pid;
 
@@ -452,7 +456,11 @@ static int plot_one(const char *dir, const char *plots, const char *name, char *
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, plot.file[2], O_WRONLY | O_CREAT | O_TRUNC, 0666);
 	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	ret = posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&attr, 0);
+	ret = posix_spawnp(&pid, "gnuplot", &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	if (ret) {
 		snprintf(why, len, "cannot run gnuplot (%s); install it (Debian: apt-get install "

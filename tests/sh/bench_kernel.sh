@@ -15,7 +15,8 @@ skip() { echo "$*"; exit 77; }
 
 [ "$(id -u)" = 0 ] || skip "needs root to write to /dev/zram0"
 [ -e /sys/block/zram0/disksize ] || skip "no /dev/zram0"
-busy() { [ "$(cat /sys/block/zram0/disksize)" != 0 ] || grep -q zram0 /proc/swaps; }
+. "$(dirname "$0")/../../scripts/swaps.inc"
+busy() { [ "$(cat /sys/block/zram0/disksize)" != 0 ] || zpb_is_swap zram0; }
 busy && skip "/dev/zram0 is in use (disksize $(cat /sys/block/zram0/disksize))"
 
 "$ZPB" bench --trace corpora/example.trace --quick --kernel --alloc zbud > "$d/out" 2> "$d/err"
@@ -58,5 +59,5 @@ rc=$?
 pid=
 [ $rc -ne 0 ] || fail "interrupted run exited 0"
 [ "$(cat /sys/block/zram0/disksize)" = 0 ] || { echo 1 > /sys/block/zram0/reset; fail "zram0 not reset after SIGINT"; }
-grep -q zram0 /proc/swaps && fail "zram0 in swaps"
+zpb_is_swap zram0 && fail "zram0 in swaps"
 exit 0

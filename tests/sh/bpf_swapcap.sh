@@ -20,10 +20,10 @@ need_capture
 zram_is_free || skip "zram0 is in use (disksize $(cat $ZRAM/disksize)); not touching it"
 
 machine_clean() {
-	! grep -q '^/dev/zram0 ' /proc/swaps || fail "$1: zram0 still swap"
+	! zpb_is_swap zram0 || fail "$1: zram0 still swap"
 	[ "$(cat $ZRAM/disksize)" = 0 ] || fail "$1: zram0 disksize $(cat $ZRAM/disksize)"
 	! ls -d /sys/fs/cgroup/memory/zpb-swapcap.* 2>/dev/null || fail "$1: memory cgroup left"
-	! pgrep -x zpb-capture >/dev/null || fail "$1: zpb-capture still running"
+	! running "$CAPTURE" || fail "$1: zpb-capture still running"
 }
 
 # 1. interrupted in the middle: nothing left, no output
@@ -32,7 +32,7 @@ mkdir "$TMP/int"
 env --default-signal=INT corpora/swap-capture.sh --out "$TMP/int" --name int > "$TMP/int.log" 2>&1 &
 pid=$!
 i=0
-until [ "$(awk '$1 == "/dev/zram0" { print $4 }' /proc/swaps)" -gt 1000 ] 2>/dev/null; do
+until [ "$(zpb_swap_used zram0)" -gt 1000 ] 2>/dev/null; do
 	kill -0 $pid 2>/dev/null || { cat "$TMP/int.log"; fail "builder ended before swapping"; }
 	i=$((i + 1))
 	[ $i -lt 600 ] || fail "no swapping after 60 s"
@@ -45,6 +45,7 @@ cat "$TMP/int.log"
 [ $rc != 0 ] || fail "interrupted builder exited 0"
 [ -z "$(ls "$TMP/int")" ] || fail "interrupted builder left files: $(ls "$TMP/int")"
 machine_clean "after SIGINT"
+grep -q "interrupted; machine restored" "$TMP/int.log" || fail "no 'machine restored' after SIGINT"
 echo "SIGINT in the middle: exit $rc, machine restored"
 
 # 2. a whole run; a canary in our environment must not reach the pages

@@ -110,7 +110,7 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 	figures "$d/r-full" | cmp -s - "$d/ref.fig" || fail "full disk: wrong figures"
 	grep -q tmp "$d/left" && fail "full disk: left $(cat "$d/left")"
 else
-	echo "(full disk case skipped: needs root and unshare)"
+	echo "part skipped: the full disk case needs root and unshare"
 fi
 
 # 4. SIGKILL during a cache build: nothing left in the folder

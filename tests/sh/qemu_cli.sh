@@ -58,7 +58,7 @@ if command -v qemu-system-x86_64 >/dev/null 2>&1 && command -v apt-get >/dev/nul
 		env ZPB_CACHE_DIR="$t/cache" ZPB_ORACLE_KERNEL=6.1.0-0-amd64 \
 		$Q --trace "$t/good.trace" --alloc zbud
 else
-	echo "(package-fetch check not run: the qemu packages are not installed)"
+	echo "part skipped: the package-fetch check needs the qemu packages"
 fi
 
 [ $fails = 0 ]

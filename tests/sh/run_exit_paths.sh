@@ -6,11 +6,13 @@
 # --force replaces an earlier results folder whole (no stale figure
 # survives) and refuses a folder holding files no run writes, figures for
 # workloads that did not run are skipped, not failed.  A stand-in gnuplot on
-# PATH makes plotting slow or failing on demand.
+# PATH makes plotting slow or failing on demand; killed while plotting, it
+# must leave no process behind (its own child included: issue 12 found a
+# `sleep 60` that outlived make test).
 set -u
 ZPB=${ZPB:-build/zpoolbench}
 d=$(mktemp -d /tmp/zpb-exit.XXXXXX)
-trap 'rm -rf "$d"' EXIT
+trap '[ -s "$d/sleep.pid" ] && kill "$(cat "$d/sleep.pid")" 2>/dev/null; rm -rf "$d"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 zstd -qdc corpora/default.pages.zst | head -c 65536 > "$d/c.pages"
@@ -53,14 +55,14 @@ cat > "$d/bin/gnuplot" <<'GP'
 out=$(echo "$2" | sed -n "s/.*out='\([^']*\)'.*/\1/p")
 name=$(basename "$3" .gp)
 case "$ZPB_FAKE_GNUPLOT" in
-slow) printf 'partial' > "$out/$name.png"; touch "$ZPB_FAKE_READY"; sleep 60 ;;
+slow) printf 'partial' > "$out/$name.png"; sleep 300 & echo $! > "$ZPB_FAKE_SLEEP"; touch "$ZPB_FAKE_READY"; wait ;;
 broken) echo "line 12: all points y value undefined!"; exit 1 ;;
 esac
 GP
 chmod +x "$d/bin/gnuplot"
 
 # 2. SIGTERM while plotting: no half-written figure, no temporary folder, no folder
-ZPB_FAKE_GNUPLOT=slow ZPB_FAKE_READY="$d/ready" PATH="$d/bin:$PATH" \
+ZPB_FAKE_GNUPLOT=slow ZPB_FAKE_READY="$d/ready" ZPB_FAKE_SLEEP="$d/sleep.pid" PATH="$d/bin:$PATH" \
 	"$ZPB" run --corpus "$d/c.pages" --alloc zbud --codec lz4 --out "$d/plot" --quiet 2> "$d/plot.err" &
 pid=$!
 wait_for test -e "$d/ready" || fail "the stand-in gnuplot never ran"
@@ -68,6 +70,11 @@ kill -TERM $pid
 wait $pid
 none_left plot "SIGTERM while plotting"
 grep -q "interrupted; no results written to $d/plot" "$d/plot.err" || fail "no message: $(cat "$d/plot.err")"
+# the plotter's whole process group was ended: its child is gone (or a zombie)
+sp=$(cat "$d/sleep.pid")
+gone() { [ ! -e /proc/$sp ] || [ "$(awk '{ print $3 }' /proc/$sp/stat 2>/dev/null)" = Z ] ||
+	! grep -q '^sleep$' /proc/$sp/comm 2>/dev/null; }
+wait_for gone || fail "SIGTERM while plotting: the plotter's child (sleep, PID $sp) still runs"
 
 # 3. a gnuplot failure: non-zero exit, the message points at a log that exists
 ZPB_FAKE_GNUPLOT=broken PATH="$d/bin:$PATH" \
@@ -115,5 +122,7 @@ if command -v gnuplot > /dev/null; then
 	"$ZPB" run --corpus "$d/c.pages" --alloc zbud --trace corpora/example.trace --workload replay \
 		--out "$d/rp" --quiet 2> "$d/rp.err" || fail "replay only: $(cat "$d/rp.err")"
 	[ ! -e "$d/rp/gnuplot.log" ] || fail "replay only: gnuplot.log left"
+else
+	echo "part skipped: the figures of workloads that did not run need gnuplot (scripts/deps.sh plot)"
 fi
 echo "exit paths ok"

@@ -12,7 +12,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 z=/sys/block/zram0
 [ -r $z/disksize ] || skip "needs /dev/zram0 (modprobe zram)"
 [ "$(cat $z/disksize)" = 0 ] || skip "zram0 is in use by someone else"
-grep -q '^/dev/zram0 ' /proc/swaps && skip "zram0 is in use as swap"
+. "$(dirname "$0")/../../scripts/swaps.inc"
+zpb_is_swap zram0 && skip "zram0 is in use as swap"
 algo_before=$(cat $z/comp_algorithm)
 d=$(mktemp -d /tmp/zpb-signal-zram.XXXXXX)
 pid=

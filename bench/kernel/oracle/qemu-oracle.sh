@@ -58,8 +58,9 @@ hash_of() {
 }
 
 need_tools() {
+	# -q: one stderr line on error, whatever was installed before
 	if [ "$(id -u)" = 0 ]; then
-		sh "$deps" qemu || exit 1
+		sh "$deps" -q qemu || exit 1
 	fi
 	for t in "$QEMU" cpio gzip dpkg-deb apt-get make gcc-12 sha256sum flock; do
 		command -v "$t" >/dev/null 2>&1 ||

@@ -48,7 +48,7 @@ qt_qemu_blocker() {
 		return ;;
 	esac
 	if [ "$(id -u)" = 0 ]; then
-		scripts/deps.sh qemu >"$qt_tmp/deps.log" 2>&1 ||
+		scripts/deps.sh -q qemu >"$qt_tmp/deps.log" 2>&1 ||
 			{ echo "cannot install the qemu packages: $(tail -n 1 "$qt_tmp/deps.log")"; return; }
 	fi
 	command -v qemu-system-x86_64 >/dev/null 2>&1 ||

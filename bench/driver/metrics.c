@@ -340,7 +340,7 @@ void metrics_derive(const struct raw_counts *r, struct derived *d)
 {
 	uint64_t page = metrics_page(r);
 	double denom = (double)r->pool_pages * page + (double)r->metadata_bytes;
-	double orig = (double)(r->stored + r->same_filled) * page;
+	double orig = (double)(r->stored + r->same_filled) * (r->unit_bytes ? r->unit_bytes : page);
 	uint64_t ops = r->lat[LAT_STORE].n + r->lat[LAT_LOAD].n + r->lat[LAT_FREE].n;
 
 	memset(d, 0, sizeof(*d));

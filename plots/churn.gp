@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # churn.gp - pool pages over time during churn (free a random fraction of the
 # pages, store new ones, repeat), one line per allocator, one panel per corpus,
-# codec and page size (pool pages are pages of that size); the last step of
+# codec and page size (pool pages are pages of that size), its key naming
+# the settings it has; the last step of
 # each line is the closing compaction.  Each
 # setting has its own colour, dash type and marker, the markers at offsets
 # of their own, so that identical curves (z3fold's compaction levels can
@@ -29,13 +30,17 @@ do for [fmt in "png svg"] {
 		p = word(pairs, i)
 		P = pagesz(p)
 		set title sprintf("%s, %s%s", corp(p), codec(p), pagenote(P))
+		# the key names only the settings this panel has (a run of both
+		# page sizes has each label in the panels of one size only)
+		here = " ".csvlist(cc, sprintf("corpus=%s,codec=%s%s", corp(p), codec(p), \
+			pg ? sprintf(",page_size=%d", P) : ""), "label")." "
 		set xlabel "operations since churn began (frees + stores)"
 		set ylabel sprintf("pool pages (%s)", kib(P))
 		set format x "%.0s%c"
 		set key samplen 4
 		plot for [k = 1:nl] cc using \
 			(strcol("corpus") eq corp(p) && strcol("codec") eq codec(p) && pgcol(0) == P && strcol("label") eq word(labels, k) ? column("op") : NaN):(column("pool_pages")) \
-			with linespoints lw 1.5 lc rgb color(k) dt dash(k) pt ptype(k) ps 0.9 pi (37 + 7 * k) title word(labels, k)
+			with linespoints lw 1.5 lc rgb color(k) dt dash(k) pt ptype(k) ps 0.9 pi (37 + 7 * k) title (strstrt(here, " ".word(labels, k)." ") ? word(labels, k) : "")
 	}
 	unset multiplot
 }

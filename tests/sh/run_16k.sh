@@ -83,6 +83,16 @@ if command -v gnuplot > /dev/null; then
 	grep -q "pool pages (16 KiB)" "$d/both/churn.svg" || fail "churn.svg has no 16 KiB panel"
 	grep -q "zblock:page=16384" "$d/both/sizes.svg" || fail "sizes.svg lacks zblock's 16 KiB slots"
 	grep -q "zblock:page=16384" "$d/both/churn.svg" || fail "churn.svg lacks zblock at 16 KiB"
+	# each panel's key names only its own settings: the 4 KiB rows alone
+	# name zbud as often as both page sizes do (a key of every label in
+	# every panel names it twice as often)
+	mkdir "$d/c4"
+	awk -F, '/^#/ || !h++ || $NF == "4096"' "$d/both/churn.csv" > "$d/c4/churn.csv"
+	gnuplot -e "dir='$d/c4'" plots/churn.gp > /dev/null 2>&1 || fail "churn.gp on the 4 KiB rows"
+	n4=$(grep -o '>zbud<' "$d/c4/churn.svg" | wc -l)
+	n=$(grep -o '>zbud<' "$d/both/churn.svg" | wc -l)
+	[ "$n4" -gt 0 ] && [ "$n" -eq "$n4" ] || fail "churn.svg names zbud $n times, its 4 KiB panel $n4"
+	[ "$(grep -o '>zbud:page=16384<' "$d/both/churn.svg" | wc -l)" -eq "$n4" ] || fail "churn.svg: zbud at 16 KiB not in one key"
 fi
 
 # read back and merged by `report`: the page sizes survive, every file the same

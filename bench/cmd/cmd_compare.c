@@ -148,6 +148,9 @@ static int compare_main(void *opts, int argc, char **argv)
 		co.alloc_base = ca.spec;
 		co.alloc_new = cb.spec;
 	}
+	if (a->out && (outdir_not_input("compare: --out", a->out, "BASE", a->docs.v[0]) ||
+		       outdir_not_input("compare: --out", a->out, "NEW", a->docs.v[1])))
+		return 1;
 	if (a->out && outdir_begin(&d, "compare: --out", a->out, a->force))
 		return 1;
 	if (results_load(a->docs.v[0], &base, err, sizeof(err))) {

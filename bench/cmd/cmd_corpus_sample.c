@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "cmd/optcheck.h"
@@ -189,6 +190,17 @@ static int run(void *opts, int argc, char **argv)
 			goto out;
 		}
 		m.addrs = m.addrs && extents_present(src[i].manifest);
+		/* the same file twice would weigh it twice and may take a page twice */
+		for (int j = 0; j < i; j++) {
+			struct stat x, y;
+
+			if (fstat(src[j].fd, &x) || fstat(src[i].fd, &y) || x.st_dev != y.st_dev ||
+			    x.st_ino != y.st_ino)
+				continue;
+			zpb_err("corpus sample: --from %s and --from %s are the same file; give each "
+				"corpus once", from[j], from[i]);
+			goto out;
+		}
 		take[i] = m.pages / nfrom + ((uint64_t)i < m.pages % nfrom);
 		if (take[i] > src[i].pages) {
 			zpb_err("corpus sample: %s has %llu pages, fewer than the %llu asked of it; "

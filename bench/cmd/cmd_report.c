@@ -135,6 +135,9 @@ static int report_main(void *opts, int argc, char **argv)
 			"stdout); see 'zpoolbench report --help'");
 		return 2;
 	}
+	for (int i = 0; a->out && i < a->dirs.n; i++)
+		if (outdir_not_input("report: --out", a->out, "DIR", a->dirs.v[i]))
+			return 1;
 	if (a->out) {
 		if (outdir_begin(&d, "report: --out", a->out, a->force))
 			return 1;

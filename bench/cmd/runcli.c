@@ -14,6 +14,7 @@
 #include "cmd/runcli.h"
 #include "cmd/speccheck.h"
 #include "corpus/corpus.h"
+#include "driver/trace.h"
 #include "output/provenance.h"
 #include "output/report.h"
 #include "progress.h"
@@ -179,6 +180,53 @@ void runcli_help_extra(FILE *f)
 	fprintf(f, "\ncodecs: %s\nfront ends: %s\n", codec_valid_specs(), FE_VALID);
 }
 
+/*
+ * Whether two parsed specs are one setting: the same allocator with every
+ * value equal, whether given or left at its default (zbud and zbud:lru=1).
+ */
+static bool same_setting(const struct zpool_config *a, const struct zpool_config *b)
+{
+	if (a->drv != b->drv || a->nparams != b->nparams)
+		return false;
+	for (int i = 0; i < a->nparams; i++)
+		if (a->v[i].param != b->v[i].param || a->v[i].ival != b->v[i].ival ||
+		    strcmp(a->v[i].text, b->v[i].text))
+			return false;
+	return true;
+}
+
+/*
+ * One setting, one row: a spec written twice the same way is counted once;
+ * two spellings of one setting (zbud and zbud:lru=1, or ideal:page=4096 and
+ * the ideal that every run includes) would give two rows of one setting
+ * under two names, so they are refused, as codecs are.
+ */
+static int alloc_check_same(const char *cmd, char (*allocs)[ZPOOL_SPEC_MAX], int n,
+			    const struct zpool_config *cfg)
+{
+	struct zpool_config other;
+	char err[512];
+
+	/* run and sweep add the row 'ideal' themselves (run.c) */
+	if (strcmp(cmd, "scale") && strcmp(cfg->spec, "ideal") &&
+	    !zpool_parse_spec("ideal", &other, err, sizeof(err)) &&
+	    same_setting(cfg, &other)) {
+		opt_err(cmd, "--alloc", "'%s' is the setting 'ideal', which is always included; "
+			"leave it out", cfg->spec);
+		return 2;
+	}
+	for (int j = 0; j < n; j++) {
+		if (!strcmp(allocs[j], cfg->spec) ||
+		    zpool_parse_spec(allocs[j], &other, err, sizeof(err)) ||
+		    !same_setting(cfg, &other))
+			continue;
+		opt_err(cmd, "--alloc", "'%s' and '%s' are the same setting; name each setting once",
+			allocs[j], cfg->spec);
+		return 2;
+	}
+	return 0;
+}
+
 int alloc_list_add(const char *cmd, char (*allocs)[ZPOOL_SPEC_MAX], int *n, int max,
 		   const char *arg)
 {
@@ -210,6 +258,8 @@ int alloc_list_add(const char *cmd, char (*allocs)[ZPOOL_SPEC_MAX], int *n, int 
 				dup |= !strcmp(allocs[j], cfg.spec);
 			if (dup)
 				continue;
+			if (alloc_check_same(cmd, allocs, *n, &cfg))
+				return 2;
 			if (*n == max) {
 				opt_err(cmd, "--alloc", "more than %d allocator settings", max);
 				return 2;
@@ -363,6 +413,20 @@ static int check_corpora(struct runcli *c)
 	static struct corpus opened[RUN_MAX_CORPORA];
 	char err[1024];
 
+	/*
+	 * The trace is checked as replay checks it, before any work: a FIFO
+	 * or /dev/zero is refused at once instead of blocking or being read
+	 * without end (standard input, '-', is read where it is replayed).
+	 */
+	if (c->o.trace && strcmp(c->o.trace, "-")) {
+		struct trace_reader r;
+
+		if (trace_open(&r, c->o.trace, err, sizeof(err))) {
+			zpb_err("%s", err);
+			return 1;
+		}
+		trace_close(&r);
+	}
 	if (!(c->o.workloads & ~(1u << WL_REPLAY)))
 		return 0;
 	for (int i = 0; i < c->o.ncorpora; i++) {
@@ -373,10 +437,6 @@ static int check_corpora(struct runcli *c)
 			return 1;
 		}
 		c->o.opened[i] = corpus;
-	}
-	if (c->o.trace && access(c->o.trace, R_OK)) {
-		zpb_err("cannot read trace %s: %s", c->o.trace, strerror(errno));
-		return 1;
 	}
 	return 0;
 }

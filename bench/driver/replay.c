@@ -315,14 +315,24 @@ void replay_counts(const struct replay_result *res, struct raw_counts *rc)
 
 void replay_trace_sha256(const char *path, char hex[65])
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : NULL;
 	struct sha256 s;
 	uint8_t d[32], buf[65536];
+	struct stat st;
+	FILE *f = NULL;
 	size_t n;
+	int fd;
 
 	hex[0] = '\0';
-	if (!f)
+	if (!strcmp(path, "-"))
 		return;
+	/* a regular file only: a FIFO or a device would block or never end */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !(f = fdopen(fd, "rb"))) {
+		close(fd);
+		return;
+	}
 	sha256_init(&s);
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		sha256_update(&s, buf, n);

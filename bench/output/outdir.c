@@ -243,6 +243,34 @@ static int take_lock(struct outdir *d)
 	return -1;
 }
 
+int outdir_not_input(const char *label, const char *dir, const char *inlabel, const char *in)
+{
+	struct stat out, st, parent;
+	char buf[OUTDIR_PATH];
+	char *slash;
+
+	if (stat(dir, &out) || !S_ISDIR(out.st_mode) || stat(in, &st))
+		return 0;
+	if (S_ISDIR(st.st_mode)) {
+		if (st.st_dev != out.st_dev || st.st_ino != out.st_ino)
+			return 0;
+		zpb_err("%s %s: is the same folder as %s %s; choose another path", label, dir,
+			inlabel, in);
+		return 1;
+	}
+	/* a results file given by name: its folder is an input too */
+	snprintf(buf, sizeof(buf), "%s", in);
+	slash = strrchr(buf, '/');
+	if (slash)
+		*(slash == buf ? slash + 1 : slash) = '\0';
+	else
+		snprintf(buf, sizeof(buf), ".");
+	if (stat(buf, &parent) || parent.st_dev != out.st_dev || parent.st_ino != out.st_ino)
+		return 0;
+	zpb_err("%s %s: holds %s %s; choose another path", label, dir, inlabel, in);
+	return 1;
+}
+
 int outdir_begin(struct outdir *d, const char *label, const char *dir, bool force)
 {
 	char parent[OUTDIR_PATH];

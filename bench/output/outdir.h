@@ -53,6 +53,12 @@ struct outdir {
  * clean-up.  0, or 1 after one line on stderr.
  */
 int outdir_begin(struct outdir *d, const char *label, const char *dir, bool force);
+/*
+ * Refuse (1, after one line) an --out DIR that is the input @in (a results
+ * folder) or holds it (a results file): with --force the new folder would
+ * replace the input.  0 if DIR does not exist or is another folder.
+ */
+int outdir_not_input(const char *label, const char *dir, const char *inlabel, const char *in);
 /* Put the complete folder in place (and the old one away): 0, or 1 after one line. */
 int outdir_commit(struct outdir *d);
 /* Remove the temporary folder, the lock and the parents made: nothing is left. */

@@ -117,7 +117,7 @@ static int write_sample(struct sample_meta *m, const char *out, bool force)
 	}
 	sha256_init(&s);
 	for (int i = 0, base = 0; i < m->n; i++) {
-		struct corpus_extents src;
+		struct corpus_extents src = { 0 }; /* freed below, read only with addresses */
 		uint32_t spaces = 0;
 		int r;
 

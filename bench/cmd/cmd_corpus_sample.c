@@ -117,7 +117,7 @@ static int write_sample(struct sample_meta *m, const char *out, bool force)
 	}
 	sha256_init(&s);
 	for (int i = 0, base = 0; i < m->n; i++) {
-		struct corpus_extents src = { 0 }; /* freed below, read only with addresses */
+		struct corpus_extents src = { 0 };
 		uint32_t spaces = 0;
 		int r;
 
@@ -183,13 +183,6 @@ static int run(void *opts, int argc, char **argv)
 			goto out;
 		}
 		opened++;
-		if (src[i].page_size != src[0].page_size) {
-			zpb_err("corpus sample: %s has %u-byte pages, %s %u-byte pages; a sample draws "
-				"from corpora of one page size", from[i], src[i].page_size, from[0],
-				src[0].page_size);
-			goto out;
-		}
-		m.addrs = m.addrs && extents_present(src[i].manifest);
 		/* the same file twice would weigh it twice and may take a page twice */
 		for (int j = 0; j < i; j++) {
 			struct stat x, y;
@@ -201,6 +194,13 @@ static int run(void *opts, int argc, char **argv)
 				"corpus once", from[j], from[i]);
 			goto out;
 		}
+		if (src[i].page_size != src[0].page_size) {
+			zpb_err("corpus sample: %s has %u-byte pages, %s %u-byte pages; a sample draws "
+				"from corpora of one page size", from[i], src[i].page_size, from[0],
+				src[0].page_size);
+			goto out;
+		}
+		m.addrs = m.addrs && extents_present(src[i].manifest);
 		take[i] = m.pages / nfrom + ((uint64_t)i < m.pages % nfrom);
 		if (take[i] > src[i].pages) {
 			zpb_err("corpus sample: %s has %llu pages, fewer than the %llu asked of it; "

@@ -89,7 +89,8 @@ struct zcheck {
 	bool tentative, tent_failed;
 	char tent_err[400];
 	size_t page_size; /* the pool's (zpool_page_size) */
-	unsigned char expect[ZPOOL_PAGE_SIZE_MAX];
+	size_t max_size;  /* the largest object it takes (zpool_max_size) */
+	unsigned char expect[ZPOOL_OBJ_SIZE_MAX];
 };
 
 /* ---- reporting ---- */
@@ -813,9 +814,9 @@ int zcheck_malloc(struct zcheck *zc, size_t size, unsigned long *handle)
 		fail(zc, "malloc(%zu) returned handle 0", size);
 		return -EINVAL;
 	}
-	if (size > zc->page_size || (zc->min_refused && size >= zc->min_refused)) {
-		fail(zc, "malloc(%zu) accepted, but %zu bytes were refused before (or more than a page)",
-		     size, zc->min_refused);
+	if (size > zc->max_size || (zc->min_refused && size >= zc->min_refused)) {
+		fail(zc, "malloc(%zu) accepted, but %zu bytes were refused before (or more than the %zu bytes max_size() declares)",
+		     size, zc->min_refused, zc->max_size);
 		return -ENOSPC;
 	}
 	if (rec_find(zc, h)) {
@@ -988,6 +989,9 @@ static struct zcheck *zcheck_start(struct zcheck *zc)
 	struct zpool_stats st;
 
 	zc->page_size = zpool_page_size(zc->zp);
+	zc->max_size = zpool_max_size(zc->zp);
+	if (zc->max_size > sizeof(zc->expect))
+		zc->max_size = sizeof(zc->expect); /* larger objects are reported as violations */
 	if (zc->zp->drv->provider)
 		zc->pp = zc->zp->drv->provider(zc->zp->pool);
 	if (zc->pp && (zc->flags & ZCHECK_GUARD))
@@ -1232,6 +1236,8 @@ int zcheck_specs(char (*out)[ZPOOL_SPEC_MAX], int max)
 				if (variant(drv[d], p, val, out[n]))
 					n++;
 		n += preset_pages(drv[d], out + n, max - n);
+		for (const char *const *c = drv[d]->check_specs; c && *c && n < max; c++)
+			snprintf(out[n++], ZPOOL_SPEC_MAX, "%s", *c);
 	}
 	return n;
 }

@@ -25,8 +25,8 @@
  *    report a move or a compaction (in-page compaction, migration);
  *  - the return conventions of zpool.h: -EINVAL for size 0, a refusal by
  *    size is final (a size refused once is always refused, one accepted once
- *    is never refused), -ENOMEM only under a page limit, no handle 0, no
- *    handle handed out twice;
+ *    is never refused), nothing above zpool_max_size() accepted, -ENOMEM
+ *    only under a page limit, no handle 0, no handle handed out twice;
  *  - the accounting: stats.objects equals the live records, total_pages()
  *    equals stats.pool_pages and the pages held from the provider, every
  *    eviction the front end saw is counted, evict() is only called from
@@ -57,7 +57,11 @@
 
 #include "zpool.h"
 
-#define ZCHECK_MAX_PIECES 4
+/*
+ * Pieces of one object: a 64 KiB object of zsmalloc:mp=4 straddling two
+ * blocks covers 17 pages of 4 KiB.
+ */
+#define ZCHECK_MAX_PIECES 18
 
 /* zcheck_create() flags */
 #define ZCHECK_GUARD 1 /* guard mode on the provider: freed pages inaccessible */
@@ -111,9 +115,11 @@ const char *zcheck_error(const struct zcheck *zc);
  * range; a value the allocator refuses alone (a key that applies only with
  * another) is paired with the first other key's value that makes it work;
  * and each non-default preset (kernel= or table=) at each non-default page
- * size (page=).  Drivers with no create() (parser tests) are left out.  Returns the number
- * written (at most @max).
+ * size (page=); then the driver's own check_specs.  Drivers with no
+ * create() (parser tests) are left out.  Returns the number written (at
+ * most @max); ZCHECK_SPECS_MAX holds them all.
  */
 int zcheck_specs(char (*out)[ZPOOL_SPEC_MAX], int max);
+#define ZCHECK_SPECS_MAX 128
 
 #endif /* ZPB_CHECK_H */

@@ -38,7 +38,11 @@
  * objects of that size live at once.
  *
  * Handle: (object address << 16) | (size - 1); addresses are below 2^48.
- * "page=4096|16384|65536": the largest object and the unit of pool_pages.
+ * "page=4096|16384|65536": the unit of pool_pages.  Objects may be as large
+ * as ZPOOL_OBJ_SIZE_MAX (64 KiB) whatever the page size, so that a unit
+ * compressed from several pages (run --unit) has a bound too; an object
+ * larger than a page cannot be bumped into one, so it is taken from the heap
+ * (64-byte aligned) and given back on free: only --unit stores such objects.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -174,11 +178,14 @@ static int ideal_malloc(void *p, size_t size, unsigned long *handle)
 
 	if (!size)
 		return -EINVAL;
-	if (size > pool->page_size)
+	if (size > ZPOOL_OBJ_SIZE_MAX)
 		return -ENOSPC;
-	fs = &pool->free[size];
+	fs = size <= pool->page_size ? &pool->free[size] : NULL;
 	zlock(&pool->lock);
-	obj = fs->n ? (char *)fs->v[--fs->n] : bump(pool, size);
+	if (!fs)
+		obj = aligned_alloc(IDEAL_ALIGN, (size + IDEAL_ALIGN - 1) & ~(size_t)(IDEAL_ALIGN - 1));
+	else
+		obj = fs->n ? (char *)fs->v[--fs->n] : bump(pool, size);
 	if (!obj) {
 		zunlock(&pool->lock);
 		return -ENOMEM;
@@ -200,8 +207,10 @@ static void ideal_free(void *p, unsigned long handle)
 	size_t size = (handle & ((1UL << SIZE_BITS) - 1)) + 1;
 
 	zlock(&pool->lock);
-	/* no room to remember the slot: it is lost, the bound is not affected */
-	push(&pool->free[size], (uintptr_t)(handle >> SIZE_BITS));
+	if (size > pool->page_size)
+		free((void *)(uintptr_t)(handle >> SIZE_BITS)); /* a multi-page unit's object */
+	else /* no room to remember the slot: it is lost, the bound is not affected */
+		push(&pool->free[size], (uintptr_t)(handle >> SIZE_BITS));
 	__atomic_store_n(&pool->live_bytes, pool->live_bytes - size, __ATOMIC_RELAXED);
 	if (!--pool->objects)
 		reset(pool);
@@ -244,13 +253,20 @@ static void ideal_size_table(void *p, FILE *out)
 {
 	struct ideal_pool *pool = p;
 
-	fprintf(out, "page %zu B: objects 1..%zu B packed back to back, pool pages = "
-		"ceil(live bytes / %zu)\n", pool->page_size, pool->page_size, pool->page_size);
+	fprintf(out, "page %zu B: objects 1..%lu B packed back to back, pool pages = "
+		"ceil(live bytes / %zu)\n", pool->page_size, ZPOOL_OBJ_SIZE_MAX, pool->page_size);
+}
+
+static size_t ideal_max_size(void *p)
+{
+	(void)p;
+	return ZPOOL_OBJ_SIZE_MAX;
 }
 
 static const struct zpool_param ideal_params[] = {
 	{ "page", "4096|16384|65536", 0, 0, "4096",
-	  "page size in bytes: the largest object, and the unit pool pages are counted in" },
+	  "page size in bytes: the unit pool pages are counted in (objects up to 64 KiB at any "
+	  "page size, for multi-page units)" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -268,6 +284,7 @@ static const struct zpool_driver ideal_driver = {
 	.total_pages = ideal_total_pages,
 	.stats = ideal_stats,
 	.size_table = ideal_size_table,
+	.max_size = ideal_max_size,
 };
 
 ZPOOL_DRIVER_REGISTER(ideal_driver)

@@ -6,10 +6,11 @@
  * userspace choice.
  *
  * One malloc(size) per object, handle = the pointer, map returns it, unmap
- * does nothing, free is free().  Sizes 1..PAGE_SIZE as for every pool (-EINVAL
- * for 0, -ENOSPC above a page); -ENOMEM when malloc() fails.  "page=" sets
- * the page size the footprint is counted in (4096 by default; 16384 and
- * 65536 for comparisons with pools of those page sizes).
+ * does nothing, free is free().  Sizes 1..64 KiB (ZPOOL_OBJ_SIZE_MAX) at any
+ * page size, so that units compressed from several pages (run --unit) have
+ * this reference too (-EINVAL for 0, -ENOSPC above); -ENOMEM when malloc()
+ * fails.  "page=" sets the page size the footprint is counted in (4096 by
+ * default; 16384 and 65536 for comparisons with pools of those page sizes).
  *
  * Footprint ("footprint=" in the spec), measured from glibc, not guessed:
  *
@@ -87,7 +88,8 @@ static const struct zpool_param malloc_params[] = {
 	  "chunks: live heap chunks (usable size + 8), no fragmentation; heap: growth of "
 	  "mallinfo2 arena - keepcost (process-wide)" },
 	{ "page", "4096|16384|65536", 0, 0, "4096",
-	  "page size in bytes: the largest object, and the unit pool pages are counted in" },
+	  "page size in bytes: the unit pool pages are counted in (objects up to 64 KiB at any "
+	  "page size, for multi-page units)" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -122,7 +124,7 @@ static int libc_malloc(void *p, size_t size, unsigned long *handle)
 
 	if (!size)
 		return -EINVAL;
-	if (size > 1UL << pool->page_shift)
+	if (size > ZPOOL_OBJ_SIZE_MAX)
 		return -ENOSPC;
 	obj = malloc(size);
 	if (!obj)
@@ -203,8 +205,15 @@ static void libc_size_table(void *p, FILE *out)
 	struct malloc_pool *pool = p;
 	size_t page = (size_t)1 << pool->page_shift;
 
-	fprintf(out, "page %zu B: objects 1..%zu B, one malloc() each; pool pages = ceil(%s / %zu)\n",
-		page, page, pool->fp == FP_HEAP ? "heap growth" : "(usable size + 8) summed", page);
+	fprintf(out, "page %zu B: objects 1..%lu B, one malloc() each; pool pages = ceil(%s / %zu)\n",
+		page, ZPOOL_OBJ_SIZE_MAX, pool->fp == FP_HEAP ? "heap growth" : "(usable size + 8) summed",
+		page);
+}
+
+static size_t libc_max_size(void *p)
+{
+	(void)p;
+	return ZPOOL_OBJ_SIZE_MAX;
 }
 
 static const struct zpool_driver malloc_driver = {
@@ -221,6 +230,7 @@ static const struct zpool_driver malloc_driver = {
 	.total_pages = libc_total_pages,
 	.stats = libc_stats,
 	.size_table = libc_size_table,
+	.max_size = libc_max_size,
 };
 
 ZPOOL_DRIVER_REGISTER(malloc_driver)

@@ -23,7 +23,8 @@
  * again, so an allocator that touches a page after freeing it faults.
  *
  * Runs of 2..PP_RUN_MAX contiguous pages (pp_alloc_run()) are for block
- * allocators whose blocks span several pages (zblock); a freed run is kept
+ * allocators whose blocks span several pages (zblock, and zsmalloc:mp's
+ * blocks of 2^N pages, the kernel's compound pages); a freed run is kept
  * for a run of the same length, LIFO, and each of its pages counts as a
  * page in use.
  *
@@ -55,7 +56,7 @@ struct zpage {
 
 struct page_provider;
 
-#define PP_RUN_MAX 8 /* longest run of contiguous pages */
+#define PP_RUN_MAX 16 /* longest run of contiguous pages: 64 KiB of 4 KiB pages */
 
 /*
  * Pages of 1 << @page_shift bytes (12..ZPOOL_PAGE_SHIFT_MAX); @max_pages:

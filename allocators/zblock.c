@@ -548,6 +548,12 @@ static void zblock_size_table(void *p, FILE *out)
 	}
 }
 
+/* The largest object malloc() takes (smaller than a page: no multi-page units). */
+static size_t zblock_max_size(void *p)
+{
+	return ((struct zblock_pool *)p)->max_size;
+}
+
 static const struct zpool_driver zblock_driver = {
 	.name = "zblock",
 	.summary = "blocks of 1-8 pages of equal slots, a type table, no compaction (posted 2025)",
@@ -562,6 +568,7 @@ static const struct zpool_driver zblock_driver = {
 	.compact = NULL,
 	.shrink = NULL,
 	.total_pages = zblock_total_pages,
+	.max_size = zblock_max_size,
 	.stats = zblock_stats,
 	.provider = zblock_provider,
 	.locate = zblock_locate,

@@ -432,6 +432,12 @@ static void zbud_size_table(void *p, FILE *out)
 	fprintf(out, "reclaim: %s\n", pool->use_lru ? "LRU, shrink() evicts (lru=1)" : "none (lru=0)");
 }
 
+/* The largest object malloc() takes (smaller than a page: no multi-page units). */
+static size_t zbud_max_size(void *p)
+{
+	return ((struct zbud_pool *)p)->max_size;
+}
+
 static const struct zpool_driver zbud_driver = {
 	.name = "zbud",
 	.summary = "two buddies per page, chunks of PAGE_SIZE/64 (Linux 3.11-6.14)",
@@ -446,6 +452,7 @@ static const struct zpool_driver zbud_driver = {
 	.compact = NULL,
 	.shrink = zbud_shrink,
 	.total_pages = zbud_total_pages,
+	.max_size = zbud_max_size,
 	.stats = zbud_stats,
 	.provider = zbud_provider,
 	.size_table = zbud_size_table,

@@ -38,6 +38,12 @@
 #define ZPOOL_PAGE_SIZE (1UL << ZPOOL_PAGE_SHIFT)
 #define ZPOOL_PAGE_SHIFT_MAX 16
 #define ZPOOL_PAGE_SIZE_MAX (1UL << ZPOOL_PAGE_SHIFT_MAX)
+/*
+ * The largest object any allocator accepts: a page of the largest size, or
+ * a multi-page unit (zsmalloc:mp=N, objects compressed from 2^N pages) of
+ * at most 64 KiB.  An allocator's own limit is zpool_max_size().
+ */
+#define ZPOOL_OBJ_SIZE_MAX ZPOOL_PAGE_SIZE_MAX
 
 enum zpool_mapmode {
 	ZPOOL_MM_RW = 0, /* copy in on map, copy out on unmap (the default) */
@@ -135,6 +141,19 @@ struct zpool_driver {
 	 * raw (zsmalloc's huge_class_size); 0 or NULL: no such rule.
 	 */
 	size_t (*huge_size)(void *pool);
+	/*
+	 * Optional.  The largest object malloc() accepts (a larger one is
+	 * -ENOSPC); NULL: the page size.  Above a page only for designs that
+	 * hold objects compressed from several pages (zsmalloc:mp=N).
+	 */
+	size_t (*max_size)(void *pool);
+	/*
+	 * Optional.  The huge threshold for an object compressed from a
+	 * @unit-byte unit of several pages (zsmalloc:mp's second
+	 * huge_class_size): a compressed unit at least this long is stored raw
+	 * at @unit bytes by a zram front end.  0 or NULL: no such rule.
+	 */
+	size_t (*huge_size_unit)(void *pool, size_t unit);
 	/* Optional: per-class table in the manner of debugfs (zsmalloc). */
 	void (*class_stats)(void *pool, FILE *out);
 	/*
@@ -159,6 +178,13 @@ struct zpool_driver {
 	 * pages); NULL: map() always returns the object in place.
 	 */
 	int (*locate)(void *pool, unsigned long handle, struct zpool_extent *ext, int max);
+	/*
+	 * Optional: specs the checker, the fuzzers and the soak run should
+	 * cover beyond those derived from @params (zcheck_specs()), e.g. a
+	 * value between an integer key's minimum and maximum, or a key at
+	 * another page size.  NULL-terminated.
+	 */
+	const char *const *check_specs;
 };
 
 /* Registration: ZPOOL_DRIVER_REGISTER(zbud_driver) at file scope. */
@@ -260,6 +286,24 @@ static inline size_t zpool_page_size(const struct zpool *zp)
 static inline size_t zpool_huge_size(struct zpool *zp)
 {
 	return zp->drv->huge_size ? zp->drv->huge_size(zp->pool) : 0;
+}
+
+/* The largest object malloc() accepts: the driver's max_size, or a page. */
+static inline size_t zpool_max_size(const struct zpool *zp)
+{
+	return zp->drv->max_size ? zp->drv->max_size(zp->pool) : zpool_page_size(zp);
+}
+
+/*
+ * The zram huge threshold for objects compressed from @unit bytes: the
+ * page's (zpool_huge_size) for a unit of one page, the driver's
+ * huge_size_unit otherwise; 0: none.
+ */
+static inline size_t zpool_huge_size_unit(struct zpool *zp, size_t unit)
+{
+	if (unit == zpool_page_size(zp))
+		return zpool_huge_size(zp);
+	return zp->drv->huge_size_unit ? zp->drv->huge_size_unit(zp->pool, unit) : 0;
 }
 
 void zpool_get_stats(struct zpool *zp, struct zpool_stats *st);

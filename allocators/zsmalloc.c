@@ -93,14 +93,30 @@
  *     zs_can_compact is 0; fill destinations (ALMOST_FULL first) from it
  *     until it is empty, putting full destinations back; free the source.
  *
- * Parameters (spec "zsmalloc[:kernel=6.18|6.1|6.12,chain=N,fullness=buckets|legacy,
- *                    page=4096|16384|65536]"):
+ * Parameters (spec "zsmalloc[:kernel=6.18|6.1|6.12|rfc2026|rfc2026-p1,chain=N,
+ *                    fullness=buckets|legacy,mp=0..4,page=4096|16384|65536]"):
  *   kernel=6.18 (default): chain 8, min-waste chain rule, buckets, head
  *     insertion, current compaction.
  *   kernel=6.12: the same rules (measured on 6.12 x86 and arm64-16k, which
  *     build with CONFIG_ZSMALLOC_CHAIN_SIZE=8).
  *   kernel=6.1: chain 4, max-used chain rule, legacy groups, fuller-first
  *     insertion, classic compaction.
+ *   kernel=rfc2026: 6.18 with the RFC "zsmalloc: size-classes chain-length
+ *     tunings" (Sergey Senozhatsky, 2026-01-01): a class step of 16 B on
+ *     every page size (CLASS_BITS 12: 1023 slots on 16 KiB pages, 4095 on
+ *     64 KiB) and its chain-length rule (chain_rfc2026()).  rfc2026-p1: the
+ *     step alone (its patch 1/2), the table of the RFC's own example.
+ *   mp=N (1..4): the multi-page RFC v3 (Tangquan Zheng, Barry Song,
+ *     2024-11-22) on the 6.18 rules: objects compressed from a unit of 2^N
+ *     pages, up to the unit (ZS_MAX_ALLOC_SIZE); a second class range
+ *     PAGE_SIZE + (UNIT >> 8) * j after the page range; a request (handle
+ *     included) above PAGE_SIZE + 8 is looked up there; a class larger than
+ *     a page is a zspage of up to `chain` blocks of 2^N contiguous pages
+ *     (compound pages; from the page provider as runs), chosen by the same
+ *     rule with the block as the page, objects straddling block boundaries;
+ *     one huge_class_size per range (huge_size_unit()); pool pages counted
+ *     in pages.  Units above 64 KiB are refused; so are mp with kernel=6.1
+ *     or rfc2026 (no posting has them).
  *   chain and fullness given explicitly override the preset.
  *   page: PAGE_SIZE.  64 KiB is accepted: the kernel builds zsmalloc for
  *     64 KiB pages (arm64, ppc64) with the same formulas.
@@ -123,6 +139,10 @@
  *    single-threaded.  No page migration, no deferred freeing (a zspage is
  *    freed synchronously), no shrinker: compaction runs only when called.
  *  - The obj encodes the page address instead of a pfn.
+ *  - mp: blocks are runs of the page provider, aligned to a page, not to
+ *    their size (no page moves, so alignment changes nothing); pages freed
+ *    by compaction are counted in pages (the RFC's zs_can_compact and
+ *    pages_compacted count blocks for multi-page classes).
  *  - Nothing else: class table, lookup, group formulas, list order, zspage
  *    choice and compaction order follow the kernel (see oracles.md 1).
  */
@@ -153,11 +173,11 @@
 
 /* The rule sets selected by the spec. */
 struct zs_era {
-	unsigned int chain;
-	bool classic_chain;   /* max-used% rule (<= 6.1) instead of min-waste */
+	struct zs_geometry geo; /* class table: page, chain, chain rule, step, mp order */
 	bool legacy_groups;   /* 4 groups instead of 12 */
 	bool fuller_first;    /* 6.1 list insertion */
 	bool classic_compact; /* 6.1 compaction loop */
+	const char *preset;   /* the kernel= word */
 };
 
 struct zspage {
@@ -176,9 +196,13 @@ struct size_class {
 	struct list_head fullness_list[ZS_GROUPS_MAX];
 	unsigned int size;
 	unsigned int objs_per_zspage;
-	unsigned int pages_per_zspage;
+	unsigned int pages_per_zspage; /* pages, or blocks of 2^order pages */
 	unsigned int index;
 	bool huge;
+	unsigned int order;	      /* 0, or mp: the zspage is made of blocks of 2^order pages */
+	unsigned int block_shift;     /* page_shift + order */
+	size_t block_size;	      /* bytes of one page (block) of the zspage */
+	unsigned int base_pages;      /* pool pages per zspage: pages_per_zspage << order */
 	/* statistics, under the lock */
 	uint64_t group_count[ZS_GROUPS_MAX];
 	uint64_t obj_allocated;
@@ -195,9 +219,10 @@ struct handle_table {
 };
 
 struct zs_pool {
-	struct size_class *size_class[ZS_SIZE_CLASSES_MAX];
-	size_t page_size;	  /* pool->page_size_SIZE = ZS_MAX_ALLOC_SIZE */
+	struct size_class **size_class; /* per slot (nslots) */
+	size_t page_size;	  /* PAGE_SIZE */
 	unsigned int page_shift;
+	size_t max_size;	  /* ZS_MAX_ALLOC_SIZE: the page, or with mp the unit */
 	unsigned long obj_index_mask; /* obj = start page address | index: PAGE_SIZE - 1 */
 	unsigned int nslots;	  /* class slots (ZS_SIZE_CLASSES) */
 	char *compact_buf;	  /* one object, for compaction's copies */
@@ -205,7 +230,8 @@ struct zs_pool {
 	int nr_classes;
 	unsigned int ngroups;
 	struct zs_era era;
-	size_t huge_class_size;
+	size_t huge_class_size;	   /* page range */
+	size_t huge_class_size_mp; /* multi-page range (mp), else 0 */
 	pthread_rwlock_t migrate_lock;
 	struct page_provider *pp;
 	struct handle_table ht;
@@ -223,21 +249,106 @@ struct zs_pool {
 /* ------------------------------------------------------------------ */
 /* Class table                                                         */
 
-/* Class slots for @page: 32 B up to @page in steps of @page >> CLASS_BITS. */
+/*
+ * Slots.  The page range: 32 + delta * i up to the page (the last slot
+ * clamped to ZS_MAX_ALLOC_SIZE), delta = PAGE_SIZE >> 8 (CLASS_BITS 8, and
+ * CLASS_BITS - 1 = 8 in the multi-page RFC, which widens CLASS_BITS to 9)
+ * or 16 (the 2026 RFC, CLASS_BITS 12).  With mp=N a second range follows:
+ * PAGE_SIZE + (UNIT >> 8) * j up to the unit, UNIT = PAGE_SIZE << N.
+ */
+unsigned int zs_geo_base_slots(const struct zs_geometry *g)
+{
+	return (unsigned int)((g->page - ZS_MIN_ALLOC_SIZE + g->delta - 1) / g->delta + 1);
+}
+
+static size_t geo_unit(const struct zs_geometry *g)
+{
+	return g->page << g->mp_order;
+}
+
+static size_t geo_mp_delta(const struct zs_geometry *g)
+{
+	return geo_unit(g) >> ZS_CLASS_BITS;
+}
+
+unsigned int zs_geo_slots(const struct zs_geometry *g)
+{
+	unsigned int n = zs_geo_base_slots(g);
+
+	if (g->mp_order)
+		n += (unsigned int)((geo_unit(g) - g->page + geo_mp_delta(g) - 1) / geo_mp_delta(g) +
+				    1);
+	return n;
+}
+
+/* ZS_MAX_ALLOC_SIZE: the page, or with mp the unit. */
+size_t zs_geo_max_size(const struct zs_geometry *g)
+{
+	return g->mp_order ? geo_unit(g) : g->page;
+}
+
+/*
+ * The multi-page RFC's get_size_class_index(): a request (handle included)
+ * above PAGE_SIZE + 8 is looked up in the multi-page range, so raw objects
+ * of PAGE_SIZE - 7 .. PAGE_SIZE still take the page range's last slot.
+ */
+unsigned int zs_geo_index(const struct zs_geometry *g, size_t size)
+{
+	unsigned int nbase = zs_geo_base_slots(g), idx = 0;
+
+	if (g->mp_order && size > g->page + ZS_HANDLE_SIZE) {
+		size_t j = (size - g->page + geo_mp_delta(g) - 1) / geo_mp_delta(g);
+		unsigned int last = zs_geo_slots(g) - 1;
+
+		return nbase + j < last ? (unsigned int)(nbase + j) : last;
+	}
+	if (size > ZS_MIN_ALLOC_SIZE)
+		idx = (unsigned int)((size - ZS_MIN_ALLOC_SIZE + g->delta - 1) / g->delta);
+	return idx < nbase - 1 ? idx : nbase - 1;
+}
+
+/* Object size of slot @i, clamped to ZS_MAX_ALLOC_SIZE. */
+static size_t geo_slot_size(const struct zs_geometry *g, unsigned int i)
+{
+	unsigned int nbase = zs_geo_base_slots(g);
+	size_t size = i < nbase ? ZS_MIN_ALLOC_SIZE + (size_t)i * g->delta
+				: g->page + (size_t)(i - nbase) * geo_mp_delta(g);
+	size_t max = zs_geo_max_size(g);
+
+	return size < max ? size : max;
+}
+
+/*
+ * class_size_to_zs_order() of the multi-page RFC: a class larger than a
+ * page is built of blocks of 2^N pages.  (On 16 and 64 KiB pages the page
+ * range's last slot, 32 + 256 * delta, lies above PAGE_SIZE and is not
+ * clamped when the unit is larger: it becomes a multi-page class too.)
+ */
+static unsigned int geo_order(const struct zs_geometry *g, size_t size)
+{
+	return g->mp_order && size > g->page ? g->mp_order : 0;
+}
+
+/* The merged step's slots for @page: 255 for 4 KiB, 257 for 16 and 64 KiB. */
+static struct zs_geometry merged_geo(size_t page, unsigned int chain, bool classic)
+{
+	return (struct zs_geometry){ .page = page, .chain = chain,
+				     .rule = classic ? ZS_CHAIN_MAX_USED : ZS_CHAIN_MIN_WASTE,
+				     .delta = (unsigned int)(page >> ZS_CLASS_BITS) };
+}
+
 unsigned int zs_size_classes(size_t page)
 {
-	size_t delta = page >> ZS_CLASS_BITS;
+	struct zs_geometry g = merged_geo(page, 8, false);
 
-	return (unsigned int)((page - ZS_MIN_ALLOC_SIZE + delta - 1) / delta + 1);
+	return zs_geo_slots(&g);
 }
 
 unsigned int zs_size_class_index_page(size_t page, size_t size)
 {
-	size_t delta = page >> ZS_CLASS_BITS, idx = 0, last = zs_size_classes(page) - 1;
+	struct zs_geometry g = merged_geo(page, 8, false);
 
-	if (size > ZS_MIN_ALLOC_SIZE)
-		idx = (size - ZS_MIN_ALLOC_SIZE + delta - 1) / delta;
-	return idx < last ? idx : last;
+	return zs_geo_index(&g, size);
 }
 
 unsigned int zs_size_class_index(size_t size)
@@ -245,13 +356,13 @@ unsigned int zs_size_class_index(size_t size)
 	return zs_size_class_index_page(ZPOOL_PAGE_SIZE, size);
 }
 
-static bool is_power_of_2(unsigned int n)
+static bool is_power_of_2(size_t n)
 {
 	return n && !(n & (n - 1));
 }
 
 /* Linux >= 6.2: least waste, first minimum wins; a power of two needs 1 page. */
-static unsigned int chain_min_waste(size_t page, unsigned int size, unsigned int chain)
+static unsigned int chain_min_waste(size_t block, unsigned int size, unsigned int chain)
 {
 	unsigned int best = 1;
 	size_t min_waste = (size_t)-1;
@@ -259,7 +370,7 @@ static unsigned int chain_min_waste(size_t page, unsigned int size, unsigned int
 	if (is_power_of_2(size))
 		return 1;
 	for (unsigned int k = 1; k <= chain; k++) {
-		size_t waste = (k * page) % size;
+		size_t waste = (k * block) % size;
 
 		if (waste < min_waste) {
 			min_waste = waste;
@@ -270,13 +381,13 @@ static unsigned int chain_min_waste(size_t page, unsigned int size, unsigned int
 }
 
 /* Linux <= 6.1: the smallest k with the strictly highest integer used%. */
-static unsigned int chain_max_used(size_t page, unsigned int size, unsigned int chain)
+static unsigned int chain_max_used(size_t block, unsigned int size, unsigned int chain)
 {
 	unsigned int best = 1;
 	size_t max_used = 0;
 
 	for (unsigned int k = 1; k <= chain; k++) {
-		size_t zs = k * page;
+		size_t zs = k * block;
 		size_t used = (zs - zs % size) * 100 / zs;
 
 		if (used > max_used) {
@@ -287,45 +398,138 @@ static unsigned int chain_max_used(size_t page, unsigned int size, unsigned int 
 	return best;
 }
 
-int zs_build_class_table_page(size_t page, unsigned int chain, bool classic,
-			      struct zs_class_desc *out, unsigned int *slot_to_class,
-			      size_t *huge_class_size)
+/*
+ * The January 2026 RFC, patch 2/2 ("chain-length configuration should
+ * consider other metrics"): a longer chain only for a substantial saving.
+ *   - a power of two: 1 page;
+ *   - for k = 1..chain, waste(k) = (k * PAGE_SIZE) % size; a waste of 0
+ *     returns k at once;
+ *   - k = 1 is always taken (see below);
+ *   - then, while the best so far wastes more than 10 % of its zspage
+ *     (best_waste * 10 > best_k * PAGE_SIZE), any smaller waste is taken;
+ *     otherwise only a reduction by more than a quarter
+ *     (waste * 4 < best_waste * 3);
+ *   - the loop stops once the best wastes at most 1/64 of its zspage
+ *     (best_waste * 64 <= best_k * PAGE_SIZE), the check made after each k.
+ * The posted code keeps the best waste in an int that starts at INT_MAX, so
+ * at k = 1 it evaluates INT_MAX * 10 (and would evaluate INT_MAX * 3):
+ * signed overflow.  The kernel builds with wrapping arithmetic
+ * (-fno-strict-overflow), where INT_MAX * 10 is -10; compared with the
+ * unsigned long best_k * PAGE_SIZE it converts to 2^64 - 10, so the "more
+ * than 10 %" branch runs and k = 1's waste, below INT_MAX, is taken.  The
+ * RFC's simulator, comparing in int, takes the other branch, where
+ * INT_MAX * 3 wraps to INT_MAX - 2 and k = 1 wins again; so does the
+ * arithmetic without overflow.  Every reading takes k = 1 first, and the
+ * port says so instead of overflowing.
+ */
+static unsigned int chain_rfc2026(size_t block, unsigned int size, unsigned int chain)
 {
-	struct zs_class_desc tmp[ZS_SIZE_CLASSES_MAX];
-	unsigned int slot_tmp[ZS_SIZE_CLASSES_MAX];
-	unsigned int nslots = zs_size_classes(page), delta = page >> ZS_CLASS_BITS;
-	size_t huge = 0;
+	size_t best_waste = 0;
+	unsigned int best = 1;
+
+	if (is_power_of_2(size))
+		return 1;
+	for (unsigned int k = 1; k <= chain; k++) {
+		size_t waste = (k * block) % size;
+
+		if (waste == 0)
+			return k;
+		if (k == 1) {
+			best_waste = waste; /* the INT_MAX start: the first k always wins */
+			best = 1;
+		} else if (best_waste * 10 > best * block) {
+			if (waste < best_waste) {
+				best_waste = waste;
+				best = k;
+			}
+		} else if (waste * 4 < best_waste * 3) {
+			best_waste = waste;
+			best = k;
+		}
+		if (best_waste * 64 <= best * block)
+			break;
+	}
+	return best;
+}
+
+unsigned int zs_chain_size(enum zs_chain_rule rule, size_t block, unsigned int size,
+			   unsigned int chain)
+{
+	switch (rule) {
+	case ZS_CHAIN_MAX_USED:
+		return chain_max_used(block, size, chain);
+	case ZS_CHAIN_RFC2026:
+		return chain_rfc2026(block, size, chain);
+	case ZS_CHAIN_MIN_WASTE:
+	default:
+		return chain_min_waste(block, size, chain);
+	}
+}
+
+/*
+ * zs_create_pool()'s walk, largest slot first, so that a slot can merge
+ * into the next larger class when (pages, objects) are equal.  The multi-
+ * page RFC keeps one huge_class_size per range: the first class of the
+ * range, from the top, that is not 1 page (block) / 1 object, minus 7.
+ */
+int zs_build_table(const struct zs_geometry *g, struct zs_class_desc *out,
+		   unsigned int *slot_to_class, size_t huge[2])
+{
+	unsigned int nslots = zs_geo_slots(g);
+	unsigned int *slot_tmp = malloc(nslots * sizeof(*slot_tmp));
+	size_t h[2] = { 0, 0 };
 	int n = 0;
 
-	/* largest first, so a slot can merge into the next larger class */
-	for (int i = nslots - 1; i >= 0; i--) {
-		unsigned int size = ZS_MIN_ALLOC_SIZE + i * delta;
-		unsigned int pages, objs;
+	if (!slot_tmp)
+		abort(); /* a few KiB at pool creation */
+	/* built largest first into @out, reversed below */
+	for (int i = (int)nslots - 1; i >= 0; i--) {
+		size_t size = geo_slot_size(g, (unsigned int)i);
+		unsigned int order = geo_order(g, size), type = order ? 1 : 0;
+		size_t block = g->page << order;
+		unsigned int pages = zs_chain_size(g->rule, block, (unsigned int)size, g->chain);
+		unsigned int objs = (unsigned int)(pages * block / size);
 
-		if (size > page) /* ZS_MAX_ALLOC_SIZE: the last slot of 16/64 KiB pages */
-			size = page;
-		pages = classic ? chain_max_used(page, size, chain)
-				: chain_min_waste(page, size, chain);
-		objs = pages * page / size;
-		if (!huge && !(pages == 1 && objs == 1))
-			huge = size - (ZS_HANDLE_SIZE - 1);
-		if (n && tmp[n - 1].pages == pages && tmp[n - 1].objs == objs) {
+		if (!h[type] && !(pages == 1 && objs == 1))
+			h[type] = size - (ZS_HANDLE_SIZE - 1);
+		if (n && out[n - 1].pages == pages && out[n - 1].objs == objs) {
 			slot_tmp[i] = n - 1;
 			continue;
 		}
-		tmp[n] = (struct zs_class_desc){ .index = i, .size = size, .pages = pages,
-						 .objs = objs, .huge = pages == 1 && objs == 1 };
+		out[n] = (struct zs_class_desc){ .index = (unsigned int)i, .size = (unsigned int)size,
+						 .pages = pages, .objs = objs,
+						 .huge = pages == 1 && objs == 1, .order = order };
 		slot_tmp[i] = n;
 		n++;
 	}
 	/* smallest first for the caller */
-	for (int j = 0; j < n; j++)
-		out[j] = tmp[n - 1 - j];
+	for (int j = 0; j < n / 2; j++) {
+		struct zs_class_desc t = out[j];
+
+		out[j] = out[n - 1 - j];
+		out[n - 1 - j] = t;
+	}
 	if (slot_to_class)
 		for (unsigned int i = 0; i < nslots; i++)
 			slot_to_class[i] = n - 1 - slot_tmp[i];
+	if (huge) {
+		huge[0] = h[0];
+		huge[1] = h[1];
+	}
+	free(slot_tmp);
+	return n;
+}
+
+int zs_build_class_table_page(size_t page, unsigned int chain, bool classic,
+			      struct zs_class_desc *out, unsigned int *slot_to_class,
+			      size_t *huge_class_size)
+{
+	struct zs_geometry g = merged_geo(page, chain, classic);
+	size_t huge[2];
+	int n = zs_build_table(&g, out, slot_to_class, huge);
+
 	if (huge_class_size)
-		*huge_class_size = huge;
+		*huge_class_size = huge[0];
 	return n;
 }
 
@@ -458,14 +662,15 @@ static void *obj_location(struct zs_pool *pool, const struct size_class *class,
 {
 	unsigned long byte = (unsigned long)idx * class->size;
 
-	*off = byte & (pool->page_size - 1);
-	return pp_page_addr(pool->pp, zspage_nth_page(zspage, byte >> pool->page_shift));
+	*off = byte & (class->block_size - 1);
+	return pp_page_addr(pool->pp, zspage_nth_page(zspage, byte >> class->block_shift));
 }
 
 static inline bool obj_straddles(const struct zs_pool *pool, const struct size_class *class,
 				 unsigned int off)
 {
-	return off + class->size > pool->page_size;
+	(void)pool;
+	return off + class->size > class->block_size;
 }
 
 static unsigned int fullness_group(const struct zs_pool *pool, const struct size_class *class,
@@ -546,10 +751,9 @@ static void obj_free(struct zs_pool *pool, struct size_class *class, struct zspa
 		     unsigned long obj)
 {
 	unsigned int idx = obj_to_idx(pool, obj);
-	unsigned int off = ((unsigned long)idx * class->size) & (pool->page_size - 1);
+	unsigned int off = ((unsigned long)idx * class->size) & (class->block_size - 1);
 	unsigned long *word = (unsigned long *)((char *)obj_to_page(pool, obj) + off);
 
-	(void)pool;
 	*word = (unsigned long)zspage->freeobj << OBJ_TAG_BITS;
 	zspage->freeobj = idx;
 	if (class->huge)
@@ -564,15 +768,16 @@ static struct zspage *alloc_zspage(struct zs_pool *pool, struct size_class *clas
 {
 	struct zspage *zspage = calloc(1, sizeof(*zspage));
 	void *pages[ZS_MAX_CHAIN] = { NULL };
-	unsigned int k = class->pages_per_zspage;
+	unsigned int k = class->pages_per_zspage, nr = 1U << class->order;
 
 	if (!zspage)
 		return NULL;
+	/* order-0 pages, or with mp blocks of 2^order contiguous pages (compound pages) */
 	for (unsigned int i = 0; i < k; i++) {
-		pages[i] = pp_alloc(pool->pp);
+		pages[i] = pp_alloc_run(pool->pp, nr);
 		if (!pages[i]) {
 			while (i--)
-				pp_free(pool->pp, pages[i]);
+				pp_free_run(pool->pp, pages[i], nr);
 			free(zspage);
 			return NULL;
 		}
@@ -581,8 +786,8 @@ static struct zspage *alloc_zspage(struct zs_pool *pool, struct size_class *clas
 	zspage->class_idx = class->index;
 	for (unsigned int i = 0; i < k; i++) {
 		struct zpage *d = pp_desc(pool->pp, pages[i]);
-		unsigned long start = (unsigned long)i * pool->page_size;
-		/* first object starting at or after this page's first byte */
+		unsigned long start = (unsigned long)i * class->block_size;
+		/* first object starting at or after this block's first byte */
 		unsigned long first_idx = (start + class->size - 1) / class->size;
 
 		d->owner = zspage;
@@ -590,6 +795,10 @@ static struct zspage *alloc_zspage(struct zs_pool *pool, struct size_class *clas
 		d->offset = first_idx * class->size - start;
 		d->flags = i == 0 ? ZS_PAGE_FIRST : 0;
 		d->private = 0;
+		/* the tail pages of a block: owned, never walked */
+		for (unsigned int t = 1; t < nr; t++)
+			pp_desc(pool->pp, (char *)pages[i] + ((size_t)t << pool->page_shift))->owner =
+				zspage;
 	}
 	zspage->first = pp_desc(pool->pp, pages[0]);
 	/*
@@ -597,11 +806,11 @@ static struct zspage *alloc_zspage(struct zs_pool *pool, struct size_class *clas
 	 * last page (the tail waste) get an untagged word too: compaction
 	 * scans every position of a page for the allocated tag.
 	 */
-	for (unsigned int idx = 0; (unsigned long)idx * class->size < (unsigned long)k * pool->page_size;
-	     idx++) {
+	for (unsigned int idx = 0;
+	     (unsigned long)idx * class->size < (unsigned long)k * class->block_size; idx++) {
 		unsigned long byte = (unsigned long)idx * class->size;
-		char *page = pages[byte >> pool->page_shift];
-		unsigned long *word = (unsigned long *)(page + (byte & (pool->page_size - 1)));
+		char *page = pages[byte >> class->block_shift];
+		unsigned long *word = (unsigned long *)(page + (byte & (class->block_size - 1)));
 
 		*word = idx + 1 < class->objs_per_zspage ? (unsigned long)(idx + 1) << OBJ_TAG_BITS
 							  : ZS_FREE_END;
@@ -617,13 +826,16 @@ static void free_zspage(struct zs_pool *pool, struct size_class *class, struct z
 	struct zpage *d = zspage->first, *next;
 
 	while (d) {
+		char *addr = pp_page_addr(pool->pp, d);
+
 		next = d->next;
-		d->owner = NULL;
-		pp_free(pool->pp, pp_page_addr(pool->pp, d));
+		for (unsigned int t = 0; t < 1U << class->order; t++)
+			pp_desc(pool->pp, addr + ((size_t)t << pool->page_shift))->owner = NULL;
+		pp_free_run(pool->pp, addr, 1U << class->order);
 		d = next;
 	}
 	class->obj_allocated -= class->objs_per_zspage;
-	__atomic_sub_fetch(&pool->pages_allocated, class->pages_per_zspage, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&pool->pages_allocated, class->base_pages, __ATOMIC_RELAXED);
 	__atomic_sub_fetch(&pool->nr_zspages, 1, __ATOMIC_RELAXED);
 	free(zspage);
 }
@@ -641,73 +853,128 @@ static struct zspage *find_get_zspage(struct zs_pool *pool, struct size_class *c
 /* Pool                                                                */
 
 static const struct zpool_param zs_params[] = {
-	{ "kernel", "6.18|6.1|6.12", 0, 0, "6.18",
-	  "preset: 6.18 and 6.12 (chain 8, buckets, current compaction) or 6.1 (chain 4, legacy "
-	  "groups and list order, classic compaction, max-used chain rule)" },
+	{ "kernel", "6.18|6.1|6.12|rfc2026|rfc2026-p1", 0, 0, "6.18",
+	  "preset: 6.18 and 6.12 (chain 8, buckets, current compaction), 6.1 (chain 4, legacy "
+	  "groups and list order, classic compaction, max-used chain rule), rfc2026 (the Jan 2026 "
+	  "RFC on 6.18: class step 16 B on every page size, its chain-length rule) or rfc2026-p1 "
+	  "(its patch 1/2 alone: step 16 B, min-waste chain)" },
 	{ "chain", NULL, 1, ZS_MAX_CHAIN, "8",
 	  "most pages per zspage (CONFIG_ZSMALLOC_CHAIN_SIZE); preset default" },
 	{ "fullness", "buckets|legacy", 0, 0, "buckets",
 	  "fullness groups: 10% buckets (6.3+) or the four groups of 4.x-6.2; preset default" },
+	{ "mp", NULL, 0, ZS_MP_ORDER_MAX, "0",
+	  "multi-page RFC v3 (2024-11-22): N > 0 adds classes above PAGE_SIZE for objects "
+	  "compressed from 2^N pages, in zspages of 2^N-page blocks (units up to 64 KiB)" },
 	{ "page", "4096|16384|65536", 0, 0, "4096",
-	  "PAGE_SIZE in bytes: class step PAGE_SIZE/256, objects up to PAGE_SIZE" },
+	  "PAGE_SIZE in bytes: class step PAGE_SIZE/256 (16 B with rfc2026), objects up to "
+	  "PAGE_SIZE (the unit with mp)" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
+};
+
+/* Specs the checker, fuzzers and soak cover beyond one value per key. */
+static const char *const zs_check_specs[] = {
+	"zsmalloc:mp=2",
+	"zsmalloc:mp=1",
+	"zsmalloc:mp=2,page=16384",
+	"zsmalloc:chain=16,mp=2",
+	"zsmalloc:kernel=rfc2026,chain=16",
+	NULL,
 };
 
 /*
  * kernel=6.12 is kernel=6.18: the 6.12 rules measured under qemu (x86 and
  * arm64 16 KiB pages) are the 6.18 ones (oracles.md section 5); what changed
  * in between (zpool's removal, the obj_read/obj_write API) moves no page.
+ * kernel=rfc2026 is 6.18 with the January 2026 RFC applied: its patch 1/2
+ * (ZS_SIZE_CLASS_DELTA 16 on every page size, CLASS_BITS 12) and 2/2 (the
+ * chain-length rule, chain_rfc2026()); rfc2026-p1 is 1/2 alone, the table
+ * of the RFC's own example.  mp=N is the multi-page RFC v3 on the 6.18
+ * rules.  Combinations no posting has are refused.
  */
-static void resolve_era(const struct zpool_config *cfg, struct zs_era *era)
+static int resolve_era(const struct zpool_config *cfg, struct zs_era *era, char *err,
+		       size_t errlen)
 {
-	bool k61 = !strcmp(zpool_cfg_str(cfg, "kernel"), "6.1");
+	const char *k = zpool_cfg_str(cfg, "kernel");
+	bool k61 = !strcmp(k, "6.1"), rfc = !strncmp(k, "rfc2026", 7);
+	struct zs_geometry *g = &era->geo;
 
-	era->chain = k61 ? 4 : 8;
-	era->classic_chain = k61;
+	era->preset = k;
+	g->page = zpool_cfg_page_size(cfg);
+	g->chain = k61 ? 4 : 8;
+	g->rule = k61 ? ZS_CHAIN_MAX_USED
+		      : !strcmp(k, "rfc2026") ? ZS_CHAIN_RFC2026 : ZS_CHAIN_MIN_WASTE;
+	g->delta = rfc ? 16 : (unsigned int)(g->page >> ZS_CLASS_BITS);
+	g->mp_order = (unsigned int)zpool_cfg_int(cfg, "mp");
 	era->legacy_groups = k61;
 	era->fuller_first = k61;
 	era->classic_compact = k61;
 	if (zpool_cfg_isset(cfg, "chain"))
-		era->chain = zpool_cfg_int(cfg, "chain");
+		g->chain = (unsigned int)zpool_cfg_int(cfg, "chain");
 	if (zpool_cfg_isset(cfg, "fullness"))
 		era->legacy_groups = !strcmp(zpool_cfg_str(cfg, "fullness"), "legacy");
+	if (g->mp_order && rfc) {
+		snprintf(err, errlen,
+			 "zsmalloc: mp= (the 2024 multi-page RFC) and kernel=%s (the 2026 class-step "
+			 "RFC) were never posted together",
+			 k);
+		return -1;
+	}
+	if (g->mp_order && k61) {
+		snprintf(err, errlen,
+			 "zsmalloc: mp= is the 2024 multi-page RFC on the min-waste chain rule of "
+			 "6.2+; kernel=6.1 has no such posting");
+		return -1;
+	}
+	if (g->mp_order && (g->page << g->mp_order) > ZPOOL_OBJ_SIZE_MAX) {
+		snprintf(err, errlen,
+			 "zsmalloc: mp=%u at page=%zu makes %zu KiB units; the port holds units of "
+			 "up to %lu KiB",
+			 g->mp_order, g->page, (g->page << g->mp_order) >> 10,
+			 ZPOOL_OBJ_SIZE_MAX >> 10);
+		return -1;
+	}
+	return 0;
 }
 
 static void *zs_create(const struct zpool_config *cfg, const struct zpool_evict_ops *ops,
 		       char *err, size_t errlen)
 {
-	struct zs_class_desc desc[ZS_SIZE_CLASSES_MAX];
-	unsigned int slot_to_class[ZS_SIZE_CLASSES_MAX];
 	struct zs_pool *pool = calloc(1, sizeof(*pool));
+	struct zs_class_desc *desc = NULL;
+	unsigned int *slot_to_class = NULL;
+	size_t huge[2];
 
 	(void)ops; /* zsmalloc never evicts */
 	if (!pool) {
 		snprintf(err, errlen, "zsmalloc: out of memory");
 		return NULL;
 	}
-	resolve_era(cfg, &pool->era);
-	pool->page_size = zpool_cfg_page_size(cfg);
+	if (resolve_era(cfg, &pool->era, err, errlen)) {
+		free(pool);
+		return NULL;
+	}
+	pool->page_size = pool->era.geo.page;
 	pool->page_shift = (unsigned int)__builtin_ctzl(pool->page_size);
+	pool->max_size = zs_geo_max_size(&pool->era.geo);
 	pool->obj_index_mask = pool->page_size - 1;
-	pool->nslots = zs_size_classes(pool->page_size);
+	pool->nslots = zs_geo_slots(&pool->era.geo);
 	pool->ngroups = pool->era.legacy_groups ? 4 : ZS_GROUPS_MAX;
-	pool->nr_classes = zs_build_class_table_page(pool->page_size, pool->era.chain,
-						     pool->era.classic_chain, desc, slot_to_class,
-						     &pool->huge_class_size);
+	desc = malloc(pool->nslots * sizeof(*desc));
+	slot_to_class = malloc(pool->nslots * sizeof(*slot_to_class));
+	pool->size_class = calloc(pool->nslots, sizeof(*pool->size_class));
+	if (!desc || !slot_to_class || !pool->size_class)
+		goto nomem;
+	pool->nr_classes = zs_build_table(&pool->era.geo, desc, slot_to_class, huge);
+	pool->huge_class_size = huge[0];
+	pool->huge_class_size_mp = huge[1];
 	for (int i = 0; i < pool->nr_classes; i++)
 		if (desc[i].objs > pool->obj_index_mask)
 			abort(); /* cannot happen: <= 16 pages of 32-byte objects is PAGE_SIZE / 2 */
 	pool->classes = calloc(pool->nr_classes, sizeof(*pool->classes));
-	pool->compact_buf = malloc(pool->page_size);
+	pool->compact_buf = malloc(pool->max_size);
 	pool->pp = pp_create_sized(0, pool->page_shift);
-	if (!pool->classes || !pool->compact_buf || !pool->pp) {
-		free(pool->classes);
-		free(pool->compact_buf);
-		pp_destroy(pool->pp);
-		free(pool);
-		snprintf(err, errlen, "zsmalloc: cannot reserve pool memory");
-		return NULL;
-	}
+	if (!pool->classes || !pool->compact_buf || !pool->pp)
+		goto nomem;
 	for (int i = 0; i < pool->nr_classes; i++) {
 		struct size_class *class = &pool->classes[i];
 
@@ -719,12 +986,28 @@ static void *zs_create(const struct zpool_config *cfg, const struct zpool_evict_
 		class->objs_per_zspage = desc[i].objs;
 		class->index = desc[i].index;
 		class->huge = desc[i].huge;
+		class->order = desc[i].order;
+		class->block_shift = pool->page_shift + class->order;
+		class->block_size = (size_t)1 << class->block_shift;
+		class->base_pages = class->pages_per_zspage << class->order;
 	}
 	for (unsigned int i = 0; i < pool->nslots; i++)
 		pool->size_class[i] = &pool->classes[slot_to_class[i]];
+	free(desc);
+	free(slot_to_class);
 	pthread_rwlock_init(&pool->migrate_lock, NULL);
 	ht_init(&pool->ht);
 	return pool;
+nomem:
+	free(desc);
+	free(slot_to_class);
+	free(pool->size_class);
+	free(pool->classes);
+	free(pool->compact_buf);
+	pp_destroy(pool->pp);
+	free(pool);
+	snprintf(err, errlen, "zsmalloc: cannot reserve pool memory");
+	return NULL;
 }
 
 static void zs_destroy(void *p)
@@ -746,6 +1029,7 @@ static void zs_destroy(void *p)
 	pp_destroy(pool->pp);
 	ht_destroy(&pool->ht);
 	pthread_rwlock_destroy(&pool->migrate_lock);
+	free(pool->size_class);
 	free(pool->classes);
 	free(pool->compact_buf);
 	free(pool);
@@ -760,12 +1044,12 @@ static int zs_malloc(void *p, size_t size, unsigned long *handlep)
 
 	if (!size)
 		return -EINVAL;
-	if (size > pool->page_size) /* ZS_MAX_ALLOC_SIZE */
+	if (size > pool->max_size) /* ZS_MAX_ALLOC_SIZE */
 		return -ENOSPC;
 	handle = ht_alloc(&pool->ht);
 	if (!handle)
 		return -ENOMEM;
-	class = pool->size_class[zs_size_class_index_page(pool->page_size, size + ZS_HANDLE_SIZE)];
+	class = pool->size_class[zs_geo_index(&pool->era.geo, size + ZS_HANDLE_SIZE)];
 
 	zlock(&class->lock);
 	zspage = find_get_zspage(pool, class);
@@ -790,7 +1074,7 @@ static int zs_malloc(void *p, size_t size, unsigned long *handlep)
 	obj = obj_malloc(pool, class, zspage, handle);
 	insert_zspage(pool, class, zspage, fullness_group(pool, class, zspage));
 	record_obj(handle, obj);
-	__atomic_add_fetch(&pool->pages_allocated, class->pages_per_zspage, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&pool->pages_allocated, class->base_pages, __ATOMIC_RELAXED);
 	class->obj_allocated += class->objs_per_zspage;
 	class->obj_used++;
 	zunlock(&class->lock);
@@ -834,6 +1118,7 @@ struct zs_mapping {
 	struct zspage *zspage;
 	char *page0, *page1;  /* page1 only for a straddling object */
 	unsigned int off, size;
+	unsigned int block;   /* bytes of the zspage's pages (blocks, with mp) */
 	enum zpool_mapmode mm;
 	bool huge;
 	unsigned char *buf;   /* the copy buffer (malloc'd on first use, grown as needed) */
@@ -919,15 +1204,16 @@ static void *zs_map(void *p, unsigned long handle, enum zpool_mapmode mm)
 	m->mm = mm;
 	m->size = class->size;
 	m->huge = class->huge;
-	m->off = ((unsigned long)idx * class->size) & (pool->page_size - 1);
+	m->off = ((unsigned long)idx * class->size) & (class->block_size - 1);
+	m->block = (unsigned int)class->block_size;
 	m->page1 = NULL;
 	if (!obj_straddles(pool, class, m->off)) {
 		ret = m->page0 + m->off;
 	} else {
-		unsigned int first = pool->page_size - m->off;
+		unsigned int first = class->block_size - m->off;
 
 		m->page1 = pp_page_addr(pool->pp, pp_desc(pool->pp, m->page0)->next);
-		map_buf(m, pool->page_size);
+		map_buf(m, pool->max_size);
 		if (mm != ZPOOL_MM_WO) {
 			memcpy(m->buf, m->page0 + m->off, first);
 			memcpy(m->buf + first, m->page1, m->size - first);
@@ -955,7 +1241,7 @@ static void zs_unmap(void *p, unsigned long handle)
 		/* copy back, but never the handle word */
 		unsigned int skip = m->huge ? 0 : ZS_HANDLE_SIZE;
 		unsigned int off = m->off + skip, len = m->size - skip;
-		unsigned int first = pool->page_size - off;
+		unsigned int first = m->block - off;
 
 		memcpy(m->page0 + off, m->buf + skip, first);
 		memcpy(m->page1, m->buf + skip + first, len - first);
@@ -975,7 +1261,8 @@ static uint64_t zs_can_compact(const struct size_class *class)
 	if (class->obj_allocated <= class->obj_used)
 		return 0;
 	wasted = (class->obj_allocated - class->obj_used) / class->objs_per_zspage;
-	return wasted * class->pages_per_zspage;
+	/* in pool pages: the multi-page RFC's own count is in blocks */
+	return wasted * class->base_pages;
 }
 
 /* Take the head of the first non-empty group in [from..to] (either direction) off its list. */
@@ -1023,11 +1310,11 @@ static bool zspage_pinned(struct zspage *zspage)
 	return __atomic_load_n(&zspage->mapped, __ATOMIC_ACQUIRE) != 0;
 }
 
-/* Copy @len bytes of an object that may straddle from/to (page, off) pairs. */
-static void obj_read(struct zs_pool *pool, char *page, unsigned int off, unsigned int len,
-		     char *dst)
+/* Copy @len bytes of an object that may straddle from/to (page, off) pairs of @block bytes. */
+static void obj_read(struct zs_pool *pool, size_t block, char *page, unsigned int off,
+		     unsigned int len, char *dst)
 {
-	unsigned int first = off + len > pool->page_size ? pool->page_size - off : len;
+	unsigned int first = off + len > block ? (unsigned int)(block - off) : len;
 
 	memcpy(dst, page + off, first);
 	if (first < len)
@@ -1035,10 +1322,10 @@ static void obj_read(struct zs_pool *pool, char *page, unsigned int off, unsigne
 		       len - first);
 }
 
-static void obj_write(struct zs_pool *pool, char *page, unsigned int off, unsigned int len,
-		      const char *src)
+static void obj_write(struct zs_pool *pool, size_t block, char *page, unsigned int off,
+		      unsigned int len, const char *src)
 {
-	unsigned int first = off + len > pool->page_size ? pool->page_size - off : len;
+	unsigned int first = off + len > block ? (unsigned int)(block - off) : len;
 
 	memcpy(page + off, src, first);
 	if (first < len)
@@ -1051,14 +1338,15 @@ static void move_object(struct zs_pool *pool, struct size_class *class, struct z
 			struct zspage *dst, unsigned long handle)
 {
 	unsigned long used_obj = handle_to_obj(handle), free_obj;
-	unsigned int soff = (obj_to_idx(pool, used_obj) * (unsigned long)class->size) & (pool->page_size - 1);
+	size_t block = class->block_size;
+	unsigned int soff = (obj_to_idx(pool, used_obj) * (unsigned long)class->size) & (block - 1);
 	unsigned int doff;
 	char *buf = pool->compact_buf; /* one compaction at a time */
 
 	free_obj = obj_malloc(pool, class, dst, handle);
-	doff = (obj_to_idx(pool, free_obj) * (unsigned long)class->size) & (pool->page_size - 1);
-	obj_read(pool, obj_to_page(pool, used_obj), soff, class->size, buf);
-	obj_write(pool, obj_to_page(pool, free_obj), doff, class->size, buf);
+	doff = (obj_to_idx(pool, free_obj) * (unsigned long)class->size) & (block - 1);
+	obj_read(pool, block, obj_to_page(pool, used_obj), soff, class->size, buf);
+	obj_write(pool, block, obj_to_page(pool, free_obj), doff, class->size, buf);
 	record_obj(handle, free_obj);
 	obj_free(pool, class, src, used_obj);
 	__atomic_add_fetch(&pool->moves, 1, __ATOMIC_RELAXED);
@@ -1076,7 +1364,7 @@ static unsigned long next_alloced(struct zs_pool *pool, struct size_class *class
 	while (*page) {
 		char *addr = pp_page_addr(pool->pp, *page);
 
-		for (; *off < pool->page_size; *off += class->size) {
+		for (; *off < class->block_size; *off += class->size) {
 			unsigned long word;
 
 			if (class->huge)
@@ -1160,7 +1448,7 @@ static unsigned long compact_class_current(struct zs_pool *pool, struct size_cla
 		if (putback_zspage(pool, class, src) == 0) {
 			remove_zspage(class, src);
 			free_zspage(pool, class, src);
-			freed += class->pages_per_zspage;
+			freed += class->base_pages;
 		}
 		if (zspage_full(class, dst)) {
 			putback_zspage(pool, class, dst);
@@ -1202,7 +1490,7 @@ static unsigned long compact_class_classic(struct zs_pool *pool, struct size_cla
 		if (putback_zspage(pool, class, src) == 0) {
 			remove_zspage(class, src);
 			free_zspage(pool, class, src);
-			freed += class->pages_per_zspage;
+			freed += class->base_pages;
 		}
 		src = NULL;
 	}
@@ -1279,6 +1567,19 @@ static size_t zs_huge_size(void *p)
 	return ((struct zs_pool *)p)->huge_class_size;
 }
 
+/* zs_huge_class_size(pool, ZSMALLOC_TYPE_MULTI_PAGES) for the pool's unit; 0 for others. */
+static size_t zs_huge_size_unit(void *p, size_t unit)
+{
+	struct zs_pool *pool = p;
+
+	return pool->era.geo.mp_order && unit == pool->max_size ? pool->huge_class_size_mp : 0;
+}
+
+static size_t zs_max_size(void *p)
+{
+	return ((struct zs_pool *)p)->max_size;
+}
+
 /* A table in the manner of debugfs zsmalloc/<pool>/classes. */
 static void zs_class_stats(void *p, FILE *out)
 {
@@ -1307,7 +1608,7 @@ static void zs_class_stats(void *p, FILE *out)
 		used = class->obj_used;
 		freeable = zs_can_compact(class);
 		zunlock(&class->lock);
-		pages = alloc / class->objs_per_zspage * class->pages_per_zspage;
+		pages = alloc / class->objs_per_zspage * class->base_pages;
 
 		fprintf(out, " %5u %5u", class->index, class->size);
 		if (legacy)
@@ -1334,28 +1635,61 @@ static void zs_class_stats(void *p, FILE *out)
 		tot_used, tot_pages, "", tot_free);
 }
 
+static const char *rule_name(enum zs_chain_rule rule)
+{
+	switch (rule) {
+	case ZS_CHAIN_MAX_USED:
+		return "max-used, <= 6.1";
+	case ZS_CHAIN_RFC2026:
+		return "the 2026 RFC's, patch 2/2";
+	case ZS_CHAIN_MIN_WASTE:
+	default:
+		return "min-waste, >= 6.2";
+	}
+}
+
 /* The class table of the pool, as the pool built it (`zpoolbench list --table`). */
 static void zs_size_table(void *p, FILE *out)
 {
 	struct zs_pool *pool = p;
+	const struct zs_geometry *g = &pool->era.geo;
+	unsigned int nbase = zs_geo_base_slots(g);
 
-	fprintf(out, "page %zu B: class step %zu B (PAGE_SIZE >> %d), %u slots of 32..%zu B, "
-		"%d distinct classes\n",
-		pool->page_size, pool->page_size >> ZS_CLASS_BITS, ZS_CLASS_BITS, pool->nslots,
-		pool->page_size, pool->nr_classes);
+	if (strncmp(pool->era.preset, "rfc2026", 7))
+		fprintf(out, "page %zu B: class step %u B (PAGE_SIZE >> %d), ", pool->page_size,
+			g->delta, ZS_CLASS_BITS);
+	else
+		fprintf(out, "page %zu B: class step %u B (fixed: the 2026 RFC, CLASS_BITS 12), ",
+			pool->page_size, g->delta);
+	fprintf(out, "%u slots of 32..%zu B", nbase, pool->page_size);
+	if (g->mp_order)
+		fprintf(out, " + %u multi-page slots of %zu..%zu B in steps of %zu B (UNIT >> 8)",
+			pool->nslots - nbase, pool->page_size, pool->max_size,
+			pool->max_size >> ZS_CLASS_BITS);
+	fprintf(out, ", %d distinct classes\n", pool->nr_classes);
 	fprintf(out, "zspages of up to %u pages (%s rule); huge_class_size %zu B: a request of "
 		"at least that much takes a page of its own\n",
-		pool->era.chain, pool->era.classic_chain ? "max-used, <= 6.1" : "min-waste, >= 6.2",
-		pool->huge_class_size);
+		g->chain, rule_name(g->rule), pool->huge_class_size);
+	if (g->mp_order)
+		fprintf(out, "mp=%u (multi-page RFC v3, 2024-11-22): objects up to %zu B (a unit of "
+			"%u pages); classes above %zu B are zspages of up to %u blocks of %u pages; "
+			"multi-page huge_class_size %zu B: a compressed unit of at least that much "
+			"takes a block of its own\n",
+			g->mp_order, pool->max_size, 1U << g->mp_order, pool->page_size, g->chain,
+			1U << g->mp_order, pool->huge_class_size_mp);
 	fprintf(out, "%6s %6s %6s %6s %12s %s\n", "index", "size", "pages", "objs",
 		"waste/zspage", "");
 	for (int i = 0; i < pool->nr_classes; i++) {
 		const struct size_class *c = &pool->classes[i];
 
-		fprintf(out, "%6u %6u %6u %6u %12zu%s\n", c->index, c->size, c->pages_per_zspage,
+		fprintf(out, "%6u %6u %6u %6u %12zu%s", c->index, c->size, c->base_pages,
 			c->objs_per_zspage,
-			c->pages_per_zspage * pool->page_size - (size_t)c->objs_per_zspage * c->size,
+			c->base_pages * pool->page_size - (size_t)c->objs_per_zspage * c->size,
 			c->huge ? " huge" : "");
+		if (c->order)
+			fprintf(out, " (%u block%s of %u pages)", c->pages_per_zspage,
+				c->pages_per_zspage == 1 ? "" : "s", 1U << c->order);
+		fputc('\n', out);
 	}
 }
 
@@ -1380,9 +1714,14 @@ int zs_pool_classes(void *p, struct zs_class_desc *out, int max)
 		struct size_class *c = &pool->classes[i];
 
 		out[i] = (struct zs_class_desc){ c->index, c->size, c->pages_per_zspage,
-						 c->objs_per_zspage, c->huge };
+						 c->objs_per_zspage, c->huge, c->order };
 	}
 	return pool->nr_classes;
+}
+
+void zs_pool_geometry(void *p, struct zs_geometry *g)
+{
+	*g = ((struct zs_pool *)p)->era.geo;
 }
 
 /* Walk one zspage: free list, tags, straddlers; counts into the arguments. */
@@ -1400,12 +1739,21 @@ static int check_zspage(struct zs_pool *pool, struct size_class *class, struct z
 		return -1;
 	}
 	for (unsigned int i = 0; i < class->pages_per_zspage; i++, d = d->next) {
-		unsigned long start = (unsigned long)i * pool->page_size;
+		unsigned long start = (unsigned long)i * class->block_size;
 		unsigned long first_idx = (start + class->size - 1) / class->size;
 
 		if (!d || d->owner != zspage || d->offset != first_idx * class->size - start) {
 			snprintf(err, errlen, "class %u: bad page descriptor %u", class->size, i);
 			return -1;
+		}
+		for (unsigned int t = 1; t < 1U << class->order; t++) {
+			char *tail = (char *)pp_page_addr(pool->pp, d) + ((size_t)t << pool->page_shift);
+
+			if (pp_desc(pool->pp, tail)->owner != zspage || !pp_owns(pool->pp, tail)) {
+				snprintf(err, errlen, "class %u: bad tail page %u of block %u",
+					 class->size, t, i);
+				return -1;
+			}
 		}
 	}
 	if (d) {
@@ -1503,7 +1851,7 @@ int zs_pool_check(void *p, char *err, size_t errlen)
 				 (unsigned long)straddling);
 			ret = -1;
 		}
-		pages += alloc / class->objs_per_zspage * class->pages_per_zspage;
+		pages += alloc / class->objs_per_zspage * class->base_pages;
 		objects += used;
 		zunlock(&class->lock);
 	}
@@ -1532,31 +1880,47 @@ static struct page_provider *zs_provider(void *p)
 	return ((struct zs_pool *)p)->pp;
 }
 
+/*
+ * The object's bytes (handle word skipped) in object order, cut at page
+ * boundaries: the checker wants every piece inside one pool page, and a
+ * multi-page block is 2^N pages.
+ */
 static int zs_locate(void *p, unsigned long handle, struct zpool_extent *ext, int max)
 {
 	struct zs_pool *pool = p;
 	struct size_class *class;
-	unsigned int off, skip, len;
-	unsigned long obj;
-	char *page0;
+	unsigned long obj, rel, left;
+	char *blk;
+	int n = 0;
 
-	if (max < 2)
-		return -1;
 	pthread_rwlock_rdlock(&pool->migrate_lock);
 	obj = handle_to_obj(handle);
-	page0 = obj_to_page(pool, obj);
-	class = pool->size_class[page_zspage(pool, page0)->class_idx];
-	skip = class->huge ? 0 : ZS_HANDLE_SIZE;
-	off = (((unsigned long)obj_to_idx(pool, obj) * class->size) & (pool->page_size - 1)) + skip;
-	len = class->size - skip;
-	ext[0].addr = page0 + off;
-	ext[0].len = off + len <= pool->page_size ? len : pool->page_size - off;
-	if (ext[0].len < len) {
-		ext[1].addr = pp_page_addr(pool->pp, pp_desc(pool->pp, page0)->next);
-		ext[1].len = len - ext[0].len;
+	blk = obj_to_page(pool, obj);
+	class = pool->size_class[page_zspage(pool, blk)->class_idx];
+	rel = ((unsigned long)obj_to_idx(pool, obj) * class->size) & (class->block_size - 1);
+	rel += class->huge ? 0 : ZS_HANDLE_SIZE;
+	left = class->size - (class->huge ? 0 : ZS_HANDLE_SIZE);
+	while (left) {
+		unsigned long room, len;
+
+		if (rel == class->block_size) {
+			blk = pp_page_addr(pool->pp, pp_desc(pool->pp, blk)->next);
+			rel = 0;
+		}
+		room = pool->page_size - (rel & (pool->page_size - 1));
+		len = left < room ? left : room;
+		if (n == max) {
+			n = -1;
+			break;
+		}
+		ext[n].addr = blk + rel;
+		ext[n].len = len;
+		n++;
+		rel += len;
+		left -= len;
 	}
 	pthread_rwlock_unlock(&pool->migrate_lock);
-	return ext[0].len < len ? 2 : 1;
+	return n;
 }
 
 static const struct zpool_driver zs_driver = {
@@ -1575,10 +1939,13 @@ static const struct zpool_driver zs_driver = {
 	.total_pages = zs_total_pages,
 	.stats = zs_stats,
 	.huge_size = zs_huge_size,
+	.max_size = zs_max_size,
+	.huge_size_unit = zs_huge_size_unit,
 	.class_stats = zs_class_stats,
 	.size_table = zs_size_table,
 	.provider = zs_provider,
 	.locate = zs_locate,
+	.check_specs = zs_check_specs,
 };
 
 ZPOOL_DRIVER_REGISTER(zs_driver)

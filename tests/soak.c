@@ -28,7 +28,7 @@
 #include "opseq.h"
 #include "util.h"
 
-#define MAX_SPECS 64
+#define MAX_SPECS ZCHECK_SPECS_MAX
 #define CHUNK 1000000ULL
 
 static char specs[MAX_SPECS][ZPOOL_SPEC_MAX];

@@ -2,6 +2,7 @@
 /*
  * cmd_list.c - `zpoolbench list`: the allocators and the keys of their specs.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -173,6 +174,52 @@ static int print_machine(bool json, const struct zpool_driver *const *drv, int n
 	return 0;
 }
 
+/* The largest object of a default pool of @spec (0: none created); *own: a multi-page design. */
+static size_t max_object(const char *spec, bool *own)
+{
+	char err[256];
+	struct zpool *zp = zpool_create(spec, NULL, err, sizeof(err));
+	size_t max;
+
+	if (!zp)
+		return 0;
+	max = zpool_max_size(zp);
+	*own = max > zpool_page_size(zp) && zpool_huge_size_unit(zp, max);
+	zpool_destroy(zp);
+	return max;
+}
+
+/*
+ * What `run --unit` can give @d at 4 KiB pages: the largest object of its
+ * default pool, and the multi-page units it holds (with mp=N where the
+ * design has them).
+ */
+static void print_units(const struct zpool_driver *d)
+{
+	bool own = false, mp = false;
+	size_t max = max_object(d->name, &own);
+	char spec[64];
+
+	for (const struct zpool_param *p = d->params; p && p->key; p++)
+		mp |= !strcmp(p->key, "mp");
+	if (mp) {
+		printf("  %-18s 4k; 16k with mp=2, 64k with mp=4 (objects up to the unit: the "
+		       "multi-page RFC; no other unit is held)\n", "--unit");
+		for (int n = 2; n <= 4; n += 2) {
+			snprintf(spec, sizeof(spec), "%s:mp=%d", d->name, n);
+			if (max_object(spec, &own) != (size_t)ZPOOL_PAGE_SIZE << n || !own)
+				printf("  (%s does not hold its unit)\n", spec);
+		}
+		return;
+	}
+	if (max >= 65536)
+		printf("  %-18s 4k, 16k, 64k (objects up to %zu B; not a kernel design)\n", "--unit",
+		       max);
+	else
+		printf("  %-18s 4k only: objects up to %zu B at 4 KiB pages, no multi-page design; "
+		       "--unit 16k/64k is refused\n", "--unit", max);
+}
+
 static int list_main(void *opts, int argc, char **argv)
 {
 	const struct list_args *a = opts;
@@ -207,6 +254,7 @@ static int list_main(void *opts, int argc, char **argv)
 				snprintf(valid, sizeof(valid), "%ld..%ld", p->min, p->max);
 			printf("  %-18s %-26s default %-7s %s\n", p->key, valid, p->def, p->help);
 		}
+		print_units(drv[i]);
 	}
 	printf("\n(size tables: zpoolbench list --table SPEC, e.g. zsmalloc:page=16384 or "
 	       "zblock:table=pow2)\n");

@@ -107,6 +107,14 @@ static int shard_check(const char *val, char *why, size_t len)
 	  .help = "read every corpus as pages of these sizes (4096, 16384, 65536; 4K, 16K, "    \
 		  "64K): its own, or smaller ones that divide it (a 16 KiB corpus at "          \
 		  "4K,16K compares the two on the same bytes); default: each at its own" },     \
+	{ .name = "unit", .type = OPT_STRING, .arg = "SIZE", .off = O(unit),                    \
+	  .check = optcheck_page_size,                                                          \
+	  .help = "compress SIZE bytes (4K, 16K, 64K: 1, 4 or 16 address-contiguous 4 KiB "     \
+		  "pages, aligned) as one object into pools of 4 KiB pages, as the 2024 "       \
+		  "zram/zsmalloc multi-page RFC; a load reads one 4 KiB page of a unit. "       \
+		  "Needs allocators that hold a unit (zsmalloc:mp=2 for 16K, mp=4 for 64K, "    \
+		  "ideal, malloc) and a corpus of pages at least that large; not with --page "  \
+		  "or --frontend zswap" },                                                       \
 	{ .name = "seed", .type = OPT_INT, .min = 0, .max = UINT64_MAX, .def = "1",             \
 	  .off = O(seed), .help = "seed of the random choices" },                               \
 	{ .name = "churn-rounds", .type = OPT_INT, .min = 0, .max = 100000, .def = "8",         \
@@ -114,6 +122,10 @@ static int shard_check(const char *val, char *why, size_t len)
 	{ .name = "churn-percent", .type = OPT_INT, .arg = "P", .min = 1, .max = 100,           \
 	  .def = "30", .off = O(churn_percent),                                                 \
 	  .help = "slots freed and refilled per round" },                                       \
+	{ .name = "compact-every", .type = OPT_INT, .arg = "N", .min = 0, .max = 100000,        \
+	  .def = "0", .off = O(compact_every),                                                  \
+	  .help = "compact the pool after every N churn rounds, as a shrinker would (0: only "  \
+		  "once, after the churn)" },                                                    \
 	{ .name = "out", .type = OPT_STRING, .arg = "DIR", .off = O(out),                       \
 	  .flags = OPT_USAGE | OPT_OUTDIR,                                                      \
 	  .help = "results folder, written whole or not at all; needed with --format table" }, \
@@ -273,6 +285,7 @@ static void defaults(struct runcli *c, const struct runcli_args *a, bool sweep)
 	c->o.wl.seed = a->seed;
 	c->o.wl.churn_rounds = (unsigned int)a->churn_rounds;
 	c->o.wl.churn_percent = (unsigned int)a->churn_percent;
+	c->o.wl.compact_every = (unsigned int)a->compact_every;
 	c->o.wl.warmup = !a->no_warmup;
 	c->o.objects = a->objects;
 	c->o.boundaries = true;
@@ -355,6 +368,25 @@ int runcli_parse(struct runcli *c, const struct runcli_args *a, bool sweep)
 		opt_err(c->cmd, "--frontend", "%s", err);
 		return 2;
 	}
+	if (a->unit) {
+		uint64_t v;
+		char tmp[8];
+
+		opt_parse_size(a->unit, 1, CORPUS_PAGE_MAX, &v, tmp, sizeof(tmp));
+		if (a->page) {
+			zpb_err("%s: --unit and --page cannot be combined (--unit reads the corpus as "
+				"units and keeps pools of 4 KiB pages)", c->cmd);
+			return 2;
+		}
+		if (c->o.fe.kind == FE_ZSWAP && v > ZPOOL_PAGE_SIZE) {
+			zpb_err("%s: --unit %s: zswap compresses large folios page by page; --unit "
+				"applies to the zram and none front ends", c->cmd, a->unit);
+			return 2;
+		}
+		c->o.page_sizes[0] = (uint32_t)v;
+		c->o.npage_sizes = 1;
+		c->o.fe.unit = v > ZPOOL_PAGE_SIZE ? (uint32_t)v : 0;
+	}
 	if (a->baseline) {
 		struct zpool_config cfg;
 
@@ -410,6 +442,43 @@ static int check_corpora(struct runcli *c)
 }
 
 /*
+ * With --unit of several pages: the pool of @spec holds an object of a unit
+ * and, when its design has units of its own (zsmalloc:mp=N), they are this
+ * unit.  0, or 2 after one line.
+ */
+static int check_unit(struct runcli *c, const char *spec)
+{
+	uint32_t unit = c->o.fe.unit;
+	char err[512];
+	struct zpool *zp;
+	size_t max;
+	bool own;
+
+	if (!unit)
+		return 0;
+	zp = zpool_create(spec, NULL, err, sizeof(err));
+	if (!zp) {
+		zpb_err("%s: %s", c->cmd, err);
+		return 2;
+	}
+	max = zpool_max_size(zp);
+	own = max > zpool_page_size(zp) && zpool_huge_size_unit(zp, max);
+	zpool_destroy(zp);
+	if (max < unit) {
+		zpb_err("%s: --unit %u: %s holds objects up to %zu B, not a %u-B unit (allocators "
+			"that can: zsmalloc:mp=%d, ideal, malloc)", c->cmd, unit, spec, max, unit,
+			unit == 16384 ? 2 : 4);
+		return 2;
+	}
+	if (own && max != unit) {
+		zpb_err("%s: --unit %u: %s compresses units of %zu B, not %u", c->cmd, unit, spec,
+			max, unit);
+		return 2;
+	}
+	return 0;
+}
+
+/*
  * Every corpus can be read at the run's page sizes, and no spec asks for
  * pages of another size than one it is given: 0, or 2 after one line.
  */
@@ -427,13 +496,17 @@ static int check_page_sizes(struct runcli *c)
 
 		for (int k = 0; k < nv; k++) {
 			if (corpus_check_view(corpus, v[k], err, sizeof(err))) {
-				zpb_err("%s: --page %u: %s", c->cmd, v[k], err);
+				zpb_err("%s: --%s %u: %s", c->cmd, c->o.fe.unit ? "unit" : "page", v[k],
+					err);
 				return 2;
 			}
 			for (int a = 0; a < c->o.nallocs; a++) {
-				if (!run_spec_for_page(c->o.allocs[a], v[k], spec, sizeof(spec), err,
-						       sizeof(err)))
+				if (!run_spec_for_page(c->o.allocs[a], run_pool_page(&c->o, v[k]), spec,
+						       sizeof(spec), err, sizeof(err))) {
+					if (check_unit(c, spec))
+						return 2;
 					continue;
+				}
 				zpb_err("%s: %s is read as %u-byte pages, but %s", c->cmd,
 					corpus->path, v[k], err);
 				return 2;
@@ -476,6 +549,10 @@ static void plan_id(const struct runcli *c, char *out, size_t len)
 	    c->o.workloads, c->o.fe.spec, c->o.repeat, (unsigned long long)c->o.wl.seed,
 	    (unsigned long long)c->o.objects, c->o.wl.churn_rounds, c->o.wl.churn_percent,
 	    c->o.wl.threads, c->o.wl.warmup, c->o.trace ? c->o.trace : "");
+	if (c->o.wl.compact_every)
+		ADD("compact every %u", c->o.wl.compact_every);
+	if (c->o.fe.unit)
+		ADD("unit %u", c->o.fe.unit);
 #undef ADD
 	snprintf(out, len, "%016llx", (unsigned long long)XXH3_64bits_digest(st));
 	XXH3_freeState(st);
@@ -493,6 +570,7 @@ static void run_provenance(const struct runcli *c, struct provenance *p)
 	p->objects = c->o.objects;
 	p->churn_rounds = c->o.wl.churn_rounds;
 	p->churn_percent = c->o.wl.churn_percent;
+	p->compact_every = c->o.wl.compact_every;
 	p->shard = c->o.nshards > 1 ? c->o.shard : 0;
 	p->nshards = c->o.nshards > 1 ? c->o.nshards : 0;
 	p->cells = run_cells(&c->o);

@@ -22,9 +22,10 @@ enum runcli_format { FMT_TABLE, FMT_CSV, FMT_JSON };
 /* What the option parser fills in (the tables below). */
 struct runcli_args {
 	struct opt_strv corpus, alloc;
-	const char *codec, *workload, *trace, *frontend, *out, *ccache, *baseline, *page, *shard;
+	const char *codec, *workload, *trace, *frontend, *out, *ccache, *baseline, *page, *shard,
+		   *unit;
 	struct opt_intv threads;
-	uint64_t repeat, objects, seed, churn_rounds, churn_percent, max_ns_p99;
+	uint64_t repeat, objects, seed, churn_rounds, churn_percent, compact_every, max_ns_p99;
 	int force, no_plots, quiet, no_warmup, prefer, format, progress;
 };
 

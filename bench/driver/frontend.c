@@ -521,8 +521,13 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 	/* 6.12's zswap writes back from its own LRU: no allocator reclaim */
 	fe->zp = zpool_create(alloc_spec, cfg->kind == FE_ZSWAP && !z612(fe) ? &ops : NULL, err,
 			      errlen);
-	/* a pool stores the pages of its own size: a page set of other pages is refused */
-	if (fe->zp && zpool_page_size(fe->zp) != ps->page) {
+	/* a pool stores the pages of its own size (or units it can hold): others are refused */
+	if (fe->zp && cfg->unit && (ps->page != cfg->unit || zpool_max_size(fe->zp) < cfg->unit)) {
+		snprintf(err, errlen, "%s holds objects up to %zu B; --unit of %u B needs one that "
+			 "holds %u B", fe->zp->cfg.spec, zpool_max_size(fe->zp), cfg->unit, cfg->unit);
+		zpool_destroy(fe->zp);
+		fe->zp = NULL;
+	} else if (fe->zp && !cfg->unit && zpool_page_size(fe->zp) != ps->page) {
 		snprintf(err, errlen, "%s: a pool of %zu-byte pages, but the pages of %s are %u bytes",
 			 fe->zp->cfg.spec, zpool_page_size(fe->zp), ps->corpus->name, ps->page);
 		zpool_destroy(fe->zp);
@@ -541,13 +546,15 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 		free(fe);
 		return NULL;
 	}
-	fe->page = zpool_page_size(fe->zp);
-	fe->cfg.mem_limit_pages = (cfg->mem_limit_bytes + fe->page - 1) / fe->page;
-	fe->cfg.ram_pages = cfg->ram_bytes / fe->page;
+	fe->pool_page = zpool_page_size(fe->zp);
+	fe->page = cfg->unit ? cfg->unit : fe->pool_page;
+	fe->cfg.mem_limit_pages = (cfg->mem_limit_bytes + fe->pool_page - 1) / fe->pool_page;
+	fe->cfg.ram_pages = cfg->ram_bytes / fe->pool_page;
 	if (cfg->ram_bytes && !fe->cfg.ram_pages)
 		fe->cfg.ram_pages = 1; /* less RAM than a page: a limit of one page, not none */
 	if (cfg->kind == FE_ZRAM) {
-		fe->huge = zpool_huge_size(fe->zp);
+		fe->huge = fe->page > fe->pool_page ? zpool_huge_size_unit(fe->zp, fe->page)
+						    : zpool_huge_size(fe->zp);
 		if (!fe->huge || fe->huge > fe->page)
 			fe->huge = fe->page;
 	}
@@ -764,6 +771,50 @@ int fe_store(struct frontend *fe, uint64_t slot, uint32_t page, struct fe_lat *l
 	return SLOT_OBJ;
 }
 
+/*
+ * A read of one pool page out of the unit in @s (the page at @slot modulo
+ * the pages per unit), under the slot's lock: map, decompress the whole
+ * unit into @buf (zram's partial read of a multi-page object), copy the
+ * page out, unmap; of a raw unit only the page is copied on the clock, the
+ * rest of it after (for the check).  @buf ends up holding the whole unit.
+ */
+static void unit_read(struct frontend *fe, const struct fe_slot *s, uint64_t slot,
+		      struct codec_ctx *cx, uint8_t *buf, int *dret, struct fe_lat *lat)
+{
+	static __thread uint8_t out[ZPOOL_PAGE_SIZE_MAX];
+	uint32_t page = fe_slot_page(s);
+	size_t off = (slot % (fe->page / fe->pool_page)) * fe->pool_page, len = fe_len(fe, page);
+	bool raw = fe_raw(fe, page);
+	uint64_t t0, t1, t2, t3, t4;
+	const uint8_t *src;
+
+	t0 = timer_ticks();
+	src = zpool_map(fe->zp, s->handle, ZPOOL_MM_RO);
+	t1 = timer_ticks();
+	if (raw) {
+		memcpy(out, src + fe->hlen + off, fe->pool_page);
+		t2 = timer_ticks();
+		memcpy(buf, src + fe->hlen, fe->page);
+	} else {
+		*dret = codec_decompress_buf(cx, src + fe->hlen, len - fe->hlen, buf, fe->page);
+		memcpy(out, buf + off, fe->pool_page);
+		t2 = timer_ticks();
+	}
+	t3 = timer_ticks();
+	zpool_unmap(fe->zp, s->handle);
+	t4 = timer_ticks();
+	/* two timed regions, each with the timer's overhead taken off */
+	lat->alloc_ns = timer_sample_ns(t0, t1) + timer_sample_ns(t3, t4);
+	lat->e2e_ns = timer_sample_ns(t0, t2) + timer_sample_ns(t3, t4);
+	lat->timed = true;
+	if (!*dret && memcmp(out, buf + off, fe->pool_page))
+		*dret = -1;
+	if (fe->model_clock) {
+		lat->alloc_ns = model_ns(len / 4, 0, 0);
+		lat->e2e_ns = lat->alloc_ns + (raw ? fe->pool_page : fe->page);
+	}
+}
+
 int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *buf,
 	    struct fe_lat *lat)
 {
@@ -790,6 +841,11 @@ int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *b
 		/* rejected or written back: the page lives on the backing device */
 		pthread_mutex_unlock(slot_lock(fe, slot));
 		return 0;
+	}
+	if (fe->page > fe->pool_page) {
+		unit_read(fe, s, slot, cx, buf, &dret, lat);
+		pthread_mutex_unlock(slot_lock(fe, slot));
+		goto check;
 	}
 	len = fe_len(fe, page);
 	/*
@@ -818,6 +874,7 @@ int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *b
 		lat->alloc_ns = model_ns(len / 4, 0, 0);
 		lat->e2e_ns = lat->alloc_ns + len;
 	}
+check:
 	/* the check, off the clock: the original page's record (its XXH3-64) */
 	if (dret || hdr != slot || !pageset_is_page(fe->ps, page, buf))
 		goto mismatch;
@@ -914,6 +971,7 @@ void fe_snapshot(struct frontend *fe, struct raw_counts *r)
 	zpool_get_stats(fe->zp, &st);
 	r->pool_pages = zpool_total_pages(fe->zp);
 	r->page_size = zpool_page_size(fe->zp);
+	r->unit_bytes = fe->page > fe->pool_page ? fe->page : 0;
 	r->peak_pages = st.peak_pages > r->pool_pages ? st.peak_pages : r->pool_pages;
 	r->metadata_bytes = st.metadata_bytes;
 	r->straddling = st.straddling;

@@ -50,6 +50,17 @@
  *
  *  none  every page compressed and handed to the allocator; over a page refused.
  *
+ * Multi-page units (fe_config.unit, `run --unit`): the page set's pages are
+ * units of 16 or 64 KiB (N address-contiguous 4 KiB pages, aligned), each
+ * compressed as one object, as the 2024 zram/zsmalloc multi-page RFC does;
+ * the pool keeps pages of its own size.  Every rule above applies to the
+ * unit: same-filled means the whole unit, a raw object is a whole unit, the
+ * zram huge threshold is zpool_huge_size_unit() (else the unit).  A load is
+ * a read of one 4 KiB page of the unit (the page at slot mod N), as zram
+ * reads a page of a multi-page object: the whole unit is decompressed and
+ * the page copied out; of a raw unit only the page is copied.  The whole
+ * unit is checked off the clock.
+ *
  * Slots are the swap offsets / zram indices: each holds at most one page.
  * Operations on different slots may run on different threads; one slot is
  * used by one thread at a time, except that the writeback callback may
@@ -81,6 +92,12 @@ struct fe_config {
 	uint64_t mem_limit_pages;
 	uint64_t ram_pages;
 	unsigned int max_pool_percent, accept_threshold_percent;
+	/*
+	 * --unit: bytes of one multi-page compression unit (16384, 65536), the
+	 * page set's page; the pool keeps its own (smaller) pages and must
+	 * hold objects of a unit (zpool_max_size).  0: units are pages.
+	 */
+	uint32_t unit;
 };
 
 #define FE_VALID "zram[:mem_limit=BYTES], zswap[:kernel=6.1|6.12,ram=BYTES," \
@@ -151,7 +168,8 @@ struct frontend {
 	struct fe_config cfg;
 	struct zpool *zp;
 	const struct pageset *ps;
-	size_t page;	      /* bytes per page: the pool's and the page set's */
+	size_t page;	      /* bytes per page of the page set: the pool's, or a unit */
+	size_t pool_page;     /* bytes per page of the pool */
 	size_t huge;	      /* raw-storage threshold (zram) */
 	size_t hlen;	      /* zswap header bytes */
 	struct fe_slot *slots;

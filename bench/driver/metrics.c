@@ -282,6 +282,7 @@ void lat_hist_pct(const struct lat_hist *h, struct lat_pct *out)
 	out->p99 = MEAN(rank_pos(h, n, 0.99));
 	k999 = rank_pos(h, n, 0.999);
 	out->p999 = MEAN(k999);
+	out->max = MEAN(h->nb - 1);
 #undef MEAN
 	for (uint32_t k = 0; k < h->nb; k++) {
 		out->sum_ns += h->sum[k];
@@ -339,7 +340,7 @@ void metrics_derive(const struct raw_counts *r, struct derived *d)
 {
 	uint64_t page = metrics_page(r);
 	double denom = (double)r->pool_pages * page + (double)r->metadata_bytes;
-	double orig = (double)(r->stored + r->same_filled) * page;
+	double orig = (double)(r->stored + r->same_filled) * (r->unit_bytes ? r->unit_bytes : page);
 	uint64_t ops = r->lat[LAT_STORE].n + r->lat[LAT_LOAD].n + r->lat[LAT_FREE].n;
 
 	memset(d, 0, sizeof(*d));

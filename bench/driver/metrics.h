@@ -20,7 +20,7 @@
  *	                   mean over the samples up to p99.9)
  *
  * "Original bytes" are the pages the front end holds: (stored objects +
- * same-filled pages) * page size.  The page size is the pool's
+ * same-filled pages) * page size (* the unit's bytes with --unit).  The page size is the pool's
  * (raw_counts.page_size): 4096, or 16384 for page=16384, where pool pages,
  * the ideal bound and the pages offered are all 16 KiB pages.  A figure
  * that does not apply (the store latency of a load phase, the density of
@@ -119,6 +119,12 @@ struct lat_pct {
 	 */
 	uint64_t n_trim, sum_trim_ns;
 	double p50, p90, p99, p999;
+	/*
+	 * The largest sample: the mean of the highest non-empty bucket, so
+	 * exact when one sample falls in it (a stall usually stands alone),
+	 * else within the bucket's 0.8 %.
+	 */
+	double max;
 };
 void lat_hist_pct(const struct lat_hist *h, struct lat_pct *out);
 /* The same from the dense form. */
@@ -163,7 +169,9 @@ void lat_percentiles(const struct lat_samples *s, struct lat_pct *out);
 	X(cpu_ns, "CPU time of the workload threads over the phase")                            \
 	X(threads, "threads sharing the pool")                                                   \
 	X(peak_rss_bytes, "the process's peak resident memory from the pool's creation to "     \
-			  "the end of this phase (0: not measured)")
+			  "the end of this phase (0: not measured)")                              \
+	X(unit_bytes, "bytes of one object's original data with --unit (a multi-page unit; "    \
+		      "0: a page of page_size)")
 
 /* Everything one phase on one pool produced. */
 struct raw_counts {

@@ -627,7 +627,8 @@ static int run_codec(const struct run_opts *o, struct run_results *res, const st
 		rowsof[a][WL_FILL] = -2; /* not this shard's */
 		if (!run_cell_mine(o, cell))
 			continue;
-		if (run_spec_for_page(o->allocs[a], page, specs[a], sizeof(specs[a]), err, errlen) ||
+		if (run_spec_for_page(o->allocs[a], run_pool_page(o, page), specs[a],
+				      sizeof(specs[a]), err, errlen) ||
 		    probe_once(o, res, specs[a], err, errlen))
 			goto out;
 		if (cell_rows(o, res, c, &ps, specs[a], cell, rowsof[a]))

@@ -192,6 +192,12 @@ struct curve *run_add_curve(struct run_results *res, const char *corpus, const c
  * line in @err when the spec asks for another page size (or is not a valid
  * spec).
  */
+/* The page size of the pools that store pages of @page bytes: 4096 with --unit, else @page. */
+static inline uint32_t run_pool_page(const struct run_opts *o, uint32_t page)
+{
+	return o->fe.unit ? ZPOOL_PAGE_SIZE : page;
+}
+
 int run_spec_for_page(const char *spec, uint32_t page, char *out, size_t outlen, char *err,
 		      size_t errlen);
 /* @spec without its page= key ("zsmalloc:chain=4,page=16384" -> "zsmalloc:chain=4"). */

@@ -31,6 +31,7 @@ struct wl_thread {
 	uint8_t *buf;
 	struct curve *curve;  /* thread 0 of a churn only */
 	uint64_t curve_every, ops;
+	uint64_t compact_freed, compact_ns, compactions; /* churn: between rounds (thread 0) */
 	bool oom, stopped;
 	int (*fn)(struct wl_thread *t);
 	const int *go;	      /* start flag: all threads begin together */
@@ -221,6 +222,17 @@ static int do_churn(struct wl_thread *t)
 		}
 		if (t->stopped)
 			break;
+		if (t->tid == 0 && t->p->compact_every && (r + 1) % t->p->compact_every == 0 &&
+		    r + 1 < t->p->churn_rounds) {
+			uint64_t t0 = now_ns();
+
+			t->compact_freed += zpool_compact(t->fe->zp);
+			t->compact_ns += now_ns() - t0;
+			t->compactions++;
+			if (t->curve && curve_add(t->curve, t->ops * t->nthreads,
+						  zpool_total_pages(t->fe->zp)))
+				t->oom = true;
+		}
 	}
 	if (t->curve && curve_add(t->curve, t->ops * t->nthreads, zpool_total_pages(t->fe->zp)))
 		t->oom = true;
@@ -337,6 +349,9 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 			r->cpu_ns += ts[i].cpu_ns;
 		}
 		r->phase_ns = last > first ? last - first : 0;
+		r->compact_pages_freed += ts[0].compact_freed;
+		r->compact_ns += ts[0].compact_ns;
+		r->compactions += ts[0].compactions;
 	}
 
 	/* the pool's figures first: the histograms below go on the heap */
@@ -435,9 +450,9 @@ int wl_churn(struct frontend *fe, const struct wl_params *p, struct raw_counts *
 	last_op = curve->p[curve->n - 1].op;
 	/* the compaction a long-running pool gets now and then */
 	t0 = now_ns();
-	r->compact_pages_freed = zpool_compact(fe->zp);
-	r->compact_ns = now_ns() - t0;
-	r->compactions = 1;
+	r->compact_pages_freed += zpool_compact(fe->zp);
+	r->compact_ns += now_ns() - t0;
+	r->compactions++;
 	if (curve_add(curve, last_op, zpool_total_pages(fe->zp)))
 		goto oom;
 	{

@@ -10,6 +10,9 @@
  *  churn  @rounds times: free a seeded-random @percent of the slots, then
  *         store fresh random corpus pages into them, as a long-running
  *         swap device sees; the pool-page curve is sampled as it goes;
+ *         with @compact_every, thread 0 compacts the pool after every that
+ *         many of its rounds (as zsmalloc's shrinker or zram's compact knob
+ *         would, while the other threads go on), a curve point after each;
  *         then one compaction (timed) and a full verification pass.
  *
  * With @threads > 1 the slots are split into contiguous ranges, one per
@@ -37,6 +40,7 @@ struct wl_params {
 	int threads;
 	unsigned int churn_rounds;  /* default 8 */
 	unsigned int churn_percent; /* default 30 */
+	unsigned int compact_every; /* churn rounds between compactions; 0: only at the end */
 };
 
 /* One sample of the churn curve. */

@@ -337,6 +337,12 @@ static int prov_diff(struct comparison *c, const struct results_doc *da,
 		return -1;
 	snprintf(x, sizeof(x), "%u rounds of %u%%", a->churn_rounds, a->churn_percent);
 	snprintf(y, sizeof(y), "%u rounds of %u%%", b->churn_rounds, b->churn_percent);
+	if (a->compact_every || b->compact_every) {
+		snprintf(x + strlen(x), sizeof(x) - strlen(x), ", compacted every %u",
+			 a->compact_every);
+		snprintf(y + strlen(y), sizeof(y) - strlen(y), ", compacted every %u",
+			 b->compact_every);
+	}
 	if (prov_line(c, "churn", x, y))
 		return -1;
 	snprintf(x, sizeof(x), "%" PRIu64, a->seed);

@@ -164,6 +164,7 @@ void provenance_json(struct jw *w, const struct provenance *p)
 	U("objects", p->objects);
 	U("churn_rounds", p->churn_rounds);
 	U("churn_percent", p->churn_percent);
+	U("compact_every", p->compact_every);
 	S("plan", p->plan);
 	U("cells", (uint64_t)p->cells);
 	if (p->nshards > 1) {
@@ -202,9 +203,15 @@ void provenance_csv(FILE *f, const struct provenance *p)
 		csv_comment(f, "timer: %s", p->timer);
 	if (!p->has_run)
 		return;
-	csv_comment(f, "frontend: %s; threads: %d; repeat: %d; seed: %" PRIu64
-		       "; churn: %u rounds of %u%%", p->frontend, p->threads, p->repeat, p->seed,
-		    p->churn_rounds, p->churn_percent);
+	if (p->compact_every)
+		csv_comment(f, "frontend: %s; threads: %d; repeat: %d; seed: %" PRIu64
+			       "; churn: %u rounds of %u%%, compacted every %u rounds",
+			    p->frontend, p->threads, p->repeat, p->seed, p->churn_rounds,
+			    p->churn_percent, p->compact_every);
+	else
+		csv_comment(f, "frontend: %s; threads: %d; repeat: %d; seed: %" PRIu64
+			       "; churn: %u rounds of %u%%", p->frontend, p->threads, p->repeat,
+			    p->seed, p->churn_rounds, p->churn_percent);
 	if (p->nshards > 1)
 		csv_comment(f, "shard: %d of %d (0-based) of plan %s, %d cells", p->shard,
 			    p->nshards, p->plan, p->cells);
@@ -232,6 +239,8 @@ void provenance_md(FILE *f, const struct provenance *p)
 		p->repeat > 1 ? "figures are the median (min-max) of the repeats"
 			      : "1 run per setting (no spread known)",
 		p->seed, p->churn_rounds, p->churn_percent);
+	if (p->compact_every)
+		fprintf(f, ", compacted every %u rounds", p->compact_every);
 	fprintf(f, ".\n\n");
 	if (p->objects)
 		fprintf(f, "Each pool stores %" PRIu64 " objects, cycling through the corpus pages "

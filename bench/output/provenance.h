@@ -47,6 +47,7 @@ struct provenance {
 	int threads, repeat;
 	uint64_t seed, objects; /* objects 0: one per corpus page */
 	unsigned int churn_rounds, churn_percent;
+	unsigned int compact_every; /* churn rounds between compactions; 0: only at the end */
 	int shard, nshards;	/* this folder holds shard @shard of @nshards (nshards 0: whole) */
 	char plan[17];		/* the run's plan (cells and settings), hex: shards share it */
 	int cells;		/* cells in the plan */

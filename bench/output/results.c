@@ -62,6 +62,8 @@ LATP(LAT_STORE_E2E, p999)
 LATP(LAT_LOAD, p50) LATP(LAT_LOAD, p90) LATP(LAT_LOAD, p99) LATP(LAT_LOAD, p999)
 LATP(LAT_LOAD_E2E, p50) LATP(LAT_LOAD_E2E, p90) LATP(LAT_LOAD_E2E, p99) LATP(LAT_LOAD_E2E, p999)
 LATP(LAT_FREE, p50) LATP(LAT_FREE, p90) LATP(LAT_FREE, p99) LATP(LAT_FREE, p999)
+LATP(LAT_STORE, max) LATP(LAT_STORE_E2E, max) LATP(LAT_LOAD, max) LATP(LAT_LOAD_E2E, max)
+LATP(LAT_FREE, max)
 LATN(LAT_STORE) LATN(LAT_LOAD) LATN(LAT_FREE)
 
 static double phase_ms(const struct raw_counts *r, const struct derived *d)
@@ -189,6 +191,11 @@ static const struct col cols[] = {
 	{ "concurrency", 3, false, GET(concurrency) },
 	{ "rss_excess_bytes", 0, false, GET(rss_excess) },
 	{ "rss_overhead_bytes", 0, false, GET(rss_overhead) },
+	{ "store_ns_max", 0, false, GET(lat_LAT_STORE_max) },
+	{ "store_e2e_ns_max", 0, false, GET(lat_LAT_STORE_E2E_max) },
+	{ "load_ns_max", 0, false, GET(lat_LAT_LOAD_max) },
+	{ "load_e2e_ns_max", 0, false, GET(lat_LAT_LOAD_E2E_max) },
+	{ "free_ns_max", 0, false, GET(lat_LAT_FREE_max) },
 };
 
 #define NCOLS ((int)(sizeof(cols) / sizeof(cols[0])))

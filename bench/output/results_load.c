@@ -166,6 +166,9 @@ static int read_prov(struct ctx *c, const json_t *o, struct provenance *p)
 	if (get_u64(c, o, "churn_percent", &u, false))
 		return -1;
 	p->churn_percent = (unsigned int)u;
+	if (get_u64(c, o, "compact_every", &u, false))
+		return -1;
+	p->compact_every = (unsigned int)u;
 	if (sh && (get_int(c, sh, "index", &p->shard, 1 << 20) ||
 		   get_int(c, sh, "count", &p->nshards, 1 << 20)))
 		return -1;

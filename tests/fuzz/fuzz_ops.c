@@ -17,7 +17,7 @@
 #include "check.h"
 #include "opseq.h"
 
-#define MAX_SPECS 64
+#define MAX_SPECS ZCHECK_SPECS_MAX
 #define FUZZ_MAX_LIVE 256
 
 static char specs[MAX_SPECS][ZPOOL_SPEC_MAX];

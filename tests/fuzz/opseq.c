@@ -38,14 +38,26 @@ static uint16_t src_u16(struct opsrc *s)
 	return src_u8(s) | (uint16_t)src_u8(s) << 8;
 }
 
-/* 0..page + 1: every valid size, 0 and the first size above a page. */
-static size_t malloc_size(struct opsrc *s, size_t page)
+/*
+ * 0..page + 1: every valid size, 0 and the first size above a page.  For a
+ * pool that takes objects larger than a page (zsmalloc:mp), one in two
+ * draws (bit 1 of the extra byte) covers 0..max + 1 instead.
+ */
+static size_t malloc_size(struct opsrc *s, size_t page, size_t max)
 {
 	uint32_t v = src_u16(s);
+	size_t lim = page;
 
-	if (page + 2 > 0x10000)
+	if (max > page) {
+		uint8_t b = src_u8(s);
+
+		v |= (uint32_t)(b & 1) << 16;
+		if (b & 2)
+			lim = max;
+	} else if (page + 2 > 0x10000) {
 		v |= (uint32_t)(src_u8(s) & 1) << 16;
-	return v % (page + 2);
+	}
+	return v % (lim + 2);
 }
 
 uint64_t opseq_run(struct zcheck *zc, struct opsrc *src, const struct opmix *mix,
@@ -61,7 +73,9 @@ uint64_t opseq_run(struct zcheck *zc, struct opsrc *src, const struct opmix *mix
 
 		ops++;
 		if (sel < mix->malloc && live < max_live) {
-			zcheck_malloc(zc, malloc_size(src, zpool_page_size(zcheck_pool(zc))), &h);
+			zcheck_malloc(zc, malloc_size(src, zpool_page_size(zcheck_pool(zc)),
+						      zpool_max_size(zcheck_pool(zc))),
+				      &h);
 		} else if (sel < mix->free) {
 			uint16_t i = src_u16(src);
 

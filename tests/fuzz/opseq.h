@@ -9,7 +9,10 @@
  *	u16 selector      which operation, by the thresholds of struct opmix
  *	malloc            u16 size, taken modulo page size + 2 (0 and page + 1
  *	                  included: modulo 4098 at 4 KiB); on 64 KiB pages one
- *	                  more u8 whose bit 0 is bit 16 of the size
+ *	                  more u8 whose bit 0 is bit 16 of the size; for a pool
+ *	                  taking objects above a page (zsmalloc:mp) always that
+ *	                  u8, and if its bit 1 is set the modulus is the largest
+ *	                  object + 2 instead
  *	free              u16 index of the live object (modulo their number)
  *	access            u16 index, u8 mode (RW, RO, WO modulo 3)
  *	compact           -

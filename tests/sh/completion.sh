@@ -93,7 +93,7 @@ expect "zpoolbench corpus info " "a.pages b.pages.zst sub"
 expect "zpoolbench run --out " "sub"
 expect "zpoolbench replay --trace n" "notes.txt"
 expect "zpoolbench capture -v" "-v"
-expect "zpoolbench run --no-plots --c" "--ccache --churn-percent --churn-rounds --codec --corpus"
+expect "zpoolbench run --no-plots --c" "--ccache --churn-percent --churn-rounds --codec --compact-every --corpus"
 
 # every option of every command, from the table
 while IFS='|' read -r cmd opt; do

@@ -26,6 +26,23 @@ grep -Eq '^ +227 +14560 +8 +9 +32$' "$d/zs" || fail "zsmalloc 16k class 227"
 grep -Eq '^ +256 +16384 +1 +1 +0 huge$' "$d/zs" || fail "zsmalloc 16k huge class"
 [ "$(grep -Ec '^ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+' "$d/zs")" -eq 121 ] || fail "zsmalloc 16k: not 121 rows"
 
+# the 2026 RFC on 16 KiB pages: step 16 B, 1023 slots, 279 classes; its example class
+"$ZPB" list --table zsmalloc:kernel=rfc2026,page=16384 > "$d/rfc" || fail "rfc2026 table"
+grep -q 'class step 16 B (fixed: the 2026 RFC, CLASS_BITS 12), 1023 slots of 32..16384 B, 279 distinct classes' "$d/rfc" ||
+	fail "rfc2026 16k: $(head -2 "$d/rfc")"
+grep -Eq '^ +67 +1104 +3 +44 +576$' "$d/rfc" || fail "rfc2026 16k class 1104"
+[ "$(grep -Ec '^ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+' "$d/rfc")" -eq 279 ] || fail "rfc2026 16k: not 279 rows"
+# the multi-page RFC, 16 KiB units on 4 KiB pages
+"$ZPB" list --table zsmalloc:mp=2 > "$d/mp" || fail "mp=2 table"
+grep -q '+ 193 multi-page slots of 4096..16384 B in steps of 64 B (UNIT >> 8), 177 distinct classes' "$d/mp" ||
+	fail "mp=2: $(head -1 "$d/mp")"
+grep -q 'multi-page huge_class_size 14521 B' "$d/mp" || fail "mp=2 huge: $(sed -n 3p "$d/mp")"
+grep -Eq '^ +257 +4224 +32 +31 +128 \(8 blocks of 4 pages\)$' "$d/mp" || fail "mp=2 class 4224"
+grep -Eq '^ +447 +16384 +4 +1 +0 huge \(1 block of 4 pages\)$' "$d/mp" || fail "mp=2 unit class"
+"$ZPB" list --table zsmalloc:kernel=rfc2026,mp=2 > /dev/null 2> "$d/e"
+[ $? -eq 2 ] || fail "rfc2026 with mp: exit status"
+grep -q 'never posted together' "$d/e" || fail "rfc2026 with mp: $(cat "$d/e")"
+
 "$ZPB" list --table zblock > "$d/zb" || fail "zblock table"
 grep -q '37 block types, block header 48 B, SLOT_BITS 6; objects 1..4079 B (4080..4096 refused' "$d/zb" ||
 	fail "zblock any 4k: $(head -2 "$d/zb")"

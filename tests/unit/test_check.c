@@ -382,8 +382,8 @@ TEST(check_catches_enomem_without_limit)
 TEST(check_specs_cover_every_driver_and_value)
 {
 	const struct zpool_driver *drv[32];
-	char specs[64][ZPOOL_SPEC_MAX];
-	int nd = zpool_drivers(drv, 32), n = zcheck_specs(specs, 64);
+	char specs[ZCHECK_SPECS_MAX][ZPOOL_SPEC_MAX];
+	int nd = zpool_drivers(drv, 32), n = zcheck_specs(specs, ZCHECK_SPECS_MAX);
 	bool found;
 
 	CHECK(n >= nd);
@@ -409,8 +409,8 @@ TEST(check_specs_cover_every_driver_and_value)
 /* Every registered allocator and preset, random operations, all checks on. */
 TEST(check_every_allocator_random_ops)
 {
-	char specs[64][ZPOOL_SPEC_MAX];
-	int n = zcheck_specs(specs, 64);
+	char specs[ZCHECK_SPECS_MAX][ZPOOL_SPEC_MAX];
+	int n = zcheck_specs(specs, ZCHECK_SPECS_MAX);
 
 	for (int s = 0; s < n; s++) {
 		char err[256];
@@ -501,8 +501,8 @@ static char *slurp_stream(FILE *f)
 TEST(check_replay_checked_matches_plain_replay)
 {
 	static const unsigned int pages[3] = { 4096, 16384, 65536 };
-	char specs[64][ZPOOL_SPEC_MAX], paths[3][64], err[512];
-	int n = zcheck_specs(specs, 64);
+	char specs[ZCHECK_SPECS_MAX][ZPOOL_SPEC_MAX], paths[3][64], err[512];
+	int n = zcheck_specs(specs, ZCHECK_SPECS_MAX);
 
 	/* one trace per page size, with sizes up to a page (shorter for large pages) */
 	for (int i = 0; i < 3; i++)

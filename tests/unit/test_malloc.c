@@ -31,8 +31,13 @@ TEST(malloc_limits)
 
 	CHECK(zp);
 	CHECK_EQ(zpool_malloc(zp, 0, &h), -EINVAL);
-	CHECK_EQ(zpool_malloc(zp, 4097, &h), -ENOSPC);
+	/* objects up to 64 KiB at any page size (multi-page units), not more */
+	CHECK_EQ(zpool_max_size(zp), 65536);
+	CHECK_EQ(zpool_malloc(zp, 65537, &h), -ENOSPC);
 	CHECK_EQ(zpool_total_pages(zp), 0);
+	CHECK_EQ(zpool_malloc(zp, 65536, &h), 0);
+	CHECK_EQ(zpool_total_pages(zp), 17); /* a chunk of 64 KiB + 8 */
+	zpool_free(zp, h);
 	CHECK_EQ(zpool_malloc(zp, 4096, &h), 0);
 	CHECK(h != 0);
 	/* the handle is the object: map hands it back in every mode */
@@ -190,10 +195,15 @@ TEST(malloc_and_ideal_count_16k_pages)
 	CHECK_EQ(zpool_total_pages(ideal), 2);
 	CHECK_EQ(zpool_malloc(ideal, 16383, &h[2]), 0);
 	CHECK_EQ(zpool_total_pages(ideal), 2);
-	CHECK_EQ(zpool_malloc(ideal, 16385, &g), -ENOSPC);
+	CHECK_EQ(zpool_malloc(ideal, 65537, &g), -ENOSPC);
 	for (int i = 0; i < 3; i++)
 		zpool_free(ideal, h[i]);
 	CHECK_EQ(zpool_total_pages(ideal), 0);
+	/* a 64 KiB unit: 4 pages of 16 KiB, in every mode */
+	CHECK_EQ(zpool_max_size(ideal), 65536);
+	CHECK_EQ(zpool_malloc(ideal, 65536, &g), 0);
+	CHECK_EQ(zpool_total_pages(ideal), 4);
+	zpool_free(ideal, g);
 	/* malloc: a 16 KiB object is a chunk of 16 KiB + 8 (+ rounding): 2 pages of 16 KiB */
 	CHECK_EQ(zpool_malloc(m, 16384, &g), 0);
 	CHECK_EQ(zpool_total_pages(m), 2);

@@ -50,7 +50,26 @@ TEST(metrics_percentiles_nearest_rank)
 	CHECK(!lat_add(&s, 40) && !lat_add(&s, 10) && !lat_add(&s, 30) && !lat_add(&s, 20));
 	lat_percentiles(&s, &p);
 	CHECK(NEAR(p.p50, 20) && NEAR(p.p90, 40) && NEAR(p.p99, 40));
+	CHECK(NEAR(p.max, 40));
 	lat_release(&s);
+
+	/* the maximum is exact where the log buckets are not, and survives a merge */
+	{
+		struct lat_samples a = { 0 }, b = { 0 };
+
+		CHECK(!lat_add(&a, 100) && !lat_add(&a, 1234567));
+		CHECK(!lat_add(&b, 7654321) && !lat_add(&b, 5));
+		CHECK(!lat_append(&a, &b));
+		lat_percentiles(&a, &p);
+		CHECK_EQ(p.n, 4);
+		CHECK(NEAR(p.max, 7654321));
+		lat_reset(&a);
+		CHECK(!lat_add(&a, 9));
+		lat_percentiles(&a, &p);
+		CHECK(NEAR(p.max, 9));
+		lat_release(&a);
+		lat_release(&b);
+	}
 
 	lat_percentiles(&s, &p);
 	CHECK_EQ(p.n, 0);

@@ -243,12 +243,14 @@ TEST(zpool_page_size_of_specs)
 {
 	static const struct {
 		const char *spec;
-		size_t page;
+		size_t page, max; /* max: the largest object, 0: the page */
 	} cases[] = {
-		{ "zbud", 4096 },	   { "zbud:page=16384", 16384 },
-		{ "zsmalloc:page=65536", 65536 }, { "z3fold:kernel=6.1,page=16384", 16384 },
-		{ "ideal:page=16384", 16384 }, { "malloc:page=65536", 65536 },
-		{ "zblock:page=16384", 16384 },
+		{ "zbud", 4096, 3968 },	   { "zbud:page=16384", 16384, 15872 },
+		{ "zsmalloc:page=65536", 65536, 0 }, { "z3fold:kernel=6.1,page=16384", 16384, 0 },
+		{ "ideal:page=16384", 16384, 65536 }, { "malloc:page=65536", 65536, 65536 },
+		{ "zblock:page=16384", 16384, 16359 }, { "zblock", 4096, 4079 },
+		{ "zblock:table=pow2", 4096, 0 }, { "zsmalloc:mp=2", 4096, 16384 },
+		{ "zsmalloc:mp=4", 4096, 65536 },
 	};
 	char err[256];
 
@@ -260,8 +262,15 @@ TEST(zpool_page_size_of_specs)
 		CHECK_EQ(zpool_page_size(zp), cases[i].page);
 		CHECK_EQ(zpool_cfg_page_size(&zp->cfg), cases[i].page);
 		CHECK(zpool_cfg_page_set(&zp->cfg) == (cases[i].page != 4096));
-		/* a page is the largest request anyone may make; above it, -ENOSPC */
-		CHECK_EQ(zpool_malloc(zp, cases[i].page + 1, &h), -ENOSPC);
+		/*
+		 * at most a page is the largest request a kernel design takes
+		 * (zbud: the page less two chunks; zblock's later table: its
+		 * largest slot less one); zsmalloc:mp takes its unit; the
+		 * references take 64 KiB at any page size; above max_size(),
+		 * -ENOSPC
+		 */
+		CHECK_EQ(zpool_max_size(zp), cases[i].max ? cases[i].max : cases[i].page);
+		CHECK_EQ(zpool_malloc(zp, zpool_max_size(zp) + 1, &h), -ENOSPC);
 		zpool_destroy(zp);
 	}
 	/* only the page sizes kernels build with */

@@ -196,6 +196,7 @@ static const struct col cols[] = {
 	{ "load_ns_max", 0, false, GET(lat_LAT_LOAD_max) },
 	{ "load_e2e_ns_max", 0, false, GET(lat_LAT_LOAD_E2E_max) },
 	{ "free_ns_max", 0, false, GET(lat_LAT_FREE_max) },
+	{ "unit_bytes", 0, false, RAW(unit_bytes) },
 };
 
 #define NCOLS ((int)(sizeof(cols) / sizeof(cols[0])))

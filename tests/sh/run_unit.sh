@@ -58,6 +58,7 @@ for u, b in B.items():
         assert len(rows) == 2 * 3 * 3, (f, len(rows))
         for r in rows:
             assert r["page_size"] == str(b), (f, r["page_size"])
+            assert r["unit_bytes"] == (str(b) if b > 4096 else "0"), (f, r["unit_bytes"])
             assert "page=" not in r["allocator"], r["allocator"]
             assert int(r["stored"]) > 0, r
         for r in rows:

@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -424,4 +425,17 @@ int online_cpus(void)
 	    (n <= 0 || CPU_COUNT(&set) < n))
 		n = CPU_COUNT(&set);
 	return n > 0 ? (int)n : 1;
+}
+
+int anon_tmpfile(const char *name)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		fd = memfd_create(name, MFD_CLOEXEC);
+	return fd;
 }

@@ -80,6 +80,11 @@ void zpb_perm_init(struct zpb_perm *p, uint64_t n, uint64_t *rng);
 uint64_t zpb_perm_at(const struct zpb_perm *p, uint64_t i);
 
 uint64_t now_ns(void);
+/*
+ * A file nobody else can see, for scratch data: unlinked (O_TMPFILE) in
+ * $TMPDIR, else /tmp, else in memory (memfd named @name).  The fd, or -1.
+ */
+int anon_tmpfile(const char *name);
 
 /* All of @len bytes at @off, retrying short transfers; 0, or -1 (EOF or error). */
 int pread_full(int fd, void *buf, size_t len, uint64_t off);

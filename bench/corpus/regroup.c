@@ -48,20 +48,6 @@ static int by_first(const void *a, const void *b)
 	return (x->first > y->first) - (x->first < y->first);
 }
 
-/* An unlinked file for the input pages: in $TMPDIR (or /tmp), else in memory. */
-static int scratch_file(void)
-{
-	const char *dir = getenv("TMPDIR");
-	int fd;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd < 0)
-		fd = memfd_create("zpoolbench-regroup", MFD_CLOEXEC);
-	return fd;
-}
-
 struct copy_in {
 	int fd;
 	uint32_t page;
@@ -172,7 +158,7 @@ static int group_pages(const struct corpus *c, uint32_t to, struct writer *w,
 			 "%u-byte page can be built from it", c->path, f, to, to);
 		goto out;
 	}
-	ci.fd = scratch_file();
+	ci.fd = anon_tmpfile("zpoolbench-regroup"); /* the input pages */
 	if (ci.fd < 0) {
 		snprintf(err, errlen, "a temporary file for %s: %s", c->path, strerror(errno));
 		goto out;

@@ -312,20 +312,6 @@ static void drop_hook(struct ccache_writer *w)
 	w->hook = -1;
 }
 
-/* A file for a run without a cache: unlinked in $TMPDIR, else in memory. */
-static int anon_file(void)
-{
-	const char *dir = getenv("TMPDIR");
-	int fd;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd < 0)
-		fd = memfd_create("zpoolbench-pages", MFD_CLOEXEC);
-	return fd;
-}
-
 int ccache_create(struct ccache_writer *w, const char *path)
 {
 	char dir[4096];
@@ -334,7 +320,7 @@ int ccache_create(struct ccache_writer *w, const char *path)
 	memset(w, 0, sizeof(*w));
 	w->hook = -1;
 	if (!path) {
-		w->fd = anon_file();
+		w->fd = anon_tmpfile("zpoolbench-pages"); /* a run without a cache */
 		return w->fd;
 	}
 	snprintf(w->path, sizeof(w->path), "%s", path);

@@ -235,6 +235,26 @@ static bool content_ok(const struct frontend *fe, const struct fe_slot *s, const
 }
 
 /*
+ * The object of @slot, its bytes checked (@ok), leaves the pool for the
+ * backing device: what both zswap versions' writeback do.  Under the
+ * slot's lock.
+ */
+static void written_back(struct frontend *fe, uint64_t slot, bool ok)
+{
+	struct fe_slot *s = &fe->slots[slot];
+
+	if (!ok)
+		fe_fail(fe, "data mismatch: slot %llu (corpus page %u) read back wrong at writeback",
+			(unsigned long long)slot, fe_slot_page(s));
+	zpool_free(fe->zp, s->handle);
+	fe_slot_set(s, fe_slot_page(s), SLOT_WRITTEN_BACK);
+	s->handle = 0;
+	SUB(fe, stored, 1);
+	SUB(fe, compressed_bytes, codec_bytes(fe, fe_slot_page(s)));
+	ADD(fe, written_back, 1);
+}
+
+/*
  * zswap's writeback of the LRU era: the header names the swap slot; the
  * object is "written to swap" (its bytes checked against what was stored)
  * and freed.  -ENOENT when the slot no longer holds this object (it was
@@ -265,15 +285,7 @@ static int fe_evict(void *ctx, unsigned long handle)
 	}
 	ok = content_ok(fe, s, src);
 	zpool_unmap(fe->zp, handle);
-	if (!ok)
-		fe_fail(fe, "data mismatch: slot %llu (corpus page %u) read back wrong at writeback",
-			(unsigned long long)id, fe_slot_page(s));
-	zpool_free(fe->zp, handle);
-	fe_slot_set(s, fe_slot_page(s), SLOT_WRITTEN_BACK);
-	s->handle = 0;
-	SUB(fe, stored, 1);
-	SUB(fe, compressed_bytes, codec_bytes(fe, fe_slot_page(s)));
-	ADD(fe, written_back, 1);
+	written_back(fe, id, ok);
 	pthread_mutex_unlock(slot_lock(fe, id));
 	return 0;
 }
@@ -389,15 +401,7 @@ static int z612_writeback(struct frontend *fe, uint64_t slot)
 	src = zpool_map(fe->zp, s->handle, ZPOOL_MM_RO);
 	ok = content_ok(fe, s, src);
 	zpool_unmap(fe->zp, s->handle);
-	if (!ok)
-		fe_fail(fe, "data mismatch: slot %llu (corpus page %u) read back wrong at writeback",
-			(unsigned long long)slot, fe_slot_page(s));
-	zpool_free(fe->zp, s->handle);
-	fe_slot_set(s, fe_slot_page(s), SLOT_WRITTEN_BACK);
-	s->handle = 0;
-	SUB(fe, stored, 1);
-	SUB(fe, compressed_bytes, codec_bytes(fe, fe_slot_page(s)));
-	ADD(fe, written_back, 1);
+	written_back(fe, slot, ok);
 	pthread_mutex_unlock(slot_lock(fe, slot));
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "output/pagesizes.h"
+#include "output/report.h"
 #include "output/results.h"
 #include "output/tradeoff.h"
 
@@ -91,20 +92,6 @@ static double change(double a, double b)
 	return a > 0 && !isnan(a) && !isnan(b) ? (b - a) * 100 / a : NAN;
 }
 
-static void num(FILE *f, bool md, int width, const char *fmt, double v)
-{
-	char buf[32];
-
-	if (isnan(v))
-		snprintf(buf, sizeof(buf), "-");
-	else
-		snprintf(buf, sizeof(buf), fmt, v);
-	if (md)
-		fprintf(f, " %s |", buf);
-	else
-		fprintf(f, " %*s", width, buf);
-}
-
 static void figures(const struct run_results *res, const struct run_row *r, double *dfill,
 		    double *dchurn, double *eff, double *tput)
 {
@@ -182,9 +169,9 @@ static void compare(FILE *f, const struct run_results *res, const char *corpus, 
 		else
 			fprintf(f, "%-28.28s", base);
 		for (int c = 0; c < 4; c++) {
-			num(f, md, 9, c == 2 ? "%.2f" : c == 3 ? "%.2f" : "%.4f", a[c]);
-			num(f, md, 9, c == 2 ? "%.2f" : c == 3 ? "%.2f" : "%.4f", b[c]);
-			num(f, md, 7, "%+.1f%%", change(a[c], b[c]));
+			report_cell(f, md, 9, c == 2 ? "%.2f" : c == 3 ? "%.2f" : "%.4f", a[c]);
+			report_cell(f, md, 9, c == 2 ? "%.2f" : c == 3 ? "%.2f" : "%.4f", b[c]);
+			report_cell(f, md, 7, "%+.1f%%", change(a[c], b[c]));
 		}
 		fputc('\n', f);
 		if (run_is_ideal(base))

@@ -70,7 +70,7 @@ static struct figure col_fig(const struct run_row *r, const char *name)
 	return f;
 }
 
-static void cell(FILE *f, bool md, int width, const char *fmt, double v)
+void report_cell(FILE *f, bool md, int width, const char *fmt, double v)
 {
 	char buf[64];
 
@@ -183,16 +183,16 @@ void report_table(FILE *f, const struct run_results *res, bool md)
 			fprintf(f, "| %s | %s | `%s` |", g->corpus, g->codec, g->alloc);
 		else
 			fprintf(f, "%-*.*s %-8.8s %-*.*s", cw, cw, g->corpus, g->codec, aw, aw, g->alloc);
-		cell(f, md, 7, "%.0f", get(st, "stored"));
-		cell(f, md, 8, "%.0f", get(st, "pool_pages"));
-		cell(f, md, 9, "%.4f", tp.fill || tp.load ? tp.dens_fill.med : get(g, "density"));
-		cell(f, md, 10, "%.4f", tp.dens_churn.med);
-		cell(f, md, 9, "%.2f", get(st, "effective_ratio"));
-		cell(f, md, 8, "%+.1f%%", vs_ideal(st));
-		cell(f, md, 7, "%.0f", get(tp.fill, "store_ns_p50"));
-		cell(f, md, 7, "%.0f", get(tp.fill, "store_ns_p99"));
-		cell(f, md, 7, "%.0f", get(tp.load, "load_ns_p50"));
-		cell(f, md, 7, "%.0f", get(tp.load, "load_ns_p99"));
+		report_cell(f, md, 7, "%.0f", get(st, "stored"));
+		report_cell(f, md, 8, "%.0f", get(st, "pool_pages"));
+		report_cell(f, md, 9, "%.4f", tp.fill || tp.load ? tp.dens_fill.med : get(g, "density"));
+		report_cell(f, md, 10, "%.4f", tp.dens_churn.med);
+		report_cell(f, md, 9, "%.2f", get(st, "effective_ratio"));
+		report_cell(f, md, 8, "%+.1f%%", vs_ideal(st));
+		report_cell(f, md, 7, "%.0f", get(tp.fill, "store_ns_p50"));
+		report_cell(f, md, 7, "%.0f", get(tp.fill, "store_ns_p99"));
+		report_cell(f, md, 7, "%.0f", get(tp.load, "load_ns_p50"));
+		report_cell(f, md, 7, "%.0f", get(tp.load, "load_ns_p99"));
 		sm = col_fig(tp.fill, "store_mops");
 		lm = col_fig(tp.load, "load_mops");
 		cell_fig(f, md, fw, "%.2f", &sm);
@@ -200,8 +200,8 @@ void report_table(FILE *f, const struct run_results *res, bool md)
 		if (g->wl == WL_REPLAY)
 			tp.tput.med = NAN;
 		cell_fig(f, md, fw, "%.2f", &tp.tput);
-		cell(f, md, 8, "%.0f", get(tp.churn, "pool_pages"));
-		cell(f, md, 9, "%.0f", get(tp.churn, "compact_pages_freed"));
+		report_cell(f, md, 8, "%.0f", get(tp.churn, "pool_pages"));
+		report_cell(f, md, 9, "%.0f", get(tp.churn, "compact_pages_freed"));
 		if (md)
 			fprintf(f, " %s |\n", g->pareto ? "★" : "");
 		else

@@ -20,6 +20,8 @@
  * after churn, Pareto mark.  @md: as a Markdown table.
  */
 void report_table(FILE *f, const struct run_results *res, bool md);
+/* One cell of a table: " v |" in markdown, else right-aligned in @width; NAN is "-". */
+void report_cell(FILE *f, bool md, int width, const char *fmt, double v);
 
 /* Winners per corpus and codec (density, speed, Pareto set) as text lines. */
 void report_winners(FILE *f, const struct run_results *res, bool md);

@@ -52,8 +52,8 @@ struct zrec {
 
 struct shadow_page {
 	uint64_t bits[SHADOW_SIZE / 64];
-	uint32_t used;	/* bits set */
-	uint32_t next;	/* free list link (index + 1) */
+	uint32_t used; /* bits set */
+	uint32_t next; /* free list link (index + 1) */
 };
 
 struct zcheck {
@@ -375,8 +375,10 @@ static void report_overlap(struct zcheck *zc, const struct zrec *r)
 		const struct zrec *o = &zc->recs[i];
 
 		if (o != r && o->npieces && pieces_intersect(r, o)) {
-			fail(zc, "overlap: object %#lx (%u bytes at %p) overlaps live object %#lx (%u bytes at %p)",
-			     r->handle, r->size, r->piece[0].addr, o->handle, o->size, o->piece[0].addr);
+			fail(zc,
+			     "overlap: object %#lx (%u bytes at %p) overlaps live object %#lx (%u bytes at %p)",
+			     r->handle, r->size, r->piece[0].addr, o->handle, o->size,
+			     o->piece[0].addr);
 			return;
 		}
 	}
@@ -385,11 +387,11 @@ static void report_overlap(struct zcheck *zc, const struct zrec *r)
 }
 
 /* Walk the page segments of @r's pieces. */
-#define for_each_segment(r, i, a, rem, page, off, seg)                                          \
-	for (i = 0; i < (r)->npieces; i++)                                                       \
-		for (a = (uintptr_t)(r)->piece[i].addr, rem = (r)->piece[i].len;                  \
-		     rem && (page = a & ~(SHADOW_SIZE - 1), off = a - page,                       \
-			    seg = rem < SHADOW_SIZE - off ? rem : SHADOW_SIZE - off, 1);             \
+#define for_each_segment(r, i, a, rem, page, off, seg)                                   \
+	for (i = 0; i < (r)->npieces; i++)                                               \
+		for (a = (uintptr_t)(r)->piece[i].addr, rem = (r)->piece[i].len;         \
+		     rem && (page = a & ~(SHADOW_SIZE - 1), off = a - page,              \
+			    seg = rem < SHADOW_SIZE - off ? rem : SHADOW_SIZE - off, 1); \
 		     a += seg, rem -= seg)
 
 /* Mark @r's bytes live; fails if any is already. */
@@ -453,7 +455,8 @@ static struct zrec *rec_add(struct zcheck *zc, unsigned long handle, uint32_t si
 	if (zc->nrecs == zc->caprecs) {
 		size_t cap = zc->caprecs ? zc->caprecs * 2 : 1024;
 
-		zc->recs = tab_grow(zc->recs, zc->caprecs * sizeof(*zc->recs), cap * sizeof(*zc->recs));
+		zc->recs = tab_grow(zc->recs, zc->caprecs * sizeof(*zc->recs),
+				    cap * sizeof(*zc->recs));
 		zc->caprecs = cap;
 	}
 	r = &zc->recs[zc->nrecs];
@@ -519,13 +522,15 @@ static bool locate(struct zcheck *zc, struct zrec *r)
 		if (!zc->pp)
 			continue;
 		if (!pp_owns(zc->pp, e->addr)) {
-			fail(zc, "object %#lx (%u bytes): its bytes at %p are not in a page the pool holds (a freed page? a copy buffer, with no locate() op?)",
+			fail(zc,
+			     "object %#lx (%u bytes): its bytes at %p are not in a page the pool holds (a freed page? a copy buffer, with no locate() op?)",
 			     r->handle, r->size, e->addr);
 			return false;
 		}
 		if (page_base_sized(e->addr, zc->page_size) !=
 		    page_base_sized((char *)e->addr + e->len - 1, zc->page_size)) {
-			fail(zc, "object %#lx (%u bytes) at %p crosses a page boundary (pool pages are not contiguous)",
+			fail(zc,
+			     "object %#lx (%u bytes) at %p crosses a page boundary (pool pages are not contiguous)",
 			     r->handle, r->size, e->addr);
 			return false;
 		}
@@ -568,7 +573,8 @@ static bool verify_obj(struct zcheck *zc, const struct zrec *r, const char *when
 		return true;
 	for (int i = 0; i < r->npieces; i++) {
 		if (memcmp(r->piece[i].addr, zc->expect + off, r->piece[i].len)) {
-			fail(zc, "data corruption: object %#lx (%u bytes) is wrong in its piece %d at %p %s",
+			fail(zc,
+			     "data corruption: object %#lx (%u bytes) is wrong in its piece %d at %p %s",
 			     r->handle, r->size, i, r->piece[i].addr, when);
 			return false;
 		}
@@ -607,8 +613,7 @@ static uint64_t move_seq(struct zcheck *zc)
  * worker thread (z3fold:async=1) changes the pool under the checker's feet;
  * a real bug persists, a race with the worker does not.
  */
-static void settle(struct zcheck *zc, void (*step)(struct zcheck *, const char *),
-		   const char *arg)
+static void settle(struct zcheck *zc, void (*step)(struct zcheck *, const char *), const char *arg)
 {
 	int stable_fails = 0;
 
@@ -654,7 +659,9 @@ static void accounting_step(struct zcheck *zc, const char *after)
 		fail(zc, "stats report %" PRIu64 " pool pages after %s, total_pages() %" PRIu64,
 		     st.pool_pages, after, pages);
 	else if (zc->pp && pp_pages(zc->pp) != pages)
-		fail(zc, "total_pages() is %" PRIu64 " after %s, but %" PRIu64 " pages are held from the page provider",
+		fail(zc,
+		     "total_pages() is %" PRIu64 " after %s, but %" PRIu64
+		     " pages are held from the page provider",
 		     pages, after, pp_pages(zc->pp));
 	else if (st.evictions != zc->evicted)
 		fail(zc, "stats report %" PRIu64 " evictions after %s, the front end saw %" PRIu64,
@@ -709,8 +716,10 @@ static void relocate_moved(struct zcheck *zc, const char *when)
 
 			zc->recs[n] = zc->recs[i];
 			zc->recs[i] = t;
-			zc->by_handle.vals[map_find(&zc->by_handle, zc->recs[n].handle)] = (uint32_t)n;
-			zc->by_handle.vals[map_find(&zc->by_handle, zc->recs[i].handle)] = (uint32_t)i;
+			zc->by_handle.vals[map_find(&zc->by_handle, zc->recs[n].handle)] =
+				(uint32_t)n;
+			zc->by_handle.vals[map_find(&zc->by_handle, zc->recs[i].handle)] =
+				(uint32_t)i;
 			n++;
 		}
 	}
@@ -800,7 +809,8 @@ int zcheck_malloc(struct zcheck *zc, size_t size, unsigned long *handle)
 	}
 	if (rc == -ENOSPC || rc == -EINVAL) {
 		if (size <= zc->max_accepted)
-			fail(zc, "malloc(%zu) refused with %d, but %zu bytes were accepted before (a refusal by size must be final)",
+			fail(zc,
+			     "malloc(%zu) refused with %d, but %zu bytes were accepted before (a refusal by size must be final)",
 			     size, rc, zc->max_accepted);
 		if (!zc->min_refused || size < zc->min_refused)
 			zc->min_refused = size;
@@ -815,7 +825,8 @@ int zcheck_malloc(struct zcheck *zc, size_t size, unsigned long *handle)
 		return -EINVAL;
 	}
 	if (size > zc->max_size || (zc->min_refused && size >= zc->min_refused)) {
-		fail(zc, "malloc(%zu) accepted, but %zu bytes were refused before (or more than the %zu bytes max_size() declares)",
+		fail(zc,
+		     "malloc(%zu) accepted, but %zu bytes were refused before (or more than the %zu bytes max_size() declares)",
 		     size, zc->min_refused, zc->max_size);
 		return -ENOSPC;
 	}
@@ -1018,8 +1029,8 @@ struct zcheck *zcheck_create(const char *spec, unsigned int flags, char *err, si
 	return zcheck_start(zc);
 }
 
-struct zcheck *zcheck_create_driver(const struct zpool_driver *drv, unsigned int flags,
-				    char *err, size_t errlen)
+struct zcheck *zcheck_create_driver(const struct zpool_driver *drv, unsigned int flags, char *err,
+				    size_t errlen)
 {
 	struct zcheck *zc = zcheck_alloc(flags);
 	struct zpool *zp;
@@ -1057,7 +1068,9 @@ int zcheck_drain(struct zcheck *zc)
 		/* only pages from a provider are real: malloc:footprint=heap measures the process */
 		pages = zpool_total_pages(zc->zp);
 		if (pages && zc->pp)
-			fail(zc, "%" PRIu64 " pages still held with no live object after compact() (a leak)",
+			fail(zc,
+			     "%" PRIu64
+			     " pages still held with no live object after compact() (a leak)",
 			     pages);
 	}
 	return zc->failed ? -1 : 0;
@@ -1213,8 +1226,8 @@ static int preset_pages(const struct zpool_driver *drv, char (*out)[ZPOOL_SPEC_M
 		return 0;
 	for (int i = 0; nth_value(preset, i, v, sizeof(v)); i++)
 		for (int j = 0; n < max && nth_value(page, j, pv, sizeof(pv)); j++) {
-			snprintf(out[n], ZPOOL_SPEC_MAX, "%s:%s=%s,page=%s", drv->name, preset->key, v,
-				 pv);
+			snprintf(out[n], ZPOOL_SPEC_MAX, "%s:%s=%s,page=%s", drv->name, preset->key,
+				 v, pv);
 			if (spec_works(out[n]))
 				n++;
 		}

@@ -71,8 +71,8 @@ struct zcheck;
 /* A checked pool for @spec, or NULL with one line in @err. */
 struct zcheck *zcheck_create(const char *spec, unsigned int flags, char *err, size_t errlen);
 /* The same for a driver that is not registered (tests of the checker itself). */
-struct zcheck *zcheck_create_driver(const struct zpool_driver *drv, unsigned int flags,
-				    char *err, size_t errlen);
+struct zcheck *zcheck_create_driver(const struct zpool_driver *drv, unsigned int flags, char *err,
+				    size_t errlen);
 /*
  * Verify everything, free every live object, compact, check that no page is
  * left, destroy.  0, or -1 after a violation (non-fatal mode).

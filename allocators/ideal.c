@@ -53,7 +53,7 @@
 #include "page.h"
 #include "zpool.h"
 
-#define SIZE_BITS 16 /* size - 1 of objects up to 64 KiB */
+#define SIZE_BITS 16   /* size - 1 of objects up to 64 KiB */
 #define IDEAL_ALIGN 64 /* slots start on a cache line (not counted: the bound is the bytes) */
 
 struct addr_stack {
@@ -64,10 +64,10 @@ struct addr_stack {
 struct ideal_pool {
 	zlock_t lock;
 	struct page_provider *pp;
-	char *cur;	     /* the page stores bump into, or NULL */
-	size_t cur_off;	     /* its bump offset */
-	struct addr_stack pages;   /* every page held */
-	struct addr_stack *free;   /* one per size, 1..page_size */
+	char *cur;		 /* the page stores bump into, or NULL */
+	size_t cur_off;		 /* its bump offset */
+	struct addr_stack pages; /* every page held */
+	struct addr_stack *free; /* one per size, 1..page_size */
 	uint64_t live_bytes;
 	uint64_t objects;
 	uint64_t peak_pages;
@@ -183,7 +183,8 @@ static int ideal_malloc(void *p, size_t size, unsigned long *handle)
 	fs = size <= pool->page_size ? &pool->free[size] : NULL;
 	zlock(&pool->lock);
 	if (!fs)
-		obj = aligned_alloc(IDEAL_ALIGN, (size + IDEAL_ALIGN - 1) & ~(size_t)(IDEAL_ALIGN - 1));
+		obj = aligned_alloc(IDEAL_ALIGN,
+				    (size + IDEAL_ALIGN - 1) & ~(size_t)(IDEAL_ALIGN - 1));
 	else
 		obj = fs->n ? (char *)fs->v[--fs->n] : bump(pool, size);
 	if (!obj) {
@@ -253,8 +254,10 @@ static void ideal_size_table(void *p, FILE *out)
 {
 	struct ideal_pool *pool = p;
 
-	fprintf(out, "page %zu B: objects 1..%lu B packed back to back, pool pages = "
-		"ceil(live bytes / %zu)\n", pool->page_size, ZPOOL_OBJ_SIZE_MAX, pool->page_size);
+	fprintf(out,
+		"page %zu B: objects 1..%lu B packed back to back, pool pages = "
+		"ceil(live bytes / %zu)\n",
+		pool->page_size, ZPOOL_OBJ_SIZE_MAX, pool->page_size);
 }
 
 static size_t ideal_max_size(void *p)
@@ -263,12 +266,14 @@ static size_t ideal_max_size(void *p)
 	return ZPOOL_OBJ_SIZE_MAX;
 }
 
+/* clang-format off */
 static const struct zpool_param ideal_params[] = {
 	{ "page", "4096|16384|65536", 0, 0, "4096",
 	  "page size in bytes: the unit pool pages are counted in (objects up to 64 KiB at any "
 	  "page size, for multi-page units)" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };
+/* clang-format on */
 
 static const struct zpool_driver ideal_driver = {
 	.name = "ideal",

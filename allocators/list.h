@@ -14,10 +14,14 @@ struct list_head {
 	struct list_head *next, *prev;
 };
 
+/* clang-format off */
 #define LIST_HEAD_INIT(name) { &(name), &(name) }
+/* clang-format on */
 
+/* clang-format off */
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
+/* clang-format on */
 
 static inline void INIT_LIST_HEAD(struct list_head *h)
 {
@@ -76,11 +80,15 @@ static inline void list_move_tail(struct list_head *n, struct list_head *head)
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)
 #define list_last_entry(head, type, member) list_entry((head)->prev, type, member)
 
+/* clang-format off */
 #define list_for_each(pos, head) \
 	for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
+/* clang-format on */
 
+/* clang-format off */
 #define list_for_each_safe(pos, tmp, head)                            \
 	for ((pos) = (head)->next, (tmp) = (pos)->next; (pos) != (head); \
 	     (pos) = (tmp), (tmp) = (pos)->next)
+/* clang-format on */
 
 #endif /* ZPB_LIST_H */

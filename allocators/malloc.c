@@ -83,6 +83,7 @@ static size_t heap_held(void)
 	return mi.arena - mi.keepcost;
 }
 
+/* clang-format off */
 static const struct zpool_param malloc_params[] = {
 	{ "footprint", "chunks|heap", 0, 0, "chunks",
 	  "chunks: live heap chunks (usable size + 8), no fragmentation; heap: growth of "
@@ -92,9 +93,10 @@ static const struct zpool_param malloc_params[] = {
 	  "page size, for multi-page units)" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };
+/* clang-format on */
 
 static void *libc_create(const struct zpool_config *cfg, const struct zpool_evict_ops *ops,
-			   char *err, size_t errlen)
+			 char *err, size_t errlen)
 {
 	struct malloc_pool *pool = calloc(1, sizeof(*pool));
 
@@ -195,7 +197,7 @@ static void libc_stats(void *p, struct zpool_stats *st)
 	} else {
 		st->pool_pages = bytes_to_pages(pool, st->alloc_bytes);
 		st->peak_pages = bytes_to_pages(pool, __atomic_load_n(&pool->peak_bytes,
-								__ATOMIC_RELAXED));
+								      __ATOMIC_RELAXED));
 	}
 	st->metadata_bytes = 0;
 }
@@ -205,9 +207,10 @@ static void libc_size_table(void *p, FILE *out)
 	struct malloc_pool *pool = p;
 	size_t page = (size_t)1 << pool->page_shift;
 
-	fprintf(out, "page %zu B: objects 1..%lu B, one malloc() each; pool pages = ceil(%s / %zu)\n",
-		page, ZPOOL_OBJ_SIZE_MAX, pool->fp == FP_HEAP ? "heap growth" : "(usable size + 8) summed",
-		page);
+	fprintf(out,
+		"page %zu B: objects 1..%lu B, one malloc() each; pool pages = ceil(%s / %zu)\n",
+		page, ZPOOL_OBJ_SIZE_MAX,
+		pool->fp == FP_HEAP ? "heap growth" : "(usable size + 8) summed", page);
 }
 
 static size_t libc_max_size(void *p)

@@ -28,15 +28,15 @@ struct pp_cache {
 } __attribute__((aligned(64)));
 
 struct page_provider {
-	zlock_t lock;	     /* the shared stack, the run stacks and hiwater */
-	unsigned int shift;  /* page shift */
-	size_t psize;	     /* page size */
-	char *map;	     /* the reservation as mapped (base rounded up to psize) */
+	zlock_t lock;	    /* the shared stack, the run stacks and hiwater */
+	unsigned int shift; /* page shift */
+	size_t psize;	    /* page size */
+	char *map;	    /* the reservation as mapped (base rounded up to psize) */
 	size_t maplen;
-	char *base;	     /* first page of the reservation */
-	struct zpage *desc;  /* one descriptor per page of the reservation */
-	uint64_t capacity;   /* pages reserved */
-	uint64_t hiwater;    /* pages [0, hiwater) have been handed out at least once */
+	char *base;	       /* first page of the reservation */
+	struct zpage *desc;    /* one descriptor per page of the reservation */
+	uint64_t capacity;     /* pages reserved */
+	uint64_t hiwater;      /* pages [0, hiwater) have been handed out at least once */
 	unsigned int free_top; /* free stack: page number + 1, 0 = empty */
 	uint32_t run_top[PP_RUN_MAX + 1]; /* free runs of n pages: first page + 1 */
 	uint64_t limit;
@@ -182,9 +182,8 @@ static void *hand_out(struct page_provider *pp, uint64_t nr, unsigned int n)
 	uint64_t peak = __atomic_load_n(&pp->peak, __ATOMIC_RELAXED);
 	void *page = pp->base + (nr << pp->shift);
 
-	while (used > peak &&
-	       !__atomic_compare_exchange_n(&pp->peak, &peak, used, true, __ATOMIC_RELAXED,
-					    __ATOMIC_RELAXED))
+	while (used > peak && !__atomic_compare_exchange_n(&pp->peak, &peak, used, true,
+							   __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		;
 	/* the pages are ours alone now: their descriptors are set up outside any lock */
 	for (unsigned int i = 0; i < n; i++) {

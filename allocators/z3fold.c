@@ -135,8 +135,8 @@
 #define HDR_BYTES_61 88 /* the 5.x/6.x header on x86_64 and arm64, rounded up to chunks */
 #define RECLAIM_RETRIES 8
 #define SLOTS_ALIGN 64
-#define SLOT_MASK 3UL	   /* BUDDY_MASK of the slot era */
-#define INPAGE_MASK 63UL   /* BUDDY_MASK of 4.7: first_num had 6 bits */
+#define SLOT_MASK 3UL	    /* BUDDY_MASK of the slot era */
+#define INPAGE_MASK 63UL    /* BUDDY_MASK of 4.7: first_num had 6 bits */
 #define SLOT_CHUNKS_SHIFT 2 /* BUDDY_SHIFT: LAST's size in the slot word */
 #define HEADLESS_TAG 1UL    /* slot-era headless handle = page | 1 */
 
@@ -151,9 +151,9 @@ enum page_flag {
 	PG_MIDDLE_MAPPED,
 	PG_NEEDS_COMPACTING, /* queued for the worker */
 	PG_UNDER_RECLAIM,
-	PG_HEADLESS_FREED,   /* a headless object was freed during its reclaim */
-	PG_COMPACT_SKIPPED,  /* compaction refused because an object was mapped */
-	PG_PARKED,	     /* 6.1: put back by reclaim on the LRU only */
+	PG_HEADLESS_FREED,  /* a headless object was freed during its reclaim */
+	PG_COMPACT_SKIPPED, /* compaction refused because an object was mapped */
+	PG_PARKED,	    /* 6.1: put back by reclaim on the LRU only */
 };
 
 /* Handle slots of the 6.1 design: one 64-byte object per page. */
@@ -200,10 +200,10 @@ struct z3fold_pool {
 
 	/* design */
 	bool k47;
-	unsigned int hdr_chunks;  /* ZHDR_CHUNKS */
-	unsigned int nchunks;	  /* NCHUNKS = free chunks of an empty page = lists */
-	unsigned int after_base;  /* 4.7: NCHUNKS (the off-by-one), 6.1: TOTAL_CHUNKS */
-	size_t headless_above;	  /* larger objects get a headless page */
+	unsigned int hdr_chunks; /* ZHDR_CHUNKS */
+	unsigned int nchunks;	 /* NCHUNKS = free chunks of an empty page = lists */
+	unsigned int after_base; /* 4.7: NCHUNKS (the off-by-one), 6.1: TOTAL_CHUNKS */
+	size_t headless_above;	 /* larger objects get a headless page */
 	bool use_buddied;
 	bool use_slots;
 	unsigned long buddy_mask;
@@ -292,8 +292,9 @@ static unsigned int num_free_chunks(struct z3fold_pool *pool, const struct z3fol
 {
 	if (z->middle_chunks) {
 		int before = z->first_chunks ? 0 : (int)z->start_middle - (int)pool->hdr_chunks;
-		int after = z->last_chunks ? 0 :
-					     (int)pool->after_base - z->start_middle - z->middle_chunks;
+		int after = z->last_chunks
+				    ? 0
+				    : (int)pool->after_base - z->start_middle - z->middle_chunks;
 		int n = before > after ? before : after;
 
 		return n > 0 ? n : 0;
@@ -351,8 +352,8 @@ static struct z3fold_header *find_page(struct z3fold_pool *pool, unsigned int ch
 {
 	for (unsigned int i = chunks; i < pool->nchunks; i++) {
 		if (!list_empty(&pool->unbuddied[i])) {
-			struct z3fold_header *z =
-				list_first_entry(&pool->unbuddied[i], struct z3fold_header, buddy);
+			struct z3fold_header *z = list_first_entry(&pool->unbuddied[i],
+								   struct z3fold_header, buddy);
 
 			list_del_init(&z->buddy);
 			return z;
@@ -415,8 +416,7 @@ static inline unsigned long slot_word(struct z3fold_pool *pool, const struct z3f
 }
 
 /* Handle of @bud in page @z; writes the slot word.  Pool and page locked. */
-static unsigned long encode_handle(struct z3fold_pool *pool, struct z3fold_header *z,
-				   enum buddy bud)
+static unsigned long encode_handle(struct z3fold_pool *pool, struct z3fold_header *z, enum buddy bud)
 {
 	struct z3fold_slots *s = z->slots;
 	unsigned long idx = bud_idx(pool, z, bud);
@@ -737,6 +737,7 @@ static void after_free(struct z3fold_pool *pool, struct z3fold_header *z, struct
 
 /* ---- the zpool operations ---- */
 
+/* clang-format off */
 static const struct zpool_param z3fold_params[] = {
 	{ "kernel", "4.7|6.1", 0, 0, "4.7",
 	  "preset: 4.7 = the 2016 merged design; 6.1 = final mainline (slots, gated, inter-page)" },
@@ -754,6 +755,7 @@ static const struct zpool_param z3fold_params[] = {
 	  "PAGE_SIZE in bytes: chunks of PAGE_SIZE/64, headless above PAGE_SIZE - header - 1 chunk" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };
+/* clang-format on */
 
 static void *z3fold_create(const struct zpool_config *cfg, const struct zpool_evict_ops *ops,
 			   char *err, size_t errlen)
@@ -1066,7 +1068,8 @@ static void *z3fold_map(void *p, unsigned long handle, enum zpool_mapmode mm)
 		bud = decode_buddy(pool, z, word);
 		if (bud == LAST) /* the size recorded in the slot word */
 			addr = (char *)z + pool->page_size -
-			       (((word & ~pool->page_mask) >> SLOT_CHUNKS_SHIFT) << pool->chunk_shift);
+			       (((word & ~pool->page_mask) >> SLOT_CHUNKS_SHIFT)
+				<< pool->chunk_shift);
 		else
 			addr = bud_addr(pool, z, bud);
 		if (bud == MIDDLE)
@@ -1185,7 +1188,8 @@ static int reclaim_page(struct z3fold_pool *pool, unsigned int retries)
 				if (!bud_chunks(z, b))
 					continue;
 				if (pool->use_slots)
-					handles[k] = (unsigned long)&z->slots->slot[bud_idx(pool, z, b)];
+					handles[k] =
+						(unsigned long)&z->slots->slot[bud_idx(pool, z, b)];
 				else
 					handles[k] = encode_handle(pool, z, b);
 			}
@@ -1224,8 +1228,7 @@ static int reclaim_page(struct z3fold_pool *pool, unsigned int retries)
 			if (!page_full(z))
 				compact_in_page(pool, z, d);
 			file_page(pool, z);
-		}
-		else
+		} else
 			pg_set(d, PG_PARKED); /* 6.1: LRU only; its next free files it */
 		zunlock(&z->page_lock);
 		list_add(&d->lru, &pool->lru);
@@ -1271,14 +1274,15 @@ static unsigned long z3fold_compact(void *p)
 			struct list_head *pos;
 
 			list_for_each(pos, &pool->unbuddied[i]) {
-				struct z3fold_header *z =
-					container_of(pos, struct z3fold_header, buddy);
+				struct z3fold_header *z = container_of(pos, struct z3fold_header,
+								       buddy);
 
 				if (nr_objects(z) != 1 || z->foreign_handles)
 					continue;
 				if (n == cap) {
 					size_t ncap = cap ? 2 * cap : 256;
-					struct z3fold_header **nc = realloc(cand, ncap * sizeof(*nc));
+					struct z3fold_header **nc = realloc(cand,
+									    ncap * sizeof(*nc));
 
 					if (!nc)
 						break;
@@ -1349,17 +1353,19 @@ static void z3fold_size_table(void *p, FILE *out)
 {
 	struct z3fold_pool *pool = p;
 
-	fprintf(out, "page %zu B: chunks of %zu B (PAGE_SIZE >> %d), header %u chunk%s "
+	fprintf(out,
+		"page %zu B: chunks of %zu B (PAGE_SIZE >> %d), header %u chunk%s "
 		"(%s), %u free chunks per page\n",
 		pool->page_size, pool->chunk_size, NCHUNKS_ORDER, pool->hdr_chunks,
-		pool->hdr_chunks == 1 ? "" : "s", pool->k47 ? "4.7: 32 B padded to a chunk"
-							    : "6.1: 88 B rounded up",
-		pool->nchunks);
-	fprintf(out, "objects 1..%zu B share a page (up to 3 per page, %u chunks at most); "
+		pool->hdr_chunks == 1 ? "" : "s",
+		pool->k47 ? "4.7: 32 B padded to a chunk" : "6.1: 88 B rounded up", pool->nchunks);
+	fprintf(out,
+		"objects 1..%zu B share a page (up to 3 per page, %u chunks at most); "
 		"%zu..%zu B get a headless page\n",
 		pool->headless_above, pool->nchunks - 1, pool->headless_above + 1, pool->page_size);
-	fprintf(out, "handles: %s\n", pool->use_slots ? "64-byte slots objects (metadata)"
-						       : "in the page address (first_num trick)");
+	fprintf(out, "handles: %s\n",
+		pool->use_slots ? "64-byte slots objects (metadata)"
+				: "in the page address (first_num trick)");
 }
 
 static const struct zpool_driver z3fold_driver = {
@@ -1456,11 +1462,11 @@ int z3fold_debug_page(struct zpool *zp, void *page, struct z3fold_page_state *st
 	return 0;
 }
 
-#define CHECK_FAIL(...)                                   \
-	do {                                              \
-		snprintf(err, errlen, __VA_ARGS__);      \
-		zunlock(&pool->lock);                     \
-		return -1;                                \
+#define CHECK_FAIL(...)                             \
+	do {                                        \
+		snprintf(err, errlen, __VA_ARGS__); \
+		zunlock(&pool->lock);               \
+		return -1;                          \
 	} while (0)
 
 int z3fold_debug_check(struct zpool *zp, char *err, size_t errlen)
@@ -1507,7 +1513,8 @@ int z3fold_debug_check(struct zpool *zp, char *err, size_t errlen)
 				CHECK_FAIL("full page %p on a list", (void *)z);
 		} else if (list_empty(&z->buddy)) {
 			if (!pg_test(d, PG_PARKED))
-				CHECK_FAIL("page %p (%u/%u/%u) lost: on no list", (void *)z, f, m, l);
+				CHECK_FAIL("page %p (%u/%u/%u) lost: on no list", (void *)z, f, m,
+					   l);
 			parked++;
 		}
 	}

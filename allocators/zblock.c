@@ -101,12 +101,11 @@ static const struct zblock_desc pow2_4k[] = {
 
 /* table=pow2, 16 KiB pages: seven more one-page types, then the 4 KiB list. */
 static const struct zblock_desc pow2_16k[] = {
-	{ 181, 1 }, { 150, 1 }, { 116, 1 }, { 94, 1 }, { 72, 1 }, { 54, 1 }, { 42, 1 },
-	{ 32, 1 },  { 22, 1 },	{ 17, 1 },  { 13, 1 }, { 11, 1 }, { 9, 1 },  { 8, 1 },
-	{ 14, 2 },  { 12, 2 },	{ 11, 2 },  { 10, 2 }, { 9, 2 },  { 8, 2 },  { 15, 4 },
-	{ 14, 4 },  { 13, 4 },	{ 12, 4 },  { 11, 4 }, { 10, 4 }, { 9, 4 },  { 8, 4 },
-	{ 15, 8 },  { 14, 8 },	{ 13, 8 },  { 12, 8 }, { 11, 8 }, { 10, 8 }, { 9, 8 },
-	{ 7, 8 },
+	{ 181, 1 }, { 150, 1 }, { 116, 1 }, { 94, 1 }, { 72, 1 }, { 54, 1 }, { 42, 1 }, { 32, 1 },
+	{ 22, 1 },  { 17, 1 },	{ 13, 1 },  { 11, 1 }, { 9, 1 },  { 8, 1 },  { 14, 2 }, { 12, 2 },
+	{ 11, 2 },  { 10, 2 },	{ 9, 2 },   { 8, 2 },  { 15, 4 }, { 14, 4 }, { 13, 4 }, { 12, 4 },
+	{ 11, 4 },  { 10, 4 },	{ 9, 4 },   { 8, 4 },  { 15, 8 }, { 14, 8 }, { 13, 8 }, { 12, 8 },
+	{ 11, 8 },  { 10, 8 },	{ 9, 8 },   { 7, 8 },
 };
 
 /* table=any (the later posting), 4 KiB pages. */
@@ -157,9 +156,9 @@ static const struct zblock_layout layouts[] = {
 struct zblock_block {
 	struct list_head link; /* active (or pow2's full) list of its type */
 	uint16_t type;
-	uint16_t free;	       /* free slots */
+	uint16_t free; /* free slots */
 	uint32_t pad;
-	uint64_t bitmap[];     /* used slots; 1 word (4 KiB) or 4 (16 KiB) */
+	uint64_t bitmap[]; /* used slots; 1 word (4 KiB) or 4 (16 KiB) */
 };
 
 struct zblock_type {
@@ -233,8 +232,7 @@ static inline unsigned long encode_handle(const struct zblock_pool *pool, struct
 	return (unsigned long)b | (unsigned long)type << pool->lay->slot_bits | slot;
 }
 
-static inline struct zblock_block *handle_block(const struct zblock_pool *pool,
-						unsigned long handle)
+static inline struct zblock_block *handle_block(const struct zblock_pool *pool, unsigned long handle)
 {
 	return page_base_sized((void *)handle, pool->page_size);
 }
@@ -279,6 +277,7 @@ static inline bool bit_test(const struct zblock_block *b, unsigned int s)
 
 /* ---- the zpool operations ---- */
 
+/* clang-format off */
 static const struct zpool_param zblock_params[] = {
 	{ "table", "any|pow2", 0, 0, "any",
 	  "block table: any = blocks of 1..8 pages (the later posting), pow2 = 1, 2, 4 or 8 "
@@ -287,6 +286,7 @@ static const struct zpool_param zblock_params[] = {
 	  "PAGE_SIZE in bytes: both tables were published for 4 and 16 KiB pages only" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };
+/* clang-format on */
 
 static void *zblock_create(const struct zpool_config *cfg, const struct zpool_evict_ops *ops,
 			   char *err, size_t errlen)
@@ -521,16 +521,17 @@ static void zblock_size_table(void *p, FILE *out)
 	const struct zblock_layout *lay = pool->lay;
 	size_t lo = 1;
 
-	fprintf(out, "table %s, page %zu B: %u block types, block header %u B, SLOT_BITS %u; "
+	fprintf(out,
+		"table %s, page %zu B: %u block types, block header %u B, SLOT_BITS %u; "
 		"objects 1..%zu B",
-		lay->table, pool->page_size, lay->ntypes, lay->hdr, lay->slot_bits,
-		pool->max_size);
+		lay->table, pool->page_size, lay->ntypes, lay->hdr, lay->slot_bits, pool->max_size);
 	if (pool->max_size < pool->page_size)
-		fprintf(out, " (%zu..%zu refused; the published code indexes one past the end of "
+		fprintf(out,
+			" (%zu..%zu refused; the published code indexes one past the end of "
 			"its table for %zu)",
 			pool->max_size + 1, pool->page_size, pool->max_size + 1);
 	fprintf(out, "\nwaste/slot = (pages * PAGE_SIZE - slots * slot_size) / slots, the header "
-		"included; a size equal to a slot size takes the next type\n");
+		     "included; a size equal to a slot size takes the next type\n");
 	fprintf(out, "%5s %9s %6s %6s %10s  %s\n", "type", "slot_size", "slots", "pages",
 		"waste/slot", "sizes");
 	for (unsigned int i = 0; i < lay->ntypes; i++) {
@@ -600,8 +601,8 @@ int zblock_debug_types(struct zpool *zp, struct zblock_type_info *out, int max)
 	return (int)pool->lay->ntypes;
 }
 
-int zblock_debug_locate(struct zpool *zp, unsigned long handle, void **block,
-			unsigned int *type, unsigned int *slot)
+int zblock_debug_locate(struct zpool *zp, unsigned long handle, void **block, unsigned int *type,
+			unsigned int *slot)
 {
 	struct zblock_pool *pool = pool_of(zp);
 
@@ -631,11 +632,11 @@ int zblock_debug_active(struct zpool *zp, unsigned int type, void **blocks, int 
 	return n;
 }
 
-#define CHECK_FAIL(...)                               \
-	do {                                          \
-		snprintf(err, errlen, __VA_ARGS__);  \
-		zunlock(&t->lock);                    \
-		return -1;                            \
+#define CHECK_FAIL(...)                             \
+	do {                                        \
+		snprintf(err, errlen, __VA_ARGS__); \
+		zunlock(&t->lock);                  \
+		return -1;                          \
 	} while (0)
 
 /* Walk every list and check the invariants; 0, or -1 with a message. */
@@ -662,8 +663,8 @@ int zblock_debug_check(struct zpool *zp, char *err, size_t errlen)
 				for (unsigned int s = 0; s < pool->nwords * 64; s++)
 					if (bit_test(b, s)) {
 						if (s >= t->slots)
-							CHECK_FAIL("type %u: slot %u of %u used", i, s,
-								   t->slots);
+							CHECK_FAIL("type %u: slot %u of %u used", i,
+								   s, t->slots);
 						set++;
 					}
 				if (b->type != i || set + b->free != t->slots)
@@ -671,8 +672,8 @@ int zblock_debug_check(struct zpool *zp, char *err, size_t errlen)
 						   set, b->free, t->slots);
 				if (!b->free || b->free == t->slots)
 					if (l == 0)
-						CHECK_FAIL("type %u: %s block on the active list", i,
-							   b->free ? "empty" : "full");
+						CHECK_FAIL("type %u: %s block on the active list",
+							   i, b->free ? "empty" : "full");
 				if (l == 1 && b->free)
 					CHECK_FAIL("type %u: block with a free slot on the full list",
 						   i);
@@ -684,8 +685,7 @@ int zblock_debug_check(struct zpool *zp, char *err, size_t errlen)
 		if (pool->lay->full_list ? listed != t->blocks : listed > t->blocks)
 			CHECK_FAIL("type %u: %llu blocks listed, %llu held", i,
 				   (unsigned long long)listed, (unsigned long long)t->blocks);
-		if (!pool->lay->full_list &&
-		    used + (t->blocks - listed) * t->slots != t->objects)
+		if (!pool->lay->full_list && used + (t->blocks - listed) * t->slots != t->objects)
 			CHECK_FAIL("type %u: %llu objects, lists account for %llu", i,
 				   (unsigned long long)t->objects,
 				   (unsigned long long)(used + (t->blocks - listed) * t->slots));
@@ -698,8 +698,7 @@ int zblock_debug_check(struct zpool *zp, char *err, size_t errlen)
 	}
 	if (pages != zblock_total_pages(pool) || pages != pp_pages(pool->pp)) {
 		snprintf(err, errlen, "blocks hold %llu pages, pages_nr %llu, provider %llu",
-			 (unsigned long long)pages,
-			 (unsigned long long)zblock_total_pages(pool),
+			 (unsigned long long)pages, (unsigned long long)zblock_total_pages(pool),
 			 (unsigned long long)pp_pages(pool->pp));
 		return -1;
 	}

@@ -19,8 +19,8 @@ struct zblock_type_info {
 /* The pool's table into @out (up to @max entries); returns the number of types. */
 int zblock_debug_types(struct zpool *zp, struct zblock_type_info *out, int max);
 /* Block, type and slot of a live handle.  0, or -EINVAL for another allocator. */
-int zblock_debug_locate(struct zpool *zp, unsigned long handle, void **block,
-			unsigned int *type, unsigned int *slot);
+int zblock_debug_locate(struct zpool *zp, unsigned long handle, void **block, unsigned int *type,
+			unsigned int *slot);
 /* The active list of @type, head first, into @blocks (up to @max); returns its length. */
 int zblock_debug_active(struct zpool *zp, unsigned int type, void **blocks, int max);
 /* Check every list, bitmap and count; 0, or -1 with a message in @err. */

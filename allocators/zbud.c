@@ -68,7 +68,7 @@
 
 #define NCHUNKS_ORDER 6 /* a page is 1 << 6 chunks: chunk shift = page shift - 6 */
 #define TOTAL_CHUNKS (1U << NCHUNKS_ORDER)
-#define ZHDR_CHUNKS 1	/* ZHDR_SIZE_ALIGNED = one chunk */
+#define ZHDR_CHUNKS 1 /* ZHDR_SIZE_ALIGNED = one chunk */
 /* free chunks of an empty page, and the number of unbuddied lists (any page size) */
 #define NCHUNKS (TOTAL_CHUNKS - ZHDR_CHUNKS)
 #define RECLAIM_RETRIES 8
@@ -118,8 +118,7 @@ static inline unsigned int num_free_chunks(const struct zbud_header *zhdr)
 	return NCHUNKS - zhdr->first_chunks - zhdr->last_chunks;
 }
 
-static inline struct zbud_header *handle_to_zhdr(const struct zbud_pool *pool,
-						  unsigned long handle)
+static inline struct zbud_header *handle_to_zhdr(const struct zbud_pool *pool, unsigned long handle)
 {
 	return page_base_sized((void *)handle, pool->page_size);
 }
@@ -168,6 +167,7 @@ static void file_page(struct zbud_pool *pool, struct zbud_header *zhdr)
 		list_add(&zhdr->buddy, &pool->buddied);
 }
 
+/* clang-format off */
 static const struct zpool_param zbud_params[] = {
 	{ "kernel", "6.1|6.12", 0, 0, "6.1",
 	  "preset: 6.1 (LRU and reclaim: lru=1) or 6.12 (post-6.5 zbud: lru=0)" },
@@ -177,6 +177,7 @@ static const struct zpool_param zbud_params[] = {
 	  "PAGE_SIZE in bytes: chunks of PAGE_SIZE/64, objects up to PAGE_SIZE - 2 chunks" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };
+/* clang-format on */
 
 static void *zbud_create(const struct zpool_config *cfg, const struct zpool_evict_ops *ops,
 			 char *err, size_t errlen)
@@ -423,13 +424,16 @@ static void zbud_size_table(void *p, FILE *out)
 {
 	struct zbud_pool *pool = p;
 
-	fprintf(out, "page %zu B: chunks of %zu B (PAGE_SIZE >> %d), header 1 chunk, "
+	fprintf(out,
+		"page %zu B: chunks of %zu B (PAGE_SIZE >> %d), header 1 chunk, "
 		"%u free chunks per page (%u unbuddied lists)\n",
 		pool->page_size, pool->chunk_size, NCHUNKS_ORDER, NCHUNKS, NCHUNKS);
-	fprintf(out, "objects 1..%zu B (%u chunks at most), larger refused (-ENOSPC); "
+	fprintf(out,
+		"objects 1..%zu B (%u chunks at most), larger refused (-ENOSPC); "
 		"two share a page iff their chunks add up to <= %u\n",
 		pool->max_size, NCHUNKS - 1, NCHUNKS);
-	fprintf(out, "reclaim: %s\n", pool->use_lru ? "LRU, shrink() evicts (lru=1)" : "none (lru=0)");
+	fprintf(out, "reclaim: %s\n",
+		pool->use_lru ? "LRU, shrink() evicts (lru=1)" : "none (lru=0)");
 }
 
 /* The largest object malloc() takes (smaller than a page: no multi-page units). */

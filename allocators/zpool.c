@@ -331,8 +331,9 @@ int zpool_split_specs(const char *list, char (*out)[ZPOOL_SPEC_MAX], int max, ch
 			size_t cur;
 
 			if (n == 0) {
-				errf(err, errlen, "'%.*s' is a parameter with no allocator before it",
-				     (int)len, s);
+				errf(err, errlen,
+				     "'%.*s' is a parameter with no allocator before it", (int)len,
+				     s);
 				return -EINVAL;
 			}
 			cur = strlen(out[n - 1]);

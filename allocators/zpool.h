@@ -59,12 +59,12 @@ enum zpool_mapmode {
  * outside pool pages, which is reported separately in metadata_bytes.
  */
 struct zpool_stats {
-	uint64_t objects;	      /* live objects */
-	uint64_t alloc_bytes;	      /* bytes reserved for them, in the allocator's granules */
-	uint64_t pool_pages;	      /* pages owned now */
-	uint64_t peak_pages;	      /* most pages owned at once */
-	uint64_t metadata_bytes;      /* memory outside pool pages: handles, zspage structs, slots */
-	uint64_t compactions;	      /* compact() calls plus in-page compactions done */
+	uint64_t objects;	 /* live objects */
+	uint64_t alloc_bytes;	 /* bytes reserved for them, in the allocator's granules */
+	uint64_t pool_pages;	 /* pages owned now */
+	uint64_t peak_pages;	 /* most pages owned at once */
+	uint64_t metadata_bytes; /* memory outside pool pages: handles, zspage structs, slots */
+	uint64_t compactions;	 /* compact() calls plus in-page compactions done */
 	uint64_t compact_pages_freed; /* pages freed by compaction, cumulative */
 	uint64_t moves;		      /* objects moved (in-page or between pages) */
 	uint64_t move_bytes;	      /* bytes moved by those moves */

@@ -158,10 +158,10 @@
 #include "zpool.h"
 #include "zsmalloc.h"
 
-#define ZS_HANDLE_SIZE 8       /* the in-object handle word of non-huge objects */
-#define ZS_MIN_ALLOC_SIZE 32   /* smallest class */
-#define ZS_CLASS_BITS 8	       /* class step = PAGE_SIZE >> CLASS_BITS: 16 B at 4 KiB */
-#define OBJ_ALLOCATED_TAG 1UL  /* bit 0 of the word of an allocated object */
+#define ZS_HANDLE_SIZE 8      /* the in-object handle word of non-huge objects */
+#define ZS_MIN_ALLOC_SIZE 32  /* smallest class */
+#define ZS_CLASS_BITS 8	      /* class step = PAGE_SIZE >> CLASS_BITS: 16 B at 4 KiB */
+#define OBJ_ALLOCATED_TAG 1UL /* bit 0 of the word of an allocated object */
 #define OBJ_TAG_BITS 1
 #define ZS_FREE_END (~0UL << OBJ_TAG_BITS)
 
@@ -174,21 +174,21 @@
 /* The rule sets selected by the spec. */
 struct zs_era {
 	struct zs_geometry geo; /* class table: page, chain, chain rule, step, mp order */
-	bool legacy_groups;   /* 4 groups instead of 12 */
-	bool fuller_first;    /* 6.1 list insertion */
-	bool classic_compact; /* 6.1 compaction loop */
-	const char *preset;   /* the kernel= word */
+	bool legacy_groups;	/* 4 groups instead of 12 */
+	bool fuller_first;	/* 6.1 list insertion */
+	bool classic_compact;	/* 6.1 compaction loop */
+	const char *preset;	/* the kernel= word */
 };
 
 struct zspage {
 	struct list_head list; /* fullness_list[fullness] of the class */
 	struct zpage *first;   /* descriptor of the first page */
 	unsigned int inuse;
-	unsigned int freeobj;  /* index of the first free object */
+	unsigned int freeobj; /* index of the first free object */
 	unsigned short class_idx;
 	unsigned char fullness;
-	bool isolated;	       /* off its list during compaction */
-	int mapped;	       /* maps in progress (atomic) */
+	bool isolated; /* off its list during compaction */
+	int mapped;    /* maps in progress (atomic) */
 };
 
 struct size_class {
@@ -199,10 +199,10 @@ struct size_class {
 	unsigned int pages_per_zspage; /* pages, or blocks of 2^order pages */
 	unsigned int index;
 	bool huge;
-	unsigned int order;	      /* 0, or mp: the zspage is made of blocks of 2^order pages */
-	unsigned int block_shift;     /* page_shift + order */
-	size_t block_size;	      /* bytes of one page (block) of the zspage */
-	unsigned int base_pages;      /* pool pages per zspage: pages_per_zspage << order */
+	unsigned int order;	  /* 0, or mp: the zspage is made of blocks of 2^order pages */
+	unsigned int block_shift; /* page_shift + order */
+	size_t block_size;	  /* bytes of one page (block) of the zspage */
+	unsigned int base_pages;  /* pool pages per zspage: pages_per_zspage << order */
 	/* statistics, under the lock */
 	uint64_t group_count[ZS_GROUPS_MAX];
 	uint64_t obj_allocated;
@@ -220,13 +220,13 @@ struct handle_table {
 
 struct zs_pool {
 	struct size_class **size_class; /* per slot (nslots) */
-	size_t page_size;	  /* PAGE_SIZE */
+	size_t page_size;		/* PAGE_SIZE */
 	unsigned int page_shift;
-	size_t max_size;	  /* ZS_MAX_ALLOC_SIZE: the page, or with mp the unit */
+	size_t max_size;	      /* ZS_MAX_ALLOC_SIZE: the page, or with mp the unit */
 	unsigned long obj_index_mask; /* obj = start page address | index: PAGE_SIZE - 1 */
-	unsigned int nslots;	  /* class slots (ZS_SIZE_CLASSES) */
-	char *compact_buf;	  /* one object, for compaction's copies */
-	struct size_class *classes; /* the distinct ones, smallest first */
+	unsigned int nslots;	      /* class slots (ZS_SIZE_CLASSES) */
+	char *compact_buf;	      /* one object, for compaction's copies */
+	struct size_class *classes;   /* the distinct ones, smallest first */
 	int nr_classes;
 	unsigned int ngroups;
 	struct zs_era era;
@@ -332,7 +332,8 @@ static unsigned int geo_order(const struct zs_geometry *g, size_t size)
 /* The merged step's slots for @page: 255 for 4 KiB, 257 for 16 and 64 KiB. */
 static struct zs_geometry merged_geo(size_t page, unsigned int chain, bool classic)
 {
-	return (struct zs_geometry){ .page = page, .chain = chain,
+	return (struct zs_geometry){ .page = page,
+				     .chain = chain,
 				     .rule = classic ? ZS_CHAIN_MAX_USED : ZS_CHAIN_MIN_WASTE,
 				     .delta = (unsigned int)(page >> ZS_CLASS_BITS) };
 }
@@ -496,9 +497,12 @@ int zs_build_table(const struct zs_geometry *g, struct zs_class_desc *out,
 			slot_tmp[i] = n - 1;
 			continue;
 		}
-		out[n] = (struct zs_class_desc){ .index = (unsigned int)i, .size = (unsigned int)size,
-						 .pages = pages, .objs = objs,
-						 .huge = pages == 1 && objs == 1, .order = order };
+		out[n] = (struct zs_class_desc){ .index = (unsigned int)i,
+						 .size = (unsigned int)size,
+						 .pages = pages,
+						 .objs = objs,
+						 .huge = pages == 1 && objs == 1,
+						 .order = order };
 		slot_tmp[i] = n;
 		n++;
 	}
@@ -813,7 +817,7 @@ static struct zspage *alloc_zspage(struct zs_pool *pool, struct size_class *clas
 		unsigned long *word = (unsigned long *)(page + (byte & (class->block_size - 1)));
 
 		*word = idx + 1 < class->objs_per_zspage ? (unsigned long)(idx + 1) << OBJ_TAG_BITS
-							  : ZS_FREE_END;
+							 : ZS_FREE_END;
 	}
 	zspage->freeobj = 0;
 	__atomic_add_fetch(&pool->nr_zspages, 1, __ATOMIC_RELAXED);
@@ -852,6 +856,7 @@ static struct zspage *find_get_zspage(struct zs_pool *pool, struct size_class *c
 /* ------------------------------------------------------------------ */
 /* Pool                                                                */
 
+/* clang-format off */
 static const struct zpool_param zs_params[] = {
 	{ "kernel", "6.18|6.1|6.12|rfc2026|rfc2026-p1", 0, 0, "6.18",
 	  "preset: 6.18 and 6.12 (chain 8, buckets, current compaction), 6.1 (chain 4, legacy "
@@ -870,6 +875,7 @@ static const struct zpool_param zs_params[] = {
 	  "PAGE_SIZE (the unit with mp)" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };
+/* clang-format on */
 
 /* Specs the checker, fuzzers and soak cover beyond one value per key. */
 static const char *const zs_check_specs[] = {
@@ -891,8 +897,7 @@ static const char *const zs_check_specs[] = {
  * of the RFC's own example.  mp=N is the multi-page RFC v3 on the 6.18
  * rules.  Combinations no posting has are refused.
  */
-static int resolve_era(const struct zpool_config *cfg, struct zs_era *era, char *err,
-		       size_t errlen)
+static int resolve_era(const struct zpool_config *cfg, struct zs_era *era, char *err, size_t errlen)
 {
 	const char *k = zpool_cfg_str(cfg, "kernel");
 	bool k61 = !strcmp(k, "6.1"), rfc = !strncmp(k, "rfc2026", 7);
@@ -901,8 +906,9 @@ static int resolve_era(const struct zpool_config *cfg, struct zs_era *era, char 
 	era->preset = k;
 	g->page = zpool_cfg_page_size(cfg);
 	g->chain = k61 ? 4 : 8;
-	g->rule = k61 ? ZS_CHAIN_MAX_USED
-		      : !strcmp(k, "rfc2026") ? ZS_CHAIN_RFC2026 : ZS_CHAIN_MIN_WASTE;
+	g->rule = k61			  ? ZS_CHAIN_MAX_USED
+		  : !strcmp(k, "rfc2026") ? ZS_CHAIN_RFC2026
+					  : ZS_CHAIN_MIN_WASTE;
 	g->delta = rfc ? 16 : (unsigned int)(g->page >> ZS_CLASS_BITS);
 	g->mp_order = (unsigned int)zpool_cfg_int(cfg, "mp");
 	era->legacy_groups = k61;
@@ -936,8 +942,8 @@ static int resolve_era(const struct zpool_config *cfg, struct zs_era *era, char 
 	return 0;
 }
 
-static void *zs_create(const struct zpool_config *cfg, const struct zpool_evict_ops *ops,
-		       char *err, size_t errlen)
+static void *zs_create(const struct zpool_config *cfg, const struct zpool_evict_ops *ops, char *err,
+		       size_t errlen)
 {
 	struct zs_pool *pool = calloc(1, sizeof(*pool));
 	struct zs_class_desc *desc = NULL;
@@ -1116,12 +1122,12 @@ struct zs_mapping {
 	struct zs_pool *pool; /* NULL: slot free */
 	unsigned long handle;
 	struct zspage *zspage;
-	char *page0, *page1;  /* page1 only for a straddling object */
+	char *page0, *page1; /* page1 only for a straddling object */
 	unsigned int off, size;
-	unsigned int block;   /* bytes of the zspage's pages (blocks, with mp) */
+	unsigned int block; /* bytes of the zspage's pages (blocks, with mp) */
 	enum zpool_mapmode mm;
 	bool huge;
-	unsigned char *buf;   /* the copy buffer (malloc'd on first use, grown as needed) */
+	unsigned char *buf; /* the copy buffer (malloc'd on first use, grown as needed) */
 	size_t buflen;
 };
 
@@ -1584,8 +1590,8 @@ static size_t zs_max_size(void *p)
 static void zs_class_stats(void *p, FILE *out)
 {
 	struct zs_pool *pool = p;
-	static const char *const bucket_names[] = { "10%", "20%", "30%", "40%", "50%",
-						    "60%", "70%", "80%", "90%", "99%", "100%" };
+	static const char *const bucket_names[] = { "10%", "20%", "30%", "40%", "50%", "60%",
+						    "70%", "80%", "90%", "99%", "100%" };
 	uint64_t tot_alloc = 0, tot_used = 0, tot_pages = 0, tot_free = 0;
 	uint64_t tot_group[ZS_GROUPS_MAX] = { 0 };
 	bool legacy = pool->era.legacy_groups;
@@ -1667,18 +1673,20 @@ static void zs_size_table(void *p, FILE *out)
 			pool->nslots - nbase, pool->page_size, pool->max_size,
 			pool->max_size >> ZS_CLASS_BITS);
 	fprintf(out, ", %d distinct classes\n", pool->nr_classes);
-	fprintf(out, "zspages of up to %u pages (%s rule); huge_class_size %zu B: a request of "
+	fprintf(out,
+		"zspages of up to %u pages (%s rule); huge_class_size %zu B: a request of "
 		"at least that much takes a page of its own\n",
 		g->chain, rule_name(g->rule), pool->huge_class_size);
 	if (g->mp_order)
-		fprintf(out, "mp=%u (multi-page RFC v3, 2024-11-22): objects up to %zu B (a unit of "
+		fprintf(out,
+			"mp=%u (multi-page RFC v3, 2024-11-22): objects up to %zu B (a unit of "
 			"%u pages); classes above %zu B are zspages of up to %u blocks of %u pages; "
 			"multi-page huge_class_size %zu B: a compressed unit of at least that much "
 			"takes a block of its own\n",
 			g->mp_order, pool->max_size, 1U << g->mp_order, pool->page_size, g->chain,
 			1U << g->mp_order, pool->huge_class_size_mp);
-	fprintf(out, "%6s %6s %6s %6s %12s %s\n", "index", "size", "pages", "objs",
-		"waste/zspage", "");
+	fprintf(out, "%6s %6s %6s %6s %12s %s\n", "index", "size", "pages", "objs", "waste/zspage",
+		"");
 	for (int i = 0; i < pool->nr_classes; i++) {
 		const struct size_class *c = &pool->classes[i];
 
@@ -1713,7 +1721,7 @@ int zs_pool_classes(void *p, struct zs_class_desc *out, int max)
 	for (int i = 0; i < pool->nr_classes && i < max; i++) {
 		struct size_class *c = &pool->classes[i];
 
-		out[i] = (struct zs_class_desc){ c->index, c->size, c->pages_per_zspage,
+		out[i] = (struct zs_class_desc){ c->index,	     c->size, c->pages_per_zspage,
 						 c->objs_per_zspage, c->huge, c->order };
 	}
 	return pool->nr_classes;
@@ -1747,7 +1755,8 @@ static int check_zspage(struct zs_pool *pool, struct size_class *class, struct z
 			return -1;
 		}
 		for (unsigned int t = 1; t < 1U << class->order; t++) {
-			char *tail = (char *)pp_page_addr(pool->pp, d) + ((size_t)t << pool->page_shift);
+			char *tail = (char *)pp_page_addr(pool->pp, d) +
+				     ((size_t)t << pool->page_shift);
 
 			if (pp_desc(pool->pp, tail)->owner != zspage || !pp_owns(pool->pp, tail)) {
 				snprintf(err, errlen, "class %u: bad tail page %u of block %u",
@@ -1925,7 +1934,8 @@ static int zs_locate(void *p, unsigned long handle, struct zpool_extent *ext, in
 
 static const struct zpool_driver zs_driver = {
 	.name = "zsmalloc",
-	.summary = "size classes of PAGE_SIZE/256 over zspages of 1..16 pages, compaction (Linux 3.14-)",
+	.summary =
+		"size classes of PAGE_SIZE/256 over zspages of 1..16 pages, compaction (Linux 3.14-)",
 	.params = zs_params,
 	.order = 30,
 	.create = zs_create,

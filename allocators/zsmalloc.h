@@ -12,14 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ZS_SIZE_CLASSES 255	 /* class slots on 4 KiB pages: 32, 48, ... 4096 */
+#define ZS_SIZE_CLASSES 255 /* class slots on 4 KiB pages: 32, 48, ... 4096 */
 /*
  * Most class slots of any pool: 4095 for the 2026 RFC's 16-byte step on
  * 64 KiB pages (CLASS_BITS 12); 257 + 241 with mp=4 on 16 KiB pages.
  */
 #define ZS_SIZE_CLASSES_MAX 4096
-#define ZS_MAX_CHAIN 16		 /* largest CONFIG_ZSMALLOC_CHAIN_SIZE */
-#define ZS_MP_ORDER_MAX 4	 /* mp=N: units of 2^N pages, up to 64 KiB */
+#define ZS_MAX_CHAIN 16	  /* largest CONFIG_ZSMALLOC_CHAIN_SIZE */
+#define ZS_MP_ORDER_MAX 4 /* mp=N: units of 2^N pages, up to 64 KiB */
 
 /* How pages (or blocks) per zspage are chosen. */
 enum zs_chain_rule {
@@ -30,11 +30,11 @@ enum zs_chain_rule {
 
 /* Everything the class table depends on. */
 struct zs_geometry {
-	size_t page;		 /* PAGE_SIZE */
-	unsigned int chain;	 /* most pages (blocks, for multi-page classes) per zspage */
+	size_t page;	    /* PAGE_SIZE */
+	unsigned int chain; /* most pages (blocks, for multi-page classes) per zspage */
 	enum zs_chain_rule rule;
-	unsigned int delta;	 /* class step of the page range: page >> 8, or 16 (RFC 2026) */
-	unsigned int mp_order;	 /* 0, or N of the multi-page RFC: classes up to page << N */
+	unsigned int delta;    /* class step of the page range: page >> 8, or 16 (RFC 2026) */
+	unsigned int mp_order; /* 0, or N of the multi-page RFC: classes up to page << N */
 };
 
 /* One distinct class as the pool builds it. */

@@ -120,7 +120,7 @@ static int afile_start(struct afile *af, const char *label, const char *path, bo
 		int e = errno;
 
 		zpb_err("cannot write %s: %s%s", path, strerror(e),
-			e == ENOENT			? "; create the folder first or choose another path"
+			e == ENOENT ? "; create the folder first or choose another path"
 			: e == EACCES || e == EROFS ? "; choose a folder you can write"
 						    : "");
 		af->tmp[0] = '\0';
@@ -333,7 +333,8 @@ int io_verify(const struct io_check *io)
 		for (int i = 0; i < io->nin; i++) {
 			struct stat in;
 
-			if (stat(io->in[i].path, &in) || in.st_dev != st.st_dev || in.st_ino != st.st_ino)
+			if (stat(io->in[i].path, &in) || in.st_dev != st.st_dev ||
+			    in.st_ino != st.st_ino)
 				continue;
 			refuse(io, o, "is the same file as %s %s; choose another path",
 			       io->in[i].label, io->in[i].path);

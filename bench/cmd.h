@@ -37,10 +37,10 @@ struct zpb_cmd {
 };
 
 void zpb_register_cmd(const struct zpb_cmd *cmd);
-#define ZPB_COMMAND(var)                                                 \
+#define ZPB_COMMAND(var)                                                  \
 	__attribute__((constructor)) static void zpb_register_##var(void) \
-	{                                                                \
-		zpb_register_cmd(&(var));                                \
+	{                                                                 \
+		zpb_register_cmd(&(var));                                 \
 	}
 
 /* Every registered command, in `zpoolbench help` order; their number in *n. */

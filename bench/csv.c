@@ -107,8 +107,8 @@ static int record(FILE *in, char **rec, size_t *rlen, char *err, size_t errlen)
 	*rec = NULL;
 	*rlen = 0;
 	while ((n = getline(&line, &cap, in)) > 0) {
-		if (!*rlen && !open && (line[0] == '#' || line[0] == '\n' ||
-					(line[0] == '\r' && line[1] == '\n')))
+		if (!*rlen && !open &&
+		    (line[0] == '#' || line[0] == '\n' || (line[0] == '\r' && line[1] == '\n')))
 			continue;
 		if (grow(rec, rlen, &rcap, line, (size_t)n))
 			goto oom;

@@ -29,8 +29,8 @@ void csv_comment(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2,
 #define CSV_MAX_FIELDS 512
 
 struct csv_line {
-	char *buf;		      /* the unquoted fields, NUL-separated (owned) */
-	int n;			      /* fields */
+	char *buf; /* the unquoted fields, NUL-separated (owned) */
+	int n;	   /* fields */
 	const char *f[CSV_MAX_FIELDS];
 };
 

@@ -61,13 +61,27 @@ void json_write_string(FILE *f, const char *str, size_t len)
 		}
 		i++;
 		switch (c) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\b': fputs("\\b", f); break;
-		case '\f': fputs("\\f", f); break;
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		case '\b':
+			fputs("\\b", f);
+			break;
+		case '\f':
+			fputs("\\f", f);
+			break;
 		default:
 			if (c < 0x20 || c == 0x7f)
 				fprintf(f, "\\u00%c%c", hex[c >> 4], hex[c & 15]);
@@ -252,13 +266,13 @@ void jw_value(struct jw *w, const json_t *v)
 		break;
 	case JSON_ARRAY:
 		jw_arr(w);
-		json_array_foreach(v, i, item)
-			jw_value(w, item);
+		json_array_foreach(v, i, item) jw_value(w, item);
 		jw_end(w);
 		break;
 	case JSON_OBJECT:
 		jw_obj(w);
-		json_object_foreach((json_t *)v, key, item) {
+		json_object_foreach((json_t *)v, key, item)
+		{
 			jw_key(w, key);
 			jw_value(w, item);
 		}

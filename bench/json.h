@@ -40,10 +40,10 @@ struct jw {
 };
 
 void jw_init(struct jw *w, FILE *f, bool pretty);
-void jw_obj(struct jw *w);		 /* { */
-void jw_arr(struct jw *w);		 /* [ */
-void jw_arr_flat(struct jw *w);		 /* [ whose values stay on one line (long number lists) */
-void jw_end(struct jw *w);		 /* } or ] */
+void jw_obj(struct jw *w);	/* { */
+void jw_arr(struct jw *w);	/* [ */
+void jw_arr_flat(struct jw *w); /* [ whose values stay on one line (long number lists) */
+void jw_end(struct jw *w);	/* } or ] */
 void jw_key(struct jw *w, const char *key);
 void jw_str(struct jw *w, const char *s);
 void jw_strn(struct jw *w, const char *s, size_t len);
@@ -55,7 +55,7 @@ void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 /* A whole jansson value (e.g. a source's manifest embedded in another). */
 void jw_value(struct jw *w, const struct json_t *v);
-void jw_finish(struct jw *w);		 /* final newline */
+void jw_finish(struct jw *w); /* final newline */
 /* The escaped, quoted form of @s (no writer state). */
 void json_write_string(FILE *f, const char *s, size_t len);
 /*

@@ -59,8 +59,8 @@ static void usage(FILE *f)
 
 static const char *type_name(enum opt_type t)
 {
-	static const char *const names[] = { "flag", "int",  "size", "duration",
-					     "string", "list", "enum", "intlist", "real" };
+	static const char *const names[] = { "flag", "int",  "size",	"duration", "string",
+					     "list", "enum", "intlist", "real" };
 
 	return names[t];
 }
@@ -105,14 +105,12 @@ static int dump_options(void)
 			if (o->alias)
 				snprintf(alias, sizeof(alias), "-%c", o->alias);
 			printf("%s\t--%s\t%s\t%s\t%s\t%s\t%s\t%s\n", set.cmd, o->name, alias,
-			       type_name(o->type),
-			       o->arg ? o->arg : "", flags,
+			       type_name(o->type), o->arg ? o->arg : "", flags,
 			       o->values ? o->values : range, o->def ? o->def : "");
 		}
 		if (set.operand)
-			printf("%s\t%s\t\toperand\t%s\t%s%s\t%d..%d\t\n", set.cmd,
-			       set.operand->arg, set.operand->arg,
-			       set.operand->flags & OPT_IN ? "in" : "",
+			printf("%s\t%s\t\toperand\t%s\t%s%s\t%d..%d\t\n", set.cmd, set.operand->arg,
+			       set.operand->arg, set.operand->flags & OPT_IN ? "in" : "",
 			       set.operand->flags & OPT_CORPUS ? ",corpus" : "", set.operand->min,
 			       set.operand->max);
 	}
@@ -300,7 +298,8 @@ int main(int argc, char **argv)
 			}
 			group_members(argv[1], members, sizeof(members));
 			if (argc > 2)
-				zpb_err("unknown subcommand '%s %s' (valid: %s)", argv[1], argv[2], members);
+				zpb_err("unknown subcommand '%s %s' (valid: %s)", argv[1], argv[2],
+					members);
 			else
 				zpb_err("'%s' needs a subcommand (valid: %s)", argv[1], members);
 			return 2;

@@ -57,13 +57,20 @@ static const char *arg_of(const struct zpb_opt *o)
 	case OPT_ENUM:
 		snprintf(values, sizeof(values), "%.*s", (int)strcspn(o->values, ";"), o->values);
 		return values;
-	case OPT_INT: return "N";
-	case OPT_SIZE: return "SIZE";
-	case OPT_DURATION: return "SECONDS";
-	case OPT_INTLIST: return "N,...";
-	case OPT_REAL: return "X";
-	case OPT_LIST: return "LIST";
-	default: return "VALUE";
+	case OPT_INT:
+		return "N";
+	case OPT_SIZE:
+		return "SIZE";
+	case OPT_DURATION:
+		return "SECONDS";
+	case OPT_INTLIST:
+		return "N,...";
+	case OPT_REAL:
+		return "X";
+	case OPT_LIST:
+		return "LIST";
+	default:
+		return "VALUE";
 	}
 }
 
@@ -397,8 +404,7 @@ static bool full(const struct zpb_opt *o, const void *dest)
 }
 
 /* One option with its value (NULL for a flag): 0 or 2 after one line. */
-static int take(const struct zpb_optset *set, const struct zpb_opt *o, const char *val,
-		void *dest)
+static int take(const struct zpb_optset *set, const struct zpb_opt *o, const char *val, void *dest)
 {
 	char why[2048], shown[80], label[80];
 	int k = (int)(o - set->opts);
@@ -409,8 +415,7 @@ static int take(const struct zpb_optset *set, const struct zpb_opt *o, const cha
 		return 2;
 	}
 	if (full(o, dest)) {
-		opt_err(set->cmd, label, "given more than %d times",
-			o->maxn ? o->maxn : OPT_MAXN);
+		opt_err(set->cmd, label, "given more than %d times", o->maxn ? o->maxn : OPT_MAXN);
 		return 2;
 	}
 	if (o->check && o->check(val, why, sizeof(why))) {
@@ -608,20 +613,24 @@ int opt_table_check(const struct zpb_optset *set, size_t size, char *why, size_t
 
 		if (!strcmp(o->name, "help") || !strcmp(o->name, "version") || o->alias == 'h' ||
 		    o->alias == 'V')
-			return free(scratch), rule(set, o, why, len, "help and version are built in");
+			return free(scratch),
+			       rule(set, o, why, len, "help and version are built in");
 		for (const struct zpb_opt *p = set->opts; p < o; p++)
 			if (!strcmp(p->name, o->name) || (o->alias && p->alias == o->alias) ||
 			    (o->old_name && p->old_name && !strcmp(p->old_name, o->old_name)))
 				return free(scratch), rule(set, o, why, len, "name or alias twice");
 		if (o->off + sizeof(struct opt_strv) > size && o->flags & OPT_REPEAT &&
 		    o->type != OPT_FLAG)
-			return free(scratch), rule(set, o, why, len, "its value lies outside the struct");
+			return free(scratch),
+			       rule(set, o, why, len, "its value lies outside the struct");
 		if (o->off >= size)
-			return free(scratch), rule(set, o, why, len, "its value lies outside the struct");
+			return free(scratch),
+			       rule(set, o, why, len, "its value lies outside the struct");
 		if (o->maxn > OPT_MAXN || (o->type == OPT_INTLIST && o->maxn > 16))
 			return free(scratch), rule(set, o, why, len, "maxn is larger than the room");
 		if (o->def && (o->flags & OPT_REPEAT) && o->type != OPT_FLAG)
-			return free(scratch), rule(set, o, why, len, "a repeatable option with a default");
+			return free(scratch),
+			       rule(set, o, why, len, "a repeatable option with a default");
 		if (o->type == OPT_ENUM && !o->values)
 			return free(scratch), rule(set, o, why, len, "an enum without values");
 		if (o->def && convert(o, o->def, scratch, r, sizeof(r)))
@@ -660,8 +669,7 @@ static void io_add(struct io_check *io, unsigned int flags, const char *label, c
 			io_input(io, ml, m);
 		/* a corpus written may have its address extents in NAME.extents beside NAME.json */
 		n = strlen(m);
-		if ((flags & OPT_OUT) && n > 5 && !strcmp(m + n - 5, ".json") &&
-		    n + 3 < sizeof(m)) {
+		if ((flags & OPT_OUT) && n > 5 && !strcmp(m + n - 5, ".json") && n + 3 < sizeof(m)) {
 			strcpy(m + n - 5, ".extents");
 			snprintf(ml, sizeof(ml), "%s (address extents)", label);
 			io_output(io, ml, m);
@@ -677,7 +685,8 @@ void opt_io(const struct zpb_optset *set, const void *dest, struct io_check *io,
 	char label[64];
 
 	for (const struct zpb_opt *o = set->opts; o->name; o++) {
-		if (!(o->flags & (OPT_IN | OPT_OUT)) || (o->type != OPT_STRING && o->type != OPT_LIST))
+		if (!(o->flags & (OPT_IN | OPT_OUT)) ||
+		    (o->type != OPT_STRING && o->type != OPT_LIST))
 			continue;
 		snprintf(label, sizeof(label), "--%s", o->name);
 		if (o->flags & OPT_REPEAT) {
@@ -816,11 +825,13 @@ void opt_usage(const struct zpb_optset *set, char *buf, size_t len)
 
 void opt_help(FILE *f, const struct zpb_optset *set)
 {
+	/* clang-format off */
 	static const struct zpb_opt builtin[] = {
 		{ .name = "help", .alias = 'h', .type = OPT_FLAG, .help = "this help" },
 		{ .name = "version", .alias = 'V', .type = OPT_FLAG,
 		  .help = "the program's version and git commit" },
 	};
+	/* clang-format on */
 	char usage[1024], fx[512], text[2048];
 
 	opt_usage(set, usage, sizeof(usage));
@@ -858,11 +869,21 @@ void opt_roff(FILE *f, const char *text)
 			fputs("\\&", f); /* not a request */
 		bol = false;
 		switch (*p) {
-		case '\\': fputs("\\e", f); break;
-		case '-': fputs("\\-", f); break; /* options stay typeable: ASCII hyphen-minus */
-		case ',': fputs(",\\:", f); break; /* a line may break after a comma of a long list */
-		case '\n': fputc('\n', f); bol = true; break;
-		default: fputc(*p, f);
+		case '\\':
+			fputs("\\e", f);
+			break;
+		case '-':
+			fputs("\\-", f);
+			break; /* options stay typeable: ASCII hyphen-minus */
+		case ',':
+			fputs(",\\:", f);
+			break; /* a line may break after a comma of a long list */
+		case '\n':
+			fputc('\n', f);
+			bol = true;
+			break;
+		default:
+			fputc(*p, f);
 		}
 	}
 }

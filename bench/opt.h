@@ -119,16 +119,16 @@ struct zpb_opt {
 struct zpb_operand {
 	const char *arg; /* "FILE", "SPEC" */
 	int min, max;
-	size_t off;	 /* of a struct opt_strv */
+	size_t off;	    /* of a struct opt_strv */
 	unsigned int flags; /* OPT_IN, OPT_CORPUS */
 	const char *help;
 };
 
 /* What the parser and --help need to know about one command. */
 struct zpb_optset {
-	const char *cmd;		 /* "run", "corpus info" */
-	const char *about;		 /* paragraphs after the usage line, or NULL */
-	const struct zpb_opt *opts;	 /* the table */
+	const char *cmd;		   /* "run", "corpus info" */
+	const char *about;		   /* paragraphs after the usage line, or NULL */
+	const struct zpb_opt *opts;	   /* the table */
 	const struct zpb_operand *operand; /* or NULL: no operands */
 	void (*help_extra)(FILE *f);	   /* printed after the options, or NULL */
 };
@@ -173,10 +173,8 @@ bool opt_given(const struct zpb_opt *opts, const char *name);
  * The converters the parser uses, for values a command reads elsewhere:
  * 0, or -1 with the reason (the part after "'VALUE' ") in @why.
  */
-int opt_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out, char *why,
-		   size_t len);
-int opt_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out, char *why,
-		   size_t len);
+int opt_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out, char *why, size_t len);
+int opt_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out, char *why, size_t len);
 int opt_parse_duration(const char *s, uint64_t min_ms, uint64_t max_ms, double *out, char *why,
 		       size_t len);
 int opt_parse_real(const char *s, double min, double max, double *out, char *why, size_t len);

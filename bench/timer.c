@@ -207,13 +207,15 @@ void timer_describe(char *buf, size_t len)
 	const struct timer_info *t = timer_info();
 
 	if (t->tsc)
-		snprintf(buf, len, "%s at %.4f GHz (calibrated against CLOCK_MONOTONIC over %d ms, "
+		snprintf(buf, len,
+			 "%s at %.4f GHz (calibrated against CLOCK_MONOTONIC over %d ms, "
 			 "halves agree to %.1e); resolution %.1f ns; overhead %.1f ns per timed "
 			 "region, subtracted; samples dithered within the resolution",
 			 t->source, t->ghz, TIMER_CALIB_MS, t->calib_error, t->resolution_ns,
 			 t->overhead_ns);
 	else
-		snprintf(buf, len, "%s (%s); resolution %.1f ns; overhead %.1f ns per timed "
+		snprintf(buf, len,
+			 "%s (%s); resolution %.1f ns; overhead %.1f ns per timed "
 			 "region, subtracted; samples dithered within the resolution",
 			 t->source, t->note, t->resolution_ns, t->overhead_ns);
 }

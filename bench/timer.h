@@ -44,15 +44,15 @@
 #define TIMER_OVERHEAD_N 20000
 
 struct timer_info {
-	bool tsc;		/* the TSC; false: CLOCK_MONOTONIC */
-	char source[64];	/* "invariant TSC (rdtscp)" or "CLOCK_MONOTONIC" */
-	char note[160];		/* why not the TSC, or "" */
-	double ghz;		/* ticks per ns (1 for the clock) */
-	uint64_t mult;		/* ns = ticks * mult >> TIMER_SHIFT */
-	double resolution_ns;	/* smallest step seen */
-	double overhead_ns;	/* subtracted from every sample */
+	bool tsc;	      /* the TSC; false: CLOCK_MONOTONIC */
+	char source[64];      /* "invariant TSC (rdtscp)" or "CLOCK_MONOTONIC" */
+	char note[160];	      /* why not the TSC, or "" */
+	double ghz;	      /* ticks per ns (1 for the clock) */
+	uint64_t mult;	      /* ns = ticks * mult >> TIMER_SHIFT */
+	double resolution_ns; /* smallest step seen */
+	double overhead_ns;   /* subtracted from every sample */
 	uint64_t overhead_ticks;
-	double calib_error;	/* |rate from the first half - rate from the whole| / rate */
+	double calib_error; /* |rate from the first half - rate from the whole| / rate */
 };
 
 #define TIMER_SHIFT 24
@@ -80,8 +80,10 @@ static inline uint64_t timer_ticks(void)
 	if (timer_use_tsc) {
 		uint32_t lo, hi, aux;
 
-		__asm__ volatile("mfence\n\trdtscp\n\tlfence" : "=a"(lo), "=d"(hi), "=c"(aux) : :
-				 "memory");
+		__asm__ volatile("mfence\n\trdtscp\n\tlfence"
+				 : "=a"(lo), "=d"(hi), "=c"(aux)
+				 :
+				 : "memory");
 		return (uint64_t)hi << 32 | lo;
 	}
 #endif

@@ -367,8 +367,7 @@ static int exe_dirs(char *dir, char *up, size_t len, char *out, size_t outlen)
 	return 0;
 }
 
-int zpb_data_dir(const char *installed, const char *tree, const char *marker, char *out,
-		 size_t len)
+int zpb_data_dir(const char *installed, const char *tree, const char *marker, char *out, size_t len)
 {
 	char dir[PATH_MAX], up[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
 

@@ -111,8 +111,7 @@ int zpb_exe_dir(char *buf, size_t len);
  * zpb_data_dir(): the first of the two folders holding @marker, into @out:
  * 0, or -1 with the folders looked in ("A or B") in @out.
  */
-int zpb_data_dir(const char *installed, const char *tree, const char *marker, char *out,
-		 size_t len);
+int zpb_data_dir(const char *installed, const char *tree, const char *marker, char *out, size_t len);
 /* A helper program: beside this binary (build tree) or in ../libexec/zpoolbench; as above. */
 int zpb_helper(const char *name, char *out, size_t len);
 

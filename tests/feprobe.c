@@ -55,7 +55,8 @@ static int usage(void)
 
 static int fail(const char *what)
 {
-	fprintf(stderr, "zpb-feprobe: %s%s%s\n", what, errno ? ": " : "", errno ? strerror(errno) : "");
+	fprintf(stderr, "zpb-feprobe: %s%s%s\n", what, errno ? ": " : "",
+		errno ? strerror(errno) : "");
 	return 1;
 }
 
@@ -152,8 +153,8 @@ static int plan_manifest(const char *pages, uint32_t ps)
 	if (ps == 4096)
 		return 0;
 	if (len < 6 || strcmp(pages + len - 6, ".pages") || len - 6 + 6 >= sizeof(mpath)) {
-		fprintf(stderr, "zpb-feprobe: %s: pages of %u bytes need a NAME.pages path\n", pages,
-			ps);
+		fprintf(stderr, "zpb-feprobe: %s: pages of %u bytes need a NAME.pages path\n",
+			pages, ps);
 		return 1;
 	}
 	snprintf(mpath, sizeof(mpath), "%.*s.json", (int)(len - 6), pages);
@@ -298,8 +299,8 @@ static int expect(const char *spec, const char *pages, const char *ops)
 		if (op == 's') {
 			if (slot >= (1 << 16) || read_page(&pr, page))
 				return fail("expect: a page beyond the pages file");
-			len = LZ4_compress_default((const char *)pr.page, (char *)pr.out, (int)pr.ps,
-						   (int)sizeof(pr.out));
+			len = LZ4_compress_default((const char *)pr.page, (char *)pr.out,
+						   (int)pr.ps, (int)sizeof(pr.out));
 			if (is_zero(pr.page, pr.ps))
 				d = "zero"; /* the swap core's zero map: zswap never sees it */
 			else if (len > (int)pr.ps)
@@ -346,7 +347,8 @@ static int frontend(const char *fespec, const char *spec, const char *pages, con
 
 	if (!f)
 		return fail(ops);
-	if (corpus_open(&c, pages, err, sizeof(err)) || codec_parse("lz4:1", &codec, err, sizeof(err)) ||
+	if (corpus_open(&c, pages, err, sizeof(err)) ||
+	    codec_parse("lz4:1", &codec, err, sizeof(err)) ||
 	    pageset_open(&ps, &c, &codec, 1, "off", err, sizeof(err)) ||
 	    fe_parse(fespec, &cfg, err, sizeof(err))) {
 		fprintf(stderr, "zpb-feprobe: %s\n", err);
@@ -369,12 +371,12 @@ static int frontend(const char *fespec, const char *spec, const char *pages, con
 			int st = fe_store(fe, slot, (uint32_t)page, &lat);
 
 			fe_counters_sum(fe, &after);
-			d = st == SLOT_OBJ			       ? "stored"
-			    : st == SLOT_SAME			       ? "zero"
-			    : after.rej_fail != before.rej_fail	       ? "fail"
-			    : after.rej_poor != before.rej_poor	       ? "poor"
-			    : after.rej_limit != before.rej_limit      ? "limit"
-								       : "alloc";
+			d = st == SLOT_OBJ			  ? "stored"
+			    : st == SLOT_SAME			  ? "zero"
+			    : after.rej_fail != before.rej_fail	  ? "fail"
+			    : after.rej_poor != before.rej_poor	  ? "poor"
+			    : after.rej_limit != before.rej_limit ? "limit"
+								  : "alloc";
 			printf("%" PRIu64 " s %" PRIu64 " %s %" PRIu64 " %u\n", i++, slot, d,
 			       zpool_total_pages(fe->zp), (unsigned)ps.pg[page].len);
 		} else {

@@ -22,45 +22,44 @@ struct zt_test {
 };
 
 void zt_register(const struct zt_test *t);
-void zt_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void zt_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void zt_skip(const char *reason);
 int zt_failed(void);
 
-#define TEST(fn_)                                                            \
-	static void fn_(void);                                               \
-	static const struct zt_test zt_desc_##fn_ = { #fn_, fn_ };          \
-	__attribute__((constructor)) static void zt_reg_##fn_(void)          \
-	{                                                                    \
-		zt_register(&zt_desc_##fn_);                                 \
-	}                                                                    \
+#define TEST(fn_)                                                   \
+	static void fn_(void);                                      \
+	static const struct zt_test zt_desc_##fn_ = { #fn_, fn_ };  \
+	__attribute__((constructor)) static void zt_reg_##fn_(void) \
+	{                                                           \
+		zt_register(&zt_desc_##fn_);                        \
+	}                                                           \
 	static void fn_(void)
 
-#define CHECK(cond)                                                       \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			zt_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);  \
-			return;                                           \
-		}                                                         \
+#define CHECK(cond)                                                      \
+	do {                                                             \
+		if (!(cond)) {                                           \
+			zt_fail(__FILE__, __LINE__, "CHECK(%s)", #cond); \
+			return;                                          \
+		}                                                        \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                                  \
-	do {                                                                            \
-		long long zt_a_ = (long long)(a), zt_b_ = (long long)(b);               \
-		if (zt_a_ != zt_b_) {                                                   \
+#define CHECK_EQ(a, b)                                                                       \
+	do {                                                                                 \
+		long long zt_a_ = (long long)(a), zt_b_ = (long long)(b);                    \
+		if (zt_a_ != zt_b_) {                                                        \
 			zt_fail(__FILE__, __LINE__, "%s == %s: %lld != %lld", #a, #b, zt_a_, \
-				zt_b_);                                                 \
-			return;                                                         \
-		}                                                                       \
+				zt_b_);                                                      \
+			return;                                                              \
+		}                                                                            \
 	} while (0)
 
-#define CHECK_STR(a, b)                                                                 \
-	do {                                                                            \
-		const char *zt_a_ = (a), *zt_b_ = (b);                                  \
-		if (strcmp(zt_a_, zt_b_)) {                                             \
+#define CHECK_STR(a, b)                                                                        \
+	do {                                                                                   \
+		const char *zt_a_ = (a), *zt_b_ = (b);                                         \
+		if (strcmp(zt_a_, zt_b_)) {                                                    \
 			zt_fail(__FILE__, __LINE__, "%s: \"%s\" != \"%s\"", #a, zt_a_, zt_b_); \
-			return;                                                         \
-		}                                                                       \
+			return;                                                                \
+		}                                                                              \
 	} while (0)
 
 #define SKIP(reason)             \
@@ -70,10 +69,10 @@ int zt_failed(void);
 	} while (0)
 
 /* For helpers called from tests: return if the test already failed. */
-#define CHECK_OK()                  \
-	do {                        \
-		if (zt_failed())    \
-			return;     \
+#define CHECK_OK()               \
+	do {                     \
+		if (zt_failed()) \
+			return;  \
 	} while (0)
 
 #endif /* ZPB_HARNESS_H */

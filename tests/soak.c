@@ -34,8 +34,8 @@
 static char specs[MAX_SPECS][ZPOOL_SPEC_MAX];
 static int nspecs;
 static uint64_t ops_per_spec, seed = 1;
-static int next_spec;	     /* atomic: next spec to take */
-static uint64_t ops_done;    /* atomic: across threads */
+static int next_spec;	  /* atomic: next spec to take */
+static uint64_t ops_done; /* atomic: across threads */
 static double spec_secs[MAX_SPECS];
 static uint64_t spec_ops[MAX_SPECS];
 
@@ -133,7 +133,9 @@ int main(int argc, char **argv)
 			double secs = (now_ns() - t0) / 1e9;
 			double rate = secs > 0 ? done / secs : 0;
 
-			fprintf(stderr, "\rsoak: %" PRIu64 " / %" PRIu64 " ops (%2.0f%%), %.2f M ops/s, ETA %.0f s   ",
+			fprintf(stderr,
+				"\rsoak: %" PRIu64 " / %" PRIu64
+				" ops (%2.0f%%), %.2f M ops/s, ETA %.0f s   ",
 				done, want, 100.0 * done / want, rate / 1e6,
 				rate > 0 ? (want - done) / rate : 0.0);
 			usleep(500000);
@@ -148,7 +150,8 @@ int main(int argc, char **argv)
 	for (int s = 0; s < nspecs; s++)
 		printf("%-34s %12" PRIu64 " ops verified in %7.1f s\n", specs[s], spec_ops[s],
 		       spec_secs[s]);
-	printf("soak: %" PRIu64 " verified operations over %d allocator specs in %.1f s, no violation\n",
+	printf("soak: %" PRIu64
+	       " verified operations over %d allocator specs in %.1f s, no violation\n",
 	       __atomic_load_n(&ops_done, __ATOMIC_RELAXED), nspecs, (now_ns() - t0) / 1e9);
 	return 0;
 }

@@ -68,6 +68,7 @@ struct bench_args {
 
 #define O(f) offsetof(struct bench_args, f)
 
+/* clang-format off */
 static const struct zpb_opt bench_opts[] = {
 	{ .name = "trace", .type = OPT_STRING, .arg = "FILE", .off = O(trace), .flags = OPT_IN,
 	  .help = "object sizes from the stores of a size trace (synthetic pages that compress "
@@ -108,6 +109,7 @@ static const struct zpb_opt bench_opts[] = {
 		  "(on a terminal a progress bar is always drawn)" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 struct bench_alloc {
 	char spec[ZPOOL_SPEC_MAX];
@@ -126,8 +128,7 @@ static void config_key(const struct zpool_config *cfg, char *out, size_t len)
 }
 
 /* Add @spec unless it is unknown (quietly skipped if @quiet) or already present. */
-static int add_spec(struct bench_alloc *a, int *n, char (*keys)[512], const char *spec,
-		    bool quiet)
+static int add_spec(struct bench_alloc *a, int *n, char (*keys)[512], const char *spec, bool quiet)
 {
 	struct zpool_config cfg;
 	char err[512], key[512];
@@ -273,7 +274,8 @@ static void print_table(const struct bench_alloc *a, int n, int ideal, const str
 		       "takes\n",
 		       s->skipped_same, s->skipped_large);
 	printf("timing       ns per operation (%s), median (min-max) of %d repetitions, "
-	       "round robin; ratios: median of per-repetition ratios\n", mb_clock_name(), reps);
+	       "round robin; ratios: median of per-repetition ratios\n",
+	       mb_clock_name(), reps);
 	printf("timer        %s\n\n", timer_line);
 	printf("%-26s %-17s %-17s %-17s %-17s %-17s %11s %10s %11s %10s%s\n", "allocator", "store",
 	       "load", "free", hs, hl, "store/ideal", "load/ideal", "cstore/ideal", "cload/ideal",
@@ -282,7 +284,8 @@ static void print_table(const struct bench_alloc *a, int n, int ideal, const str
 		printf("%-26s", a[i].spec);
 		for (int ph = 0; ph < MB_NPHASES; ph++)
 			cell(a[i].ns[ph], reps);
-		printf(" %11.2f %10.2f %11.2f %10.2f", ratio_med(a[i].ns[MB_STORE], a[ideal].ns[MB_STORE], reps),
+		printf(" %11.2f %10.2f %11.2f %10.2f",
+		       ratio_med(a[i].ns[MB_STORE], a[ideal].ns[MB_STORE], reps),
 		       ratio_med(a[i].ns[MB_LOAD], a[ideal].ns[MB_LOAD], reps),
 		       ratio_med(a[i].ns[MB_CSTORE], a[ideal].ns[MB_CSTORE], reps),
 		       ratio_med(a[i].ns[MB_CLOAD], a[ideal].ns[MB_CLOAD], reps));
@@ -302,8 +305,8 @@ static void print_table(const struct bench_alloc *a, int n, int ideal, const str
 		       "(wall time, per page); pool %" PRIu64 " pages (mem_used_total)\n",
 		       cl, cname, m.med, m.min, m.max, mb_clock_name(), md.med, md.min, md.max,
 		       k->mem_used / 4096);
-		printf("userspace    %s + %s store: mean %.0f ns (%.0f-%.0f) per page%s\n",
-		       cname, a[peer].spec, u.med, u.min, u.max,
+		printf("userspace    %s + %s store: mean %.0f ns (%.0f-%.0f) per page%s\n", cname,
+		       a[peer].spec, u.med, u.min, u.max,
 		       standin ? " (zbud stands in: zsmalloc has not landed)" : "");
 		printf("ratio        userspace / kernel = %.2f (median of per-repetition ratios of "
 		       "means; < 1: userspace is faster)\n",
@@ -330,7 +333,8 @@ static void print_csv(const struct bench_alloc *a, int n, int ideal, const char 
 
 			printf(",%.1f,%.1f,%.1f", st.med, st.min, st.max);
 		}
-		printf(",%.4f,%.4f,%.4f,%.4f", ratio_med(a[i].ns[MB_STORE], a[ideal].ns[MB_STORE], reps),
+		printf(",%.4f,%.4f,%.4f,%.4f",
+		       ratio_med(a[i].ns[MB_STORE], a[ideal].ns[MB_STORE], reps),
 		       ratio_med(a[i].ns[MB_LOAD], a[ideal].ns[MB_LOAD], reps),
 		       ratio_med(a[i].ns[MB_CSTORE], a[ideal].ns[MB_CSTORE], reps),
 		       ratio_med(a[i].ns[MB_CLOAD], a[ideal].ns[MB_CLOAD], reps));
@@ -446,8 +450,8 @@ static int bench_main(void *opts, int argc, char **argv)
 	mb_set_clock(args->clock == 1);
 	mb_set_timing(args->timing == 0);
 	timer_describe(timer_line, sizeof(timer_line));
-	if (!trace && !corpus && !zpb_data_dir("corpora", "corpora", DEFAULT_CORPUS, bundled,
-						 sizeof(bundled))) {
+	if (!trace && !corpus &&
+	    !zpb_data_dir("corpora", "corpora", DEFAULT_CORPUS, bundled, sizeof(bundled))) {
 		/* what `make bench` uses */
 		snprintf(bundled + strlen(bundled), sizeof(bundled) - strlen(bundled),
 			 "/" DEFAULT_CORPUS);
@@ -540,7 +544,9 @@ static int bench_main(void *opts, int argc, char **argv)
 	}
 	if (want_kernel) {
 		char why[512];
-		const char *zc = codec.kind == CODEC_LZ4 ? "lz4" : codec.kind == CODEC_LZO ? "lzo" : NULL;
+		const char *zc = codec.kind == CODEC_LZ4   ? "lz4"
+				 : codec.kind == CODEC_LZO ? "lzo"
+							   : NULL;
 		int kr = 1;
 
 		if (zc && strcmp(codec.name, "lz4:1") && codec.kind == CODEC_LZ4)

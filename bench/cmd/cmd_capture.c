@@ -28,7 +28,8 @@ static int capture_run(void *opts, int argc, char **argv)
 	if (zpb_helper("zpb-capture", tool, sizeof(tool)) || access(tool, X_OK)) {
 		zpb_err("capture: zpb-capture is not in %s: it is built only where clang, bpftool, "
 			"libbpf-dev and libelf-dev are installed (in the source tree: "
-			"'scripts/deps.sh bpf', then 'make' and 'make install')", tool);
+			"'scripts/deps.sh bpf', then 'make' and 'make install')",
+			tool);
 		return 1;
 	}
 	argv[0] = tool;

@@ -31,6 +31,7 @@ struct compare_args {
 
 #define O(f) offsetof(struct compare_args, f)
 
+/* clang-format off */
 static const struct zpb_opt compare_opts[] = {
 	{ .name = "max-density-drop", .type = OPT_REAL, .arg = "PCT", .rmin = 0, .rmax = 100,
 	  .off = O(max_density_drop),
@@ -63,9 +64,13 @@ static const struct zpb_opt compare_opts[] = {
 	{ .name = "no-plots", .type = OPT_FLAG, .off = O(no_plots), .help = "skip gnuplot" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 static const struct zpb_operand compare_operand = {
-	.arg = "BASE NEW", .min = 2, .max = 2, .off = O(docs),
+	.arg = "BASE NEW",
+	.min = 2,
+	.max = 2,
+	.off = O(docs),
 	.help = "two results folders (or their results.json, or results.csv: medians only)",
 };
 
@@ -103,7 +108,8 @@ static int write_folder(const struct compare_args *a, struct outdir *d, const st
 	if (!a->no_plots) {
 		plot_failed = report_draw(d->tmp, a->out, names, figs, skipped, 2);
 		if (skipped[0].name)
-			fprintf(stderr, "zpoolbench: compare: figure not drawn: %s\n", skipped[0].why);
+			fprintf(stderr, "zpoolbench: compare: figure not drawn: %s\n",
+				skipped[0].why);
 	}
 	if (outdir_commit(d))
 		return -1;
@@ -120,7 +126,8 @@ static int compare_main(void *opts, int argc, char **argv)
 	struct cmp_opts co = {
 		.alpha = a->alpha,
 		.min_effect = a->min_effect,
-		.max_density_drop = opt_given(compare_opts, "max-density-drop") ? a->max_density_drop : -1,
+		.max_density_drop = opt_given(compare_opts, "max-density-drop") ? a->max_density_drop
+										: -1,
 		.max_tput_drop = opt_given(compare_opts, "max-tput-drop") ? a->max_tput_drop : -1,
 	};
 	struct comparison c;

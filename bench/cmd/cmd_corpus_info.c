@@ -166,6 +166,7 @@ struct info_args {
 
 #define O(f) offsetof(struct info_args, f)
 
+/* clang-format off */
 static const struct zpb_opt info_opts[] = {
 	{ .name = "codec", .type = OPT_LIST, .arg = "LIST", .def = DEFAULT_CODECS, .off = O(codec),
 	  .help = "comma-separated codecs (see 'zpoolbench run --help' for the valid ones)" },
@@ -179,9 +180,14 @@ static const struct zpb_opt info_opts[] = {
 		  "cuts its pages up)" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 static const struct zpb_operand info_operand = {
-	.arg = "FILE", .min = 1, .max = 1, .off = O(file), .flags = OPT_IN | OPT_CORPUS,
+	.arg = "FILE",
+	.min = 1,
+	.max = 1,
+	.off = O(file),
+	.flags = OPT_IN | OPT_CORPUS,
 	.help = "NAME.pages or NAME.pages.zst (its manifest NAME.json is checked if present)",
 };
 

@@ -66,6 +66,7 @@ struct pack_args {
 
 #define O(f) offsetof(struct pack_args, f)
 
+/* clang-format off */
 static const struct zpb_opt pack_opts[] = {
 	{ .name = "out", .type = OPT_STRING, .arg = "F.pages", .off = O(out),
 	  .flags = OPT_REQUIRED | OPT_OUT | OPT_CORPUS, .check = optcheck_pages_out,
@@ -84,6 +85,7 @@ static const struct zpb_opt pack_opts[] = {
 	  .help = "replace an existing F.pages and F.json" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 static int pack_file(const char *path, FILE *out, struct sha256 *s, struct pack_meta *m,
 		     uint64_t *pages)
@@ -96,7 +98,8 @@ static int pack_file(const char *path, FILE *out, struct sha256 *s, struct pack_
 
 	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
 		zpb_err("corpus pack: %s is a folder; list the files in it instead "
-			"(e.g. find DIR -type f | zpoolbench corpus pack ...)", path);
+			"(e.g. find DIR -type f | zpoolbench corpus pack ...)",
+			path);
 		return -1;
 	}
 	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
@@ -128,7 +131,8 @@ static int pack_file(const char *path, FILE *out, struct sha256 *s, struct pack_
 static int run(void *opts, int argc, char **argv)
 {
 	const struct pack_args *a = opts;
-	struct pack_meta m = { .workload = a->workload, .command = a->command,
+	struct pack_meta m = { .workload = a->workload,
+			       .command = a->command,
 			       .page = (uint32_t)a->page };
 	const char *out = a->out;
 	char line[4096], sha[65], mpath[4096];

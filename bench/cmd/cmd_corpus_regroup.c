@@ -53,10 +53,11 @@ static void selection(struct jw *w, const struct regroup_meta *m)
 
 static void regroup_extra(struct jw *w, void *arg)
 {
-	static const char *const skip[] = { "format", "format_version", "page_size", "pages",
-					    "sha256", "selection", "regroup", "workload",
-					    EXTENTS_KEY, EXTENTS_FILE_KEY, EXTENTS_SHA_KEY,
-					    EXTENTS_COUNT_KEY, NULL };
+	static const char *const skip[] = {
+		"format",	 "format_version",  "page_size", "pages",     "sha256",
+		"selection",	 "regroup",	    "workload",	 EXTENTS_KEY, EXTENTS_FILE_KEY,
+		EXTENTS_SHA_KEY, EXTENTS_COUNT_KEY, NULL
+	};
 	const struct regroup_meta *m = arg;
 	const struct regroup_result *r = m->r;
 
@@ -102,6 +103,7 @@ struct regroup_args {
 
 #define O(f) offsetof(struct regroup_args, f)
 
+/* clang-format off */
 static const struct zpb_opt regroup_opts[] = {
 	{ .name = "from", .type = OPT_STRING, .arg = "CORPUS", .off = O(from),
 	  .flags = OPT_REQUIRED | OPT_IN | OPT_CORPUS,
@@ -118,6 +120,7 @@ static const struct zpb_opt regroup_opts[] = {
 	  .help = "replace an existing F.pages and F.json" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 static int run(void *opts, int argc, char **argv)
 {

@@ -28,7 +28,6 @@ struct sample_meta {
 	struct corpus_extents ext; /* the sample's: space i = source i */
 };
 
-
 static void sample_extra(struct jw *w, void *arg)
 {
 	struct sample_meta *m = arg;
@@ -81,6 +80,7 @@ struct sample_args {
 
 #define O(f) offsetof(struct sample_args, f)
 
+/* clang-format off */
 static const struct zpb_opt sample_opts[] = {
 	{ .name = "from", .type = OPT_STRING, .arg = "CORPUS", .off = O(from), .maxn = MAX_SOURCES,
 	  .flags = OPT_REQUIRED | OPT_REPEAT | OPT_IN | OPT_CORPUS,
@@ -98,6 +98,7 @@ static const struct zpb_opt sample_opts[] = {
 	  .help = "replace an existing F.pages and F.json" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 static int write_sample(struct sample_meta *m, const char *out, bool force)
 {
@@ -134,8 +135,9 @@ static int write_sample(struct sample_meta *m, const char *out, bool force)
 		/* the spaces of source i after those of the sources before it */
 		for (size_t k = 0; m->addrs && k < src.n; k++)
 			spaces = src.v[k].space + 1 > spaces ? src.v[k].space + 1 : spaces;
-		r = corpus_sample_write(&m->src[i], idx, m->take[i], af.f, &s, m->addrs ? &src : NULL,
-					(uint32_t)base, m->addrs ? &m->ext : NULL, err, sizeof(err));
+		r = corpus_sample_write(&m->src[i], idx, m->take[i], af.f, &s,
+					m->addrs ? &src : NULL, (uint32_t)base,
+					m->addrs ? &m->ext : NULL, err, sizeof(err));
 		base += spaces;
 		extents_free(&src);
 		if (r) {
@@ -168,8 +170,9 @@ static int run(void *opts, int argc, char **argv)
 	const char *const *from = a->from.v;
 	struct corpus src[MAX_SOURCES];
 	uint64_t take[MAX_SOURCES];
-	struct sample_meta m = { .src = src, .take = take, .workload = a->workload,
-				 .pages = a->pages, .seed = a->seed };
+	struct sample_meta m = {
+		.src = src, .take = take, .workload = a->workload, .pages = a->pages, .seed = a->seed
+	};
 	int nfrom = a->from.n, ret = 1, opened = 0;
 	char err[1024];
 
@@ -191,20 +194,22 @@ static int run(void *opts, int argc, char **argv)
 			    x.st_ino != y.st_ino)
 				continue;
 			zpb_err("corpus sample: --from %s and --from %s are the same file; give each "
-				"corpus once", from[j], from[i]);
+				"corpus once",
+				from[j], from[i]);
 			goto out;
 		}
 		if (src[i].page_size != src[0].page_size) {
 			zpb_err("corpus sample: %s has %u-byte pages, %s %u-byte pages; a sample draws "
-				"from corpora of one page size", from[i], src[i].page_size, from[0],
-				src[0].page_size);
+				"from corpora of one page size",
+				from[i], src[i].page_size, from[0], src[0].page_size);
 			goto out;
 		}
 		m.addrs = m.addrs && extents_present(src[i].manifest);
 		take[i] = m.pages / nfrom + ((uint64_t)i < m.pages % nfrom);
 		if (take[i] > src[i].pages) {
 			zpb_err("corpus sample: %s has %llu pages, fewer than the %llu asked of it; "
-				"lower --pages", from[i], (unsigned long long)src[i].pages,
+				"lower --pages",
+				from[i], (unsigned long long)src[i].pages,
 				(unsigned long long)take[i]);
 			goto out;
 		}

@@ -70,6 +70,7 @@ struct snap_args {
 
 #define O(f) offsetof(struct snap_args, f)
 
+/* clang-format off */
 static const struct zpb_opt snap_opts[] = {
 	{ .name = "pid", .type = OPT_INT, .arg = "PID", .min = 2, .max = 1 << 30, .off = O(pid),
 	  .flags = OPT_REQUIRED, .help = "the process (stopped while its pages are read)" },
@@ -91,12 +92,14 @@ static const struct zpb_opt snap_opts[] = {
 	  .help = "replace an existing F.pages and F.json" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 static int run(void *opts, int argc, char **argv)
 {
 	const struct snap_args *a = opts;
-	struct snap_meta meta = { .workload = a->workload, .command = a->command,
-				  .note = a->note, .shared = a->shared };
+	struct snap_meta meta = {
+		.workload = a->workload, .command = a->command, .note = a->note, .shared = a->shared
+	};
 	struct snapshot_result res;
 	const char *out = a->out;
 	char err[1024], mpath[4096];
@@ -125,8 +128,9 @@ static int run(void *opts, int argc, char **argv)
 	extents_free(&res.ext);
 	if (afile_commit(&af))
 		return 1;
-	fprintf(stderr, "zpoolbench: %s: %llu pages (%llu shared) from %llu mappings of %s, "
-			"%llu zero-page mappings skipped\n",
+	fprintf(stderr,
+		"zpoolbench: %s: %llu pages (%llu shared) from %llu mappings of %s, "
+		"%llu zero-page mappings skipped\n",
 		out, (unsigned long long)res.pages, (unsigned long long)res.shared_pages,
 		(unsigned long long)res.mappings, res.comm, (unsigned long long)res.zero_page_maps);
 	return 0;

@@ -23,6 +23,7 @@ struct list_args {
 
 #define O(f) offsetof(struct list_args, f)
 
+/* clang-format off */
 static const struct zpb_opt list_opts[] = {
 	{ .name = "format", .type = OPT_ENUM, .values = "table|csv|json", .def = "table",
 	  .off = O(format),
@@ -36,9 +37,13 @@ static const struct zpb_opt list_opts[] = {
 		  "classes or block types; e.g. zsmalloc:page=16384)" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 static const struct zpb_operand list_operand = {
-	.arg = "SPEC", .min = 0, .max = OPT_MAXN, .off = O(specs),
+	.arg = "SPEC",
+	.min = 0,
+	.max = OPT_MAXN,
+	.off = O(specs),
 	.help = "allocator specs, with --check or --table",
 };
 
@@ -204,7 +209,8 @@ static void print_units(const struct zpool_driver *d)
 		mp |= !strcmp(p->key, "mp");
 	if (mp) {
 		printf("  %-18s 4k; 16k with mp=2, 64k with mp=4 (objects up to the unit: the "
-		       "multi-page RFC; no other unit is held)\n", "--unit");
+		       "multi-page RFC; no other unit is held)\n",
+		       "--unit");
 		for (int n = 2; n <= 4; n += 2) {
 			snprintf(spec, sizeof(spec), "%s:mp=%d", d->name, n);
 			if (max_object(spec, &own) != (size_t)ZPOOL_PAGE_SIZE << n || !own)
@@ -213,11 +219,12 @@ static void print_units(const struct zpool_driver *d)
 		return;
 	}
 	if (max >= 65536)
-		printf("  %-18s 4k, 16k, 64k (objects up to %zu B; not a kernel design)\n", "--unit",
-		       max);
+		printf("  %-18s 4k, 16k, 64k (objects up to %zu B; not a kernel design)\n",
+		       "--unit", max);
 	else
 		printf("  %-18s 4k only: objects up to %zu B at 4 KiB pages, no multi-page design; "
-		       "--unit 16k/64k is refused\n", "--unit", max);
+		       "--unit 16k/64k is refused\n",
+		       "--unit", max);
 }
 
 static int list_main(void *opts, int argc, char **argv)
@@ -237,7 +244,8 @@ static int list_main(void *opts, int argc, char **argv)
 		return check_specs(a);
 	if (a->specs.n) {
 		zpb_err("list: unexpected argument '%s' (specs go with --check or --table); see "
-			"'zpoolbench list --help'", a->specs.v[0]);
+			"'zpoolbench list --help'",
+			a->specs.v[0]);
 		return 2;
 	}
 	if (a->format != FMT_TABLE)

@@ -40,6 +40,7 @@ static int check_kernel(const char *val, char *why, size_t len)
 	return -1;
 }
 
+/* clang-format off */
 static const struct zpb_opt oq_opts[] = {
 	{ .name = "trace", .type = OPT_STRING, .arg = "FILE", .off = O(trace),
 	  .flags = OPT_REQUIRED | OPT_IN,
@@ -57,6 +58,7 @@ static const struct zpb_opt oq_opts[] = {
 	  .help = "replace an existing --trajectory file" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 static struct qo_run run;
 
@@ -64,7 +66,7 @@ static struct qo_run run;
 
 struct conv {
 	uint64_t ops, stores, frees, compactions;
-	uint64_t slots;	     /* distinct slots used = peak live objects */
+	uint64_t slots;	      /* distinct slots used = peak live objects */
 	uint64_t *free_slots; /* stack of released slots */
 	uint64_t nfree, capfree;
 };
@@ -245,17 +247,19 @@ static int parse_answers(const char *trace, const struct conv *cv, struct answer
 	}
 	if (!ended || i != cv->ops || ops != cv->ops) {
 		zpb_err(CMD ": the guest's results are incomplete (%" PRIu64 " of %" PRIu64
-			" operations)", i, cv->ops);
+			    " operations)",
+			i, cv->ops);
 		return -1;
 	}
 	if (a->enomem) {
 		zpb_err(CMD ": the kernel allocator ran out of memory %" PRIu64
-			" times; the result would depend on it, so there is none", a->enomem);
+			    " times; the result would depend on it, so there is none",
+			a->enomem);
 		return -1;
 	}
 	if (a->unsettled) {
 		zpb_err(CMD ": z3fold's compaction work did not finish after %" PRIu64
-			" operations; those sizes would depend on timing, so there is no result",
+			    " operations; those sizes would depend on timing, so there is no result",
 			a->unsettled);
 		return -1;
 	}
@@ -295,8 +299,10 @@ static int choose(const struct oq_args *a, uint32_t trace_page, char *name, size
 		if (n == strlen(names[i]) && !strncmp(spec, names[i], n))
 			known = true;
 	if (!known) {
-		opt_err(CMD, "--alloc", "unknown allocator '%.*s' (the kernels have: zbud, z3fold "
-			"(Linux 6.1 only), zsmalloc)", (int)n, spec);
+		opt_err(CMD, "--alloc",
+			"unknown allocator '%.*s' (the kernels have: zbud, z3fold "
+			"(Linux 6.1 only), zsmalloc)",
+			(int)n, spec);
 		return 2;
 	}
 	snprintf(name, len, "%.*s", (int)n, spec);
@@ -306,8 +312,8 @@ static int choose(const struct oq_args *a, uint32_t trace_page, char *name, size
 		for (tok = strtok_r(keys, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 			if (!strncmp(tok, "kernel=", 7) && qo_kernel_for(tok + 7, 4096) && !*version)
 				snprintf(version, sizeof(version), "%s", tok + 7);
-			else if (!strncmp(tok, "page=", 5) && !parse_u64(tok + 5, 4096, 65536, &page) &&
-				 page)
+			else if (!strncmp(tok, "page=", 5) &&
+				 !parse_u64(tok + 5, 4096, 65536, &page) && page)
 				;
 			else
 				goto bad_keys;
@@ -322,27 +328,31 @@ static int choose(const struct oq_args *a, uint32_t trace_page, char *name, size
 
 		*k = qo_kernel_for(*version ? version : p == 4096 ? "6.1" : "6.12", p);
 		if (!*k) {
-			opt_err(CMD, "--alloc", "'%s': no kernel of the oracle has Linux %s with "
-				"%" PRIu32 "-byte pages (%s)", spec, *version ? version : "6.12", p,
-				QO_KERNEL_NAMES);
+			opt_err(CMD, "--alloc",
+				"'%s': no kernel of the oracle has Linux %s with "
+				"%" PRIu32 "-byte pages (%s)",
+				spec, *version ? version : "6.12", p, QO_KERNEL_NAMES);
 			return 2;
 		}
 	}
 	if ((*version && strcmp(version, (*k)->version)) || (page && page != (*k)->page_size)) {
-		opt_err(CMD, "--alloc", "'%s' is not the allocator of --kernel %s (kernel=%s, "
-			"page=%" PRIu32 ")", spec, (*k)->name, (*k)->version, (*k)->page_size);
+		opt_err(CMD, "--alloc",
+			"'%s' is not the allocator of --kernel %s (kernel=%s, "
+			"page=%" PRIu32 ")",
+			spec, (*k)->name, (*k)->version, (*k)->page_size);
 		return 2;
 	}
 	if (!strstr((*k)->allocs, name)) {
-		opt_err(CMD, "--alloc", "%s has no %s (it has: %s)", (*k)->desc, name,
-			(*k)->allocs);
+		opt_err(CMD, "--alloc", "%s has no %s (it has: %s)", (*k)->desc, name, (*k)->allocs);
 		return 2;
 	}
 	return 0;
 bad_keys:
-	opt_err(CMD, "--alloc", "'%s': the kernel's allocator runs as the kernel built it; only "
+	opt_err(CMD, "--alloc",
+		"'%s': the kernel's allocator runs as the kernel built it; only "
 		"the kernel= (6.1, 6.12) and page= (4096, 16384) of a port's spec may follow "
-		"the name", spec);
+		"the name",
+		spec);
 	return 2;
 }
 
@@ -373,7 +383,8 @@ static int oq_main(void *opts, int argc, char **argv)
 		return ret;
 	if (trace_page != k->page_size) {
 		zpb_err(CMD ": %s: a trace of %" PRIu32 "-byte pages, but %s has %" PRIu32
-			"-byte pages (a trace declares its page size with '" TRACE_PAGE_SIZE " N')",
+			    "-byte pages (a trace declares its page size with '" TRACE_PAGE_SIZE
+			    " N')",
 			trace, trace_page, k->desc, k->page_size);
 		return 1;
 	}
@@ -399,9 +410,10 @@ static int oq_main(void *opts, int argc, char **argv)
 	mem_mb = 256 + cv.slots * k->page_size * 5 / 4 / (1 << 20) +
 		 3 * (uint64_t)ops_bytes / (1 << 20);
 	if (progress_enabled())
-		fprintf(stderr, "zpoolbench: " CMD ": booting %s under qemu for %s, %" PRIu64
-			" operations (the first run also fetches and builds)...\n", k->desc, name,
-			cv.ops);
+		fprintf(stderr,
+			"zpoolbench: " CMD ": booting %s under qemu for %s, %" PRIu64
+			" operations (the first run also fetches and builds)...\n",
+			k->desc, name, cv.ops);
 	snprintf(s_slots, sizeof(s_slots), "%" PRIu64, cv.slots ? cv.slots : 1);
 	snprintf(s_mem, sizeof(s_mem), "%" PRIu64, mem_mb);
 	{
@@ -421,8 +433,8 @@ static int oq_main(void *opts, int argc, char **argv)
 	printf("trace        %s (%" PRIu64 " ops: %" PRIu64 " stores, %" PRIu64 " frees, %" PRIu64
 	       " compactions)\n",
 	       trace, cv.ops, cv.stores, cv.frees, cv.compactions);
-	printf("allocator    %s, Linux %s under qemu (%" PRIu32 "-byte pages)\n", name,
-	       run.release, k->page_size);
+	printf("allocator    %s, Linux %s under qemu (%" PRIu32 "-byte pages)\n", name, run.release,
+	       k->page_size);
 	printf("rejected     %" PRIu64 " (enospc %" PRIu64 ")\n", ans.rejected, ans.enospc);
 	printf("pool pages   %" PRIu64 " (peak %" PRIu64 ")\n", last, peak);
 	printf("qemu         %s s (boot and replay, TCG, one CPU)\n", run.qemu_seconds);

@@ -58,11 +58,14 @@ static int check_codec(const char *val, char *why, size_t len)
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (!strcmp(val, ok[i]))
 			return 0;
-	snprintf(why, len, "'%.40s' is not a zram compressor of Debian's 6.12 (lz4, lz4hc, zstd, "
-			   "deflate)", val);
+	snprintf(why, len,
+		 "'%.40s' is not a zram compressor of Debian's 6.12 (lz4, lz4hc, zstd, "
+		 "deflate)",
+		 val);
 	return -1;
 }
 
+/* clang-format off */
 static const struct zpb_opt oqz_opts[] = {
 	{ .name = "corpus", .type = OPT_STRING, .arg = "FILE", .off = O(corpus),
 	  .flags = OPT_REQUIRED | OPT_IN | OPT_CORPUS,
@@ -86,6 +89,7 @@ static const struct zpb_opt oqz_opts[] = {
 	  .help = "seed of the churn choices" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 /* The plan: what each operation of the op list is. */
 enum { OP_WRITE, OP_DISCARD, OP_COMPACT };
@@ -205,7 +209,8 @@ struct mm {
 
 static int parse_mm(const char *s, struct mm *m)
 {
-	return sscanf(s, "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
+	return sscanf(s,
+		      "%" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64
 		      " %" SCNu64 " %" SCNu64,
 		      &m->orig, &m->compr, &m->used, &m->limit, &m->max, &m->same, &m->compacted,
 		      &m->huge) == 8
@@ -225,8 +230,7 @@ struct derive {
 	char err[512];
 };
 
-static int bad(struct derive *d, uint64_t op, uint64_t slot, const char *what, int64_t a,
-	       int64_t b)
+static int bad(struct derive *d, uint64_t op, uint64_t slot, const char *what, int64_t a, int64_t b)
 {
 	char w[256];
 
@@ -257,18 +261,22 @@ static int step_write(struct derive *d, uint64_t op, uint64_t slot, const struct
 			   now->orig - l->orig, d->page);
 	if (now->same == l->same + 1) {
 		if (now->compr != l->compr || now->used != l->used)
-			return bad(d, op, slot, "a same-filled page took %" PRId64 " bytes, %" PRId64
-				   " pool bytes", now->compr - l->compr, now->used - l->used);
+			return bad(d, op, slot,
+				   "a same-filled page took %" PRId64 " bytes, %" PRId64
+				   " pool bytes",
+				   now->compr - l->compr, now->used - l->used);
 		fprintf(d->trace, "# same-filled page in slot %" PRIu64 ": no allocation\n", slot);
 		d->state[slot] = SLOT_SAME;
 		d->same++;
 	} else {
 		if (now->same != l->same || size == 0 || size > d->page)
-			return bad(d, op, slot, "compressed length %" PRId64 " (same_pages delta %"
-				   PRId64 ")", size, now->same - l->same);
+			return bad(d, op, slot,
+				   "compressed length %" PRId64 " (same_pages delta %" PRId64 ")",
+				   size, now->same - l->same);
 		if ((now->huge != l->huge) != (size == d->page))
-			return bad(d, op, slot, "huge_pages delta %" PRId64 " for a length of %"
-				   PRId64, now->huge - l->huge, size);
+			return bad(d, op, slot,
+				   "huge_pages delta %" PRId64 " for a length of %" PRId64,
+				   now->huge - l->huge, size);
 		d->huge += size == d->page;
 		d->state[slot] = SLOT_OBJ;
 		d->id[slot] = d->next_id++;
@@ -285,17 +293,20 @@ static int step_discard(struct derive *d, uint64_t op, uint64_t slot, const stru
 	const struct mm *l = &d->last;
 
 	if (now->orig + d->page != l->orig)
-		return bad(d, op, slot, "a discard changed orig_data_size by %" PRId64
-			   " (expected -%" PRId64 ")", now->orig - l->orig, d->page);
+		return bad(d, op, slot,
+			   "a discard changed orig_data_size by %" PRId64 " (expected -%" PRId64 ")",
+			   now->orig - l->orig, d->page);
 	if (d->state[slot] == SLOT_SAME) {
 		if (now->same + 1 != l->same)
-			return bad(d, op, slot, "same_pages changed by %" PRId64 " (expected %" PRId64
-				   ")", now->same - l->same, -1);
+			return bad(d, op, slot,
+				   "same_pages changed by %" PRId64 " (expected %" PRId64 ")",
+				   now->same - l->same, -1);
 		fprintf(d->trace, "# discard of same-filled slot %" PRIu64 "\n", slot);
 	} else {
 		if (now->compr + d->size[slot] != l->compr)
-			return bad(d, op, slot, "compr_data_size changed by %" PRId64 " (expected -%"
-				   PRId64 ")", now->compr - l->compr, d->size[slot]);
+			return bad(d, op, slot,
+				   "compr_data_size changed by %" PRId64 " (expected -%" PRId64 ")",
+				   now->compr - l->compr, d->size[slot]);
 		fprintf(d->trace, "f %" PRIu64 "\n", d->id[slot]);
 		emit(d, now);
 		d->frees++;
@@ -336,7 +347,8 @@ static int derive(struct derive *d, const struct plan *p, const char *out)
 		    parse_mm(line + n, &now) || !have_last || ps != d->page)
 			break;
 		if (p->kind[i] != OP_COMPACT && now.compacted != d->last.compacted) {
-			snprintf(d->err, sizeof(d->err), "the guest's kernel compacted zram by itself "
+			snprintf(d->err, sizeof(d->err),
+				 "the guest's kernel compacted zram by itself "
 				 "(zsmalloc's shrinker under memory pressure), so the trace would not "
 				 "be exact; give the guest more memory");
 			fclose(f);
@@ -360,13 +372,15 @@ static int derive(struct derive *d, const struct plan *p, const char *out)
 	}
 	fclose(f);
 	if (ps && ps != d->page) {
-		snprintf(d->err, sizeof(d->err), "the guest has %" PRIu32 "-byte pages, not %" PRIu32,
-			 ps, d->page);
+		snprintf(d->err, sizeof(d->err),
+			 "the guest has %" PRIu32 "-byte pages, not %" PRIu32, ps, d->page);
 		return -1;
 	}
 	if (end != p->n || i != p->n) {
-		snprintf(d->err, sizeof(d->err), "the guest's results are incomplete (%" PRIu64
-			 " of %" PRIu64 " operations)", i, p->n);
+		snprintf(d->err, sizeof(d->err),
+			 "the guest's results are incomplete (%" PRIu64 " of %" PRIu64
+			 " operations)",
+			 i, p->n);
 		return -1;
 	}
 	return 0;
@@ -429,11 +443,13 @@ static int oqz_main(void *opts, int argc, char **argv)
 	snprintf(s_mem, sizeof(s_mem), "%" PRIu64,
 		 256 + (inpages + nslots) * k->page_size / (1 << 20) + plan.n * 100 / (1 << 20));
 	if (progress_enabled())
-		fprintf(stderr, "zpoolbench: " CMD ": booting %s under qemu, %" PRIu64
-			" operations (the first run also fetches and builds)...\n", k->desc, plan.n);
+		fprintf(stderr,
+			"zpoolbench: " CMD ": booting %s under qemu, %" PRIu64
+			" operations (the first run also fetches and builds)...\n",
+			k->desc, plan.n);
 	{
-		const char *sa[] = { "zram", k->name, a->codec, pages_path, ops_path, s_mem, out,
-				     NULL };
+		const char *sa[] = { "zram",   k->name, a->codec, pages_path,
+				     ops_path, s_mem,	out,	  NULL };
 
 		if (qo_script(&run, CMD, sa))
 			goto out_run;
@@ -489,7 +505,8 @@ static int oqz_main(void *opts, int argc, char **argv)
 	printf("operations   %" PRIu64 " (%" PRIu64 " a, %" PRIu64 " f, %" PRIu64 " c)\n", d.ops,
 	       d.stores - d.same, d.frees, d.compactions);
 	printf("pool pages   %" PRIu64 " at the end (peak %" PRIu64 "), %" PRIu64
-	       " freed by compaction\n", d.last.used / d.page, d.peak, d.compacted);
+	       " freed by compaction\n",
+	       d.last.used / d.page, d.peak, d.compacted);
 	printf("qemu         %s s (boot and run, TCG, one CPU)\n", run.qemu_seconds);
 	printf("trace        %s\ntrajectory   %s\n", a->trace, a->trajectory);
 	ret = 0;
@@ -508,7 +525,8 @@ out_corpus:
 
 static const struct zpb_cmd oqz_cmd = {
 	.name = "oracle qemu-zram",
-	.summary = "Linux 6.12's zsmalloc (x86, arm64 16K) through zram under qemu: trace + pages per op",
+	.summary =
+		"Linux 6.12's zsmalloc (x86, arm64 16K) through zram under qemu: trace + pages per op",
 	.about = "Runs a corpus through the zsmalloc of Debian's Linux 6.12 via zram, in a qemu\n"
 		 "guest (TCG, one CPU), and records per operation the kernel's compressed size\n"
 		 "and pool pages: the operations of `oracle zram` (fill, churn rounds of discard,\n"

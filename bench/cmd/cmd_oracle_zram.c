@@ -70,6 +70,7 @@ static int check_device(const char *val, char *why, size_t len)
 	return zram_check_name(val, why, len) ? -1 : 0;
 }
 
+/* clang-format off */
 static const struct zpb_opt oz_opts[] = {
 	{ .name = "corpus", .type = OPT_STRING, .arg = "FILE", .off = O(corpus),
 	  .flags = OPT_REQUIRED | OPT_IN | OPT_CORPUS,
@@ -96,6 +97,7 @@ static const struct zpb_opt oz_opts[] = {
 	  .check = check_device, .help = "zram device; must be unused" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 static void progress(struct oracle *o, const char *phase, uint64_t i, uint64_t n)
 {
@@ -108,8 +110,8 @@ static int fail(struct oracle *o, const char *fmt, uint64_t slot, int64_t a, int
 	char what[256];
 
 	snprintf(what, sizeof(what), fmt, a, b);
-	snprintf(o->err, sizeof(o->err),
-		 "%s did not behave as expected at slot %" PRIu64 ": %s", o->z.name, slot, what);
+	snprintf(o->err, sizeof(o->err), "%s did not behave as expected at slot %" PRIu64 ": %s",
+		 o->z.name, slot, what);
 	return -1;
 }
 
@@ -161,22 +163,24 @@ static int store_slot(struct oracle *o, uint64_t slot)
 	if (now.same_pages == o->last.same_pages + 1) {
 		if (now.compr_data_size != o->last.compr_data_size ||
 		    now.mem_used_total != o->last.mem_used_total)
-			return fail(o, "a same-filled page took %" PRId64 " bytes, %" PRId64
-				    " pool bytes", slot,
-				    now.compr_data_size - o->last.compr_data_size,
+			return fail(o,
+				    "a same-filled page took %" PRId64 " bytes, %" PRId64
+				    " pool bytes",
+				    slot, now.compr_data_size - o->last.compr_data_size,
 				    now.mem_used_total - o->last.mem_used_total);
-		trace_writer_commentf(&o->tw, " same-filled page in slot %" PRIu64 ": no allocation",
-				      slot);
+		trace_writer_commentf(&o->tw,
+				      " same-filled page in slot %" PRIu64 ": no allocation", slot);
 		o->state[slot] = SLOT_SAME;
 		o->same++;
 	} else {
 		size = now.compr_data_size - o->last.compr_data_size;
 		if (now.same_pages != o->last.same_pages || size == 0 || size > ZRAM_PAGE)
-			return fail(o, "compressed length %" PRId64 " (same_pages delta %" PRId64 ")",
+			return fail(o,
+				    "compressed length %" PRId64 " (same_pages delta %" PRId64 ")",
 				    slot, size, now.same_pages - o->last.same_pages);
 		if ((now.huge_pages != o->last.huge_pages) != (size == ZRAM_PAGE))
-			return fail(o, "huge_pages delta %" PRId64 " for a length of %" PRId64, slot,
-				    now.huge_pages - o->last.huge_pages, size);
+			return fail(o, "huge_pages delta %" PRId64 " for a length of %" PRId64,
+				    slot, now.huge_pages - o->last.huge_pages, size);
 		o->huge += size == ZRAM_PAGE;
 		o->state[slot] = SLOT_OBJ;
 		o->id[slot] = o->next_id++;
@@ -196,8 +200,9 @@ static int discard_slot(struct oracle *o, uint64_t slot)
 	if (zram_discard_page(&o->z, slot, o->err, sizeof(o->err)) || observe(o, &now, false))
 		return -1;
 	if (now.orig_data_size + ZRAM_PAGE != o->last.orig_data_size)
-		return fail(o, "discard changed orig_data_size by %" PRId64 " (expected -%" PRId64
-			    ")", slot, now.orig_data_size - o->last.orig_data_size, ZRAM_PAGE);
+		return fail(o,
+			    "discard changed orig_data_size by %" PRId64 " (expected -%" PRId64 ")",
+			    slot, now.orig_data_size - o->last.orig_data_size, ZRAM_PAGE);
 	if (o->state[slot] == SLOT_SAME) {
 		if (now.same_pages + 1 != o->last.same_pages)
 			return fail(o, "same_pages changed by %" PRId64 " (expected %" PRId64 ")",
@@ -205,9 +210,9 @@ static int discard_slot(struct oracle *o, uint64_t slot)
 		trace_writer_commentf(&o->tw, " discard of same-filled slot %" PRIu64, slot);
 	} else {
 		if (now.compr_data_size + o->size[slot] != o->last.compr_data_size)
-			return fail(o, "compr_data_size changed by %" PRId64 " (expected -%" PRId64
-				    ")", slot, now.compr_data_size - o->last.compr_data_size,
-				    o->size[slot]);
+			return fail(
+				o, "compr_data_size changed by %" PRId64 " (expected -%" PRId64 ")",
+				slot, now.compr_data_size - o->last.compr_data_size, o->size[slot]);
 		emit_op(o, 'f', o->id[slot], 0);
 		emit_traj(o, &now);
 		o->frees++;
@@ -253,8 +258,10 @@ static int run(struct oracle *o, uint64_t churn, uint64_t seed)
 	for (uint64_t r = 0; r < churn; r++) {
 		char phase[64];
 
-		trace_writer_commentf(&o->tw, " churn round %" PRIu64 ": discard %" PRIu64
-				      " random slots, rewrite them, compact", r + 1, half);
+		trace_writer_commentf(&o->tw,
+				      " churn round %" PRIu64 ": discard %" PRIu64
+				      " random slots, rewrite them, compact",
+				      r + 1, half);
 		/* every slot is live after a fill or a round: shuffle all, take half */
 		for (uint64_t i = 0; i < o->nslots; i++)
 			order[i] = i;
@@ -307,7 +314,8 @@ static int oracle_main(void *opts, int argc, char **argv)
 	}
 	if (o.corpus.page_size != ZRAM_PAGE) {
 		zpb_err("oracle zram: %s has %u-byte pages; this oracle writes %d-byte pages to "
-			"the host's zram", corpus, o.corpus.page_size, ZRAM_PAGE);
+			"the host's zram",
+			corpus, o.corpus.page_size, ZRAM_PAGE);
 		corpus_close(&o.corpus);
 		return 1;
 	}
@@ -338,13 +346,16 @@ static int oracle_main(void *opts, int argc, char **argv)
 		 ZPB_VERSION, ZPB_GIT, u.release, dev, codec);
 	trace_writer_open(&o.tw, ftrace.f, a->trace_format ? TRACE_BINARY : TRACE_TEXT, ZRAM_PAGE,
 			  a->trace_format ? prov : NULL);
-	trace_writer_commentf(&o.tw, " kernel zsmalloc via zram (zpoolbench oracle zram): Linux "
-			      "%s, %s, codec %s", u.release, dev, codec);
-	trace_writer_commentf(&o.tw, " corpus %s (%" PRIu64 " pages), %" PRIu64 " slots, churn %"
-			      PRIu64 ", seed %" PRIu64, o.corpus.name, o.corpus.pages, o.nslots,
-			      churn, seed);
+	trace_writer_commentf(&o.tw,
+			      " kernel zsmalloc via zram (zpoolbench oracle zram): Linux "
+			      "%s, %s, codec %s",
+			      u.release, dev, codec);
+	trace_writer_commentf(&o.tw,
+			      " corpus %s (%" PRIu64 " pages), %" PRIu64 " slots, churn %" PRIu64
+			      ", seed %" PRIu64,
+			      o.corpus.name, o.corpus.pages, o.nslots, churn, seed);
 	trace_writer_comment(&o.tw, " sizes are the kernel's compressed lengths; 4096 = stored "
-			     "raw (huge)");
+				    "raw (huge)");
 
 	/* the device's clean-up hook is the newest: it runs first on a signal */
 	if (zram_setup(&o.z, dev, codec, o.nslots * ZRAM_PAGE, err, sizeof(err))) {
@@ -362,9 +373,11 @@ static int oracle_main(void *opts, int argc, char **argv)
 	}
 	if (o.progress)
 		fputc('\n', stderr);
-	trace_writer_commentf(&o.tw, " end: pool pages %" PRIu64 ", compr_data_size %" PRIu64
-			      ", same_pages %" PRIu64 ", huge_pages %" PRIu64 ", pages_compacted %"
-			      PRIu64, o.last.mem_used_total / ZRAM_PAGE, o.last.compr_data_size,
+	trace_writer_commentf(&o.tw,
+			      " end: pool pages %" PRIu64 ", compr_data_size %" PRIu64
+			      ", same_pages %" PRIu64 ", huge_pages %" PRIu64
+			      ", pages_compacted %" PRIu64,
+			      o.last.mem_used_total / ZRAM_PAGE, o.last.compr_data_size,
 			      o.last.same_pages, o.last.huge_pages, o.last.pages_compacted);
 	if (zram_release(&o.z, err, sizeof(err))) {
 		zpb_err("oracle zram: %s", err);
@@ -384,12 +397,13 @@ static int oracle_main(void *opts, int argc, char **argv)
 	printf("oracle zram  %s (Linux %s, %s), corpus %s: %" PRIu64 " slots, %" PRIu64
 	       " churn rounds\n",
 	       dev, u.release, codec, o.corpus.name, o.nslots, churn);
-	printf("stores       %" PRIu64 " pages (%" PRIu64 " same-filled, %" PRIu64
-	       " huge)\n", o.stores, o.same, o.huge);
+	printf("stores       %" PRIu64 " pages (%" PRIu64 " same-filled, %" PRIu64 " huge)\n",
+	       o.stores, o.same, o.huge);
 	printf("operations   %" PRIu64 " (%" PRIu64 " a, %" PRIu64 " f, %" PRIu64 " c)\n", o.ops,
 	       o.stores - o.same, o.frees, o.compactions);
 	printf("pool pages   %" PRIu64 " at the end (peak %" PRIu64 "), %" PRIu64
-	       " freed by compaction\n", o.last.mem_used_total / ZRAM_PAGE, o.peak, o.compacted);
+	       " freed by compaction\n",
+	       o.last.mem_used_total / ZRAM_PAGE, o.peak, o.compacted);
 	printf("trace        %s\ntrajectory   %s\n", trace, traj);
 	ret = 0;
 	goto out_mem;

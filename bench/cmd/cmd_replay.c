@@ -23,6 +23,7 @@ struct replay_args {
 
 #define O(f) offsetof(struct replay_args, f)
 
+/* clang-format off */
 static const struct zpb_opt replay_opts[] = {
 	{ .name = "trace", .type = OPT_STRING, .arg = "FILE", .off = O(trace),
 	  .flags = OPT_REQUIRED | OPT_IN,
@@ -59,6 +60,7 @@ static const struct zpb_opt replay_opts[] = {
 		  "(on a terminal a progress bar is always drawn)" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 static void print_text(const char *trace, const struct zpool *zp, const struct replay_result *r)
 {
@@ -79,8 +81,8 @@ static void print_text(const char *trace, const struct zpool *zp, const struct r
  * CSV and JSON: the results document of `zpoolbench run --workload
  * replay`, one row, through the one results writer (results.h).
  */
-static int print_results(const char *trace, const struct zpool *zp,
-			 const struct replay_result *r, int format, int argc, char **argv)
+static int print_results(const char *trace, const struct zpool *zp, const struct replay_result *r,
+			 int format, int argc, char **argv)
 {
 	const char *base = strrchr(trace, '/');
 	struct run_results res = { 0 };
@@ -131,7 +133,8 @@ static int replay_main(void *opts, int argc, char **argv)
 		return 2;
 	}
 	if (a->sizes_only && checked) {
-		opt_err("replay", "--sizes-only", "the checker writes and reads every object; "
+		opt_err("replay", "--sizes-only",
+			"the checker writes and reads every object; "
 			"give --verify or --sizes-only, not both");
 		return 2;
 	}

@@ -37,6 +37,7 @@ struct report_args {
 
 #define O(f) offsetof(struct report_args, f)
 
+/* clang-format off */
 static const struct zpb_opt report_opts[] = {
 	{ .name = "out", .type = OPT_STRING, .arg = "DIR", .off = O(out),
 	  .flags = OPT_USAGE | OPT_OUTDIR,
@@ -59,9 +60,13 @@ static const struct zpb_opt report_opts[] = {
 	  .help = "a sweep's reference setting (default: the sweep folders' own)" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 static const struct zpb_operand report_operand = {
-	.arg = "DIR", .min = 1, .max = MAX_DOCS, .off = O(dirs),
+	.arg = "DIR",
+	.min = 1,
+	.max = MAX_DOCS,
+	.off = O(dirs),
 	.help = "results folders (or their results.json) of run, sweep or report",
 };
 
@@ -71,8 +76,8 @@ static int sweep_goal(const struct report_args *a, const struct merge *m, enum p
 {
 	char err[512];
 
-	if (!m->sweep_agree && !(opt_given(report_opts, "prefer") &&
-				 opt_given(report_opts, "baseline"))) {
+	if (!m->sweep_agree &&
+	    !(opt_given(report_opts, "prefer") && opt_given(report_opts, "baseline"))) {
 		zpb_err("report: the sweep folders differ in goal, bound or baseline; give --prefer "
 			"and --baseline (and --max-ns-p99 if one is wanted)");
 		return 2;
@@ -205,8 +210,8 @@ static int report_main(void *opts, int argc, char **argv)
 		for (int g = 0; g < sw.ng; g++)
 			if (sw.g[g].best < 0)
 				zpb_err("report: %s, %s: no setting has store and load p99 within "
-					"--max-ns-p99 %" PRIu64 " ns", sw.g[g].corpus, sw.g[g].codec,
-					rf.max_ns_p99);
+					"--max-ns-p99 %" PRIu64 " ns",
+					sw.g[g].corpus, sw.g[g].codec, rf.max_ns_p99);
 		ret = 1;
 	}
 	ret = ret ? 1 : 0;

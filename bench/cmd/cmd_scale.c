@@ -61,6 +61,7 @@ struct scale_args {
 
 #define O(f) offsetof(struct scale_args, f)
 
+/* clang-format off */
 static const struct zpb_opt scale_opts[] = {
 	{ .name = "corpus", .type = OPT_STRING, .arg = "FILE", .off = O(corpus),
 	  .flags = OPT_REQUIRED | OPT_IN | OPT_CORPUS,
@@ -92,6 +93,7 @@ static const struct zpb_opt scale_opts[] = {
 		  "(on a terminal a progress bar is always drawn)" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 struct sample {
 	double path, wall, conc, load_path;
@@ -132,8 +134,9 @@ static int one(const struct fe_config *fec, const char *spec, const struct pages
 	if (fill.threads > 1) {
 		out->ovl = mops(fill.store_overlap.n_trim, fill.store_overlap.sum_trim_ns) *
 			   fill.threads;
-		out->ovl_frac = fill.lat[LAT_STORE].n ?
-					(double)fill.store_overlap.n / fill.lat[LAT_STORE].n : 0;
+		out->ovl_frac = fill.lat[LAT_STORE].n
+					? (double)fill.store_overlap.n / fill.lat[LAT_STORE].n
+					: 0;
 	} else {
 		out->ovl = out->path;
 		out->ovl_frac = 1;
@@ -233,8 +236,9 @@ static void report_table(FILE *f, struct scale *sc)
 	for (int a = 0; a < sc->nallocs; a++) {
 		for (int t = 0; t < sc->nthreads; t++) {
 			row_of(sc, a, t, &w);
-			fprintf(f, "%-20.20s %3d  %5.2f (%5.2f-%5.2f)    %6.2fx %6.2f %5.2f %9.2f  "
-				   "%5.0f%% %9.2f %6.2fx (%d)\n",
+			fprintf(f,
+				"%-20.20s %3d  %5.2f (%5.2f-%5.2f)    %6.2fx %6.2f %5.2f %9.2f  "
+				"%5.0f%% %9.2f %6.2fx (%d)\n",
 				sc->allocs[a], sc->threads[t], w.store.med, w.store.min,
 				w.store.max, w.speedup, w.wall, w.conc, w.load, 100 * w.ovl_share,
 				w.ovl_mops, w.ovl_speedup, w.ovl_reps);
@@ -272,8 +276,8 @@ static void report_json(FILE *f, struct scale *sc, const char *corpus, const cha
 			jw_str(&j, sc->allocs[a]);
 			jw_key(&j, "threads");
 			jw_u64(&j, (uint64_t)sc->threads[t]);
-#define F(key, v, d)             \
-	jw_key(&j, key);         \
+#define F(key, v, d)     \
+	jw_key(&j, key); \
 	jw_fixed(&j, v, d);
 			F("store_mops", w.store.med, 3);
 			F("store_mops_min", w.store.min, 3);
@@ -356,8 +360,8 @@ static int scale_main(void *opts, int argc, char **argv)
 	}
 	/* a page compressed, then per pool: warm-up (fill, empty), fill, load */
 	progress_setup("scale", args->progress);
-	progress_start(corpus.pages + (uint64_t)sc.repeat * sc.nallocs * sc.nthreads * 4 *
-					      corpus.pages);
+	progress_start(corpus.pages +
+		       (uint64_t)sc.repeat * sc.nallocs * sc.nthreads * 4 * corpus.pages);
 	progress_what("compressing %s with %s", corpus.name, codec.name);
 	if (pageset_open(&ps, &corpus, &codec, online_cpus(), args->ccache, err, sizeof(err))) {
 		zpb_err("scale: %s", err);
@@ -383,8 +387,8 @@ static int scale_main(void *opts, int argc, char **argv)
 					/* a rate of no stores is no figure (0.00 Mop/s would look like one) */
 					zpb_err("scale: %s stored none of the %llu pages of %s (%llu "
 						"same-filled, front end %s): no store rate to measure; use "
-						"another corpus or --frontend none", sc.allocs[a],
-						(unsigned long long)ps.n, corpus.name,
+						"another corpus or --frontend none",
+						sc.allocs[a], (unsigned long long)ps.n, corpus.name,
 						(unsigned long long)ps.same_pages, fec.spec);
 					goto out_ps;
 				}
@@ -393,8 +397,9 @@ static int scale_main(void *opts, int argc, char **argv)
 				if (same_content(at(&sc, a, 0, rep), at(&sc, a, t, rep)))
 					continue;
 				zpb_err("scale: %s: the pool content with %d threads differs from %d "
-					"thread(s) (%llu vs %llu objects)", sc.allocs[a], sc.threads[t],
-					sc.threads[0], (unsigned long long)at(&sc, a, t, rep)->stored,
+					"thread(s) (%llu vs %llu objects)",
+					sc.allocs[a], sc.threads[t], sc.threads[0],
+					(unsigned long long)at(&sc, a, t, rep)->stored,
 					(unsigned long long)at(&sc, a, 0, rep)->stored);
 				goto out_ps;
 			}
@@ -414,7 +419,8 @@ static int scale_main(void *opts, int argc, char **argv)
 		report_json(stdout, &sc, corpus.name, codec.name, fec.spec, ps.n, ps.same_pages);
 	} else {
 		printf("# %s, %s, front end %s, %llu pages (%llu same-filled), %d repetitions; "
-		       "medians\n", corpus.name, codec.name, fec.spec, (unsigned long long)ps.n,
+		       "medians\n",
+		       corpus.name, codec.name, fec.spec, (unsigned long long)ps.n,
 		       (unsigned long long)ps.same_pages, sc.repeat);
 		report_table(stdout, &sc);
 	}

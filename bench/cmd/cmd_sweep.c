@@ -43,8 +43,8 @@ static bool unsatisfied(const struct runcli *c, const struct sweep *sw)
 	for (int gi = 0; gi < sw->ng; gi++)
 		if (sw->g[gi].best < 0)
 			zpb_err("sweep: %s, %s: no setting has store and load p99 within "
-				"--max-ns-p99 %" PRIu64 " ns", sw->g[gi].corpus, sw->g[gi].codec,
-				c->max_ns_p99);
+				"--max-ns-p99 %" PRIu64 " ns",
+				sw->g[gi].corpus, sw->g[gi].codec, c->max_ns_p99);
 	return sweep_unsatisfied(sw);
 }
 
@@ -95,8 +95,11 @@ static int sweep_main(void *opts, int argc, char **argv)
 	if (c.format == FMT_CSV) {
 		results_csv(stdout, &res, &meta);
 	} else if (c.format == FMT_JSON) {
-		struct report_folder rf = { .res = &res, .meta = &meta, .sw = &sw,
-					    .prefer = c.prefer, .max_ns_p99 = c.max_ns_p99 };
+		struct report_folder rf = { .res = &res,
+					    .meta = &meta,
+					    .sw = &sw,
+					    .prefer = c.prefer,
+					    .max_ns_p99 = c.max_ns_p99 };
 		struct results_meta with_sweep;
 
 		report_folder_meta(&rf, &with_sweep);

@@ -33,7 +33,6 @@
 #define TARGET_IDEAL_VS_DECODE 3.0
 #define TARGET_ALLOC_VS_IDEAL 2.0
 
-
 struct tb_args {
 	const char *trace, *alloc;
 	uint64_t repeat;
@@ -42,6 +41,7 @@ struct tb_args {
 
 #define O(f) offsetof(struct tb_args, f)
 
+/* clang-format off */
 static const struct zpb_opt tb_opts[] = {
 	{ .name = "trace", .type = OPT_STRING, .arg = "FILE", .off = O(trace),
 	  .flags = OPT_REQUIRED | OPT_IN, .help = "the trace, text or binary" },
@@ -54,6 +54,7 @@ static const struct zpb_opt tb_opts[] = {
 	  .off = O(format), .help = "the results on stdout as a table or CSV" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 struct tb_row {
 	char spec[ZPOOL_SPEC_MAX];
@@ -100,7 +101,8 @@ static int default_specs(struct tb_row *rows, int *n)
 static int add_ideal(struct tb_row *rows, int *n)
 {
 	for (int i = 0; i < *n; i++)
-		if (!strncmp(rows[i].spec, "ideal", 5) && (!rows[i].spec[5] || rows[i].spec[5] == ':'))
+		if (!strncmp(rows[i].spec, "ideal", 5) &&
+		    (!rows[i].spec[5] || rows[i].spec[5] == ':'))
 			return i;
 	if (*n == MAX_SPECS)
 		return -1;
@@ -232,19 +234,19 @@ static void print_table(const char *trace, const struct trace_counts *tc, struct
 	double id_dec = ratio_med(rows[ideal].cpu_s, dec->cpu_s, reps);
 
 	printf("trace        %s (%s): %" PRIu64 " operations, at most %" PRIu64 " IDs live, "
-	       "page size %u\n", trace, trace_format_name(tc->format), tc->ops, tc->max_live,
-	       tc->page_size);
+	       "page size %u\n",
+	       trace, trace_format_name(tc->format), tc->ops, tc->max_live, tc->page_size);
 	printf("timing       thread CPU time per pass, median of %d repetition%s (allocators "
-	       "round robin); ratios: median of per-repetition ratios\n\n", reps,
-	       reps > 1 ? "s" : "");
+	       "round robin); ratios: median of per-repetition ratios\n\n",
+	       reps, reps > 1 ? "s" : "");
 	printf("%-26s %9s %9s %9s %10s %10s %11s\n", "pass", "CPU s", "Mop/s", "ns/op", "vs decode",
 	       "vs ideal", "peak RSS MB");
-	printf("%-26s %9.2f %9.2f %9.1f %10.2f %10s %11s\n", "decode only", median(dec->cpu_s, reps),
-	       tc->ops / median(dec->cpu_s, reps) / 1e6, median(dec->cpu_s, reps) * 1e9 / tc->ops,
-	       1.0, "", "");
+	printf("%-26s %9.2f %9.2f %9.1f %10.2f %10s %11s\n", "decode only",
+	       median(dec->cpu_s, reps), tc->ops / median(dec->cpu_s, reps) / 1e6,
+	       median(dec->cpu_s, reps) * 1e9 / tc->ops, 1.0, "", "");
 	for (int i = 0; i < n; i++) {
-		double c = median(rows[i].cpu_s, reps), r = ratio_med(rows[i].cpu_s, rows[ideal].cpu_s,
-								   reps);
+		double c = median(rows[i].cpu_s, reps),
+		       r = ratio_med(rows[i].cpu_s, rows[ideal].cpu_s, reps);
 
 		printf("%-26s %9.2f %9.2f %9.1f %10.2f %10.2f %11.0f\n", rows[i].spec, c,
 		       tc->ops / c / 1e6, c * 1e9 / tc->ops,
@@ -264,8 +266,8 @@ static void print_table(const char *trace, const struct trace_counts *tc, struct
 	}
 }
 
-static void print_csv(const char *trace, const struct trace_counts *tc, struct tb_row *rows,
-		      int n, int ideal, const struct tb_row *dec, int reps)
+static void print_csv(const char *trace, const struct trace_counts *tc, struct tb_row *rows, int n,
+		      int ideal, const struct tb_row *dec, int reps)
 {
 	printf("trace,pass,ops,cpu_s,mops,ns_per_op,vs_decode,vs_ideal,peak_rss_bytes\n");
 	for (int i = -1; i < n; i++) {
@@ -278,7 +280,8 @@ static void print_csv(const char *trace, const struct trace_counts *tc, struct t
 		printf(",%" PRIu64 ",%.3f,%.3f,%.2f,%.4f,", tc->ops, c, tc->ops / c / 1e6,
 		       c * 1e9 / tc->ops, ratio_med(r->cpu_s, dec->cpu_s, reps));
 		if (i >= 0)
-			printf("%.4f,%" PRIu64, ratio_med(r->cpu_s, rows[ideal].cpu_s, reps), r->rss[0]);
+			printf("%.4f,%" PRIu64, ratio_med(r->cpu_s, rows[ideal].cpu_s, reps),
+			       r->rss[0]);
 		else
 			printf(",");
 		putchar('\n');
@@ -307,7 +310,8 @@ static int tb_main(void *opts, int argc, char **argv)
 		if (ret)
 			return ret;
 		for (int i = 0; i < k; i++)
-			snprintf(rows[n++].spec, ZPOOL_SPEC_MAX, "%.*s", ZPOOL_SPEC_MAX - 1, specs[i]);
+			snprintf(rows[n++].spec, ZPOOL_SPEC_MAX, "%.*s", ZPOOL_SPEC_MAX - 1,
+				 specs[i]);
 	} else {
 		default_specs(rows, &n);
 	}
@@ -339,7 +343,8 @@ static int tb_main(void *opts, int argc, char **argv)
 			int i = (j + r) % n;
 
 			if (progress_enabled())
-				fprintf(stderr, "\rrepetition %d/%d: %-30s", r + 1, reps, rows[i].spec);
+				fprintf(stderr, "\rrepetition %d/%d: %-30s", r + 1, reps,
+					rows[i].spec);
 			if (replay_one(a->trace, &rows[i], r, err, sizeof(err))) {
 				zpb_err("trace bench: %s", err);
 				return 1;

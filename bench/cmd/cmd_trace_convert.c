@@ -26,6 +26,7 @@ struct convert_args {
 
 #define O(f) offsetof(struct convert_args, f)
 
+/* clang-format off */
 static const struct zpb_opt convert_opts[] = {
 	{ .name = "in", .type = OPT_STRING, .arg = "FILE", .off = O(in),
 	  .flags = OPT_REQUIRED | OPT_IN,
@@ -37,6 +38,7 @@ static const struct zpb_opt convert_opts[] = {
 	{ .name = "force", .type = OPT_FLAG, .off = O(force), .help = "replace an existing --out" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 /* "provenance: X" (the text after '#'), X into @out: the binary's line in its text form. */
 static bool provenance_comment(const char *comment, char *out, size_t len)
@@ -84,8 +86,9 @@ static int open_writer(struct conv *c, const char *in, const struct trace_op *fi
 		 provenance_comment(c->r.comment, c->prov, sizeof(c->prov)))
 		pending = false;
 	else if (c->to == TRACE_BINARY)
-		snprintf(c->prov, sizeof(c->prov), "converted from text trace %.200s by zpoolbench %s (%s)",
-			 in, ZPB_VERSION, ZPB_GIT);
+		snprintf(c->prov, sizeof(c->prov),
+			 "converted from text trace %.200s by zpoolbench %s (%s)", in, ZPB_VERSION,
+			 ZPB_GIT);
 	if (trace_writer_open(&c->w, c->af.f, c->to, c->r.page_size, c->prov))
 		return -1;
 	return pending ? put(c, first) : 0;

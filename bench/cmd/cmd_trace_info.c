@@ -24,14 +24,20 @@ struct info_args {
 
 #define O(f) offsetof(struct info_args, f)
 
+/* clang-format off */
 static const struct zpb_opt info_opts[] = {
 	{ .name = "format", .type = OPT_ENUM, .values = "table|csv|json", .def = "table",
 	  .off = O(format), .help = "on stdout as a table, one CSV row under a header, or JSON" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 static const struct zpb_operand info_operand = {
-	.arg = "FILE", .min = 1, .max = 1, .off = O(files), .flags = OPT_IN,
+	.arg = "FILE",
+	.min = 1,
+	.max = 1,
+	.off = O(files),
+	.flags = OPT_IN,
 	.help = "the trace, text or binary; '-': standard input",
 };
 
@@ -43,17 +49,17 @@ static uint64_t cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-#define INFO_FIELDS(X)                          \
-	X(ops, c->ops)                          \
-	X(stores, c->stores)                    \
-	X(frees, c->frees)                      \
-	X(compactions, c->compactions)          \
-	X(max_live, c->max_live)                \
-	X(live_end, c->live_end)                \
-	X(bytes_end, c->bytes_end)              \
-	X(page_size, (uint64_t)c->page_size)    \
-	X(file_bytes, bytes)                    \
-	X(decode_cpu_ns, cpu)                   \
+#define INFO_FIELDS(X)                       \
+	X(ops, c->ops)                       \
+	X(stores, c->stores)                 \
+	X(frees, c->frees)                   \
+	X(compactions, c->compactions)       \
+	X(max_live, c->max_live)             \
+	X(live_end, c->live_end)             \
+	X(bytes_end, c->bytes_end)           \
+	X(page_size, (uint64_t)c->page_size) \
+	X(file_bytes, bytes)                 \
+	X(decode_cpu_ns, cpu)                \
 	X(decode_wall_ns, wall)
 
 static int info_main(void *opts, int argc, char **argv)
@@ -101,8 +107,8 @@ static int info_main(void *opts, int argc, char **argv)
 		jw_str(&w, path);
 		jw_key(&w, "format");
 		jw_str(&w, trace_format_name(c->format));
-#define X(n, v)            \
-	jw_key(&w, #n);    \
+#define X(n, v)         \
+	jw_key(&w, #n); \
 	jw_u64(&w, (uint64_t)(v));
 		INFO_FIELDS(X)
 #undef X
@@ -117,9 +123,11 @@ static int info_main(void *opts, int argc, char **argv)
 			printf("provenance   %s\n", c->provenance);
 		printf("page size    %u\n", c->page_size);
 		printf("operations   %" PRIu64 " (%" PRIu64 " stores, %" PRIu64 " frees, %" PRIu64
-		       " compactions)\n", c->ops, c->stores, c->frees, c->compactions);
+		       " compactions)\n",
+		       c->ops, c->stores, c->frees, c->compactions);
 		printf("live IDs     %" PRIu64 " at most, %" PRIu64 " at the end (%" PRIu64
-		       " bytes)\n", c->max_live, c->live_end, c->bytes_end);
+		       " bytes)\n",
+		       c->max_live, c->live_end, c->bytes_end);
 		printf("decoding     %.3f s CPU, %.3f s wall: %.1f M operations/s (CPU)\n",
 		       cpu / 1e9, wall / 1e9, cpu ? c->ops * 1e3 / cpu : 0.0);
 	}

@@ -29,6 +29,7 @@ static int check_page(const char *val, char *why, size_t len)
 	return 0;
 }
 
+/* clang-format off */
 static const struct zpb_opt synth_opts[] = {
 	{ .name = "out", .type = OPT_STRING, .arg = "FILE", .off = O(out),
 	  .flags = OPT_REQUIRED | OPT_OUT, .help = "the trace" },
@@ -48,11 +49,14 @@ static const struct zpb_opt synth_opts[] = {
 	{ .name = "force", .type = OPT_FLAG, .off = O(force), .help = "replace an existing --out" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 static int synth_main(void *opts, int argc, char **argv)
 {
 	const struct synth_args *a = opts;
-	struct synth_params p = { .ops = a->ops, .live = a->live, .seed = a->seed,
+	struct synth_params p = { .ops = a->ops,
+				  .live = a->live,
+				  .seed = a->seed,
 				  .compact_every = a->compact_every,
 				  .page_size = (uint32_t)a->page_size };
 	struct trace_writer w;
@@ -61,8 +65,9 @@ static int synth_main(void *opts, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	snprintf(prov, sizeof(prov), "zpoolbench %s (%s) trace synth --ops %" PRIu64 " --live %"
-		 PRIu64 " --seed %" PRIu64 " --compact-every %" PRIu64 " --page-size %u",
+	snprintf(prov, sizeof(prov),
+		 "zpoolbench %s (%s) trace synth --ops %" PRIu64 " --live %" PRIu64
+		 " --seed %" PRIu64 " --compact-every %" PRIu64 " --page-size %u",
 		 ZPB_VERSION, ZPB_GIT, p.ops, p.live, p.seed, p.compact_every, p.page_size);
 	if (afile_create(&af, "trace synth: --out", a->out, a->force))
 		return 1;

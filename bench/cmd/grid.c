@@ -9,8 +9,7 @@
 
 #include "cmd/grid.h"
 
-static int push(char (*out)[GRID_LINE_MAX], int *n, int max, const char *s, char *err,
-		size_t errlen)
+static int push(char (*out)[GRID_LINE_MAX], int *n, int max, const char *s, char *err, size_t errlen)
 {
 	if (*n == max) {
 		snprintf(err, errlen, "the grid expands to more than %d specs", max);
@@ -120,8 +119,8 @@ static int expand(const char *pat, char (*out)[GRID_LINE_MAX], int *n, int max, 
 				ret = -1;
 				break;
 			}
-			snprintf(buf, plen + 32, "%.*s%.*s%s", (int)(open - pat), pat, (int)len, alt,
-				 close + 1);
+			snprintf(buf, plen + 32, "%.*s%.*s%s", (int)(open - pat), pat, (int)len,
+				 alt, close + 1);
 			ret = expand(buf, out, n, max, err, errlen);
 			alt += len + 1;
 		}
@@ -130,8 +129,7 @@ static int expand(const char *pat, char (*out)[GRID_LINE_MAX], int *n, int max, 
 	return ret;
 }
 
-int grid_expand(const char *pattern, char (*out)[GRID_LINE_MAX], int max, char *err,
-		size_t errlen)
+int grid_expand(const char *pattern, char (*out)[GRID_LINE_MAX], int max, char *err, size_t errlen)
 {
 	int n = 0;
 

@@ -23,7 +23,6 @@
 #define GRID_RANGE_MAX 10001
 
 /* The number of strings written to @out, or -1 with one line in @err. */
-int grid_expand(const char *pattern, char (*out)[GRID_LINE_MAX], int max, char *err,
-		size_t errlen);
+int grid_expand(const char *pattern, char (*out)[GRID_LINE_MAX], int max, char *err, size_t errlen);
 
 #endif /* ZPB_GRID_H */

@@ -15,8 +15,10 @@ int optcheck_pages_out(const char *val, char *why, size_t len)
 
 	if (n > 6 && !strcmp(val + n - 6, ".pages") && val[n - 7] != '/')
 		return 0;
-	snprintf(why, len, "must end in .pages (compress afterwards with zstd -19 to get "
-			   ".pages.zst), not '%.200s'", val);
+	snprintf(why, len,
+		 "must end in .pages (compress afterwards with zstd -19 to get "
+		 ".pages.zst), not '%.200s'",
+		 val);
 	return -1;
 }
 
@@ -67,8 +69,8 @@ int optcheck_page_sizes(const char *val, char *why, size_t len)
 		opt_parse_size(item, 1, CORPUS_PAGE_MAX, &v, item, sizeof(item));
 		for (int i = 0; i < n; i++) {
 			if (seen[i] == v) {
-				snprintf(why, len, "%llu given twice in '%.60s'", (unsigned long long)v,
-					 val);
+				snprintf(why, len, "%llu given twice in '%.60s'",
+					 (unsigned long long)v, val);
 				return -1;
 			}
 		}

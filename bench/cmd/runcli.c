@@ -27,8 +27,10 @@ static int one_count(const char *val, char *why, size_t len)
 {
 	if (!strchr(val, ','))
 		return 0;
-	snprintf(why, len, "'%.100s' is a list; run takes one count ('zpoolbench scale' compares "
-			   "several)", val);
+	snprintf(why, len,
+		 "'%.100s' is a list; run takes one count ('zpoolbench scale' compares "
+		 "several)",
+		 val);
 	return -1;
 }
 
@@ -36,8 +38,9 @@ static int alloc_nonempty(const char *val, char *why, size_t len)
 {
 	if (*val)
 		return 0;
-	snprintf(why, len, "is empty; name at least one allocator, e.g. --alloc zbud (see "
-			   "'zpoolbench list')");
+	snprintf(why, len,
+		 "is empty; name at least one allocator, e.g. --alloc zbud (see "
+		 "'zpoolbench list')");
 	return -1;
 }
 
@@ -73,6 +76,7 @@ static int shard_check(const char *val, char *why, size_t len)
 	return runcli_parse_shard(val, &i, &n, why, len);
 }
 
+/* clang-format off */
 #define RUNCLI_OPTS                                                                              \
 	{ .name = "corpus", .type = OPT_STRING, .arg = "FILE", .off = O(corpus),                \
 	  .maxn = RUN_MAX_CORPORA, .flags = OPT_REPEAT | OPT_USAGE | OPT_IN | OPT_CORPUS,       \
@@ -153,12 +157,16 @@ static int shard_check(const char *val, char *why, size_t len)
 	{ .name = "progress", .type = OPT_FLAG, .off = O(progress),                             \
 	  .help = "when standard error is not a terminal, a progress line every few seconds "    \
 		  "(on a terminal a progress bar is always drawn)" }
+/* clang-format on */
 
+/* clang-format off */
 const struct zpb_opt runcli_run_opts[] = {
 	RUNCLI_OPTS,
 	{ .name = NULL },
 };
+/* clang-format on */
 
+/* clang-format off */
 const struct zpb_opt runcli_sweep_opts[] = {
 	RUNCLI_OPTS,
 	{ .name = "prefer", .type = OPT_ENUM, .arg = "GOAL", .values = "balanced|density|speed",
@@ -169,9 +177,13 @@ const struct zpb_opt runcli_sweep_opts[] = {
 	  .help = "reference setting (default: the one with compaction=middle, else the first)" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 const struct zpb_operand runcli_operand = {
-	.arg = "FILE", .min = 0, .max = RUN_MAX_CORPORA, .off = O(corpus),
+	.arg = "FILE",
+	.min = 0,
+	.max = RUN_MAX_CORPORA,
+	.off = O(corpus),
 	.flags = OPT_IN | OPT_CORPUS,
 };
 
@@ -209,10 +221,11 @@ static int alloc_check_same(const char *cmd, char (*allocs)[ZPOOL_SPEC_MAX], int
 
 	/* run and sweep add the row 'ideal' themselves (run.c) */
 	if (strcmp(cmd, "scale") && strcmp(cfg->spec, "ideal") &&
-	    !zpool_parse_spec("ideal", &other, err, sizeof(err)) &&
-	    same_setting(cfg, &other)) {
-		opt_err(cmd, "--alloc", "'%s' is the setting 'ideal', which is always included; "
-			"leave it out", cfg->spec);
+	    !zpool_parse_spec("ideal", &other, err, sizeof(err)) && same_setting(cfg, &other)) {
+		opt_err(cmd, "--alloc",
+			"'%s' is the setting 'ideal', which is always included; "
+			"leave it out",
+			cfg->spec);
 		return 2;
 	}
 	for (int j = 0; j < n; j++) {
@@ -227,8 +240,7 @@ static int alloc_check_same(const char *cmd, char (*allocs)[ZPOOL_SPEC_MAX], int
 	return 0;
 }
 
-int alloc_list_add(const char *cmd, char (*allocs)[ZPOOL_SPEC_MAX], int *n, int max,
-		   const char *arg)
+int alloc_list_add(const char *cmd, char (*allocs)[ZPOOL_SPEC_MAX], int *n, int max, const char *arg)
 {
 	static char grid[RUN_MAX_ALLOCS][GRID_LINE_MAX];
 	static char list[RUN_MAX_ALLOCS][ZPOOL_SPEC_MAX];
@@ -298,8 +310,9 @@ static void defaults(struct runcli *c, const struct runcli_args *a, bool sweep)
 		c->o.npage_sizes = optcheck_page_sizes_parse(a->page, c->o.page_sizes,
 							     RUN_MAX_PAGE_SIZES);
 	/* the table's order is balanced, density, speed */
-	c->prefer = a->prefer == 1 ? PREFER_DENSITY : a->prefer == 2 ? PREFER_SPEED
-							      : PREFER_BALANCED;
+	c->prefer = a->prefer == 1   ? PREFER_DENSITY
+		    : a->prefer == 2 ? PREFER_SPEED
+				     : PREFER_BALANCED;
 	c->max_ns_p99 = a->max_ns_p99;
 	if (a->shard) {
 		char why[256];
@@ -325,7 +338,8 @@ static int workloads(struct runcli *c, const struct runcli_args *a)
 	}
 	if (c->o.trace && !(c->o.workloads & (1u << WL_REPLAY))) {
 		zpb_err("%s: --trace given but the replay workload is not asked for "
-			"(add replay to --workload)", c->cmd);
+			"(add replay to --workload)",
+			c->cmd);
 		return 2;
 	}
 	return 0;
@@ -356,7 +370,8 @@ int runcli_parse(struct runcli *c, const struct runcli_args *a, bool sweep)
 	}
 	if (!c->out && c->format == FMT_TABLE) {
 		zpb_err("%s: --out DIR is required (or --format csv|json for the results on stdout); "
-			"see 'zpoolbench %s --help'", c->cmd, c->cmd);
+			"see 'zpoolbench %s --help'",
+			c->cmd, c->cmd);
 		return 2;
 	}
 	c->o.ncodecs = codec_parse_list(a->codec, c->o.codecs, RUN_MAX_CODECS, err, sizeof(err));
@@ -375,12 +390,14 @@ int runcli_parse(struct runcli *c, const struct runcli_args *a, bool sweep)
 		opt_parse_size(a->unit, 1, CORPUS_PAGE_MAX, &v, tmp, sizeof(tmp));
 		if (a->page) {
 			zpb_err("%s: --unit and --page cannot be combined (--unit reads the corpus as "
-				"units and keeps pools of 4 KiB pages)", c->cmd);
+				"units and keeps pools of 4 KiB pages)",
+				c->cmd);
 			return 2;
 		}
 		if (c->o.fe.kind == FE_ZSWAP && v > ZPOOL_PAGE_SIZE) {
 			zpb_err("%s: --unit %s: zswap compresses large folios page by page; --unit "
-				"applies to the zram and none front ends", c->cmd, a->unit);
+				"applies to the zram and none front ends",
+				c->cmd, a->unit);
 			return 2;
 		}
 		c->o.page_sizes[0] = (uint32_t)v;
@@ -466,8 +483,8 @@ static int check_unit(struct runcli *c, const char *spec)
 	zpool_destroy(zp);
 	if (max < unit) {
 		zpb_err("%s: --unit %u: %s holds objects up to %zu B, not a %u-B unit (allocators "
-			"that can: zsmalloc:mp=%d, ideal, malloc)", c->cmd, unit, spec, max, unit,
-			unit == 16384 ? 2 : 4);
+			"that can: zsmalloc:mp=%d, ideal, malloc)",
+			c->cmd, unit, spec, max, unit, unit == 16384 ? 2 : 4);
 		return 2;
 	}
 	if (own && max != unit) {
@@ -496,13 +513,13 @@ static int check_page_sizes(struct runcli *c)
 
 		for (int k = 0; k < nv; k++) {
 			if (corpus_check_view(corpus, v[k], err, sizeof(err))) {
-				zpb_err("%s: --%s %u: %s", c->cmd, c->o.fe.unit ? "unit" : "page", v[k],
-					err);
+				zpb_err("%s: --%s %u: %s", c->cmd, c->o.fe.unit ? "unit" : "page",
+					v[k], err);
 				return 2;
 			}
 			for (int a = 0; a < c->o.nallocs; a++) {
-				if (!run_spec_for_page(c->o.allocs[a], run_pool_page(&c->o, v[k]), spec,
-						       sizeof(spec), err, sizeof(err))) {
+				if (!run_spec_for_page(c->o.allocs[a], run_pool_page(&c->o, v[k]),
+						       spec, sizeof(spec), err, sizeof(err))) {
 					if (check_unit(c, spec))
 						return 2;
 					continue;
@@ -532,10 +549,10 @@ static void plan_id(const struct runcli *c, char *out, size_t len)
 		return;
 	}
 	XXH3_64bits_reset(st);
-#define ADD(...)                                                          \
-	do {                                                              \
-		int n_ = snprintf(buf, sizeof(buf), __VA_ARGS__);         \
-		XXH3_64bits_update(st, buf, (size_t)n_ + 1);              \
+#define ADD(...)                                                  \
+	do {                                                      \
+		int n_ = snprintf(buf, sizeof(buf), __VA_ARGS__); \
+		XXH3_64bits_update(st, buf, (size_t)n_ + 1);      \
 	} while (0)
 	for (int i = 0; i < c->o.ncorpora; i++)
 		ADD("corpus %s", c->o.opened[i] ? c->o.opened[i]->sha256 : c->o.corpora[i]);
@@ -631,18 +648,26 @@ void runcli_abort(struct runcli *c)
 		outdir_abort(&c->dir);
 }
 
-int runcli_write(struct runcli *c, const struct run_results *res,
-		 const struct results_meta *meta, const struct sweep *sw)
+int runcli_write(struct runcli *c, const struct run_results *res, const struct results_meta *meta,
+		 const struct sweep *sw)
 {
 	struct report_folder rf = {
-		.dir = runcli_dir(c), .shown = c->out, .res = res, .meta = meta, .sw = sw,
-		.prefer = c->prefer, .max_ns_p99 = c->max_ns_p99, .no_plots = c->no_plots,
+		.dir = runcli_dir(c),
+		.shown = c->out,
+		.res = res,
+		.meta = meta,
+		.sw = sw,
+		.prefer = c->prefer,
+		.max_ns_p99 = c->max_ns_p99,
+		.no_plots = c->no_plots,
 	};
 	int ret;
 
 	if (!c->out) {
-		fprintf(stderr, "zpoolbench: %s: no --out: the results are on stdout only; no "
-				"folder, no plots, no report\n", c->cmd);
+		fprintf(stderr,
+			"zpoolbench: %s: no --out: the results are on stdout only; no "
+			"folder, no plots, no report\n",
+			c->cmd);
 		return 0;
 	}
 	ret = report_folder(&rf);

@@ -23,7 +23,7 @@ enum runcli_format { FMT_TABLE, FMT_CSV, FMT_JSON };
 struct runcli_args {
 	struct opt_strv corpus, alloc;
 	const char *codec, *workload, *trace, *frontend, *out, *ccache, *baseline, *page, *shard,
-		   *unit;
+		*unit;
 	struct opt_intv threads;
 	uint64_t repeat, objects, seed, churn_rounds, churn_percent, compact_every, max_ns_p99;
 	int force, no_plots, quiet, no_warmup, prefer, format, progress;
@@ -75,8 +75,8 @@ struct results_meta;
  * put it in place, or say on stderr that there is none: 0, 1 when a figure
  * failed (the folder is complete), -1 after a message (nothing is left).
  */
-int runcli_write(struct runcli *c, const struct run_results *res,
-		 const struct results_meta *meta, const struct sweep *sw);
+int runcli_write(struct runcli *c, const struct run_results *res, const struct results_meta *meta,
+		 const struct sweep *sw);
 
 /* Where the results files go while the run writes them (NULL without --out). */
 const char *runcli_dir(const struct runcli *c);

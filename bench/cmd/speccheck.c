@@ -47,9 +47,11 @@ int corpus_names_check(const char *const *paths, int n, char *err, size_t errlen
 			if (!strcmp(paths[i], paths[j]))
 				snprintf(err, errlen, "--corpus %s is given twice", paths[i]);
 			else
-				snprintf(err, errlen, "--corpus %s and %s would both be named '%s' in the "
+				snprintf(err, errlen,
+					 "--corpus %s and %s would both be named '%s' in the "
 					 "results; give one another file name (e.g. a copy or a symlink "
-					 "named other-%s.pages)", paths[i], paths[j], a, a);
+					 "named other-%s.pages)",
+					 paths[i], paths[j], a, a);
 			return -1;
 		}
 	}

@@ -129,14 +129,21 @@ static bool is_hex64(const char *s)
 static const char *type_name(const json_t *v)
 {
 	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "object";
-	case JSON_ARRAY: return "array";
-	case JSON_STRING: return "string";
-	case JSON_INTEGER: return "integer";
-	case JSON_REAL: return "number";
+	case JSON_OBJECT:
+		return "object";
+	case JSON_ARRAY:
+		return "array";
+	case JSON_STRING:
+		return "string";
+	case JSON_INTEGER:
+		return "integer";
+	case JSON_REAL:
+		return "number";
 	case JSON_TRUE:
-	case JSON_FALSE: return "boolean";
-	default: return "null";
+	case JSON_FALSE:
+		return "boolean";
+	default:
+		return "null";
 	}
 }
 
@@ -206,8 +213,7 @@ static int check_fields(const json_t *m, const char *mpath, uint64_t *pages, uin
 	return 0;
 }
 
-static int pages_differ(const char *mpath, uint64_t said, uint64_t pages, char *err,
-			size_t errlen)
+static int pages_differ(const char *mpath, uint64_t said, uint64_t pages, char *err, size_t errlen)
 {
 	snprintf(err, errlen,
 		 "%s: says %llu pages but the corpus holds %llu; the manifest belongs to another file",
@@ -274,7 +280,8 @@ json_t *corpus_read_manifest(const char *mpath, char *err, size_t errlen)
 		if (errno == EINVAL)
 			snprintf(err, errlen,
 				 "%s: not a regular file (a device, FIFO or socket); a manifest is a "
-				 "JSON file", mpath);
+				 "JSON file",
+				 mpath);
 		else
 			snprintf(err, errlen, "%s: cannot read: %s", mpath, strerror(errno));
 		one_line(-1, err);
@@ -290,7 +297,8 @@ json_t *corpus_read_manifest(const char *mpath, char *err, size_t errlen)
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf || (st.st_size && pread_full(fd, buf, st.st_size, 0))) {
 		snprintf(err, errlen, "%s: cannot read: %s", mpath,
-			 buf ? (errno ? strerror(errno) : "shorter than its size") : "out of memory");
+			 buf ? (errno ? strerror(errno) : "shorter than its size")
+			     : "out of memory");
 		free(buf);
 		close(fd);
 		one_line(-1, err);
@@ -304,8 +312,7 @@ json_t *corpus_read_manifest(const char *mpath, char *err, size_t errlen)
 
 /* ---- streams ---- */
 
-int corpus_stream_open(struct corpus_stream *s, const struct corpus *c, char *err,
-		       size_t errlen)
+int corpus_stream_open(struct corpus_stream *s, const struct corpus *c, char *err, size_t errlen)
 {
 	return corpus_stream_open_view(s, c, c->page_size, err, errlen);
 }
@@ -351,8 +358,7 @@ static int changed(const struct corpus_stream *s, const char *what, char *err, s
 	return -1;
 }
 
-static int64_t read_raw(struct corpus_stream *s, uint8_t *buf, uint64_t n, char *err,
-			size_t errlen)
+static int64_t read_raw(struct corpus_stream *s, uint8_t *buf, uint64_t n, char *err, size_t errlen)
 {
 	const struct corpus *c = s->c;
 	uint64_t left = corpus_view_pages(c, s->page) - s->pages;
@@ -370,8 +376,7 @@ static int64_t read_raw(struct corpus_stream *s, uint8_t *buf, uint64_t n, char 
 }
 
 /* Decompress into @buf up to @n pages; -1 with @err. */
-static int64_t read_zstd(struct corpus_stream *s, uint8_t *buf, uint64_t n, char *err,
-			 size_t errlen)
+static int64_t read_zstd(struct corpus_stream *s, uint8_t *buf, uint64_t n, char *err, size_t errlen)
 {
 	const struct corpus *c = s->c;
 	ZSTD_outBuffer out;
@@ -388,7 +393,8 @@ static int64_t read_zstd(struct corpus_stream *s, uint8_t *buf, uint64_t n, char
 			ssize_t got = pread(c->fd, s->in, s->in_cap, (off_t)s->in_off);
 
 			if (got < 0) {
-				snprintf(err, errlen, "%s: read error: %s", c->path, strerror(errno));
+				snprintf(err, errlen, "%s: read error: %s", c->path,
+					 strerror(errno));
 				return -1;
 			}
 			s->in_off += got;
@@ -614,8 +620,9 @@ static int count_raw_pages(struct corpus *c, char *err, size_t errlen)
 		 "(%llu pages + %llu bytes); truncated, or not a page file%s",
 		 c->path, (unsigned long long)c->file_size, pg,
 		 (unsigned long long)(c->file_size / pg), (unsigned long long)(c->file_size % pg),
-		 !memcmp(magic, "\x28\xb5\x2f\xfd", 4) ? " (it looks like zstd: name it NAME.pages.zst)"
-						       : "");
+		 !memcmp(magic, "\x28\xb5\x2f\xfd", 4)
+			 ? " (it looks like zstd: name it NAME.pages.zst)"
+			 : "");
 	return -1;
 }
 

@@ -60,8 +60,8 @@
 #include "json.h"
 #include "sha256.h"
 
-#define CORPUS_PAGE_SIZE 4096	 /* the page size of a corpus without a manifest */
-#define CORPUS_PAGE_MAX 65536	 /* the largest page size a corpus may have */
+#define CORPUS_PAGE_SIZE 4096 /* the page size of a corpus without a manifest */
+#define CORPUS_PAGE_MAX 65536 /* the largest page size a corpus may have */
 #define CORPUS_FORMAT "zpoolbench-corpus"
 #define CORPUS_FORMAT_VERSION 1
 #define CORPUS_MANIFEST_MAX (1u << 20) /* bytes: a manifest is a few hundred */
@@ -114,20 +114,19 @@ static inline uint64_t corpus_view_pages(const struct corpus *c, uint32_t page)
  */
 struct corpus_stream {
 	const struct corpus *c;
-	uint32_t page;		  /* bytes per page delivered */
-	uint64_t pages;		  /* delivered so far, of @page bytes */
-	uint64_t max_pages;	  /* more is an error (a manifest's count), 0: no limit */
-	uint64_t in_off;	  /* next file offset to read (zstd) */
+	uint32_t page;	    /* bytes per page delivered */
+	uint64_t pages;	    /* delivered so far, of @page bytes */
+	uint64_t max_pages; /* more is an error (a manifest's count), 0: no limit */
+	uint64_t in_off;    /* next file offset to read (zstd) */
 	struct sha256 sha;
-	void *dctx;		  /* ZSTD_DCtx */
-	uint8_t *in;		  /* compressed input buffer */
+	void *dctx;  /* ZSTD_DCtx */
+	uint8_t *in; /* compressed input buffer */
 	size_t in_cap, in_len, in_pos;
-	size_t zret;		  /* last ZSTD_decompressStream() result: 0 = frame complete */
+	size_t zret; /* last ZSTD_decompressStream() result: 0 = frame complete */
 	bool in_eof;
 	uint8_t digest[32];
 };
-int corpus_stream_open(struct corpus_stream *s, const struct corpus *c, char *err,
-		       size_t errlen);
+int corpus_stream_open(struct corpus_stream *s, const struct corpus *c, char *err, size_t errlen);
 int corpus_stream_open_view(struct corpus_stream *s, const struct corpus *c, uint32_t page,
 			    char *err, size_t errlen);
 int64_t corpus_stream_read(struct corpus_stream *s, uint8_t *buf, uint64_t n, char *err,
@@ -154,8 +153,8 @@ void corpus_cycle_close(struct corpus_cycle *cy);
  * count and sha256 are checked.  0, -1 with @err, or what @fn returned if
  * not 0.
  */
-int corpus_for_each(const struct corpus *c, int (*fn)(void *arg, uint64_t first,
-						      const uint8_t *pages, uint64_t n),
+int corpus_for_each(const struct corpus *c,
+		    int (*fn)(void *arg, uint64_t first, const uint8_t *pages, uint64_t n),
 		    void *arg, char *err, size_t errlen);
 /* The same as pages of @page bytes (corpus_check_view()). */
 int corpus_for_each_view(const struct corpus *c, uint32_t page,
@@ -189,9 +188,8 @@ int corpus_check_manifest(const struct json_t *m, const char *mpath, uint64_t pa
  * (pass fill_host=false to omit them, e.g. for samples that inherit them).
  * Written atomically; 0 or -1 with a message printed.
  */
-int corpus_write_manifest(const char *mpath, uint32_t page_size, uint64_t pages,
-			  const char *sha256, bool fill_host,
-			  void (*extra)(struct jw *w, void *arg), void *arg);
+int corpus_write_manifest(const char *mpath, uint32_t page_size, uint64_t pages, const char *sha256,
+			  bool fill_host, void (*extra)(struct jw *w, void *arg), void *arg);
 
 /* The string member @key of @c's manifest, or NULL. */
 const char *corpus_manifest_string(const struct corpus *c, const char *key);

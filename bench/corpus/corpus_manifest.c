@@ -30,9 +30,8 @@ static void thp_mode(char *out, size_t outlen)
 	fclose(f);
 }
 
-int corpus_write_manifest(const char *mpath, uint32_t page_size, uint64_t pages,
-			  const char *sha256, bool fill_host,
-			  void (*extra)(struct jw *w, void *arg), void *arg)
+int corpus_write_manifest(const char *mpath, uint32_t page_size, uint64_t pages, const char *sha256,
+			  bool fill_host, void (*extra)(struct jw *w, void *arg), void *arg)
 {
 	struct afile af;
 	struct jw w;
@@ -97,7 +96,8 @@ void corpus_manifest_copy(struct jw *w, const json_t *m, const char *const *skip
 	const char *key;
 	json_t *v;
 
-	json_object_foreach((json_t *)m, key, v) {
+	json_object_foreach((json_t *)m, key, v)
+	{
 		bool drop = false;
 
 		for (int i = 0; skip[i] && !drop; i++)

@@ -92,8 +92,14 @@ int corpus_sample_write(const struct corpus *c, const uint64_t *idx, uint64_t k,
 			struct sha256 *s, const struct corpus_extents *src, uint32_t space_base,
 			struct corpus_extents *dst, char *err, size_t errlen)
 {
-	struct sample_write w = { .idx = idx, .k = k, .out = out, .s = s, .page = c->page_size,
-				  .addrs = src && dst, .space_base = space_base, .dst = dst };
+	struct sample_write w = { .idx = idx,
+				  .k = k,
+				  .out = out,
+				  .s = s,
+				  .page = c->page_size,
+				  .addrs = src && dst,
+				  .space_base = space_base,
+				  .dst = dst };
 	int ret;
 
 	if (w.addrs)

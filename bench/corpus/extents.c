@@ -39,7 +39,8 @@ static int add_checked(struct corpus_extents *e, const char *where, size_t i, ui
 	uint32_t page_size = e->page_size;
 
 	if (space >= 1ULL << 32 || addr >= ADDR_LIMIT || n == 0 || n >= ADDR_LIMIT) {
-		snprintf(err, errlen, "%s[%zu]: not [space, address, pages] with pages > 0", where, i);
+		snprintf(err, errlen, "%s[%zu]: not [space, address, pages] with pages > 0", where,
+			 i);
 		return -1;
 	}
 	if (addr % page_size) {
@@ -48,8 +49,10 @@ static int add_checked(struct corpus_extents *e, const char *where, size_t i, ui
 		return -1;
 	}
 	if (n > pages - e->pages || n > (ADDR_LIMIT - addr) / page_size) {
-		snprintf(err, errlen, "%s: more than the %llu pages of the corpus, or past the end "
-			 "of the address space", where, (unsigned long long)pages);
+		snprintf(err, errlen,
+			 "%s: more than the %llu pages of the corpus, or past the end "
+			 "of the address space",
+			 where, (unsigned long long)pages);
 		return -1;
 	}
 	if (extents_add(e, (uint32_t)space, addr, n)) {
@@ -85,8 +88,8 @@ static int from_file(const json_t *m, const char *mpath, uint64_t pages, struct 
 	int fd, ret = -1;
 
 	if (!name || file_path(mpath, name, path, sizeof(path))) {
-		snprintf(err, errlen, "%s: " EXTENTS_FILE_KEY " is not the name of a file beside it",
-			 mpath);
+		snprintf(err, errlen,
+			 "%s: " EXTENTS_FILE_KEY " is not the name of a file beside it", mpath);
 		return -1;
 	}
 	if (!want || strlen(want) != 64) {
@@ -97,8 +100,9 @@ static int from_file(const json_t *m, const char *mpath, uint64_t pages, struct 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > limit) {
 		snprintf(err, errlen, "%s: its address extents file %s: %s", mpath, path,
-			 fd < 0 ? strerror(errno) : !S_ISREG(st.st_mode) ? "not a regular file"
-									: "larger than it can be");
+			 fd < 0			? strerror(errno)
+			 : !S_ISREG(st.st_mode) ? "not a regular file"
+						: "larger than it can be");
 		goto out;
 	}
 	buf = malloc((size_t)st.st_size + 1);
@@ -109,8 +113,10 @@ static int from_file(const json_t *m, const char *mpath, uint64_t pages, struct 
 	buf[st.st_size] = '\0';
 	sha256_buf_hex(buf, st.st_size, sha);
 	if (strcmp(sha, want)) {
-		snprintf(err, errlen, "%s: %s has sha256 %.12s..., the manifest says %.12s...; the "
-			 "file or the manifest was changed", mpath, path, sha, want);
+		snprintf(err, errlen,
+			 "%s: %s has sha256 %.12s..., the manifest says %.12s...; the "
+			 "file or the manifest was changed",
+			 mpath, path, sha, want);
 		goto out;
 	}
 	snprintf(where, sizeof(where), "%s: %s", mpath, name);
@@ -127,7 +133,8 @@ static int from_file(const json_t *m, const char *mpath, uint64_t pages, struct 
 		if (sscanf(line, "%llu %llu %llu%n", &sp, &a, &n, &used) != 3 || line[used] ||
 		    line[0] == '-' || add_checked(e, where, i, sp, a, n, pages, err, errlen)) {
 			if (!used || line[used] || line[0] == '-')
-				snprintf(err, errlen, "%s[%zu]: not 'SPACE ADDRESS PAGES'", where, i);
+				snprintf(err, errlen, "%s[%zu]: not 'SPACE ADDRESS PAGES'", where,
+					 i);
 			goto out;
 		}
 	}
@@ -176,8 +183,8 @@ static bool member(const json_t *a, size_t i, uint64_t limit, uint64_t *out)
 	return true;
 }
 
-int extents_from_manifest(const json_t *m, const char *mpath, uint32_t page_size,
-			  uint64_t pages, struct corpus_extents *e, char *err, size_t errlen)
+int extents_from_manifest(const json_t *m, const char *mpath, uint32_t page_size, uint64_t pages,
+			  struct corpus_extents *e, char *err, size_t errlen)
 {
 	const json_t *list = json_object_get(m, EXTENTS_KEY);
 	size_t i;
@@ -191,8 +198,8 @@ int extents_from_manifest(const json_t *m, const char *mpath, uint32_t page_size
 	if (!list)
 		return 1;
 	if (!json_is_array(list)) {
-		snprintf(err, errlen, "%s: " EXTENTS_KEY ": not an array of [space, address, pages]",
-			 mpath);
+		snprintf(err, errlen,
+			 "%s: " EXTENTS_KEY ": not an array of [space, address, pages]", mpath);
 		return -1;
 	}
 	for (i = 0; i < json_array_size(list); i++) {

@@ -27,7 +27,7 @@ struct group {
 	uint64_t first; /* smallest input position of its pages: the output order */
 	uint64_t addr;
 	uint32_t space;
-	uint64_t idx0;  /* index into the sorted array of its first page */
+	uint64_t idx0; /* index into the sorted array of its first page */
 };
 
 static int by_place(const void *a, const void *b)
@@ -128,8 +128,7 @@ static int group_pages(const struct corpus *c, uint32_t to, struct writer *w,
 	int64_t ng;
 	int ret = -1, e;
 
-	e = extents_from_manifest(c->manifest, c->manifest_path, from, c->pages, &ext, err,
-				  errlen);
+	e = extents_from_manifest(c->manifest, c->manifest_path, from, c->pages, &ext, err, errlen);
 	if (e < 0)
 		return -1;
 	if (e > 0) {
@@ -155,7 +154,8 @@ static int group_pages(const struct corpus *c, uint32_t to, struct writer *w,
 	if (ng == 0) {
 		snprintf(err, errlen,
 			 "%s: no complete group of %u pages at a %u-byte aligned address; no "
-			 "%u-byte page can be built from it", c->path, f, to, to);
+			 "%u-byte page can be built from it",
+			 c->path, f, to, to);
 		goto out;
 	}
 	ci.fd = anon_tmpfile("zpoolbench-regroup"); /* the input pages */
@@ -218,8 +218,8 @@ static int split(const struct corpus *c, uint32_t to, struct writer *w, struct r
 	struct splitter s = { w, c->page_size };
 	int e;
 
-	e = extents_from_manifest(c->manifest, c->manifest_path, c->page_size, c->pages, &ext,
-				  err, errlen);
+	e = extents_from_manifest(c->manifest, c->manifest_path, c->page_size, c->pages, &ext, err,
+				  errlen);
 	if (e < 0)
 		return -1;
 	for (size_t i = 0; i < ext.n; i++)

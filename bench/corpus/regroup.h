@@ -34,10 +34,10 @@
 
 struct regroup_result {
 	uint32_t from_page, to_page;
-	uint64_t pages;		/* written, of to_page bytes */
-	uint64_t grouped;	/* input pages that went into them (grouping) */
-	uint64_t duplicates;	/* input pages at an address seen before (grouping) */
-	uint64_t partial;	/* input pages in aligned groups that are not complete */
+	uint64_t pages;	     /* written, of to_page bytes */
+	uint64_t grouped;    /* input pages that went into them (grouping) */
+	uint64_t duplicates; /* input pages at an address seen before (grouping) */
+	uint64_t partial;    /* input pages in aligned groups that are not complete */
 	uint64_t partial_groups;
 	char sha256[65];
 	struct corpus_extents ext; /* of the output (empty if the input had none); free it */

@@ -293,8 +293,14 @@ static int open_proc(pid_t pid, const char *what, char *err, size_t errlen)
 int snapshot_dump(pid_t pid, bool shared, FILE *out, struct snapshot_result *res, char *err,
 		  size_t errlen)
 {
-	struct dumper d = { .pid = pid, .mem = -1, .pagemap = -1, .kflags = -1, .out = out,
-			    .res = res, .err = err, .errlen = errlen };
+	struct dumper d = { .pid = pid,
+			    .mem = -1,
+			    .pagemap = -1,
+			    .kflags = -1,
+			    .out = out,
+			    .res = res,
+			    .err = err,
+			    .errlen = errlen };
 	long pg = sysconf(_SC_PAGESIZE);
 	uint8_t digest[32];
 	int ret = -1;

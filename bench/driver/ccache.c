@@ -92,14 +92,14 @@ struct sum_job {
 	uint64_t off, len, nblocks;
 	uint64_t next; /* next block to take (atomic) */
 	uint64_t *block_sum;
-	int failed;    /* errno of a read error */
+	int failed; /* errno of a read error */
 };
 
 static void *sum_worker(void *arg)
 {
 	struct sum_job *j = arg;
-	uint8_t *buf = mmap(NULL, CCACHE_BLOCK, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *buf = mmap(NULL, CCACHE_BLOCK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
 
 	if (buf == MAP_FAILED) {
 		__atomic_store_n(&j->failed, ENOMEM, __ATOMIC_RELAXED);
@@ -211,8 +211,9 @@ int ccache_open(const char *path, const char *sha256, const char *codec, uint32_
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		snprintf(why, whylen, "not a regular file (%s)",
-			 S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
-												: "a device or socket");
+			 S_ISDIR(st.st_mode)	? "a directory"
+			 : S_ISFIFO(st.st_mode) ? "a FIFO"
+						: "a device or socket");
 		goto bad;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);

@@ -57,12 +57,12 @@
  * 20 bytes, so that a million pages keep 20 MB in memory.
  */
 struct cpage {
-	uint64_t off : 40;	/* offset of the compressed bytes in the data area (< 1 TiB) */
-	uint64_t len : 18;	/* compressed length (may exceed the page; at most codec_bound()) */
-	uint64_t same : 1;	/* every 8-byte word equal */
+	uint64_t off : 40; /* offset of the compressed bytes in the data area (< 1 TiB) */
+	uint64_t len : 18; /* compressed length (may exceed the page; at most codec_bound()) */
+	uint64_t same : 1; /* every 8-byte word equal */
 	uint64_t unused : 5;
-	uint32_t comp_ns;	/* time codec_compress took for this page */
-	uint64_t sum;		/* XXH3-64 of the page; a same-filled page: its word */
+	uint32_t comp_ns; /* time codec_compress took for this page */
+	uint64_t sum;	  /* XXH3-64 of the page; a same-filled page: its word */
 } __attribute__((packed));
 
 struct ccache_header {
@@ -70,18 +70,18 @@ struct ccache_header {
 	uint32_t version;
 	uint32_t header_size;
 	uint32_t bom;
-	uint32_t page_size;	/* bytes per page compressed */
+	uint32_t page_size; /* bytes per page compressed */
 	uint64_t pages;
 	uint64_t index_off;
 	uint64_t data_off;
 	uint64_t data_bytes;
-	uint64_t wall_ns;	/* compressing the corpus when the file was built */
+	uint64_t wall_ns; /* compressing the corpus when the file was built */
 	char codec[32];
 	char sha256[65];
 	char pad1[7];
 	uint64_t index_sum;
 	uint64_t data_sum;
-	uint64_t header_sum;	/* of the bytes before this field */
+	uint64_t header_sum; /* of the bytes before this field */
 };
 
 /* Where the data area of a cache file for @pages pages starts. */
@@ -129,10 +129,10 @@ int ccache_data_sum(int fd, uint64_t off, uint64_t len, int threads, uint64_t *s
 struct ccache_writer {
 	int fd;
 	char path[4096];
-	char tmp[4096 + 32];	/* the temporary name, "" while unnamed or after commit */
-	bool unnamed;		/* O_TMPFILE: linked at commit */
-	int hook;		/* index of the clean-up hook, -1: none */
-	void *rec;		/* its record */
+	char tmp[4096 + 32]; /* the temporary name, "" while unnamed or after commit */
+	bool unnamed;	     /* O_TMPFILE: linked at commit */
+	int hook;	     /* index of the clean-up hook, -1: none */
+	void *rec;	     /* its record */
 };
 int ccache_create(struct ccache_writer *w, const char *path);
 /*

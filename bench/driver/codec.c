@@ -23,7 +23,7 @@ _Static_assert(CODEC_BOUND_MAX == codec_bound(CODEC_PAGE_MAX), "CODEC_BOUND_MAX"
 
 struct codec_ctx {
 	struct codec c;
-	void *state;	   /* lz4/lz4hc state, lzo work memory */
+	void *state; /* lz4/lz4hc state, lzo work memory */
 	ZSTD_CCtx *cctx;
 	ZSTD_DCtx *dctx;
 };
@@ -117,8 +117,8 @@ int codec_parse_list(const char *list, struct codec *out, int max, char *err, si
 		char item[64];
 
 		if (len == 0 || len >= sizeof(item)) {
-			snprintf(err, errlen, "bad codec list '%s': %s item; valid codecs: %s", list,
-				 len ? "overlong" : "empty", codec_valid_specs());
+			snprintf(err, errlen, "bad codec list '%s': %s item; valid codecs: %s",
+				 list, len ? "overlong" : "empty", codec_valid_specs());
 			return -1;
 		}
 		if (n == max) {
@@ -238,8 +238,7 @@ int codec_compress_buf(struct codec_ctx *x, const void *in, size_t len, void *ou
 	return -1;
 }
 
-int codec_decompress_buf(struct codec_ctx *x, const void *in, size_t len, void *out,
-			 size_t outlen)
+int codec_decompress_buf(struct codec_ctx *x, const void *in, size_t len, void *out, size_t outlen)
 {
 	if (outlen > CODEC_PAGE_MAX)
 		return -1;

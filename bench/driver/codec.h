@@ -67,8 +67,7 @@ const struct codec *codec_ctx_codec(const struct codec_ctx *x);
  */
 int codec_compress_buf(struct codec_ctx *x, const void *in, size_t len, void *out, size_t cap);
 /* Decompress into @out: 0 if exactly @outlen bytes came out, else -1. */
-int codec_decompress_buf(struct codec_ctx *x, const void *in, size_t len, void *out,
-			 size_t outlen);
+int codec_decompress_buf(struct codec_ctx *x, const void *in, size_t len, void *out, size_t outlen);
 /* Decompress and compare with the original @origlen bytes. */
 bool codec_verify_buf(struct codec_ctx *x, const void *in, size_t len, const void *orig,
 		      size_t origlen);

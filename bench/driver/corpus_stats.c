@@ -54,7 +54,7 @@ struct stats_pass {
 	struct codec_ctx **cx;
 	uint64_t **hist; /* per codec: pages of each compressed size 0..bound */
 	uint32_t page, bound;
-	uint8_t *out;	 /* a compressed page */
+	uint8_t *out; /* a compressed page */
 	const char *path;
 	char *err;
 	size_t errlen;
@@ -85,8 +85,8 @@ static int stats_pages(void *arg, uint64_t first, const uint8_t *pages, uint64_t
 			len = codec_compress_buf(sp->cx[c], pg, page, out, sp->bound);
 			cs->seconds += (now_ns() - t0) / 1e9;
 			if (len <= 0 || (uint32_t)len > sp->bound) {
-				snprintf(sp->err, sp->errlen, "%s: %s failed on page %llu", sp->path,
-					 cs->codec.name, (unsigned long long)(first + k));
+				snprintf(sp->err, sp->errlen, "%s: %s failed on page %llu",
+					 sp->path, cs->codec.name, (unsigned long long)(first + k));
 				return -1;
 			}
 			if (!codec_verify_buf(sp->cx[c], out, len, pg, page))
@@ -138,8 +138,12 @@ int corpus_stats_compute(const struct corpus *c, const struct codec *codecs, int
 int corpus_stats_compute_view(const struct corpus *c, uint32_t page, const struct codec *codecs,
 			      int ncodecs, struct corpus_stats *st, char *err, size_t errlen)
 {
-	struct stats_pass sp = { .st = st, .path = c->path, .err = err, .errlen = errlen,
-				 .page = page, .bound = (uint32_t)codec_bound(page) };
+	struct stats_pass sp = { .st = st,
+				 .path = c->path,
+				 .err = err,
+				 .errlen = errlen,
+				 .page = page,
+				 .bound = (uint32_t)codec_bound(page) };
 	int ret = -1;
 
 	memset(st, 0, sizeof(*st));

@@ -40,23 +40,23 @@
 struct codec_stats {
 	struct codec codec;
 	uint64_t pages;
-	uint64_t total_bytes;	   /* sum of compressed sizes, all pages */
-	uint64_t zram_bytes;	   /* same-filled 0, huge a page, else compressed size */
+	uint64_t total_bytes; /* sum of compressed sizes, all pages */
+	uint64_t zram_bytes;  /* same-filled 0, huge a page, else compressed size */
 	uint32_t p10, p50, p90, min, max;
 	double mean;
-	uint64_t over_70pct;	   /* > 0.7 * page */
-	uint64_t over_2990;	   /* > cut_2990 */
-	uint64_t huge;		   /* >= cut_huge */
-	uint64_t expanded;	   /* > page */
-	uint64_t verify_failures;  /* pages that did not decompress to themselves */
-	double seconds;		   /* time spent compressing */
+	uint64_t over_70pct;	  /* > 0.7 * page */
+	uint64_t over_2990;	  /* > cut_2990 */
+	uint64_t huge;		  /* >= cut_huge */
+	uint64_t expanded;	  /* > page */
+	uint64_t verify_failures; /* pages that did not decompress to themselves */
+	double seconds;		  /* time spent compressing */
 	double ratio, zram_ratio;
 };
 
 struct corpus_stats {
 	uint32_t page_size;
-	uint32_t cut_2990;	   /* 2990 for 4 KiB pages, the same share of others */
-	uint32_t cut_huge;	   /* zsmalloc's huge threshold with chain 8 at this page size */
+	uint32_t cut_2990; /* 2990 for 4 KiB pages, the same share of others */
+	uint32_t cut_huge; /* zsmalloc's huge threshold with chain 8 at this page size */
 	uint64_t pages;
 	uint64_t zero;
 	uint64_t same_filled; /* zero included */

@@ -24,12 +24,12 @@ static __thread uint8_t fe_copy[CODEC_BOUND_MAX] __attribute__((aligned(64)));
 #define SUB(fe, field, v) __atomic_sub_fetch(&(fe)->cs[fe_shard].c.field, (v), __ATOMIC_RELAXED)
 
 /* Sum of a counter over the shards (each may have wrapped below zero alone). */
-#define GET(fe, field)                                                                 \
-	({                                                                             \
-		uint64_t sum_ = 0;                                                     \
-		for (int k_ = 0; k_ < FE_SHARDS; k_++)                                 \
+#define GET(fe, field)                                                                    \
+	({                                                                                \
+		uint64_t sum_ = 0;                                                        \
+		for (int k_ = 0; k_ < FE_SHARDS; k_++)                                    \
 			sum_ += __atomic_load_n(&(fe)->cs[k_].c.field, __ATOMIC_RELAXED); \
-		sum_;                                                                  \
+		sum_;                                                                     \
 	})
 
 void fe_bind_thread(unsigned int idx)
@@ -42,7 +42,7 @@ void fe_bind_codec(struct codec_ctx *cx)
 	fe_cx = cx;
 }
 
-#define ZSWAP_HEADER 8	/* the swap entry in front of the data (LRU-era zswap) */
+#define ZSWAP_HEADER 8 /* the swap entry in front of the data (LRU-era zswap) */
 #define SHRINK_RETRIES 16
 
 /* "64M" -> bytes; -1 on anything else */
@@ -55,9 +55,21 @@ static int parse_bytes(const char *s, uint64_t *out)
 	if (n == 0 || n >= sizeof(num))
 		return -1;
 	switch (s[n - 1]) {
-	case 'K': case 'k': mult = 1ULL << 10; n--; break;
-	case 'M': case 'm': mult = 1ULL << 20; n--; break;
-	case 'G': case 'g': mult = 1ULL << 30; n--; break;
+	case 'K':
+	case 'k':
+		mult = 1ULL << 10;
+		n--;
+		break;
+	case 'M':
+	case 'm':
+		mult = 1ULL << 20;
+		n--;
+		break;
+	case 'G':
+	case 'g':
+		mult = 1ULL << 30;
+		n--;
+		break;
 	}
 	memcpy(num, s, n);
 	num[n] = '\0';
@@ -161,8 +173,8 @@ int fe_parse(const char *spec, struct fe_config *cfg, char *err, size_t errlen)
 		snprintf(seen, sizeof(seen), "%s=", tok);
 		for (const char *k = cfg->spec; (k = strstr(k, seen)); k++) {
 			if (k[-1] == ':' || k[-1] == ',') {
-				snprintf(err, errlen, "front end: key '%s' given twice in '%s'", tok,
-					 spec);
+				snprintf(err, errlen, "front end: key '%s' given twice in '%s'",
+					 tok, spec);
 				return -1;
 			}
 		}
@@ -205,8 +217,7 @@ static pthread_mutex_t *slot_lock(struct frontend *fe, uint64_t slot)
 	return &fe->stripe[slot % FE_STRIPES].m;
 }
 
-static void fe_fail(struct frontend *fe, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void fe_fail(struct frontend *fe, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void fe_fail(struct frontend *fe, const char *fmt, ...)
 {
@@ -230,8 +241,7 @@ static bool content_ok(const struct frontend *fe, const struct fe_slot *s, const
 
 	if (fe_raw(fe, page))
 		return pageset_is_page(fe->ps, page, src + fe->hlen);
-	return !pageset_data(fe->ps, page, fe_stage) &&
-	       !memcmp(src + fe->hlen, fe_stage, cp->len);
+	return !pageset_data(fe->ps, page, fe_stage) && !memcmp(src + fe->hlen, fe_stage, cp->len);
 }
 
 /*
@@ -527,12 +537,15 @@ struct frontend *fe_create(const struct fe_config *cfg, const char *alloc_spec,
 			      errlen);
 	/* a pool stores the pages of its own size (or units it can hold): others are refused */
 	if (fe->zp && cfg->unit && (ps->page != cfg->unit || zpool_max_size(fe->zp) < cfg->unit)) {
-		snprintf(err, errlen, "%s holds objects up to %zu B; --unit of %u B needs one that "
-			 "holds %u B", fe->zp->cfg.spec, zpool_max_size(fe->zp), cfg->unit, cfg->unit);
+		snprintf(err, errlen,
+			 "%s holds objects up to %zu B; --unit of %u B needs one that "
+			 "holds %u B",
+			 fe->zp->cfg.spec, zpool_max_size(fe->zp), cfg->unit, cfg->unit);
 		zpool_destroy(fe->zp);
 		fe->zp = NULL;
 	} else if (fe->zp && !cfg->unit && zpool_page_size(fe->zp) != ps->page) {
-		snprintf(err, errlen, "%s: a pool of %zu-byte pages, but the pages of %s are %u bytes",
+		snprintf(err, errlen,
+			 "%s: a pool of %zu-byte pages, but the pages of %s are %u bytes",
 			 fe->zp->cfg.spec, zpool_page_size(fe->zp), ps->corpus->name, ps->page);
 		zpool_destroy(fe->zp);
 		fe->zp = NULL;
@@ -868,8 +881,7 @@ int fe_load(struct frontend *fe, uint64_t slot, struct codec_ctx *cx, uint8_t *b
 	if (fe_raw(fe, page))
 		memcpy(buf, fe_copy + fe->hlen, fe->page);
 	else
-		dret = codec_decompress_buf(cx, fe_copy + fe->hlen, len - fe->hlen, buf,
-					    fe->page);
+		dret = codec_decompress_buf(cx, fe_copy + fe->hlen, len - fe->hlen, buf, fe->page);
 	t2 = timer_ticks();
 	lat->alloc_ns = timer_sample_ns(t0, t1);
 	lat->e2e_ns = timer_sample_ns(t0, t2);

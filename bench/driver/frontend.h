@@ -85,9 +85,9 @@ enum fe_zswap_kernel { FE_ZSWAP_61, FE_ZSWAP_612 };
 struct fe_config {
 	enum fe_kind kind;
 	enum fe_zswap_kernel zswap_kernel; /* zswap: the kernel's rules */
-	char spec[128];		   /* normalised: "zswap:ram=67108864,max_pool_percent=20" */
-	uint64_t mem_limit_bytes;  /* zram; 0 = none */
-	uint64_t ram_bytes;	   /* zswap; 0 = no pool limit */
+	char spec[128];		  /* normalised: "zswap:ram=67108864,max_pool_percent=20" */
+	uint64_t mem_limit_bytes; /* zram; 0 = none */
+	uint64_t ram_bytes;	  /* zswap; 0 = no pool limit */
 	/* the same in pages of the pool (fe_create() sets them in its copy) */
 	uint64_t mem_limit_pages;
 	uint64_t ram_pages;
@@ -100,8 +100,9 @@ struct fe_config {
 	uint32_t unit;
 };
 
-#define FE_VALID "zram[:mem_limit=BYTES], zswap[:kernel=6.1|6.12,ram=BYTES," \
-		 "max_pool_percent=1..100,accept_threshold_percent=1..100], none"
+#define FE_VALID                                                    \
+	"zram[:mem_limit=BYTES], zswap[:kernel=6.1|6.12,ram=BYTES," \
+	"max_pool_percent=1..100,accept_threshold_percent=1..100], none"
 
 /* 0, or -1 with one line in @err.  BYTES take K, M, G suffixes. */
 int fe_parse(const char *spec, struct fe_config *cfg, char *err, size_t errlen);
@@ -168,22 +169,22 @@ struct frontend {
 	struct fe_config cfg;
 	struct zpool *zp;
 	const struct pageset *ps;
-	size_t page;	      /* bytes per page of the page set: the pool's, or a unit */
-	size_t pool_page;     /* bytes per page of the pool */
-	size_t huge;	      /* raw-storage threshold (zram) */
-	size_t hlen;	      /* zswap header bytes */
+	size_t page;	  /* bytes per page of the page set: the pool's, or a unit */
+	size_t pool_page; /* bytes per page of the pool */
+	size_t huge;	  /* raw-storage threshold (zram) */
+	size_t hlen;	  /* zswap header bytes */
 	struct fe_slot *slots;
 	uint64_t nslots;
 	struct fe_stripe stripe[FE_STRIPES];
 	pthread_mutex_t shrink_lock;
-	int reached_full;     /* zswap hysteresis */
+	int reached_full; /* zswap hysteresis */
 	/* zswap 6.12 with a pool limit: its LRU of stored slots, oldest at the tail */
 	pthread_mutex_t lru_lock;
-	struct fe_lru *lru;   /* one per slot, or NULL */
+	struct fe_lru *lru; /* one per slot, or NULL */
 	uint64_t lru_head, lru_tail;
 	struct fe_shard cs[FE_SHARDS];
-	uint64_t copy_base;   /* zpool copy_bytes at the last counter reset */
-	uint64_t moves_base;  /* zpool moves at the last counter reset */
+	uint64_t copy_base;  /* zpool copy_bytes at the last counter reset */
+	uint64_t moves_base; /* zpool moves at the last counter reset */
 	/*
 	 * A test seam: $ZPB_TEST_MODEL_CLOCK set makes every latency a cost
 	 * computed from the operation (bytes, pool pages taken or given back)

@@ -36,7 +36,8 @@ struct idmap_entry *idmap_get(struct idmap *m, uint64_t id);
 struct idmap_entry *idmap_put(struct idmap *m, uint64_t id);
 void idmap_del(struct idmap *m, struct idmap_entry *e);
 
-#define idmap_for_each(m, e) \
-	for ((e) = (m)->slots; (e) <= (m)->slots + (m)->mask; (e)++) if ((e)->used)
+#define idmap_for_each(m, e)                                         \
+	for ((e) = (m)->slots; (e) <= (m)->slots + (m)->mask; (e)++) \
+		if ((e)->used)
 
 #endif /* ZPB_IDMAP_H */

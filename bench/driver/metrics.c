@@ -11,7 +11,7 @@
 #include "driver/metrics.h"
 
 const char *const lat_kind_name[LAT_NKINDS] = {
-	[LAT_STORE] = "store",	   [LAT_STORE_E2E] = "store_e2e", [LAT_LOAD] = "load",
+	[LAT_STORE] = "store",	     [LAT_STORE_E2E] = "store_e2e", [LAT_LOAD] = "load",
 	[LAT_LOAD_E2E] = "load_e2e", [LAT_FREE] = "free",
 };
 
@@ -221,18 +221,22 @@ int lat_hist_set(struct lat_hist *h, uint32_t nb, const uint64_t *idx, const uin
 		uint64_t lo, hi;
 
 		if (idx[k] >= LAT_NBUCKETS || (k && idx[k] <= idx[k - 1]) || !cnt[k]) {
-			snprintf(err, errlen, "latency bucket %u: index %llu or count %llu out of order "
-				 "or range", k, (unsigned long long)idx[k], (unsigned long long)cnt[k]);
+			snprintf(err, errlen,
+				 "latency bucket %u: index %llu or count %llu out of order "
+				 "or range",
+				 k, (unsigned long long)idx[k], (unsigned long long)cnt[k]);
 			return -1;
 		}
 		lo = lat_bucket_low((unsigned int)idx[k]);
 		hi = idx[k] + 1 < LAT_NBUCKETS ? lat_bucket_low((unsigned int)idx[k] + 1) - 1
 					       : UINT32_MAX;
 		if (cnt[k] > UINT64_MAX / (hi + 1) || sum[k] < cnt[k] * lo || sum[k] > cnt[k] * hi) {
-			snprintf(err, errlen, "latency bucket %llu: the sum %llu of %llu samples is "
-				 "outside %llu..%llu ns each", (unsigned long long)idx[k],
-				 (unsigned long long)sum[k], (unsigned long long)cnt[k],
-				 (unsigned long long)lo, (unsigned long long)hi);
+			snprintf(err, errlen,
+				 "latency bucket %llu: the sum %llu of %llu samples is "
+				 "outside %llu..%llu ns each",
+				 (unsigned long long)idx[k], (unsigned long long)sum[k],
+				 (unsigned long long)cnt[k], (unsigned long long)lo,
+				 (unsigned long long)hi);
 			return -1;
 		}
 	}

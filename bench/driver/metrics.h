@@ -64,13 +64,13 @@ extern const char *const lat_kind_name[LAT_NKINDS]; /* "store", "store_e2e", ...
  * stores bucket for bucket.
  */
 #define LAT_SUB_BITS 7
-#define LAT_SUB (1u << LAT_SUB_BITS)		    /* 128 buckets per power of two */
-#define LAT_LINEAR (2 * LAT_SUB)		    /* 0..255 ns: one bucket each */
+#define LAT_SUB (1u << LAT_SUB_BITS) /* 128 buckets per power of two */
+#define LAT_LINEAR (2 * LAT_SUB)     /* 0..255 ns: one bucket each */
 #define LAT_NBUCKETS (LAT_LINEAR + (32 - LAT_SUB_BITS - 1) * LAT_SUB) /* 3328 */
 
 struct lat_samples {
-	uint32_t *cnt;	/* LAT_NBUCKETS counts */
-	uint64_t *sum;	/* LAT_NBUCKETS sums of the samples */
+	uint32_t *cnt; /* LAT_NBUCKETS counts */
+	uint64_t *sum; /* LAT_NBUCKETS sums of the samples */
 	uint64_t n;
 };
 
@@ -83,10 +83,10 @@ unsigned int lat_bucket(uint64_t ns);
 uint64_t lat_bucket_low(unsigned int b);
 
 struct lat_hist {
-	uint32_t nb;	 /* non-empty buckets */
-	uint16_t *idx;	 /* their indexes, ascending */
-	uint64_t *cnt;	 /* their counts */
-	uint64_t *sum;	 /* the sums of their samples */
+	uint32_t nb;   /* non-empty buckets */
+	uint16_t *idx; /* their indexes, ascending */
+	uint64_t *cnt; /* their counts */
+	uint64_t *sum; /* the sums of their samples */
 };
 
 /* The non-empty buckets of @s into @h (allocated; empty: nothing allocated).  0 or -1. */
@@ -137,40 +137,40 @@ void lat_percentiles(const struct lat_samples *s, struct lat_pct *out);
  * results columns; a new counter is one line here, its entry in cols[]
  * (output/results.c), and the code that produces it.
  */
-#define RAW_COUNTERS(X)                                                                          \
-	/* front end, cumulative since the pool was created (after the warm-up) */               \
-	X(pages, "pages offered to the front end")                                               \
-	X(rejected, "stores refused ...")                                                        \
-	X(rej_poor, "... because the object was too big (compress_poor, -ENOSPC)")               \
-	X(rej_limit, "... because of the pool limit (mem_limit, max_pool_percent)")             \
-	X(rej_alloc, "... because the allocator failed otherwise (-ENOMEM)")                    \
-	X(written_back, "objects evicted through the writeback callback")                       \
-	X(pool_limit_hit, "times the front end found the pool full")                             \
-	/* front end, held now */                                                                \
-	X(same_filled, "same-filled pages (no allocation)")                                      \
-	X(stored, "objects in the allocator")                                                    \
-	X(huge, "of those, pages stored raw (a whole page each)")                                \
-	X(compressed_bytes, "the codec's output bytes of the stored objects, each at most a "   \
+#define RAW_COUNTERS(X)                                                                           \
+	/* front end, cumulative since the pool was created (after the warm-up) */                \
+	X(pages, "pages offered to the front end")                                                \
+	X(rejected, "stores refused ...")                                                         \
+	X(rej_poor, "... because the object was too big (compress_poor, -ENOSPC)")                \
+	X(rej_limit, "... because of the pool limit (mem_limit, max_pool_percent)")               \
+	X(rej_alloc, "... because the allocator failed otherwise (-ENOMEM)")                      \
+	X(written_back, "objects evicted through the writeback callback")                         \
+	X(pool_limit_hit, "times the front end found the pool full")                              \
+	/* front end, held now */                                                                 \
+	X(same_filled, "same-filled pages (no allocation)")                                       \
+	X(stored, "objects in the allocator")                                                     \
+	X(huge, "of those, pages stored raw (a whole page each)")                                 \
+	X(compressed_bytes, "the codec's output bytes of the stored objects, each at most a "     \
 			    "page (raw storage and zswap's header are the allocator's overhead)") \
-	/* allocator (zpool stats) now */                                                        \
-	X(pool_pages, "pages the pool holds")                                                    \
-	X(page_size, "bytes of one of the pool's pages, and of the pages offered (0: 4096, "    \
-		     "results before it was kept)")                                              \
-	X(peak_pages, "most pages it held")                                                      \
-	X(metadata_bytes, "memory outside pool pages")                                           \
-	X(straddling, "live objects crossing a page boundary")                                   \
-	X(copy_bytes, "bytes copied by map/unmap of straddling objects, since the warm-up")     \
-	X(moves, "objects the allocator moved (compaction), since the warm-up")                \
-	/* this phase */                                                                         \
-	X(compactions, "explicit compactions (zpool_compact) of this phase")                    \
-	X(compact_pages_freed, "pages they freed")                                               \
-	X(compact_ns, "their wall time")                                                         \
-	X(phase_ns, "wall clock, first thread's start to last thread's end")                    \
-	X(cpu_ns, "CPU time of the workload threads over the phase")                            \
-	X(threads, "threads sharing the pool")                                                   \
-	X(peak_rss_bytes, "the process's peak resident memory from the pool's creation to "     \
+	/* allocator (zpool stats) now */                                                         \
+	X(pool_pages, "pages the pool holds")                                                     \
+	X(page_size, "bytes of one of the pool's pages, and of the pages offered (0: 4096, "      \
+		     "results before it was kept)")                                               \
+	X(peak_pages, "most pages it held")                                                       \
+	X(metadata_bytes, "memory outside pool pages")                                            \
+	X(straddling, "live objects crossing a page boundary")                                    \
+	X(copy_bytes, "bytes copied by map/unmap of straddling objects, since the warm-up")       \
+	X(moves, "objects the allocator moved (compaction), since the warm-up")                   \
+	/* this phase */                                                                          \
+	X(compactions, "explicit compactions (zpool_compact) of this phase")                      \
+	X(compact_pages_freed, "pages they freed")                                                \
+	X(compact_ns, "their wall time")                                                          \
+	X(phase_ns, "wall clock, first thread's start to last thread's end")                      \
+	X(cpu_ns, "CPU time of the workload threads over the phase")                              \
+	X(threads, "threads sharing the pool")                                                    \
+	X(peak_rss_bytes, "the process's peak resident memory from the pool's creation to "       \
 			  "the end of this phase (0: not measured)")                              \
-	X(unit_bytes, "bytes of one object's original data with --unit (a multi-page unit; "    \
+	X(unit_bytes, "bytes of one object's original data with --unit (a multi-page unit; "      \
 		      "0: a page of page_size)")
 
 /* Everything one phase on one pool produced. */
@@ -200,11 +200,11 @@ struct derived {
 	double density;
 	double effective_ratio;
 	uint64_t ideal_pages;
-	int64_t ideal_gap_pages;  /* pool_pages - ideal_pages */
-	double ideal_fraction;	  /* ideal_pages / pool_pages (1 = perfect packing) */
+	int64_t ideal_gap_pages; /* pool_pages - ideal_pages */
+	double ideal_fraction;	 /* ideal_pages / pool_pages (1 = perfect packing) */
 	double store_mops, load_mops, free_mops; /* NAN without such operations */
 	double e2e_store_mops, e2e_load_mops;
-	double wall_mops;	  /* all operations of the phase / wall clock */
+	double wall_mops; /* all operations of the phase / wall clock */
 };
 
 void metrics_derive(const struct raw_counts *r, struct derived *d);

@@ -94,8 +94,7 @@ static void synth_page(uint8_t *page, uint32_t k, uint64_t seed)
 }
 
 /* The largest random prefix whose page compresses to at most @target bytes (at least 1). */
-static uint32_t synth_prefix(struct codec_ctx *cx, uint32_t target, uint8_t *page,
-			     uint8_t *cbuf)
+static uint32_t synth_prefix(struct codec_ctx *cx, uint32_t target, uint8_t *page, uint8_t *cbuf)
 {
 	uint32_t lo = 1, hi = MB_PAGE;
 
@@ -210,8 +209,8 @@ struct mb_scan {
 	struct mb_set *s;
 	struct codec_ctx *cx;
 	uint32_t cap;
-	uint8_t *cls;	 /* per page */
-	uint32_t *obj;	 /* per page: the object it becomes, or UINT32_MAX */
+	uint8_t *cls;  /* per page */
+	uint32_t *obj; /* per page: the object it becomes, or UINT32_MAX */
 	uint8_t *cbuf;
 	const char *codec;
 	char *err;
@@ -262,8 +261,12 @@ int mb_set_from_corpus(struct mb_set *s, const char *path, struct codec_ctx *cx,
 		       uint32_t cap, uint64_t seed, char *err, size_t errlen)
 {
 	uint64_t rng = seed, cdcap = 0, npages;
-	struct mb_scan m = { .s = s, .cx = cx, .cap = cap, .codec = codec_ctx_codec(cx)->name,
-			     .err = err, .errlen = errlen };
+	struct mb_scan m = { .s = s,
+			     .cx = cx,
+			     .cap = cap,
+			     .codec = codec_ctx_codec(cx)->name,
+			     .err = err,
+			     .errlen = errlen };
 	uint32_t *pick = NULL, chosen = 0;
 	int ret = -1;
 
@@ -438,8 +441,8 @@ static inline void consume(void *buf)
 	__asm__ volatile("" : : "r"(buf) : "memory");
 }
 
-static int refused(const struct mb_pool *p, const struct mb_set *s, uint32_t i, int ret,
-		   char *err, size_t errlen)
+static int refused(const struct mb_pool *p, const struct mb_set *s, uint32_t i, int ret, char *err,
+		   size_t errlen)
 {
 	snprintf(err, errlen, "%s refused a %u-byte object (error %d)", p->zp->cfg.spec, s->clen[i],
 		 ret);
@@ -471,8 +474,8 @@ static const uint8_t *stored_bytes(const struct mb_set *s, uint32_t i, bool hot)
 	return hot ? mb_src : s->cdata + s->coff[i];
 }
 
-static int verify_objects_as(struct mb_pool *p, const struct mb_set *s, bool hot,
-			     const char *after, char *err, size_t errlen)
+static int verify_objects_as(struct mb_pool *p, const struct mb_set *s, bool hot, const char *after,
+			     char *err, size_t errlen)
 {
 	for (uint32_t i = 0; i < s->n; i++) {
 		const void *src = zpool_map(p->zp, p->h[i], ZPOOL_MM_RO);
@@ -488,8 +491,8 @@ static int verify_objects_as(struct mb_pool *p, const struct mb_set *s, bool hot
 	return 0;
 }
 
-static int verify_objects(struct mb_pool *p, const struct mb_set *s, const char *after,
-			  char *err, size_t errlen)
+static int verify_objects(struct mb_pool *p, const struct mb_set *s, const char *after, char *err,
+			  size_t errlen)
 {
 	return verify_objects_as(p, s, false, after, err, errlen);
 }
@@ -608,8 +611,8 @@ static int phase_store(struct mb_pool *p, const struct mb_set *s, double *ns, ch
 	return 0;
 }
 
-static int phase_load(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx,
-		      uint8_t *buf, uint8_t *page, double *ns)
+static int phase_load(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx, uint8_t *buf,
+		      uint8_t *page, double *ns)
 {
 	const uint32_t *ord = s->order[1];
 
@@ -730,8 +733,8 @@ static int phase_cload(struct mb_pool *p, const struct mb_set *s, struct codec_c
 	return 0;
 }
 
-int mb_run(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx,
-	   double ns[MB_NPHASES], char *err, size_t errlen)
+int mb_run(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx, double ns[MB_NPHASES],
+	   char *err, size_t errlen)
 {
 	static _Alignas(64) uint8_t buf[MB_CBOUND], page[MB_PAGE];
 	static bool src_filled;

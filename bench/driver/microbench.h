@@ -41,19 +41,19 @@ enum mb_phase { MB_STORE, MB_LOAD, MB_FREE, MB_CSTORE, MB_CLOAD, MB_NPHASES };
 extern const char *const mb_phase_names[MB_NPHASES];
 
 struct mb_set {
-	uint32_t n;		  /* objects */
-	const uint8_t **page;	  /* original page of each object */
-	uint8_t *cdata;		  /* compressed bytes of all objects, back to back */
-	uint64_t *coff;		  /* offset of object i in cdata */
-	uint32_t *clen;		  /* compressed length of object i */
-	uint64_t cbytes;	  /* sum of clen */
-	uint32_t *order[3];	  /* random permutations: store, load, free */
-	uint32_t skipped_same;	  /* same-filled pages left out */
-	uint32_t skipped_large;	  /* pages/sizes above the cap left out */
-	char source[512];	  /* one line saying where the objects come from */
+	uint32_t n;		/* objects */
+	const uint8_t **page;	/* original page of each object */
+	uint8_t *cdata;		/* compressed bytes of all objects, back to back */
+	uint64_t *coff;		/* offset of object i in cdata */
+	uint32_t *clen;		/* compressed length of object i */
+	uint64_t cbytes;	/* sum of clen */
+	uint32_t *order[3];	/* random permutations: store, load, free */
+	uint32_t skipped_same;	/* same-filled pages left out */
+	uint32_t skipped_large; /* pages/sizes above the cap left out */
+	char source[512];	/* one line saying where the objects come from */
 	/* owned memory */
-	uint8_t *synth;		  /* synthetic pages (trace mode) */
-	struct corpus corpus;	  /* corpus mode */
+	uint8_t *synth;	      /* synthetic pages (trace mode) */
+	struct corpus corpus; /* corpus mode */
 	bool has_corpus;
 };
 
@@ -92,8 +92,8 @@ int mb_warm(struct mb_pool *p, const struct mb_set *s, char *err, size_t errlen)
  * empty before and after.  0, or -1 with one line in @err (an allocator
  * refusal or a data mismatch).
  */
-int mb_run(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx,
-	   double ns[MB_NPHASES], char *err, size_t errlen);
+int mb_run(struct mb_pool *p, const struct mb_set *s, struct codec_ctx *cx, double ns[MB_NPHASES],
+	   char *err, size_t errlen);
 
 /*
  * How phases are timed.  Per operation (the default): each operation on its

@@ -96,14 +96,14 @@ int pageset_page(const struct pageset *ps, uint64_t i, struct codec_ctx *cx, uin
 
 struct pass {
 	struct pageset *ps;
-	bool verify;		/* check the cache entry, or build */
-	pthread_mutex_t lock;	/* the stream */
+	bool verify;	      /* check the cache entry, or build */
+	pthread_mutex_t lock; /* the stream */
 	struct corpus_stream st;
 	bool eof, stream_failed;
 	char stream_err[1024];
-	uint64_t end;		/* bytes of the data area reserved so far (atomic) */
-	int64_t bad_page;	/* a page the codec failed on / that does not match, or -1 */
-	int io_errno;		/* writing (build) or reading (verify) the data */
+	uint64_t end;	  /* bytes of the data area reserved so far (atomic) */
+	int64_t bad_page; /* a page the codec failed on / that does not match, or -1 */
+	int io_errno;	  /* writing (build) or reading (verify) the data */
 	bool oom;
 };
 
@@ -419,22 +419,28 @@ static void pick_cache_path(struct pageset *ps, const char *cache_dir)
 
 	ps->cache_path[0] = '\0';
 	if (r == -2) {
-		NOTE(ps, "folder: the name is longer than %zu characters; running without the "
-			 "cache", sizeof(dir) - 1);
+		NOTE(ps,
+		     "folder: the name is longer than %zu characters; running without the "
+		     "cache",
+		     sizeof(dir) - 1);
 		return;
 	}
 	if (r || !dir[0])
 		return; /* "off", or no folder can be named */
 	if (ccache_path(dir, ps->corpus->sha256, ps->codec.name, ps->page, ps->cache_path,
 			sizeof(ps->cache_path))) {
-		NOTE(ps, "folder %.64s...: the file name would be longer than %zu characters; "
-			 "running without the cache", dir, sizeof(ps->cache_path) - 33);
+		NOTE(ps,
+		     "folder %.64s...: the file name would be longer than %zu characters; "
+		     "running without the cache",
+		     dir, sizeof(ps->cache_path) - 33);
 		return;
 	}
 	if (!lstat(ps->cache_path, &st) && !S_ISREG(st.st_mode)) {
 		NOTE(ps, "%s: not a regular file (%s); running without the cache", ps->cache_path,
-		     S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO"
-				     : S_ISLNK(st.st_mode) ? "a symbolic link" : "a device or socket");
+		     S_ISDIR(st.st_mode)    ? "a directory"
+		     : S_ISFIFO(st.st_mode) ? "a FIFO"
+		     : S_ISLNK(st.st_mode)  ? "a symbolic link"
+					    : "a device or socket");
 		ps->cache_path[0] = '\0';
 		return;
 	}
@@ -445,8 +451,8 @@ static void pick_cache_path(struct pageset *ps, const char *cache_dir)
 	}
 }
 
-int pageset_open(struct pageset *ps, const struct corpus *c, const struct codec *codec,
-		 int threads, const char *cache_dir, char *err, size_t errlen)
+int pageset_open(struct pageset *ps, const struct corpus *c, const struct codec *codec, int threads,
+		 const char *cache_dir, char *err, size_t errlen)
 {
 	return pageset_open_view(ps, c, c->page_size, codec, threads, cache_dir, err, errlen);
 }
@@ -469,8 +475,8 @@ int pageset_open_view(struct pageset *ps, const struct corpus *c, uint32_t page,
 		threads = 1;
 	ps->pg = table_alloc(ps->n * sizeof(*ps->pg));
 	if (!ps->pg) {
-		snprintf(err, errlen, "out of memory for %llu pages of %s", (unsigned long long)ps->n,
-			 c->path);
+		snprintf(err, errlen, "out of memory for %llu pages of %s",
+			 (unsigned long long)ps->n, c->path);
 		goto fail;
 	}
 	ps->data_off = ccache_data_off(ps->n);

@@ -39,7 +39,7 @@
 struct pageset {
 	const struct corpus *corpus;
 	struct codec codec;
-	uint32_t page;		   /* bytes per page: the corpus's, or a view's (corpus.h) */
+	uint32_t page; /* bytes per page: the corpus's, or a view's (corpus.h) */
 	uint64_t n;
 	struct cpage *pg;
 	uint64_t same_pages;
@@ -58,8 +58,8 @@ struct pageset {
  * after checking it against the corpus.  0, or -1 with one line in @err
  * (out of memory, codec error on page N, a read error, the corpus changed).
  */
-int pageset_open(struct pageset *ps, const struct corpus *c, const struct codec *codec,
-		 int threads, const char *cache_dir, char *err, size_t errlen);
+int pageset_open(struct pageset *ps, const struct corpus *c, const struct codec *codec, int threads,
+		 const char *cache_dir, char *err, size_t errlen);
 /*
  * The same for @c read as pages of @page bytes (its own page size, or a
  * smaller one that divides it: corpus_check_view()); each page is

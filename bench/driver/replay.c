@@ -38,8 +38,9 @@ static int store(struct rp *p, const struct trace_op *op)
 	int ret;
 
 	if (!op->fresh && t->handle) {
-		snprintf(p->err, p->errlen, "%s:%lu: store of ID %" PRIu64 ", which is already stored",
-			 p->r.name, op->line, op->id);
+		snprintf(p->err, p->errlen,
+			 "%s:%lu: store of ID %" PRIu64 ", which is already stored", p->r.name,
+			 op->line, op->id);
 		return -1;
 	}
 	res->stores++;
@@ -97,7 +98,8 @@ static int release(struct rp *p, const struct trace_op *op)
 
 	if (op->slot == TRACE_NO_SLOT) {
 		snprintf(p->err, p->errlen,
-			 "%s:%lu: free of ID %" PRIu64 ", which was never stored or is already freed",
+			 "%s:%lu: free of ID %" PRIu64
+			 ", which was never stored or is already freed",
 			 p->r.name, op->line, op->id);
 		return -1;
 	}
@@ -142,7 +144,8 @@ static void trajectory(struct rp *p, uint64_t pages)
 	}
 	if (i == 0)
 		fputs("# changes only: POOL_PAGES holds from OPINDEX up to the next line's "
-		      "OPINDEX; the last line is the last operation\n", p->o->traj);
+		      "OPINDEX; the last line is the last operation\n",
+		      p->o->traj);
 	if (i == 0 || pages != p->last_pages) {
 		fprintf(p->o->traj, "%" PRIu64 " %" PRIu64 "\n", i, pages);
 		p->last_line = i;
@@ -167,8 +170,7 @@ static int one_op(struct rp *p, const struct trace_op *op)
 		return release(p, op);
 	case 'c':
 		p->res->compactions++;
-		p->res->compact_pages_freed +=
-			p->zc ? zcheck_compact(p->zc) : zpool_compact(p->zp);
+		p->res->compact_pages_freed += p->zc ? zcheck_compact(p->zc) : zpool_compact(p->zp);
 		return 0;
 	}
 	return 0;
@@ -184,9 +186,11 @@ static int ops_loop(struct rp *p)
 		uint64_t pages;
 
 		if (p->r.page_size != res->page_size) {
-			snprintf(p->err, p->errlen, "%s: a trace of %u-byte pages, but %s has %" PRIu64
-				 "-byte pages (give page=%u)", p->r.name, p->r.page_size,
-				 p->zp->cfg.spec, res->page_size, p->r.page_size);
+			snprintf(p->err, p->errlen,
+				 "%s: a trace of %u-byte pages, but %s has %" PRIu64
+				 "-byte pages (give page=%u)",
+				 p->r.name, p->r.page_size, p->zp->cfg.spec, res->page_size,
+				 p->r.page_size);
 			return -1;
 		}
 		if (one_op(p, &op) || check_failed(p, op.line))
@@ -211,8 +215,7 @@ static int verify_live(struct rp *p)
 	for (uint64_t s = 0; s < p->r.ss.n; s++) {
 		const struct trace_slot *t = trace_slot(&p->r, s);
 
-		if (t->live && t->handle &&
-		    verify(p, t, "read back wrong at the end of the trace"))
+		if (t->live && t->handle && verify(p, t, "read back wrong at the end of the trace"))
 			return -1;
 	}
 	return 0;
@@ -277,9 +280,8 @@ int replay_trace(const char *trace_path, struct zpool *zp, FILE *traj, struct re
 	return replay(trace_path, zp, NULL, &o, res, err, errlen);
 }
 
-int replay_trace_checked_opts(const char *trace_path, struct zcheck *zc,
-			      const struct replay_opts *o, struct replay_result *res, char *err,
-			      size_t errlen)
+int replay_trace_checked_opts(const char *trace_path, struct zcheck *zc, const struct replay_opts *o,
+			      struct replay_result *res, char *err, size_t errlen)
 {
 	return replay(trace_path, zcheck_pool(zc), zc, o, res, err, errlen);
 }
@@ -343,9 +345,11 @@ int replay_spec_for_trace(const char *trace_path, const char *spec, char *out, s
 		return 0;
 	}
 	if (set) {
-		snprintf(err, errlen, "replay: %s is a trace of %u-byte pages%s, but the spec %s asks "
-			 "for page=%zu", trace_path, page,
-			 page == TRACE_MAX_SIZE ? " (no '# page_size' line)" : "", spec, asked);
+		snprintf(err, errlen,
+			 "replay: %s is a trace of %u-byte pages%s, but the spec %s asks "
+			 "for page=%zu",
+			 trace_path, page, page == TRACE_MAX_SIZE ? " (no '# page_size' line)" : "",
+			 spec, asked);
 		return -2;
 	}
 	if ((size_t)snprintf(out, outlen, "%s%cpage=%u", spec, strchr(spec, ':') ? ',' : ':',

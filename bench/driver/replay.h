@@ -17,17 +17,17 @@
 #include "zpool.h"
 
 struct replay_result {
-	uint64_t ops;	      /* a/f/c lines */
+	uint64_t ops; /* a/f/c lines */
 	uint64_t stores, frees, compactions;
-	uint64_t rejected;    /* stores the allocator refused */
+	uint64_t rejected; /* stores the allocator refused */
 	uint64_t rejected_enospc, rejected_enomem;
-	uint64_t objects;     /* live at the end */
-	uint64_t bytes;	      /* their requested bytes */
-	uint64_t pool_pages;  /* at the end */
+	uint64_t objects;    /* live at the end */
+	uint64_t bytes;	     /* their requested bytes */
+	uint64_t pool_pages; /* at the end */
 	uint64_t peak_pages;
 	uint64_t compact_pages_freed;
-	uint64_t page_size;   /* bytes per pool page */
-	uint64_t max_live;    /* most IDs live at once (the replay's table) */
+	uint64_t page_size;	  /* bytes per pool page */
+	uint64_t max_live;	  /* most IDs live at once (the replay's table) */
 	struct zpool_stats stats; /* allocator's own figures at the end */
 };
 
@@ -43,7 +43,7 @@ struct replay_result {
 enum replay_traj { REPLAY_TRAJ_EVERY, REPLAY_TRAJ_CHANGES };
 
 struct replay_opts {
-	FILE *traj;		/* NULL: none */
+	FILE *traj; /* NULL: none */
 	enum replay_traj traj_mode;
 	/*
 	 * Sizes only: objects are allocated and freed, never written nor
@@ -74,9 +74,8 @@ int replay_trace_opts(const char *trace_path, struct zpool *zp, const struct rep
 struct zcheck;
 int replay_trace_checked(const char *trace_path, struct zcheck *zc, FILE *traj,
 			 struct replay_result *res, char *err, size_t errlen);
-int replay_trace_checked_opts(const char *trace_path, struct zcheck *zc,
-			      const struct replay_opts *o, struct replay_result *res, char *err,
-			      size_t errlen);
+int replay_trace_checked_opts(const char *trace_path, struct zcheck *zc, const struct replay_opts *o,
+			      struct replay_result *res, char *err, size_t errlen);
 
 /*
  * About how many operations @trace_path holds (a binary header's count, a
@@ -104,7 +103,7 @@ int replay_spec_for_trace(const char *trace_path, const char *spec, char *out, s
  */
 struct trace_counts {
 	uint64_t ops, stores, frees, compactions;
-	uint64_t max_live;    /* most IDs live at once */
+	uint64_t max_live;	      /* most IDs live at once */
 	uint64_t live_end, bytes_end; /* IDs live at the end, and their sizes */
 	uint32_t page_size;
 	enum trace_format format;

@@ -31,7 +31,8 @@ int run_parse_workloads(const char *list, unsigned int *mask, char *err, size_t 
 			if (strlen(workload_name[k]) == len && !strncmp(workload_name[k], s, len))
 				break;
 		if (k == WL_NKINDS) {
-			snprintf(err, errlen, "unknown workload '%.*s' (valid: fill, load, churn, replay)",
+			snprintf(err, errlen,
+				 "unknown workload '%.*s' (valid: fill, load, churn, replay)",
 				 (int)len, s);
 			return -1;
 		}
@@ -229,7 +230,8 @@ static int probe_bounds(const char *spec, struct run_results *res, char *err, si
 			break;
 		zpool_get_stats(zp, &st);
 		zpool_free(zp, h);
-		if (prev && st.alloc_bytes != prev && run_add_bound(res, zp->cfg.spec, "class", s - 1))
+		if (prev && st.alloc_bytes != prev &&
+		    run_add_bound(res, zp->cfg.spec, "class", s - 1))
 			goto oom;
 		prev = st.alloc_bytes;
 	}
@@ -336,8 +338,8 @@ static uint64_t pool_objects(const struct run_opts *o, const struct pageset *ps)
 }
 
 /* "c lz4:1 zbud fill", "c lz4:1 zbud churn (repeat 2 of 3)" */
-static void pool_step(const struct run_opts *o, const struct pageset *ps, const char *spec,
-		      int rep, const char *phase)
+static void pool_step(const struct run_opts *o, const struct pageset *ps, const char *spec, int rep,
+		      const char *phase)
 {
 	char r[48] = "";
 
@@ -583,7 +585,8 @@ static uint64_t run_ops(const struct run_opts *o, int replay0)
 		nv = views_of(o, c, views);
 		for (int v = 0; v < nv; v++) {
 			uint64_t pages = corpus_view_pages(c, views[v]);
-			uint64_t pool = (uint64_t)o->repeat * pool_ops(o, view_objects(o, c, views[v]));
+			uint64_t pool = (uint64_t)o->repeat *
+					pool_ops(o, view_objects(o, c, views[v]));
 
 			for (int k = 0; k < o->ncodecs; k++) {
 				if (!pair_mine(o, ci, v, k))

@@ -50,15 +50,15 @@ struct run_opts {
 	struct fe_config fe;
 	struct wl_params wl;
 	int repeat;
-	uint64_t objects;	/* stored by the fill: 0 = one per corpus page; more cycle through it */
-	int compress_threads;	/* for building the page sets; 0 = all cores */
-	const char *ccache;	/* compression cache folder, "off", or NULL: the default */
+	uint64_t objects; /* stored by the fill: 0 = one per corpus page; more cycle through it */
+	int compress_threads; /* for building the page sets; 0 = all cores */
+	const char *ccache;   /* compression cache folder, "off", or NULL: the default */
 	/*
 	 * Corpora already opened (and checked) by the caller, or NULL: the run
 	 * uses and closes them instead of opening (and hashing) them again.
 	 */
 	struct corpus *opened[RUN_MAX_CORPORA];
-	bool boundaries;	/* probe each allocator's size classes */
+	bool boundaries; /* probe each allocator's size classes */
 	/*
 	 * Run only shard @shard of @nshards (0 <= shard < nshards; nshards 0 or
 	 * 1: everything): the cells of the plan (run_cells()) from
@@ -82,17 +82,17 @@ bool run_cell_mine(const struct run_opts *o, int cell);
 
 struct run_row {
 	char corpus[256];
-	char sha256[65];	/* of the corpus (of the trace for replay; "" if unknown) */
+	char sha256[65]; /* of the corpus (of the trace for replay; "" if unknown) */
 	char codec[32];
 	char alloc[ZPOOL_SPEC_MAX];
-	char frontend[128];	/* the front end's spec ("none" for replay) */
-	uint64_t objects;	/* objects the fill stores (0 for replay) */
+	char frontend[128]; /* the front end's spec ("none" for replay) */
+	uint64_t objects;   /* objects the fill stores (0 for replay) */
 	enum workload_kind wl;
-	uint32_t page_size;	/* of the pages stored (and of the pool); 0: 4096 */
-	int cell;		/* its cell in the plan (run_cells) */
+	uint32_t page_size; /* of the pages stored (and of the pool); 0: 4096 */
+	int cell;	    /* its cell in the plan (run_cells) */
 	int nrep;
 	struct raw_counts *rep;
-	double *values;		/* read from a results.csv: the medians of every column, no counts */
+	double *values; /* read from a results.csv: the medians of every column, no counts */
 	/* set by results_tradeoff() on the basis of tradeoff.h (medians over repeats) */
 	double tput_mops;
 	double tradeoff_density;
@@ -109,19 +109,19 @@ struct run_corpus_info {
 
 /* Compressed sizes in 128 buckets per page size (32 bytes for 4 KiB pages), and one above. */
 #define SIZE_BUCKETS_PER_PAGE 128
-#define SIZE_NBUCKETS (SIZE_BUCKETS_PER_PAGE + 1) /* the last one: a page and above */
+#define SIZE_NBUCKETS (SIZE_BUCKETS_PER_PAGE + 1)  /* the last one: a page and above */
 #define SIZE_BUCKET (4096 / SIZE_BUCKETS_PER_PAGE) /* of 4 KiB pages */
 
 struct run_sizes {
 	char corpus[256];
 	char codec[32];
-	uint32_t page_size;   /* 0: 4096 */
-	uint32_t bucket;      /* bytes per bucket: page_size / SIZE_BUCKETS_PER_PAGE */
+	uint32_t page_size; /* 0: 4096 */
+	uint32_t bucket;    /* bytes per bucket: page_size / SIZE_BUCKETS_PER_PAGE */
 	uint64_t same;
 	uint64_t count[SIZE_NBUCKETS];
 	uint64_t compress_ns; /* wall clock for compressing the corpus */
 	uint64_t compressed_bytes, pages;
-	bool cached;	      /* taken from the compression cache (compress_ns: when it was built) */
+	bool cached; /* taken from the compression cache (compress_ns: when it was built) */
 	char cache_path[4096]; /* the cache file, "" without a cache */
 };
 

@@ -63,7 +63,8 @@ static int check_header(struct trace_reader *r, char *err, size_t errlen)
 	if (n == -2)
 		return too_long(r, err, errlen);
 	if (n < 0) {
-		snprintf(err, errlen, "%s: empty file, not a zpoolbench trace (first line must be '%s')",
+		snprintf(err, errlen,
+			 "%s: empty file, not a zpoolbench trace (first line must be '%s')",
 			 r->name, TRACE_HEADER);
 		return -1;
 	}
@@ -73,11 +74,12 @@ static int check_header(struct trace_reader *r, char *err, size_t errlen)
 	}
 	if (strcmp(r->buf, TRACE_HEADER)) {
 		if (!strncmp(r->buf, "# zpoolbench-trace ", 19))
-			snprintf(err, errlen, "%s:1: unsupported trace version '%.40s' (this build reads v1)",
+			snprintf(err, errlen,
+				 "%s:1: unsupported trace version '%.40s' (this build reads v1)",
 				 r->name, r->buf + 19);
 		else
-			snprintf(err, errlen, "%s:1: missing header: first line must be '%s'", r->name,
-				 TRACE_HEADER);
+			snprintf(err, errlen, "%s:1: missing header: first line must be '%s'",
+				 r->name, TRACE_HEADER);
 		return -1;
 	}
 	return 0;
@@ -111,7 +113,8 @@ static int open_file(struct trace_reader *r, const char *path, char *err, size_t
 	if (!strcmp(path, "-")) {
 		/* standard input, whatever it is (a pipe, a FIFO): the one documented place */
 		if (stdin_read) {
-			snprintf(err, errlen, "-: standard input was read already; a command that "
+			snprintf(err, errlen,
+				 "-: standard input was read already; a command that "
 				 "reads the trace more than once needs it as a file");
 			return -1;
 		}
@@ -136,7 +139,8 @@ static int open_file(struct trace_reader *r, const char *path, char *err, size_t
 		else
 			snprintf(err, errlen,
 				 "%s: not a regular file (a device, FIFO or socket); give a trace file, "
-				 "or '-' to read it from standard input", path);
+				 "or '-' to read it from standard input",
+				 path);
 		close(fd);
 		return -1;
 	}
@@ -163,8 +167,9 @@ static int open_mem(struct trace_reader *r, const void *data, size_t len, const 
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	/* fmemopen refuses a zero-length buffer in some libcs: treat as empty */
 	if (len == 0) {
-		snprintf(err, errlen, "%s: empty file, not a zpoolbench trace (first line must be '%s')",
-			 name, TRACE_HEADER);
+		snprintf(err, errlen,
+			 "%s: empty file, not a zpoolbench trace (first line must be '%s')", name,
+			 TRACE_HEADER);
 		return -1;
 	}
 	r->f = fmemopen((void *)data, len, "r");
@@ -320,8 +325,10 @@ static int page_size_line(struct trace_reader *r, const char *s, char *err, size
 	s += strlen(TRACE_PAGE_SIZE);
 	s = skip_blank(s);
 	if (r->ops_read) {
-		snprintf(err, errlen, "%s:%lu: '# page_size' after the first operation (it must "
-			 "come before)", r->name, r->line);
+		snprintf(err, errlen,
+			 "%s:%lu: '# page_size' after the first operation (it must "
+			 "come before)",
+			 r->name, r->line);
 		return -1;
 	}
 	if (r->page_size_line) {
@@ -390,8 +397,8 @@ static int next_op(struct trace_reader *r, struct trace_op *op, char *err, size_
 			return too_long(r, err, errlen);
 		if (n < 0) {
 			if (ferror(r->f)) {
-				snprintf(err, errlen, "%s:%lu: read error: %s", r->name, r->line + 1,
-					 strerror(errno));
+				snprintf(err, errlen, "%s:%lu: read error: %s", r->name,
+					 r->line + 1, strerror(errno));
 				return -1;
 			}
 			return 0;
@@ -469,8 +476,9 @@ static int next_op(struct trace_reader *r, struct trace_op *op, char *err, size_
 malformed:
 		switch (op->op) {
 		case 'a':
-			snprintf(err, errlen, "%s:%lu: malformed store, expected 'a ID SIZE': '%.40s'",
-				 r->name, r->line, skip_blank(r->buf));
+			snprintf(err, errlen,
+				 "%s:%lu: malformed store, expected 'a ID SIZE': '%.40s'", r->name,
+				 r->line, skip_blank(r->buf));
 			break;
 		case 'f':
 			snprintf(err, errlen, "%s:%lu: malformed free, expected 'f ID': '%.40s'",
@@ -585,8 +593,8 @@ static bool one_text_line(const char *s, size_t len)
 	return true;
 }
 
-int trace_writer_open(struct trace_writer *w, FILE *f, enum trace_format format,
-		      uint32_t page_size, const char *provenance)
+int trace_writer_open(struct trace_writer *w, FILE *f, enum trace_format format, uint32_t page_size,
+		      const char *provenance)
 {
 	memset(w, 0, sizeof(*w));
 	w->f = f;
@@ -660,8 +668,7 @@ int trace_writer_close(struct trace_writer *w)
 {
 	int ret = w->failed ? -1 : 0;
 
-	if (!ret && w->format == TRACE_BINARY &&
-	    trace_benc_finish(w->enc, w->err, sizeof(w->err))) {
+	if (!ret && w->format == TRACE_BINARY && trace_benc_finish(w->enc, w->err, sizeof(w->err))) {
 		w->failed = 1;
 		ret = -1;
 	}

@@ -58,8 +58,8 @@
 #include "driver/idmap.h"
 
 #define TRACE_HEADER "# zpoolbench-trace v1"
-#define TRACE_MAX_SIZE 4096 /* the page size of a trace with no '# page_size' line */
-#define TRACE_LINE_MAX 4096 /* bytes in a line, comments included; longer is an error */
+#define TRACE_MAX_SIZE 4096	      /* the page size of a trace with no '# page_size' line */
+#define TRACE_LINE_MAX 4096	      /* bytes in a line, comments included; longer is an error */
 #define TRACE_PAGE_SIZE "# page_size" /* then blanks and N */
 #define TRACE_PROVENANCE "# provenance: " /* the binary's provenance, in the text form */
 #define TRACE_NO_SLOT UINT64_MAX
@@ -67,7 +67,7 @@
 enum trace_format { TRACE_TEXT, TRACE_BINARY };
 
 struct trace_op {
-	char op;	    /* 'a', 'f' or 'c'; '#' (a comment) with trace_want_comments() */
+	char op; /* 'a', 'f' or 'c'; '#' (a comment) with trace_want_comments() */
 	uint64_t id;
 	uint32_t size;	    /* for 'a' */
 	unsigned long line; /* line number in the file (binary: in its text form), from 1 */
@@ -101,8 +101,8 @@ struct trace_slot {
  */
 struct trace_slotset {
 	struct trace_slot *slots;
-	uint64_t n, cap;      /* slots in use so far (the table's length), room */
-	uint64_t *free;	      /* a stack: the slot freed last is handed out first */
+	uint64_t n, cap; /* slots in use so far (the table's length), room */
+	uint64_t *free;	 /* a stack: the slot freed last is handed out first */
 	uint64_t nfree, capfree;
 	uint64_t live, peak_live;
 };
@@ -115,16 +115,16 @@ struct trace_reader {
 	unsigned long line;
 	char *buf;
 	size_t cap;
-	int own; /* close f on trace_close */
+	int own;	    /* close f on trace_close */
 	uint32_t page_size; /* '# page_size N', or TRACE_MAX_SIZE; final once an op is read */
 	int ops_read;
-	int page_size_line;  /* where '# page_size' was given, 0: not given */
+	int page_size_line; /* where '# page_size' was given, 0: not given */
 	enum trace_format format;
-	bool comments;	     /* hand out comments as op '#' (trace_comment()) */
-	bool strict;	     /* binary: also check that no ID is live twice (a hash of IDs) */
-	const char *comment; /* the last comment handed out, without its '#' */
+	bool comments;		 /* hand out comments as op '#' (trace_comment()) */
+	bool strict;		 /* binary: also check that no ID is live twice (a hash of IDs) */
+	const char *comment;	 /* the last comment handed out, without its '#' */
 	struct trace_slotset ss; /* the same for both encodings */
-	struct idmap ids;    /* text (and strict binary): ID -> slot */
+	struct idmap ids;	 /* text (and strict binary): ID -> slot */
 	bool have_ids;
 	struct trace_bin *bin;
 	char provenance[TRACE_LINE_MAX]; /* binary: the header's provenance line */
@@ -181,8 +181,8 @@ struct trace_writer {
 	struct trace_benc *enc;
 };
 
-int trace_writer_open(struct trace_writer *w, FILE *f, enum trace_format format,
-		      uint32_t page_size, const char *provenance);
+int trace_writer_open(struct trace_writer *w, FILE *f, enum trace_format format, uint32_t page_size,
+		      const char *provenance);
 int trace_writer_op(struct trace_writer *w, const struct trace_op *op);
 /* A comment: @text is what follows '#' (one line, at most TRACE_LINE_MAX - 1 bytes). */
 int trace_writer_comment(struct trace_writer *w, const char *text);
@@ -204,11 +204,10 @@ void trace_slots_free(struct trace_slotset *ss);
 int trace_bin_open(struct trace_reader *r, char *err, size_t errlen);
 int trace_bin_next(struct trace_reader *r, struct trace_op *op, char *err, size_t errlen);
 void trace_bin_close(struct trace_reader *r);
-struct trace_benc *trace_benc_new(FILE *f, uint32_t page_size, const char *provenance,
-				  char *err, size_t errlen);
+struct trace_benc *trace_benc_new(FILE *f, uint32_t page_size, const char *provenance, char *err,
+				  size_t errlen);
 int trace_benc_op(struct trace_benc *e, const struct trace_op *op, char *err, size_t errlen);
-int trace_benc_comment(struct trace_benc *e, const char *text, size_t len, char *err,
-		       size_t errlen);
+int trace_benc_comment(struct trace_benc *e, const char *text, size_t len, char *err, size_t errlen);
 int trace_benc_finish(struct trace_benc *e, char *err, size_t errlen);
 void trace_benc_free(struct trace_benc *e);
 

@@ -53,14 +53,14 @@
 
 #define BIN_MAGIC "\x89ZPBTRC\n"
 #define BIN_VERSION 1
-#define BIN_FIXED 92	      /* bytes before the provenance */
+#define BIN_FIXED 92 /* bytes before the provenance */
 #define BIN_PROV_MAX 4000
-#define BIN_LEVEL 3	      /* zstd level of the writer */
-#define BIN_DBUF (256 << 10)  /* decoded records buffered by the reader */
+#define BIN_LEVEL 3			     /* zstd level of the writer */
+#define BIN_DBUF (256 << 10)		     /* decoded records buffered by the reader */
 #define BIN_REC_MAX (1 + 2 + TRACE_LINE_MAX) /* the longest record: a comment */
-#define BIN_F_COUNTS 1u	      /* the header's counts are filled in */
-#define BIN_AHEAD 32	      /* records decoded ahead of the one handed out */
-#define BIN_RAW_MAX 21	      /* the longest record but a comment: tag and two varints */
+#define BIN_F_COUNTS 1u			     /* the header's counts are filled in */
+#define BIN_AHEAD 32			     /* records decoded ahead of the one handed out */
+#define BIN_RAW_MAX 21 /* the longest record but a comment: tag and two varints */
 
 enum {
 	REC_STORE_NEW = 1,
@@ -141,9 +141,9 @@ struct trace_bin {
 	ZSTD_DCtx *dctx;
 	uint8_t *in;
 	size_t in_cap, in_len, in_pos;
-	bool in_eof;	  /* the file has no more bytes */
-	bool frame_done;  /* zstd finished the frame */
-	uint8_t *d;	  /* decoded records */
+	bool in_eof;	 /* the file has no more bytes */
+	bool frame_done; /* zstd finished the frame */
+	uint8_t *d;	 /* decoded records */
 	size_t pos, end;
 	struct bin_header h;
 	uint64_t data_read;
@@ -190,8 +190,9 @@ static int read_header(struct trace_reader *r, struct trace_bin *b, char *err, s
 		return bad_header(r, "wrong magic", err, errlen);
 	h->version = get32(fixed + 8);
 	if (h->version != BIN_VERSION) {
-		snprintf(err, errlen, "%s: unsupported binary trace version %" PRIu32
-			 " (this build reads %d)", r->name, h->version, BIN_VERSION);
+		snprintf(err, errlen,
+			 "%s: unsupported binary trace version %" PRIu32 " (this build reads %d)",
+			 r->name, h->version, BIN_VERSION);
 		return -1;
 	}
 	h->hbytes = get32(fixed + 12);
@@ -306,7 +307,8 @@ static int refill(struct trace_reader *r, struct trace_bin *b, char *err, size_t
 
 		if (b->in_pos == b->in_len) {
 			if (b->in_eof)
-				return corrupt(r, "the data end early (truncated file)", err, errlen);
+				return corrupt(r, "the data end early (truncated file)", err,
+					       errlen);
 			b->in_len = fread(b->in, 1, b->in_cap, r->f);
 			b->in_pos = 0;
 			b->data_read += b->in_len;
@@ -371,17 +373,17 @@ static int check_end(struct trace_reader *r, struct trace_bin *b, char *err, siz
 	if (b->data_read != h->data_bytes || b->ops != h->ops || b->stores != h->stores ||
 	    b->frees != h->frees || b->compactions != h->compactions ||
 	    b->comments != h->comments || r->ss.n != h->slots) {
-		snprintf(why, sizeof(why), "the header promises %" PRIu64 " operations and %" PRIu64
+		snprintf(why, sizeof(why),
+			 "the header promises %" PRIu64 " operations and %" PRIu64
 			 " comments in %" PRIu64 " bytes, the data hold %" PRIu64 " and %" PRIu64
-			 " in %" PRIu64, h->ops, h->comments, h->data_bytes, b->ops, b->comments,
-			 b->data_read);
+			 " in %" PRIu64,
+			 h->ops, h->comments, h->data_bytes, b->ops, b->comments, b->data_read);
 		return corrupt(r, why, err, errlen);
 	}
 	return 0;
 }
 
-static int bad_record(struct trace_reader *r, const char *fmt, uint64_t v, char *err,
-		      size_t errlen)
+static int bad_record(struct trace_reader *r, const char *fmt, uint64_t v, char *err, size_t errlen)
 {
 	char why[160];
 
@@ -504,8 +506,8 @@ static int rec_free_unknown(struct trace_reader *r, struct trace_bin *b, struct 
 	return free_unknown_id(r, op, err, errlen);
 }
 
-static int rec_comment(struct trace_reader *r, struct trace_bin *b, struct trace_op *op,
-		       char *err, size_t errlen)
+static int rec_comment(struct trace_reader *r, struct trace_bin *b, struct trace_op *op, char *err,
+		       size_t errlen)
 {
 	uint64_t len;
 
@@ -522,8 +524,8 @@ static int rec_comment(struct trace_reader *r, struct trace_bin *b, struct trace
 	return 0;
 }
 
-static int bin_record(struct trace_reader *r, struct trace_bin *b, struct trace_op *op,
-		      char *err, size_t errlen)
+static int bin_record(struct trace_reader *r, struct trace_bin *b, struct trace_op *op, char *err,
+		      size_t errlen)
 {
 	uint8_t tag = b->d[b->pos++];
 
@@ -670,8 +672,7 @@ int trace_bin_next(struct trace_reader *r, struct trace_op *op, char *err, size_
 			b->qlen--;
 			return apply_raw(r, b, x, op, err, errlen) ? -1 : 1;
 		}
-		if (b->end - b->pos < BIN_REC_MAX && !b->frame_done &&
-		    refill(r, b, err, errlen))
+		if (b->end - b->pos < BIN_REC_MAX && !b->frame_done && refill(r, b, err, errlen))
 			return -1;
 		if (b->pos == b->end)
 			return check_end(r, b, err, errlen) ? -1 : 0;
@@ -692,16 +693,16 @@ int trace_bin_next(struct trace_reader *r, struct trace_op *op, char *err, size_
 
 struct trace_benc {
 	FILE *f;
-	long start;	      /* where the header is */
+	long start; /* where the header is */
 	ZSTD_CCtx *cctx;
-	uint8_t *rec;	      /* records waiting to be compressed */
+	uint8_t *rec; /* records waiting to be compressed */
 	size_t rlen;
-	uint8_t *z;	      /* compressed bytes waiting to be written */
+	uint8_t *z; /* compressed bytes waiting to be written */
 	size_t zcap;
 	struct bin_header h;
 	char prov[BIN_PROV_MAX];
 	struct trace_slotset ss;
-	struct idmap ids;     /* live ID -> slot */
+	struct idmap ids; /* live ID -> slot */
 	uint64_t prev_id;
 };
 
@@ -750,8 +751,8 @@ static int benc_room(struct trace_benc *e, size_t n, char *err, size_t errlen)
 	return e->rlen + n > BENC_REC ? benc_flush(e, false, err, errlen) : 0;
 }
 
-struct trace_benc *trace_benc_new(FILE *f, uint32_t page_size, const char *provenance,
-				  char *err, size_t errlen)
+struct trace_benc *trace_benc_new(FILE *f, uint32_t page_size, const char *provenance, char *err,
+				  size_t errlen)
 {
 	struct trace_benc *e = calloc(1, sizeof(*e));
 	uint8_t hdr[BIN_FIXED + BIN_PROV_MAX + 8];
@@ -866,8 +867,7 @@ int trace_benc_op(struct trace_benc *e, const struct trace_op *op, char *err, si
 	return 0;
 }
 
-int trace_benc_comment(struct trace_benc *e, const char *text, size_t len, char *err,
-		       size_t errlen)
+int trace_benc_comment(struct trace_benc *e, const char *text, size_t len, char *err, size_t errlen)
 {
 	if (benc_room(e, len + 16, err, errlen))
 		return -1;

@@ -19,8 +19,8 @@
 #include "driver/trace.h"
 
 struct synth_params {
-	uint64_t ops;		/* a, f and c operations in all */
-	uint64_t live;		/* objects the pool holds after the fill, and around which it stays */
+	uint64_t ops;  /* a, f and c operations in all */
+	uint64_t live; /* objects the pool holds after the fill, and around which it stays */
 	uint64_t seed;
 	uint64_t compact_every; /* a compaction every N operations, 0: none */
 	uint32_t page_size;

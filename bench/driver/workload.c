@@ -13,7 +13,10 @@
 #include "driver/workload.h"
 
 const char *const workload_name[WL_NKINDS] = {
-	[WL_FILL] = "fill", [WL_LOAD] = "load", [WL_CHURN] = "churn", [WL_REPLAY] = "replay",
+	[WL_FILL] = "fill",
+	[WL_LOAD] = "load",
+	[WL_CHURN] = "churn",
+	[WL_REPLAY] = "replay",
 };
 
 #define CURVE_POINTS 400 /* samples per churn, roughly */
@@ -25,16 +28,16 @@ struct wl_thread {
 	int tid, nthreads;
 	uint64_t first, last; /* slots [first, last) */
 	uint64_t rng;
-	bool record;	      /* keep latency samples */
+	bool record; /* keep latency samples */
 	struct lat_samples lat[LAT_NKINDS];
 	struct codec_ctx *cx;
 	uint8_t *buf;
-	struct curve *curve;  /* thread 0 of a churn only */
+	struct curve *curve; /* thread 0 of a churn only */
 	uint64_t curve_every, ops;
 	uint64_t compact_freed, compact_ns, compactions; /* churn: between rounds (thread 0) */
 	bool oom, stopped;
 	int (*fn)(struct wl_thread *t);
-	const int *go;	      /* start flag: all threads begin together */
+	const int *go; /* start flag: all threads begin together */
 	uint64_t t_start, t_end, cpu_ns;
 	/* stores timed while this thread and its peer both ran (see overlap_check) */
 	clockid_t peer_clock;
@@ -44,7 +47,7 @@ struct wl_thread {
 	int npend;
 	struct lat_samples overlap;
 	struct progress_local progress; /* operations not yet added to the display's count */
-} __attribute__((aligned(64))); /* threads write their own: no shared cache line */
+} __attribute__((aligned(64)));		/* threads write their own: no shared cache line */
 
 void curve_release(struct curve *c)
 {
@@ -87,7 +90,8 @@ static uint64_t clock_ns(clockid_t c)
  */
 static void overlap_check(struct wl_thread *t)
 {
-	uint64_t w = now_ns(), self = clock_ns(CLOCK_THREAD_CPUTIME_ID), peer = clock_ns(t->peer_clock);
+	uint64_t w = now_ns(), self = clock_ns(CLOCK_THREAD_CPUTIME_ID),
+		 peer = clock_ns(t->peer_clock);
 	uint64_t span = w - t->b_wall;
 
 	if (t->b_wall && (self - t->b_self) * 10 >= span * 9 && (peer - t->b_peer) * 10 >= span * 9)
@@ -229,8 +233,8 @@ static int do_churn(struct wl_thread *t)
 			t->compact_freed += zpool_compact(t->fe->zp);
 			t->compact_ns += now_ns() - t0;
 			t->compactions++;
-			if (t->curve && curve_add(t->curve, t->ops * t->nthreads,
-						  zpool_total_pages(t->fe->zp)))
+			if (t->curve &&
+			    curve_add(t->curve, t->ops * t->nthreads, zpool_total_pages(t->fe->zp)))
 				t->oom = true;
 		}
 	}
@@ -275,9 +279,9 @@ static void *thread_main(void *arg)
  * Run @fn on @p->threads threads over all slots; latencies merged into
  * @r->lat, wall time into @r->phase_ns, the front end snapshot after.
  */
-static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)(struct wl_thread *),
-		       uint64_t salt, bool rec, struct curve *curve, struct raw_counts *r,
-		       char *err, size_t errlen)
+static int run_threads(struct frontend *fe, const struct wl_params *p,
+		       int (*fn)(struct wl_thread *), uint64_t salt, bool rec, struct curve *curve,
+		       struct raw_counts *r, char *err, size_t errlen)
 {
 	int n = p->threads > 0 ? p->threads : 1;
 	struct wl_thread *ts = aligned_alloc(64, n * sizeof(*ts));
@@ -309,8 +313,8 @@ static int run_threads(struct frontend *fe, const struct wl_params *p, int (*fn)
 		if (!t->cx || !t->buf)
 			oom = true;
 		if (i == 0 && curve) {
-			uint64_t total = (uint64_t)p->churn_rounds * fe->nslots *
-					 p->churn_percent / 100 * 2 / n;
+			uint64_t total = (uint64_t)p->churn_rounds * fe->nslots * p->churn_percent /
+					 100 * 2 / n;
 
 			t->curve = curve;
 			t->curve_every = total / CURVE_POINTS ? total / CURVE_POINTS : 1;

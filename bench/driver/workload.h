@@ -36,7 +36,7 @@ extern const char *const workload_name[WL_NKINDS];
 
 struct wl_params {
 	uint64_t seed;
-	bool warmup;		    /* fill and empty the pool once before measuring */
+	bool warmup; /* fill and empty the pool once before measuring */
 	int threads;
 	unsigned int churn_rounds;  /* default 8 */
 	unsigned int churn_percent; /* default 30 */
@@ -45,7 +45,7 @@ struct wl_params {
 
 /* One sample of the churn curve. */
 struct curve_point {
-	uint64_t op;	     /* operations since churn began (all threads) */
+	uint64_t op; /* operations since churn began (all threads) */
 	uint64_t pool_pages;
 };
 

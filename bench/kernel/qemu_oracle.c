@@ -157,7 +157,8 @@ int qo_script(struct qo_run *r, const char *cmd, const char *const *args)
 
 	if (find_script(script, sizeof(script))) {
 		zpb_err("%s: " SCRIPT " is not in %s; reinstall zpoolbench, or set ZPB_ORACLE_DIR "
-			"to the folder holding it", cmd, script);
+			"to the folder holding it",
+			cmd, script);
 		return -1;
 	}
 	argv[n++] = "sh";

@@ -14,11 +14,11 @@
 
 /* A kernel the oracle boots. */
 struct qo_kernel {
-	const char *name;     /* --kernel: "6.1", "6.12", "6.12-arm64-16k" */
-	const char *version;  /* the kernel= of the ports' presets: "6.1", "6.12" */
+	const char *name;    /* --kernel: "6.1", "6.12", "6.12-arm64-16k" */
+	const char *version; /* the kernel= of the ports' presets: "6.1", "6.12" */
 	uint32_t page_size;
-	const char *desc;     /* "Linux 6.12 (x86-64)" */
-	const char *allocs;   /* the allocators it has: "zbud, z3fold, zsmalloc" */
+	const char *desc;   /* "Linux 6.12 (x86-64)" */
+	const char *allocs; /* the allocators it has: "zbud, z3fold, zsmalloc" */
 };
 
 #define QO_KERNEL_NAMES "6.1, 6.12, 6.12-arm64-16k"

@@ -69,9 +69,9 @@ int zram_check_name(const char *name, char *err, size_t errlen)
 {
 	size_t n = strlen(name);
 
-	if (n < 5 || n > 10 || strncmp(name, "zram", 4) ||
-	    strspn(name + 4, "0123456789") != n - 4) {
-		snprintf(err, errlen, "bad zram device name '%s' (expected zramN, e.g. zram0)", name);
+	if (n < 5 || n > 10 || strncmp(name, "zram", 4) || strspn(name + 4, "0123456789") != n - 4) {
+		snprintf(err, errlen, "bad zram device name '%s' (expected zramN, e.g. zram0)",
+			 name);
 		return -1;
 	}
 	return 0;
@@ -111,7 +111,8 @@ static int write_small(const char *path, const char *text)
 /* Three octal digits, the first at most 3: one byte written as \ooo. */
 static bool is_octal(const char *p)
 {
-	return p[0] >= '0' && p[0] <= '3' && p[1] >= '0' && p[1] <= '7' && p[2] >= '0' && p[2] <= '7';
+	return p[0] >= '0' && p[0] <= '3' && p[1] >= '0' && p[1] <= '7' && p[2] >= '0' &&
+	       p[2] <= '7';
 }
 
 /*
@@ -138,8 +139,8 @@ bool zram_in_swaps(const char *swaps, const char *name, dev_t rdev)
 
 		for (size_t i = 0; i < n; i++) {
 			if (line[i] == '\\' && i + 3 < n && is_octal(line + i + 1)) {
-				path[o++] = (char)((line[i + 1] - '0') << 6 | (line[i + 2] - '0') << 3 |
-						   (line[i + 3] - '0'));
+				path[o++] = (char)((line[i + 1] - '0') << 6 |
+						   (line[i + 2] - '0') << 3 | (line[i + 3] - '0'));
 				i += 3;
 			} else {
 				path[o++] = line[i];
@@ -329,8 +330,7 @@ int zram_read_mm_stat(struct zram_dev *z, struct zram_mm_stat *st, char *err, si
 	return 0;
 }
 
-int zram_write_page(struct zram_dev *z, uint64_t slot, const void *page, char *err,
-		    size_t errlen)
+int zram_write_page(struct zram_dev *z, uint64_t slot, const void *page, char *err, size_t errlen)
 {
 	struct zram_slot *s = &zram_slots[z->slot];
 	ssize_t n = pwrite(s->fd, page, ZRAM_PAGE, (off_t)(slot * ZRAM_PAGE));
@@ -379,8 +379,10 @@ int zram_release(struct zram_dev *z, char *err, size_t errlen)
 	s = &zram_slots[z->slot];
 	was_touched = s->touched;
 	if (slot_reset(s)) {
-		snprintf(err, errlen, "could not reset %s (still busy after %d tries): run "
-			 "'echo 1 > %s'", z->name, RESET_TRIES, s->reset_path);
+		snprintf(err, errlen,
+			 "could not reset %s (still busy after %d tries): run "
+			 "'echo 1 > %s'",
+			 z->name, RESET_TRIES, s->reset_path);
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/disksize", z->sys);

@@ -73,8 +73,7 @@ int zram_setup(struct zram_dev *z, const char *name, const char *codec, uint64_t
 
 int zram_read_mm_stat(struct zram_dev *z, struct zram_mm_stat *st, char *err, size_t errlen);
 /* @page must be ZRAM_PAGE bytes, 4096-aligned. */
-int zram_write_page(struct zram_dev *z, uint64_t slot, const void *page, char *err,
-		    size_t errlen);
+int zram_write_page(struct zram_dev *z, uint64_t slot, const void *page, char *err, size_t errlen);
 int zram_discard_page(struct zram_dev *z, uint64_t slot, char *err, size_t errlen);
 int zram_compact(struct zram_dev *z, char *err, size_t errlen);
 

@@ -13,7 +13,10 @@
 #include "output/tradeoff.h"
 
 const char *const cmp_verdict_name[] = {
-	[CMP_SAME] = "same", [CMP_BETTER] = "better", [CMP_WORSE] = "worse", [CMP_NOISE] = "noise",
+	[CMP_SAME] = "same",
+	[CMP_BETTER] = "better",
+	[CMP_WORSE] = "worse",
+	[CMP_NOISE] = "noise",
 };
 
 #define BOOTSTRAP 2000
@@ -227,12 +230,12 @@ static int row_lines(struct comparison *c, const struct run_row *a, const struct
 	int n1 = a->nrep < MAX_REP ? a->nrep : MAX_REP, n2 = b->nrep < MAX_REP ? b->nrep : MAX_REP;
 	const char *wl = workload_name[a->wl];
 
-#define FILL(fn)                                 \
-	do {                                     \
-		for (int i = 0; i < n1; i++)     \
-			x[i] = fn(a, i);         \
-		for (int i = 0; i < n2; i++)     \
-			y[i] = fn(b, i);         \
+#define FILL(fn)                             \
+	do {                                 \
+		for (int i = 0; i < n1; i++) \
+			x[i] = fn(a, i);     \
+		for (int i = 0; i < n2; i++) \
+			y[i] = fn(b, i);     \
 	} while (0)
 #define DENSITY(r, i) col(r, "density", i)
 #define POOL(r, i) col(r, "pool_pages", i)
@@ -255,9 +258,8 @@ static int row_lines(struct comparison *c, const struct run_row *a, const struct
 }
 
 /* The trade-off figures of one matched setting. */
-static int setting_lines(struct comparison *c, const struct results_doc *da,
-			 const struct run_row *a, const struct results_doc *db,
-			 const struct run_row *b)
+static int setting_lines(struct comparison *c, const struct results_doc *da, const struct run_row *a,
+			 const struct results_doc *db, const struct run_row *b)
 {
 	struct tradeoff_point pa, pb;
 	double x[MAX_REP], y[MAX_REP];
@@ -290,7 +292,7 @@ static const struct provenance *measured(const struct results_doc *d)
 
 static int prov_line(struct comparison *c, const char *what, const char *a, const char *b)
 {
-	char (*n)[640];
+	char(*n)[640];
 
 	if (!strcmp(a, b))
 		return 0;
@@ -298,8 +300,8 @@ static int prov_line(struct comparison *c, const char *what, const char *a, cons
 	if (!n)
 		return -1;
 	c->prov = n;
-	snprintf(c->prov[c->nprov++], sizeof(c->prov[0]), "%s differs: '%.280s' vs '%.280s'",
-		 what, a, b);
+	snprintf(c->prov[c->nprov++], sizeof(c->prov[0]), "%s differs: '%.280s' vs '%.280s'", what,
+		 a, b);
 	return 0;
 }
 
@@ -457,8 +459,8 @@ static void counts(FILE *f, const struct comparison *c)
 			}
 		if (!n)
 			continue;
-		fprintf(f, "  %-11s %3d compared: %d same, %d better, %d worse, %d noise\n", figs[k], n,
-			v[CMP_SAME], v[CMP_BETTER], v[CMP_WORSE], v[CMP_NOISE]);
+		fprintf(f, "  %-11s %3d compared: %d same, %d better, %d worse, %d noise\n",
+			figs[k], n, v[CMP_SAME], v[CMP_BETTER], v[CMP_WORSE], v[CMP_NOISE]);
 	}
 }
 
@@ -483,11 +485,14 @@ void compare_table(FILE *f, const struct comparison *c, const char *base, const 
 		kw = (int)strlen(key) > kw ? ((int)strlen(key) < 70 ? (int)strlen(key) : 70) : kw;
 		nrow += strcmp(c->l[i].workload, "setting") && !strcmp(c->l[i].figure, "density");
 	}
-	fprintf(f, "compare %s (BASE) with %s (NEW): %d rows matched, %d only in BASE, %d only "
-		   "in NEW\n", base, new_, nrow, c->nonly_base, c->nonly_new);
-	fprintf(f, "alpha %.3g, minimum effect %.1f%%; change = NEW / BASE - 1 of the medians; "
-		   "interval: bootstrap 95%%;\np: Mann-Whitney U over the repeats; q: p adjusted "
-		   "over the %d tested lines (Benjamini-Hochberg), which the verdict uses\n\n",
+	fprintf(f,
+		"compare %s (BASE) with %s (NEW): %d rows matched, %d only in BASE, %d only "
+		"in NEW\n",
+		base, new_, nrow, c->nonly_base, c->nonly_new);
+	fprintf(f,
+		"alpha %.3g, minimum effect %.1f%%; change = NEW / BASE - 1 of the medians; "
+		"interval: bootstrap 95%%;\np: Mann-Whitney U over the repeats; q: p adjusted "
+		"over the %d tested lines (Benjamini-Hochberg), which the verdict uses\n\n",
 		c->o.alpha, c->o.min_effect, tested(c));
 	fprintf(f, "%-*s %-8s %-10s %10s %10s %8s %-17s %6s %6s  %s\n", kw, "corpus codec allocator",
 		"workload", "figure", "base", "new", "change", "interval", "p", "q", "verdict");
@@ -534,13 +539,16 @@ void compare_table(FILE *f, const struct comparison *c, const char *base, const 
 		fprintf(f, "note: a side is a results.csv (medians only): time figures are not "
 			   "tested (give the results folders or their results.json)\n");
 	else if (c->min_p >= c->o.alpha && c->n)
-		fprintf(f, "note: with these repeat counts the smallest possible p is %.3f, not "
-			   "below alpha %.3g: no time difference can be called significant; use "
-			   "--repeat 5 or more on both sides\n", c->min_p, c->o.alpha);
+		fprintf(f,
+			"note: with these repeat counts the smallest possible p is %.3f, not "
+			"below alpha %.3g: no time difference can be called significant; use "
+			"--repeat 5 or more on both sides\n",
+			c->min_p, c->o.alpha);
 	else if (tested(c) && c->min_p * tested(c) >= c->o.alpha)
-		fprintf(f, "note: the smallest possible p, %.4f, times the %d tested lines is %.2f: a "
-			   "change of a few figures alone cannot be significant, only one most figures "
-			   "share; for more, use more repeats or pool runs made in turn (report)\n",
+		fprintf(f,
+			"note: the smallest possible p, %.4f, times the %d tested lines is %.2f: a "
+			"change of a few figures alone cannot be significant, only one most figures "
+			"share; for more, use more repeats or pool runs made in turn (report)\n",
 			c->min_p, tested(c), c->min_p * tested(c));
 }
 
@@ -583,7 +591,8 @@ void compare_csv(FILE *f, const struct comparison *c)
 		csv_comment(f, "warning: provenance: %s", c->prov[i]);
 	fputs("corpus,codec,allocator,workload,frontend,objects,figure,exact,base,new,change_pct,"
 	      "ci_lo_pct,ci_hi_pct,p_value,q_value,n_base,n_new,verdict,gate_failed,label,"
-	      "new_allocator\n", f);
+	      "new_allocator\n",
+	      f);
 	for (int i = 0; i < c->n; i++)
 		csv_line(f, &c->l[i]);
 }
@@ -603,12 +612,15 @@ void compare_settings_csv(FILE *f, const struct comparison *c)
 
 	fputs("# one row per allocator setting in both: the change of its density and of its "
 	      "throughput\n# on the trade-off basis (tradeoff.h), with the bootstrap 95% "
-	      "interval of the throughput change\n", f);
+	      "interval of the throughput change\n",
+	      f);
 	fputs("corpus,codec,allocator,label,density_base,density_new,density_change_pct,"
 	      "density_verdict,tput_base,tput_new,tput_change_pct,tput_ci_lo_pct,tput_ci_hi_pct,"
-	      "tput_q_value,tput_verdict\n", f);
+	      "tput_q_value,tput_verdict\n",
+	      f);
 	for (int i = 0; i < c->n; i++) {
-		const struct cmp_line *d = setting_fig(c, i, "density"), *t = setting_fig(c, i, "tput");
+		const struct cmp_line *d = setting_fig(c, i, "density"),
+				      *t = setting_fig(c, i, "tput");
 
 		if (&c->l[i] != d || !t)
 			continue;
@@ -652,13 +664,20 @@ void compare_settings_csv(FILE *f, const struct comparison *c)
 
 static void json_rowkey(struct jw *w, const struct run_row *r, const char *wl)
 {
-	jw_key(w, "corpus"); jw_str(w, r->corpus);
-	jw_key(w, "corpus_sha256"); jw_str(w, r->sha256);
-	jw_key(w, "codec"); jw_str(w, r->codec);
-	jw_key(w, "allocator"); jw_str(w, r->alloc);
-	jw_key(w, "workload"); jw_str(w, wl);
-	jw_key(w, "frontend"); jw_str(w, r->frontend);
-	jw_key(w, "objects"); jw_u64(w, r->objects);
+	jw_key(w, "corpus");
+	jw_str(w, r->corpus);
+	jw_key(w, "corpus_sha256");
+	jw_str(w, r->sha256);
+	jw_key(w, "codec");
+	jw_str(w, r->codec);
+	jw_key(w, "allocator");
+	jw_str(w, r->alloc);
+	jw_key(w, "workload");
+	jw_str(w, wl);
+	jw_key(w, "frontend");
+	jw_str(w, r->frontend);
+	jw_key(w, "objects");
+	jw_u64(w, r->objects);
 }
 
 void compare_json(FILE *f, const struct comparison *c, const char *base, const char *new_)
@@ -667,12 +686,18 @@ void compare_json(FILE *f, const struct comparison *c, const char *base, const c
 
 	jw_init(&w, f, true);
 	jw_obj(&w);
-	jw_key(&w, "format"); jw_str(&w, "zpoolbench-compare");
-	jw_key(&w, "format_version"); jw_u64(&w, 1);
-	jw_key(&w, "base"); jw_str(&w, base);
-	jw_key(&w, "new"); jw_str(&w, new_);
-	jw_key(&w, "alpha"); jw_double(&w, c->o.alpha);
-	jw_key(&w, "min_effect_pct"); jw_double(&w, c->o.min_effect);
+	jw_key(&w, "format");
+	jw_str(&w, "zpoolbench-compare");
+	jw_key(&w, "format_version");
+	jw_u64(&w, 1);
+	jw_key(&w, "base");
+	jw_str(&w, base);
+	jw_key(&w, "new");
+	jw_str(&w, new_);
+	jw_key(&w, "alpha");
+	jw_double(&w, c->o.alpha);
+	jw_key(&w, "min_effect_pct");
+	jw_double(&w, c->o.min_effect);
 	jw_key(&w, "provenance_differences");
 	jw_arr(&w);
 	for (int i = 0; i < c->nprov; i++)
@@ -685,20 +710,34 @@ void compare_json(FILE *f, const struct comparison *c, const char *base, const c
 
 		jw_obj(&w);
 		json_rowkey(&w, l->a, l->workload);
-		jw_key(&w, "new_allocator"); jw_str(&w, l->b->alloc);
-		jw_key(&w, "figure"); jw_str(&w, l->figure);
-		jw_key(&w, "exact"); jw_bool(&w, l->exact);
-		jw_key(&w, "base"); jw_double(&w, l->base);
-		jw_key(&w, "new"); jw_double(&w, l->new_);
-		jw_key(&w, "change_pct"); jw_double(&w, l->change);
-		jw_key(&w, "ci_lo_pct"); jw_double(&w, l->ci_lo);
-		jw_key(&w, "ci_hi_pct"); jw_double(&w, l->ci_hi);
-		jw_key(&w, "p_value"); jw_double(&w, l->p);
-		jw_key(&w, "q_value"); jw_double(&w, l->q);
-		jw_key(&w, "n_base"); jw_u64(&w, (uint64_t)l->n1);
-		jw_key(&w, "n_new"); jw_u64(&w, (uint64_t)l->n2);
-		jw_key(&w, "verdict"); jw_str(&w, cmp_verdict_name[l->verdict]);
-		jw_key(&w, "gate_failed"); jw_bool(&w, l->gate_failed);
+		jw_key(&w, "new_allocator");
+		jw_str(&w, l->b->alloc);
+		jw_key(&w, "figure");
+		jw_str(&w, l->figure);
+		jw_key(&w, "exact");
+		jw_bool(&w, l->exact);
+		jw_key(&w, "base");
+		jw_double(&w, l->base);
+		jw_key(&w, "new");
+		jw_double(&w, l->new_);
+		jw_key(&w, "change_pct");
+		jw_double(&w, l->change);
+		jw_key(&w, "ci_lo_pct");
+		jw_double(&w, l->ci_lo);
+		jw_key(&w, "ci_hi_pct");
+		jw_double(&w, l->ci_hi);
+		jw_key(&w, "p_value");
+		jw_double(&w, l->p);
+		jw_key(&w, "q_value");
+		jw_double(&w, l->q);
+		jw_key(&w, "n_base");
+		jw_u64(&w, (uint64_t)l->n1);
+		jw_key(&w, "n_new");
+		jw_u64(&w, (uint64_t)l->n2);
+		jw_key(&w, "verdict");
+		jw_str(&w, cmp_verdict_name[l->verdict]);
+		jw_key(&w, "gate_failed");
+		jw_bool(&w, l->gate_failed);
 		jw_end(&w);
 	}
 	jw_end(&w);
@@ -718,7 +757,8 @@ void compare_json(FILE *f, const struct comparison *c, const char *base, const c
 		jw_end(&w);
 	}
 	jw_end(&w);
-	jw_key(&w, "gate_failures"); jw_u64(&w, (uint64_t)c->gate_failures);
+	jw_key(&w, "gate_failures");
+	jw_u64(&w, (uint64_t)c->gate_failures);
 	jw_end(&w);
 	jw_finish(&w);
 }

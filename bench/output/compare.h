@@ -62,13 +62,13 @@ struct cmp_line {
 	const char *workload;	     /* workload_name[], or "setting" */
 	const char *figure;	     /* "density", "pool_pages", "mops", "p99_ns", "tput" */
 	bool higher_better;
-	bool exact;		     /* compared exactly: no test */
-	double base, new_;	     /* medians */
-	double change;		     /* (new / base - 1) * 100 */
-	double ci_lo, ci_hi;	     /* bootstrap 95 % interval of the change (NAN: none) */
-	double p;		     /* Mann-Whitney U two-sided p (NAN: exact) */
-	double q;		     /* p adjusted over the comparison's tested lines (BH) */
-	int n1, n2;		     /* repeats */
+	bool exact;	     /* compared exactly: no test */
+	double base, new_;   /* medians */
+	double change;	     /* (new / base - 1) * 100 */
+	double ci_lo, ci_hi; /* bootstrap 95 % interval of the change (NAN: none) */
+	double p;	     /* Mann-Whitney U two-sided p (NAN: exact) */
+	double q;	     /* p adjusted over the comparison's tested lines (BH) */
+	int n1, n2;	     /* repeats */
 	enum cmp_verdict verdict;
 	bool gate_failed;
 };
@@ -78,11 +78,11 @@ struct comparison {
 	int n;
 	const struct run_row **only_base, **only_new; /* one row per setting and workload */
 	int nonly_base, nonly_new;
-	char (*prov)[640];	/* provenance differences, one line each */
+	char (*prov)[640]; /* provenance differences, one line each */
 	int nprov;
 	int gate_failures;
-	double min_p;		/* the smallest p the repeat counts of the tested lines allow */
-	bool medians_only;	/* a side came from a results.csv: no tests */
+	double min_p;	   /* the smallest p the repeat counts of the tested lines allow */
+	bool medians_only; /* a side came from a results.csv: no tests */
 	struct cmp_opts o;
 };
 

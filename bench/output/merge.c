@@ -13,7 +13,7 @@ static int note(struct merge *m, const char *fmt, ...) __attribute__((format(pri
 
 static int note(struct merge *m, const char *fmt, ...)
 {
-	char (*n)[512] = realloc(m->notes, (m->nnotes + 1) * sizeof(*n));
+	char(*n)[512] = realloc(m->notes, (m->nnotes + 1) * sizeof(*n));
 	va_list ap;
 
 	if (!n)
@@ -76,8 +76,10 @@ static int check_shards(struct merge *m, bool *one_plan, char *err, size_t errle
 			if (q->nshards > 1 && !strcmp(q->plan, p->plan)) {
 				first = false;
 				if (q->shard == p->shard) {
-					snprintf(err, errlen, "shard %d of %d of plan %s is given twice (%s "
-						 "and %s)", p->shard, p->nshards, p->plan, q->source,
+					snprintf(err, errlen,
+						 "shard %d of %d of plan %s is given twice (%s "
+						 "and %s)",
+						 p->shard, p->nshards, p->plan, q->source,
 						 p->source);
 					return -1;
 				}
@@ -91,9 +93,12 @@ static int check_shards(struct merge *m, bool *one_plan, char *err, size_t errle
 
 			for (int j = i; j < m->nsources && !found; j++)
 				found = m->sources[j].nshards == p->nshards &&
-					!strcmp(m->sources[j].plan, p->plan) && m->sources[j].shard == s;
-			if (!found && note(m, "shard %d of %d of plan %s is missing: its cells are "
-					   "not in this report", s, p->nshards, p->plan))
+					!strcmp(m->sources[j].plan, p->plan) &&
+					m->sources[j].shard == s;
+			if (!found && note(m,
+					   "shard %d of %d of plan %s is missing: its cells are "
+					   "not in this report",
+					   s, p->nshards, p->plan))
 				return -1;
 		}
 	}
@@ -187,8 +192,10 @@ static int merge_rows(struct merge *m, const struct results_doc *d)
 			pooled++;
 		}
 	}
-	if (pooled && note(m, "%s: %d rows are settings (or the ideal bound) already merged from "
-			   "another folder: their repeats are pooled with those", d->path, pooled))
+	if (pooled && note(m,
+			   "%s: %d rows are settings (or the ideal bound) already merged from "
+			   "another folder: their repeats are pooled with those",
+			   d->path, pooled))
 		return -1;
 	return 0;
 }
@@ -204,8 +211,7 @@ static int cmp_cell(const void *a, const void *b)
 
 /* ---- the rest --------------------------------------------------------------- */
 
-static int merge_corpora(struct merge *m, const struct results_doc *d, char *err,
-			 size_t errlen)
+static int merge_corpora(struct merge *m, const struct results_doc *d, char *err, size_t errlen)
 {
 	for (int i = 0; i < d->res.ncorpora; i++) {
 		const struct run_corpus_info *c = &d->res.corpora[i];
@@ -215,10 +221,11 @@ static int merge_corpora(struct merge *m, const struct results_doc *d, char *err
 			const struct run_corpus_info *o = &m->res.corpora[j];
 
 			if (!strcmp(o->name, c->name) && strcmp(o->sha256, c->sha256)) {
-				snprintf(err, errlen, "%s: corpus '%s' (sha256 %.12s...) is another "
+				snprintf(err, errlen,
+					 "%s: corpus '%s' (sha256 %.12s...) is another "
 					 "corpus than the '%s' (sha256 %.12s...) of an earlier folder; "
-					 "rows are keyed by the name: rename one", d->path, c->name,
-					 c->sha256, o->name, o->sha256);
+					 "rows are keyed by the name: rename one",
+					 d->path, c->name, c->sha256, o->name, o->sha256);
 				return -1;
 			}
 			have |= !strcmp(o->sha256, c->sha256) && !strcmp(o->name, c->name);
@@ -292,8 +299,7 @@ static int merge_extras(struct merge *m, const struct results_doc *d)
 	return 0;
 }
 
-int merge_docs(const struct results_doc *docs, int n, struct merge *m, char *err,
-	       size_t errlen)
+int merge_docs(const struct results_doc *docs, int n, struct merge *m, char *err, size_t errlen)
 {
 	bool one_plan;
 
@@ -305,8 +311,10 @@ int merge_docs(const struct results_doc *docs, int n, struct merge *m, char *err
 	sweep_settings(m);
 	for (int i = 0; i < n; i++) {
 		if (docs[i].medians_only) {
-			snprintf(err, errlen, "%s: a results.csv holds medians only; give the results "
-				 "folder (its results.json holds every repeat)", docs[i].path);
+			snprintf(err, errlen,
+				 "%s: a results.csv holds medians only; give the results "
+				 "folder (its results.json holds every repeat)",
+				 docs[i].path);
 			goto fail;
 		}
 		if (merge_corpora(m, &docs[i], err, errlen))

@@ -33,7 +33,7 @@ struct merge {
 	int nsources;
 	char (*notes)[512]; /* what the merge did that a reader must know */
 	int nnotes;
-	bool sweep;	    /* some folder is a sweep's */
+	bool sweep; /* some folder is a sweep's */
 	/* the sweep's settings, when every sweep folder agrees on them ("" / 0 when not) */
 	char prefer[16], baseline[256];
 	uint64_t max_ns_p99;
@@ -44,8 +44,7 @@ struct merge {
  * Merge @docs[0..n).  0, or -1 with one line in @err (exit status 2: a usage
  * error; nothing is left to free).
  */
-int merge_docs(const struct results_doc *docs, int n, struct merge *m, char *err,
-	       size_t errlen);
+int merge_docs(const struct results_doc *docs, int n, struct merge *m, char *err, size_t errlen);
 void merge_free(struct merge *m);
 
 #endif /* ZPB_MERGE_H */

@@ -20,12 +20,15 @@
 #include "util.h"
 
 const char *const outdir_files[] = {
-	"results.csv",	"results.json", "sizes.csv",	"bounds.csv",	"churn.csv",
-	"sweep.csv",	"report.md",	"gnuplot.log",	"tradeoff.png", "tradeoff.svg",
-	"sizes.png",	"sizes.svg",	"churn.png",	"churn.svg",	"latency.png",
-	"latency.svg",	"sweep.png",	"sweep.svg",	"compare.csv",	"compare.json",
-	"latency.csv",	"latency_cdf.png", "latency_cdf.svg",
-	"compare_settings.csv",		"compare.png",	"compare.svg",	NULL,
+	"results.csv",	   "results.json",    "sizes.csv",
+	"bounds.csv",	   "churn.csv",	      "sweep.csv",
+	"report.md",	   "gnuplot.log",     "tradeoff.png",
+	"tradeoff.svg",	   "sizes.png",	      "sizes.svg",
+	"churn.png",	   "churn.svg",	      "latency.png",
+	"latency.svg",	   "sweep.png",	      "sweep.svg",
+	"compare.csv",	   "compare.json",    "latency.csv",
+	"latency_cdf.png", "latency_cdf.svg", "compare_settings.csv",
+	"compare.png",	   "compare.svg",     NULL,
 };
 
 /* The one active folder, for the signal-time hook; and its message. */
@@ -177,8 +180,10 @@ static int check_target(struct outdir *d)
 		return -1;
 	}
 	if (other[0]) {
-		say(d, "holds '%s', which no zpoolbench run writes; --force replaces only a "
-		       "results folder: move your files away or choose another path", other);
+		say(d,
+		    "holds '%s', which no zpoolbench run writes; --force replaces only a "
+		    "results folder: move your files away or choose another path",
+		    other);
 		return -1;
 	}
 	return 1;
@@ -228,8 +233,10 @@ static int take_lock(struct outdir *d)
 			close(fd);
 			if (errno != EWOULDBLOCK)
 				continue;
-			say(d, "another zpoolbench is writing this folder (it holds %s); wait for it "
-			       "to finish or choose another path", d->lock);
+			say(d,
+			    "another zpoolbench is writing this folder (it holds %s); wait for it "
+			    "to finish or choose another path",
+			    d->lock);
 			return -1;
 		}
 		/* the holder before us may have removed it at its end: then lock the new one */
@@ -313,7 +320,8 @@ int outdir_begin(struct outdir *d, const char *label, const char *dir, bool forc
 	snprintf(d->lock, sizeof(d->lock), "%.4095s/.%.255s.lock", parent, name);
 	snprintf(d->tmp, sizeof(d->tmp), "%.4095s/.%.255s.tmp.XXXXXX", parent, name);
 	guard.committed = 0;
-	snprintf(guard.msg, sizeof(guard.msg), "%szpoolbench: interrupted; no results written to %s\n",
+	snprintf(guard.msg, sizeof(guard.msg),
+		 "%szpoolbench: interrupted; no results written to %s\n",
 		 progress_enabled() ? "\n" : "", d->target);
 	guard.msglen = strlen(guard.msg);
 	/* armed before anything exists that it removes */

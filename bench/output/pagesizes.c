@@ -125,8 +125,11 @@ static void head(FILE *f, bool md, uint32_t p0, uint32_t p1)
 	}
 	fprintf(f, "%-28s", "allocator");
 	for (int c = 0; c < 4; c++)
-		fprintf(f, " %9.9s %9.9s %7s", a, b, c == 0 ? "dfill" : c == 1 ? "dchurn" : c == 2
-									 ? "eff" : "tput");
+		fprintf(f, " %9.9s %9.9s %7s", a, b,
+			c == 0	 ? "dfill"
+			: c == 1 ? "dchurn"
+			: c == 2 ? "eff"
+				 : "tput");
 	fputc('\n', f);
 }
 
@@ -142,8 +145,9 @@ static void compare(FILE *f, const struct run_results *res, const char *corpus, 
 	fprintf(f, "%s%s, %s: %u KiB against %u KiB pages%s\n", md ? "\n**" : "\n", corpus, codec,
 		p0 / 1024, p1 / 1024, md ? "**" : "");
 	if (s0 && s1 && s0->compressed_bytes)
-		fprintf(f, "%scodec output %llu bytes at %u KiB, %llu at %u KiB (%+.1f %%; same-filled "
-			   "pages left out: %llu of %llu and %llu of %llu)\n%s",
+		fprintf(f,
+			"%scodec output %llu bytes at %u KiB, %llu at %u KiB (%+.1f %%; same-filled "
+			"pages left out: %llu of %llu and %llu of %llu)\n%s",
 			md ? "\n" : "  ", (unsigned long long)s0->compressed_bytes, p0 / 1024,
 			(unsigned long long)s1->compressed_bytes, p1 / 1024,
 			change((double)s0->compressed_bytes, (double)s1->compressed_bytes),
@@ -186,8 +190,8 @@ static void compare(FILE *f, const struct run_results *res, const char *corpus, 
 		}
 	}
 	if (worst[0])
-		fprintf(f, "%sdensity falls most: %s after fill (%+.1f %%)", md ? "\n" : "  ", worst,
-			wf);
+		fprintf(f, "%sdensity falls most: %s after fill (%+.1f %%)", md ? "\n" : "  ",
+			worst, wf);
 	if (worst_c[0] && isfinite(wc))
 		fprintf(f, ", %s after churn (%+.1f %%)", worst_c, wc);
 	if (worst[0])
@@ -208,8 +212,9 @@ void report_pagesizes(FILE *f, const struct run_results *res, bool md)
 			compare(f, res, r->corpus, r->codec, sz[0], sz[k], md);
 	}
 	if (!md && pagesizes_present(res))
-		fprintf(f, "(the same bytes at both page sizes; dens = compressed bytes / (pool + "
-			   "metadata bytes) after fill and after churn, eff = original bytes / (pool + "
-			   "metadata bytes) after fill, tput = the trade-off throughput; change = "
-			   "larger pages against smaller)\n");
+		fprintf(f,
+			"(the same bytes at both page sizes; dens = compressed bytes / (pool + "
+			"metadata bytes) after fill and after churn, eff = original bytes / (pool + "
+			"metadata bytes) after fill, tput = the trade-off throughput; change = "
+			"larger pages against smaller)\n");
 }

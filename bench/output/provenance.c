@@ -127,8 +127,16 @@ static void json_load(struct jw *w, const char *key, const double *load)
 
 void provenance_json(struct jw *w, const struct provenance *p)
 {
-#define S(k, v)              	do {                 		jw_key(w, k); 		jw_str(w, v); 	} while (0)
-#define U(k, v)              	do {                 		jw_key(w, k); 		jw_u64(w, v); 	} while (0)
+#define S(k, v)               \
+	do {                  \
+		jw_key(w, k); \
+		jw_str(w, v); \
+	} while (0)
+#define U(k, v)               \
+	do {                  \
+		jw_key(w, k); \
+		jw_u64(w, v); \
+	} while (0)
 	if (p->source[0])
 		S("source", p->source);
 	S("zpoolbench", p->version);
@@ -204,14 +212,17 @@ void provenance_csv(FILE *f, const struct provenance *p)
 	if (!p->has_run)
 		return;
 	if (p->compact_every)
-		csv_comment(f, "frontend: %s; threads: %d; repeat: %d; seed: %" PRIu64
-			       "; churn: %u rounds of %u%%, compacted every %u rounds",
+		csv_comment(f,
+			    "frontend: %s; threads: %d; repeat: %d; seed: %" PRIu64
+			    "; churn: %u rounds of %u%%, compacted every %u rounds",
 			    p->frontend, p->threads, p->repeat, p->seed, p->churn_rounds,
 			    p->churn_percent, p->compact_every);
 	else
-		csv_comment(f, "frontend: %s; threads: %d; repeat: %d; seed: %" PRIu64
-			       "; churn: %u rounds of %u%%", p->frontend, p->threads, p->repeat,
-			    p->seed, p->churn_rounds, p->churn_percent);
+		csv_comment(f,
+			    "frontend: %s; threads: %d; repeat: %d; seed: %" PRIu64
+			    "; churn: %u rounds of %u%%",
+			    p->frontend, p->threads, p->repeat, p->seed, p->churn_rounds,
+			    p->churn_percent);
 	if (p->nshards > 1)
 		csv_comment(f, "shard: %d of %d (0-based) of plan %s, %d cells", p->shard,
 			    p->nshards, p->plan, p->cells);
@@ -227,8 +238,9 @@ void provenance_md(FILE *f, const struct provenance *p)
 	if (p->source[0])
 		fprintf(f, "From `%s`: ", p->source);
 	fprintf(f, "`%s`\n\n", p->command);
-	fprintf(f, "zpoolbench %s (git %s), %s; %s, %d cores; %s; %s; host %s, load average %s "
-		   "at the start, %s at the end; %s.\n\n",
+	fprintf(f,
+		"zpoolbench %s (git %s), %s; %s, %d cores; %s; %s; host %s, load average %s "
+		"at the start, %s at the end; %s.\n\n",
 		p->version, p->git, p->compiler, p->cpu, p->cores, p->kernel, p->codecs, p->host,
 		provenance_load_text(p->load_start, a, sizeof(a)),
 		provenance_load_text(p->load_end, b, sizeof(b)), p->date);
@@ -243,10 +255,13 @@ void provenance_md(FILE *f, const struct provenance *p)
 		fprintf(f, ", compacted every %u rounds", p->compact_every);
 	fprintf(f, ".\n\n");
 	if (p->objects)
-		fprintf(f, "Each pool stores %" PRIu64 " objects, cycling through the corpus pages "
-			   "(object i is page i modulo the corpus size).\n\n", p->objects);
+		fprintf(f,
+			"Each pool stores %" PRIu64 " objects, cycling through the corpus pages "
+			"(object i is page i modulo the corpus size).\n\n",
+			p->objects);
 	if (p->nshards > 1)
-		fprintf(f, "This folder holds shard %d of %d (0-based) of plan `%s` (%d cells); "
-			   "`zpoolbench report` merges the shards.\n\n",
+		fprintf(f,
+			"This folder holds shard %d of %d (0-based) of plan `%s` (%d cells); "
+			"`zpoolbench report` merges the shards.\n\n",
 			p->shard, p->nshards, p->plan, p->cells);
 }

@@ -26,10 +26,10 @@ struct provenance {
 	char cpu[128];
 	int cores;
 	char kernel[256];
-	char codecs[160];  /* "lz4 1.9.4, zstd 1.5.4, lzo 2.10" */
-	char host[256];	   /* gethostname() */
+	char codecs[160];				     /* "lz4 1.9.4, zstd 1.5.4, lzo 2.10" */
+	char host[256];					     /* gethostname() */
 	double load_start[PROV_NLOAD], load_end[PROV_NLOAD]; /* /proc/loadavg; NAN: unknown */
-	char date[32];	   /* UTC, ISO 8601 */
+	char date[32];					     /* UTC, ISO 8601 */
 	char command[4096];
 	/*
 	 * The latency timer (timer.h): source, rate, resolution and the
@@ -42,19 +42,19 @@ struct provenance {
 	double timer_ghz, timer_resolution_ns, timer_overhead_ns;
 	/* what was run: set by run and sweep (has_run), or read from a results folder */
 	bool has_run;
-	char kind[16];	   /* "run", "sweep" */
+	char kind[16]; /* "run", "sweep" */
 	char frontend[128];
 	int threads, repeat;
 	uint64_t seed, objects; /* objects 0: one per corpus page */
 	unsigned int churn_rounds, churn_percent;
 	unsigned int compact_every; /* churn rounds between compactions; 0: only at the end */
-	int shard, nshards;	/* this folder holds shard @shard of @nshards (nshards 0: whole) */
-	char plan[17];		/* the run's plan (cells and settings), hex: shards share it */
-	int cells;		/* cells in the plan */
+	int shard, nshards; /* this folder holds shard @shard of @nshards (nshards 0: whole) */
+	char plan[17];	    /* the run's plan (cells and settings), hex: shards share it */
+	int cells;	    /* cells in the plan */
 	/* a sweep's verdict (kind "sweep") */
-	char prefer[16];	/* "balanced", "density", "speed" */
-	uint64_t max_ns_p99;	/* 0: no bound */
-	char baseline[256];	/* the reference setting */
+	char prefer[16];     /* "balanced", "density", "speed" */
+	uint64_t max_ns_p99; /* 0: no bound */
+	char baseline[256];  /* the reference setting */
 	/* read from a results folder: its path */
 	char source[1024];
 };

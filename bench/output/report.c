@@ -141,11 +141,10 @@ void report_table(FILE *f, const struct run_results *res, bool md)
 		const char *title;
 		int width;
 	} head[] = {
-		{ "stored", 7 },      { "pool pg", 8 },	       { "dens fill", 9 },
-		{ "dens churn", 10 }, { "eff.ratio", 9 },      { "vs ideal", 8 },
-		{ "st p50", 7 },      { "st p99", 7 },	       { "ld p50", 7 },
-		{ "ld p99", 7 },      { "st Mop/s", fw },      { "ld Mop/s", fw },
-		{ "tput", fw },	      { "churn pg", 8 },       { "cmp freed", 9 },
+		{ "stored", 7 },    { "pool pg", 8 },  { "dens fill", 9 }, { "dens churn", 10 },
+		{ "eff.ratio", 9 }, { "vs ideal", 8 }, { "st p50", 7 },	   { "st p99", 7 },
+		{ "ld p50", 7 },    { "ld p99", 7 },   { "st Mop/s", fw }, { "ld Mop/s", fw },
+		{ "tput", fw },	    { "churn pg", 8 }, { "cmp freed", 9 },
 	};
 	const int nh = sizeof(head) / sizeof(head[0]);
 	int cw = 10, aw = 24;
@@ -182,10 +181,12 @@ void report_table(FILE *f, const struct run_results *res, bool md)
 		if (md)
 			fprintf(f, "| %s | %s | `%s` |", g->corpus, g->codec, g->alloc);
 		else
-			fprintf(f, "%-*.*s %-8.8s %-*.*s", cw, cw, g->corpus, g->codec, aw, aw, g->alloc);
+			fprintf(f, "%-*.*s %-8.8s %-*.*s", cw, cw, g->corpus, g->codec, aw, aw,
+				g->alloc);
 		report_cell(f, md, 7, "%.0f", get(st, "stored"));
 		report_cell(f, md, 8, "%.0f", get(st, "pool_pages"));
-		report_cell(f, md, 9, "%.4f", tp.fill || tp.load ? tp.dens_fill.med : get(g, "density"));
+		report_cell(f, md, 9, "%.4f",
+			    tp.fill || tp.load ? tp.dens_fill.med : get(g, "density"));
 		report_cell(f, md, 10, "%.4f", tp.dens_churn.med);
 		report_cell(f, md, 9, "%.2f", get(st, "effective_ratio"));
 		report_cell(f, md, 8, "%+.1f%%", vs_ideal(st));
@@ -208,11 +209,12 @@ void report_table(FILE *f, const struct run_results *res, bool md)
 			fprintf(f, " %s\n", g->pareto ? "*" : "");
 	}
 	if (!md)
-		fprintf(f, "(latencies in ns, allocator path; Mop/s of allocator time%s; dens = "
-			   "compressed bytes / (pool + metadata bytes) after fill and after churn; vs "
-			   "ideal = pool + metadata bytes over ceil(compressed bytes / page size) pages; tput = "
-			   "the trade-off throughput; churn pg = pool pages after churn and compaction; "
-			   "P = Pareto set of dens churn (dens fill without churn) vs tput)\n",
+		fprintf(f,
+			"(latencies in ns, allocator path; Mop/s of allocator time%s; dens = "
+			"compressed bytes / (pool + metadata bytes) after fill and after churn; vs "
+			"ideal = pool + metadata bytes over ceil(compressed bytes / page size) pages; tput = "
+			"the trade-off throughput; churn pg = pool pages after churn and compaction; "
+			"P = Pareto set of dens churn (dens fill without churn) vs tput)\n",
 			spread ? ", median (min-max) of the repeats" : "");
 }
 
@@ -339,13 +341,14 @@ void report_winners(FILE *f, const struct run_results *res, bool md)
 			free(ps.pt);
 			continue;
 		}
-		fprintf(f, "%s%s, %s%s (%s)\n", md ? "\n**" : "", r->corpus, r->codec, md ? "**" : "",
-			figure_basis_n(r->nrep, nb, sizeof(nb)));
+		fprintf(f, "%s%s, %s%s (%s)\n", md ? "\n**" : "", r->corpus, r->codec,
+			md ? "**" : "", figure_basis_n(r->nrep, nb, sizeof(nb)));
 		if (md)
 			fputc('\n', f);
 		winner_line(f, md, "densest after fill:", &ps, pick_dens_fill, "%.4f", "", false);
 		if (ps.pt[0].churn)
-			winner_line(f, md, "densest after churn:", &ps, pick_dens_churn, "%.4f", "", false);
+			winner_line(f, md, "densest after churn:", &ps, pick_dens_churn, "%.4f", "",
+				    false);
 		tradeoff_tput_label(&ps.pt[0], label, sizeof(label));
 		winner_line(f, md, "fastest:", &ps, pick_tput, "%.2f", " Mop/s", true);
 		fprintf(f, "%s %-22s%s\n", md ? "-" : " ", "throughput:", label);
@@ -463,8 +466,10 @@ static int plot_one(const char *dir, const char *plots, const char *name, char *
 	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	if (ret) {
-		snprintf(why, len, "cannot run gnuplot (%s); install it (Debian: apt-get install "
-			 "gnuplot-nox), or give --no-plots", strerror(ret));
+		snprintf(why, len,
+			 "cannot run gnuplot (%s); install it (Debian: apt-get install "
+			 "gnuplot-nox), or give --no-plots",
+			 strerror(ret));
 		return -2;
 	}
 	plot.child = pid;
@@ -499,12 +504,14 @@ int report_draw(const char *dir, const char *shown, const char *const *names, co
 		skipped[0].name = NULL;
 	if (strchr(dir, '\'')) {
 		zpb_err("plots not drawn: the folder name %s holds a quote, which gnuplot cannot "
-			"take; choose another --out, or give --no-plots", shown);
+			"take; choose another --out, or give --no-plots",
+			shown);
 		return -1;
 	}
 	if (report_plots_dir(plots, sizeof(plots))) {
 		zpb_err("plots not drawn: the gnuplot scripts (tradeoff.gp ...) are not in %s; "
-			"reinstall zpoolbench, or give --no-plots", plots);
+			"reinstall zpoolbench, or give --no-plots",
+			plots);
 		return -1;
 	}
 	snprintf(plot.tmp, sizeof(plot.tmp), "%s/.plots.XXXXXX", dir);
@@ -573,13 +580,15 @@ static void identical_curves(FILE *f, const struct run_results *res)
 			const struct run_curve *b = &res->curves[j];
 
 			if (done[j] || strcmp(a->corpus, b->corpus) || strcmp(a->codec, b->codec) ||
-			    a->page_size != b->page_size ||
-			    a->c.n != b->c.n ||
+			    a->page_size != b->page_size || a->c.n != b->c.n ||
 			    memcmp(a->c.p, b->c.p, a->c.n * sizeof(*a->c.p)))
 				continue;
 			if (!k++)
-				fprintf(f, "%s%s, %s: `%s`", groups++ ? "; " : " Identical curves "
-						"(drawn on top of each other): ", a->corpus, a->codec, a->alloc);
+				fprintf(f, "%s%s, %s: `%s`",
+					groups++ ? "; "
+						 : " Identical curves "
+						   "(drawn on top of each other): ",
+					a->corpus, a->codec, a->alloc);
 			fprintf(f, " = `%s`", b->alloc);
 			done[j] = true;
 		}
@@ -605,13 +614,16 @@ static void rejected_note(FILE *f, const struct run_results *res)
 		if (!(rej > 0))
 			continue;
 		if (!said++)
-			fprintf(f, "\n**Refused pages.** Density and effective ratio describe only "
-				   "what the pool holds (same-filled pages count in the effective ratio "
-				   "without taking space, as zram counts them); the front end refused:\n\n");
-		fprintf(f, "- %s, %s, `%s`: %.0f of %.0f pages (too big %.0f, pool limit %.0f after "
-			   "%.0f limit hits, allocator %.0f)\n",
+			fprintf(f,
+				"\n**Refused pages.** Density and effective ratio describe only "
+				"what the pool holds (same-filled pages count in the effective ratio "
+				"without taking space, as zram counts them); the front end refused:\n\n");
+		fprintf(f,
+			"- %s, %s, `%s`: %.0f of %.0f pages (too big %.0f, pool limit %.0f after "
+			"%.0f limit hits, allocator %.0f)\n",
 			r->corpus, r->codec, r->alloc, rej, pages, get(r, "rejected_poor"),
-			get(r, "rejected_limit"), get(r, "pool_limit_hit"), get(r, "rejected_alloc"));
+			get(r, "rejected_limit"), get(r, "pool_limit_hit"),
+			get(r, "rejected_alloc"));
 	}
 }
 
@@ -630,8 +642,8 @@ static void small_pool_caveat(FILE *f, const struct run_results *res)
 
 			bool zram = !strncmp(r->frontend, "zram", 4);
 
-			if (r->wl == WL_REPLAY || !group_head(res, j) || strcmp(r->corpus, sz->corpus) ||
-			    strcmp(r->codec, sz->codec) ||
+			if (r->wl == WL_REPLAY || !group_head(res, j) ||
+			    strcmp(r->corpus, sz->corpus) || strcmp(r->codec, sz->codec) ||
 			    run_row_page(r) != (sz->page_size ? sz->page_size : 4096))
 				continue;
 			pool = get(r, "pool_pages");
@@ -639,16 +651,18 @@ static void small_pool_caveat(FILE *f, const struct run_results *res)
 			    sl.pages < pool * SMALL_POOL_PCT / 100)
 				continue;
 			if (!said++)
-				fprintf(f, "\n**Caveat: small pool.** A freshly filled pool holds up to "
-					   "one partly filled unit (a zspage of up to `chain` pages) per "
-					   "size class in use; where that is more than %d%% of the pool, "
-					   "density rankings can reverse on a larger pool (6,000 pages: "
-					   "zsmalloc chain 4 > 8 > 16; 81,000 pages: 8 > 16 > 4). Store "
-					   "more objects (`--objects N` cycles through the corpus) or use a "
-					   "larger corpus.\n\n",
+				fprintf(f,
+					"\n**Caveat: small pool.** A freshly filled pool holds up to "
+					"one partly filled unit (a zspage of up to `chain` pages) per "
+					"size class in use; where that is more than %d%% of the pool, "
+					"density rankings can reverse on a larger pool (6,000 pages: "
+					"zsmalloc chain 4 > 8 > 16; 81,000 pages: 8 > 16 > 4). Store "
+					"more objects (`--objects N` cycles through the corpus) or use a "
+					"larger corpus.\n\n",
 					SMALL_POOL_PCT);
-			fprintf(f, "- %s, %s, `%s`: %d classes in use, up to %" PRIu64
-				   " pages in partly filled units = %.0f%% of its %.0f pool pages\n",
+			fprintf(f,
+				"- %s, %s, `%s`: %d classes in use, up to %" PRIu64
+				" pages in partly filled units = %.0f%% of its %.0f pool pages\n",
 				r->corpus, r->codec, r->alloc, sl.classes, sl.pages,
 				sl.pages * 100 / pool, pool);
 		}
@@ -714,16 +728,18 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 		   "is operations per second of allocator time. ");
 	if (p->timer[0])
 		fprintf(f, "Timer: %s. ", p->timer);
-	fprintf(f, "*dens fill* and *dens churn* are compressed bytes / (pool + metadata bytes) "
-		   "after the fill and after churn and compaction. *vs ideal* is pool + metadata "
-		   "bytes over the packing bound ceil(compressed bytes / page size) pages (4096 "
-		   "bytes, or the pool's page size: page=16384 pools count 16 KiB pages); the `ideal` "
-		   "row is that bound as an allocator. *tput* and the Pareto column use the "
-		   "trade-off basis below. All figures: `results.csv` / `results.json`.\n");
+	fprintf(f,
+		"*dens fill* and *dens churn* are compressed bytes / (pool + metadata bytes) "
+		"after the fill and after churn and compaction. *vs ideal* is pool + metadata "
+		"bytes over the packing bound ceil(compressed bytes / page size) pages (4096 "
+		"bytes, or the pool's page size: page=16384 pools count 16 KiB pages); the `ideal` "
+		"row is that bound as an allocator. *tput* and the Pareto column use the "
+		"trade-off basis below. All figures: `results.csv` / `results.json`.\n");
 	small_pool_caveat(f, res);
 	rejected_note(f, res);
-	fprintf(f, "\n## Winners\n\nOne basis for the Pareto column, the winners, the trade-off "
-		   "figure and a sweep: %s; %s. ",
+	fprintf(f,
+		"\n## Winners\n\nOne basis for the Pareto column, the winners, the trade-off "
+		"figure and a sweep: %s; %s. ",
 		tradeoff_density_basis, tradeoff_tput_basis);
 	if (run_repeats(res) > 1)
 		fprintf(f, "A difference is called *not significant* when the min-max ranges over "
@@ -733,13 +749,14 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 			   "throughput is called significant; use `--repeat 3` or more.\n");
 	report_winners(f, res, true);
 	if (pagesizes_present(res)) {
-		fprintf(f, "\n## 4 KiB against 16 KiB pages\n\nThe same bytes at both page sizes: "
-			   "each larger page is address-contiguous smaller pages of one process "
-			   "(`corpus regroup`). *dens* is compressed bytes / (pool + metadata bytes), "
-			   "how well the allocator packs what the codec gives it; *eff.ratio* is "
-			   "original bytes / (pool + metadata bytes) after fill, the codec's gain "
-			   "included; *tput* the trade-off throughput; *change* the larger pages "
-			   "against the smaller.\n");
+		fprintf(f,
+			"\n## 4 KiB against 16 KiB pages\n\nThe same bytes at both page sizes: "
+			"each larger page is address-contiguous smaller pages of one process "
+			"(`corpus regroup`). *dens* is compressed bytes / (pool + metadata bytes), "
+			"how well the allocator packs what the codec gives it; *eff.ratio* is "
+			"original bytes / (pool + metadata bytes) after fill, the codec's gain "
+			"included; *tput* the trade-off throughput; *change* the larger pages "
+			"against the smaller.\n");
 		report_pagesizes(f, res, true);
 	}
 	if (extra)

@@ -64,11 +64,11 @@ int report_markdown(const char *dir, const struct run_results *res, const struct
 
 /* What a results folder holds: what report_folder() writes. */
 struct report_folder {
-	const char *dir;	/* where the files go (the temporary sibling, outdir.h) */
-	const char *shown;	/* the folder's name in messages */
+	const char *dir;   /* where the files go (the temporary sibling, outdir.h) */
+	const char *shown; /* the folder's name in messages */
 	const struct run_results *res;
 	const struct results_meta *meta;
-	const struct sweep *sw;	/* a sweep's verdict, or NULL */
+	const struct sweep *sw; /* a sweep's verdict, or NULL */
 	enum prefer prefer;
 	uint64_t max_ns_p99;
 	bool no_plots;

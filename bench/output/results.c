@@ -26,33 +26,35 @@ struct col {
 	int decimals; /* 0 = a count */
 	bool spread;  /* also NAME_min, NAME_max */
 	col_get get;
-	size_t raw;   /* with get NULL: offsetof() the counter in struct raw_counts */
+	size_t raw; /* with get NULL: offsetof() the counter in struct raw_counts */
 	size_t na_unless;
 };
 
 #define RAW(f) .raw = offsetof(struct raw_counts, f)
-#define RAW_IF(f, g) .raw = offsetof(struct raw_counts, f), .na_unless = offsetof(struct raw_counts, g) + 1
+#define RAW_IF(f, g) \
+	.raw = offsetof(struct raw_counts, f), .na_unless = offsetof(struct raw_counts, g) + 1
 #define GET(fn) .get = fn
-#define DER(f)                                                                  \
+#define DER(f)                                                                     \
 	static double der_##f(const struct raw_counts *r, const struct derived *d) \
-	{                                                                       \
-		(void)r;                                                        \
-		return (double)d->f;                                            \
+	{                                                                          \
+		(void)r;                                                           \
+		return (double)d->f;                                               \
 	}
 /* A percentile of a latency series, which applies when it has samples. */
-#define LATP(k, p)                                                                  \
+#define LATP(k, p)                                                                       \
 	static double lat_##k##_##p(const struct raw_counts *r, const struct derived *d) \
+	{                                                                                \
+		(void)d;                                                                 \
+		return r->lat[k].n ? r->lat[k].p : NAN;                                  \
+	}
+#define LATN(k)                                                                     \
+	static double latn_##k(const struct raw_counts *r, const struct derived *d) \
 	{                                                                           \
 		(void)d;                                                            \
-		return r->lat[k].n ? r->lat[k].p : NAN;                             \
-	}
-#define LATN(k)                                                                 \
-	static double latn_##k(const struct raw_counts *r, const struct derived *d) \
-	{                                                                       \
-		(void)d;                                                        \
-		return (double)r->lat[k].n;                                     \
+		return (double)r->lat[k].n;                                         \
 	}
 
+/* clang-format off */
 DER(density) DER(effective_ratio) DER(ideal_pages) DER(ideal_gap_pages) DER(ideal_fraction)
 DER(store_mops) DER(load_mops) DER(free_mops) DER(e2e_store_mops) DER(e2e_load_mops)
 DER(wall_mops)
@@ -64,9 +66,10 @@ LATP(LAT_LOAD_E2E, p50) LATP(LAT_LOAD_E2E, p90) LATP(LAT_LOAD_E2E, p99) LATP(LAT
 LATP(LAT_FREE, p50) LATP(LAT_FREE, p90) LATP(LAT_FREE, p99) LATP(LAT_FREE, p999)
 LATP(LAT_STORE, max) LATP(LAT_STORE_E2E, max) LATP(LAT_LOAD, max) LATP(LAT_LOAD_E2E, max)
 LATP(LAT_FREE, max)
-LATN(LAT_STORE) LATN(LAT_LOAD) LATN(LAT_FREE)
+	/* clang-format on */
+	LATN(LAT_STORE) LATN(LAT_LOAD) LATN(LAT_FREE)
 
-static double phase_ms(const struct raw_counts *r, const struct derived *d)
+		static double phase_ms(const struct raw_counts *r, const struct derived *d)
 {
 	(void)d;
 	return r->phase_ns ? r->phase_ns / 1e6 : NAN;
@@ -336,7 +339,8 @@ void results_tradeoff(struct run_results *res)
 	}
 	for (int i = 0; i < n; i++)
 		for (int j = 0; j < n; j++)
-			if (pareto_candidate(res, j) && tradeoff_same_setting(&res->rows[i], &res->rows[j]))
+			if (pareto_candidate(res, j) &&
+			    tradeoff_same_setting(&res->rows[i], &res->rows[j]))
 				res->rows[i].pareto = res->rows[j].pareto;
 out:
 	free(x);
@@ -410,7 +414,8 @@ void results_point_label(const struct run_results *res, const char *spec, char *
 		if (common)
 			continue;
 		off += snprintf(out + off, len - off, "%s%.*s",
-				!off ? "" : (names_differ && off == (size_t)nlen ? ":" : ";"), (int)n, kv);
+				!off ? "" : (names_differ && off == (size_t)nlen ? ":" : ";"),
+				(int)n, kv);
 	}
 	if (!out[0])
 		snprintf(out, len, "%.*s", nlen, spec);
@@ -431,8 +436,8 @@ static void csv_head(FILE *f, const struct run_results *res, const struct result
 			csv_comment(f, "corpus %s: %" PRIu64 " pages, sha256 %s", c->name, c->pages,
 				    c->sha256);
 		else
-			csv_comment(f, "corpus %s: %" PRIu64 " pages of %u bytes, sha256 %s", c->name,
-				    c->pages, c->page_size, c->sha256);
+			csv_comment(f, "corpus %s: %" PRIu64 " pages of %u bytes, sha256 %s",
+				    c->name, c->pages, c->page_size, c->sha256);
 	}
 	for (int i = 0; i < res->nsizes; i++) {
 		const struct run_sizes *z = &res->sizes[i];
@@ -459,7 +464,8 @@ void results_csv(FILE *f, const struct run_results *res, const struct results_me
 		if (cols[c].spread)
 			fprintf(f, ",%s_min,%s_max", cols[c].name, cols[c].name);
 	fputs(",label,frontend,corpus_sha256,objects,point_label,tput_min,tput_max,"
-	      "tradeoff_density_min,tradeoff_density_max,page_size\n", f);
+	      "tradeoff_density_min,tradeoff_density_max,page_size\n",
+	      f);
 
 	for (int i = 0; i < res->nrows; i++) {
 		const struct run_row *r = &res->rows[i];
@@ -580,24 +586,37 @@ static void json_row(struct jw *w, const struct run_results *res, const struct r
 	char point[ZPOOL_SPEC_MAX];
 
 	jw_obj(w);
-	jw_key(w, "corpus"); jw_str(w, r->corpus);
-	jw_key(w, "corpus_sha256"); jw_str(w, r->sha256);
-	jw_key(w, "codec"); jw_str(w, r->codec);
-	jw_key(w, "allocator"); jw_str(w, r->alloc);
-	jw_key(w, "workload"); jw_str(w, workload_name[r->wl]);
-	jw_key(w, "frontend"); jw_str(w, r->frontend);
-	jw_key(w, "objects"); jw_u64(w, r->objects);
-	jw_key(w, "cell"); jw_u64(w, (uint64_t)r->cell);
-	jw_key(w, "page_size"); jw_u64(w, run_row_page(r));
+	jw_key(w, "corpus");
+	jw_str(w, r->corpus);
+	jw_key(w, "corpus_sha256");
+	jw_str(w, r->sha256);
+	jw_key(w, "codec");
+	jw_str(w, r->codec);
+	jw_key(w, "allocator");
+	jw_str(w, r->alloc);
+	jw_key(w, "workload");
+	jw_str(w, workload_name[r->wl]);
+	jw_key(w, "frontend");
+	jw_str(w, r->frontend);
+	jw_key(w, "objects");
+	jw_u64(w, r->objects);
+	jw_key(w, "cell");
+	jw_u64(w, (uint64_t)r->cell);
+	jw_key(w, "page_size");
+	jw_u64(w, run_row_page(r));
 	results_point_label(res, r->alloc, point, sizeof(point));
-	jw_key(w, "point_label"); jw_str(w, point);
+	jw_key(w, "point_label");
+	jw_str(w, point);
 	for (int c = 0; c < NCOLS; c++) {
 		jw_key(w, cols[c].name);
 		json_num(w, results_value(r, c, COL_MEDIAN), cols[c].decimals);
 	}
-	jw_key(w, "tput_mops"); json_num(w, r->tput_mops, 3);
-	jw_key(w, "pareto"); jw_bool(w, r->pareto);
-	jw_key(w, "tradeoff_density"); json_num(w, r->tradeoff_density, 4);
+	jw_key(w, "tput_mops");
+	json_num(w, r->tput_mops, 3);
+	jw_key(w, "pareto");
+	jw_bool(w, r->pareto);
+	jw_key(w, "tradeoff_density");
+	json_num(w, r->tradeoff_density, 4);
 	jw_key(w, "spread");
 	jw_obj(w);
 	for (int c = 0; c < NCOLS; c++) {
@@ -605,8 +624,10 @@ static void json_row(struct jw *w, const struct run_results *res, const struct r
 			continue;
 		jw_key(w, cols[c].name);
 		jw_obj(w);
-		jw_key(w, "min"); json_num(w, results_value(r, c, COL_MIN), cols[c].decimals);
-		jw_key(w, "max"); json_num(w, results_value(r, c, COL_MAX), cols[c].decimals);
+		jw_key(w, "min");
+		json_num(w, results_value(r, c, COL_MIN), cols[c].decimals);
+		jw_key(w, "max");
+		json_num(w, results_value(r, c, COL_MAX), cols[c].decimals);
 		jw_end(w);
 	}
 	jw_end(w);
@@ -628,16 +649,26 @@ static void json_sizes(struct jw *w, const struct run_results *res)
 		const struct run_sizes *s = &res->sizes[i];
 
 		jw_obj(w);
-		jw_key(w, "corpus"); jw_str(w, s->corpus);
-		jw_key(w, "codec"); jw_str(w, s->codec);
-		jw_key(w, "pages"); jw_u64(w, s->pages);
-		jw_key(w, "same_filled"); jw_u64(w, s->same);
-		jw_key(w, "compressed_bytes"); jw_u64(w, s->compressed_bytes);
-		jw_key(w, "compress_ns"); jw_u64(w, s->compress_ns);
-		jw_key(w, "cached"); jw_bool(w, s->cached);
-		jw_key(w, "cache_path"); jw_str(w, s->cache_path);
-		jw_key(w, "page_size"); jw_u64(w, s->page_size ? s->page_size : METRICS_PAGE);
-		jw_key(w, "bucket_bytes"); jw_u64(w, s->bucket ? s->bucket : SIZE_BUCKET);
+		jw_key(w, "corpus");
+		jw_str(w, s->corpus);
+		jw_key(w, "codec");
+		jw_str(w, s->codec);
+		jw_key(w, "pages");
+		jw_u64(w, s->pages);
+		jw_key(w, "same_filled");
+		jw_u64(w, s->same);
+		jw_key(w, "compressed_bytes");
+		jw_u64(w, s->compressed_bytes);
+		jw_key(w, "compress_ns");
+		jw_u64(w, s->compress_ns);
+		jw_key(w, "cached");
+		jw_bool(w, s->cached);
+		jw_key(w, "cache_path");
+		jw_str(w, s->cache_path);
+		jw_key(w, "page_size");
+		jw_u64(w, s->page_size ? s->page_size : METRICS_PAGE);
+		jw_key(w, "bucket_bytes");
+		jw_u64(w, s->bucket ? s->bucket : SIZE_BUCKET);
 		jw_key(w, "count");
 		jw_arr_flat(w);
 		for (int b = 0; b < SIZE_NBUCKETS; b++)
@@ -650,9 +681,12 @@ static void json_sizes(struct jw *w, const struct run_results *res)
 	jw_arr(w);
 	for (int i = 0; i < res->nbounds; i++) {
 		jw_obj(w);
-		jw_key(w, "allocator"); jw_str(w, res->bounds[i].alloc);
-		jw_key(w, "kind"); jw_str(w, res->bounds[i].kind);
-		jw_key(w, "size"); jw_u64(w, res->bounds[i].size);
+		jw_key(w, "allocator");
+		jw_str(w, res->bounds[i].alloc);
+		jw_key(w, "kind");
+		jw_str(w, res->bounds[i].kind);
+		jw_key(w, "size");
+		jw_u64(w, res->bounds[i].size);
 		jw_key(w, "page_size");
 		jw_u64(w, res->bounds[i].page_size ? res->bounds[i].page_size : METRICS_PAGE);
 		jw_end(w);
@@ -664,10 +698,14 @@ static void json_sizes(struct jw *w, const struct run_results *res)
 		const struct run_curve *c = &res->curves[i];
 
 		jw_obj(w);
-		jw_key(w, "corpus"); jw_str(w, c->corpus);
-		jw_key(w, "codec"); jw_str(w, c->codec);
-		jw_key(w, "allocator"); jw_str(w, c->alloc);
-		jw_key(w, "page_size"); jw_u64(w, c->page_size ? c->page_size : METRICS_PAGE);
+		jw_key(w, "corpus");
+		jw_str(w, c->corpus);
+		jw_key(w, "codec");
+		jw_str(w, c->codec);
+		jw_key(w, "allocator");
+		jw_str(w, c->alloc);
+		jw_key(w, "page_size");
+		jw_u64(w, c->page_size ? c->page_size : METRICS_PAGE);
 		jw_key(w, "op");
 		jw_arr_flat(w);
 		for (uint64_t k = 0; k < c->c.n; k++)
@@ -689,8 +727,10 @@ void results_json(FILE *f, const struct run_results *res, const struct results_m
 
 	jw_init(&w, f, true);
 	jw_obj(&w);
-	jw_key(&w, "format"); jw_str(&w, RESULTS_FORMAT);
-	jw_key(&w, "format_version"); jw_u64(&w, RESULTS_FORMAT_VERSION);
+	jw_key(&w, "format");
+	jw_str(&w, RESULTS_FORMAT);
+	jw_key(&w, "format_version");
+	jw_u64(&w, RESULTS_FORMAT_VERSION);
 	jw_key(&w, "provenance");
 	jw_obj(&w);
 	provenance_json(&w, m->prov);
@@ -698,12 +738,16 @@ void results_json(FILE *f, const struct run_results *res, const struct results_m
 	jw_arr(&w);
 	for (int i = 0; i < res->ncorpora; i++) {
 		jw_obj(&w);
-		jw_key(&w, "name"); jw_str(&w, res->corpora[i].name);
-		jw_key(&w, "path"); jw_str(&w, res->corpora[i].path);
-		jw_key(&w, "pages"); jw_u64(&w, res->corpora[i].pages);
+		jw_key(&w, "name");
+		jw_str(&w, res->corpora[i].name);
+		jw_key(&w, "path");
+		jw_str(&w, res->corpora[i].path);
+		jw_key(&w, "pages");
+		jw_u64(&w, res->corpora[i].pages);
 		jw_key(&w, "page_size");
 		jw_u64(&w, res->corpora[i].page_size ? res->corpora[i].page_size : METRICS_PAGE);
-		jw_key(&w, "sha256"); jw_str(&w, res->corpora[i].sha256);
+		jw_key(&w, "sha256");
+		jw_str(&w, res->corpora[i].sha256);
 		jw_end(&w);
 	}
 	jw_end(&w);
@@ -723,10 +767,15 @@ void results_json(FILE *f, const struct run_results *res, const struct results_m
 
 	jw_key(&w, "columns");
 	jw_arr(&w);
-	jw_str(&w, "corpus"); jw_str(&w, "codec"); jw_str(&w, "allocator"); jw_str(&w, "workload");
+	jw_str(&w, "corpus");
+	jw_str(&w, "codec");
+	jw_str(&w, "allocator");
+	jw_str(&w, "workload");
 	for (int c = 0; c < NCOLS; c++)
 		jw_str(&w, cols[c].name);
-	jw_str(&w, "tput_mops"); jw_str(&w, "pareto"); jw_str(&w, "tradeoff_density");
+	jw_str(&w, "tput_mops");
+	jw_str(&w, "pareto");
+	jw_str(&w, "tradeoff_density");
 	jw_str(&w, "page_size");
 	jw_end(&w);
 
@@ -759,8 +808,8 @@ static void sizes_csv(FILE *f, const struct run_results *res)
 			fputc(',', f);
 			csv_field(f, s->codec);
 			fprintf(f, ",%u,%u,%" PRIu64 ",%u\n", b * bucket,
-				b == SIZE_NBUCKETS - 1 ? 2 * page : (b + 1) * bucket - 1, s->count[b],
-				page);
+				b == SIZE_NBUCKETS - 1 ? 2 * page : (b + 1) * bucket - 1,
+				s->count[b], page);
 		}
 	}
 }
@@ -786,7 +835,8 @@ static void bounds_csv(FILE *f, const struct run_results *res)
 			idx = 1;
 			for (int j = 0; j < i; j++)
 				if (bound_page(&res->bounds[j]) == bound_page(&res->bounds[i]) &&
-				    (j == 0 || strcmp(res->bounds[j].alloc, res->bounds[j - 1].alloc)))
+				    (j == 0 ||
+				     strcmp(res->bounds[j].alloc, res->bounds[j - 1].alloc)))
 					idx++;
 		}
 		csv_field(f, res->bounds[i].alloc);
@@ -818,8 +868,8 @@ static void churn_csv(FILE *f, const struct run_results *res)
 			csv_field(f, c->alloc);
 			fputc(',', f);
 			csv_field(f, label);
-			fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%u\n", c->c.p[k].op, c->c.p[k].pool_pages,
-				c->page_size ? c->page_size : METRICS_PAGE);
+			fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%u\n", c->c.p[k].op,
+				c->c.p[k].pool_pages, c->page_size ? c->page_size : METRICS_PAGE);
 		}
 	}
 }
@@ -859,7 +909,8 @@ out:
 static void latency_csv(FILE *f, const struct run_results *res)
 {
 	fputs("# allocator-path latency distributions, the repeats merged: ns is the mean of\n"
-	      "# a histogram bucket, cdf the fraction of samples at or below it\n", f);
+	      "# a histogram bucket, cdf the fraction of samples at or below it\n",
+	      f);
 	fputs("corpus,codec,label,workload,kind,ns,cdf\n", f);
 	for (int i = 0; i < res->nrows; i++) {
 		const struct run_row *row = &res->rows[i];

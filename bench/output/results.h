@@ -76,7 +76,7 @@ struct results_meta {
 	const struct provenance *prov;	  /* of this run, or of the merge */
 	const struct provenance *sources; /* a merge: the provenance of every folder merged */
 	int nsources;
-	char (*notes)[512];		  /* a merge: what it did that a reader must know */
+	char (*notes)[512]; /* a merge: what it did that a reader must know */
 	int nnotes;
 	void (*json_extra)(struct jw *w, void *arg); /* more members of the document, or NULL */
 	void *arg;

@@ -43,8 +43,7 @@ static int bad(struct ctx *c, const char *fmt, ...)
 	return -1;
 }
 
-static int get_str(struct ctx *c, const json_t *o, const char *key, char *out, size_t len,
-		   bool need)
+static int get_str(struct ctx *c, const json_t *o, const char *key, char *out, size_t len, bool need)
 {
 	const json_t *v = json_object_get(o, key);
 
@@ -118,8 +117,10 @@ static void read_timer(struct ctx *c, const json_t *o, struct provenance *p)
 	} else if (num(o, "timer_ns") > 0) {
 		p->timer_overhead_ns = num(o, "timer_ns");
 		snprintf(p->timer_source, sizeof(p->timer_source), "CLOCK_MONOTONIC");
-		snprintf(p->timer, sizeof(p->timer), "CLOCK_MONOTONIC; a pair of reads took %.0f ns, "
-			 "not subtracted (a folder of an older zpoolbench)", p->timer_overhead_ns);
+		snprintf(p->timer, sizeof(p->timer),
+			 "CLOCK_MONOTONIC; a pair of reads took %.0f ns, "
+			 "not subtracted (a folder of an older zpoolbench)",
+			 p->timer_overhead_ns);
 	}
 }
 
@@ -293,7 +294,8 @@ static int read_row(struct ctx *c, const json_t *o, struct run_results *res, int
 	    get_u64(c, o, "page_size", &page, false))
 		return -1;
 	if (page && !corpus_page_size_valid(page))
-		return bad(c, "page_size %llu is not 4096, 16384 or 65536", (unsigned long long)page);
+		return bad(c, "page_size %llu is not 4096, 16384 or 65536",
+			   (unsigned long long)page);
 	r->page_size = (uint32_t)page;
 	r->cell = cell > 1u << 30 ? 1 << 30 : (int)cell;
 	for (int k = 0; k < r->nrep; k++) {
@@ -320,7 +322,8 @@ static int read_extras(struct ctx *c, const json_t *root, struct run_results *re
 	size_t i;
 
 	snprintf(c->where, sizeof(c->where), "sizes");
-	json_array_foreach(json_object_get(root, "sizes"), i, o) {
+	json_array_foreach(json_object_get(root, "sizes"), i, o)
+	{
 		struct run_sizes *s = run_add_sizes(res);
 		const json_t *cnt = json_object_get(o, "count");
 		uint64_t b, page;
@@ -341,15 +344,18 @@ static int read_extras(struct ctx *c, const json_t *root, struct run_results *re
 		s->cached = json_is_true(json_object_get(o, "cached"));
 		if (!corpus_page_size_valid(page) || get_u64(c, o, "bucket_bytes", &b, true) ||
 		    b != page / SIZE_BUCKETS_PER_PAGE || json_array_size(cnt) != SIZE_NBUCKETS)
-			return bad(c, "a size histogram needs %d buckets of a 128th of a page of "
-				      "4096, 16384 or 65536 bytes", SIZE_NBUCKETS);
+			return bad(c,
+				   "a size histogram needs %d buckets of a 128th of a page of "
+				   "4096, 16384 or 65536 bytes",
+				   SIZE_NBUCKETS);
 		s->page_size = (uint32_t)page;
 		s->bucket = (uint32_t)b;
 		for (int k = 0; k < SIZE_NBUCKETS; k++)
 			s->count[k] = (uint64_t)json_integer_value(json_array_get(cnt, k));
 	}
 	snprintf(c->where, sizeof(c->where), "bounds");
-	json_array_foreach(json_object_get(root, "bounds"), i, o) {
+	json_array_foreach(json_object_get(root, "bounds"), i, o)
+	{
 		char alloc[ZPOOL_SPEC_MAX], kind[16];
 		const char *k;
 		uint64_t size, page;
@@ -366,7 +372,8 @@ static int read_extras(struct ctx *c, const json_t *root, struct run_results *re
 		res->bounds[res->nbounds - 1].page_size = (uint32_t)page;
 	}
 	snprintf(c->where, sizeof(c->where), "churn");
-	json_array_foreach(json_object_get(root, "churn"), i, o) {
+	json_array_foreach(json_object_get(root, "churn"), i, o)
+	{
 		char corpus[256], codec[32], alloc[ZPOOL_SPEC_MAX];
 		uint64_t *op = NULL, *pp = NULL, page;
 		struct curve *cv;
@@ -408,7 +415,8 @@ static int read_corpora(struct ctx *c, const json_t *prov, struct run_results *r
 	size_t i;
 
 	snprintf(c->where, sizeof(c->where), "provenance.corpora");
-	json_array_foreach(json_object_get(prov, "corpora"), i, o) {
+	json_array_foreach(json_object_get(prov, "corpora"), i, o)
+	{
 		struct run_corpus_info *ci = &res->corpora[res->ncorpora];
 
 		if (res->ncorpora == RUN_MAX_CORPORA)
@@ -445,8 +453,9 @@ static int load_json(struct ctx *c, struct results_doc *doc)
 		goto out;
 	}
 	if (json_integer_value(json_object_get(root, "format_version")) != RESULTS_FORMAT_VERSION) {
-		bad(c, "results format version %lld; this zpoolbench reads version %d (per-repeat "
-		       "latency histograms): run it again with this version",
+		bad(c,
+		    "results format version %lld; this zpoolbench reads version %d (per-repeat "
+		    "latency histograms): run it again with this version",
 		    (long long)json_integer_value(json_object_get(root, "format_version")),
 		    RESULTS_FORMAT_VERSION);
 		goto out;
@@ -462,7 +471,8 @@ static int load_json(struct ctx *c, struct results_doc *doc)
 			bad(c, "out of memory");
 			goto out;
 		}
-		json_array_foreach(srcs, i, o) {
+		json_array_foreach(srcs, i, o)
+		{
 			snprintf(c->where, sizeof(c->where), "sources[%zu]", i);
 			if (read_prov(c, o, &doc->sources[doc->nsources]))
 				goto out;
@@ -475,9 +485,7 @@ static int load_json(struct ctx *c, struct results_doc *doc)
 		bad(c, "'rows' is not an array");
 		goto out;
 	}
-	json_array_foreach(rows, i, o)
-		if (read_row(c, o, &doc->res, (int)i))
-			goto out;
+	json_array_foreach(rows, i, o) if (read_row(c, o, &doc->res, (int)i)) goto out;
 	ret = read_extras(c, root, &doc->res);
 out:
 	json_decref(root);
@@ -498,8 +506,8 @@ static void csv_prov(FILE *in, struct provenance *p)
 		char *v = line + 2;
 
 		v[strcspn(v, "\n")] = '\0';
-#define TAKE(prefix, field) \
-	if (!strncmp(v, prefix, strlen(prefix))) \
+#define TAKE(prefix, field)                                                             \
+	if (!strncmp(v, prefix, strlen(prefix)))                                        \
 		snprintf(p->field, sizeof(p->field), "%.*s", (int)sizeof(p->field) - 1, \
 			 v + strlen(prefix));
 		TAKE("compiler: ", compiler)
@@ -529,8 +537,8 @@ static int load_csv(struct ctx *c, struct results_doc *doc)
 	FILE *in = fopen(c->path, "r");
 	struct csv_line h = { 0 }, l = { 0 };
 	int key[8], map[512], line = 1, r, ret = -1;
-	static const char *const keys[] = { "corpus", "codec", "allocator", "workload",
-					    "frontend", "corpus_sha256", "objects", "page_size" };
+	static const char *const keys[] = { "corpus",	"codec",	 "allocator", "workload",
+					    "frontend", "corpus_sha256", "objects",   "page_size" };
 
 	if (!in)
 		return bad(c, "cannot read it: %s", strerror(errno));
@@ -586,7 +594,8 @@ static int load_csv(struct ctx *c, struct results_doc *doc)
 				continue;
 			row->values[i] = strtod(v, &end);
 			if (*end) {
-				bad(c, "line %d: %s '%.40s' is not a number", line, results_col_name(i), v);
+				bad(c, "line %d: %s '%.40s' is not a number", line,
+				    results_col_name(i), v);
 				goto out;
 			}
 		}
@@ -622,9 +631,12 @@ static int unique_rows(struct ctx *c, const struct run_results *res)
 			    !strcmp(a->sha256, b->sha256) && !strcmp(a->codec, b->codec) &&
 			    !strcmp(a->alloc, b->alloc) && !strcmp(a->frontend, b->frontend) &&
 			    a->objects == b->objects)
-				return bad(c, "row %d repeats row %d (%.60s, %.31s, %.60s, %s): one row per "
-					      "corpus, codec, allocator, workload, front end and objects",
-					   i + 1, j + 1, a->corpus, a->codec, a->alloc, workload_name[a->wl]);
+				return bad(
+					c,
+					"row %d repeats row %d (%.60s, %.31s, %.60s, %s): one row per "
+					"corpus, codec, allocator, workload, front end and objects",
+					i + 1, j + 1, a->corpus, a->codec, a->alloc,
+					workload_name[a->wl]);
 		}
 	}
 	return 0;

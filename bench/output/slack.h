@@ -21,8 +21,8 @@
 #include "driver/run.h"
 
 struct slack {
-	int classes;	     /* size classes holding objects */
-	uint64_t pages;	     /* sum of one unit's pages over those classes */
+	int classes;	/* size classes holding objects */
+	uint64_t pages; /* sum of one unit's pages over those classes */
 };
 
 /*

@@ -31,10 +31,10 @@
 #define MWU_EXACT_MAX 60
 
 struct mwu {
-	double u;	/* U of the first sample */
-	double p;	/* two-sided */
-	bool exact;	/* from the exact distribution, not the approximation */
-	double z;	/* the approximation's z (0 when exact) */
+	double u;   /* U of the first sample */
+	double p;   /* two-sided */
+	bool exact; /* from the exact distribution, not the approximation */
+	double z;   /* the approximation's z (0 when exact) */
 };
 
 /* 0, or -1 (a sample is empty, NAN values, out of memory). */

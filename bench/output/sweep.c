@@ -11,7 +11,9 @@
 #include "output/sweep.h"
 
 static const char *const prefer_name[] = {
-	[PREFER_BALANCED] = "balanced", [PREFER_DENSITY] = "density", [PREFER_SPEED] = "speed",
+	[PREFER_BALANCED] = "balanced",
+	[PREFER_DENSITY] = "density",
+	[PREFER_SPEED] = "speed",
 };
 
 int sweep_prefer_of(const char *name)
@@ -144,13 +146,14 @@ int sweep_evaluate(const struct run_results *res, const char *baseline, enum pre
 		p->tput = p->tp.tput.med;
 		p->store_p99 = p->tp.fill ? results_get(p->tp.fill, "store_ns_p99") : 0;
 		p->load_p99 = p->tp.load ? results_get(p->tp.load, "load_ns_p99") : 0;
-		p->feasible = !max_ns_p99 || (p->store_p99 <= max_ns_p99 && p->load_p99 <= max_ns_p99);
+		p->feasible = !max_ns_p99 ||
+			      (p->store_p99 <= max_ns_p99 && p->load_p99 <= max_ns_p99);
 		p->baseline = !strcmp(r->alloc, baseline);
 		if (!p->baseline) { /* the baseline spec at this row's page size */
 			char spec[ZPOOL_SPEC_MAX], err[256];
 
-			p->baseline = !run_spec_for_page(baseline, run_row_page(r), spec, sizeof(spec),
-							 err, sizeof(err)) &&
+			p->baseline = !run_spec_for_page(baseline, run_row_page(r), spec,
+							 sizeof(spec), err, sizeof(err)) &&
 				      !strcmp(r->alloc, spec);
 		}
 	}
@@ -167,13 +170,20 @@ int sweep_evaluate(const struct run_results *res, const char *baseline, enum pre
 		for (int i = 0; i < g->n; i++) {
 			struct sweep_point *p = &g->pt[i];
 
-			p->space_gain_pct = b->bytes > 0 ? (b->bytes - p->bytes) * 100 / b->bytes : NAN;
+			p->space_gain_pct = b->bytes > 0 ? (b->bytes - p->bytes) * 100 / b->bytes
+							 : NAN;
 			p->tput_loss_pct = b->tput > 0 ? (b->tput - p->tput) * 100 / b->tput : NAN;
 			/* the ranges over repeats, against the baseline's median */
-			p->space_gain_min = b->bytes > 0 ? (b->bytes - p->tp.bytes.max) * 100 / b->bytes : NAN;
-			p->space_gain_max = b->bytes > 0 ? (b->bytes - p->tp.bytes.min) * 100 / b->bytes : NAN;
-			p->tput_loss_min = b->tput > 0 ? (b->tput - p->tp.tput.max) * 100 / b->tput : NAN;
-			p->tput_loss_max = b->tput > 0 ? (b->tput - p->tp.tput.min) * 100 / b->tput : NAN;
+			p->space_gain_min = b->bytes > 0
+						    ? (b->bytes - p->tp.bytes.max) * 100 / b->bytes
+						    : NAN;
+			p->space_gain_max = b->bytes > 0
+						    ? (b->bytes - p->tp.bytes.min) * 100 / b->bytes
+						    : NAN;
+			p->tput_loss_min = b->tput > 0 ? (b->tput - p->tp.tput.max) * 100 / b->tput
+						       : NAN;
+			p->tput_loss_max = b->tput > 0 ? (b->tput - p->tp.tput.min) * 100 / b->tput
+						       : NAN;
 		}
 		{
 			double *x = calloc(g->n, sizeof(*x)), *y = calloc(g->n, sizeof(*y));
@@ -213,14 +223,16 @@ void sweep_csv(FILE *f, const struct run_results *res, const struct sweep *sw)
 {
 	char label[ZPOOL_SPEC_MAX], point[ZPOOL_SPEC_MAX];
 
-	fprintf(f, "# sweep: each setting against the baseline; space_gain_pct = (base bytes - bytes) / "
-		   "base bytes * 100, bytes = pool + metadata bytes where the density is taken;\n"
-		   "# tput_loss_pct = (base tput - tput) / base tput * 100\n# %s\n# %s\n"
-		   "# values are medians over repeats, *_min/*_max their spread\n",
+	fprintf(f,
+		"# sweep: each setting against the baseline; space_gain_pct = (base bytes - bytes) / "
+		"base bytes * 100, bytes = pool + metadata bytes where the density is taken;\n"
+		"# tput_loss_pct = (base tput - tput) / base tput * 100\n# %s\n# %s\n"
+		"# values are medians over repeats, *_min/*_max their spread\n",
 		tradeoff_density_basis, tradeoff_tput_basis);
 	fputs("corpus,codec,allocator,label,density,bytes,tput_mops,store_ns_p99,load_ns_p99,"
 	      "space_gain_pct,tput_loss_pct,pareto,feasible,tput_min,tput_max,baseline,recommended,"
-	      "point_label,space_gain_min,space_gain_max,tput_loss_min,tput_loss_max\n", f);
+	      "point_label,space_gain_min,space_gain_max,tput_loss_min,tput_loss_max\n",
+	      f);
 	for (int gi = 0; gi < sw->ng; gi++) {
 		const struct sweep_group *g = &sw->g[gi];
 
@@ -287,8 +299,7 @@ static const char *tput_verdict(const struct sweep_point *p, const struct sweep_
 	return figure_differs(&p->tp.tput, &q->tp.tput) ? "" : "  (n.s.)";
 }
 
-void sweep_print(FILE *f, const struct sweep *sw, enum prefer prefer, uint64_t max_ns_p99,
-		 bool md)
+void sweep_print(FILE *f, const struct sweep *sw, enum prefer prefer, uint64_t max_ns_p99, bool md)
 {
 	for (int gi = 0; gi < sw->ng; gi++) {
 		const struct sweep_group *g = &sw->g[gi];
@@ -313,8 +324,9 @@ void sweep_print(FILE *f, const struct sweep *sw, enum prefer prefer, uint64_t m
 					 p->tp.tput.max);
 			else
 				snprintf(t, sizeof(t), "%6.2f", p->tput);
-			fprintf(f, "%s %-44s density %.4f  %s Mop/s  space %+6.1f%%  throughput "
-				   "%+6.1f%%%s%s%s\n",
+			fprintf(f,
+				"%s %-44s density %.4f  %s Mop/s  space %+6.1f%%  throughput "
+				"%+6.1f%%%s%s%s\n",
 				md ? "-" : " ", p->fill->alloc, p->density, t, p->space_gain_pct,
 				-p->tput_loss_pct, tput_verdict(p, b), p->pareto ? "  [Pareto]" : "",
 				p->feasible ? "" : "  [over the p99 bound]");
@@ -341,19 +353,25 @@ void sweep_print(FILE *f, const struct sweep *sw, enum prefer prefer, uint64_t m
 					same = nrep > 1 && !figure_differs(&p->tp.tput, &r->tp.tput);
 				else
 					same = figure_ties(p->density, r->density) &&
-					       (nrep < 2 || !figure_differs(&p->tp.tput, &r->tp.tput));
+					       (nrep < 2 ||
+						!figure_differs(&p->tp.tput, &r->tp.tput));
 				if (!same)
 					continue;
-				fprintf(f, "%s%s", k++ ? ", " : (md ? "- as good within the spread: "
-								    : "  as good within the spread: "),
+				fprintf(f, "%s%s",
+					k++ ? ", "
+					    : (md ? "- as good within the spread: "
+						  : "  as good within the spread: "),
 					p->fill->alloc);
 			}
 			if (k)
-				fprintf(f, "%s\n", nrep < 2 ? " (equal density; 1 run: throughput "
-							   "spread unknown)" : "");
+				fprintf(f, "%s\n",
+					nrep < 2 ? " (equal density; 1 run: throughput "
+						   "spread unknown)"
+						 : "");
 			else if (nrep < 2 && prefer != PREFER_DENSITY)
-				fprintf(f, "%s 1 run: whether the others are slower beyond the "
-					   "run-to-run noise is unknown (use --repeat 3 or more)\n",
+				fprintf(f,
+					"%s 1 run: whether the others are slower beyond the "
+					"run-to-run noise is unknown (use --repeat 3 or more)\n",
 					md ? "-" : " ");
 		}
 	}
@@ -363,17 +381,22 @@ void sweep_json(struct jw *w, const struct sweep *sw, enum prefer prefer, uint64
 {
 	jw_key(w, "sweep");
 	jw_obj(w);
-	jw_key(w, "prefer"); jw_str(w, prefer_name[prefer]);
-	jw_key(w, "max_ns_p99"); jw_u64(w, max_ns_p99);
+	jw_key(w, "prefer");
+	jw_str(w, prefer_name[prefer]);
+	jw_key(w, "max_ns_p99");
+	jw_u64(w, max_ns_p99);
 	jw_key(w, "groups");
 	jw_arr(w);
 	for (int gi = 0; gi < sw->ng; gi++) {
 		const struct sweep_group *g = &sw->g[gi];
 
 		jw_obj(w);
-		jw_key(w, "corpus"); jw_str(w, g->corpus);
-		jw_key(w, "codec"); jw_str(w, g->codec);
-		jw_key(w, "baseline"); jw_str(w, g->pt[g->base].fill->alloc);
+		jw_key(w, "corpus");
+		jw_str(w, g->corpus);
+		jw_key(w, "codec");
+		jw_str(w, g->codec);
+		jw_key(w, "baseline");
+		jw_str(w, g->pt[g->base].fill->alloc);
 		jw_key(w, "recommended");
 		if (g->best >= 0)
 			jw_str(w, g->pt[g->best].fill->alloc);
@@ -385,13 +408,20 @@ void sweep_json(struct jw *w, const struct sweep *sw, enum prefer prefer, uint64
 			const struct sweep_point *p = &g->pt[i];
 
 			jw_obj(w);
-			jw_key(w, "allocator"); jw_str(w, p->fill->alloc);
-			jw_key(w, "density"); jw_fixed(w, p->density, 4);
-			jw_key(w, "tput_mops"); jw_fixed(w, p->tput, 3);
-			jw_key(w, "space_gain_pct"); jw_fixed(w, p->space_gain_pct, 2);
-			jw_key(w, "tput_loss_pct"); jw_fixed(w, p->tput_loss_pct, 2);
-			jw_key(w, "pareto"); jw_bool(w, p->pareto);
-			jw_key(w, "feasible"); jw_bool(w, p->feasible);
+			jw_key(w, "allocator");
+			jw_str(w, p->fill->alloc);
+			jw_key(w, "density");
+			jw_fixed(w, p->density, 4);
+			jw_key(w, "tput_mops");
+			jw_fixed(w, p->tput, 3);
+			jw_key(w, "space_gain_pct");
+			jw_fixed(w, p->space_gain_pct, 2);
+			jw_key(w, "tput_loss_pct");
+			jw_fixed(w, p->tput_loss_pct, 2);
+			jw_key(w, "pareto");
+			jw_bool(w, p->pareto);
+			jw_key(w, "feasible");
+			jw_bool(w, p->feasible);
 			jw_end(w);
 		}
 		jw_end(w);

@@ -34,12 +34,12 @@
 enum prefer { PREFER_BALANCED, PREFER_DENSITY, PREFER_SPEED };
 
 struct sweep_point {
-	const struct run_row *fill;	/* the group's first row (fill, or load) */
+	const struct run_row *fill; /* the group's first row (fill, or load) */
 	struct tradeoff_point tp;
 	double density, bytes, tput, store_p99, load_p99; /* medians on the trade-off basis */
 	double space_gain_pct, tput_loss_pct;
 	double space_gain_min, space_gain_max, tput_loss_min, tput_loss_max; /* over repeats */
-	bool pareto;	/* over (tput, density) of the sweep's own figures */
+	bool pareto; /* over (tput, density) of the sweep's own figures */
 	bool feasible, recommended, baseline;
 };
 
@@ -50,9 +50,9 @@ struct sweep_group {
 	uint32_t page_size;
 	struct sweep_point *pt;
 	int n;
-	int best;	/* recommended point, -1 if none is feasible */
-	int fastest;	/* fastest feasible point, -1 if none */
-	int base;	/* baseline point */
+	int best;    /* recommended point, -1 if none is feasible */
+	int fastest; /* fastest feasible point, -1 if none */
+	int base;    /* baseline point */
 };
 
 struct sweep {
@@ -81,7 +81,6 @@ void sweep_json(struct jw *w, const struct sweep *sw, enum prefer prefer, uint64
 /* What the goal means, one line: "balanced: the densest setting ..." */
 const char *sweep_goal_text(enum prefer prefer);
 /* The recommendation, one paragraph per corpus and codec. */
-void sweep_print(FILE *f, const struct sweep *sw, enum prefer prefer, uint64_t max_ns_p99,
-		 bool md);
+void sweep_print(FILE *f, const struct sweep *sw, enum prefer prefer, uint64_t max_ns_p99, bool md);
 
 #endif /* ZPB_SWEEP_H */

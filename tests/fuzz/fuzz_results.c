@@ -30,7 +30,8 @@ static void check_msg(const char *err, const char *file)
 
 static char *json_of(const struct results_doc *doc, size_t *len)
 {
-	struct results_meta m = { .prov = &doc->prov, .sources = doc->sources,
+	struct results_meta m = { .prov = &doc->prov,
+				  .sources = doc->sources,
 				  .nsources = doc->nsources };
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
@@ -46,8 +47,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct results_doc doc, again;
 	struct comparison c;
-	struct cmp_opts co = { .alpha = 0.05, .min_effect = 5, .max_density_drop = 0,
-			       .max_tput_drop = 0 };
+	struct cmp_opts co = {
+		.alpha = 0.05, .min_effect = 5, .max_density_drop = 0, .max_tput_drop = 0
+	};
 	struct merge m;
 	char err[2048], *a, *b;
 	size_t la, lb;

@@ -130,9 +130,9 @@ static uint8_t *wrap(const uint8_t *rec, size_t n, uint32_t page, size_t *len)
 	if (!buf)
 		abort();
 	memcpy(buf, "\x89ZPBTRC\n", 8);
-	buf[8] = 1;			 /* version */
-	buf[12] = 96;			 /* header bytes */
-	memcpy(buf + 16, &page, 4);	 /* little-endian hosts only: a test */
+	buf[8] = 1;		    /* version */
+	buf[12] = 96;		    /* header bytes */
+	memcpy(buf + 16, &page, 4); /* little-endian hosts only: a test */
 	z = ZSTD_compress(buf + 96, cap, rec, n, 1);
 	if (ZSTD_isError(z))
 		abort();

@@ -6,14 +6,22 @@
 #include "util.h"
 
 const struct opmix opmix_fuzz = {
-	.malloc = 30000, .free = 50000, .access = 61000, .compact = 62000,
-	.shrink = 63000, .limit = 64500,
+	.malloc = 30000,
+	.free = 50000,
+	.access = 61000,
+	.compact = 62000,
+	.shrink = 63000,
+	.limit = 64500,
 };
 
 /* about 1 compaction in 40,000 ops, 1 reclaim in 40,000, 1 limit change in 65,536 */
 const struct opmix opmix_soak = {
-	.malloc = 33000, .free = 63600, .access = 65530, .compact = 65532,
-	.shrink = 65534, .limit = 65535,
+	.malloc = 33000,
+	.free = 63600,
+	.access = 65530,
+	.compact = 65532,
+	.shrink = 65534,
+	.limit = 65535,
 };
 
 static bool src_empty(const struct opsrc *s)
@@ -60,8 +68,8 @@ static size_t malloc_size(struct opsrc *s, size_t page, size_t max)
 	return v % (lim + 2);
 }
 
-uint64_t opseq_run(struct zcheck *zc, struct opsrc *src, const struct opmix *mix,
-		   uint64_t max_ops, size_t max_live)
+uint64_t opseq_run(struct zcheck *zc, struct opsrc *src, const struct opmix *mix, uint64_t max_ops,
+		   size_t max_live)
 {
 	uint64_t ops = 0;
 
@@ -73,8 +81,9 @@ uint64_t opseq_run(struct zcheck *zc, struct opsrc *src, const struct opmix *mix
 
 		ops++;
 		if (sel < mix->malloc && live < max_live) {
-			zcheck_malloc(zc, malloc_size(src, zpool_page_size(zcheck_pool(zc)),
-						      zpool_max_size(zcheck_pool(zc))),
+			zcheck_malloc(zc,
+				      malloc_size(src, zpool_page_size(zcheck_pool(zc)),
+						  zpool_max_size(zcheck_pool(zc))),
 				      &h);
 		} else if (sel < mix->free) {
 			uint16_t i = src_u16(src);
@@ -86,7 +95,8 @@ uint64_t opseq_run(struct zcheck *zc, struct opsrc *src, const struct opmix *mix
 			uint8_t mm = src_u8(src) % 3;
 
 			if (live)
-				zcheck_access(zc, zcheck_handle(zc, i % live), (enum zpool_mapmode)mm);
+				zcheck_access(zc, zcheck_handle(zc, i % live),
+					      (enum zpool_mapmode)mm);
 		} else if (sel < mix->compact) {
 			zcheck_compact(zc);
 		} else if (sel < mix->shrink) {
@@ -94,7 +104,8 @@ uint64_t opseq_run(struct zcheck *zc, struct opsrc *src, const struct opmix *mix
 		} else if (sel < mix->limit) {
 			uint8_t b = src_u8(src);
 
-			zcheck_set_limit(zc, b & 1 ? 0 : zpool_total_pages(zcheck_pool(zc)) + b / 2 % 8);
+			zcheck_set_limit(zc,
+					 b & 1 ? 0 : zpool_total_pages(zcheck_pool(zc)) + b / 2 % 8);
 		} else {
 			zcheck_set_evict_fail(zc, src_u8(src) % 4);
 		}

@@ -53,7 +53,7 @@ struct opsrc {
  * Run operations until the bytes run out (or @max_ops, if non-zero), keeping
  * at most @max_live objects.  Returns the number of operations run.
  */
-uint64_t opseq_run(struct zcheck *zc, struct opsrc *src, const struct opmix *mix,
-		   uint64_t max_ops, size_t max_live);
+uint64_t opseq_run(struct zcheck *zc, struct opsrc *src, const struct opmix *mix, uint64_t max_ops,
+		   size_t max_live);
 
 #endif /* ZPB_OPSEQ_H */

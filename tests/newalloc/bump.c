@@ -48,6 +48,7 @@ struct bump_pool {
 	uint64_t objects, alloc_bytes, nth;
 };
 
+/* clang-format off */
 static const struct zpool_param bump_params[] = {
 	/* key, values (or NULL: an integer in min..max), min, max, default, help */
 	{ "align", NULL, 1, 64, "8",
@@ -58,6 +59,7 @@ static const struct zpool_param bump_params[] = {
 	  "PAGE_SIZE in bytes: the pool's pages, and the largest object" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };
+/* clang-format on */
 
 static void *bump_create(const struct zpool_config *cfg, const struct zpool_evict_ops *ops,
 			 char *err, size_t errlen)

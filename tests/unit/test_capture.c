@@ -62,12 +62,12 @@ static void ops_discard(struct zs_capture *c)
 {
 	for (int i = 0; i < 6; i++)
 		zs_capture_write(c, i, 10 + i);
-	zs_capture_write(c, 9000, 50);	/* grows the slot table */
+	zs_capture_write(c, 9000, 50); /* grows the slot table */
 	/* sectors 12..36: slot 1 is partly covered (kept), 2..3 whole, 4 partly */
 	zs_capture_discard(c, 12, 24 * 512);
 	zs_capture_vanish(c, 5);
-	zs_capture_vanish(c, 5);	/* already empty: nothing */
-	zs_capture_vanish(c, 123456);	/* never seen: nothing */
+	zs_capture_vanish(c, 5);      /* already empty: nothing */
+	zs_capture_vanish(c, 123456); /* never seen: nothing */
 }
 
 TEST(capture_discard_whole_slots_only)

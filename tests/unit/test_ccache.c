@@ -100,10 +100,10 @@ static bool round_trip(const struct pageset *ps)
 
 	ok = ok && !corpus_stream_open(&st, ps->corpus, err, sizeof(err));
 	for (uint64_t i = 0; ok && i < ps->n; i++) {
-		ok = corpus_stream_read(&st, buf, 1, err, sizeof(err)) == 1 && !pageset_data(ps, i, in) &&
-		     !codec_decompress(cx, in, ps->pg[i].len, out) && !memcmp(out, buf, CODEC_PAGE) &&
-		     pageset_is_page(ps, i, buf) && !pageset_page(ps, i, NULL, out) &&
-		     !memcmp(out, buf, CODEC_PAGE);
+		ok = corpus_stream_read(&st, buf, 1, err, sizeof(err)) == 1 &&
+		     !pageset_data(ps, i, in) && !codec_decompress(cx, in, ps->pg[i].len, out) &&
+		     !memcmp(out, buf, CODEC_PAGE) && pageset_is_page(ps, i, buf) &&
+		     !pageset_page(ps, i, NULL, out) && !memcmp(out, buf, CODEC_PAGE);
 	}
 	if (ok)
 		ok = !corpus_stream_finish(&st, err, sizeof(err));
@@ -296,30 +296,37 @@ TEST(ccache_open_reports_why)
 	CHECK(idx);
 	CHECK(!setup(&x));
 	CHECK(!pageset_open(&a, &x.corpus, &x.codec, 2, x.cdir, err, sizeof(err)));
-	fd = ccache_open(a.cache_path, x.corpus.sha256, "lz4:1", 4096, 300, &h, idx, 2, why, sizeof(why));
+	fd = ccache_open(a.cache_path, x.corpus.sha256, "lz4:1", 4096, 300, &h, idx, 2, why,
+			 sizeof(why));
 	CHECK(fd >= 0);
 	close(fd);
 	/* the wrong codec, the wrong corpus, the wrong page count */
 	CHECK_EQ(ccache_open(a.cache_path, x.corpus.sha256, "lz4:2", 4096, 300, &h, idx, 2, why,
-			     sizeof(why)), -1);
+			     sizeof(why)),
+		 -1);
 	CHECK(strstr(why, "codec"));
-	CHECK_EQ(ccache_open(a.cache_path, "00", "lz4:1", 4096, 300, &h, idx, 2, why, sizeof(why)), -1);
+	CHECK_EQ(ccache_open(a.cache_path, "00", "lz4:1", 4096, 300, &h, idx, 2, why, sizeof(why)),
+		 -1);
 	CHECK(strstr(why, "another corpus"));
 	CHECK_EQ(ccache_open(a.cache_path, x.corpus.sha256, "lz4:1", 4096, 299, &h, idx, 2, why,
-			     sizeof(why)), -1);
+			     sizeof(why)),
+		 -1);
 	CHECK(strstr(why, "299") || strstr(why, "inconsistent"));
 	CHECK(!file_size(a.cache_path, &size));
 	corrupt_data(a.cache_path, size);
 	CHECK_EQ(ccache_open(a.cache_path, x.corpus.sha256, "lz4:1", 4096, 300, &h, idx, 2, why,
-			     sizeof(why)), -1);
+			     sizeof(why)),
+		 -1);
 	CHECK(strstr(why, "corrupt data"));
 	CHECK(!truncate(a.cache_path, size - 1));
 	CHECK_EQ(ccache_open(a.cache_path, x.corpus.sha256, "lz4:1", 4096, 300, &h, idx, 2, why,
-			     sizeof(why)), -1);
+			     sizeof(why)),
+		 -1);
 	CHECK(strstr(why, "truncated"));
 	/* missing: no reason */
-	CHECK_EQ(ccache_open("/nonexistent/x.zpbcc", x.corpus.sha256, "lz4:1", 4096, 300, &h, idx, 2, why,
-			     sizeof(why)), -1);
+	CHECK_EQ(ccache_open("/nonexistent/x.zpbcc", x.corpus.sha256, "lz4:1", 4096, 300, &h, idx,
+			     2, why, sizeof(why)),
+		 -1);
 	CHECK_STR(why, "");
 	pageset_free(&a);
 	free(idx);

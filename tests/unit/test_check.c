@@ -25,13 +25,13 @@
  */
 enum toy_bug {
 	BUG_NONE,
-	BUG_OVERLAP,	   /* the third object is placed over the first */
-	BUG_CORRUPT,	   /* compact() flips a byte of the first object */
-	BUG_NO_COPYOUT,	   /* unmap of a straddling object drops the writes */
-	BUG_STATS,	   /* objects counter off by one */
-	BUG_REFUSE,	   /* refuses 100 bytes after taking 200 */
-	BUG_FREED_PAGE,	   /* frees the first page while an object lives in it */
-	BUG_ENOMEM,	   /* -ENOMEM with no limit */
+	BUG_OVERLAP,	/* the third object is placed over the first */
+	BUG_CORRUPT,	/* compact() flips a byte of the first object */
+	BUG_NO_COPYOUT, /* unmap of a straddling object drops the writes */
+	BUG_STATS,	/* objects counter off by one */
+	BUG_REFUSE,	/* refuses 100 bytes after taking 200 */
+	BUG_FREED_PAGE, /* frees the first page while an object lives in it */
+	BUG_ENOMEM,	/* -ENOMEM with no limit */
 };
 
 static enum toy_bug toy_bug;
@@ -533,10 +533,12 @@ TEST(check_replay_checked_matches_plain_replay)
 		if (strstr(specs[s], "async=1") || !strncmp(specs[s], "malloc", 6))
 			goto done;
 		if (checked.pool_pages != plain.pool_pages || checked.peak_pages != plain.peak_pages)
-			zt_fail(__FILE__, __LINE__, "%s: pool pages %llu (peak %llu) checked, %llu (peak %llu) plain",
+			zt_fail(__FILE__, __LINE__,
+				"%s: pool pages %llu (peak %llu) checked, %llu (peak %llu) plain",
 				specs[s], (unsigned long long)checked.pool_pages,
 				(unsigned long long)checked.peak_pages,
-				(unsigned long long)plain.pool_pages, (unsigned long long)plain.peak_pages);
+				(unsigned long long)plain.pool_pages,
+				(unsigned long long)plain.peak_pages);
 		CHECK_OK();
 		CHECK_EQ(checked.objects, plain.objects);
 		CHECK_EQ(checked.bytes, plain.bytes);
@@ -551,8 +553,8 @@ TEST(check_replay_checked_matches_plain_replay)
 				k++;
 			while (k && a[k - 1] != '\n')
 				k--;
-			zt_fail(__FILE__, __LINE__, "%s: trajectories differ from op %.*s", specs[s],
-				(int)strcspn(a + k, " "), a + k);
+			zt_fail(__FILE__, __LINE__, "%s: trajectories differ from op %.*s",
+				specs[s], (int)strcspn(a + k, " "), a + k);
 		}
 		free(a);
 		free(b);

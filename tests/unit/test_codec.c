@@ -13,9 +13,10 @@ enum { P_ZERO, P_SAME, P_RANDOM, P_TEXT, P_HALF, P_PTRS, P_NKINDS };
 
 static void make_page(unsigned char *p, int kind, uint64_t seed)
 {
-	static const char *const words[] = { "the ", "quick ", "brown ", "fox ", "jumps ",
-					     "over ", "lazy ", "dog, ", "memory ", "pool ",
-					     "stores ", "pages; ", "compressed ", "zsmalloc\n" };
+	static const char *const words[] = { "the ",	    "quick ",	 "brown ",  "fox ",
+					     "jumps ",	    "over ",	 "lazy ",   "dog, ",
+					     "memory ",	    "pool ",	 "stores ", "pages; ",
+					     "compressed ", "zsmalloc\n" };
 	uint64_t s = seed;
 
 	switch (kind) {
@@ -53,9 +54,9 @@ static void make_page(unsigned char *p, int kind, uint64_t seed)
 	}
 }
 
-static const char *const specs[] = { "lz4",	 "lz4:1",   "lz4:8",   "lz4:100", "lz4hc:1",
-				     "lz4hc:9",	 "lz4hc:12", "zstd:-5", "zstd:-1", "zstd:1",
-				     "zstd:3",	 "zstd:9",  "zstd:19", "lzo" };
+static const char *const specs[] = { "lz4",	"lz4:1",    "lz4:8",   "lz4:100", "lz4hc:1",
+				     "lz4hc:9", "lz4hc:12", "zstd:-5", "zstd:-1", "zstd:1",
+				     "zstd:3",	"zstd:9",   "zstd:19", "lzo" };
 
 TEST(codec_roundtrip_all_codecs_and_levels)
 {
@@ -139,12 +140,20 @@ TEST(codec_levels_change_output)
 
 TEST(codec_spec_canonical_names)
 {
-	struct { const char *spec, *name; int kind, level; } t[] = {
-		{ "lz4", "lz4:1", CODEC_LZ4, 1 },	    { "lz4:1", "lz4:1", CODEC_LZ4, 1 },
-		{ "lz4:17", "lz4:17", CODEC_LZ4, 17 },	    { "lz4hc", "lz4hc:9", CODEC_LZ4HC, 9 },
-		{ "lz4hc:12", "lz4hc:12", CODEC_LZ4HC, 12 }, { "zstd", "zstd:3", CODEC_ZSTD, 3 },
-		{ "zstd:3", "zstd:3", CODEC_ZSTD, 3 },	    { "zstd:-5", "zstd:-5", CODEC_ZSTD, -5 },
-		{ "zstd:19", "zstd:19", CODEC_ZSTD, 19 },   { "lzo", "lzo", CODEC_LZO, 0 },
+	struct {
+		const char *spec, *name;
+		int kind, level;
+	} t[] = {
+		{ "lz4", "lz4:1", CODEC_LZ4, 1 },
+		{ "lz4:1", "lz4:1", CODEC_LZ4, 1 },
+		{ "lz4:17", "lz4:17", CODEC_LZ4, 17 },
+		{ "lz4hc", "lz4hc:9", CODEC_LZ4HC, 9 },
+		{ "lz4hc:12", "lz4hc:12", CODEC_LZ4HC, 12 },
+		{ "zstd", "zstd:3", CODEC_ZSTD, 3 },
+		{ "zstd:3", "zstd:3", CODEC_ZSTD, 3 },
+		{ "zstd:-5", "zstd:-5", CODEC_ZSTD, -5 },
+		{ "zstd:19", "zstd:19", CODEC_ZSTD, 19 },
+		{ "lzo", "lzo", CODEC_LZO, 0 },
 	};
 	char err[256];
 
@@ -160,9 +169,9 @@ TEST(codec_spec_canonical_names)
 
 TEST(codec_bad_specs_rejected_with_valid_list)
 {
-	const char *bad[] = { "lz5", "", "zstd:0", "zstd:23", "zstd:abc", "zstd:", "lz4:0",
-			      "lz4:65538", "lz4hc:13", "lz4hc:0", "lzo:1", "LZ4", "zstd:3x",
-			      "lz4 " };
+	const char *bad[] = { "lz5",   "",	"zstd:0",    "zstd:23",	 "zstd:abc",
+			      "zstd:", "lz4:0", "lz4:65538", "lz4hc:13", "lz4hc:0",
+			      "lzo:1", "LZ4",	"zstd:3x",   "lz4 " };
 	char err[512];
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -36,7 +36,8 @@ static void make(struct results_doc *d, int nrep, const double *mops, const uint
 			c->compressed_bytes = 2000000;
 			c->pool_pages = pages[s];
 			c->lat[LAT_STORE].n = c->lat[LAT_STORE].n_trim = 1000;
-			c->lat[LAT_STORE].sum_ns = c->lat[LAT_STORE].sum_trim_ns = (uint64_t)(1000 * ns);
+			c->lat[LAT_STORE].sum_ns = c->lat[LAT_STORE].sum_trim_ns = (uint64_t)(1000 *
+											      ns);
 			c->lat[LAT_STORE].p50 = c->lat[LAT_STORE].p99 = ns;
 		}
 	}
@@ -59,8 +60,9 @@ TEST(compare_same_figures_are_same)
 	double mops[NSET];
 	uint64_t pages[NSET];
 	struct results_doc a, b;
-	struct cmp_opts o = { .alpha = 0.05, .min_effect = 5, .max_density_drop = 0,
-			      .max_tput_drop = 0 };
+	struct cmp_opts o = {
+		.alpha = 0.05, .min_effect = 5, .max_density_drop = 0, .max_tput_drop = 0
+	};
 	struct comparison c;
 
 	for (int s = 0; s < NSET; s++) {
@@ -85,8 +87,9 @@ TEST(compare_one_setting_slower)
 	double mops[NSET], slow[NSET];
 	uint64_t pages[NSET];
 	struct results_doc a, b;
-	struct cmp_opts o = { .alpha = 0.05, .min_effect = 5, .max_density_drop = -1,
-			      .max_tput_drop = 10 };
+	struct cmp_opts o = {
+		.alpha = 0.05, .min_effect = 5, .max_density_drop = -1, .max_tput_drop = 10
+	};
 	struct comparison c;
 
 	for (int s = 0; s < NSET; s++) {
@@ -127,8 +130,9 @@ TEST(compare_density_is_exact)
 	double mops[NSET];
 	uint64_t pages[NSET], more[NSET];
 	struct results_doc a, b;
-	struct cmp_opts o = { .alpha = 0.05, .min_effect = 5, .max_density_drop = 1,
-			      .max_tput_drop = -1 };
+	struct cmp_opts o = {
+		.alpha = 0.05, .min_effect = 5, .max_density_drop = 1, .max_tput_drop = -1
+	};
 	struct comparison c;
 
 	for (int s = 0; s < NSET; s++) {

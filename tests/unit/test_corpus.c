@@ -289,8 +289,8 @@ TEST(corpus_errors_files)
 	CHECK_OK();
 
 	write_file(tpath("empty.pages"), "", 0);
-	snprintf(want, sizeof(want),
-		 "%s: empty file; a corpus holds at least one 4096-byte page", tpath("empty.pages"));
+	snprintf(want, sizeof(want), "%s: empty file; a corpus holds at least one 4096-byte page",
+		 tpath("empty.pages"));
 	expect_err(tpath("empty.pages"), want);
 	CHECK_OK();
 
@@ -413,8 +413,7 @@ TEST(corpus_errors_manifest)
 
 	write_str(tpath("c.json"), "{\"format_version\": 2, \"page_size\": 4096}");
 	snprintf(want, sizeof(want),
-		 "%s: format_version 2 is not supported (this zpoolbench reads 1)",
-		 tpath("c.json"));
+		 "%s: format_version 2 is not supported (this zpoolbench reads 1)", tpath("c.json"));
 	expect_err(tpath("c.pages"), want);
 	CHECK_OK();
 

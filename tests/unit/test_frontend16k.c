@@ -43,7 +43,8 @@ static int make_corpus16(char *path, size_t len)
 			pattern_fill(pg, P16, 77);
 		else
 			for (int k = 0; k < P16; k++)
-				pg[k] = "zpoolbench stores compressed pages of sixteen KiB "[(k + i) % 50];
+				pg[k] = "zpoolbench stores compressed pages of sixteen KiB "[(k + i) %
+											     50];
 		if (i == 4)
 			memset(pg, 0x11, 4096);
 	}
@@ -58,8 +59,10 @@ static int make_corpus16(char *path, size_t len)
 	f = fopen(mpath, "w");
 	if (!f)
 		return -1;
-	fprintf(f, "{\"format\": \"zpoolbench-corpus\", \"format_version\": 1, \"page_size\": 16384, "
-		   "\"pages\": 6, \"sha256\": \"%s\"}\n", sha);
+	fprintf(f,
+		"{\"format\": \"zpoolbench-corpus\", \"format_version\": 1, \"page_size\": 16384, "
+		"\"pages\": 6, \"sha256\": \"%s\"}\n",
+		sha);
 	return fclose(f);
 }
 
@@ -125,8 +128,8 @@ static void one(const struct pageset *ps, const char *fe_spec, const char *spec,
 	fe_snapshot(fe, &r);
 	CHECK_EQ(r.page_size, P16);
 	if (r.stored != stored || r.huge != huge || r.rejected != rejected)
-		zt_fail(__FILE__, __LINE__, "%s behind %s: stored %llu huge %llu rejected %llu", spec,
-			fe_spec, (unsigned long long)r.stored, (unsigned long long)r.huge,
+		zt_fail(__FILE__, __LINE__, "%s behind %s: stored %llu huge %llu rejected %llu",
+			spec, fe_spec, (unsigned long long)r.stored, (unsigned long long)r.huge,
 			(unsigned long long)r.rejected);
 	CHECK_OK();
 	for (uint32_t i = 0; i < 6; i++)

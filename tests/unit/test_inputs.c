@@ -72,14 +72,16 @@ TEST(grid_ranges_overflow_checked)
 	static char out[8][GRID_LINE_MAX];
 	char err[256], big[GRID_LINE_MAX + 10];
 
-	CHECK_EQ(grid_expand("a{9223372036854775806..9223372036854775807}", out, 8, err,
-			     sizeof(err)), 2);
+	CHECK_EQ(grid_expand("a{9223372036854775806..9223372036854775807}", out, 8, err, sizeof(err)),
+		 2);
 	CHECK_STR(out[1], "a9223372036854775807");
 	CHECK_EQ(grid_expand("a{-9223372036854775808..-9223372036854775807}", out, 8, err,
-			     sizeof(err)), 2);
+			     sizeof(err)),
+		 2);
 	CHECK_STR(out[0], "a-9223372036854775808");
 	CHECK_EQ(grid_expand("a{-9223372036854775808..9223372036854775807}", out, 8, err,
-			     sizeof(err)), -1);
+			     sizeof(err)),
+		 -1);
 	CHECK(strstr(err, "more than 10001 values"));
 	CHECK_EQ(grid_expand("a{1..9223372036854775808}", out, 8, err, sizeof(err)), -1);
 	CHECK(strstr(err, "bad range"));

@@ -71,7 +71,10 @@ TEST(json_writer_round_trip)
  */
 TEST(json_writer_escapes_invalid_utf8)
 {
-	static const char name[] = "a\xff\"b\nc\xc3\xa9" "d\xe2\x82" "e\xc0\xaf" "z\xed\xa0\x80";
+	static const char name[] = "a\xff\"b\nc\xc3\xa9"
+				   "d\xe2\x82"
+				   "e\xc0\xaf"
+				   "z\xed\xa0\x80";
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -87,12 +90,16 @@ TEST(json_writer_escapes_invalid_utf8)
 	jw_u64(&w, 1);
 	jw_end(&w);
 	fclose(f);
-	CHECK_STR(buf, "{\"name\":\"a\\ufffd\\\"b\\nc\xc3\xa9" "d\\ufffd\\ufffde\\ufffd\\ufffdz"
+	CHECK_STR(buf, "{\"name\":\"a\\ufffd\\\"b\\nc\xc3\xa9"
+		       "d\\ufffd\\ufffde\\ufffd\\ufffdz"
 		       "\\ufffd\\ufffd\\ufffd\",\"k\\ufffd\":1}");
 	v = json_loadb(buf, len, 0, &je);
 	CHECK(v != NULL);
 	CHECK_STR(json_string_value(json_object_get(v, "name")),
-		  "a\xef\xbf\xbd\"b\nc\xc3\xa9" "d\xef\xbf\xbd\xef\xbf\xbd" "e\xef\xbf\xbd\xef\xbf\xbd" "z"
+		  "a\xef\xbf\xbd\"b\nc\xc3\xa9"
+		  "d\xef\xbf\xbd\xef\xbf\xbd"
+		  "e\xef\xbf\xbd\xef\xbf\xbd"
+		  "z"
 		  "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	json_decref(v);
 	free(buf);

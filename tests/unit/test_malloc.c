@@ -129,7 +129,7 @@ TEST(malloc_chunk_bytes_follow_glibc)
 		SKIP("malloc is not glibc's x86-64 allocator (sanitizer build?)");
 	zp = mk("malloc");
 	CHECK(zp);
-	static const size_t sz[][2] = { { 1, 32 }, { 24, 32 }, { 25, 48 }, { 40, 48 },
+	static const size_t sz[][2] = { { 1, 32 },  { 24, 32 },	    { 25, 48 },	   { 40, 48 },
 					{ 41, 64 }, { 1000, 1008 }, { 4096, 4112 } };
 	for (size_t i = 0; i < sizeof(sz) / sizeof(sz[0]); i++) {
 		CHECK_EQ(zpool_malloc(zp, sz[i][0], &h), 0);

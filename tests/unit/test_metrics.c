@@ -38,8 +38,7 @@ TEST(metrics_percentiles_nearest_rank)
 		CHECK(!lat_add(&s, (uint64_t)((i * 7919) % 1000) + 1));
 	lat_percentiles(&s, &p);
 	CHECK_EQ(p.n, 1000);
-	CHECK(NEAR(p.p50, 500.5) && NEAR(p.p90, 901.5) && NEAR(p.p99, 989.5) &&
-	      NEAR(p.p999, 997.5));
+	CHECK(NEAR(p.p50, 500.5) && NEAR(p.p90, 901.5) && NEAR(p.p99, 989.5) && NEAR(p.p999, 997.5));
 	CHECK_EQ(p.sum_ns, 500500);
 	/* the trimmed series keeps the buckets up to p99.9's: all but the 1000 */
 	CHECK_EQ(p.n_trim, 999);
@@ -117,7 +116,8 @@ TEST(metrics_histogram_merge_is_exact)
 	CHECK(!lat_hist_merge(&ha, &hb));
 	CHECK_EQ(ha.nb, hall.nb);
 	for (uint32_t k = 0; k < ha.nb; k++)
-		CHECK(ha.idx[k] == hall.idx[k] && ha.cnt[k] == hall.cnt[k] && ha.sum[k] == hall.sum[k]);
+		CHECK(ha.idx[k] == hall.idx[k] && ha.cnt[k] == hall.cnt[k] &&
+		      ha.sum[k] == hall.sum[k]);
 	lat_hist_pct(&ha, &pm);
 	lat_hist_pct(&hall, &pa);
 	CHECK(pm.p50 == pa.p50 && pm.p99 == pa.p99 && pm.p999 == pa.p999);
@@ -167,9 +167,9 @@ TEST(metrics_derive_hand_case)
 	r.lat[LAT_STORE].sum_trim_ns = 5000; /* 500 ns each: 2 Mop/s */
 	r.lat[LAT_STORE].n = 10;
 	r.lat[LAT_LOAD].n_trim = 4;
-	r.lat[LAT_LOAD].sum_trim_ns = 400;   /* 100 ns each: 10 Mop/s */
+	r.lat[LAT_LOAD].sum_trim_ns = 400; /* 100 ns each: 10 Mop/s */
 	r.lat[LAT_LOAD].n = 4;
-	r.phase_ns = 14000;		     /* 14 ops in 14 us: 1 Mop/s */
+	r.phase_ns = 14000; /* 14 ops in 14 us: 1 Mop/s */
 	metrics_derive(&r, &d);
 	CHECK(NEAR(d.density, 10000.0 / (4 * 4096 + 384)));
 	CHECK(NEAR(d.effective_ratio, 12.0 * 4096 / (4 * 4096 + 384)));
@@ -222,7 +222,7 @@ TEST(metrics_pareto)
 
 	pareto_mark(x, y, 6, p);
 	CHECK(p[0] && p[1] && p[4]);
-	CHECK(!p[3]);	   /* dominated by (2, 0.8) */
+	CHECK(!p[3]);	     /* dominated by (2, 0.8) */
 	CHECK(p[2] && p[5]); /* equal points are both kept */
 	pareto_mark(x, y, 1, p);
 	CHECK(p[0]);
@@ -231,9 +231,22 @@ TEST(metrics_pareto)
 TEST(metrics_results_schema)
 {
 	static const char *const stable[] = {
-		"pages", "same_filled", "stored", "rejected", "compressed_bytes", "pool_pages",
-		"metadata_bytes", "density", "effective_ratio", "ideal_pages", "store_ns_p50",
-		"store_ns_p99", "load_ns_p50", "load_ns_p99", "store_mops", "load_mops",
+		"pages",
+		"same_filled",
+		"stored",
+		"rejected",
+		"compressed_bytes",
+		"pool_pages",
+		"metadata_bytes",
+		"density",
+		"effective_ratio",
+		"ideal_pages",
+		"store_ns_p50",
+		"store_ns_p99",
+		"load_ns_p50",
+		"load_ns_p99",
+		"store_mops",
+		"load_mops",
 		"compact_pages_freed",
 	};
 	int n = sizeof(stable) / sizeof(stable[0]);
@@ -322,7 +335,7 @@ TEST(metrics_frontend_and_workload_specs)
 	CHECK(!fe_parse("none", &c, err, sizeof(err)) && c.kind == FE_NONE);
 	CHECK(fe_parse("zcache", &c, err, sizeof(err)));
 	CHECK(strstr(err, "unknown front end 'zcache'"));
-	CHECK(fe_parse("zram:ram=1M", &c, err, sizeof(err)));   /* a zswap key */
+	CHECK(fe_parse("zram:ram=1M", &c, err, sizeof(err))); /* a zswap key */
 	CHECK(fe_parse("zswap:max_pool_percent=0", &c, err, sizeof(err)));
 	CHECK(fe_parse("zram:mem_limit", &c, err, sizeof(err)));
 	CHECK(!run_parse_workloads("fill,churn", &mask, err, sizeof(err)));

@@ -27,6 +27,7 @@ struct t_args {
 
 #define O(f) offsetof(struct t_args, f)
 
+/* clang-format off */
 static const struct zpb_opt t_opts[] = {
 	{ .name = "flag", .type = OPT_FLAG, .off = O(flag), .help = "a flag" },
 	{ .name = "verbose", .alias = 'v', .type = OPT_FLAG, .flags = OPT_REPEAT, .off = O(verbose) },
@@ -42,6 +43,7 @@ static const struct zpb_opt t_opts[] = {
 	  .off = O(counts) },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 static const struct zpb_operand t_operand = { .arg = "WORD", .min = 0, .max = 2, .off = O(words) };
 static const struct zpb_optset t_set = { .cmd = "t", .opts = t_opts, .operand = &t_operand };
@@ -133,25 +135,42 @@ TEST(opt_errors_one_wording)
 		const char *words[6];
 		const char *msg;
 	} cases[] = {
-		{ { "--s", "x", "--bogus" }, "zpoolbench: t: unknown option '--bogus'; see 'zpoolbench t --help'" },
-		{ { "--s", "x", "-q" }, "zpoolbench: t: unknown option '-q'; see 'zpoolbench t --help'" },
-		{ { "--s" }, "zpoolbench: t: --s needs a value (--s VALUE); see 'zpoolbench t --help'" },
-		{ { "--s", "--flag" }, "zpoolbench: t: --s needs a value (--s VALUE); see 'zpoolbench t --help'" },
+		{ { "--s", "x", "--bogus" },
+		  "zpoolbench: t: unknown option '--bogus'; see 'zpoolbench t --help'" },
+		{ { "--s", "x", "-q" },
+		  "zpoolbench: t: unknown option '-q'; see 'zpoolbench t --help'" },
+		{ { "--s" },
+		  "zpoolbench: t: --s needs a value (--s VALUE); see 'zpoolbench t --help'" },
+		{ { "--s", "--flag" },
+		  "zpoolbench: t: --s needs a value (--s VALUE); see 'zpoolbench t --help'" },
 		{ { "--s", "x", "--flag=1" }, "zpoolbench: t: --flag takes no value" },
 		{ { "--flag" }, "zpoolbench: t: --s VALUE is required; see 'zpoolbench t --help'" },
-		{ { "--s", "x", "a", "b", "c" }, "zpoolbench: t: unexpected argument 'c' (at most 2 WORD); see 'zpoolbench t --help'" },
-		{ { "--s", "x", "--n", "abc" }, "zpoolbench: t: --n: 'abc' is not a number (expected 1..100)" },
-		{ { "--s", "x", "--n", "0" }, "zpoolbench: t: --n: '0' is out of range (expected 1..100)" },
-		{ { "--s", "x", "--n", "-1" }, "zpoolbench: t: --n: '-1' is not a number (expected 1..100)" },
-		{ { "--s", "x", "--n", "99999999999999999999" }, "zpoolbench: t: --n: '99999999999999999999' is out of range (expected 1..100)" },
-		{ { "--s", "x", "--size", "12Q" }, "zpoolbench: t: --size: '12Q' is not a size (expected bytes, or a number with K, M, G or T; 4096..1099511627776)" },
-		{ { "--s", "x", "--size", "1K" }, "zpoolbench: t: --size: '1K' is out of range (expected 4096..1099511627776 bytes)" },
-		{ { "--s", "x", "--secs", "2d" }, "zpoolbench: t: --secs: '2d' is not a duration (expected seconds, or a number with ms, s, m or h)" },
-		{ { "--s", "x", "--secs", "2h" }, "zpoolbench: t: --secs: '2h' is out of range (expected 0.001..3600 s)" },
-		{ { "--s", "x", "--mode", "xml" }, "zpoolbench: t: --mode: 'xml' is not one of table, csv, json" },
-		{ { "--s", "x", "--counts", "1,x" }, "zpoolbench: t: --counts: '1,x' holds 'x', which is not a number (expected 1..64)" },
-		{ { "--s", "x", "--counts", "1,2,3,4,5" }, "zpoolbench: t: --counts: '1,2,3,4,5' has more than 4 items" },
-		{ { "--s", "x", "--counts", "" }, "zpoolbench: t: --counts: '' is not a number (expected 1..64)" },
+		{ { "--s", "x", "a", "b", "c" },
+		  "zpoolbench: t: unexpected argument 'c' (at most 2 WORD); see 'zpoolbench t --help'" },
+		{ { "--s", "x", "--n", "abc" },
+		  "zpoolbench: t: --n: 'abc' is not a number (expected 1..100)" },
+		{ { "--s", "x", "--n", "0" },
+		  "zpoolbench: t: --n: '0' is out of range (expected 1..100)" },
+		{ { "--s", "x", "--n", "-1" },
+		  "zpoolbench: t: --n: '-1' is not a number (expected 1..100)" },
+		{ { "--s", "x", "--n", "99999999999999999999" },
+		  "zpoolbench: t: --n: '99999999999999999999' is out of range (expected 1..100)" },
+		{ { "--s", "x", "--size", "12Q" },
+		  "zpoolbench: t: --size: '12Q' is not a size (expected bytes, or a number with K, M, G or T; 4096..1099511627776)" },
+		{ { "--s", "x", "--size", "1K" },
+		  "zpoolbench: t: --size: '1K' is out of range (expected 4096..1099511627776 bytes)" },
+		{ { "--s", "x", "--secs", "2d" },
+		  "zpoolbench: t: --secs: '2d' is not a duration (expected seconds, or a number with ms, s, m or h)" },
+		{ { "--s", "x", "--secs", "2h" },
+		  "zpoolbench: t: --secs: '2h' is out of range (expected 0.001..3600 s)" },
+		{ { "--s", "x", "--mode", "xml" },
+		  "zpoolbench: t: --mode: 'xml' is not one of table, csv, json" },
+		{ { "--s", "x", "--counts", "1,x" },
+		  "zpoolbench: t: --counts: '1,x' holds 'x', which is not a number (expected 1..64)" },
+		{ { "--s", "x", "--counts", "1,2,3,4,5" },
+		  "zpoolbench: t: --counts: '1,2,3,4,5' has more than 4 items" },
+		{ { "--s", "x", "--counts", "" },
+		  "zpoolbench: t: --counts: '' is not a number (expected 1..64)" },
 	};
 	struct t_args a;
 	char err[512];
@@ -191,14 +210,18 @@ TEST(opt_tables_keep_the_rules)
 	};
 	const size_t sizes[] = { sizeof(struct t_args), sizeof(struct runcli_args),
 				 sizeof(struct runcli_args), sizeof(struct capture_opts) };
+	/* clang-format off */
 	static const struct zpb_opt bad_default[] = {
 		{ .name = "n", .type = OPT_INT, .min = 1, .max = 3, .def = "4" },
 		{ .name = NULL },
 	};
+	/* clang-format on */
+	/* clang-format off */
 	static const struct zpb_opt no_force[] = {
 		{ .name = "out", .type = OPT_STRING, .flags = OPT_OUT },
 		{ .name = NULL },
 	};
+	/* clang-format on */
 	char why[512];
 
 	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {

@@ -11,7 +11,8 @@
 
 TEST(perm_visits_every_value_once)
 {
-	static const uint64_t sizes[] = { 1, 2, 3, 4, 5, 15, 16, 17, 1000, 65535, 65536, 65537, 300001 };
+	static const uint64_t sizes[] = { 1,  2,    3,	   4,	  5,	 15,	16,
+					  17, 1000, 65535, 65536, 65537, 300001 };
 
 	for (size_t k = 0; k < sizeof(sizes) / sizeof(*sizes); k++) {
 		uint64_t n = sizes[k], rng = 7 + k, moved = 0;

@@ -81,8 +81,8 @@ static uint8_t *make_corpus(const char *name, uint32_t page, uint64_t n, uint64_
 		 "{\"format\": \"zpoolbench-corpus\", \"format_version\": 1, \"page_size\": %u,\n"
 		 " \"pages\": %llu, \"sha256\": \"%s\", \"source\": \"process\", \"workload\": \"%s\",\n"
 		 " \"selection\": \"synthetic\"%s%s}\n",
-		 page, (unsigned long long)n, sha, name, extents_json ? ",\n \"address_extents\": " : "",
-		 extents_json ? extents_json : "");
+		 page, (unsigned long long)n, sha, name,
+		 extents_json ? ",\n \"address_extents\": " : "", extents_json ? extents_json : "");
 	snprintf(path, sizeof(path), "%s.json", name);
 	write_file(tpath(path), m, strlen(m));
 	free(m);
@@ -147,7 +147,8 @@ TEST(corpus_page_sizes_and_views)
 	snprintf(want, sizeof(want),
 		 "%s: has 16384-byte pages, not 65536; larger pages are address-contiguous "
 		 "groups of its pages: build them with 'zpoolbench corpus regroup --page 65536' "
-		 "from a snapshot that kept addresses", tpath("v16.pages"));
+		 "from a snapshot that kept addresses",
+		 tpath("v16.pages"));
 	CHECK_STR(err, want);
 	CHECK_EQ(corpus_check_view(&c, 8192, err, sizeof(err)), -1);
 	CHECK(strstr(err, "8192-byte pages: a page size is 4096, 16384 or 65536"));
@@ -157,7 +158,8 @@ TEST(corpus_page_sizes_and_views)
 	CHECK_EQ(open_c(&c, "v16", err, sizeof(err)), -1);
 	snprintf(want, sizeof(want),
 		 "%s: 69632 bytes is not a whole number of 16384-byte pages (4 pages + 4096 "
-		 "bytes); truncated, or not a page file", tpath("v16.pages"));
+		 "bytes); truncated, or not a page file",
+		 tpath("v16.pages"));
 	CHECK_STR(err, want);
 	free(all);
 	free(p);
@@ -168,15 +170,18 @@ TEST(corpus_extents_checked)
 	static const struct {
 		const char *ext, *msg;
 	} bad[] = {
-		{ "[[0, 4096, 2], [0, 16384, 1]]", "address_extents cover 3 pages, the corpus holds 4" },
-		{ "[[0, 4096, 5]]", "address_extents: more than the 4 pages of the corpus, or past the "
-				    "end of the address space" },
+		{ "[[0, 4096, 2], [0, 16384, 1]]",
+		  "address_extents cover 3 pages, the corpus holds 4" },
+		{ "[[0, 4096, 5]]",
+		  "address_extents: more than the 4 pages of the corpus, or past the "
+		  "end of the address space" },
 		{ "[[0, 4097, 4]]", "address_extents[0]: address 4097 is not a multiple of the page "
 				    "size 4096" },
 		{ "[[0, 4096, 0], [0, 0, 4]]", "address_extents[0]: not [space, address, pages] with "
 					       "pages > 0" },
 		{ "[[0, 4096]]", "address_extents[0]: not [space, address, pages] with pages > 0" },
-		{ "[[-1, 4096, 4]]", "address_extents[0]: not [space, address, pages] with pages > 0" },
+		{ "[[-1, 4096, 4]]",
+		  "address_extents[0]: not [space, address, pages] with pages > 0" },
 		{ "{\"a\": 1}", "address_extents: not an array of [space, address, pages]" },
 	};
 	char err[512], want[512];
@@ -279,9 +284,11 @@ TEST(regroup_round_trip_and_refusals)
 	{
 		FILE *m = fopen(tpath("s16.json"), "w");
 
-		fprintf(m, "{\"format\": \"zpoolbench-corpus\", \"format_version\": 1, "
-			   "\"page_size\": 16384, \"pages\": 2, \"sha256\": \"%s\", "
-			   "\"address_extents\": [[0, 0, 2]]}\n", r.sha256);
+		fprintf(m,
+			"{\"format\": \"zpoolbench-corpus\", \"format_version\": 1, "
+			"\"page_size\": 16384, \"pages\": 2, \"sha256\": \"%s\", "
+			"\"address_extents\": [[0, 0, 2]]}\n",
+			r.sha256);
 		fclose(m);
 	}
 	back = regroup("s16", P4, &r2, err, sizeof(err));
@@ -298,7 +305,8 @@ TEST(regroup_round_trip_and_refusals)
 	snprintf(want, sizeof(want),
 		 "%s: its manifest has no address_extents: where its pages were is not known, so "
 		 "no 16384-byte page can be built from them (snapshot the process with "
-		 "'zpoolbench corpus snapshot', which records the addresses)", tpath("na.pages"));
+		 "'zpoolbench corpus snapshot', which records the addresses)",
+		 tpath("na.pages"));
 	CHECK_STR(err, want);
 	/* no complete group */
 	free(make_corpus("ng", P4, 3, 7, "[[0, 0, 3]]"));
@@ -323,8 +331,10 @@ TEST(sample_keeps_addresses_per_source)
 	free(make_corpus("sb", P4, 6, 2, "[[0, 8192, 6]]"));
 	CHECK_EQ(open_c(&a, "sa", err, sizeof(err)), 0);
 	CHECK_EQ(open_c(&b, "sb", err, sizeof(err)), 0);
-	CHECK_EQ(extents_from_manifest(a.manifest, a.manifest_path, P4, 6, &ea, err, sizeof(err)), 0);
-	CHECK_EQ(extents_from_manifest(b.manifest, b.manifest_path, P4, 6, &eb, err, sizeof(err)), 0);
+	CHECK_EQ(extents_from_manifest(a.manifest, a.manifest_path, P4, 6, &ea, err, sizeof(err)),
+		 0);
+	CHECK_EQ(extents_from_manifest(b.manifest, b.manifest_path, P4, 6, &eb, err, sizeof(err)),
+		 0);
 	extents_init(&out, P4);
 	sha256_init(&s);
 	CHECK_EQ(corpus_sample_write(&a, idx, 3, f, &s, &ea, 0, &out, err, sizeof(err)), 0);
@@ -362,8 +372,10 @@ TEST(extents_in_a_file_beside_the_manifest)
 	CHECK_EQ(extents_save(&e, tpath("big.json")), 0);
 	CHECK_STR(e.file, "big.extents");
 	CHECK(access(tpath("big.extents"), R_OK) == 0);
-	snprintf(mj, sizeof(mj), "{\"address_extents_file\": \"big.extents\", "
-		 "\"address_extents_sha256\": \"%s\"}", e.file_sha256);
+	snprintf(mj, sizeof(mj),
+		 "{\"address_extents_file\": \"big.extents\", "
+		 "\"address_extents_sha256\": \"%s\"}",
+		 e.file_sha256);
 	m = json_loads(mj, 0, &je);
 	CHECK(m);
 	CHECK_EQ(extents_from_manifest(m, tpath("big.json"), P4, e.pages, &back, err, sizeof(err)),
@@ -391,11 +403,15 @@ TEST(extents_in_a_file_beside_the_manifest)
 			pattern_fill(p + i * P4, P4, 3 + i);
 		sha256_buf_hex(p, 4 * P4, sha);
 		mf = open_memstream(&json, &len);
-		fprintf(mf, "{\"format\": \"zpoolbench-corpus\", \"format_version\": 1, "
-			    "\"page_size\": 4096, \"pages\": 4, \"sha256\": \"%s\", ", sha);
+		fprintf(mf,
+			"{\"format\": \"zpoolbench-corpus\", \"format_version\": 1, "
+			"\"page_size\": 4096, \"pages\": 4, \"sha256\": \"%s\", ",
+			sha);
 		sha256_buf_hex(text, strlen(text), sha);
-		fprintf(mf, "\"address_extents_file\": \"f.extents\", \"address_extents_sha256\": "
-			    "\"%s\"}\n", sha);
+		fprintf(mf,
+			"\"address_extents_file\": \"f.extents\", \"address_extents_sha256\": "
+			"\"%s\"}\n",
+			sha);
 		fclose(mf);
 		f = fopen(tpath("f.json"), "w");
 		fputs(json, f);

@@ -200,7 +200,7 @@ TEST(report_vs_ideal_counts_metadata)
 	res.rows[0].rep[0].metadata_bytes = 4096 * 23;
 	results_tradeoff(&res);
 	tab = capture(&res, true);
-	CHECK(strstr(tab, "+4.7%"));	/* (1023 - 977) / 977, not (1000 - 977) / 977 = +2.4% */
+	CHECK(strstr(tab, "+4.7%")); /* (1023 - 977) / 977, not (1000 - 977) / 977 = +2.4% */
 	free(tab);
 	run_results_free(&res);
 }

@@ -131,8 +131,8 @@ static void check_addresses(const uint8_t *dump, const struct corpus_extents *e,
 				continue;
 			seen++;
 			if (addr != fill + (uint64_t)i * PG)
-				zt_fail(__FILE__, __LINE__, "filled page %d at 0x%llx, not 0x%llx", i,
-					(unsigned long long)addr,
+				zt_fail(__FILE__, __LINE__, "filled page %d at 0x%llx, not 0x%llx",
+					i, (unsigned long long)addr,
 					(unsigned long long)(fill + (uint64_t)i * PG));
 		}
 		k++;

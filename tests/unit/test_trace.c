@@ -69,7 +69,8 @@ struct bad_case {
 };
 
 static const struct bad_case bad[] = {
-	{ "", "t.trace: empty file, not a zpoolbench trace (first line must be '# zpoolbench-trace v1')" },
+	{ "",
+	  "t.trace: empty file, not a zpoolbench trace (first line must be '# zpoolbench-trace v1')" },
 	{ "a 1 100\n", "t.trace:1: missing header: first line must be '# zpoolbench-trace v1'" },
 	{ "# zpoolbench-trace v2\na 1 1\n",
 	  "t.trace:1: unsupported trace version 'v2' (this build reads v1)" },
@@ -82,7 +83,8 @@ static const struct bad_case bad[] = {
 	{ "# zpoolbench-trace v1\na 1\n", "t.trace:2: malformed store, expected 'a ID SIZE': 'a 1'" },
 	{ "# zpoolbench-trace v1\na -1 5\n",
 	  "t.trace:2: malformed store, expected 'a ID SIZE': 'a -1 5'" },
-	{ "# zpoolbench-trace v1\na1 5\n", "t.trace:2: malformed store, expected 'a ID SIZE': 'a1 5'" },
+	{ "# zpoolbench-trace v1\na1 5\n",
+	  "t.trace:2: malformed store, expected 'a ID SIZE': 'a1 5'" },
 	{ "# zpoolbench-trace v1\na 1 5 6\n",
 	  "t.trace:2: malformed store, expected 'a ID SIZE': 'a 1 5 6'" },
 	{ "# zpoolbench-trace v1\nf\n", "t.trace:2: malformed free, expected 'f ID': 'f'" },
@@ -90,8 +92,10 @@ static const struct bad_case bad[] = {
 	{ "# zpoolbench-trace v1\nc 1\n", "t.trace:2: malformed compaction, expected 'c': 'c 1'" },
 	{ "# zpoolbench-trace v1\n# page_size 16384\na 1 16385\n",
 	  "t.trace:3: size 16385 out of range 1..16384" },
-	{ "# zpoolbench-trace v1\n# page_size 8192\n", "t.trace:2: bad page size '8192' (valid: 4096, 16384, 65536)" },
-	{ "# zpoolbench-trace v1\n# page_size\n", "t.trace:2: bad page size '' (valid: 4096, 16384, 65536)" },
+	{ "# zpoolbench-trace v1\n# page_size 8192\n",
+	  "t.trace:2: bad page size '8192' (valid: 4096, 16384, 65536)" },
+	{ "# zpoolbench-trace v1\n# page_size\n",
+	  "t.trace:2: bad page size '' (valid: 4096, 16384, 65536)" },
 	{ "# zpoolbench-trace v1\n# page_size 16384 x\n",
 	  "t.trace:2: bad page size '16384 x' (valid: 4096, 16384, 65536)" },
 	{ "# zpoolbench-trace v1\n# page_size 16384\n#\n# page_size 16384\n",
@@ -140,10 +144,11 @@ TEST(trace_page_size_line)
 	CHECK_EQ(page_size_of("# zpoolbench-trace v1\na 1 4096\n", &n), 4096);
 	CHECK_EQ(n, 1);
 	CHECK_EQ(page_size_of("# zpoolbench-trace v1\n# comment\n  # page_size 16384\n"
-			      "a 1 16384\nf 1\n", &n), 16384);
+			      "a 1 16384\nf 1\n",
+			      &n),
+		 16384);
 	CHECK_EQ(n, 2);
-	CHECK_EQ(page_size_of("# zpoolbench-trace v1\n# page_size\t65536\na 1 65536\n", &n),
-		 65536);
+	CHECK_EQ(page_size_of("# zpoolbench-trace v1\n# page_size\t65536\na 1 65536\n", &n), 65536);
 	CHECK_EQ(page_size_of("# zpoolbench-trace v1\n# page_size 4096\na 1 4096\n", &n), 4096);
 	/* a comment that only starts like it */
 	CHECK_EQ(page_size_of("# zpoolbench-trace v1\n# page_sizes vary\na 1 4096\n", &n), 4096);
@@ -197,8 +202,10 @@ TEST(trace_write_read_roundtrip)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	struct trace_op in[3] = { { .op = 'a', .id = 7, .size = 321 }, { .op = 'f', .id = 7 },
-				  { .op = 'c' } }, out[3];
+	struct trace_op in[3] = { { .op = 'a', .id = 7, .size = 321 },
+				  { .op = 'f', .id = 7 },
+				  { .op = 'c' } },
+			out[3];
 	char err[256];
 
 	CHECK(f);

@@ -97,37 +97,35 @@ static char *write_all(const struct item *it, int n, enum trace_format fmt, uint
 	return slurp(f, len);
 }
 
-static const char text[] =
-	"# zpoolbench-trace v1\n"
-	"# page_size 16384\n"
-	"# a comment\n"
-	"a 5 100\n"
-	"a 18446744073709551615 16384\n"
-	"\n"
-	"  f   5\n"
-	"a 7 1\n"	  /* takes slot 0, freed by ID 5 */
-	"#\n"		  /* an empty comment */
-	"f 99\n"	  /* never stored */
-	"a 7 2\n"	  /* a store of a live ID */
-	"c\n"
-	"f 18446744073709551615\n"
-	"a 3 9\r\n";
+static const char text[] = "# zpoolbench-trace v1\n"
+			   "# page_size 16384\n"
+			   "# a comment\n"
+			   "a 5 100\n"
+			   "a 18446744073709551615 16384\n"
+			   "\n"
+			   "  f   5\n"
+			   "a 7 1\n" /* takes slot 0, freed by ID 5 */
+			   "#\n"     /* an empty comment */
+			   "f 99\n"  /* never stored */
+			   "a 7 2\n" /* a store of a live ID */
+			   "c\n"
+			   "f 18446744073709551615\n"
+			   "a 3 9\r\n";
 
-static const char canonical[] =
-	"# zpoolbench-trace v1\n"
-	"# page_size 16384\n"
-	"# provenance: unit test\n"
-	"# a comment\n"
-	"a 5 100\n"
-	"a 18446744073709551615 16384\n"
-	"f 5\n"
-	"a 7 1\n"
-	"#\n"
-	"f 99\n"
-	"a 7 2\n"
-	"c\n"
-	"f 18446744073709551615\n"
-	"a 3 9\n";
+static const char canonical[] = "# zpoolbench-trace v1\n"
+				"# page_size 16384\n"
+				"# provenance: unit test\n"
+				"# a comment\n"
+				"a 5 100\n"
+				"a 18446744073709551615 16384\n"
+				"f 5\n"
+				"a 7 1\n"
+				"#\n"
+				"f 99\n"
+				"a 7 2\n"
+				"c\n"
+				"f 18446744073709551615\n"
+				"a 3 9\n";
 
 TEST(trace_text_slots)
 {
@@ -289,7 +287,7 @@ TEST(trace_bin_damage_is_an_error)
 		CHECK_EQ(read_err(bin, cut, err, sizeof(err)), -1);
 		CHECK(!strncmp(err, "t", 1) && !strchr(err, '\n'));
 	}
-	CHECK_EQ(read_err(bin, 50, err, sizeof(err)),-1);
+	CHECK_EQ(read_err(bin, 50, err, sizeof(err)), -1);
 	CHECK_STR(err, "t: not a valid zpoolbench binary trace: the header is cut short");
 	/*
 	 * every single byte changed: an error, or (a bit of zstd's frame
@@ -325,7 +323,8 @@ TEST(trace_bin_damage_is_an_error)
 
 TEST(trace_bin_peek_page_size_and_strict_ids)
 {
-	struct item a[4] = { { .op = 'a', .id = 1, .size = 10 }, { .op = 'a', .id = 2, .size = 20 } };
+	struct item a[4] = { { .op = 'a', .id = 1, .size = 10 },
+			     { .op = 'a', .id = 2, .size = 20 } };
 	struct trace_reader r;
 	struct trace_op op;
 	char err[256], *bin;

@@ -39,7 +39,8 @@ static int make_units(char *path, size_t len)
 			pattern_fill(pg, U16, 91);
 		else
 			for (int k = 0; k < U16; k++)
-				pg[k] = "units of four pages compress better than one page "[(k * 7 + i) % 51];
+				pg[k] = "units of four pages compress better than one page "[(k * 7 + i) %
+											     51];
 		if (i == 4)
 			memset(pg, 0x22, 4096);
 	}
@@ -54,8 +55,10 @@ static int make_units(char *path, size_t len)
 	f = fopen(mpath, "w");
 	if (!f)
 		return -1;
-	fprintf(f, "{\"format\": \"zpoolbench-corpus\", \"format_version\": 1, \"page_size\": 16384, "
-		   "\"pages\": 5, \"sha256\": \"%s\"}\n", sha);
+	fprintf(f,
+		"{\"format\": \"zpoolbench-corpus\", \"format_version\": 1, \"page_size\": 16384, "
+		"\"pages\": 5, \"sha256\": \"%s\"}\n",
+		sha);
 	return fclose(f);
 }
 
@@ -101,17 +104,17 @@ static void one(const struct pageset *ps, const char *fe_spec, const char *spec,
 	CHECK_EQ(r.page_size, 4096);
 	CHECK_EQ(r.unit_bytes, U16);
 	if (r.same_filled != same || r.stored != stored || r.huge != huge || r.rejected)
-		zt_fail(__FILE__, __LINE__, "%s behind %s: same %llu stored %llu huge %llu rejected %llu",
-			spec, fe_spec, (unsigned long long)r.same_filled,
-			(unsigned long long)r.stored, (unsigned long long)r.huge,
-			(unsigned long long)r.rejected);
+		zt_fail(__FILE__, __LINE__,
+			"%s behind %s: same %llu stored %llu huge %llu rejected %llu", spec,
+			fe_spec, (unsigned long long)r.same_filled, (unsigned long long)r.stored,
+			(unsigned long long)r.huge, (unsigned long long)r.rejected);
 	CHECK_OK();
 	/* original bytes in units, pool bytes in 4 KiB pages */
 	metrics_derive(&r, &d);
 	CHECK(d.effective_ratio > 0.99 * (double)(same + stored) * U16 /
-				  ((double)r.pool_pages * 4096 + (double)r.metadata_bytes));
+					  ((double)r.pool_pages * 4096 + (double)r.metadata_bytes));
 	CHECK(d.effective_ratio < 1.01 * (double)(same + stored) * U16 /
-				  ((double)r.pool_pages * 4096 + (double)r.metadata_bytes));
+					  ((double)r.pool_pages * 4096 + (double)r.metadata_bytes));
 	/* every slot reads back (a 4 KiB page of the unit at slot mod 4; the whole unit checked) */
 	for (uint32_t i = 0; i < 5; i++) {
 		CHECK(!fe_load(fe, i, cx, buf, &l));
@@ -178,7 +181,11 @@ TEST(unit16k_zram_huge_threshold_is_the_multi_page_one)
 
 TEST(unit16k_refused_by_allocators_that_cannot_hold_it)
 {
-	static const char *const no[] = { "zsmalloc", "zbud", "z3fold", "zblock", "zblock:table=pow2",
+	static const char *const no[] = { "zsmalloc",
+					  "zbud",
+					  "z3fold",
+					  "zblock",
+					  "zblock:table=pow2",
 					  "zsmalloc:kernel=rfc2026" };
 	struct corpus c;
 	struct pageset ps;

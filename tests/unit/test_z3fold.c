@@ -214,18 +214,29 @@ struct ccase {
 };
 
 static const struct ccase ccases[] = {
-	{ LONE_MIDDLE, 0, "none", false },   { LONE_MIDDLE, 0, "middle", true },
-	{ LONE_MIDDLE, 0, "extra", true },   { LONE_MIDDLE, 0, "gated", true },
-	{ FIRST_MIDDLE, 2, "none", false },  { FIRST_MIDDLE, 2, "middle", false },
-	{ FIRST_MIDDLE, 2, "extra", true },  { FIRST_MIDDLE, 2, "gated", false },
-	{ FIRST_MIDDLE, 3, "gated", true },  { FIRST_MIDDLE, 7, "gated", true },
-	{ FIRST_MIDDLE, 7, "middle", false }, { MIDDLE_LAST, 1, "none", false },
-	{ MIDDLE_LAST, 1, "middle", false }, { MIDDLE_LAST, 1, "extra", true },
-	{ MIDDLE_LAST, 2, "gated", false },  { MIDDLE_LAST, 3, "gated", true },
-	{ MIDDLE_LAST, 9, "extra", true },   { MIDDLE_LAST, 9, "middle", false },
+	{ LONE_MIDDLE, 0, "none", false },
+	{ LONE_MIDDLE, 0, "middle", true },
+	{ LONE_MIDDLE, 0, "extra", true },
+	{ LONE_MIDDLE, 0, "gated", true },
+	{ FIRST_MIDDLE, 2, "none", false },
+	{ FIRST_MIDDLE, 2, "middle", false },
+	{ FIRST_MIDDLE, 2, "extra", true },
+	{ FIRST_MIDDLE, 2, "gated", false },
+	{ FIRST_MIDDLE, 3, "gated", true },
+	{ FIRST_MIDDLE, 7, "gated", true },
+	{ FIRST_MIDDLE, 7, "middle", false },
+	{ MIDDLE_LAST, 1, "none", false },
+	{ MIDDLE_LAST, 1, "middle", false },
+	{ MIDDLE_LAST, 1, "extra", true },
+	{ MIDDLE_LAST, 2, "gated", false },
+	{ MIDDLE_LAST, 3, "gated", true },
+	{ MIDDLE_LAST, 9, "extra", true },
+	{ MIDDLE_LAST, 9, "middle", false },
 	/* the gap parameter: a hole of gap-1 stays, a hole of gap is closed */
-	{ FIRST_MIDDLE, 7, "gated,gap=8", false }, { FIRST_MIDDLE, 8, "gated,gap=8", true },
-	{ MIDDLE_LAST, 7, "gated,gap=8", false },  { MIDDLE_LAST, 8, "gated,gap=8", true },
+	{ FIRST_MIDDLE, 7, "gated,gap=8", false },
+	{ FIRST_MIDDLE, 8, "gated,gap=8", true },
+	{ MIDDLE_LAST, 7, "gated,gap=8", false },
+	{ MIDDLE_LAST, 8, "gated,gap=8", true },
 	{ MIDDLE_LAST, 1, "gated,gap=1", true },
 };
 
@@ -245,8 +256,8 @@ static void run_ccase(const char *kernel, const struct ccase *c)
 	struct z3fold_page_state st;
 	int bud;
 
-	snprintf(spec, sizeof(spec), "z3fold:kernel=%s,compaction=%s,compact_on_unmap=1,interpage=0",
-		 kernel, c->level);
+	snprintf(spec, sizeof(spec),
+		 "z3fold:kernel=%s,compaction=%s,compact_on_unmap=1,interpage=0", kernel, c->level);
 	zp = mk(spec, NULL);
 	CHECK(zp);
 	switch (c->setup) {
@@ -341,8 +352,8 @@ TEST(z3fold_compaction_levels_table)
 		for (size_t i = 0; i < sizeof(ccases) / sizeof(ccases[0]); i++) {
 			run_ccase(kernels[k], &ccases[i]);
 			if (zt_failed()) {
-				fprintf(stdout, "  case: kernel=%s setup=%d gap=%u level=%s\n", kernels[k],
-					ccases[i].setup, ccases[i].gap, ccases[i].level);
+				fprintf(stdout, "  case: kernel=%s setup=%d gap=%u level=%s\n",
+					kernels[k], ccases[i].setup, ccases[i].gap, ccases[i].level);
 				return;
 			}
 		}
@@ -464,7 +475,8 @@ TEST(z3fold_regress_mapped_middle_not_moved_and_unmap)
 
 			snprintf(spec, sizeof(spec), "%s,compact_on_unmap=%d", presets[k], cou);
 			CHECK((zp = mk(spec, NULL)));
-			CHECK((f = put(zp, 1000, 1)) && (l = put(zp, 1000, 2)) && (m = put(zp, 1000, 3)));
+			CHECK((f = put(zp, 1000, 1)) && (l = put(zp, 1000, 2)) &&
+			      (m = put(zp, 1000, 3)));
 			p = zpool_map(zp, m, ZPOOL_MM_RW);
 			zpool_free(zp, f);
 			zpool_free(zp, l);
@@ -564,7 +576,7 @@ TEST(z3fold_61_lone_object_moves_to_another_page)
 
 	CHECK(zp);
 	CHECK((a = put(zp, 2500, 1)) && (b = put(zp, 2500, 2))); /* 40 chunks: a page each */
-	CHECK((c = put(zp, 600, 3)));			       /* joins b's page (LIFO) */
+	CHECK((c = put(zp, 600, 3)));				 /* joins b's page (LIFO) */
 	CHECK_EQ(zpool_total_pages(zp), 2);
 	CHECK(page_of(zp, c) == page_of(zp, b));
 	zpool_free(zp, b);
@@ -632,10 +644,14 @@ TEST(z3fold_migrate_compaction_frees_pages_data_survives)
 /* ---- density sanity ---- */
 
 static const char *const density_specs[] = {
-	"z3fold:kernel=4.7",		  "z3fold:kernel=6.1",
-	"z3fold:compaction=none",	  "z3fold:compaction=extra",
-	"z3fold:compaction=gated",	  "z3fold:kernel=6.1,compaction=middle",
-	"z3fold:kernel=6.1,compaction=none", "z3fold:migrate=1,compact_on_unmap=1",
+	"z3fold:kernel=4.7",
+	"z3fold:kernel=6.1",
+	"z3fold:compaction=none",
+	"z3fold:compaction=extra",
+	"z3fold:compaction=gated",
+	"z3fold:kernel=6.1,compaction=middle",
+	"z3fold:kernel=6.1,compaction=none",
+	"z3fold:migrate=1,compact_on_unmap=1",
 };
 
 TEST(z3fold_density_three_per_page_and_one_per_page)
@@ -938,14 +954,15 @@ static void *stress_thread(void *p)
 		} else if (r < 80) {
 			struct live_obj *o = &objs[rng_below(&rng, n)];
 
-			if (!pattern_check(zpool_map(a->zp, o->handle, ZPOOL_MM_RO), o->size, o->seed))
+			if (!pattern_check(zpool_map(a->zp, o->handle, ZPOOL_MM_RO), o->size,
+					   o->seed))
 				a->failed = 3;
 			zpool_unmap(a->zp, o->handle);
 		} else {
 			size_t k = rng_below(&rng, n);
 
-			if (!pattern_check(zpool_map(a->zp, objs[k].handle, ZPOOL_MM_RO), objs[k].size,
-					   objs[k].seed))
+			if (!pattern_check(zpool_map(a->zp, objs[k].handle, ZPOOL_MM_RO),
+					   objs[k].size, objs[k].seed))
 				a->failed = 4;
 			zpool_unmap(a->zp, objs[k].handle);
 			zpool_free(a->zp, objs[k].handle);
@@ -1001,9 +1018,14 @@ TEST(z3fold_async_multithreaded_stress)
 TEST(z3fold_spec_validation)
 {
 	static const char *const bad[] = {
-		"z3fold:kernel=5.4",	   "z3fold:compaction=full", "z3fold:gap=0",
-		"z3fold:gap=63",	   "z3fold:async=2",	      "z3fold:migrate=yes",
-		"z3fold:compaction=middle,gap=3", "z3fold:color=blue",
+		"z3fold:kernel=5.4",
+		"z3fold:compaction=full",
+		"z3fold:gap=0",
+		"z3fold:gap=63",
+		"z3fold:async=2",
+		"z3fold:migrate=yes",
+		"z3fold:compaction=middle,gap=3",
+		"z3fold:color=blue",
 	};
 	char err[256];
 
@@ -1073,7 +1095,8 @@ TEST(z3fold_16k_geometry_both_presets)
 		CHECK(page_of(zp, h[0]) == page_of(zp, h[2]));
 		state_of(zp, h[1], &bud);
 		CHECK_EQ(bud, Z3_LAST);
-		CHECK_EQ(page_offset_sized(zpool_map(zp, h[1], ZPOOL_MM_RO), 16384), 16384 - 20 * 256);
+		CHECK_EQ(page_offset_sized(zpool_map(zp, h[1], ZPOOL_MM_RO), 16384),
+			 16384 - 20 * 256);
 		zpool_unmap(zp, h[1]);
 		st = state_of(zp, h[2], &bud);
 		CHECK_EQ(bud, Z3_MIDDLE);

@@ -444,8 +444,8 @@ TEST(zbud_random_ops_16k_verified)
 		} else {
 			size_t k = rng_below(&rng, n);
 
-			CHECK(pattern_check(zpool_map(zp, objs[k].handle, ZPOOL_MM_RO), objs[k].size,
-					    objs[k].seed));
+			CHECK(pattern_check(zpool_map(zp, objs[k].handle, ZPOOL_MM_RO),
+					    objs[k].size, objs[k].seed));
 			zpool_unmap(zp, objs[k].handle);
 			zpool_free(zp, objs[k].handle);
 			objs[k] = objs[--n];

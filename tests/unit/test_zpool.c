@@ -69,11 +69,13 @@ TEST(spec_errors_list_valid_choices)
 }
 
 /* an integer-valued key: a private test driver declaring one */
+/* clang-format off */
 static const struct zpool_param tdrv_params[] = {
 	{ "n", NULL, 1, 16, "8", "an integer" },
 	{ "mode", "a|bb|c", 0, 0, "bb", "a word" },
 	{ NULL, NULL, 0, 0, NULL, NULL },
 };
+/* clang-format on */
 static const struct zpool_driver tdrv = { .name = "testdrv", .params = tdrv_params, .order = 999 };
 ZPOOL_DRIVER_REGISTER(tdrv)
 
@@ -245,11 +247,16 @@ TEST(zpool_page_size_of_specs)
 		const char *spec;
 		size_t page, max; /* max: the largest object, 0: the page */
 	} cases[] = {
-		{ "zbud", 4096, 3968 },	   { "zbud:page=16384", 16384, 15872 },
-		{ "zsmalloc:page=65536", 65536, 0 }, { "z3fold:kernel=6.1,page=16384", 16384, 0 },
-		{ "ideal:page=16384", 16384, 65536 }, { "malloc:page=65536", 65536, 65536 },
-		{ "zblock:page=16384", 16384, 16359 }, { "zblock", 4096, 4079 },
-		{ "zblock:table=pow2", 4096, 0 }, { "zsmalloc:mp=2", 4096, 16384 },
+		{ "zbud", 4096, 3968 },
+		{ "zbud:page=16384", 16384, 15872 },
+		{ "zsmalloc:page=65536", 65536, 0 },
+		{ "z3fold:kernel=6.1,page=16384", 16384, 0 },
+		{ "ideal:page=16384", 16384, 65536 },
+		{ "malloc:page=65536", 65536, 65536 },
+		{ "zblock:page=16384", 16384, 16359 },
+		{ "zblock", 4096, 4079 },
+		{ "zblock:table=pow2", 4096, 0 },
+		{ "zsmalloc:mp=2", 4096, 16384 },
 		{ "zsmalloc:mp=4", 4096, 65536 },
 	};
 	char err[256];

@@ -320,9 +320,12 @@ static uint32_t pick_size_page(uint64_t *rng, uint32_t page)
 	uint32_t k = page / 4096;
 
 	switch (rng_below(rng, 8)) {
-	case 0: return 1 + rng_below(rng, 64 * k);
-	case 1: return 3500 * k + rng_below(rng, 596 * k + 1);
-	default: return 200 * k + rng_below(rng, 3000 * k);
+	case 0:
+		return 1 + rng_below(rng, 64 * k);
+	case 1:
+		return 3500 * k + rng_below(rng, 596 * k + 1);
+	default:
+		return 200 * k + rng_below(rng, 3000 * k);
 	}
 }
 
@@ -881,9 +884,9 @@ static void check_list(const struct zs_class_desc *t, int n, int from, const cha
 		CHECK(i < n);
 		if (t[i].index != idx || t[i].size != size || t[i].pages != pages ||
 		    t[i].objs != objs)
-			zt_fail(__FILE__, __LINE__, "class %d: %u:%u/%up/%uo, expected %u:%u/%up/%uo",
-				i, t[i].index, t[i].size, t[i].pages, t[i].objs, idx, size, pages,
-				objs);
+			zt_fail(__FILE__, __LINE__,
+				"class %d: %u:%u/%up/%uo, expected %u:%u/%up/%uo", i, t[i].index,
+				t[i].size, t[i].pages, t[i].objs, idx, size, pages, objs);
 		CHECK_OK();
 		s += used;
 		while (*s == ' ')
@@ -896,8 +899,9 @@ static void check_list(const struct zs_class_desc *t, int n, int from, const cha
 static struct zs_geometry geo(size_t page, unsigned int chain, enum zs_chain_rule rule,
 			      unsigned int delta, unsigned int mp)
 {
-	return (struct zs_geometry){ .page = page, .chain = chain, .rule = rule, .delta = delta,
-				     .mp_order = mp };
+	return (struct zs_geometry){
+		.page = page, .chain = chain, .rule = rule, .delta = delta, .mp_order = mp
+	};
 }
 
 TEST(zsmalloc_rfc2026_tables_match_the_computed_ones)
@@ -956,7 +960,8 @@ TEST(zsmalloc_rfc2026_class_counts)
 		for (unsigned int s = 0; s < zs_geo_slots(&g); s++)
 			sum += t[map[s]].pages;
 		if (cases[i].mean_x100)
-			CHECK_EQ((sum * 100 + zs_geo_slots(&g) / 2) / zs_geo_slots(&g), cases[i].mean_x100);
+			CHECK_EQ((sum * 100 + zs_geo_slots(&g) / 2) / zs_geo_slots(&g),
+				 cases[i].mean_x100);
 	}
 }
 
@@ -1092,7 +1097,8 @@ TEST(zsmalloc_rfc2026_presets)
 		CHECK_EQ(zpool_max_size(zp), zpool_page_size(zp));
 		if (cases[i].huge) {
 			CHECK_EQ(zpool_huge_size(zp), cases[i].huge);
-			CHECK_EQ(zs_pool_classes(zp->pool, t, ZS_SIZE_CLASSES_MAX), cases[i].classes);
+			CHECK_EQ(zs_pool_classes(zp->pool, t, ZS_SIZE_CLASSES_MAX),
+				 cases[i].classes);
 		}
 		zpool_destroy(zp);
 	}
@@ -1188,16 +1194,21 @@ TEST(zsmalloc_mp_and_rfc2026_table_invariants)
 				n = zs_build_table(&g, t, map, huge);
 				for (unsigned int s = 0; s < zs_geo_slots(&g); s++) {
 					const struct zs_class_desc *c = &t[map[s]];
-					size_t size = s < zs_geo_base_slots(&g)
-							      ? 32 + (size_t)s * g.delta
-							      : pages[p] + (size_t)(s - zs_geo_base_slots(&g)) *
-										((pages[p] << g.mp_order) >> 8);
+					size_t size =
+						s < zs_geo_base_slots(&g)
+							? 32 + (size_t)s * g.delta
+							: pages[p] + (size_t)(s - zs_geo_base_slots(
+											  &g)) *
+									     ((pages[p]
+									       << g.mp_order) >>
+									      8);
 
 					if (size > zs_geo_max_size(&g))
 						size = zs_geo_max_size(&g);
 					/* a slot maps to a class at least its size, of its own order */
 					CHECK(c->size >= size);
-					CHECK_EQ(c->order, g.mp_order && size > pages[p] ? g.mp_order : 0);
+					CHECK_EQ(c->order,
+						 g.mp_order && size > pages[p] ? g.mp_order : 0);
 				}
 				for (int type = 0; type < (g.mp_order ? 2 : 1); type++) {
 					const struct zs_class_desc *c = NULL;

@@ -37,6 +37,7 @@ static int check_pow2(const char *val, char *why, size_t len)
 
 #define O(f) offsetof(struct capture_opts, f)
 
+/* clang-format off */
 const struct zpb_opt capture_opt_table[] = {
 	{ .name = "device", .type = OPT_STRING, .arg = "NAME", .off = O(device),
 	  .flags = OPT_REQUIRED, .check = check_device, .help = "the zram device, e.g. zram0" },
@@ -75,6 +76,7 @@ const struct zpb_opt capture_opt_table[] = {
 	  .flags = OPT_REPEAT, .help = "libbpf warnings; twice: libbpf info messages too" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 const char capture_about[] =
 	"Traces the writes and discards a zram device gets (BPF, root) until SIGINT,\n"

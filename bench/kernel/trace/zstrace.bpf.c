@@ -40,11 +40,11 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /* Set by the loader before load. */
-const volatile unsigned int target_dev;		/* kernel dev_t of the zram disk */
+const volatile unsigned int target_dev;		   /* kernel dev_t of the zram disk */
 const volatile unsigned long long zs_malloc_start; /* [start, end) of zs_malloc's code */
 const volatile unsigned long long zs_malloc_end;
-const volatile unsigned int want_data;		/* send page contents */
-const volatile unsigned long long memcg_ino;	/* only writes of this memcg's pages (0: all) */
+const volatile unsigned int want_data;	     /* send page contents */
+const volatile unsigned long long memcg_ino; /* only writes of this memcg's pages (0: all) */
 
 /* Set by the loader after calibration (0 = page contents unavailable). */
 unsigned long long page_offset_base_v;
@@ -55,19 +55,19 @@ unsigned int calib_pid;
 struct zs_calib_pair calib[ZS_CALIB_PAIRS];
 unsigned int ncalib;
 unsigned long long struct_page_size;
-unsigned long long drops_ring;	 /* events lost: ring buffer full */
+unsigned long long drops_ring;	   /* events lost: ring buffer full */
 unsigned long long drops_inflight; /* bios not followed: in-flight table full */
-unsigned long long drops_big;	 /* pages beyond ZS_MAX_BIO_PAGES in one bio */
-unsigned long long drops_data;	 /* pages whose contents could not be read */
-long long pool_pages;		 /* zspage pages the tracer has seen, net */
+unsigned long long drops_big;	   /* pages beyond ZS_MAX_BIO_PAGES in one bio */
+unsigned long long drops_data;	   /* pages whose contents could not be read */
+long long pool_pages;		   /* zspage pages the tracer has seen, net */
 unsigned long long nbios[ZS_NR_OPS];
 unsigned long long lat_hist[ZS_NR_OPS][ZS_HIST_BUCKETS];
 unsigned long long lat_sum[ZS_NR_OPS];
-unsigned long long zsm_calls;	 /* fentry/zs_malloc, where allowed */
+unsigned long long zsm_calls; /* fentry/zs_malloc, where allowed */
 unsigned long long zsm_bytes;
 unsigned long long bio_seq;
-unsigned long long zram_ptr;	 /* struct zram * of the device, seen at a write */
-unsigned long long sweep_n;	 /* slots the next sweep looks at */
+unsigned long long zram_ptr; /* struct zram * of the device, seen at a write */
+unsigned long long sweep_n;  /* slots the next sweep looks at */
 
 /* Sweep result: bit s set = slot s holds something (object or same-filled). */
 struct {
@@ -185,8 +185,7 @@ static __always_inline unsigned int log2_bucket(unsigned long long v)
 	return b;
 }
 
-static __always_inline void hdr_fill(struct zs_ev_hdr *h, unsigned int kind,
-				     unsigned long long seq)
+static __always_inline void hdr_fill(struct zs_ev_hdr *h, unsigned int kind, unsigned long long seq)
 {
 	h->kind = kind;
 	h->cpu = bpf_get_smp_processor_id();
@@ -242,7 +241,8 @@ static __always_inline void page_place(struct bio_vec *bv, unsigned int off, str
 	pg->pgoff = 0;
 	if (!spsz || !bpf_core_type_exists(struct folio) || !bv->bv_page)
 		return;
-	page = (unsigned long long)bv->bv_page + (unsigned long long)((bv->bv_offset + off) >> 12) * spsz;
+	page = (unsigned long long)bv->bv_page +
+	       (unsigned long long)((bv->bv_offset + off) >> 12) * spsz;
 	head = page;
 	if (!bpf_core_read(&ch, sizeof(ch), &((struct page *)page)->compound_head) && (ch & 1))
 		head = ch - 1;
@@ -259,11 +259,11 @@ static __always_inline void page_place(struct bio_vec *bv, unsigned int off, str
  */
 struct walk {
 	struct bio_vec *vecs;
-	unsigned int idx;	 /* current bvec */
+	unsigned int idx; /* current bvec */
 	unsigned int vcnt;
-	unsigned int boff;	 /* bytes of the current bvec consumed */
-	unsigned int fill;	 /* bytes of the current device page filled */
-	unsigned int pageno;	 /* device page within the bio */
+	unsigned int boff;   /* bytes of the current bvec consumed */
+	unsigned int fill;   /* bytes of the current device page filled */
+	unsigned int pageno; /* device page within the bio */
 	unsigned int npages;
 	unsigned long long sector;
 	unsigned long long seq;

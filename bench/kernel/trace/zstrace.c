@@ -57,10 +57,10 @@ struct state {
 	struct trace_writer tw; /* the trace, into trace.f */
 	int have_trace, have_pages, have_addrs, have_pool;
 	struct zs_capture cap;
-	int lz4_sizes;		/* sizes from liblz4 rather than zram's table */
-	uint16_t *lz4_size;	/* per slot: size of the last page captured for it */
+	int lz4_sizes;	    /* sizes from liblz4 rather than zram's table */
+	uint16_t *lz4_size; /* per slot: size of the last page captured for it */
 	uint64_t lz4_n;
-	uint64_t t0;		/* bpf_ktime of the start */
+	uint64_t t0; /* bpf_ktime of the start */
 	/* counts from the event stream */
 	uint64_t ev_page, ev_done, ev_discard, ev_pool;
 	uint64_t pages_data, pages_nodata, write_pages, write_errors, no_size;
@@ -98,7 +98,8 @@ static int libbpf_out(enum libbpf_print_level level, const char *fmt, va_list ap
  * parses too.  0 to go on, else the process ends with *status (0 after
  * --help or --version, 2 after a usage error).
  */
-static const struct zpb_optset capture_set = { .cmd = "capture", .about = capture_about,
+static const struct zpb_optset capture_set = { .cmd = "capture",
+					       .about = capture_about,
 					       .opts = capture_opt_table };
 
 static int parse_opts(int argc, char **argv, struct capture_opts *o, int *status)
@@ -265,8 +266,8 @@ static int fentry_allowed(char *why, size_t len)
  *	page_offset_base = (addr - pfn * 4096) rounded down to 1 GiB
  * All pairs must agree, and each address must fall inside its slab.
  */
-static int calib_solve(const struct zs_calib_pair *p, unsigned int n, uint64_t spsz,
-		       uint64_t top, uint64_t *pob, uint64_t *vmb, char *why, size_t len)
+static int calib_solve(const struct zs_calib_pair *p, unsigned int n, uint64_t spsz, uint64_t top,
+		       uint64_t *pob, uint64_t *vmb, char *why, size_t len)
 {
 	if (n < 2) {
 		snprintf(why, len, "only %u calibration samples", n);
@@ -416,8 +417,9 @@ static int on_event(void *ctx, void *data, size_t size)
 			unsigned int v;
 
 			if (st->lz4_sizes)
-				v = slot < st->lz4_n && st->lz4_size[slot] != 0xffff ?
-					    st->lz4_size[slot] : ZS_SLOT_EMPTY;
+				v = slot < st->lz4_n && st->lz4_size[slot] != 0xffff
+					    ? st->lz4_size[slot]
+					    : ZS_SLOT_EMPTY;
 			else
 				v = e->have_sizes ? e->sizes[i] : ZS_SLOT_EMPTY;
 			if (v == ZS_SLOT_EMPTY)
@@ -487,8 +489,9 @@ static void sweep(struct state *st, struct zstrace_bpf *skel, struct ring_buffer
 	for (uint64_t s = 0; s < n; s++)
 		if (st->cap.state[s] != ZS_ST_EMPTY && !(st->occ[s / 64] >> (s % 64) & 1)) {
 			if (st->cap.vanished == before && st->have_trace)
-				trace_writer_commentf(&st->tw, " freed without I/O (sweep at %.3f s)",
-					(ktime_ns() - st->t0) / 1e9);
+				trace_writer_commentf(&st->tw,
+						      " freed without I/O (sweep at %.3f s)",
+						      (ktime_ns() - st->t0) / 1e9);
 			zs_capture_vanish(&st->cap, s);
 		}
 }
@@ -547,8 +550,10 @@ static int open_outputs(struct state *st)
 		if (afile_create(&st->addrs, "capture: --addresses", st->o.addresses, st->o.force))
 			return -1;
 		st->have_addrs = 1;
-		fprintf(st->addrs.f, "# mapping pgoff, one line per page of %s (mapping: the folio's, "
-				     "an anon_vma for anonymous memory; 0 0: not known)\n", st->o.pages);
+		fprintf(st->addrs.f,
+			"# mapping pgoff, one line per page of %s (mapping: the folio's, "
+			"an anon_vma for anonymous memory; 0 0: not known)\n",
+			st->o.pages);
 	}
 	if (st->o.pool) {
 		if (afile_create(&st->pool, "capture: --pool", st->o.pool, st->o.force))
@@ -565,20 +570,23 @@ static void write_trace_header(struct state *st, const char *majmin, const char 
 	struct trace_writer *w = &st->tw;
 	char prov[512];
 
-	snprintf(prov, sizeof(prov), "captured by zpoolbench capture %s from %s (%s), "
-		 "compressor %s", ZPB_VERSION, st->o.device, majmin, comp);
+	snprintf(prov, sizeof(prov),
+		 "captured by zpoolbench capture %s from %s (%s), "
+		 "compressor %s",
+		 ZPB_VERSION, st->o.device, majmin, comp);
 	trace_writer_open(w, st->trace.f, st->o.trace_format ? TRACE_BINARY : TRACE_TEXT,
 			  ZS_PAGE_SIZE, st->o.trace_format ? prov : NULL);
 	trace_writer_commentf(w, " %s", prov);
 	if (st->lz4_sizes)
-		trace_writer_commentf(w, " sizes: liblz4 %d.%d.%d LZ4_compress_default of each "
+		trace_writer_commentf(w,
+				      " sizes: liblz4 %d.%d.%d LZ4_compress_default of each "
 				      "captured page (userspace; not zram's huge rule)",
 				      LZ4_VERSION_MAJOR, LZ4_VERSION_MINOR, LZ4_VERSION_RELEASE);
 	else
 		trace_writer_comment(w, " sizes: as zram stored them (slot table; 4096 = page "
-				     "kept uncompressed)");
+					"kept uncompressed)");
 	trace_writer_comment(w, " ID = zram slot = sector/8; '# same ID' = same-filled page, "
-			     "no allocation");
+				"no allocation");
 }
 
 int main(int argc, char **argv)
@@ -643,8 +651,9 @@ int main(int argc, char **argv)
 
 	fentry = fentry_allowed(why, sizeof(why));
 	if (!fentry)
-		fprintf(stderr, "zpoolbench: capture: fentry/zs_malloc refused by this kernel (%s); "
-				"zs_malloc calls are not counted (sizes come from zram's slot table)\n",
+		fprintf(stderr,
+			"zpoolbench: capture: fentry/zs_malloc refused by this kernel (%s); "
+			"zs_malloc calls are not counted (sizes come from zram's slot table)\n",
 			why);
 
 	skel = zstrace_bpf__open();
@@ -676,7 +685,8 @@ int main(int argc, char **argv)
 	}
 	if (want_data && calibrate(skel, why, sizeof(why))) {
 		zpb_err("capture: cannot locate the kernel's linear map (%s), so page contents are "
-			"unavailable: drop --pages%s", why, st.lz4_sizes ? " and --sizes lz4" : "");
+			"unavailable: drop --pages%s",
+			why, st.lz4_sizes ? " and --sizes lz4" : "");
 		goto out;
 	}
 	if (zs_capture_init(&st.cap, NULL) || open_outputs(&st))

@@ -29,8 +29,8 @@
 
 #define ZS_PAGE_SIZE 4096
 #define ZS_SECTORS_PER_PAGE 8
-#define ZS_MAX_BIO_PAGES 256	/* pages per bio the tracer follows; more count as dropped */
-#define ZS_HIST_BUCKETS 40	/* log2(ns) buckets: up to ~550 s */
+#define ZS_MAX_BIO_PAGES 256 /* pages per bio the tracer follows; more count as dropped */
+#define ZS_HIST_BUCKETS 40   /* log2(ns) buckets: up to ~550 s */
 #define ZS_CALIB_PAIRS 8
 #define ZS_SWEEP_WORDS (1 << 16) /* slots a sweep covers: 64 per word, 4M (16 GiB) */
 
@@ -52,8 +52,8 @@ enum zs_op {
 
 /* Per-page slot state in ZS_EV_DONE.sizes[]: the low 13 bits are the size. */
 #define ZS_SLOT_SIZE_MASK 0x1fff
-#define ZS_SLOT_SAME 0x4000	/* same-filled: stored without allocation */
-#define ZS_SLOT_EMPTY 0x8000	/* nothing stored (the write failed) */
+#define ZS_SLOT_SAME 0x4000  /* same-filled: stored without allocation */
+#define ZS_SLOT_EMPTY 0x8000 /* nothing stored (the write failed) */
 
 struct zs_ev_hdr {
 	unsigned int kind;
@@ -66,8 +66,8 @@ struct zs_ev_hdr {
 struct zs_ev_page {
 	struct zs_ev_hdr h;
 	unsigned long long sector;
-	unsigned int index;    /* page number within the bio */
-	unsigned int has_data; /* 1 if data[] holds the page */
+	unsigned int index;	    /* page number within the bio */
+	unsigned int has_data;	    /* 1 if data[] holds the page */
 	unsigned long long mapping; /* folio->mapping of the page written, 0: not known */
 	unsigned long long pgoff;   /* folio->index + the page's place in its folio */
 	unsigned char data[ZS_PAGE_SIZE];
@@ -78,8 +78,8 @@ struct zs_ev_done {
 	struct zs_ev_hdr h;
 	unsigned long long sector;
 	unsigned long long lat_ns;
-	unsigned int npages;	/* pages followed (<= ZS_MAX_BIO_PAGES) */
-	int status;		/* bi_status, 0 = ok */
+	unsigned int npages;	 /* pages followed (<= ZS_MAX_BIO_PAGES) */
+	int status;		 /* bi_status, 0 = ok */
 	unsigned int have_sizes; /* 1 if sizes[] was read from zram's table */
 	unsigned int pad;
 	unsigned short sizes[ZS_MAX_BIO_PAGES];

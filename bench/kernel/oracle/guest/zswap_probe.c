@@ -45,9 +45,10 @@
 #endif
 
 static const char *const dbg[] = {
-	"stored_pages", "pool_total_size", "reject_compress_poor", "reject_compress_fail",
-	"reject_alloc_fail", "reject_kmemcache_fail", "reject_reclaim_fail", "pool_limit_hit",
-	"written_back_pages", "same_filled_pages",
+	"stored_pages",		"pool_total_size",   "reject_compress_poor",
+	"reject_compress_fail", "reject_alloc_fail", "reject_kmemcache_fail",
+	"reject_reclaim_fail",	"pool_limit_hit",    "written_back_pages",
+	"same_filled_pages",
 };
 static const char *const vm[] = { "pswpout", "zswpout", "zswpwb", "swpout_zero" };
 

@@ -56,7 +56,7 @@ static unsigned int settle_us;
 module_param(settle_us, uint, 0444);
 MODULE_PARM_DESC(settle_us, "extra sleep after every free and compaction (to validate quiescence)");
 
-#define OUT_CAP (1 << 20)	/* output buffer; writes stop when it is nearly full */
+#define OUT_CAP (1 << 20) /* output buffer; writes stop when it is nearly full */
 #define LINE_MAX_LEN 64
 #define QUIESCE_MAX_WAITS 100000
 
@@ -81,8 +81,8 @@ static typeof(zpool_get_total_pages) *p_total;
 static typeof(zpool_get_total_size) *p_total;
 #endif
 
-static struct zpool *zp;		/* zbud, z3fold */
-static struct zs_pool *zs;		/* zsmalloc */
+static struct zpool *zp;   /* zbud, z3fold */
+static struct zs_pool *zs; /* zsmalloc */
 static bool is_z3fold;
 static unsigned long *handles;
 
@@ -90,7 +90,7 @@ static DEFINE_MUTEX(lock);
 static char *out;
 static size_t out_len;
 static u64 nops, nrejected, nenospc, nenomem, nwaits, nunsettled;
-static bool stopped;	/* after a store into a live slot: the trace was invalid */
+static bool stopped; /* after a store into a live slot: the trace was invalid */
 
 /* ---- symbol lookup ---------------------------------------------------- */
 
@@ -128,7 +128,7 @@ static int find_zpool_api(void)
 /* ---- z3fold work-queue quiescence ------------------------------------- */
 
 static atomic_long_t wq_queued, wq_done;
-static work_func_t z3fold_fns[8];	/* work functions seen to live in z3fold */
+static work_func_t z3fold_fns[8]; /* work functions seen to live in z3fold */
 static DEFINE_SPINLOCK(fns_lock);
 static struct tracepoint *tp_queue, *tp_end;
 
@@ -352,8 +352,7 @@ static int run_line(char *line)
 }
 
 /* Runs the complete lines at the start of the buffer; returns bytes used. */
-static ssize_t oracle_write(struct file *file, const char __user *ubuf, size_t count,
-			    loff_t *ppos)
+static ssize_t oracle_write(struct file *file, const char __user *ubuf, size_t count, loff_t *ppos)
 {
 	char line[LINE_MAX_LEN];
 	size_t done = 0;
@@ -370,7 +369,7 @@ static ssize_t oracle_write(struct file *file, const char __user *ubuf, size_t c
 		}
 		nl = memchr(line, '\n', n);
 		if (!nl) {
-			ret = -EINVAL;	/* a line too long, or cut off */
+			ret = -EINVAL; /* a line too long, or cut off */
 			break;
 		}
 		*nl = '\0';

@@ -37,7 +37,7 @@ ZPB_TESTS := $(BUILD)/zpb-tests
 ZPB_MAN   := $(BUILD)/zpoolbench.1
 ZPB_BASH  := $(BUILD)/zpoolbench.bash
 
-.PHONY: all test bench asan tsan fuzz soak deps clean help check-deps install uninstall fresh
+.PHONY: all test bench asan tsan fuzz soak deps clean help check-deps install uninstall fresh format-check
 .DEFAULT_GOAL := all
 
 all: check-deps $(ZPB) $(ZPB_TESTS) $(ZPB_MAN) $(ZPB_BASH)
@@ -56,6 +56,7 @@ help:
 	@echo "  make install    install under PREFIX (/usr/local), staged under DESTDIR if given"
 	@echo "  make uninstall  remove exactly what make install put there (same PREFIX, DESTDIR)"
 	@echo "  make fresh      the README's two commands in a new Debian 12 root (root; minutes)"
+	@echo "  make format-check  the C files as .clang-format describes them (exit 1 if not)"
 	@echo "  make clean      remove build directories"
 
 # Packages are installed by name when missing (as root), else the exact
@@ -65,6 +66,11 @@ check-deps:
 
 deps:
 	@scripts/deps.sh build test
+
+# The tree as .clang-format describes it (CI): exit 1 on any difference.
+format-check:
+	@scripts/deps.sh format
+	@scripts/format-check.sh
 
 # The fresh-machine proof: scripts/fresh.sh (debootstrap, cached outside the tree).
 fresh:

@@ -15,7 +15,8 @@
 #         arm64 16 KiB kernel), bpf (the libbpf tracer), fuzz (clang),
 #         parallel (GNU parallel, for shards of a run), slurm (munge and Slurm,
 #         for the single-node cluster of tests/sh/shard_slurm.sh), fresh
-#         (`make fresh`: debootstrap and a verified Debian archive).
+#         (`make fresh`: debootstrap and a verified Debian archive), format
+#         (clang-format 14, for `make format-check`).
 # A failure prints the reason (apt's last error line) and the log, and exits 1.
 set -u
 
@@ -41,6 +42,7 @@ pkgs_for() {
 	parallel) echo "parallel" ;;
 	slurm) echo "munge slurmctld slurmd slurm-client" ;;
 	fresh) echo "debootstrap debian-archive-keyring" ;;
+	format) echo "clang-format-14" ;;
 	*) echo "deps.sh: unknown group '$1'" >&2; exit 2 ;;
 	esac
 }

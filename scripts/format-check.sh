@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # format-check.sh [-v | -d] - how far the C files of the tree are from
 # .clang-format: the diff hunks clang-format would make, and in how many
-# files.  It changes nothing (the tree is reformatted in one commit, see
-# docs/hacking.md "Formatting").  -v: the count per file; -d: the diff.
-# Needs clang-format 14 (Debian: clang-format-14).
+# files.  It changes nothing.  Exit status 1 when there is any hunk (the
+# tree is formatted: CI runs this), 0 when none.  -v: the count per file;
+# -d: the diff.  Needs clang-format 14 (Debian: clang-format-14;
+# scripts/deps.sh format).  To format a file: clang-format-14 -i FILE.
 set -u
 cd "$(dirname "$0")/.."
 cf=$(command -v clang-format-14 || command -v clang-format) ||
@@ -26,3 +27,4 @@ for f in $(git ls-files '*.c' '*.h'); do
 	esac
 done
 echo "$hunks hunks in $changed of $files files ($("$cf" --version | sed 's/.*version \([0-9.]*\).*/clang-format \1/'))"
+[ "$hunks" = 0 ]

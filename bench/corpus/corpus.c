@@ -176,7 +176,9 @@ static int check_fields(const json_t *m, const char *mpath, uint64_t *pages, uin
 	}
 	s = json_string_value(json_object_get(m, "format"));
 	if (s && strcmp(s, CORPUS_FORMAT)) {
-		snprintf(err, errlen, "%s: format is \"%s\", not \"%s\"", mpath, s, CORPUS_FORMAT);
+		/* the value is the file's: quoted up to 40 bytes, whatever its length */
+		snprintf(err, errlen, "%s: format is \"%.40s%s\", not \"%s\"", mpath, s,
+			 strlen(s) > 40 ? "..." : "", CORPUS_FORMAT);
 		return -1;
 	}
 	if (!get_u64(m, "format_version", &u)) {

@@ -662,24 +662,6 @@ void compare_settings_csv(FILE *f, const struct comparison *c)
 	}
 }
 
-static void json_rowkey(struct jw *w, const struct run_row *r, const char *wl)
-{
-	jw_key(w, "corpus");
-	jw_str(w, r->corpus);
-	jw_key(w, "corpus_sha256");
-	jw_str(w, r->sha256);
-	jw_key(w, "codec");
-	jw_str(w, r->codec);
-	jw_key(w, "allocator");
-	jw_str(w, r->alloc);
-	jw_key(w, "workload");
-	jw_str(w, wl);
-	jw_key(w, "frontend");
-	jw_str(w, r->frontend);
-	jw_key(w, "objects");
-	jw_u64(w, r->objects);
-}
-
 void compare_json(FILE *f, const struct comparison *c, const char *base, const char *new_)
 {
 	struct jw w;
@@ -709,7 +691,7 @@ void compare_json(FILE *f, const struct comparison *c, const char *base, const c
 		const struct cmp_line *l = &c->l[i];
 
 		jw_obj(&w);
-		json_rowkey(&w, l->a, l->workload);
+		results_json_rowkey(&w, l->a, l->workload);
 		jw_key(&w, "new_allocator");
 		jw_str(&w, l->b->alloc);
 		jw_key(&w, "figure");
@@ -745,7 +727,7 @@ void compare_json(FILE *f, const struct comparison *c, const char *base, const c
 	jw_arr(&w);
 	for (int i = 0; i < c->nonly_base; i++) {
 		jw_obj(&w);
-		json_rowkey(&w, c->only_base[i], workload_name[c->only_base[i]->wl]);
+		results_json_rowkey(&w, c->only_base[i], workload_name[c->only_base[i]->wl]);
 		jw_end(&w);
 	}
 	jw_end(&w);
@@ -753,7 +735,7 @@ void compare_json(FILE *f, const struct comparison *c, const char *base, const c
 	jw_arr(&w);
 	for (int i = 0; i < c->nonly_new; i++) {
 		jw_obj(&w);
-		json_rowkey(&w, c->only_new[i], workload_name[c->only_new[i]->wl]);
+		results_json_rowkey(&w, c->only_new[i], workload_name[c->only_new[i]->wl]);
 		jw_end(&w);
 	}
 	jw_end(&w);

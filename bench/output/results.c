@@ -581,11 +581,8 @@ static void json_raw(struct jw *w, const struct raw_counts *r)
 	jw_end(w);
 }
 
-static void json_row(struct jw *w, const struct run_results *res, const struct run_row *r)
+void results_json_rowkey(struct jw *w, const struct run_row *r, const char *wl)
 {
-	char point[ZPOOL_SPEC_MAX];
-
-	jw_obj(w);
 	jw_key(w, "corpus");
 	jw_str(w, r->corpus);
 	jw_key(w, "corpus_sha256");
@@ -595,11 +592,19 @@ static void json_row(struct jw *w, const struct run_results *res, const struct r
 	jw_key(w, "allocator");
 	jw_str(w, r->alloc);
 	jw_key(w, "workload");
-	jw_str(w, workload_name[r->wl]);
+	jw_str(w, wl);
 	jw_key(w, "frontend");
 	jw_str(w, r->frontend);
 	jw_key(w, "objects");
 	jw_u64(w, r->objects);
+}
+
+static void json_row(struct jw *w, const struct run_results *res, const struct run_row *r)
+{
+	char point[ZPOOL_SPEC_MAX];
+
+	jw_obj(w);
+	results_json_rowkey(w, r, workload_name[r->wl]);
 	jw_key(w, "cell");
 	jw_u64(w, (uint64_t)r->cell);
 	jw_key(w, "page_size");

@@ -85,6 +85,9 @@ struct results_meta {
 /* The whole CSV (with the provenance header) to @f. */
 void results_csv(FILE *f, const struct run_results *res, const struct results_meta *m);
 void results_json(FILE *f, const struct run_results *res, const struct results_meta *m);
+/* The keys that name a row (corpus ... objects), @wl its workload: results.json and compare's. */
+struct jw;
+void results_json_rowkey(struct jw *w, const struct run_row *r, const char *wl);
 
 /* Write every results file into @dir (which exists).  0, or -1 with a message printed. */
 int results_write(const char *dir, const struct run_results *res, const struct results_meta *m);

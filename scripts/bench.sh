@@ -17,8 +17,9 @@
 # Knobs (environment or make variables): BENCH_PARTS (default "1 2 3 4 5"),
 # BENCH_ARGS (more options for part 1), BENCH_OPS (100000000), BENCH_LIVE
 # (1000000 IDs live), BENCH_OBJECTS (10000000), BENCH_SMALL (100000),
-# BENCH_SCALE_ALLOCS (z3fold,zsmalloc,zblock: zbud cannot hold 10 million
-# objects in less than 20 GB, two to a page), BENCH_SCALE_CODEC (zstd:3:
+# BENCH_SCALE_ALLOCS (z3fold,zsmalloc,zblock), BENCH_SCALE_ALONE (zbud: each
+# in a run of its own, when MemAvailable holds what its small run scales to;
+# two objects to a page, 10 million take 20 GB), BENCH_SCALE_CODEC (zstd:3:
 # the smaller objects keep a 10-million-object pool near 10 GB),
 # BENCH_REPEAT (5), BENCH_DIR (build-bench: the trace, kept between runs).
 # BENCH_SIZE=small shrinks everything for a quick look.  Parts 3 and 4 are
@@ -31,6 +32,7 @@ LIVE=${BENCH_LIVE:-1000000}
 OBJECTS=${BENCH_OBJECTS:-10000000}
 SMALL=${BENCH_SMALL:-100000}
 SCALE_ALLOCS=${BENCH_SCALE_ALLOCS:-z3fold,zsmalloc,zblock}
+SCALE_ALONE=${BENCH_SCALE_ALONE:-zbud}
 SCALE_CODEC=${BENCH_SCALE_CODEC:-zstd:3}
 REPEAT=${BENCH_REPEAT:-5}
 DIR=${BENCH_DIR:-build-bench}
@@ -113,20 +115,52 @@ part3() {
 	"$ZPB" trace bench --trace "$t"
 }
 
-# One scale run: @1 objects, @2 repeats, into folder @3.
+# One scale run: allocators @1, @2 objects, @3 repeats, into folder @4.
 scale_run() {
-	"$ZPB" run --corpus "$CORPUS" --alloc "$SCALE_ALLOCS" --codec "$SCALE_CODEC" \
-		--objects "$1" --repeat "$2" --no-plots --quiet --force --out "$3"
+	"$ZPB" run --corpus "$CORPUS" --alloc "$1" --codec "$SCALE_CODEC" \
+		--objects "$2" --repeat "$3" --no-plots --quiet --force --out "$4"
+}
+
+# The header and the rows of allocator @1 of the results in folder @2.
+own_rows() {
+	grep -v '^#' "$2/results.csv" | awk -F, -v a="$1" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; print; next }
+		$c["allocator"] == a'
+}
+
+# The kernel's MemAvailable in bytes.
+mem_available() {
+	awk '$1 == "MemAvailable:" { printf "%.0f\n", $2 * 1024 }' /proc/meminfo
 }
 
 part4() {
 	say "4. $OBJECTS objects in one pool (run --objects, $SCALE_CODEC), against $SMALL"
-	scale_run "$SMALL" 3 "$tmp/small" || return 1
-	scale_run "$OBJECTS" 1 "$tmp/big" || return 1
+	scale_run "$SCALE_ALLOCS" "$SMALL" 3 "$tmp/small" || return 1
+	scale_run "$SCALE_ALLOCS" "$OBJECTS" 1 "$tmp/big" || return 1
+	smalls="$tmp/small.csv" bigs="$tmp/big.csv"
 	for f in small big; do
 		grep -v '^#' "$tmp/$f/results.csv" > "$tmp/$f.csv"
 	done
-	awk -F, 'FNR == 1 { f++; delete c; for (i = 1; i <= NF; i++) c[$i] = i; next }
+	# Each of $SCALE_ALONE in a run of its own, when the machine has the
+	# memory its small run scales to (with 10 % to spare), else a line why not.
+	for a in $(echo "$SCALE_ALONE" | tr ',' ' '); do
+		scale_run "$a" "$SMALL" 3 "$tmp/small-$a" || return 1
+		own_rows "$a" "$tmp/small-$a" > "$tmp/small-$a.csv"
+		need=$(awk -F, -v a="$a" -v k="$OBJECTS" -v n="$SMALL" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			$c["allocator"] == a && $c["peak_rss_bytes"] > r { r = $c["peak_rss_bytes"] }
+			END { printf "%.0f\n", r * k / n * 1.1 }' "$tmp/small-$a.csv")
+		have=$(mem_available)
+		if [ "$need" -gt "$have" ]; then
+			awk -v a="$a" -v k="$OBJECTS" -v need="$need" -v have="$have" 'BEGIN {
+				printf "not run   %s at %d objects: needs about %.1f GiB, %.1f GiB available\n",
+					a, k, need / 2^30, have / 2^30 }'
+			continue
+		fi
+		scale_run "$a" "$OBJECTS" 1 "$tmp/big-$a" || return 1
+		own_rows "$a" "$tmp/big-$a" > "$tmp/big-$a.csv"
+		smalls="$smalls $tmp/small-$a.csv" bigs="$bigs $tmp/big-$a.csv"
+	done
+	# shellcheck disable=SC2086
+	awk -F, 'FNR == 1 { delete c; for (i = 1; i <= NF; i++) c[$i] = i; next }
 		{ a = $c["allocator"]; names[a] = 1; if ($c["workload"] == "fill") o[f, a] = $c["pages"]
 		  w[f, a] += $c["phase_ms"] / 1e3; u[f, a] += $c["cpu_ms"] / 1e3
 		  if ($c["peak_rss_bytes"] > r[f, a]) r[f, a] = $c["peak_rss_bytes"]
@@ -152,7 +186,7 @@ part4() {
 			if (ov > 64)
 				printf " (page descriptors %.0f, slot records %.0f, the rest %.0f MiB)\n", d, sl, ov - d - sl
 		}
-	}' "$tmp/small.csv" "$tmp/big.csv"
+	}' f=1 $smalls f=2 $bigs
 	echo
 	echo "overhead = peak RSS - peak pool pages x 4096 - allocator metadata: the page descriptors (64 B a"
 	echo "pool page), the front end's slot records (12 B an object) and the rest of the process count in it."

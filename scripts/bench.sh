@@ -143,13 +143,14 @@ part4() {
 		grep -v '^#' "$tmp/$f/results.csv" > "$tmp/$f.csv"
 	done
 	# Each of $SCALE_ALONE in a run of its own, when the machine has the
-	# memory its small run scales to (with 10 % to spare), else a line why not.
+	# memory its small run scales to, else a line why not.
 	for a in $(echo "$SCALE_ALONE" | tr ',' ' '); do
 		scale_run "$a" "$SMALL" 3 "$tmp/small-$a" || return 1
 		own_rows "$a" "$tmp/small-$a" > "$tmp/small-$a.csv"
+		# pool pages and their descriptors scaled, 12-byte slots, 64 MiB for the rest; 5 % to spare
 		need=$(awk -F, -v a="$a" -v k="$OBJECTS" -v n="$SMALL" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-			$c["allocator"] == a && $c["peak_rss_bytes"] > r { r = $c["peak_rss_bytes"] }
-			END { printf "%.0f\n", r * k / n * 1.1 }' "$tmp/small-$a.csv")
+			$c["allocator"] == a && $c["peak_pages"] > p { p = $c["peak_pages"] }
+			END { printf "%.0f\n", (p * (4096 + 64) * k / n + k * 12 + 2^26) * 1.05 }' "$tmp/small-$a.csv")
 		have=$(mem_available)
 		if [ "$need" -gt "$have" ]; then
 			awk -v a="$a" -v k="$OBJECTS" -v need="$need" -v have="$have" 'BEGIN {

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../harness.h"
+#include "fixture.h"
 #include "corpus/corpus.h"
 #include "driver/frontend.h"
 #include "driver/pageset.h"
@@ -29,8 +30,6 @@
 static int make_corpus16(char *path, size_t len)
 {
 	static uint8_t p[6 * P16];
-	char sha[65], mpath[80];
-	FILE *f;
 
 	for (int i = 0; i < 6; i++) {
 		uint8_t *pg = p + i * P16;
@@ -48,31 +47,12 @@ static int make_corpus16(char *path, size_t len)
 		if (i == 4)
 			memset(pg, 0x11, 4096);
 	}
-	snprintf(path, len, "/tmp/zpb-test-fe16.%d.pages", (int)getpid());
-	snprintf(mpath, sizeof(mpath), "/tmp/zpb-test-fe16.%d.json", (int)getpid());
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fwrite(p, 1, sizeof(p), f);
-	fclose(f);
-	sha256_buf_hex(p, sizeof(p), sha);
-	f = fopen(mpath, "w");
-	if (!f)
-		return -1;
-	fprintf(f,
-		"{\"format\": \"zpoolbench-corpus\", \"format_version\": 1, \"page_size\": 16384, "
-		"\"pages\": 6, \"sha256\": \"%s\"}\n",
-		sha);
-	return fclose(f);
+	return fixture_corpus("fe16", p, 6, P16, path, len);
 }
 
 static void cleanup_corpus(const char *path)
 {
-	char mpath[80];
-
-	corpus_manifest_path(path, mpath, sizeof(mpath));
-	unlink(path);
-	unlink(mpath);
+	fixture_corpus_remove(path);
 }
 
 TEST(fe16k_page_sets_and_views)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../harness.h"
+#include "fixture.h"
 #include "corpus/corpus.h"
 #include "driver/frontend.h"
 #include "driver/metrics.h"
@@ -25,8 +26,6 @@
 static int make_units(char *path, size_t len)
 {
 	static uint8_t p[5 * U16];
-	char sha[65], mpath[80];
-	FILE *f;
 
 	for (int i = 0; i < 5; i++) {
 		uint8_t *pg = p + i * U16;
@@ -44,34 +43,17 @@ static int make_units(char *path, size_t len)
 		if (i == 4)
 			memset(pg, 0x22, 4096);
 	}
-	snprintf(path, len, "/tmp/zpb-test-unit.%d.pages", (int)getpid());
-	snprintf(mpath, sizeof(mpath), "/tmp/zpb-test-unit.%d.json", (int)getpid());
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	fwrite(p, 1, sizeof(p), f);
-	fclose(f);
-	sha256_buf_hex(p, sizeof(p), sha);
-	f = fopen(mpath, "w");
-	if (!f)
-		return -1;
-	fprintf(f,
-		"{\"format\": \"zpoolbench-corpus\", \"format_version\": 1, \"page_size\": 16384, "
-		"\"pages\": 5, \"sha256\": \"%s\"}\n",
-		sha);
-	return fclose(f);
+	return fixture_corpus("unit", p, 5, U16, path, len);
 }
 
 static void open_units(struct corpus *c, struct pageset *ps, const char *codec_spec)
 {
-	char path[80], mpath[80], err[512];
+	char path[80], err[512];
 	struct codec codec;
 
 	CHECK(!make_units(path, sizeof(path)));
 	CHECK(!corpus_open(c, path, err, sizeof(err)));
-	corpus_manifest_path(path, mpath, sizeof(mpath));
-	unlink(path);
-	unlink(mpath);
+	fixture_corpus_remove(path);
 	CHECK(!codec_parse(codec_spec, &codec, err, sizeof(err)));
 	CHECK(!pageset_open(ps, c, &codec, 1, "off", err, sizeof(err)));
 }

@@ -73,7 +73,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 [ $quiet = 1 ] || echo "zpoolbench: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-log=$(mktemp /tmp/zpb-apt.XXXXXX) || { echo "zpoolbench: cannot create a log file in /tmp" >&2; exit 1; }
+log=$(mktemp "${TMPDIR:-/tmp}/zpb-apt.XXXXXX") || { echo "zpoolbench: cannot create a log file in ${TMPDIR:-/tmp}" >&2; exit 1; }
 # wait for another apt or dpkg (up to 5 minutes) instead of failing at once
 lock="-o DPkg::Lock::Timeout=300"
 if ! apt-get $lock install -y --no-install-recommends $missing >"$log" 2>&1; then

@@ -50,6 +50,7 @@ ZPB_FAKE_APT_FAIL=1 fresh scripts/deps.sh -q bpf >"$d/out" 2>"$d/err" && fail "a
 [ "$(wc -l <"$d/err")" = 1 ] || fail "a failed install printed $(wc -l <"$d/err") lines: $(cat "$d/err")"
 log=$(sed -n "s/.* failed: .*; see \([^ ]*\)$/\1/p" "$d/err")
 [ -n "$log" ] && [ -f "$log" ] || fail "no log named: $(cat "$d/err")"
+case "$log" in "$d/tmp/"*) ;; *) fail "the log is not in \$TMPDIR ($d/tmp): $log" ;; esac
 grep -q ' update -qq' "$d/apt.calls" || fail "no 'apt-get update' before the second try"
 
 # 4. the case issue 12 saw: oracle qemu's error is one line on a fresh machine

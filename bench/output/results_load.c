@@ -375,7 +375,7 @@ static int read_extras(struct ctx *c, const json_t *root, struct run_results *re
 	json_array_foreach(json_object_get(root, "churn"), i, o)
 	{
 		char corpus[256], codec[32], alloc[ZPOOL_SPEC_MAX];
-		uint64_t *op = NULL, *pp = NULL, page;
+		uint64_t *op = NULL, *pp = NULL, page = 0;
 		struct curve *cv;
 		size_t n;
 

@@ -24,8 +24,8 @@
 #include "json.h"
 #include "sha256.h"
 
-static char dir[64];
-static char pages_path[128], zst_path[128], one_path[128], json_path[128];
+static char dir[512];
+static char pages_path[600], zst_path[600], one_path[600], json_path[600];
 static uint8_t one_page[CORPUS_PAGE_SIZE];
 static char one_sha[65];
 
@@ -69,7 +69,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	snprintf(dir, sizeof(dir), "/tmp/zpb-fuzz-corpus.XXXXXX");
+	snprintf(dir, sizeof(dir), "%s/zpb-fuzz-corpus.XXXXXX",
+		 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(dir))
 		abort();
 	snprintf(pages_path, sizeof(pages_path), "%s/c.pages", dir);

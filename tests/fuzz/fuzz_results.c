@@ -18,7 +18,7 @@
 #include "output/merge.h"
 #include "output/results.h"
 
-static char path[2][64];
+static char path[2][600];
 
 static void check_msg(const char *err, const char *file)
 {
@@ -57,8 +57,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *f;
 
 	if (!path[0][0]) {
-		snprintf(path[0], sizeof(path[0]), "/tmp/zpb-fuzz-results.%d.json", (int)getpid());
-		snprintf(path[1], sizeof(path[1]), "/tmp/zpb-fuzz-results.%d.csv", (int)getpid());
+		const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+
+		snprintf(path[0], sizeof(path[0]), "%s/zpb-fuzz-results.%d.json", tmp,
+			 (int)getpid());
+		snprintf(path[1], sizeof(path[1]), "%s/zpb-fuzz-results.%d.csv", tmp, (int)getpid());
 	}
 	if (size < 1)
 		return 0;

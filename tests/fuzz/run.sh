@@ -21,9 +21,13 @@ run() { # name label [env assignment]
 	work=$B/corpus/$label
 	mkdir -p "$work"
 	log=$logs/$label.log
-	env "$@" "$B/fuzz/$name" -max_total_time="$T" -print_final_stats=1 -timeout=20 \
+	# the target's own temporary files, removed even when libFuzzer ends it
+	# without running its exit handlers
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/zpb-fz.XXXXXX") || exit 1
+	env TMPDIR="$tmp" "$@" "$B/fuzz/$name" -max_total_time="$T" -print_final_stats=1 -timeout=20 \
 		-artifact_prefix="$B/artifacts/$label-" "$work" "$seeds" > "$log" 2>&1
 	rc=$?
+	rm -rf "$tmp"
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	runs=$((runs + 1))
 	if [ $rc -ne 0 ]; then

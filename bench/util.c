@@ -426,14 +426,18 @@ int online_cpus(void)
 	return n > 0 ? (int)n : 1;
 }
 
-int anon_tmpfile(const char *name)
+const char *tmp_dir(void)
 {
 	const char *dir = getenv("TMPDIR");
+
+	return dir && *dir ? dir : "/tmp";
+}
+
+int anon_tmpfile(const char *name)
+{
 	int fd;
 
-	if (!dir || !*dir)
-		dir = "/tmp";
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	fd = open(tmp_dir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0)
 		fd = memfd_create(name, MFD_CLOEXEC);
 	return fd;

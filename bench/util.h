@@ -80,6 +80,8 @@ void zpb_perm_init(struct zpb_perm *p, uint64_t n, uint64_t *rng);
 uint64_t zpb_perm_at(const struct zpb_perm *p, uint64_t i);
 
 uint64_t now_ns(void);
+/* The folder for temporary files: $TMPDIR if set and not empty, else /tmp. */
+const char *tmp_dir(void);
 /*
  * A file nobody else can see, for scratch data: unlinked (O_TMPFILE) in
  * $TMPDIR, else /tmp, else in memory (memfd named @name).  The fd, or -1.

@@ -61,13 +61,11 @@ static void qo_cleanup(void *arg)
 
 int qo_begin(struct qo_run *r, const char *cmd)
 {
-	const char *t = getenv("TMPDIR");
-
 	memset(r, 0, sizeof(*r));
-	snprintf(r->dir, sizeof(r->dir), "%s/zpb-oracle.XXXXXX", t && *t ? t : "/tmp");
+	snprintf(r->dir, sizeof(r->dir), "%s/zpb-oracle.XXXXXX", tmp_dir());
 	if (!mkdtemp(r->dir)) {
-		zpb_err("%s: cannot create a temporary directory in %s: %s", cmd,
-			t && *t ? t : "/tmp", strerror(errno));
+		zpb_err("%s: cannot create a temporary directory in %s: %s", cmd, tmp_dir(),
+			strerror(errno));
 		return -1;
 	}
 	snprintf(r->info, sizeof(r->info), "%s/info", r->dir);

@@ -23,6 +23,7 @@
 #include "corpus/corpus.h"
 #include "json.h"
 #include "sha256.h"
+#include "util.h"
 
 static char dir[512];
 static char pages_path[600], zst_path[600], one_path[600], json_path[600];
@@ -69,8 +70,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	snprintf(dir, sizeof(dir), "%s/zpb-fuzz-corpus.XXXXXX",
-		 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/zpb-fuzz-corpus.XXXXXX", tmp_dir());
 	if (!mkdtemp(dir))
 		abort();
 	snprintf(pages_path, sizeof(pages_path), "%s/c.pages", dir);

@@ -17,6 +17,7 @@
 #include "output/compare.h"
 #include "output/merge.h"
 #include "output/results.h"
+#include "util.h"
 
 static char path[2][600];
 
@@ -57,11 +58,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *f;
 
 	if (!path[0][0]) {
-		const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-
-		snprintf(path[0], sizeof(path[0]), "%s/zpb-fuzz-results.%d.json", tmp,
+		snprintf(path[0], sizeof(path[0]), "%s/zpb-fuzz-results.%d.json", tmp_dir(),
 			 (int)getpid());
-		snprintf(path[1], sizeof(path[1]), "%s/zpb-fuzz-results.%d.csv", tmp, (int)getpid());
+		snprintf(path[1], sizeof(path[1]), "%s/zpb-fuzz-results.%d.csv", tmp_dir(),
+			 (int)getpid());
 	}
 	if (size < 1)
 		return 0;

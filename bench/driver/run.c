@@ -305,7 +305,6 @@ static bool rss_reset(void)
 	malloc_trim(0);
 #endif
 	fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
-
 	if (fd < 0)
 		return false;
 	ok = write(fd, "5", 1) == 1;

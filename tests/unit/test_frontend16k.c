@@ -50,11 +50,6 @@ static int make_corpus16(char *path, size_t len)
 	return fixture_corpus("fe16", p, 6, P16, path, len);
 }
 
-static void cleanup_corpus(const char *path)
-{
-	fixture_corpus_remove(path);
-}
-
 TEST(fe16k_page_sets_and_views)
 {
 	char path[80], err[512];
@@ -64,7 +59,7 @@ TEST(fe16k_page_sets_and_views)
 
 	CHECK(!make_corpus16(path, sizeof(path)));
 	CHECK(!corpus_open(&c, path, err, sizeof(err)));
-	cleanup_corpus(path);
+	fixture_corpus_remove(path);
 	CHECK(!codec_parse("lz4", &codec, err, sizeof(err)));
 	CHECK(!pageset_open(&ps, &c, &codec, 2, "off", err, sizeof(err)));
 	CHECK_EQ(ps.page, P16);
@@ -134,7 +129,7 @@ TEST(fe16k_every_allocator_through_zram_and_zswap)
 
 	CHECK(!make_corpus16(path, sizeof(path)));
 	CHECK(!corpus_open(&c, path, err, sizeof(err)));
-	cleanup_corpus(path);
+	fixture_corpus_remove(path);
 	CHECK(!codec_parse("lz4", &codec, err, sizeof(err)));
 	CHECK(!pageset_open(&ps, &c, &codec, 2, "off", err, sizeof(err)));
 	/*
@@ -174,7 +169,7 @@ TEST(fe16k_huge_threshold_and_refusal)
 
 	CHECK(!make_corpus16(path, sizeof(path)));
 	CHECK(!corpus_open(&c, path, err, sizeof(err)));
-	cleanup_corpus(path);
+	fixture_corpus_remove(path);
 	CHECK(!codec_parse("zstd:3", &codec, err, sizeof(err)));
 	CHECK(!pageset_open(&ps, &c, &codec, 1, "off", err, sizeof(err)));
 	CHECK(!fe_parse("zram", &cfg, err, sizeof(err)));
@@ -211,7 +206,7 @@ TEST(fe16k_workloads_verify)
 
 	CHECK(!make_corpus16(path, sizeof(path)));
 	CHECK(!corpus_open(&c, path, err, sizeof(err)));
-	cleanup_corpus(path);
+	fixture_corpus_remove(path);
 	CHECK(!codec_parse("zstd:1", &codec, err, sizeof(err)));
 	CHECK(!pageset_open(&ps, &c, &codec, 2, "off", err, sizeof(err)));
 	CHECK(!fe_parse("zram", &cfg, err, sizeof(err)));

@@ -148,9 +148,9 @@ part4() {
 		scale_run "$a" "$SMALL" 3 "$tmp/small-$a" || return 1
 		own_rows "$a" "$tmp/small-$a" > "$tmp/small-$a.csv"
 		# pool pages and their descriptors scaled, 12-byte slots, 64 MiB for the rest; 5 % to spare
-		need=$(awk -F, -v a="$a" -v k="$OBJECTS" -v n="$SMALL" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-			$c["allocator"] == a && $c["peak_pages"] > p { p = $c["peak_pages"] }
-			END { printf "%.0f\n", (p * (4096 + 64) * k / n + k * 12 + 2^26) * 1.05 }' "$tmp/small-$a.csv")
+		p=$(csvcol peak_pages < "$tmp/small-$a.csv" | sort -n | tail -n 1)
+		need=$(awk -v p="${p:-0}" -v k="$OBJECTS" -v n="$SMALL" \
+			'BEGIN { printf "%.0f\n", (p * (4096 + 64) * k / n + k * 12 + 2^26) * 1.05 }')
 		have=$(mem_available)
 		if [ "$need" -gt "$have" ]; then
 			awk -v a="$a" -v k="$OBJECTS" -v need="$need" -v have="$have" 'BEGIN {

@@ -244,6 +244,10 @@ static int read_repeat(struct ctx *c, const json_t *o, struct raw_counts *r)
 	for (int i = 0; i < raw_ncounters; i++)
 		if (get_u64(c, o, raw_counter_name[i], raw_counter_ptr(r, i), false))
 			return -1;
+	/* the row's page size when the row does not give one (run_row_page()) */
+	if (r->page_size && !corpus_page_size_valid(r->page_size))
+		return bad(c, "page_size %llu is not 4096, 16384 or 65536",
+			   (unsigned long long)r->page_size);
 	if (lat && !json_is_object(lat))
 		return bad(c, "'latency_ns' is not an object");
 	for (int k = 0; k < LAT_NKINDS; k++) {
@@ -583,8 +587,16 @@ static int load_csv(struct ctx *c, struct results_doc *doc)
 			snprintf(row->sha256, sizeof(row->sha256), "%s", l.f[key[5]]);
 		if (key[6] >= 0)
 			row->objects = strtoull(l.f[key[6]], NULL, 10);
-		if (key[7] >= 0)
-			row->page_size = (uint32_t)strtoul(l.f[key[7]], NULL, 10);
+		if (key[7] >= 0 && *l.f[key[7]]) {
+			unsigned long long page = strtoull(l.f[key[7]], &end, 10);
+
+			if (*end || !corpus_page_size_valid(page)) {
+				bad(c, "line %d: page_size '%.20s' is not 4096, 16384 or 65536",
+				    line, l.f[key[7]]);
+				goto out;
+			}
+			row->page_size = (uint32_t)page;
+		}
 		row->cell = doc->res.nrows - 1;
 		for (int i = 0; i < results_ncols(); i++) {
 			const char *v = map[i] >= 0 ? l.f[map[i]] : "";

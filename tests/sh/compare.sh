@@ -125,4 +125,22 @@ grep -qx "zpoolbench: compare: BASE: $d/empty: not a results folder (no results.
 "$ZPB" compare "$d/a" "$d/b" --base-alloc zbud 2> "$d/e4"; [ $? -eq 2 ] || fail "--base-alloc alone: not 2"
 "$ZPB" compare "$d/a" "$d/b" --max-tput-drop 101 2> "$d/e5"; [ $? -eq 2 ] || fail "--max-tput-drop 101: not 2"
 grep -qx "zpoolbench: compare: --max-tput-drop: '101' is out of range (expected 0..100)" "$d/e5" || fail "$(cat "$d/e5")"
+# a page size no pool has, in a repeat (a row without its own page_size
+# takes its first repeat's) and in a results.csv: refused, one line
+python3 - "$d/a/results.json" "$d/p8k.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+del j["rows"][0]["page_size"]
+j["rows"][0]["repeats"][0]["page_size"] = 8192
+json.dump(j, open(sys.argv[2], "w"))
+PY
+"$ZPB" compare "$d/a" "$d/p8k.json" 2> "$d/e6"; [ $? -eq 2 ] || fail "repeat page_size 8192: not 2"
+grep -qx "zpoolbench: compare: NEW: $d/p8k.json: rows\[0\].repeats\[0\]: page_size 8192 is not 4096, 16384 or 65536" \
+	"$d/e6" || fail "repeat page_size 8192: $(cat "$d/e6")"
+awk -F, 'BEGIN { OFS = "," } /^#/ { print; next }
+	!n++ { for (i = 1; i <= NF; i++) if ($i == "page_size") k = i; print; next }
+	{ $k = 8192; print }' "$d/a/results.csv" > "$d/p8k.csv"
+"$ZPB" compare "$d/a" "$d/p8k.csv" 2> "$d/e7"; [ $? -eq 2 ] || fail "csv page_size 8192: not 2"
+grep -qx "zpoolbench: compare: NEW: $d/p8k.csv: line [0-9]*: page_size '8192' is not 4096, 16384 or 65536" \
+	"$d/e7" || fail "csv page_size 8192: $(cat "$d/e7")"
 echo "compare ok"

@@ -24,16 +24,21 @@ const char *const cmp_verdict_name[] = {
 
 /* ---- matching ------------------------------------------------------------- */
 
-static bool same_corpus(const struct run_row *a, const struct run_row *b)
+/*
+ * One corpus: the same sha256 where both rows have one (a corpus renamed is
+ * still the corpus), else the same name.  With @by_name, the name must agree
+ * as well: a document may hold one corpus under two names.
+ */
+static bool same_corpus(const struct run_row *a, const struct run_row *b, bool by_name)
 {
-	if (a->sha256[0] && b->sha256[0])
-		return !strcmp(a->sha256, b->sha256);
-	return !strcmp(a->corpus, b->corpus);
+	if (a->sha256[0] && b->sha256[0] && strcmp(a->sha256, b->sha256))
+		return false;
+	return (a->sha256[0] && b->sha256[0] && !by_name) || !strcmp(a->corpus, b->corpus);
 }
 
-static bool same_key(const struct run_row *a, const struct run_row *b, bool any_alloc)
+static bool same_key(const struct run_row *a, const struct run_row *b, bool any_alloc, bool by_name)
 {
-	return same_corpus(a, b) && !strcmp(a->codec, b->codec) &&
+	return same_corpus(a, b, by_name) && !strcmp(a->codec, b->codec) &&
 	       (any_alloc || !strcmp(a->alloc, b->alloc)) && a->wl == b->wl &&
 	       !strcmp(a->frontend, b->frontend) && a->objects == b->objects;
 }
@@ -46,13 +51,15 @@ static bool wanted(const struct cmp_opts *o, const struct run_row *r, bool base)
 	return !s || !strcmp(r->alloc, s);
 }
 
-/* @r's counterpart in @res (whose rows are of side @base). */
+/* @r's counterpart in @res (whose rows are of side @base): of the same name first. */
 static const struct run_row *find(const struct cmp_opts *o, const struct run_results *res,
 				  const struct run_row *r, bool base)
 {
-	for (int i = 0; i < res->nrows; i++)
-		if (wanted(o, &res->rows[i], base) && same_key(&res->rows[i], r, o->alloc_base))
-			return &res->rows[i];
+	for (int by_name = 1; by_name >= 0; by_name--)
+		for (int i = 0; i < res->nrows; i++)
+			if (wanted(o, &res->rows[i], base) &&
+			    same_key(&res->rows[i], r, o->alloc_base, by_name))
+				return &res->rows[i];
 	return NULL;
 }
 

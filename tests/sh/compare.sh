@@ -125,6 +125,22 @@ grep -qx "zpoolbench: compare: BASE: $d/empty: not a results folder (no results.
 "$ZPB" compare "$d/a" "$d/b" --base-alloc zbud 2> "$d/e4"; [ $? -eq 2 ] || fail "--base-alloc alone: not 2"
 "$ZPB" compare "$d/a" "$d/b" --max-tput-drop 101 2> "$d/e5"; [ $? -eq 2 ] || fail "--max-tput-drop 101: not 2"
 grep -qx "zpoolbench: compare: --max-tput-drop: '101' is out of range (expected 0..100)" "$d/e5" || fail "$(cat "$d/e5")"
+# one corpus under two names in one document: each row is matched with the
+# row of its own name, not with the first of the same sha256
+python3 - "$d/a/results.json" "$d/two.json" <<'PY'
+import json, sys, copy
+j = json.load(open(sys.argv[1]))
+r = copy.deepcopy(j["rows"][0])
+r["corpus"] = "c2"
+for rep in r["repeats"]:
+    rep["pool_pages"] *= 2
+j["rows"].append(r)
+json.dump(j, open(sys.argv[2], "w"))
+PY
+"$ZPB" compare "$d/two.json" "$d/two.json" > "$d/two" || fail "one corpus, two names"
+grep -q "^  density      18 compared: 18 same, 0 better, 0 worse" "$d/two" ||
+	fail "one corpus, two names: $(grep -E '^c2 |^  density' "$d/two")"
+
 # a page size no pool has, in a repeat (a row without its own page_size
 # takes its first repeat's) and in a results.csv: refused, one line
 python3 - "$d/a/results.json" "$d/p8k.json" <<'PY'

@@ -418,6 +418,12 @@ static int next_op(struct trace_reader *r, struct trace_op *op, char *err, size_
 		if (*s == '#') {
 			if (!r->comments)
 				continue;
+			/* a comment is kept, in either format, as one line */
+			if (strchr(s, '\r')) {
+				snprintf(err, errlen, "%s:%lu: carriage return inside a comment",
+					 r->name, r->line);
+				return -1;
+			}
 			memset(op, 0, sizeof(*op));
 			op->op = '#';
 			op->line = r->line;

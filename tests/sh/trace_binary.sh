@@ -77,3 +77,13 @@ cmp -s "$d/i.txt" "$d/i.bin" || fail "trace info: $(cat "$d/i.txt") / $(cat "$d/
 cmp -s "$d/y.txt" "$d/y2.txt" || fail "trace synth: the encodings differ"
 [ "$(grep -c '^[afc] ' "$d/y.txt")" -eq 5000 ] || fail "trace synth: not 5000 operations"
 echo "ok   trace info, trace synth"
+
+# a comment with a carriage return inside would not stay one line: refused
+# with the line named, and no output file left
+printf '# zpoolbench-trace v1\n# one\rtwo\na 1 100\n' > "$d/cr.txt"
+"$ZPB" trace convert --in "$d/cr.txt" --out "$d/cr.bin" --to binary 2> "$d/cr.err" > /dev/null &&
+	fail "CR in a comment: converted"
+[ "$(wc -l < "$d/cr.err")" -eq 1 ] && grep -q "cr.txt:2: carriage return inside a comment" "$d/cr.err" ||
+	fail "CR in a comment: $(cat "$d/cr.err")"
+[ ! -e "$d/cr.bin" ] || fail "CR in a comment: an output file was left"
+echo "ok   a comment with a carriage return refused"

@@ -9,6 +9,8 @@
 #      ratios of both, which must agree within their spreads;
 #   3. replay at scale: a synthetic binary trace of $BENCH_OPS operations,
 #      decoded and replayed --sizes-only through every preset (trace bench);
+#      then again with a pool within the last-level cache ($BENCH_CACHE_OPS
+#      operations, $BENCH_CACHE_LIVE IDs live);
 #   4. $BENCH_OBJECTS objects in one pool (run --objects), against a run of
 #      $BENCH_SMALL: time per object, peak RSS, pool, metadata, overhead;
 #   5. the timer: source, resolution and overhead, against ideal's load p50
@@ -16,13 +18,14 @@
 #   6. where part 3's time goes: the replays under cachegrind, instructions
 #      and cache misses per operation against ideal's (needs valgrind).
 #
-# Knobs (environment or make variables): BENCH_PARTS (default "1 2 3 4 5"),
+# Knobs (environment or make variables): BENCH_PARTS (default "1 2 3 4 5 6"),
 # BENCH_ARGS (more options for part 1), BENCH_OPS (100000000), BENCH_LIVE
 # (1000000 IDs live), BENCH_OBJECTS (10000000), BENCH_SMALL (100000),
 # BENCH_SCALE_ALLOCS (z3fold,zsmalloc,zblock), BENCH_SCALE_ALONE (zbud: each
 # in a run of its own, when MemAvailable holds what its small run scales to;
 # two objects to a page, 10 million take 20 GB), BENCH_SCALE_CODEC (zstd:3:
 # the smaller objects keep a 10-million-object pool near 10 GB),
+# BENCH_CACHE_OPS (4000000), BENCH_CACHE_LIVE (20000),
 # BENCH_REPEAT (5), BENCH_DIR (build-bench: the trace, kept between runs).
 # BENCH_SIZE=small shrinks everything for a quick look.  Parts 3 and 4 are
 # long: minutes to an hour on 2 CPUs, and part 4 needs the memory.
@@ -37,6 +40,8 @@ SCALE_ALLOCS=${BENCH_SCALE_ALLOCS:-z3fold,zsmalloc,zblock}
 SCALE_ALONE=${BENCH_SCALE_ALONE:-zbud}
 SCALE_CODEC=${BENCH_SCALE_CODEC:-zstd:3}
 REPEAT=${BENCH_REPEAT:-5}
+CACHE_OPS=${BENCH_CACHE_OPS:-4000000}
+CACHE_LIVE=${BENCH_CACHE_LIVE:-20000}
 DIR=${BENCH_DIR:-build-bench}
 CORPUS=corpora/default.pages.zst
 if [ "${BENCH_SIZE:-}" = small ]; then
@@ -115,6 +120,17 @@ part3() {
 	"$ZPB" trace info "$t" | sed -n '1,5p'
 	echo
 	"$ZPB" trace bench --trace "$t"
+	# The same with a pool that fits in the last-level cache: what is left
+	# of the ratios when the design's metadata misses are gone (part 6).
+	[ "$CACHE_LIVE" -lt "$LIVE" ] || return 0
+	say "3b. the same, the pool within the cache: $CACHE_OPS operations, $CACHE_LIVE IDs live"
+	t="$DIR/synth-$CACHE_OPS-$CACHE_LIVE.zpbt"
+	if [ ! -s "$t" ]; then
+		"$ZPB" trace synth --ops "$CACHE_OPS" --live "$CACHE_LIVE" --out "$t" || return 1
+	fi
+	"$ZPB" trace info "$t" | sed -n 's/^live IDs */live IDs  /p'
+	echo
+	"$ZPB" trace bench --trace "$t" --repeat "$REPEAT"
 }
 
 # One scale run: allocators @1, @2 objects, @3 repeats, into folder @4.

@@ -26,19 +26,22 @@ const char *const cmp_verdict_name[] = {
 
 /*
  * One corpus: the same sha256 where both rows have one (a corpus renamed is
- * still the corpus), else the same name.  With @by_name, the name must agree
- * as well: a document may hold one corpus under two names.
+ * still the corpus), else the same name.  With @exact, the name and the
+ * sha256 (or its absence) must both agree: a document may hold one corpus
+ * under two names, or a row with the sha256 and one without.
  */
-static bool same_corpus(const struct run_row *a, const struct run_row *b, bool by_name)
+static bool same_corpus(const struct run_row *a, const struct run_row *b, bool exact)
 {
-	if (a->sha256[0] && b->sha256[0] && strcmp(a->sha256, b->sha256))
-		return false;
-	return (a->sha256[0] && b->sha256[0] && !by_name) || !strcmp(a->corpus, b->corpus);
+	if (exact)
+		return !strcmp(a->sha256, b->sha256) && !strcmp(a->corpus, b->corpus);
+	if (a->sha256[0] && b->sha256[0])
+		return !strcmp(a->sha256, b->sha256);
+	return !strcmp(a->corpus, b->corpus);
 }
 
-static bool same_key(const struct run_row *a, const struct run_row *b, bool any_alloc, bool by_name)
+static bool same_key(const struct run_row *a, const struct run_row *b, bool any_alloc, bool exact)
 {
-	return same_corpus(a, b, by_name) && !strcmp(a->codec, b->codec) &&
+	return same_corpus(a, b, exact) && !strcmp(a->codec, b->codec) &&
 	       (any_alloc || !strcmp(a->alloc, b->alloc)) && a->wl == b->wl &&
 	       !strcmp(a->frontend, b->frontend) && a->objects == b->objects;
 }
@@ -51,14 +54,14 @@ static bool wanted(const struct cmp_opts *o, const struct run_row *r, bool base)
 	return !s || !strcmp(r->alloc, s);
 }
 
-/* @r's counterpart in @res (whose rows are of side @base): of the same name first. */
+/* @r's counterpart in @res (whose rows are of side @base): the same corpus exactly first. */
 static const struct run_row *find(const struct cmp_opts *o, const struct run_results *res,
 				  const struct run_row *r, bool base)
 {
-	for (int by_name = 1; by_name >= 0; by_name--)
+	for (int exact = 1; exact >= 0; exact--)
 		for (int i = 0; i < res->nrows; i++)
 			if (wanted(o, &res->rows[i], base) &&
-			    same_key(&res->rows[i], r, o->alloc_base, by_name))
+			    same_key(&res->rows[i], r, o->alloc_base, exact))
 				return &res->rows[i];
 	return NULL;
 }

@@ -141,6 +141,21 @@ PY
 grep -q "^  density      18 compared: 18 same, 0 better, 0 worse" "$d/two" ||
 	fail "one corpus, two names: $(grep -E '^c2 |^  density' "$d/two")"
 
+# the same name with the sha256 and without it: each row meets its own
+python3 - "$d/a/results.json" "$d/nosha.json" <<'PY'
+import json, sys, copy
+j = json.load(open(sys.argv[1]))
+r = copy.deepcopy(j["rows"][0])
+del r["corpus_sha256"]
+for rep in r["repeats"]:
+    rep["pool_pages"] *= 2
+j["rows"].insert(0, r)
+json.dump(j, open(sys.argv[2], "w"))
+PY
+"$ZPB" compare "$d/nosha.json" "$d/nosha.json" > "$d/nosha" || fail "with and without the sha256"
+grep -q "^  density      18 compared: 18 same, 0 better, 0 worse" "$d/nosha" ||
+	fail "with and without the sha256: $(grep -E '^  density' "$d/nosha")"
+
 # a page size no pool has, in a repeat (a row without its own page_size
 # takes its first repeat's) and in a results.csv: refused, one line
 python3 - "$d/a/results.json" "$d/p8k.json" <<'PY'

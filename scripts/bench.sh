@@ -111,12 +111,16 @@ part2() {
 	echo "target: agree (ranges overlap, or medians within 10 %)"
 }
 
+# The synthetic trace of @1 operations with @2 IDs live, in $t: made the
+# first time (its line on stdout), then kept in $DIR.
+synth() {
+	t="$DIR/synth-$1-$2.zpbt"
+	[ -s "$t" ] || "$ZPB" trace synth --ops "$1" --live "$2" --out "$t"
+}
+
 part3() {
 	say "3. replay at scale: $OPS operations, $LIVE IDs live, --sizes-only (trace bench)"
-	t="$DIR/synth-$OPS-$LIVE.zpbt"
-	if [ ! -s "$t" ]; then
-		"$ZPB" trace synth --ops "$OPS" --live "$LIVE" --out "$t" || return 1
-	fi
+	synth "$OPS" "$LIVE" || return 1
 	"$ZPB" trace info "$t" | sed -n '1,5p'
 	echo
 	"$ZPB" trace bench --trace "$t"
@@ -124,10 +128,7 @@ part3() {
 	# of the ratios when the design's metadata misses are gone (part 6).
 	[ "$CACHE_LIVE" -lt "$LIVE" ] || return 0
 	say "3b. the same, the pool within the cache: $CACHE_OPS operations, $CACHE_LIVE IDs live"
-	t="$DIR/synth-$CACHE_OPS-$CACHE_LIVE.zpbt"
-	if [ ! -s "$t" ]; then
-		"$ZPB" trace synth --ops "$CACHE_OPS" --live "$CACHE_LIVE" --out "$t" || return 1
-	fi
+	synth "$CACHE_OPS" "$CACHE_LIVE" || return 1
 	"$ZPB" trace info "$t" | sed -n 's/^live IDs */live IDs  /p'
 	echo
 	"$ZPB" trace bench --trace "$t" --repeat "$REPEAT"
@@ -268,10 +269,7 @@ part6() {
 		echo "not run   valgrind is not installed (Debian package valgrind)"
 		return 0
 	fi
-	t="$DIR/synth-$MISS_OPS-$MISS_LIVE.zpbt"
-	if [ ! -s "$t" ]; then
-		"$ZPB" trace synth --ops "$MISS_OPS" --live "$MISS_LIVE" --out "$t" > /dev/null || return 1
-	fi
+	synth "$MISS_OPS" "$MISS_LIVE" > /dev/null || return 1
 	"$ZPB" trace info "$t" | sed -n 's/^live IDs */live IDs  /p'
 	: > "$tmp/cg.txt"
 	for a in ideal $(presets); do

@@ -234,6 +234,15 @@ out:
 	return ret;
 }
 
+/* A row's or a repeat's page_size: 0 (not given) or one a pool can have. */
+static int check_page(struct ctx *c, uint64_t page)
+{
+	if (page && !corpus_page_size_valid(page))
+		return bad(c, "page_size %llu is not 4096, 16384 or 65536",
+			   (unsigned long long)page);
+	return 0;
+}
+
 static int read_repeat(struct ctx *c, const json_t *o, struct raw_counts *r)
 {
 	const json_t *lat = json_object_get(o, "latency_ns");
@@ -245,9 +254,8 @@ static int read_repeat(struct ctx *c, const json_t *o, struct raw_counts *r)
 		if (get_u64(c, o, raw_counter_name[i], raw_counter_ptr(r, i), false))
 			return -1;
 	/* the row's page size when the row does not give one (run_row_page()) */
-	if (r->page_size && !corpus_page_size_valid(r->page_size))
-		return bad(c, "page_size %llu is not 4096, 16384 or 65536",
-			   (unsigned long long)r->page_size);
+	if (check_page(c, r->page_size))
+		return -1;
 	if (lat && !json_is_object(lat))
 		return bad(c, "'latency_ns' is not an object");
 	for (int k = 0; k < LAT_NKINDS; k++) {
@@ -297,9 +305,8 @@ static int read_row(struct ctx *c, const json_t *o, struct run_results *res, int
 	    get_u64(c, o, "objects", &r->objects, false) || get_u64(c, o, "cell", &cell, false) ||
 	    get_u64(c, o, "page_size", &page, false))
 		return -1;
-	if (page && !corpus_page_size_valid(page))
-		return bad(c, "page_size %llu is not 4096, 16384 or 65536",
-			   (unsigned long long)page);
+	if (check_page(c, page))
+		return -1;
 	r->page_size = (uint32_t)page;
 	r->cell = cell > 1u << 30 ? 1 << 30 : (int)cell;
 	for (int k = 0; k < r->nrep; k++) {

@@ -125,36 +125,29 @@ grep -qx "zpoolbench: compare: BASE: $d/empty: not a results folder (no results.
 "$ZPB" compare "$d/a" "$d/b" --base-alloc zbud 2> "$d/e4"; [ $? -eq 2 ] || fail "--base-alloc alone: not 2"
 "$ZPB" compare "$d/a" "$d/b" --max-tput-drop 101 2> "$d/e5"; [ $? -eq 2 ] || fail "--max-tput-drop 101: not 2"
 grep -qx "zpoolbench: compare: --max-tput-drop: '101' is out of range (expected 0..100)" "$d/e5" || fail "$(cat "$d/e5")"
-# one corpus under two names in one document: each row is matched with the
-# row of its own name, not with the first of the same sha256
-python3 - "$d/a/results.json" "$d/two.json" <<'PY'
+# $d/@1.json: a's results.json with a copy of its first row, its pool pages
+# doubled, changed by the Python statement @3 (on r), put at index @2 (or
+# last, for "end"); compared with itself, every density must stay the same
+# (each row meets its own, not a row of the same sha256 or name)
+self_same() {
+	python3 - "$d/a/results.json" "$d/$1.json" "$2" "$3" <<'PY'
 import json, sys, copy
 j = json.load(open(sys.argv[1]))
 r = copy.deepcopy(j["rows"][0])
-r["corpus"] = "c2"
 for rep in r["repeats"]:
     rep["pool_pages"] *= 2
-j["rows"].append(r)
+exec(sys.argv[4])
+j["rows"].insert(len(j["rows"]) if sys.argv[3] == "end" else int(sys.argv[3]), r)
 json.dump(j, open(sys.argv[2], "w"))
 PY
-"$ZPB" compare "$d/two.json" "$d/two.json" > "$d/two" || fail "one corpus, two names"
-grep -q "^  density      18 compared: 18 same, 0 better, 0 worse" "$d/two" ||
-	fail "one corpus, two names: $(grep -E '^c2 |^  density' "$d/two")"
-
-# the same name with the sha256 and without it: each row meets its own
-python3 - "$d/a/results.json" "$d/nosha.json" <<'PY'
-import json, sys, copy
-j = json.load(open(sys.argv[1]))
-r = copy.deepcopy(j["rows"][0])
-del r["corpus_sha256"]
-for rep in r["repeats"]:
-    rep["pool_pages"] *= 2
-j["rows"].insert(0, r)
-json.dump(j, open(sys.argv[2], "w"))
-PY
-"$ZPB" compare "$d/nosha.json" "$d/nosha.json" > "$d/nosha" || fail "with and without the sha256"
-grep -q "^  density      18 compared: 18 same, 0 better, 0 worse" "$d/nosha" ||
-	fail "with and without the sha256: $(grep -E '^  density' "$d/nosha")"
+	"$ZPB" compare "$d/$1.json" "$d/$1.json" > "$d/$1" || fail "$1: compare failed"
+	grep -q "^  density      18 compared: 18 same, 0 better, 0 worse" "$d/$1" ||
+		fail "$1: $(grep -E '^  density' "$d/$1")"
+}
+# one corpus under two names in one document
+self_same two end 'r["corpus"] = "c2"'
+# the same name with the sha256 and without it
+self_same nosha 0 'del r["corpus_sha256"]'
 
 # a page size no pool has, in a repeat (a row without its own page_size
 # takes its first repeat's) and in a results.csv: refused, one line

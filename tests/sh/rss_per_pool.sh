@@ -21,14 +21,12 @@ case "${BUILD:-build}" in
 *asan* | *tsan*) echo "a sanitizer's allocator keeps freed memory (quarantine): the plain build checks this"; exit 77 ;;
 esac
 
-run() {
-	"$ZPB" run --corpus corpora/default.pages.zst --alloc "$1" --codec zstd:3 --objects 1000000 \
+run() { # ALLOCS OUT [OBJECTS]
+	"$ZPB" run --corpus corpora/default.pages.zst --alloc "$1" --codec zstd:3 --objects "${3:-1000000}" \
 		--workload fill --ccache "$d/cc" --no-plots --quiet --force --out "$d/$2" 2> "$d/err" ||
 		{ cat "$d/err"; fail "run --alloc $1 failed"; }
 }
-"$ZPB" run --corpus corpora/default.pages.zst --alloc ideal --codec zstd:3 --objects 1000 \
-	--workload fill --ccache "$d/cc" --no-plots --quiet --force --out "$d/warm" 2> "$d/err" ||
-	{ cat "$d/err"; fail "filling the compression cache failed"; }
+run ideal warm 1000
 [ -n "$(ls "$d/cc")" ] || fail "no compression cache in $d/cc"
 run zsmalloc,zblock after
 run zblock alone

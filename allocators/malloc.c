@@ -30,7 +30,9 @@
  *		heap) now minus at create, pool_pages = ceil(that / page), 0 if
  *		it shrank.  Objects of at most 64 KiB never get their own
  *		mmap (the threshold is >= 128 KiB), so hblkhd is not theirs and
- *		is left out.  This includes the free chunks the pool's frees
+ *		is left out.  zpoolbench fixes glibc's mmap and trim thresholds
+ *		at 128 KiB (zpb_heap_setup(), bench/util.h), so this pool's heap
+ *		is trimmed by the same rule whatever the process freed before.  This includes the free chunks the pool's frees
  *		leave between live ones (fragmentation), which 'chunks' does
  *		not.  But mallinfo2 is process-wide: the figure means something
  *		only when the pool is the heap's only user from its creation on

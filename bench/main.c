@@ -273,6 +273,7 @@ int main(int argc, char **argv)
 	const struct zpb_cmd *cmd;
 	int words = 1;
 
+	zpb_heap_setup();
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -424,6 +425,15 @@ int online_cpus(void)
 	    (n <= 0 || CPU_COUNT(&set) < n))
 		n = CPU_COUNT(&set);
 	return n > 0 ? (int)n : 1;
+}
+
+void zpb_heap_setup(void)
+{
+#ifdef __GLIBC__
+	/* setting either threshold turns off glibc's moving of both */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+#endif
 }
 
 const char *tmp_dir(void)

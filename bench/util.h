@@ -125,4 +125,17 @@ int zpb_helper(const char *name, char *out, size_t len);
  */
 int zpb_run_workers(int threads, void *(*fn)(void *), void *arg);
 
+/*
+ * Fix the C library's heap thresholds at their defaults for the whole
+ * process (glibc: blocks of 128 KiB and more mapped on their own, a heap's
+ * free top above 128 KiB given back).  Left to themselves, glibc's grow with
+ * the largest mapped block freed so far (up to 32 MiB, the trim threshold
+ * twice that), and malloc_trim() never gives back a thread arena's top: a
+ * compression worker's freed zstd context then stayed resident, 7-9 MiB in
+ * every later pool's peak RSS, in some runs and not others (it depends on
+ * which worker freed its context first), and the `malloc` pool trimmed its
+ * heap by other rules after zstd than after lz4.  Call first in main().
+ */
+void zpb_heap_setup(void);
+
 #endif /* ZPB_UTIL_H */

@@ -205,6 +205,12 @@ part4() {
 				ov <= 64 ? "met\n" : "NOT met"
 			if (ov > 64)
 				printf " (page descriptors %.0f, slot records %.0f, the rest %.0f MiB)\n", d, sl, ov - d - sl
+			# where the bound stops holding: overhead linear in the objects between the two runs
+			ov1 = (r[1, a] - p[1, a] - m[1, a]) / MB
+			if (ov > 64 && ov1 < 64 && o[2, a] > o[1, a])
+				printf "          %-9s the bound holds up to about %.1f million objects (linear between the runs: %.1f B an object)\n",
+					a, (o[1, a] + (64 - ov1) / (ov - ov1) * (o[2, a] - o[1, a])) / 1e6,
+					(ov - ov1) * MB / (o[2, a] - o[1, a])
 		}
 	}' f=1 $smalls f=2 $bigs
 	echo

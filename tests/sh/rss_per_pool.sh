@@ -30,7 +30,7 @@ run() { # ALLOCS OUT
 run zsmalloc,zblock after
 [ -n "$(ls "$d/cc")" ] || fail "no compression cache in $d/cc"
 run zblock alone
-python3 - "$d/after/results.csv" "$d/alone/results.csv" <<'PY' || fail "a pool's peak RSS holds the pool before it"
+python3 -E - "$d/after/results.csv" "$d/alone/results.csv" <<'PY' || fail "a pool's peak RSS holds the pool before it"
 import csv, sys
 def peak(path, alloc):
     rows = [r for r in csv.DictReader(l for l in open(path) if not l.startswith("#"))

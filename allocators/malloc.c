@@ -30,9 +30,7 @@
  *		heap) now minus at create, pool_pages = ceil(that / page), 0 if
  *		it shrank.  Objects of at most 64 KiB never get their own
  *		mmap (the threshold is >= 128 KiB), so hblkhd is not theirs and
- *		is left out.  zpoolbench fixes glibc's mmap and trim thresholds
- *		at 128 KiB (zpb_heap_setup(), bench/util.h), so this pool's heap
- *		is trimmed by the same rule whatever the process freed before.  This includes the free chunks the pool's frees
+ *		is left out.  This includes the free chunks the pool's frees
  *		leave between live ones (fragmentation), which 'chunks' does
  *		not.  But mallinfo2 is process-wide: the figure means something
  *		only when the pool is the heap's only user from its creation on
@@ -42,6 +40,9 @@
  *		mallinfo2 walks the arenas' bins, so it is slow (microseconds):
  *		it is called from total_pages()/stats() only, never on the
  *		store path.  peak_pages is then the largest value reported.
+ *		zpoolbench fixes glibc's mmap and trim thresholds at 128 KiB
+ *		(zpb_heap_setup(), bench/util.h), so the heap is trimmed by the
+ *		same rule whatever the process freed before the pool.
  *
  * metadata_bytes is 0 in both modes: the per-chunk header is counted in the
  * chunk bytes, the arena structures are part of the heap figure.

@@ -94,7 +94,8 @@
  *     until it is empty, putting full destinations back; free the source.
  *
  * Parameters (spec "zsmalloc[:kernel=6.18|6.1|6.12|rfc2026|rfc2026-p1,chain=N,
- *                    fullness=buckets|legacy,mp=0..4,page=4096|16384|65536]"):
+ *                    fullness=buckets|legacy,merge=0|1,mp=0..4,
+ *                    page=4096|16384|65536]"):
  *   kernel=6.18 (default): chain 8, min-waste chain rule, buckets, head
  *     insertion, current compaction.
  *   kernel=6.12: the same rules (measured on 6.12 x86 and arm64-16k, which
@@ -118,6 +119,10 @@
  *     in pages.  Units above 64 KiB are refused; so are mp with kernel=6.1
  *     or rfc2026 (no posting has them).
  *   chain and fullness given explicitly override the preset.
+ *   merge=0: no class merging (Joonsoo Kim, 3.18): every slot is its own
+ *     class, with its own partial zspages, on any preset; the rest of the
+ *     preset (the in-object handle, the huge class, compaction) is kept, so
+ *     it is the preset without merging, not Linux 3.17.
  *   page: PAGE_SIZE.  64 KiB is accepted: the kernel builds zsmalloc for
  *     64 KiB pages (arm64, ppc64) with the same formulas.
  *
@@ -493,7 +498,7 @@ int zs_build_table(const struct zs_geometry *g, struct zs_class_desc *out,
 
 		if (!h[type] && !(pages == 1 && objs == 1))
 			h[type] = size - (ZS_HANDLE_SIZE - 1);
-		if (n && out[n - 1].pages == pages && out[n - 1].objs == objs) {
+		if (!g->no_merge && n && out[n - 1].pages == pages && out[n - 1].objs == objs) {
 			slot_tmp[i] = n - 1;
 			continue;
 		}
@@ -867,6 +872,9 @@ static const struct zpool_param zs_params[] = {
 	  "most pages per zspage (CONFIG_ZSMALLOC_CHAIN_SIZE); preset default" },
 	{ "fullness", "buckets|legacy", 0, 0, "buckets",
 	  "fullness groups: 10% buckets (6.3+) or the four groups of 4.x-6.2; preset default" },
+	{ "merge", "0|1", 0, 0, "1",
+	  "1: a slot shares the next larger class when their pages and objects per zspage are "
+	  "equal (3.18+); 0: every slot its own class, as before 3.18" },
 	{ "mp", NULL, 0, ZS_MP_ORDER_MAX, "0",
 	  "multi-page RFC v3 (2024-11-22): N > 0 adds classes above PAGE_SIZE for objects "
 	  "compressed from 2^N pages, in zspages of 2^N-page blocks (units up to 64 KiB)" },
@@ -884,6 +892,8 @@ static const char *const zs_check_specs[] = {
 	"zsmalloc:mp=2,page=16384",
 	"zsmalloc:chain=16,mp=2",
 	"zsmalloc:kernel=rfc2026,chain=16",
+	"zsmalloc:merge=0",
+	"zsmalloc:kernel=6.1,merge=0",
 	NULL,
 };
 
@@ -918,6 +928,7 @@ static int resolve_era(const struct zpool_config *cfg, struct zs_era *era, char 
 		g->chain = (unsigned int)zpool_cfg_int(cfg, "chain");
 	if (zpool_cfg_isset(cfg, "fullness"))
 		era->legacy_groups = !strcmp(zpool_cfg_str(cfg, "fullness"), "legacy");
+	g->no_merge = zpool_cfg_int(cfg, "merge") == 0;
 	if (g->mp_order && rfc) {
 		snprintf(err, errlen,
 			 "zsmalloc: mp= (the 2024 multi-page RFC) and kernel=%s (the 2026 class-step "

@@ -35,6 +35,7 @@ struct zs_geometry {
 	enum zs_chain_rule rule;
 	unsigned int delta;    /* class step of the page range: page >> 8, or 16 (RFC 2026) */
 	unsigned int mp_order; /* 0, or N of the multi-page RFC: classes up to page << N */
+	bool no_merge;	       /* merge=0: every slot its own class (Linux < 3.18) */
 };
 
 /* One distinct class as the pool builds it. */

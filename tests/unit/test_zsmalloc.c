@@ -520,6 +520,73 @@ TEST(zsmalloc_random_200k_ops_chain1_and_16)
 	randomized("zsmalloc:chain=16", 200000, 4);
 }
 
+/*
+ * merge=0: the pool before Joonsoo Kim's class merging (3.18), every slot
+ * its own class with the geometry its merged class has.  Filled with the
+ * same objects, it never holds fewer pages than the merged pool: a merged
+ * class needs ceil(sum n / objs) zspages where the separate slots need the
+ * sum of ceil(n / objs).
+ */
+static void merge_off_page(const char *merged_spec, const char *spec, uint32_t page, uint64_t seed)
+{
+	static struct zs_class_desc t0[ZS_SIZE_CLASSES_MAX], t1[ZS_SIZE_CLASSES_MAX];
+	static struct obj o[20000];
+	struct zpool *zm = mk(merged_spec), *z0 = mk(spec);
+	struct zs_geometry g0, g1;
+	unsigned long h;
+	uint64_t rng = seed;
+	int n0, n1, c = 0, n = (int)(sizeof(o) / sizeof(o[0]));
+	bool above = false;
+	char err[256];
+
+	CHECK(zm && z0);
+	if (!zm || !z0)
+		return;
+	zs_pool_geometry(z0->pool, &g0);
+	zs_pool_geometry(zm->pool, &g1);
+	n0 = zs_pool_classes(z0->pool, t0, ZS_SIZE_CLASSES_MAX);
+	n1 = zs_pool_classes(zm->pool, t1, ZS_SIZE_CLASSES_MAX);
+	CHECK_EQ((unsigned int)n0, zs_geo_slots(&g0));
+	CHECK(n1 < n0);
+	CHECK_EQ(zpool_huge_size(z0), zpool_huge_size(zm));
+	for (int j = 0; j < n0; j++) {
+		CHECK_EQ(t0[j].index, (unsigned int)j);
+		while (c < n1 && t1[c].index < (unsigned int)j)
+			c++;
+		CHECK(c < n1);
+		CHECK_EQ(t0[j].pages, t1[c].pages);
+		CHECK_EQ(t0[j].objs, t1[c].objs);
+	}
+	for (int i = 0; i < n; i++) {
+		uint32_t size = pick_size_page(&rng, page);
+
+		CHECK(store(z0, &o[i], size, seed + (uint64_t)i));
+		CHECK_EQ(zpool_malloc(zm, size, &h), 0);
+		CHECK(zpool_total_pages(z0) >= zpool_total_pages(zm));
+		above |= zpool_total_pages(z0) > zpool_total_pages(zm);
+	}
+	CHECK(above);
+	for (int i = 0; i < n; i++)
+		CHECK(verify(z0, &o[i]));
+	CHECK_EQ(zs_pool_check(z0->pool, err, sizeof(err)), 0);
+	for (int i = 0; i < n; i++)
+		zpool_free(z0, o[i].handle);
+	CHECK_EQ(zpool_total_pages(z0), 0);
+	zpool_destroy(z0);
+	zpool_destroy(zm);
+}
+
+TEST(zsmalloc_merge_off)
+{
+	merge_off_page("zsmalloc", "zsmalloc:merge=0", 4096, 11);
+	CHECK_OK();
+	merge_off_page("zsmalloc:kernel=6.1", "zsmalloc:kernel=6.1,merge=0", 4096, 12);
+	CHECK_OK();
+	merge_off_page("zsmalloc:page=16384", "zsmalloc:page=16384,merge=0", 16384, 13);
+	CHECK_OK();
+	randomized("zsmalloc:kernel=6.1,merge=0", 200000, 14);
+}
+
 /* Threads allocate, map, verify and free while another compacts. */
 struct mt_arg {
 	struct zpool *zp;

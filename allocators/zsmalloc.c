@@ -94,7 +94,8 @@
  *     until it is empty, putting full destinations back; free the source.
  *
  * Parameters (spec "zsmalloc[:kernel=6.18|6.1|6.12|rfc2026|rfc2026-p1,chain=N,
- *                    fullness=buckets|legacy,merge=0|1,mp=0..4,
+ *                    fullness=buckets|legacy,compact=current|classic,
+ *                    merge=0|1,mp=0..4,
  *                    page=4096|16384|65536]"):
  *   kernel=6.18 (default): chain 8, min-waste chain rule, buckets, head
  *     insertion, current compaction.
@@ -118,7 +119,9 @@
  *     one huge_class_size per range (huge_size_unit()); pool pages counted
  *     in pages.  Units above 64 KiB are refused; so are mp with kernel=6.1
  *     or rfc2026 (no posting has them).
- *   chain and fullness given explicitly override the preset.
+ *   chain, fullness and compact given explicitly override the preset
+ *     (compact=classic with buckets: the 2023 series' 10 % groups with the
+ *     compaction loop from before its rework).
  *   merge=0: no class merging (Joonsoo Kim, 3.18): every slot is its own
  *     class, with its own partial zspages, on any preset; the rest of the
  *     preset (the in-object handle, the huge class, compaction) is kept, so
@@ -872,6 +875,10 @@ static const struct zpool_param zs_params[] = {
 	  "most pages per zspage (CONFIG_ZSMALLOC_CHAIN_SIZE); preset default" },
 	{ "fullness", "buckets|legacy", 0, 0, "buckets",
 	  "fullness groups: 10% buckets (6.3+) or the four groups of 4.x-6.2; preset default" },
+	{ "compact", "current|classic", 0, 0, "current",
+	  "compaction loop: current (the 2023 rework: the fullest partial zspage receives from the "
+	  "emptiest) or classic (before it, as 6.1: ALMOST_EMPTY sources into ALMOST_FULL "
+	  "destinations); preset default" },
 	{ "merge", "0|1", 0, 0, "1",
 	  "1: a slot shares the next larger class when their pages and objects per zspage are "
 	  "equal (3.18+); 0: every slot its own class, as before 3.18" },
@@ -894,6 +901,7 @@ static const char *const zs_check_specs[] = {
 	"zsmalloc:kernel=rfc2026,chain=16",
 	"zsmalloc:merge=0",
 	"zsmalloc:kernel=6.1,merge=0",
+	"zsmalloc:compact=classic",
 	NULL,
 };
 
@@ -928,6 +936,8 @@ static int resolve_era(const struct zpool_config *cfg, struct zs_era *era, char 
 		g->chain = (unsigned int)zpool_cfg_int(cfg, "chain");
 	if (zpool_cfg_isset(cfg, "fullness"))
 		era->legacy_groups = !strcmp(zpool_cfg_str(cfg, "fullness"), "legacy");
+	if (zpool_cfg_isset(cfg, "compact"))
+		era->classic_compact = !strcmp(zpool_cfg_str(cfg, "compact"), "classic");
 	g->no_merge = zpool_cfg_int(cfg, "merge") == 0;
 	if (g->mp_order && rfc) {
 		snprintf(err, errlen,

@@ -414,6 +414,64 @@ TEST(zsmalloc_compaction_frees_predicted_chain16_legacy)
 	compaction_prediction("zsmalloc:chain=16,fullness=legacy");
 }
 
+/*
+ * compact=classic|current picks the compaction loop on any preset.  Both
+ * free what zs_can_compact predicts.  With the four legacy groups the
+ * classic loop moves objects back and forth (a destination put back at the
+ * head of a group is the next source: the 6.3 rework's "avalanche"), so it
+ * moves more objects for the same pages.
+ */
+static void compaction_moves(const char *spec, uint64_t *moves)
+{
+	struct zpool *zp = mk(spec);
+	enum { N = 30000 };
+	struct obj *o = calloc(N, sizeof(*o));
+	uint64_t rng = 7, predicted;
+	struct zpool_stats st = { 0 };
+
+	CHECK(zp && o);
+	for (int i = 0; i < N; i++)
+		CHECK(store(zp, &o[i], pick_size(&rng), rng_next(&rng)));
+	for (int i = 0; i < N; i++) {
+		if (rng_below(&rng, 4) != 0) {
+			zpool_free(zp, o[i].handle);
+			o[i].handle = 0;
+		}
+	}
+	predicted = zs_pool_can_compact(zp->pool);
+	CHECK(predicted > 0);
+	CHECK_EQ(zpool_compact(zp), predicted);
+	zpool_get_stats(zp, &st);
+	for (int i = 0; i < N; i++) {
+		if (o[i].handle) {
+			CHECK(verify(zp, &o[i]));
+			zpool_free(zp, o[i].handle);
+		}
+	}
+	CHECK_EQ(zpool_total_pages(zp), 0);
+	free(o);
+	zpool_destroy(zp);
+	*moves = st.moves;
+}
+
+TEST(zsmalloc_compact_key)
+{
+	uint64_t classic = 0, current = 0;
+
+	compaction_moves("zsmalloc:fullness=legacy,compact=classic", &classic);
+	CHECK_OK();
+	compaction_moves("zsmalloc:fullness=legacy", &current);
+	CHECK_OK();
+	fprintf(stdout, "  legacy groups: %llu moves classic, %llu current\n",
+		(unsigned long long)classic, (unsigned long long)current);
+	CHECK(current > 0);
+	CHECK(classic > current);
+	CHECK_OK();
+	compaction_prediction("zsmalloc:compact=classic");
+	CHECK_OK();
+	compaction_prediction("zsmalloc:kernel=6.1,compact=current");
+}
+
 /* A hand-checked compaction: two half-used zspages of class 1568 become one. */
 TEST(zsmalloc_compaction_small_case)
 {

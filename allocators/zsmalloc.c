@@ -71,9 +71,9 @@
  *     huge_class_size 14,553; chain 4 (6.1): 70 classes, 13,081.
  *
  * Fullness groups and list order:
- *   buckets (Linux >= 6.3): 12 groups: 0 empty, 11 full, else
+ *   buckets (Linux >= 6.4): 12 groups: 0 empty, 11 full, else
  *            (100 * inuse / objs) / 10 + 1.
- *   legacy  (Linux <= 6.2): 4 groups: 0 EMPTY, 1 ALMOST_EMPTY
+ *   legacy  (Linux <= 6.3): 4 groups: 0 EMPTY, 1 ALMOST_EMPTY
  *            (inuse <= 3 * objs / 4), 2 ALMOST_FULL, 3 FULL.
  *   A zspage is (re)filed only when its group changes.  kernel=6.18 inserts
  *   at the head of the group's list; kernel=6.1 inserts second when the head
@@ -874,7 +874,7 @@ static const struct zpool_param zs_params[] = {
 	{ "chain", NULL, 1, ZS_MAX_CHAIN, "8",
 	  "most pages per zspage (CONFIG_ZSMALLOC_CHAIN_SIZE); preset default" },
 	{ "fullness", "buckets|legacy", 0, 0, "buckets",
-	  "fullness groups: 10% buckets (6.3+) or the four groups of 4.x-6.2; preset default" },
+	  "fullness groups: 10% buckets (6.4+) or the four groups of 4.x-6.3; preset default" },
 	{ "compact", "current|classic", 0, 0, "current",
 	  "compaction loop: current (the 2023 rework: the fullest partial zspage receives from the "
 	  "emptiest) or classic (before it, as 6.1: ALMOST_EMPTY sources into ALMOST_FULL "
@@ -1447,7 +1447,7 @@ static bool migrate_zspage(struct zs_pool *pool, struct size_class *class, struc
 	}
 }
 
-/* Linux 6.3+ compaction of one class.  Pool write lock and class lock held. */
+/* Linux 6.4+ compaction of one class.  Pool write lock and class lock held. */
 static unsigned long compact_class_current(struct zs_pool *pool, struct size_class *class)
 {
 	struct zspage *src, *dst = NULL;
@@ -1487,7 +1487,7 @@ static unsigned long compact_class_current(struct zs_pool *pool, struct size_cla
 	return freed;
 }
 
-/* Linux <= 6.2 ("classic") compaction of one class.  Locks as above. */
+/* Linux <= 6.3 ("classic") compaction of one class.  Locks as above. */
 static unsigned long compact_class_classic(struct zs_pool *pool, struct size_class *class)
 {
 	struct zspage *src, *dst = NULL;

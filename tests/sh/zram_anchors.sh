@@ -27,21 +27,25 @@
 # overhead away.
 #
 # Senozhatsky's series (10 % fullness groups, a reworked compaction loop)
-# counted zs_object_copy() calls in a synthetic fragmentation test:
-# 323,977, 262,944 (-18.8 %), 213,978 (-34.0 %) as it went on
-# (spec/anchors.md A.6).  The same compaction after the deletes,
-# on the 6.18 rules, with fullness=legacy,compact=classic, then
-# compact=classic, then neither: the objects moved (the port's count: the
-# kernel shows no such counter; its pool pages are what the oracles check).
-# Asserted: each step moves no more, the 10 % groups cut at least 30 %, all
-# three free the same pages; with the legacy groups the rework alone cuts
-# at least 20 %.
+# counted zs_object_copy() calls in a synthetic fragmentation test (the
+# rework's commit message): old groups and old loop 323,977, old groups and
+# new loop 262,944 (-18.8 %), new groups and new loop 213,978 (-34.0 %).
+# The same three steps for the compaction after the deletes, on the 6.18
+# rules (fullness=legacy,compact=classic; fullness=legacy; the preset) and
+# on the 6.1 rules (the preset; compact=current; fullness=buckets too): the
+# objects moved, the port's count (mainline has no such counter; the
+# oracles check the pool pages).  Asserted for both: the new loop alone
+# cuts at least 20 %, the new groups then at least 10 % more, and all three
+# steps free the same pages.  The pairing he did not measure, the new
+# groups with the old loop, is printed.
 # Skips (exit 77) without root or zram, or when zram0 stays busy.
 set -u
+ZPB=${ZPB:-build/zpoolbench}
 . "$(dirname "$0")/zram.lib"
 command -v python3 > /dev/null || { echo "python3 is needed to cut the trace"; exit 77; }
 [ -r corpora/default.pages.zst ] || { echo "no corpora/default.pages.zst"; exit 77; }
 zram_usable zram0
+grep -qw lzo /sys/block/zram0/comp_algorithm || zram_skip "the kernel's zram has no lzo compressor"
 
 tmp=$(mktemp -d /tmp/zpb-zram-merge.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -87,7 +91,8 @@ for t in fill del delc; do
 	n=0
 	more=
 	[ $t != delc ] || more="zsmalloc:fullness=legacy,compact=classic zsmalloc:compact=classic \
-		zsmalloc:fullness=legacy"
+		zsmalloc:fullness=legacy zsmalloc:kernel=6.1,compact=current \
+		zsmalloc:kernel=6.1,fullness=buckets,compact=current"
 	for a in zsmalloc:kernel=6.1 zsmalloc:kernel=6.1,merge=0 zsmalloc:kernel=6.18 \
 		zsmalloc:kernel=6.18,merge=0 $more; do
 		n=$((n + 1))
@@ -106,7 +111,7 @@ for f in glob.glob(f"{sys.argv[1]}/*-*.csv"):
         o[t, r["allocator"]] = (int(r["pool_pages"]) * int(r["page_size"]) - compr) / compr
         mv[t, r["allocator"]] = int(r["moves"] or 0)
         fr[t, r["allocator"]] = int(r["compact_pages_freed"] or 0)
-assert len(o) == 15, sorted(o)
+assert len(o) == 17, sorted(o)
 for k in ("6.1", "6.18"):
     m1, m0 = f"zsmalloc:kernel={k}", f"zsmalloc:kernel={k},merge=0"
     print(f"kernel={k} overhead, merged / not merged: after the fill "
@@ -120,17 +125,19 @@ for k in ("6.1", "6.18"):
         assert o["delc", a] < 0.5 * o["del", a], (a, o["delc", a])
     assert o["fill", m0] >= o["fill", m1]
 assert o["del", "zsmalloc:kernel=6.1,merge=0"] >= 1.4 * o["del", "zsmalloc:kernel=6.1"]
-steps = ["zsmalloc:fullness=legacy,compact=classic", "zsmalloc:compact=classic", "zsmalloc:kernel=6.18"]
-m = [mv["delc", a] for a in steps]
-print(f"objects moved by the compaction after the deletes (6.18 rules): legacy groups, old loop "
-      f"{m[0]}; 10 % groups {m[1]} ({100 * (m[1] / m[0] - 1):+.1f} %); and the new loop {m[2]} "
-      f"({100 * (m[2] / m[0] - 1):+.1f} %); pages freed {fr['delc', steps[2]]} "
-      f"(Senozhatsky: 323,977; 262,944, -18.8 %; 213,978, -34.0 %)")
-leg = mv["delc", "zsmalloc:fullness=legacy"]
-print(f"with the legacy groups, the new loop alone: {leg} ({100 * (leg / m[0] - 1):+.1f} %)")
-assert m[0] >= m[1] >= m[2] > 0, m
-assert m[1] <= 0.7 * m[0], m
-assert len({fr["delc", a] for a in steps}) == 1, [fr["delc", a] for a in steps]
-assert leg <= 0.8 * m[0], (leg, m[0])
+print("objects moved by the compaction after the deletes; Senozhatsky: old groups, old loop "
+      "323,977; old groups, new loop 262,944 (-18.8 %); new groups, new loop 213,978 (-34.0 %)")
+for rules, steps in (("6.18", ["zsmalloc:fullness=legacy,compact=classic", "zsmalloc:fullness=legacy",
+                               "zsmalloc:kernel=6.18"]),
+                     ("6.1", ["zsmalloc:kernel=6.1", "zsmalloc:kernel=6.1,compact=current",
+                              "zsmalloc:kernel=6.1,fullness=buckets,compact=current"])):
+    m = [mv["delc", a] for a in steps]
+    print(f"  {rules} rules: {m[0]}; {m[1]} ({100 * (m[1] / m[0] - 1):+.1f} %); "
+          f"{m[2]} ({100 * (m[2] / m[0] - 1):+.1f} %); pages freed {fr['delc', steps[0]]}")
+    assert 0 < m[2] <= 0.9 * m[1] and m[1] <= 0.8 * m[0], m
+    assert len({fr["delc", a] for a in steps}) == 1, [fr["delc", a] for a in steps]
+nc = mv["delc", "zsmalloc:compact=classic"]
+print(f"  6.18 rules, new groups with the old loop (not in the series' test): {nc} "
+      f"({100 * (nc / mv['delc', 'zsmalloc:fullness=legacy,compact=classic'] - 1):+.1f} %)")
 PY
 echo "ok"

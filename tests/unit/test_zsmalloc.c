@@ -418,7 +418,7 @@ TEST(zsmalloc_compaction_frees_predicted_chain16_legacy)
  * compact=classic|current picks the compaction loop on any preset.  Both
  * free what zs_can_compact predicts.  With the four legacy groups the
  * classic loop moves objects back and forth (a destination put back at the
- * head of a group is the next source: the 6.3 rework's "avalanche"), so it
+ * head of a group is the next source: the 2023 rework's "avalanche"), so it
  * moves more objects for the same pages.
  */
 static void compaction_moves(const char *spec, uint64_t *moves)
@@ -598,8 +598,6 @@ static void merge_off_page(const char *merged_spec, const char *spec, uint32_t p
 	char err[256];
 
 	CHECK(zm && z0);
-	if (!zm || !z0)
-		return;
 	zs_pool_geometry(z0->pool, &g0);
 	zs_pool_geometry(zm->pool, &g1);
 	n0 = zs_pool_classes(z0->pool, t0, ZS_SIZE_CLASSES_MAX);

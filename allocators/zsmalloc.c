@@ -52,9 +52,9 @@
  * slab does.
  *
  * Class table rules (built once per pool, largest slot first):
- *   - pages per zspage: 6.2+ ("min-waste"): 1 for a power-of-two size, else
+ *   - pages per zspage: 6.3+ ("min-waste"): 1 for a power-of-two size, else
  *     the k in 1..chain with the strictly smallest (k*4096) % size (first
- *     minimum wins);  <= 6.1 ("max-used"): the smallest k in 1..chain with the
+ *     minimum wins);  <= 6.2 ("max-used"): the smallest k in 1..chain with the
  *     strictly highest integer used% = (k*4096 - waste) * 100 / (k*4096).
  *   - objects per zspage = k*4096 / size.
  *   - a slot whose (pages, objects) equals that of the last class created
@@ -370,7 +370,7 @@ static bool is_power_of_2(size_t n)
 	return n && !(n & (n - 1));
 }
 
-/* Linux >= 6.2: least waste, first minimum wins; a power of two needs 1 page. */
+/* Linux >= 6.3: least waste, first minimum wins; a power of two needs 1 page. */
 static unsigned int chain_min_waste(size_t block, unsigned int size, unsigned int chain)
 {
 	unsigned int best = 1;
@@ -389,7 +389,7 @@ static unsigned int chain_min_waste(size_t block, unsigned int size, unsigned in
 	return best;
 }
 
-/* Linux <= 6.1: the smallest k with the strictly highest integer used%. */
+/* Linux <= 6.2: the smallest k with the strictly highest integer used%. */
 static unsigned int chain_max_used(size_t block, unsigned int size, unsigned int chain)
 {
 	unsigned int best = 1;
@@ -949,7 +949,7 @@ static int resolve_era(const struct zpool_config *cfg, struct zs_era *era, char 
 	if (g->mp_order && k61) {
 		snprintf(err, errlen,
 			 "zsmalloc: mp= is the 2024 multi-page RFC on the min-waste chain rule of "
-			 "6.2+; kernel=6.1 has no such posting");
+			 "6.3+; kernel=6.1 has no such posting");
 		return -1;
 	}
 	if (g->mp_order && (g->page << g->mp_order) > ZPOOL_OBJ_SIZE_MAX) {
@@ -1666,12 +1666,12 @@ static const char *rule_name(enum zs_chain_rule rule)
 {
 	switch (rule) {
 	case ZS_CHAIN_MAX_USED:
-		return "max-used, <= 6.1";
+		return "max-used, <= 6.2";
 	case ZS_CHAIN_RFC2026:
 		return "the 2026 RFC's, patch 2/2";
 	case ZS_CHAIN_MIN_WASTE:
 	default:
-		return "min-waste, >= 6.2";
+		return "min-waste, >= 6.3";
 	}
 }
 

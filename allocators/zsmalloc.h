@@ -23,8 +23,8 @@
 
 /* How pages (or blocks) per zspage are chosen. */
 enum zs_chain_rule {
-	ZS_CHAIN_MIN_WASTE, /* Linux >= 6.2: least (k * block) % size, first minimum */
-	ZS_CHAIN_MAX_USED,  /* Linux <= 6.1: highest integer used%, smallest k */
+	ZS_CHAIN_MIN_WASTE, /* Linux >= 6.3: least (k * block) % size, first minimum */
+	ZS_CHAIN_MAX_USED,  /* Linux <= 6.2: highest integer used%, smallest k */
 	ZS_CHAIN_RFC2026,   /* the January 2026 RFC, patch 2/2 (docs/zsmalloc.md) */
 };
 
@@ -69,7 +69,7 @@ unsigned int zs_chain_size(enum zs_chain_rule rule, size_t block, unsigned int s
 
 /*
  * The merged 4 KiB tables for @chain pages at most, by the min-waste rule
- * of Linux >= 6.2 (@classic false) or the max-used% rule of Linux <= 6.1
+ * of Linux >= 6.3 (@classic false) or the max-used% rule of Linux <= 6.2
  * (@classic true), smallest first.  Returns the count; @slot_to_class (if
  * not NULL, ZS_SIZE_CLASSES entries) receives for each slot the position in
  * @out of the class it maps to.  @huge_class_size: smallest request stored

@@ -353,8 +353,12 @@ static bool verify(struct zpool *zp, const struct obj *o)
 	return ok;
 }
 
-/* Compaction frees exactly the pages zs_can_compact predicts, both compaction rules. */
-static void compaction_prediction_page(const char *spec, uint32_t page)
+/*
+ * Compaction frees exactly the pages zs_can_compact predicts, both
+ * compaction rules; the objects its three compactions moved in @moves (if
+ * not NULL).
+ */
+static void compaction_prediction_moves(const char *spec, uint32_t page, uint64_t *moves)
 {
 	struct zpool *zp = mk(spec);
 	enum { N = 30000 };
@@ -386,12 +390,23 @@ static void compaction_prediction_page(const char *spec, uint32_t page)
 			if (o[i].handle)
 				CHECK(verify(zp, &o[i]));
 	}
+	if (moves) {
+		struct zpool_stats st;
+
+		zpool_get_stats(zp, &st);
+		*moves = st.moves;
+	}
 	for (int i = 0; i < N; i++)
 		if (o[i].handle)
 			zpool_free(zp, o[i].handle);
 	CHECK_EQ(zpool_total_pages(zp), 0);
 	free(o);
 	zpool_destroy(zp);
+}
+
+static void compaction_prediction_page(const char *spec, uint32_t page)
+{
+	compaction_prediction_moves(spec, page, NULL);
 }
 
 static void compaction_prediction(const char *spec)
@@ -419,48 +434,15 @@ TEST(zsmalloc_compaction_frees_predicted_chain16_legacy)
  * free what zs_can_compact predicts.  With the four legacy groups the
  * classic loop moves objects back and forth (a destination put back at the
  * head of a group is the next source: the 2023 rework's "avalanche"), so it
- * moves more objects for the same pages.
+ * moves more objects.
  */
-static void compaction_moves(const char *spec, uint64_t *moves)
-{
-	struct zpool *zp = mk(spec);
-	enum { N = 30000 };
-	struct obj *o = calloc(N, sizeof(*o));
-	uint64_t rng = 7, predicted;
-	struct zpool_stats st = { 0 };
-
-	CHECK(zp && o);
-	for (int i = 0; i < N; i++)
-		CHECK(store(zp, &o[i], pick_size(&rng), rng_next(&rng)));
-	for (int i = 0; i < N; i++) {
-		if (rng_below(&rng, 4) != 0) {
-			zpool_free(zp, o[i].handle);
-			o[i].handle = 0;
-		}
-	}
-	predicted = zs_pool_can_compact(zp->pool);
-	CHECK(predicted > 0);
-	CHECK_EQ(zpool_compact(zp), predicted);
-	zpool_get_stats(zp, &st);
-	for (int i = 0; i < N; i++) {
-		if (o[i].handle) {
-			CHECK(verify(zp, &o[i]));
-			zpool_free(zp, o[i].handle);
-		}
-	}
-	CHECK_EQ(zpool_total_pages(zp), 0);
-	free(o);
-	zpool_destroy(zp);
-	*moves = st.moves;
-}
-
 TEST(zsmalloc_compact_key)
 {
 	uint64_t classic = 0, current = 0;
 
-	compaction_moves("zsmalloc:fullness=legacy,compact=classic", &classic);
+	compaction_prediction_moves("zsmalloc:fullness=legacy,compact=classic", 4096, &classic);
 	CHECK_OK();
-	compaction_moves("zsmalloc:fullness=legacy", &current);
+	compaction_prediction_moves("zsmalloc:fullness=legacy", 4096, &current);
 	CHECK_OK();
 	fprintf(stdout, "  legacy groups: %llu moves classic, %llu current\n",
 		(unsigned long long)classic, (unsigned long long)current);
@@ -590,7 +572,7 @@ static void merge_off_page(const char *merged_spec, const char *spec, uint32_t p
 	static struct zs_class_desc t0[ZS_SIZE_CLASSES_MAX], t1[ZS_SIZE_CLASSES_MAX];
 	static struct obj o[20000];
 	struct zpool *zm = mk(merged_spec), *z0 = mk(spec);
-	struct zs_geometry g0, g1;
+	struct zs_geometry g0;
 	unsigned long h;
 	uint64_t rng = seed;
 	int n0, n1, c = 0, n = (int)(sizeof(o) / sizeof(o[0]));
@@ -599,7 +581,6 @@ static void merge_off_page(const char *merged_spec, const char *spec, uint32_t p
 
 	CHECK(zm && z0);
 	zs_pool_geometry(z0->pool, &g0);
-	zs_pool_geometry(zm->pool, &g1);
 	n0 = zs_pool_classes(z0->pool, t0, ZS_SIZE_CLASSES_MAX);
 	n1 = zs_pool_classes(zm->pool, t1, ZS_SIZE_CLASSES_MAX);
 	CHECK_EQ((unsigned int)n0, zs_geo_slots(&g0));
